@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import type { AppErrorData } from './errors';
+
+export const jobKinds = ['demo'] as const;
+export type JobKind = (typeof jobKinds)[number];
+
+export type JobRef = { jobId: string };
+
+export type JobProgress = {
+  jobId: string;
+  kind: JobKind;
+  /** A locale key under `jobs.phase.*`. */
+  phase: string;
+  done: number;
+  total: number;
+};
+
+export type JobFinished = {
+  jobId: string;
+  kind: JobKind;
+  status: 'done' | 'cancelled' | 'failed';
+  result?: unknown;
+  error?: AppErrorData;
+};
+
+export const jobIdInput = z.object({ jobId: z.string().min(1).max(64) }).strict();
+
+/** Sizes offered by the demo generator (customers); purchases follow at ~10 per customer. */
+export const demoInput = z
+  .object({
+    customers: z.number().int().min(10).max(1_000_000),
+    purchasesPerCustomer: z.number().min(0).max(50).default(10),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+    years: z.number().int().min(1).max(10).default(4),
+  })
+  .strict();
+export type DemoInput = z.input<typeof demoInput>;
+export type DemoResult = { customers: number; purchases: number; ms: number };

@@ -1,0 +1,27 @@
+/**
+ * Text folding used for sorting and matching: lower case, accents removed,
+ * ligatures expanded, so "Élodie" sorts with "elodie" and "francois" finds "François".
+ */
+const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss' };
+
+export const fold = (value: string): string =>
+  value
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[œæß]/g, (c) => LIGATURES[c] ?? c)
+    .replace(/\s+/g, ' ')
+    .trim();
+
+/**
+ * Search terms typed by a user, split the way the full-text index splits them.
+ * A number typed with spaces or dots ("06 12 34", "+33 6 12") is one term:
+ * phones are indexed as one run of digits.
+ */
+export const searchTerms = (query: string): string[] => {
+  if (/^[\d\s+().-]+$/.test(query) && /\d.*\d/.test(query)) return [query.replace(/\D/g, '')];
+  return fold(query)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t.length > 0)
+    .slice(0, 8);
+};

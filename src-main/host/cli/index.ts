@@ -1,0 +1,299 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { callNames, isCallName, type Envelope, type JobFinished, type JobProgress } from '../../contract';
+import { backupDir, replaceDatabaseFile } from '../../domain/backup/service';
+import type { StoreClient } from '../client';
+import { createInProcessClient } from '../inprocess';
+import { defaultDataDir, resolveDbPath } from '../paths';
+import { startWebHost } from '../web/server';
+import { createWorkerClient } from '../worker-client';
+import { defaultSettings } from '../../contract';
+
+const USAGE = `Comptoir — offline CRM
+
+Usage: comptoir <command> [options]
+
+Commands:
+  start                 open the desktop window (browser mode when Electron is not installed)
+  serve                 browser mode: serve the app on 127.0.0.1 [--port N] [--no-open] [--json]
+  demo                  load a demo shop into an empty base [--customers N] [--seed N] [--purchases-per-customer N]
+  backup                write a backup now
+  restore FILE          replace the database with a backup (a file path or a backup name)
+  check                 integrity check [--full]
+  call NAME [JSON]      run any contract call and print its JSON result (names: comptoir call --list)
+
+Every command takes --db PATH (default: $COMPTOIR_DB, then the per-user data folder).
+Exit codes: 0 ok, 1 error, 2 usage.`;
+
+class UsageError extends Error {}
+
+const version = (): string => {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+};
+
+type Flags = {
+  db?: string;
+  port?: string;
+  open: boolean;
+  json: boolean;
+  full: boolean;
+  customers?: string;
+  seed?: string;
+  'purchases-per-customer'?: string;
+  list: boolean;
+  help: boolean;
+};
+
+const parse = (argv: string[]): { command: string | undefined; rest: string[]; flags: Flags } => {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        db: { type: 'string' },
+        port: { type: 'string' },
+        'no-open': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        full: { type: 'boolean', default: false },
+        customers: { type: 'string' },
+        seed: { type: 'string' },
+        'purchases-per-customer': { type: 'string' },
+        list: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    const [command, ...rest] = positionals;
+    return {
+      command,
+      rest,
+      flags: {
+        db: values.db,
+        port: values.port,
+        open: !values['no-open'],
+        json: values.json ?? false,
+        full: values.full ?? false,
+        customers: values.customers,
+        seed: values.seed,
+        'purchases-per-customer': values['purchases-per-customer'],
+        list: values.list ?? false,
+        help: values.help ?? false,
+      },
+    };
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+};
+
+const intFlag = (raw: string | undefined, name: string, fallback: number): number => {
+  if (raw === undefined) return fallback;
+  const n = Number(raw.replace(/_/g, ''));
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} takes a whole number`);
+  return n;
+};
+
+const paths = (flags: Flags) => {
+  const dataDir = defaultDataDir(process.platform, process.env, os.homedir());
+  return { dataDir, dbPath: resolveDbPath(flags.db, process.env, dataDir) };
+};
+
+const unwrap = (result: Envelope): unknown => {
+  if (result.ok) return result.value;
+  throw new Error(`${result.error.code}: ${result.error.message}${
+    result.error.details?.issues ? ` (${result.error.details.issues.map((i) => `${i.path}: ${i.code}`).join(', ')})` : ''
+  }`);
+};
+
+const withClient = async <T>(flags: Flags, fn: (client: StoreClient) => Promise<T>): Promise<T> => {
+  const { dataDir, dbPath } = paths(flags);
+  const client = await createInProcessClient({ dbPath, dataDir, version: version(), integrity: 'off' });
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
+};
+
+const openBrowser = (url: string): void => {
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';
+  const args = process.platform === 'win32' ? ['/c', 'start', '', url] : [url];
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return;
+  try {
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+    child.on('error', () => undefined);
+    child.unref();
+  } catch {
+    // no browser available: the URL is printed
+  }
+};
+
+const serve = async (flags: Flags): Promise<number> => {
+  const { dataDir, dbPath } = paths(flags);
+  const client = createWorkerClient({
+    dbPath,
+    dataDir,
+    version: version(),
+    autoBackup: true,
+    workerFile: path.join(__dirname, 'worker.js'),
+  });
+  const port = intFlag(flags.port, 'port', 0);
+  const host = await startWebHost({ client, rendererRoot: path.join(__dirname, '..', 'renderer'), port });
+  if (flags.json) process.stdout.write(`${JSON.stringify({ url: host.url, port: host.port, dbPath })}\n`);
+  else process.stdout.write(`Comptoir is running in your browser at ${host.url}\nData: ${dbPath}\nPress Ctrl+C to stop.\n`);
+  if (flags.open && !process.env.CI) openBrowser(host.url);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await host.close();
+  await client.close();
+  return 0;
+};
+
+/** The Electron binary path, or null when it is not installed (offline machines). */
+const electronBinary = (): string | null => {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const p = require('electron') as unknown;
+    return typeof p === 'string' && fs.existsSync(p) ? p : null;
+  } catch {
+    return null;
+  }
+};
+
+const start = async (flags: Flags, argv: string[]): Promise<number> => {
+  let binary = electronBinary();
+  if (binary === null) {
+    // npm may have skipped Electron's download script: try it once, it fails fast when offline
+    try {
+      const installer = require.resolve('electron/install.js');
+      spawnSync(process.execPath, [installer], { stdio: 'ignore', timeout: 300_000 });
+      binary = electronBinary();
+    } catch {
+      binary = null;
+    }
+  }
+  if (binary !== null) {
+    const child = spawn(binary, [path.join(__dirname, 'main.js'), ...argv], { stdio: 'inherit' });
+    return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
+  }
+  process.stdout.write(
+    'The Electron window is not available on this machine (its binary could not be downloaded), so Comptoir starts in your browser instead.\n',
+  );
+  return serve(flags);
+};
+
+const demo = (flags: Flags): Promise<number> =>
+  withClient(flags, async (client) => {
+    const customers = intFlag(flags.customers, 'customers', 1000);
+    const input = {
+      customers,
+      seed: intFlag(flags.seed, 'seed', 42),
+      purchasesPerCustomer: intFlag(flags['purchases-per-customer'], 'purchases-per-customer', 10),
+    };
+    const finished = new Promise<JobFinished>((resolve) => {
+      client.onEvent((event, payload) => {
+        if (event === 'job.progress' && process.stderr.isTTY) {
+          const p = payload as JobProgress;
+          const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0;
+          process.stderr.write(`\r${p.phase} ${'█'.repeat(pct / 4)}${'░'.repeat(25 - Math.floor(pct / 4))} ${pct}%`);
+        }
+        if (event === 'job.finished') resolve(payload as JobFinished);
+      });
+    });
+    unwrap(await client.invoke('demo.generate', input));
+    const done = await finished;
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    if (done.status !== 'done') throw new Error(done.error ? `${done.error.code}: ${done.error.message}` : done.status);
+    unwrap(await client.invoke('settings.update', { onboarded: true }));
+    process.stdout.write(`${JSON.stringify(done.result)}\n`);
+    return 0;
+  });
+
+const run = async (argv: string[]): Promise<number> => {
+  const { command, rest, flags } = parse(argv);
+  if (flags.help || command === undefined || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined && !flags.help ? 2 : 0;
+  }
+  switch (command) {
+    case 'start':
+      return start(flags, argv.slice(1));
+    case 'serve':
+      return serve(flags);
+    case 'demo':
+      return demo(flags);
+    case 'backup':
+      return withClient(flags, async (client) => {
+        const info = unwrap(await client.invoke('backup.create', {})) as { path: string };
+        process.stdout.write(`${info.path}\n`);
+        return 0;
+      });
+    case 'restore': {
+      const file = rest[0];
+      if (!file) throw new UsageError('restore needs a FILE');
+      const { dbPath } = paths(flags);
+      const folder = backupDir(defaultSettings, dbPath);
+      const source = fs.existsSync(file) ? path.resolve(file) : path.join(folder, file);
+      if (!fs.existsSync(source)) throw new Error(`no backup at ${file}`);
+      const aside = replaceDatabaseFile(dbPath, source, path.join(folder, 'replaced'));
+      return withClient(flags, async (client) => {
+        const status = unwrap(await client.invoke('app.status', {})) as { state: string; detail: string | null };
+        if (status.state !== 'ready') throw new Error(`restored file does not open: ${status.detail ?? status.state}`);
+        process.stdout.write(`restored ${source} into ${dbPath}${aside ? ` (previous file kept at ${aside})` : ''}\n`);
+        return 0;
+      });
+    }
+    case 'check':
+      return withClient(flags, async (client) => {
+        const result = unwrap(await client.invoke('store.check', { full: flags.full })) as { ok: boolean; messages: string[] };
+        process.stdout.write(`${result.ok ? 'ok' : result.messages.join('\n')}\n`);
+        return result.ok ? 0 : 1;
+      });
+    case 'call': {
+      if (flags.list) {
+        process.stdout.write(`${callNames.join('\n')}\n`);
+        return 0;
+      }
+      const [name, json] = rest;
+      if (!name) throw new UsageError('call needs a NAME (see comptoir call --list)');
+      if (!isCallName(name)) throw new UsageError(`unknown call "${name}" (see comptoir call --list)`);
+      let input: unknown = {};
+      if (json !== undefined) {
+        try {
+          input = JSON.parse(json) as unknown;
+        } catch {
+          throw new UsageError('the JSON input is malformed');
+        }
+      }
+      return withClient(flags, async (client) => {
+        process.stdout.write(`${JSON.stringify(unwrap(await client.invoke(name, input)), null, 2)}\n`);
+        return 0;
+      });
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+};
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`comptoir: ${error.message}\n\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`comptoir: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,311 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import {
+  AppError,
+  calls,
+  callNames,
+  defaultSettings,
+  isCallName,
+  recoveryCalls,
+  toErrorData,
+  type AppStatus,
+  type CallName,
+  type Envelope,
+  type EventName,
+  type Events,
+  type FieldIssue,
+  type JobKind,
+  type StoreState,
+} from '../contract';
+import { backupDir, checkIntegrity, createBackup, replaceDatabaseFile, type BackupReason } from '../domain/backup/service';
+import { contactCount } from '../domain/contacts/service';
+import { getSettings } from '../domain/settings/service';
+import { createStore, transaction, type Store } from '../store/db';
+import { latestVersion } from '../store/migrations';
+import { openDatabase, schemaVersion, StoreOpenError } from '../store/open';
+import { handlers } from './handlers';
+import type { Emit, HandlerContext, HostEnv, JobContext } from './registry';
+
+export type IntegrityMode = 'sync' | 'off' | { workerFile: string };
+
+export type DispatcherOptions = HostEnv & {
+  /** Backup at start (in the background) and at close. */
+  autoBackup: boolean;
+  /** How the start-up quick_check runs: a separate thread keeps a 1M-row start under a second. */
+  integrity: IntegrityMode;
+  emit: (event: EventName, payload: unknown) => void;
+};
+
+export type Dispatcher = {
+  invoke(name: string, input: unknown): Promise<Envelope>;
+  close(): Promise<void>;
+  /** Resolves once the start-up backup and integrity check are over (tests, CLI). */
+  settled(): Promise<void>;
+};
+
+/** zod issue → locale key: our schemas put keys in `message`; zod's own issues keep their code. */
+export const toFieldIssues = (issues: readonly { path: readonly PropertyKey[]; message: string; code: string }[]): FieldIssue[] =>
+  issues.map((i) => ({
+    path: i.path.map(String).join('.'),
+    code: /^[a-z_]+$/.test(i.message) ? i.message : i.code,
+  }));
+
+const sqliteCode = (error: unknown): string =>
+  typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : '';
+
+type Job = { kind: JobKind; controller: AbortController; done: Promise<void> };
+
+/**
+ * Owns the one connection and runs every call: name check, input validation,
+ * the handler (commands inside one transaction), errors turned into data.
+ * The same code runs in the worker thread and in-process (CLI, tests).
+ */
+export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
+  let store: Store | null = null;
+  let state: StoreState = 'failed';
+  let detail: string | null = null;
+  let integrity: AppStatus['integrity'] = null;
+  const jobs = new Map<string, Job>();
+  const background: Promise<unknown>[] = [];
+  const emit: Emit = (event, payload) => options.emit(event, payload);
+
+  const open = (): void => {
+    try {
+      const sqlite = openDatabase(options.dbPath, { backupDir: path.join(path.dirname(options.dbPath), 'backups') });
+      store = createStore(sqlite, options.dbPath);
+      state = 'ready';
+      detail = null;
+    } catch (error) {
+      store = null;
+      const e = error instanceof StoreOpenError ? error : new StoreOpenError('failed', String(error));
+      state = e.state;
+      detail = e.message;
+    }
+  };
+
+  const settings = () => (store ? getSettings(store) : defaultSettings);
+  const backupsFolder = () => backupDir(settings(), options.dbPath);
+
+  const status = (): AppStatus => ({
+    state,
+    detail,
+    version: options.version,
+    schemaVersion: store ? schemaVersion(store.sqlite) : 0,
+    dbPath: options.dbPath,
+    dataDir: options.dataDir,
+    onboarded: store ? settings().onboarded : false,
+    contactCount: store ? contactCount(store) : 0,
+    integrity,
+  });
+
+  const markCorrupt = (message: string): void => {
+    state = 'corrupt';
+    detail = message;
+    integrity = 'failed';
+    store?.sqlite.close();
+    store = null;
+    emit('store.status', status());
+  };
+
+  const runIntegrityCheck = (): void => {
+    if (state !== 'ready' || options.integrity === 'off') return;
+    const mode = options.integrity;
+    const report = (ok: boolean, messages: string[]) => {
+      integrity = ok ? 'ok' : 'failed';
+      if (!ok) markCorrupt(messages.slice(0, 5).join('; '));
+      else emit('store.status', status());
+    };
+    if (mode === 'sync') {
+      const r = checkIntegrity(options.dbPath);
+      report(r.ok, r.messages);
+      return;
+    }
+    background.push(
+      import('node:worker_threads').then(
+        ({ Worker }) =>
+          new Promise<void>((resolve) => {
+            const w = new Worker(mode.workerFile, { workerData: { mode: 'check', dbPath: options.dbPath } });
+            w.once('message', (m: { ok: boolean; messages: string[] }) => {
+              report(m.ok, m.messages);
+              resolve();
+            });
+            w.once('error', (e) => {
+              report(false, [e.message]);
+              resolve();
+            });
+          }),
+      ),
+    );
+  };
+
+  const backup = async (reason: BackupReason) => {
+    if (!store) throw new AppError('STORE_UNAVAILABLE', 'database is not open');
+    const s = settings();
+    return createBackup(store.sqlite, backupDir(s, options.dbPath), s.backup.keep, reason);
+  };
+
+  const startJob = (kind: JobKind, run: (job: JobContext) => Promise<unknown>) => {
+    for (const j of jobs.values()) {
+      if (j.kind === kind) throw new AppError('BUSY', `a ${kind} job is already running`, { kind });
+    }
+    const jobId = crypto.randomUUID();
+    const controller = new AbortController();
+    let lastProgress = 0;
+    const ctx: JobContext = {
+      jobId,
+      signal: controller.signal,
+      progress(phase, done, total) {
+        const now = Date.now();
+        // at most ~20 events a second: the UI cannot show more and IPC would choke
+        if (done < total && now - lastProgress < 50) return;
+        lastProgress = now;
+        emit('job.progress', { jobId, kind, phase, done, total });
+      },
+      tick: () =>
+        new Promise<void>((resolve, reject) =>
+          setImmediate(() =>
+            controller.signal.aborted ? reject(new AppError('CANCELLED', 'cancelled by the user')) : resolve(),
+          ),
+        ),
+    };
+    const done = (async () => {
+      try {
+        await ctx.tick();
+        const result = await run(ctx);
+        emit('job.finished', { jobId, kind, status: 'done', result });
+      } catch (error) {
+        const data = toErrorData(error);
+        if (data.code === 'INTERNAL') console.error(`[comptoir] job ${kind} failed`, error);
+        emit('job.finished', { jobId, kind, status: data.code === 'CANCELLED' ? 'cancelled' : 'failed', error: data });
+      } finally {
+        jobs.delete(jobId);
+        emit('data.changed', { scope: 'all' });
+      }
+    })();
+    jobs.set(jobId, { kind, controller, done });
+    return { jobId };
+  };
+
+  const restore = async (file: string) => {
+    const dir = backupsFolder();
+    const source = path.join(dir, file);
+    if (jobs.size > 0) throw new AppError('BUSY', 'wait for the running job to finish');
+    let safety: string | null = null;
+    if (store) {
+      safety = (await backup('restore')).file;
+      store.sqlite.close();
+      store = null;
+    }
+    try {
+      replaceDatabaseFile(options.dbPath, source, path.join(dir, 'replaced'));
+    } finally {
+      open();
+      integrity = null;
+      runIntegrityCheck();
+      emit('store.status', status());
+      emit('data.changed', { scope: 'all' });
+    }
+    if (state !== 'ready') throw new AppError('STORE_UNAVAILABLE', detail ?? 'restore failed');
+    return { restoredFrom: file, safetyBackup: safety };
+  };
+
+  const context: HandlerContext = {
+    get store(): Store {
+      if (!store) throw new AppError('STORE_UNAVAILABLE', detail ?? 'database is not open', { state });
+      return store;
+    },
+    env: { dbPath: options.dbPath, dataDir: options.dataDir, version: options.version },
+    emit,
+    startJob,
+    host: {
+      status,
+      backup: () => backup('manual'),
+      backupsFolder,
+      restore,
+      cancelJob(jobId) {
+        const j = jobs.get(jobId);
+        if (!j) return false;
+        j.controller.abort();
+        return true;
+      },
+    },
+  };
+
+  const missing = callNames.filter((n) => !handlers[n]);
+  if (missing.length > 0) throw new Error(`calls without a handler: ${missing.join(', ')}`);
+
+  const execute = async (name: CallName, raw: unknown): Promise<unknown> => {
+    if (state !== 'ready' && !recoveryCalls.has(name)) {
+      throw new AppError('STORE_UNAVAILABLE', detail ?? 'database is not available', { state });
+    }
+    const parsed = calls[name].input.safeParse(raw ?? {});
+    if (!parsed.success) {
+      throw new AppError('VALIDATION', 'invalid input', { issues: toFieldIssues(parsed.error.issues) });
+    }
+    const handler = handlers[name] as unknown as {
+      kind: 'query' | 'command' | 'job';
+      run: (input: unknown, ctx: typeof context) => unknown;
+    };
+    if (handler.kind === 'command') {
+      const s = context.store;
+      return transaction(s, () => {
+        const out = handler.run(parsed.data, context);
+        if (out instanceof Promise) throw new Error(`command ${name} must be synchronous`);
+        return out;
+      });
+    }
+    return handler.run(parsed.data, context);
+  };
+
+  open();
+  runIntegrityCheck();
+  if (options.autoBackup && status().state === 'ready') {
+    background.push(backup('start').catch((e: unknown) => console.error('[comptoir] start backup failed', e)));
+  }
+
+  return {
+    async invoke(name, input) {
+      if (!isCallName(name)) {
+        return { ok: false, error: { code: 'UNKNOWN_CALL', message: `unknown call: ${String(name).slice(0, 100)}` } };
+      }
+      try {
+        return { ok: true, value: await execute(name, input) };
+      } catch (error) {
+        const code = sqliteCode(error);
+        if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+          markCorrupt(error instanceof Error ? error.message : code);
+          return { ok: false, error: { code: 'STORE_UNAVAILABLE', message: 'the database is damaged', details: { state: 'corrupt' } } };
+        }
+        if (code.startsWith('SQLITE_CONSTRAINT'))
+          return { ok: false, error: { code: 'CONFLICT', message: 'conflicts with existing data' } };
+        if (code.startsWith('SQLITE_READONLY'))
+          return { ok: false, error: { code: 'READ_ONLY', message: 'the database file is read-only' } };
+        if (code.startsWith('SQLITE_BUSY'))
+          return { ok: false, error: { code: 'BUSY', message: 'the database is in use by another program' } };
+        const data = toErrorData(error);
+        if (data.code === 'INTERNAL') console.error(`[comptoir] ${name} failed`, error);
+        return { ok: false, error: data };
+      }
+    },
+    async close() {
+      for (const j of jobs.values()) j.controller.abort();
+      await Promise.allSettled([...jobs.values()].map((j) => j.done));
+      await Promise.allSettled(background);
+      if (store && options.autoBackup) {
+        await backup('close').catch((e: unknown) => console.error('[comptoir] close backup failed', e));
+      }
+      if (store) {
+        store.sqlite.pragma('optimize');
+        store.sqlite.close();
+        store = null;
+      }
+      state = 'failed';
+      detail = 'closed';
+    },
+    async settled() {
+      await Promise.allSettled(background);
+    },
+  };
+};
+
+export { latestVersion };

@@ -1,0 +1,42 @@
+import { AppError, defaultSettings, demoInput, type DemoInput } from '../contract';
+import { checkIntegrity, listBackups } from '../domain/backup/service';
+import { contactHandlers } from '../domain/contacts/handlers';
+import { generateDemo } from '../domain/demo/generator';
+import { getSettings, updateSettings } from '../domain/settings/service';
+import { transaction } from '../store/db';
+import { combineHandlers, command, job, query, type HandlerContext } from './registry';
+
+const startDemo = (ctx: HandlerContext, input: DemoInput) => {
+  const store = ctx.store;
+  const parsed = demoInput.parse(input);
+  return ctx.startJob('demo', (j) => generateDemo(store, parsed, j));
+};
+
+/** Calls about the app itself: status, first run, settings, jobs, backups, integrity. */
+const hostHandlers = combineHandlers({
+  'app.status': query((_input, ctx) => ctx.host.status()),
+  'app.setup': job((input, ctx) => {
+    const store = ctx.store;
+    if (getSettings(store).onboarded) throw new AppError('CONFLICT', 'already set up', { reason: 'already_onboarded' });
+    const ref = input.mode === 'demo' ? startDemo(ctx, input.demo ?? { customers: 1000 }) : null;
+    transaction(store, () => updateSettings(store, { onboarded: true }));
+    return ref;
+  }),
+  // on the recovery screen the database cannot be read: show the defaults
+  'settings.get': query((_input, ctx) =>
+    ctx.host.status().state === 'ready' ? getSettings(ctx.store) : structuredClone(defaultSettings),
+  ),
+  'settings.update': command((input, { store, emit }) => {
+    const next = updateSettings(store, input);
+    emit('data.changed', { scope: 'settings' });
+    return next;
+  }),
+  'demo.generate': job((input, ctx) => startDemo(ctx, input)),
+  'jobs.cancel': query((input, ctx) => ({ cancelled: ctx.host.cancelJob(input.jobId) })),
+  'backup.create': job((_input, ctx) => ctx.host.backup('manual')),
+  'backup.list': query((_input, ctx) => listBackups(ctx.host.backupsFolder())),
+  'backup.restore': job((input, ctx) => ctx.host.restore(input.file)),
+  'store.check': query((input, ctx) => checkIntegrity(ctx.env.dbPath, input.full)),
+});
+
+export const handlers = combineHandlers(hostHandlers, contactHandlers);

@@ -1,0 +1,36 @@
+import path from 'node:path';
+
+export const APP_NAME = 'Comptoir';
+export const DB_FILE = 'comptoir.sqlite';
+export const DB_ENV = 'COMPTOIR_DB';
+
+/**
+ * The per-user data folder, the same one Electron's `userData` resolves to
+ * for this app, so browser mode and the CLI find the desktop app's data.
+ */
+export const defaultDataDir = (
+  platform: NodeJS.Platform,
+  env: Record<string, string | undefined>,
+  home: string,
+): string => {
+  if (platform === 'win32') return path.win32.join(env.APPDATA ?? path.win32.join(home, 'AppData', 'Roaming'), APP_NAME);
+  if (platform === 'darwin') return path.posix.join(home, 'Library', 'Application Support', APP_NAME);
+  return path.posix.join(env.XDG_CONFIG_HOME ?? path.posix.join(home, '.config'), APP_NAME);
+};
+
+/** `--db PATH` wins, then COMPTOIR_DB, then the data folder's default file. */
+export const resolveDbPath = (
+  flag: string | undefined,
+  env: Record<string, string | undefined>,
+  dataDir: string,
+): string => path.resolve(flag ?? env[DB_ENV] ?? path.join(dataDir, DB_FILE));
+
+/** Reads `--db PATH` or `--db=PATH` from an argv list. */
+export const dbFlag = (argv: readonly string[]): string | undefined => {
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i];
+    if (a === '--db') return argv[i + 1];
+    if (a?.startsWith('--db=')) return a.slice('--db='.length);
+  }
+  return undefined;
+};

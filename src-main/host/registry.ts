@@ -1,0 +1,76 @@
+import type {
+  AppStatus,
+  BackupInfo,
+  CallName,
+  CallOutput,
+  CallParsed,
+  EventName,
+  Events,
+  JobKind,
+  JobRef,
+  RestoreResult,
+} from '../contract';
+import type { Store } from '../store/db';
+
+/** What the host knows about where it runs. */
+export type HostEnv = {
+  dbPath: string;
+  dataDir: string;
+  version: string;
+};
+
+export type Emit = <E extends EventName>(event: E, payload: Events[E]) => void;
+
+/** Handed to a long job: report progress, yield so cancel gets through, stop when aborted. */
+export type JobContext = {
+  jobId: string;
+  signal: AbortSignal;
+  progress(phase: string, done: number, total: number): void;
+  /** Lets queued messages (cancel, other calls) run; throws CANCELLED once aborted. */
+  tick(): Promise<void>;
+};
+
+/** Host-level operations that touch the connection itself (status, backups, restore, jobs). */
+export type HostOps = {
+  status(): AppStatus;
+  backup(reason: 'manual'): Promise<BackupInfo>;
+  backupsFolder(): string;
+  restore(file: string): Promise<RestoreResult>;
+  cancelJob(jobId: string): boolean;
+};
+
+export type HandlerContext = {
+  /** Throws STORE_UNAVAILABLE when the database is not open (recovery screen). */
+  readonly store: Store;
+  env: HostEnv;
+  emit: Emit;
+  startJob(kind: JobKind, run: (job: JobContext) => Promise<unknown>): JobRef;
+  host: HostOps;
+};
+
+type Fn<K extends CallName> = (input: CallParsed<K>, ctx: HandlerContext) => CallOutput<K> | Promise<CallOutput<K>>;
+
+/**
+ * `query` reads; `command` runs inside one IMMEDIATE transaction (all or
+ * nothing); `job` starts background work and must return at once.
+ */
+export type Handler<K extends CallName> = { kind: 'query' | 'command' | 'job'; run: Fn<K> };
+
+export type Handlers = { [K in CallName]: Handler<K> };
+export type HandlerGroup = { [K in CallName]?: Handler<K> };
+
+export const query = <K extends CallName>(run: Fn<K>): Handler<K> => ({ kind: 'query', run });
+export const command = <K extends CallName>(run: Fn<K>): Handler<K> => ({ kind: 'command', run });
+export const job = <K extends CallName>(run: Fn<K>): Handler<K> => ({ kind: 'job', run });
+
+/** Joins the feature groups; a name defined twice is a programming error caught at start. */
+export const combineHandlers = (...groups: HandlerGroup[]): HandlerGroup => {
+  const out: Record<string, unknown> = {};
+  for (const group of groups) {
+    for (const name of Object.keys(group)) {
+      if (name in out) throw new Error(`handler "${name}" is registered twice`);
+      out[name] = group[name as CallName];
+    }
+  }
+  return out as HandlerGroup;
+};

@@ -1,0 +1,95 @@
+import {
+  CamelCasePlugin,
+  DummyDriver,
+  Kysely,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type Compilable,
+} from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Sqlite } from './open';
+import type { DB } from './schema';
+
+/**
+ * kysely builds and types the SQL; better-sqlite3 runs it synchronously, so a
+ * transaction is a plain function and the worker never interleaves awaits
+ * inside one. Statements are prepared once and cached by SQL text.
+ */
+export type Store = {
+  readonly sqlite: Sqlite;
+  readonly q: Kysely<DB>;
+  readonly file: string;
+};
+
+export const queryBuilder = (): Kysely<DB> =>
+  new Kysely<DB>({
+    dialect: {
+      createAdapter: () => new SqliteAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new SqliteIntrospector(db),
+      createQueryCompiler: () => new SqliteQueryCompiler(),
+    },
+    plugins: [new CamelCasePlugin()],
+  });
+
+type Statement = BetterSqlite3.Statement<unknown[]>;
+const statementCache = new WeakMap<Sqlite, Map<string, Statement>>();
+
+export const prepared = (db: Sqlite, sql: string): Statement => {
+  let cache = statementCache.get(db);
+  if (!cache) {
+    cache = new Map();
+    statementCache.set(db, cache);
+  }
+  let stmt = cache.get(sql);
+  if (!stmt) {
+    stmt = db.prepare<unknown[]>(sql);
+    cache.set(sql, stmt);
+  }
+  return stmt;
+};
+
+const camelKeys = new Map<string, string>();
+const camel = (key: string): string => {
+  let out = camelKeys.get(key);
+  if (out === undefined) {
+    out = key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    camelKeys.set(key, out);
+  }
+  return out;
+};
+
+const camelRow = (row: Record<string, unknown>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  for (const key in row) out[camel(key)] = row[key];
+  return out;
+};
+
+const params = (parameters: readonly unknown[]): unknown[] =>
+  parameters.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+
+export const all = <R>(store: Store, query: Compilable<R>): R[] => {
+  const compiled = query.compile();
+  const rows = prepared(store.sqlite, compiled.sql).all(...params(compiled.parameters)) as Record<string, unknown>[];
+  return rows.map(camelRow) as R[];
+};
+
+export const first = <R>(store: Store, query: Compilable<R>): R | undefined => {
+  const compiled = query.compile();
+  const row = prepared(store.sqlite, compiled.sql).get(...params(compiled.parameters)) as
+    | Record<string, unknown>
+    | undefined;
+  return row === undefined ? undefined : (camelRow(row) as R);
+};
+
+export const run = <R>(store: Store, query: Compilable<R>): { changes: number; lastInsertRowid: number } => {
+  const compiled = query.compile();
+  const info = prepared(store.sqlite, compiled.sql).run(...params(compiled.parameters));
+  return { changes: info.changes, lastInsertRowid: Number(info.lastInsertRowid) };
+};
+
+export const createStore = (sqlite: Sqlite, file: string): Store => ({ sqlite, q: queryBuilder(), file });
+
+/** Runs `fn` in one IMMEDIATE transaction (write lock taken up front: no upgrade deadlocks). */
+export const transaction = <T>(store: Store, fn: () => T): T => store.sqlite.transaction(fn).immediate();

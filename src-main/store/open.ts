@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { StoreState } from '../contract/store';
+import { latestVersion, migrations } from './migrations';
+import type { Migration } from './migrations/types';
+
+export type Sqlite = BetterSqlite3.Database;
+
+/** Opening failed in a way the user can act on; `state` picks the recovery screen. */
+export class StoreOpenError extends Error {
+  readonly state: Exclude<StoreState, 'ready'>;
+  constructor(state: Exclude<StoreState, 'ready'>, message: string) {
+    super(message);
+    this.name = 'StoreOpenError';
+    this.state = state;
+  }
+}
+
+const sqliteCode = (error: unknown): string =>
+  typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : '';
+
+/** Maps SQLite failures at open time to a state the UI can explain. */
+export const classifyOpenError = (error: unknown): StoreOpenError => {
+  if (error instanceof StoreOpenError) return error;
+  const code = sqliteCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'))
+    return new StoreOpenError('corrupt', message);
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+    return new StoreOpenError('locked', message);
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'EACCES' || code === 'EROFS')
+    return new StoreOpenError('readonly', message);
+  return new StoreOpenError('failed', message);
+};
+
+/**
+ * Pragmas are per connection: set them on every open. better-sqlite3 turns
+ * WAL's default to synchronous=NORMAL, which can lose the last commits on
+ * power loss, hence FULL.
+ */
+export const applyPragmas = (db: Sqlite): void => {
+  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  if (mode !== 'wal') throw new StoreOpenError('failed', `journal_mode is ${String(mode)}, expected wal`);
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('temp_store = MEMORY');
+  // erased personal data must not linger in free pages (CNIL erasure)
+  db.pragma('secure_delete = ON');
+  db.pragma('cache_size = -65536');
+};
+
+export const schemaVersion = (db: Sqlite): number => Number(db.pragma('user_version', { simple: true }));
+
+/**
+ * Applies pending migrations, each in its own transaction together with its
+ * bookkeeping, so a failure leaves the database exactly at the previous version.
+ */
+export const migrate = (db: Sqlite, list: readonly Migration[] = migrations, target = list.length): number[] => {
+  const current = schemaVersion(db);
+  if (current > list.length) {
+    throw new StoreOpenError(
+      'too_new',
+      `database schema version ${current} is newer than this Comptoir (${list.length}); update Comptoir`,
+    );
+  }
+  const applied: number[] = [];
+  for (const m of list) {
+    if (m.version <= current || m.version > target) continue;
+    const step = db.transaction(() => {
+      if (m.version === 1) {
+        db.exec(
+          'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT',
+        );
+      }
+      m.up(db);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        new Date().toISOString(),
+      );
+      db.pragma(`user_version = ${m.version}`);
+    });
+    step.immediate();
+    applied.push(m.version);
+  }
+  return applied;
+};
+
+/**
+ * Takes the write lock and rewrites the header once, rolled back: a database
+ * in use elsewhere or a read-only file (which SQLite silently opens read-only)
+ * is reported at open, not at the user's first save.
+ */
+export const writeProbe = (db: Sqlite, version: number): void => {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.pragma(`user_version = ${version}`);
+  } finally {
+    db.exec('ROLLBACK');
+  }
+};
+
+export type OpenOptions = {
+  /** Where a copy is written before migrating an existing database (never lose data on upgrade). */
+  backupDir?: string;
+  /** Busy timeout in ms before a locked database is reported. */
+  timeoutMs?: number;
+};
+
+/**
+ * Opens (or creates) the database: pragmas, a write probe (locked / read-only
+ * files are reported, not discovered later), version check, migrations.
+ */
+export const openDatabase = (file: string, options: OpenOptions = {}): Sqlite => {
+  let db: Sqlite | null = null;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    db = new BetterSqlite3(file, { timeout: options.timeoutMs ?? 3000 });
+    applyPragmas(db);
+    const version = schemaVersion(db);
+    if (version > latestVersion) {
+      throw new StoreOpenError(
+        'too_new',
+        `database schema version ${version} is newer than this Comptoir (${latestVersion}); update Comptoir`,
+      );
+    }
+    writeProbe(db, version);
+    if (version > 0 && version < latestVersion && options.backupDir) {
+      fs.mkdirSync(options.backupDir, { recursive: true });
+      const target = path.join(options.backupDir, `before-migration-v${version}-${Date.now()}.sqlite`);
+      db.prepare('VACUUM INTO ?').run(target);
+    }
+    migrate(db);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw classifyOpenError(error);
+  }
+};

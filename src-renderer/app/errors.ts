@@ -1,0 +1,52 @@
+import type { TFunction } from 'i18next';
+import type { z } from 'zod';
+import { AppError, isAppErrorData, type ErrorCode, type FieldIssue } from '@contract';
+import fr from '../locales/fr.json';
+
+/** Issue codes we can translate; the locale files are the list. */
+const validationKeys: ReadonlySet<string> = new Set(Object.keys(fr.validation));
+
+export const errorCode = (error: unknown): ErrorCode => {
+  if (error instanceof AppError) return error.code;
+  if (isAppErrorData(error)) return error.code;
+  return 'INTERNAL';
+};
+
+/** A human sentence for any failure; the technical message stays out of sight. */
+export const errorMessage = (t: TFunction, error: unknown): string => t(`errors.${errorCode(error)}`);
+
+export const validationMessage = (t: TFunction, code: string): string =>
+  t(validationKeys.has(code) ? `validation.${code}` : 'validation.generic');
+
+/**
+ * Client-side issues in the server's shape. Our schemas put a locale key in
+ * `message`; zod's built-in checks only have a `code` (invalid_type …).
+ */
+export const issuesFromZod = (error: z.ZodError): FieldIssue[] =>
+  error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    code: validationKeys.has(issue.message) ? issue.message : issue.code,
+  }));
+
+/** VALIDATION issues the store sent back, if that is what the error is. */
+export const serverIssues = (error: unknown): FieldIssue[] | null => {
+  if (!(error instanceof AppError) || error.code !== 'VALIDATION') return null;
+  const issues = error.details?.issues;
+  if (!Array.isArray(issues)) return null;
+  return issues.filter(
+    (i): i is FieldIssue =>
+      typeof i === 'object' && i !== null && typeof i.path === 'string' && typeof i.code === 'string',
+  );
+};
+
+/** field → issue code (the first one per field); `prefix` strips e.g. `patch.` from update paths. */
+export type FieldErrors = Partial<Record<string, string>>;
+
+export const toFieldErrors = (issues: readonly FieldIssue[], prefix = ''): FieldErrors => {
+  const out: FieldErrors = {};
+  for (const issue of issues) {
+    const path = prefix !== '' && issue.path.startsWith(prefix) ? issue.path.slice(prefix.length) : issue.path;
+    if (out[path] === undefined) out[path] = issue.code;
+  }
+  return out;
+};

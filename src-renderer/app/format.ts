@@ -1,0 +1,76 @@
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatPhone, type Currency, type Language } from '@contract';
+import { currentLanguage } from './i18n';
+import { useSettings } from './settings';
+
+export const intlLocale = (language: Language): string => (language === 'fr' ? 'fr-FR' : 'en-GB');
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+export type Formatters = {
+  locale: string;
+  number(value: number): string;
+  /** Money is stored in integer cents. */
+  money(cents: number): string;
+  /** A calendar date (YYYY-MM-DD) or an ISO timestamp, shown as a date. */
+  date(value: string): string;
+  dateTime(value: string): string;
+  bytes(value: number): string;
+  phone(e164: string): string;
+  country(code: string): string;
+};
+
+export const createFormatters = (language: Language, currency: Currency): Formatters => {
+  const locale = intlLocale(language);
+  const number = new Intl.NumberFormat(locale);
+  const money = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
+  // calendar dates have no time zone: format them in UTC so they never shift by a day
+  const calendarDate = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  const kb = new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 0 });
+  const mb = new Intl.NumberFormat(locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 });
+  let regions: Intl.DisplayNames | null = null;
+  try {
+    regions = new Intl.DisplayNames([locale], { type: 'region' });
+  } catch {
+    regions = null;
+  }
+  const parse = (value: string): Date | null => {
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? null : d;
+  };
+  return {
+    locale,
+    number: (value) => number.format(value),
+    money: (cents) => money.format(cents / 100),
+    date: (value) => {
+      const d = parse(value);
+      if (d === null) return value;
+      return DATE_ONLY.test(value) ? calendarDate.format(d) : date.format(d);
+    },
+    dateTime: (value) => {
+      const d = parse(value);
+      return d === null ? value : dateTime.format(d);
+    },
+    bytes: (value) => (value < 1_000_000 ? kb.format(Math.max(1, Math.round(value / 1000))) : mb.format(value / 1_000_000)),
+    phone: (e164) => formatPhone(e164),
+    country: (code) => {
+      try {
+        return regions?.of(code) ?? code;
+      } catch {
+        return code;
+      }
+    },
+  };
+};
+
+/** Formatters for the current language and the shop's currency. */
+export const useFormatters = (): Formatters => {
+  const { i18n } = useTranslation();
+  const { settings } = useSettings();
+  const language = currentLanguage(i18n);
+  const currency = settings?.currency ?? 'EUR';
+  return useMemo(() => createFormatters(language, currency), [language, currency]);
+};

@@ -1,0 +1,70 @@
+import { useSyncExternalStore } from 'react';
+
+export type Route =
+  | { name: 'home' }
+  | { name: 'contacts' }
+  | { name: 'contactNew' }
+  | { name: 'contact'; id: number }
+  | { name: 'contactEdit'; id: number }
+  | { name: 'settings' }
+  | { name: 'notFound'; path: string };
+
+const parseId = (raw: string | undefined): number | null =>
+  raw !== undefined && /^[1-9]\d{0,15}$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : null;
+
+/** `#/contacts/12/edit` → route; anything unknown is `notFound`, never an exception. */
+export const parseHash = (hash: string): Route => {
+  const path = hash.replace(/^#/, '').split('?')[0] ?? '';
+  const parts = path.split('/').filter((p) => p !== '');
+  const [first, second, third] = parts;
+  if (parts.length === 0) return { name: 'home' };
+  if (first === 'settings' && parts.length === 1) return { name: 'settings' };
+  if (first !== 'contacts') return { name: 'notFound', path };
+  if (parts.length === 1) return { name: 'contacts' };
+  if (second === 'new' && parts.length === 2) return { name: 'contactNew' };
+  const id = parseId(second);
+  if (id === null) return { name: 'notFound', path };
+  if (parts.length === 2) return { name: 'contact', id };
+  if (third === 'edit' && parts.length === 3) return { name: 'contactEdit', id };
+  return { name: 'notFound', path };
+};
+
+export const routeHref = (route: Route): string => {
+  switch (route.name) {
+    case 'home':
+      return '#/';
+    case 'contacts':
+      return '#/contacts';
+    case 'contactNew':
+      return '#/contacts/new';
+    case 'contact':
+      return `#/contacts/${route.id}`;
+    case 'contactEdit':
+      return `#/contacts/${route.id}/edit`;
+    case 'settings':
+      return '#/settings';
+    case 'notFound':
+      return `#${route.path}`;
+  }
+};
+
+/** `replace` keeps a transient page (a saved form) out of the back-button history. */
+export const navigate = (route: Route, options: { replace?: boolean } = {}): void => {
+  const href = routeHref(route);
+  if (options.replace) {
+    window.history.replaceState(window.history.state, '', href);
+    // replaceState does not fire hashchange: tell the subscribers ourselves
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  } else if (window.location.hash !== href) {
+    window.location.hash = href;
+  }
+};
+
+const subscribe = (onChange: () => void): (() => void) => {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+};
+
+const getHash = (): string => window.location.hash;
+
+export const useRoute = (): Route => parseHash(useSyncExternalStore(subscribe, getHash, () => ''));

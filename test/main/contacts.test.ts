@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { AppError, type ContactRow } from '../../src-main/contract';
+import { openClient } from './helpers';
+
+const people = [
+  { firstName: 'François', lastName: 'Lefèvre', city: 'Lyon', postcode: '69001', email: 'f.lefevre@orange.fr' },
+  { firstName: 'Élodie', lastName: 'Bégué', city: 'Ajaccio', postcode: '20000', phone: '06 11 22 33 44' },
+  { firstName: 'Zoé', lastName: 'Martin', city: null, postcode: null },
+  { firstName: 'Jean', lastName: 'Dupont', city: 'Bourg-en-Bresse', postcode: '01000' },
+  { firstName: 'Anne', lastName: 'Dupont', city: 'Paris', postcode: '75011' },
+];
+
+const seed = async () => {
+  const ctx = await openClient();
+  for (const p of people) await ctx.api.call('contacts.create', p);
+  return ctx;
+};
+
+const allPages = async (
+  api: Awaited<ReturnType<typeof openClient>>['api'],
+  input: { sort?: 'name' | 'city' | 'postcode' | 'createdAt'; dir?: 'asc' | 'desc'; q?: string; limit: number },
+) => {
+  const rows: ContactRow[] = [];
+  let cursor: string | null = null;
+  for (let i = 0; i < 50; i += 1) {
+    const page = await api.call('contacts.list', { ...input, cursor });
+    rows.push(...page.rows);
+    cursor = page.nextCursor;
+    if (cursor === null) break;
+  }
+  return rows;
+};
+
+describe('contacts', () => {
+  it('creates, reads, updates and deletes a contact on a real file', async () => {
+    const { api } = await openClient();
+    const c = await api.call('contacts.create', { firstName: 'Zoé', lastName: 'Lefèvre', phone: '0612345678', postcode: '01000' });
+    expect(c).toMatchObject({ id: 1, phone: '+33612345678', postcode: '01000', status: 'prospect', purchaseCount: 0 });
+    expect(await api.call('contacts.get', { id: c.id })).toEqual(c);
+    const u = await api.call('contacts.update', { id: c.id, patch: { city: 'Bourg-en-Bresse', email: 'ZOE@example.FR' } });
+    expect(u).toMatchObject({ city: 'Bourg-en-Bresse', email: 'zoe@example.fr', firstName: 'Zoé' });
+    expect(u.updatedAt >= c.updatedAt).toBe(true);
+    await api.call('contacts.delete', { id: c.id });
+    await expect(api.call('contacts.get', { id: c.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await api.call('app.status', {})).contactCount).toBe(0);
+  });
+
+  it('refuses an update that would leave the contact invalid, and changes nothing', async () => {
+    const { api } = await openClient();
+    const c = await api.call('contacts.create', { lastName: 'Martin' });
+    await expect(api.call('contacts.update', { id: c.id, patch: { lastName: null } })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      details: { issues: [{ path: 'lastName', code: 'name_required' }] },
+    });
+    expect((await api.call('contacts.get', { id: c.id })).lastName).toBe('Martin');
+  });
+
+  it('reports invalid input with field issues and writes nothing', async () => {
+    const { api } = await openClient();
+    const error = await api.call('contacts.create', { lastName: 'x'.repeat(10_000), email: 'nope' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).details?.issues).toEqual(
+      expect.arrayContaining([
+        { path: 'lastName', code: 'too_long' },
+        { path: 'email', code: 'invalid_email' },
+      ]),
+    );
+    expect((await api.call('app.status', {})).contactCount).toBe(0);
+  });
+
+  it('stores SQL-looking and HTML names verbatim', async () => {
+    const { api } = await openClient();
+    const evil = "'); DROP TABLE contacts; --";
+    const c = await api.call('contacts.create', { firstName: '<img src=x onerror=alert(1)>', lastName: evil });
+    expect((await api.call('contacts.get', { id: c.id })).lastName).toBe(evil);
+    const found = await api.call('contacts.list', { q: 'drop table' });
+    expect(found.rows.map((r) => r.id)).toEqual([c.id]);
+  });
+
+  it('lists by name ignoring accents and case, in both directions, page by page', async () => {
+    const { api } = await seed();
+    const asc = await allPages(api, { sort: 'name', limit: 2 });
+    expect(asc.map((r) => r.lastName)).toEqual(['Bégué', 'Dupont', 'Dupont', 'Lefèvre', 'Martin']);
+    expect(asc.map((r) => r.firstName).slice(1, 3)).toEqual(['Anne', 'Jean']);
+    const desc = await allPages(api, { sort: 'name', dir: 'desc', limit: 2 });
+    expect(desc.map((r) => r.id)).toEqual(asc.map((r) => r.id).reverse());
+  });
+
+  it('pages through a nullable column with NULLs first ascending and last descending', async () => {
+    const { api } = await seed();
+    const asc = await allPages(api, { sort: 'city', limit: 1 });
+    expect(asc.map((r) => r.city)).toEqual([null, 'Ajaccio', 'Bourg-en-Bresse', 'Lyon', 'Paris']);
+    const desc = await allPages(api, { sort: 'city', dir: 'desc', limit: 3 });
+    expect(desc.map((r) => r.city)).toEqual(['Paris', 'Lyon', 'Bourg-en-Bresse', 'Ajaccio', null]);
+    const pc = await allPages(api, { sort: 'postcode', limit: 2 });
+    expect(pc.map((r) => r.postcode)).toEqual([null, '01000', '20000', '69001', '75011']);
+  });
+
+  it('reports the base size without a query and the match count with one', async () => {
+    const { api } = await seed();
+    expect((await api.call('contacts.list', {})).total).toBe(5);
+    const page = await api.call('contacts.list', { q: 'dupont' });
+    expect(page).toMatchObject({ total: 2, capped: false });
+  });
+
+  it.each([
+    ['francois', ['Lefèvre']],
+    ['FRANÇ', ['Lefèvre']],
+    ['elo beg', ['Bégué']],
+    ['dupont', ['Dupont', 'Dupont']],
+    ['anne dup', ['Dupont']],
+    ['f.lefevre@orange', ['Lefèvre']],
+    ['0611', ['Bégué']],
+    ['+33 6 11 22', ['Bégué']],
+    ['ajac', ['Bégué']],
+    ['01000', ['Dupont']],
+    ['zzz', []],
+  ])('finds %s as you type', async (q, expected) => {
+    const { api } = await seed();
+    const page = await api.call('contacts.list', { q });
+    expect(page.rows.map((r) => r.lastName)).toEqual(expected);
+  });
+
+  it('keeps the search index right after edits and deletes', async () => {
+    const { api } = await seed();
+    const [f] = (await api.call('contacts.list', { q: 'francois' })).rows;
+    await api.call('contacts.update', { id: f!.id, patch: { firstName: 'Frank' } });
+    expect((await api.call('contacts.list', { q: 'francois' })).rows).toEqual([]);
+    expect((await api.call('contacts.list', { q: 'frank' })).rows).toHaveLength(1);
+    await api.call('contacts.delete', { id: f!.id });
+    expect((await api.call('contacts.list', { q: 'frank' })).rows).toEqual([]);
+  });
+
+  it('refuses a forged cursor', async () => {
+    const { api } = await seed();
+    await expect(api.call('contacts.list', { cursor: 'bm9wZQ' })).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+});

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import {
+  callNames,
+  calls,
+  contactInput,
+  contactListInput,
+  fold,
+  isValidSiret,
+  searchTerms,
+  settingsUpdateInput,
+  toE164,
+  formatPhone,
+} from '../../src-main/contract';
+import { handlers } from '../../src-main/host/handlers';
+
+const issues = (r: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
+  (r.error?.issues ?? []).map((i) => `${i.path.join('.')}:${i.message}`);
+
+describe('contact schema', () => {
+  it('normalises what is typed at the counter', () => {
+    const r = contactInput.parse({
+      civility: 'mme',
+      firstName: '  François ',
+      lastName: 'Lefèvre',
+      email: ' Francois.Lefevre@Orange.FR ',
+      phone: '06 12 34 56 78',
+      postcode: '01000',
+      city: 'Bourg-en-Bresse',
+    });
+    expect(r).toMatchObject({
+      firstName: 'François',
+      email: 'francois.lefevre@orange.fr',
+      phone: '+33612345678',
+      postcode: '01000',
+      country: 'FR',
+      status: 'prospect',
+      source: 'shop_form',
+      addressLine1: null,
+    });
+  });
+
+  it('accepts international numbers and foreign postcodes', () => {
+    const r = contactInput.parse({ lastName: 'Müller', phone: '+49 30 901820', postcode: 'D-10115', country: 'de' });
+    expect(r.phone).toBe('+4930901820');
+    expect(r.country).toBe('DE');
+  });
+
+  it.each([
+    [{}, 'lastName:name_required'],
+    [{ firstName: '   ', lastName: '' }, 'lastName:name_required'],
+    [{ lastName: 'x'.repeat(10_000) }, 'lastName:too_long'],
+    [{ lastName: 'Martin', email: 'martin@' }, 'email:invalid_email'],
+    [{ lastName: 'Martin', email: 'a b@c.fr' }, 'email:invalid_email'],
+    [{ lastName: 'Martin', phone: '12' }, 'phone:invalid_phone'],
+    [{ lastName: 'Martin', phone: '06 12 34' }, 'phone:invalid_phone'],
+    [{ lastName: 'Martin', postcode: '1000' }, 'postcode:invalid_postcode'],
+    [{ lastName: 'Martin', country: 'FRA' }, 'country:invalid_country'],
+    [{ lastName: 'Ma\u0000rtin' }, 'lastName:invalid_chars'],
+  ])('refuses %j with %s', (input, expected) => {
+    expect(issues(contactInput.safeParse(input))).toContain(expected);
+  });
+
+  it('keeps HTML and SQL-looking names as plain text', () => {
+    const r = contactInput.parse({ firstName: '<script>alert(1)</script>', lastName: "Robert'); DROP TABLE contacts;--" });
+    expect(r.firstName).toBe('<script>alert(1)</script>');
+    expect(r.lastName).toBe("Robert'); DROP TABLE contacts;--");
+  });
+
+  it('refuses unknown fields rather than dropping them silently', () => {
+    expect(contactInput.safeParse({ lastName: 'A', isAdmin: true }).success).toBe(false);
+  });
+
+  it('bounds list requests', () => {
+    expect(contactListInput.safeParse({ limit: 100_000 }).success).toBe(false);
+    expect(contactListInput.parse({})).toMatchObject({ q: '', sort: 'name', dir: 'asc', cursor: null, limit: 100 });
+  });
+});
+
+describe('text helpers', () => {
+  it('fold removes accents, case and ligatures', () => {
+    expect(fold('  ÉLODIE   Cœur ')).toBe('elodie coeur');
+    expect(fold('François')).toBe('francois');
+  });
+  it('splits search input the way the full-text index does', () => {
+    expect(searchTerms('jean.dup@ora')).toEqual(['jean', 'dup', 'ora']);
+    expect(searchTerms('  ')).toEqual([]);
+    expect(searchTerms('"; DROP')).toEqual(['drop']);
+  });
+  it('formats French numbers nationally and others internationally', () => {
+    expect(formatPhone('+33612345678')).toBe('06 12 34 56 78');
+    expect(formatPhone('+4930901820')).toMatch(/^\+49 30/);
+    expect(toE164('+33 (0)6 12 34 56 78')).toBe('+33612345678');
+  });
+});
+
+describe('settings schema', () => {
+  it('checks SIRET with its Luhn key', () => {
+    expect(isValidSiret('73282932000074')).toBe(true);
+    expect(isValidSiret('73282932000075')).toBe(false);
+    expect(settingsUpdateInput.safeParse({ shop: { siret: '732 829 320 00074' } }).success).toBe(true);
+    expect(issues(settingsUpdateInput.safeParse({ shop: { siret: '12345678901234' } }))).toContain('shop.siret:invalid_siret');
+  });
+  it('bounds the number of backups kept', () => {
+    expect(settingsUpdateInput.safeParse({ backup: { keep: 0 } }).success).toBe(false);
+    expect(settingsUpdateInput.safeParse({ backup: { keep: 5 } }).success).toBe(true);
+  });
+});
+
+describe('call table', () => {
+  it('has exactly one handler for every call', () => {
+    expect(Object.keys(handlers).sort()).toEqual([...callNames].sort());
+    for (const name of callNames) expect(calls[name].input).toBeDefined();
+  });
+});

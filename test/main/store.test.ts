@@ -1,0 +1,155 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { latestVersion, migrations } from '../../src-main/store/migrations';
+import { classifyOpenError, migrate, openDatabase, StoreOpenError, writeProbe } from '../../src-main/store/open';
+import { tempDir } from './helpers';
+
+const pragmas = (db: BetterSqlite3.Database) => ({
+  journal: db.pragma('journal_mode', { simple: true }),
+  synchronous: db.pragma('synchronous', { simple: true }),
+  foreignKeys: db.pragma('foreign_keys', { simple: true }),
+  tempStore: db.pragma('temp_store', { simple: true }),
+});
+
+describe('openDatabase', () => {
+  it('creates a database at the latest version with the safety pragmas, and sets them again on reopen', () => {
+    const file = path.join(tempDir(), 'nested', 'db.sqlite');
+    const db = openDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(latestVersion);
+    expect(pragmas(db)).toEqual({ journal: 'wal', synchronous: 2, foreignKeys: 1, tempStore: 2 });
+    db.close();
+    const again = openDatabase(file);
+    expect(pragmas(again)).toEqual({ journal: 'wal', synchronous: 2, foreignKeys: 1, tempStore: 2 });
+    again.close();
+    // a bare connection shows the driver's default (NORMAL under WAL): FULL is ours, set on every open
+    const bare = new BetterSqlite3(file);
+    expect(bare.pragma('synchronous', { simple: true })).toBe(1);
+    bare.close();
+  });
+
+  it('uses STRICT tables: a text in an integer column is refused', () => {
+    const db = openDatabase(path.join(tempDir(), 'db.sqlite'));
+    expect(() =>
+      db
+        .prepare("INSERT INTO purchases (contact_id, purchased_at, amount_cents, created_at) VALUES (NULL, '2026-01-01', 'abc', '')")
+        .run(),
+    ).toThrow(/cannot store TEXT value in INTEGER column/);
+    db.close();
+  });
+
+  it('records every migration with its version', () => {
+    const db = openDatabase(path.join(tempDir(), 'db.sqlite'));
+    const rows = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+    expect(rows).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })));
+    db.close();
+  });
+
+  it('refuses a database written by a newer version and leaves it untouched', () => {
+    const file = path.join(tempDir(), 'db.sqlite');
+    openDatabase(file).close();
+    const raw = new BetterSqlite3(file);
+    raw.pragma(`user_version = ${latestVersion + 1}`);
+    raw.close();
+    const before = fs.readFileSync(file);
+    let caught: unknown;
+    try {
+      openDatabase(file);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(StoreOpenError);
+    expect((caught as StoreOpenError).state).toBe('too_new');
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('reports a file that is not a database as corrupt', () => {
+    const file = path.join(tempDir(), 'db.sqlite');
+    fs.writeFileSync(file, Buffer.alloc(8192, 0x41));
+    expect(() => openDatabase(file)).toThrow(expect.objectContaining({ state: 'corrupt' }) as Error);
+  });
+
+  it('reports a database locked by another program', () => {
+    const file = path.join(tempDir(), 'db.sqlite');
+    openDatabase(file).close();
+    const other = new BetterSqlite3(file);
+    other.exec('BEGIN EXCLUSIVE');
+    try {
+      expect(() => openDatabase(file, { timeoutMs: 50 })).toThrow(expect.objectContaining({ state: 'locked' }) as Error);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+  });
+
+  it('classifies a write refused by a read-only file as read-only', () => {
+    const file = path.join(tempDir(), 'db.sqlite');
+    openDatabase(file).close();
+    // a read-only handle gets the same SQLITE_READONLY a read-only file or medium gives
+    const ro = new BetterSqlite3(file, { readonly: true });
+    let caught: unknown;
+    try {
+      writeProbe(ro, 1);
+    } catch (e) {
+      caught = e;
+    } finally {
+      ro.close();
+    }
+    expect(classifyOpenError(caught).state).toBe('readonly');
+  });
+});
+
+describe('migrations', () => {
+  it('are numbered 1..N without gaps', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+  });
+
+  it.each(migrations.map((m) => m.version - 1))('upgrade from version %i to the latest keeping the data', (from) => {
+    const file = path.join(tempDir(), 'db.sqlite');
+    const db = new BetterSqlite3(file);
+    migrate(db, migrations, from);
+    expect(db.pragma('user_version', { simple: true })).toBe(from);
+    if (from >= 1) {
+      db.prepare(
+        "INSERT INTO contacts (first_name, last_name, source, sort_name, created_at, updated_at) VALUES ('Zoé', 'Lefèvre', 'shop_form', 'lefevre zoe', 'x', 'x')",
+      ).run();
+    }
+    db.close();
+    const upgraded = openDatabase(file, { backupDir: path.join(path.dirname(file), 'backups') });
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(latestVersion);
+    if (from >= 1) {
+      expect(upgraded.prepare('SELECT first_name FROM contacts').pluck().get()).toBe('Zoé');
+      // an upgrade of existing data first leaves a copy behind
+      if (from < latestVersion) expect(fs.readdirSync(path.join(path.dirname(file), 'backups')).length).toBe(1);
+    }
+    upgraded.close();
+  });
+
+  it('roll back a failing migration completely, leaving the previous version and data', () => {
+    const file = path.join(tempDir(), 'db.sqlite');
+    const db = new BetterSqlite3(file);
+    migrate(db);
+    db.prepare(
+      "INSERT INTO contacts (first_name, last_name, source, sort_name, created_at, updated_at) VALUES ('A', 'B', 'shop_form', 'b a', 'x', 'x')",
+    ).run();
+    const broken = [
+      ...migrations,
+      {
+        version: latestVersion + 1,
+        name: 'broken',
+        up(d: BetterSqlite3.Database) {
+          d.exec('ALTER TABLE contacts ADD COLUMN nickname TEXT');
+          d.exec('DELETE FROM contacts');
+          d.exec('THIS IS NOT SQL');
+        },
+      },
+    ];
+    expect(() => migrate(db, broken)).toThrow();
+    expect(db.pragma('user_version', { simple: true })).toBe(latestVersion);
+    expect(db.prepare('SELECT count(*) FROM contacts').pluck().get()).toBe(1);
+    const cols = db.prepare('PRAGMA table_info(contacts)').all() as { name: string }[];
+    expect(cols.map((c) => c.name)).not.toContain('nickname');
+    db.close();
+  });
+});

@@ -1,0 +1,38 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+const alias = { '@contract': resolve(import.meta.dirname, 'src-main/contract/index.ts') };
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    reporters: ['default', resolve(import.meta.dirname, 'test/summary-reporter.ts')],
+    projects: [
+      {
+        resolve: { alias },
+        test: { name: 'main', environment: 'node', include: ['test/main/**/*.test.ts'], testTimeout: 30_000 },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'renderer',
+          environment: 'jsdom',
+          include: ['test/renderer/**/*.test.{ts,tsx}'],
+          setupFiles: ['test/renderer/setup.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
