@@ -30,6 +30,8 @@ export default defineConfig({
   },
   preload: {
     build: {
+      // a sandboxed preload can require only `electron`: bundle everything else into it
+      externalizeDeps: false,
       outDir: 'out/preload',
       lib: { entry: { preload: resolve(__dirname, 'src-main/host/electron/preload.ts') } },
       rolldownOptions: { output: { format: 'cjs' } },

@@ -61,6 +61,8 @@ const failure = (code: 'UNAUTHORIZED' | 'UNKNOWN_CALL' | 'STORE_UNAVAILABLE', me
 
 // Every renderer is sandboxed, whatever a BrowserWindow option might say later.
 app.enableSandbox();
+// Windows groups taskbar entries and shortcuts by this id; it must match electron-builder's appId.
+if (process.platform === 'win32') app.setAppUserModelId('fr.comptoir.app');
 
 // Must happen before `ready`: a standard, secure scheme gets an origin, fetch and a proper CSP.
 protocol.registerSchemesAsPrivileged([
@@ -158,6 +160,8 @@ const createWindow = (): BrowserWindow => {
 };
 
 const focusMainWindow = (): void => {
+  // A second launch can arrive while this one is still starting; start() opens the window then.
+  if (!app.isReady() || store === null) return;
   if (mainWindow === null || mainWindow.isDestroyed()) {
     mainWindow = createWindow();
     return;
@@ -238,7 +242,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
   app.on('activate', () => {
     // macOS re-opens from the dock with no window left.
-    if (app.isReady() && BrowserWindow.getAllWindows().length === 0) focusMainWindow();
+    if (BrowserWindow.getAllWindows().length === 0) focusMainWindow();
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
