@@ -87,6 +87,13 @@ export const contactListInput = z
   .strict();
 export type ContactListInput = z.input<typeof contactListInput>;
 
+/**
+ * A search that matches at most this many contacts is sorted on the requested
+ * column; a broader one (two letters in a 1M base) comes newest first,
+ * straight from the full-text index, and the user is asked to type more.
+ */
+export const SORTED_SEARCH_MAX = 200;
+
 export type ContactRow = Pick<
   Contact,
   | 'id'
@@ -109,7 +116,10 @@ export type ContactPage = {
   nextCursor: string | null;
   /** Whole base without a query; with a query, the number of matches (null when capped). */
   total: number | null;
-  /** The query matched more rows than a search returns: the user should type more. */
+  /**
+   * The query matches too many contacts to sort: rows come newest first and
+   * the UI asks the user to type more. Without a query this is always false.
+   */
   capped: boolean;
 };
 

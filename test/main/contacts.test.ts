@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError, type ContactRow } from '../../src-main/contract';
+import { AppError, SORTED_SEARCH_MAX, type ContactRow } from '../../src-main/contract';
 import { openClient } from './helpers';
 
 const people = [
@@ -129,6 +129,25 @@ describe('contacts', () => {
     expect((await api.call('contacts.list', { q: 'frank' })).rows).toHaveLength(1);
     await api.call('contacts.delete', { id: f!.id });
     expect((await api.call('contacts.list', { q: 'frank' })).rows).toEqual([]);
+  });
+
+  it('pages a broad search newest first without sorting it, and sorts a narrow one', async () => {
+    const { api } = await openClient();
+    const n = SORTED_SEARCH_MAX + 50;
+    for (let i = 0; i < n; i += 1) await api.call('contacts.create', { firstName: `Prénom${i}`, lastName: 'Martin' });
+    await api.call('contacts.create', { firstName: 'Zoé', lastName: 'Martineau' });
+    const first = await api.call('contacts.list', { q: 'mart', limit: 100 });
+    expect(first).toMatchObject({ capped: true, total: null });
+    const ids = (await allPages(api, { q: 'mart', limit: 100 })).map((r) => r.id);
+    expect(ids).toHaveLength(n + 1);
+    expect(new Set(ids).size).toBe(n + 1);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    const narrow = await api.call('contacts.list', { q: 'prénom1', sort: 'name', dir: 'desc', limit: 500 });
+    expect(narrow.capped).toBe(false);
+    expect(narrow.total).toBe(narrow.rows.length);
+    expect(narrow.rows.map((r) => r.firstName)).toEqual(
+      [...narrow.rows.map((r) => r.firstName)].sort((a, b) => (a! < b! ? 1 : -1)),
+    );
   });
 
   it('refuses a forged cursor', async () => {

@@ -1,0 +1,206 @@
+/**
+ * `npm run bench`: the foundation's speed figures on generated data, printed
+ * beside the raw SQLite figures of STACK.md. Not a test: it measures, it does
+ * not assert. Data lives in .bench/ and is reused between runs.
+ *
+ *   BENCH_CUSTOMERS=1000000 (default) BENCH_PURCHASES=10 npm run bench
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { toApi } from '../../src-main/host/client';
+import { createInProcessClient } from '../../src-main/host/inprocess';
+import { startWebHost } from '../../src-main/host/web/server';
+import { createWorkerClient } from '../../src-main/host/worker-client';
+
+// npm runs scripts from the package root
+const root = process.cwd();
+const benchDir = path.join(root, '.bench');
+const customers = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
+const perCustomer = Number(process.env.BENCH_PURCHASES ?? 10);
+const dbPath = path.join(benchDir, `demo-${customers}x${perCustomer}.sqlite`);
+const cli = path.join(root, 'out', 'main', 'cli.js');
+const workerFile = path.join(root, 'out', 'main', 'worker.js');
+
+type Row = { name: string; value: string; raw: string; ratio: string; target: string };
+const rows: Row[] = [];
+const record = (name: string, value: string, raw = '', ratio = '', target = '') => {
+  rows.push({ name, value, raw, ratio, target });
+  console.log(`  ${name}: ${value}${ratio ? ` (${ratio})` : ''}`);
+};
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+const ms = (v: number) => `${v.toFixed(2)} ms`;
+
+/** Runs the built CLI's demo generator in a child process, sampling its peak memory. */
+const generate = async (): Promise<void> => {
+  if (fs.existsSync(dbPath)) {
+    console.log(`reusing ${path.relative(root, dbPath)}`);
+    return;
+  }
+  fs.mkdirSync(benchDir, { recursive: true });
+  console.log(`generating ${customers.toLocaleString('en')} customers × ${perCustomer} purchases…`);
+  const started = performance.now();
+  const child = spawn(
+    '/usr/bin/time',
+    ['-f', '%M', process.execPath, cli, 'demo', '--db', dbPath, '--customers', String(customers), '--purchases-per-customer', String(perCustomer)],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+  if (code !== 0) throw new Error(`demo generation failed: ${err}`);
+  const seconds = (performance.now() - started) / 1000;
+  const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { customers: number; purchases: number; ms: number };
+  const peakMb = Number(err.trim().split('\n').pop()) / 1024;
+  // raw: 240k contacts/s and 530k purchases/s with naive inserts and no indexes on the raw run
+  const rawSeconds = result.customers / 240_000 + result.purchases / 530_000;
+  record(
+    `demo generation (${result.customers.toLocaleString('en')} customers, ${result.purchases.toLocaleString('en')} purchases)`,
+    `${seconds.toFixed(1)} s, peak RSS ${peakMb.toFixed(0)} MB`,
+    `${rawSeconds.toFixed(1)} s raw inserts`,
+    `${(seconds / rawSeconds).toFixed(1)}× raw`,
+    'report; memory flat',
+  );
+};
+
+/** Prefixes a user would type: 1 to 6 letters of real names and cities in the base, plus phones and emails. */
+const prefixes = (samples: { firstName: string | null; lastName: string | null; city: string | null; phone: string | null }[]) => {
+  const out: string[] = [];
+  for (const s of samples) {
+    const word = [s.lastName, s.firstName, s.city][out.length % 3] ?? s.lastName ?? 'ma';
+    for (let n = 1; n <= Math.min(6, word.length); n += 1) out.push(word.slice(0, n));
+    if (s.phone) out.push(`0${s.phone.slice(3, 7)}`);
+  }
+  out.push('francois', 'franc', 'fran', 'lefe', 'marie du', 'jean.m');
+  return out;
+};
+
+const main = async () => {
+  if (!fs.existsSync(cli)) throw new Error('build first: npm run bench builds, or run `npm run build`');
+  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  await generate();
+
+  // --- host start to first answer (worker thread, as the app and browser mode run it)
+  {
+    const started = performance.now();
+    const client = createWorkerClient({ dbPath, dataDir: benchDir, version: 'bench', autoBackup: false, workerFile });
+    const status = await client.invoke('app.status', {});
+    const first = performance.now() - started;
+    await client.invoke('contacts.list', { limit: 100 });
+    const firstPage = performance.now() - started;
+    await client.close();
+    if (!status.ok) throw new Error(JSON.stringify(status));
+    record('host start → first answer (worker, 1M db)', ms(first), '', '', '≤ 1000 ms');
+    record('host start → first list page', ms(firstPage));
+  }
+
+  const client = await createInProcessClient({ dbPath, dataDir: benchDir, version: 'bench', integrity: 'off' });
+  const api = toApi(client);
+  const sample = (await api.call('contacts.list', { sort: 'createdAt', limit: 200 })).rows;
+  const typed = prefixes(sample);
+
+  // --- search as you type, in-process
+  {
+    for (const q of typed.slice(0, 20)) await api.call('contacts.list', { q, limit: 50 });
+    const times: number[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      for (const q of typed) {
+        const t = performance.now();
+        await api.call('contacts.list', { q, limit: 50 });
+        times.push(performance.now() - t);
+      }
+    }
+    const p95 = percentile(times, 95);
+    record(
+      `search as you type, in-process (${times.length} queries)`,
+      `p50 ${ms(percentile(times, 50))}, p95 ${ms(p95)}`,
+      'FTS5 prefix LIMIT 20 p50 0.09 ms',
+      `p50 ${(percentile(times, 50) / 0.09).toFixed(0)}× raw`,
+      'p95 ≤ 5 ms',
+    );
+  }
+
+  // --- list pages (keyset), in-process
+  {
+    const times: number[] = [];
+    for (const sort of ['name', 'city', 'createdAt', 'totalCents'] as const) {
+      let cursor: string | null = null;
+      for (let i = 0; i < 25; i += 1) {
+        const t = performance.now();
+        const page: { nextCursor: string | null } = await api.call('contacts.list', { sort, cursor, limit: 100 });
+        times.push(performance.now() - t);
+        cursor = page.nextCursor;
+      }
+    }
+    record('list page of 100 (4 sorts, keyset)', `p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))}`, 'indexed prefix lookup 0.02 ms');
+  }
+
+  // --- create a contact, in-process (each in its own transaction with synchronous=FULL)
+  {
+    const times: number[] = [];
+    for (let i = 0; i < 300; i += 1) {
+      const t = performance.now();
+      await api.call('contacts.create', {
+        firstName: 'Bench',
+        lastName: `Créé ${i}`,
+        email: `bench${i}@exemple.fr`,
+        phone: `06 ${String(10 + (i % 90))} 00 00 ${String(10 + (i % 89))}`,
+        postcode: '01000',
+        city: 'Bourg-en-Bresse',
+      });
+      times.push(performance.now() - t);
+    }
+    record('create a contact, in-process', `p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))}`, '240k rows/s in one transaction (0.004 ms/row)', '', 'p95 ≤ 2 ms');
+    const created = await api.call('contacts.list', { q: 'bench', limit: 500 });
+    for (const r of created.rows) await api.call('contacts.delete', { id: r.id });
+  }
+  await client.close();
+
+  // --- search through HTTP (browser mode: worker + web host), same queries
+  {
+    const worker = createWorkerClient({ dbPath, dataDir: benchDir, version: 'bench', autoBackup: false, workerFile });
+    const host = await startWebHost({ client: worker, rendererRoot: path.join(root, 'out', 'renderer') });
+    const call = (q: string) =>
+      fetch(`http://127.0.0.1:${host.port}/api/call/contacts.list`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${host.token}` },
+        body: JSON.stringify({ q, limit: 50 }),
+      }).then((r) => r.json());
+    for (const q of typed.slice(0, 20)) await call(q);
+    const times: number[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      for (const q of typed) {
+        const t = performance.now();
+        await call(q);
+        times.push(performance.now() - t);
+      }
+    }
+    record(
+      `search as you type, HTTP (${times.length} queries)`,
+      `p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))}`,
+      'FTS5 prefix LIMIT 20 p50 0.09 ms',
+      '',
+      'p95 ≤ 15 ms',
+    );
+    await host.close();
+    await worker.close();
+  }
+
+  fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'test-results', 'bench.json'), JSON.stringify({ customers, perCustomer, rows }, null, 2));
+  console.log('\n| measure | result | raw SQLite (STACK.md) | ratio | target |\n|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.name} | ${r.value} | ${r.raw} | ${r.ratio} | ${r.target} |`);
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
