@@ -43,6 +43,7 @@ export default defineConfig({
     resolve: { alias: { '@contract': contract } },
     plugins: [react()],
     build: {
+      minify: true,
       outDir: resolve(__dirname, 'out/renderer'),
       emptyOutDir: true,
       rolldownOptions: { input: resolve(__dirname, 'src-renderer/index.html') },

@@ -6,10 +6,15 @@ import { getSettings, updateSettings } from '../domain/settings/service';
 import { transaction } from '../store/db';
 import { combineHandlers, command, job, query, type HandlerContext } from './registry';
 
-const startDemo = (ctx: HandlerContext, input: DemoInput) => {
+/** `onboard`: the first-run choice counts as made only once the demo is fully loaded (a cancel goes back to it). */
+const startDemo = (ctx: HandlerContext, input: DemoInput, onboard = false) => {
   const store = ctx.store;
   const parsed = demoInput.parse(input);
-  return ctx.startJob('demo', (j) => generateDemo(store, parsed, j));
+  return ctx.startJob('demo', async (j) => {
+    const result = await generateDemo(store, parsed, j);
+    if (onboard) transaction(store, () => updateSettings(store, { onboarded: true }));
+    return result;
+  });
 };
 
 /** Calls about the app itself: status, first run, settings, jobs, backups, integrity. */
@@ -18,9 +23,9 @@ const hostHandlers = combineHandlers({
   'app.setup': job((input, ctx) => {
     const store = ctx.store;
     if (getSettings(store).onboarded) throw new AppError('CONFLICT', 'already set up', { reason: 'already_onboarded' });
-    const ref = input.mode === 'demo' ? startDemo(ctx, input.demo ?? { customers: 1000 }) : null;
+    if (input.mode === 'demo') return startDemo(ctx, input.demo ?? { customers: 1000 }, true);
     transaction(store, () => updateSettings(store, { onboarded: true }));
-    return ref;
+    return null;
   }),
   // on the recovery screen the database cannot be read: show the defaults
   'settings.get': query((_input, ctx) =>

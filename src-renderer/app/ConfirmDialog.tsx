@@ -14,7 +14,8 @@ export type ConfirmDialogProps = {
 };
 
 /** A confirmation that stays open (buttons busy) until the action has finished. */
-export const ConfirmDialog = ({ opened, title, children, confirmLabel, danger, testId, onConfirm, onClose }: ConfirmDialogProps) => {
+export const ConfirmDialog = (props: ConfirmDialogProps) => {
+  const { opened, title, children, confirmLabel, danger, testId, onConfirm, onClose } = props;
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const confirm = async () => {
@@ -35,7 +36,13 @@ export const ConfirmDialog = ({ opened, title, children, confirmLabel, danger, t
           <Button variant="default" onClick={onClose} disabled={busy} data-testid={`${testId}-cancel`}>
             {t('common.cancel')}
           </Button>
-          <Button color={danger ? 'red' : undefined} loading={busy} onClick={() => void confirm()} data-testid={testId} data-autofocus>
+          <Button
+            color={danger ? 'red' : undefined}
+            loading={busy}
+            onClick={() => void confirm()}
+            data-testid={testId}
+            data-autofocus
+          >
             {confirmLabel}
           </Button>
         </Group>

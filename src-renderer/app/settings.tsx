@@ -7,6 +7,8 @@ import { resolveLanguage, systemLanguage } from './i18n';
 export type SettingsContextValue = {
   /** null until loaded, and for good when the store refuses (recovery screen). */
   settings: Settings | null;
+  /** Bumped when settings change from outside this window's own updates (a restore, another window). */
+  revision: number;
   reload(): Promise<void>;
   update(patch: SettingsUpdate): Promise<Settings>;
 };
@@ -17,11 +19,15 @@ const SettingsContext = createContext<SettingsContextValue | null>(null);
 export const SettingsProvider = ({ children }: { children: ReactNode }) => {
   const api = useApi();
   const { i18n } = useTranslation();
-  const [settings, setSettings] = useState<Settings | null>(null);
+  const [state, setState] = useState<{ settings: Settings | null; revision: number }>({ settings: null, revision: 0 });
+  const { settings, revision } = state;
 
   const reload = useCallback(async () => {
     try {
-      setSettings(await api.call('settings.get', {}));
+      const next = await api.call('settings.get', {});
+      setState((prev) =>
+        JSON.stringify(prev.settings) === JSON.stringify(next) ? prev : { settings: next, revision: prev.revision + 1 },
+      );
     } catch {
       // a broken store may refuse even this: the UI keeps the system language
     }
@@ -54,18 +60,19 @@ export const SettingsProvider = ({ children }: { children: ReactNode }) => {
   const update = useCallback(
     async (patch: SettingsUpdate) => {
       const next = await api.call('settings.update', patch);
-      setSettings(next);
+      setState((prev) => ({ settings: next, revision: prev.revision }));
       return next;
     },
     [api],
   );
 
-  const value = useMemo(() => ({ settings, reload, update }), [settings, reload, update]);
+  const value = useMemo(() => ({ settings, revision, reload, update }), [settings, revision, reload, update]);
   return <SettingsContext.Provider value={value}>{children}</SettingsContext.Provider>;
 };
 
 const noSettings: SettingsContextValue = {
   settings: null,
+  revision: 0,
   reload: async () => {},
   update: async () => {
     throw new Error('SettingsProvider missing');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError, SORTED_SEARCH_MAX, type ContactRow } from '../../src-main/contract';
+import { AppError, SORTED_SEARCH_MAX, type ContactPage, type ContactRow } from '../../src-main/contract';
 import { openClient } from './helpers';
 
 const people = [
@@ -23,7 +23,7 @@ const allPages = async (
   const rows: ContactRow[] = [];
   let cursor: string | null = null;
   for (let i = 0; i < 50; i += 1) {
-    const page = await api.call('contacts.list', { ...input, cursor });
+    const page: ContactPage = await api.call('contacts.list', { ...input, cursor });
     rows.push(...page.rows);
     cursor = page.nextCursor;
     if (cursor === null) break;

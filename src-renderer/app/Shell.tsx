@@ -1,0 +1,196 @@
+import { useEffect, useRef, useState } from 'react';
+import {
+  ActionIcon,
+  AppShell,
+  Box,
+  Button,
+  Group,
+  NavLink,
+  Stack,
+  Text,
+  Title,
+  Tooltip,
+  useComputedColorScheme,
+  useMantineColorScheme,
+} from '@mantine/core';
+import { IconBuildingStore, IconHome, IconMoon, IconPlus, IconSettings, IconSun, IconUsers } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import { ContactFormPage } from '../features/contacts/ContactFormPage';
+import { ContactList, defaultListPrefs, type ListPrefs } from '../features/contacts/ContactList';
+import { ContactPage } from '../features/contacts/ContactPage';
+import { HomePage } from '../features/home/HomePage';
+import { SettingsPage } from '../features/settings/SettingsPage';
+import { navigate, routeHref, useRoute, type Route } from './router';
+import { useSettings } from './settings';
+import { isTypingTarget, shortcutFor } from './shortcuts';
+
+const ColorSchemeToggle = () => {
+  const { t } = useTranslation();
+  const { setColorScheme } = useMantineColorScheme();
+  const computed = useComputedColorScheme('light', { getInitialValueInEffect: true });
+  const label = computed === 'dark' ? t('header.lightMode') : t('header.darkMode');
+  return (
+    <Tooltip label={label}>
+      <ActionIcon
+        variant="default"
+        size="lg"
+        aria-label={label}
+        onClick={() => setColorScheme(computed === 'dark' ? 'light' : 'dark')}
+        data-testid="color-scheme-toggle"
+      >
+        {computed === 'dark' ? <IconSun size={18} /> : <IconMoon size={18} />}
+      </ActionIcon>
+    </Tooltip>
+  );
+};
+
+const section = (route: Route): 'home' | 'contacts' | 'settings' | null => {
+  switch (route.name) {
+    case 'home':
+      return 'home';
+    case 'contacts':
+    case 'contact':
+    case 'contactNew':
+    case 'contactEdit':
+      return 'contacts';
+    case 'settings':
+      return 'settings';
+    case 'notFound':
+      return null;
+  }
+};
+
+const NotFound = () => {
+  const { t } = useTranslation();
+  return (
+    <Stack align="flex-start" data-testid="not-found">
+      <Title order={2}>{t('app.notFound')}</Title>
+      <Button component="a" href={routeHref({ name: 'home' })} variant="light">
+        {t('nav.home')}
+      </Button>
+    </Stack>
+  );
+};
+
+/** The main window: header, navigation, and the page for the current route. */
+export const Shell = () => {
+  const { t } = useTranslation();
+  const route = useRoute();
+  const { settings } = useSettings();
+  // the list keeps its search and order while the user visits a contact
+  const listPrefs = useRef<ListPrefs>(defaultListPrefs);
+  const [searchSignal, setSearchSignal] = useState(0);
+
+  const onContacts = route.name === 'contacts';
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented) return;
+      const shortcut = shortcutFor(event, isTypingTarget(event.target));
+      if (shortcut === null) return;
+      event.preventDefault();
+      if (shortcut === 'search') {
+        if (!onContacts) navigate({ name: 'contacts' });
+        setSearchSignal((n) => n + 1);
+      } else {
+        navigate({ name: 'contactNew' });
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onContacts]);
+
+  const active = section(route);
+  const shopName = settings?.shop.name ?? null;
+
+  let page;
+  switch (route.name) {
+    case 'home':
+      page = <HomePage />;
+      break;
+    case 'contacts':
+      page = (
+        <ContactList
+          initial={listPrefs.current}
+          onPrefsChange={(prefs) => {
+            listPrefs.current = prefs;
+          }}
+          onOpen={(id) => navigate({ name: 'contact', id })}
+          onNew={() => navigate({ name: 'contactNew' })}
+          focusSignal={searchSignal}
+        />
+      );
+      break;
+    case 'contactNew':
+      page = <ContactFormPage key="new" />;
+      break;
+    case 'contact':
+      page = <ContactPage key={route.id} id={route.id} />;
+      break;
+    case 'contactEdit':
+      page = <ContactFormPage key={`edit-${route.id}`} id={route.id} />;
+      break;
+    case 'settings':
+      page = <SettingsPage />;
+      break;
+    case 'notFound':
+      page = <NotFound />;
+      break;
+  }
+
+  return (
+    <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: 0 }} padding="md" data-testid="app-shell">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap" miw={0}>
+            <IconBuildingStore size={22} aria-hidden />
+            <Text fw={700}>{t('app.name')}</Text>
+            {shopName !== null && (
+              <Text c="dimmed" truncate data-testid="shop-name-header">
+                {shopName}
+              </Text>
+            )}
+          </Group>
+          <ColorSchemeToggle />
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm">
+        <Stack gap={4}>
+          <Button
+            leftSection={<IconPlus size={16} />}
+            component="a"
+            href={routeHref({ name: 'contactNew' })}
+            mb="sm"
+            title={t('shortcuts.newContact')}
+            data-testid="new-contact-button"
+          >
+            {t('contacts.new')}
+          </Button>
+          <NavLink
+            href={routeHref({ name: 'home' })}
+            label={t('nav.home')}
+            leftSection={<IconHome size={18} />}
+            active={active === 'home'}
+            data-testid="nav-home"
+          />
+          <NavLink
+            href={routeHref({ name: 'contacts' })}
+            label={t('nav.contacts')}
+            leftSection={<IconUsers size={18} />}
+            active={active === 'contacts'}
+            data-testid="nav-contacts"
+          />
+          <NavLink
+            href={routeHref({ name: 'settings' })}
+            label={t('nav.settings')}
+            leftSection={<IconSettings size={18} />}
+            active={active === 'settings'}
+            data-testid="nav-settings"
+          />
+        </Stack>
+      </AppShell.Navbar>
+      <AppShell.Main h="100dvh" style={{ display: 'flex', flexDirection: 'column' }}>
+        <Box style={{ flex: 1, minHeight: 0, overflow: onContacts ? 'hidden' : 'auto' }}>{page}</Box>
+      </AppShell.Main>
+    </AppShell>
+  );
+};

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { createFormatters } from '../../src-renderer/app/format';
+import { resolveLanguage } from '../../src-renderer/app/i18n';
+import { parseHash, routeHref, type Route } from '../../src-renderer/app/router';
+import { shortcutFor } from '../../src-renderer/app/shortcuts';
+
+describe('router', () => {
+  it('parses every route and round-trips hrefs', () => {
+    const routes: Route[] = [
+      { name: 'home' },
+      { name: 'contacts' },
+      { name: 'contactNew' },
+      { name: 'contact', id: 42 },
+      { name: 'contactEdit', id: 42 },
+      { name: 'settings' },
+    ];
+    for (const r of routes) expect(parseHash(routeHref(r))).toEqual(r);
+    expect(parseHash('')).toEqual({ name: 'home' });
+    expect(parseHash('#/contacts/?q=x')).toEqual({ name: 'contacts' });
+  });
+
+  it('sends anything odd to notFound', () => {
+    const odd = ['#/contacts/0', '#/contacts/-1', '#/contacts/abc', '#/contacts/1/delete', '#/nope', '#/contacts/99999999999999999999'];
+    for (const h of odd) {
+      expect(parseHash(h).name, h).toBe('notFound');
+    }
+  });
+});
+
+describe('language', () => {
+  it('prefers the saved choice, then the system, French by default', () => {
+    expect(resolveLanguage('en', 'fr-FR')).toBe('en');
+    expect(resolveLanguage(null, 'fr-CA')).toBe('fr');
+    expect(resolveLanguage(null, 'de-DE')).toBe('en');
+    expect(resolveLanguage(null, undefined)).toBe('fr');
+  });
+});
+
+describe('formatters', () => {
+  const nbsp = /[\u00a0\u202f]/g;
+  it('formats cents as money in the shop currency', () => {
+    expect(createFormatters('fr', 'EUR').money(123456).replace(nbsp, ' ')).toBe('1 234,56 €');
+    expect(createFormatters('en', 'GBP').money(5).replace(nbsp, ' ')).toBe('£0.05');
+    expect(createFormatters('fr', 'EUR').number(1_000_000).replace(nbsp, ' ')).toBe('1 000 000');
+  });
+
+  it('never shifts a calendar date by a day', () => {
+    expect(createFormatters('fr', 'EUR').date('2024-03-01')).toBe('1 mars 2024');
+    expect(createFormatters('en', 'EUR').date('2024-03-01')).toBe('1 Mar 2024');
+  });
+
+  it('shows French phones nationally', () => {
+    expect(createFormatters('fr', 'EUR').phone('+33612345678')).toBe('06 12 34 56 78');
+  });
+});
+
+describe('shortcuts', () => {
+  const key = (k: Partial<KeyboardEvent>) => ({ key: '', code: '', ctrlKey: false, metaKey: false, altKey: false, ...k });
+  it('maps the global keys', () => {
+    expect(shortcutFor(key({ key: '/' }), false)).toBe('search');
+    expect(shortcutFor(key({ key: '/' }), true)).toBeNull();
+    expect(shortcutFor(key({ key: 'k', ctrlKey: true }), true)).toBe('search');
+    expect(shortcutFor(key({ key: 'n', ctrlKey: true }), true)).toBe('newContact');
+    expect(shortcutFor(key({ key: '˜', code: 'KeyN', altKey: true }), true)).toBe('newContact');
+    expect(shortcutFor(key({ key: 'n' }), false)).toBeNull();
+  });
+});

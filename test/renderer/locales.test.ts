@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { errorCodes } from '../../src-main/contract';
+import en from '../../src-renderer/locales/en.json';
+import fr from '../../src-renderer/locales/fr.json';
+
+type Tree = { [key: string]: string | Tree };
+
+const flatten = (tree: Tree, prefix = ''): Map<string, string> => {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    if (typeof value === 'string') out.set(path, value);
+    else for (const [k, v] of flatten(value, path)) out.set(k, v);
+  }
+  return out;
+};
+
+const frKeys = flatten(fr as Tree);
+const enKeys = flatten(en as Tree);
+
+describe('locale files', () => {
+  it('fr and en have exactly the same keys', () => {
+    const onlyFr = [...frKeys.keys()].filter((k) => !enKeys.has(k));
+    const onlyEn = [...enKeys.keys()].filter((k) => !frKeys.has(k));
+    expect({ onlyFr, onlyEn }).toEqual({ onlyFr: [], onlyEn: [] });
+  });
+
+  it('no value is empty', () => {
+    const empty = [...frKeys, ...enKeys].filter(([, v]) => v.trim() === '').map(([k]) => k);
+    expect(empty).toEqual([]);
+  });
+
+  it('every error code of the contract has a sentence', () => {
+    for (const code of errorCodes) {
+      expect(frKeys.has(`errors.${code}`), code).toBe(true);
+    }
+  });
+
+  it('interpolations match between languages', () => {
+    const vars = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+    const mismatched = [...frKeys].filter(([k, v]) => JSON.stringify(vars(v)) !== JSON.stringify(vars(enKeys.get(k) ?? '')));
+    expect(mismatched.map(([k]) => k)).toEqual([]);
+  });
+});
