@@ -12,7 +12,6 @@ import {
   type CallName,
   type Envelope,
   type EventName,
-  type Events,
   type FieldIssue,
   type JobKind,
   type StoreState,

@@ -1,5 +1,13 @@
 import type { z } from 'zod';
-import { AppError, fold, type DemoResult, type demoInput } from '../../contract';
+import {
+  AppError,
+  fold,
+  type Civility,
+  type ContactSource,
+  type ContactStatus,
+  type DemoResult,
+  type demoInput,
+} from '../../contract';
 import { prepared, type Store } from '../../store/db';
 import type { JobContext } from '../../host/registry';
 import communes from '../../../resources/demo/communes.json';
@@ -17,8 +25,12 @@ export type DemoOptions = z.output<typeof demoInput>;
 
 const DAY = 86_400_000;
 
-/** Customers per transaction: ~0.1 s of work, so cancel and other calls wait little. */
-const BATCH = 5_000;
+/**
+ * Customers per transaction (~100k rows with their purchases): about half a
+ * second of work, so cancel and other calls never wait long; 4× smaller
+ * batches cost ~10 % more time in commits.
+ */
+export const DEMO_BATCH = 10_000;
 
 /** Rows per multi-row purchase INSERT: fewer calls into SQLite, well under its 32,766 parameter cap. */
 const PURCHASE_CHUNK = 64;
@@ -32,7 +44,7 @@ const BUYER_SHARE = 0.85;
  * give the Pareto shape shops see: about a fifth of the customers bring about
  * three quarters of the revenue.
  */
-const COUNT_SIGMA = 1.25;
+const COUNT_SIGMA = 1.5;
 const BASKET_SIGMA = 0.55;
 const ITEM_SIGMA = 0.6;
 const MEDIAN_BASKET_CENTS = 3_200;
@@ -45,6 +57,9 @@ const MIN_DAYS_PER_PURCHASE = 6;
 /** Share of buyers who stopped coming at some point in the window (attrition to look at). */
 const CHURN_SHARE = 0.3;
 
+/** Share of buyers already customers when the window opens, so its first months are not empty. */
+const EXISTING_SHARE = 0.35;
+
 /** Month weights (Jan..Dec): a December peak and a quiet August, like most shops. */
 const MONTH_WEIGHTS = [0.8, 0.75, 0.9, 0.95, 1, 1, 0.85, 0.7, 0.95, 1, 1.15, 1.6] as const;
 
@@ -54,7 +69,7 @@ const WEB = 1;
 const PHONE = 2;
 const FAIR = 3;
 
-type SourceWeights = readonly { source: string; weight: number }[];
+type SourceWeights = readonly { source: ContactSource; weight: number }[];
 
 const buyerSources: SourceWeights = [
   { source: 'shop_form', weight: 58 },
@@ -173,6 +188,31 @@ const streetNumber = (random: Random): string => {
 const logNormalMean = (random: Random, mean: number, sigma: number): number =>
   mean * Math.exp(sigma * random.normal() - (sigma * sigma) / 2);
 
+/** Standard normal CDF (Abramowitz & Stegun 7.1.26, error < 1.5e-7). */
+const normalCdf = (x: number): number => {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * z);
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erfc = poly * Math.exp(-z * z);
+  return x >= 0 ? 1 - erfc / 2 : erfc / 2;
+};
+
+/**
+ * The log-normal mean to draw with so that, once capped at `cap`, draws still
+ * average `target`: with sigma 1.5 the cap would otherwise cut ~4 % of the
+ * purchases. Fixed point on m = target + E[(X - cap)+], which converges fast
+ * because the excess is small.
+ */
+const uncappedMean = (target: number, cap: number, sigma: number): number => {
+  let mean = target;
+  for (let i = 0; i < 20; i++) {
+    const d1 = (Math.log(mean / cap) + (sigma * sigma) / 2) / sigma;
+    const excess = mean * normalCdf(d1) - cap * normalCdf(d1 - sigma);
+    mean = target + excess;
+  }
+  return mean;
+};
+
 /** Rounds up or down at random in proportion, so means survive rounding. */
 const stochasticRound = (random: Random, x: number): number => {
   const floor = Math.floor(x);
@@ -183,9 +223,9 @@ type Calendar = {
   firstDay: number;
   /** Days since epoch of the last generated day (yesterday, so nothing lies in the future). */
   lastDay: number;
-  /** Relative chance of a purchase on a day, by channel kind (index: day - firstDay). */
-  shopWeight: Float32Array;
-  remoteWeight: Float32Array;
+  /** Running sums of each day's relative chance of a sale (index: day - firstDay), by kind of channel. */
+  shopCumulative: Float64Array;
+  remoteCumulative: Float64Array;
 };
 
 /**
@@ -198,20 +238,23 @@ const buildCalendar = (now: Date, years: number): Calendar => {
   const lastDay = today - 1;
   const firstDay = today - Math.round(years * 365.25);
   const days = lastDay - firstDay + 1;
-  const shopWeight = new Float32Array(days);
-  const remoteWeight = new Float32Array(days);
-  const maxMonth = Math.max(...MONTH_WEIGHTS) * 1.4;
+  const shopCumulative = new Float64Array(days);
+  const remoteCumulative = new Float64Array(days);
+  let shop = 0;
+  let remote = 0;
   for (let i = 0; i < days; i++) {
     const date = new Date((firstDay + i) * DAY);
     const month = date.getUTCMonth();
     const dom = date.getUTCDate();
     const dow = date.getUTCDay();
-    const season = (MONTH_WEIGHTS[month] ?? 1) / maxMonth;
+    const season = MONTH_WEIGHTS[month] ?? 1;
     const holiday = (month === 0 && dom === 1) || (month === 4 && dom === 1) || (month === 11 && dom === 25);
-    shopWeight[i] = dow === 0 || holiday ? 0 : dow === 6 ? season * 1.4 : season;
-    remoteWeight[i] = season;
+    shop += dow === 0 || holiday ? 0 : dow === 6 ? season * 1.4 : season;
+    remote += season;
+    shopCumulative[i] = shop;
+    remoteCumulative[i] = remote;
   }
-  return { firstDay, lastDay, shopWeight, remoteWeight };
+  return { firstDay, lastDay, shopCumulative, remoteCumulative };
 };
 
 /** Seconds after UTC midnight: shop hours 9:30–19:00 Paris, remote sales 7:00–23:00. */
@@ -224,26 +267,55 @@ const timeOfDay = (random: Random, channel: number): number => {
   return 6 * 3600 + Math.floor(random.next() * 16 * 3600);
 };
 
-/** A day in [from, to] drawn in proportion to the calendar weights (rejection, bounded). */
-const pickDay = (random: Random, cal: Calendar, weights: Float32Array, from: number, to: number): number => {
-  const span = to - from + 1;
-  let day = from + random.int(span);
-  for (let tries = 0; tries < 16; tries++) {
-    if (random.next() < (weights[day - cal.firstDay] ?? 0)) return day;
-    day = from + random.int(span);
+/** A day in [from, to] drawn in proportion to the calendar's weights: one draw and a binary search. */
+const pickDay = (random: Random, cal: Calendar, cumulative: Float64Array, from: number, to: number): number => {
+  let lo = from - cal.firstDay;
+  let hi = to - cal.firstDay;
+  const base = lo > 0 ? (cumulative[lo - 1] ?? 0) : 0;
+  const span = (cumulative[hi] ?? 0) - base;
+  // a window of closed days only (a Sunday): any day of it will do
+  if (!(span > 0)) return from + random.int(to - from + 1);
+  const target = base + random.next() * span;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((cumulative[mid] ?? 0) > target) hi = mid;
+    else lo = mid + 1;
   }
-  return day;
+  return cal.firstDay + lo;
 };
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+
+/**
+ * Same text as Date#toISOString for whole seconds, built from a per-day
+ * prefix: toISOString costs about a microsecond, which at 10M purchases was
+ * most of the generator's own time.
+ */
+const isoFormatter = (cal: Calendar): ((ms: number) => string) => {
+  const prefixes = Array.from({ length: cal.lastDay - cal.firstDay + 1 }, (_, i) =>
+    new Date((cal.firstDay + i) * DAY).toISOString().slice(0, 11),
+  );
+  return (ms) => {
+    const day = Math.floor(ms / DAY);
+    const prefix = prefixes[day - cal.firstDay];
+    let seconds = Math.floor((ms - day * DAY) / 1000);
+    if (prefix === undefined || ms % 1000 !== 0) return new Date(ms).toISOString();
+    const h = Math.floor(seconds / 3600);
+    seconds -= h * 3600;
+    const m = Math.floor(seconds / 60);
+    seconds -= m * 60;
+    return `${prefix}${TWO_DIGITS[h] ?? ''}:${TWO_DIGITS[m] ?? ''}:${TWO_DIGITS[seconds] ?? ''}.000Z`;
+  };
+};
 
 /** Reused per customer: no allocation per purchase beyond the SQL parameters. */
 type Scratch = { times: Float64Array; amounts: Int32Array };
 
 type Plan = {
   cal: Calendar;
+  iso: (ms: number) => string;
   buyerShare: number;
-  /** Mean purchases beyond the first, per buyer. */
+  /** Log-normal mean of the purchases beyond the first, per buyer (before the cap). */
   extraMean: number;
   maxPurchases: number;
 };
@@ -252,13 +324,16 @@ const makePlan = (input: DemoOptions, now: Date): Plan => {
   const ppc = input.purchasesPerCustomer;
   const buyerShare = ppc <= 0 ? 0 : Math.min(BUYER_SHARE, ppc);
   const perBuyer = buyerShare > 0 ? ppc / buyerShare : 0;
-  const extraMean = Math.max(0, perBuyer - 1);
+  const extraTarget = Math.max(0, perBuyer - 1);
+  // nobody buys more than ~40× the average: bounds the scratch buffers and keeps heavy buyers human
+  const maxPurchases = Math.max(1, Math.ceil(1 + extraTarget * 40));
+  const cal = buildCalendar(now, input.years);
   return {
-    cal: buildCalendar(now, input.years),
+    cal,
+    iso: isoFormatter(cal),
     buyerShare,
-    extraMean,
-    // the log-normal tail past 40× the mean holds a negligible share; the cap bounds the scratch buffers
-    maxPurchases: Math.max(1, Math.ceil(1 + extraMean * 40)),
+    extraMean: extraTarget > 0 ? uncappedMean(extraTarget, maxPurchases - 1, COUNT_SIGMA) : 0,
+    maxPurchases,
   };
 };
 
@@ -274,7 +349,7 @@ type Sink = {
  */
 const generateCustomer = (random: Random, plan: Plan, scratch: Scratch, id: number, sink: Sink): number => {
   const l = seedLists();
-  const { cal } = plan;
+  const { cal, iso } = plan;
   const commune = l.communes.pick(random);
   const last = random.pick(l.last);
   const isCompany = random.chance(0.02);
@@ -292,7 +367,7 @@ const generateCustomer = (random: Random, plan: Plan, scratch: Scratch, id: numb
       1 + (plan.extraMean > 0 ? stochasticRound(random, logNormalMean(random, plan.extraMean, COUNT_SIGMA)) : 0),
     );
     const windowDays = cal.lastDay - cal.firstDay;
-    let fromDay = cal.lastDay - random.int(windowDays + 1);
+    let fromDay = random.chance(EXISTING_SHARE) ? cal.firstDay : cal.lastDay - random.int(windowDays + 1);
     fromDay = Math.max(cal.firstDay, Math.min(fromDay, cal.lastDay - count * MIN_DAYS_PER_PURCHASE));
     let toDay = cal.lastDay;
     churned = random.chance(CHURN_SHARE);
@@ -303,7 +378,7 @@ const generateCustomer = (random: Random, plan: Plan, scratch: Scratch, id: numb
       const channel = online
         ? c < 0.6 ? WEB : c < 0.9 ? SHOP : PHONE
         : c < 0.9 ? SHOP : c < 0.94 ? WEB : c < 0.97 ? PHONE : FAIR;
-      const weights = channel === SHOP || channel === FAIR ? cal.shopWeight : cal.remoteWeight;
+      const weights = channel === SHOP || channel === FAIR ? cal.shopCumulative : cal.remoteCumulative;
       const day = pickDay(random, cal, weights, fromDay, toDay);
       // the channel rides in the (otherwise zero) milliseconds so one sort keeps both together
       scratch.times[k] = day * DAY + timeOfDay(random, channel) * 1000 + channel;
@@ -314,7 +389,9 @@ const generateCustomer = (random: Random, plan: Plan, scratch: Scratch, id: numb
       const channel = (scratch.times[k] ?? 0) % 1000;
       const factor = channel === FAIR ? 1.4 : channel === WEB ? 1.1 : 1;
       const raw = basket * factor * Math.exp(ITEM_SIGMA * random.normal() - (ITEM_SIGMA * ITEM_SIGMA) / 2);
-      const cents = Math.min(MAX_AMOUNT_CENTS, Math.max(MIN_AMOUNT_CENTS, Math.round(raw / 10) * 10));
+      // small tickets spread over €5–10 instead of piling up on the floor
+      const floored = raw < MIN_AMOUNT_CENTS ? MIN_AMOUNT_CENTS + random.next() * MIN_AMOUNT_CENTS : raw;
+      const cents = Math.min(MAX_AMOUNT_CENTS, Math.round(floored / 10) * 10);
       scratch.amounts[k] = cents;
       total += cents;
     }
@@ -331,12 +408,12 @@ const generateCustomer = (random: Random, plan: Plan, scratch: Scratch, id: numb
     const leadMs = source === 'shop_form' ? random.int(20 * 60) * 1000 : random.int(120) * DAY + random.int(86_400) * 1000;
     createdAt = Math.min(firstAt, Math.max(cal.firstDay * DAY, firstAt - leadMs));
   } else {
-    createdAt = pickDay(random, cal, cal.remoteWeight, cal.firstDay, cal.lastDay) * DAY + timeOfDay(random, WEB) * 1000;
+    createdAt = pickDay(random, cal, cal.remoteCumulative, cal.firstDay, cal.lastDay) * DAY + timeOfDay(random, WEB) * 1000;
   }
   const longGone = churned && lastAt < (cal.lastDay - 540) * DAY;
-  const status = count === 0 ? 'prospect' : longGone && random.chance(0.5) ? 'former' : 'customer';
+  const status: ContactStatus = count === 0 ? 'prospect' : longGone && random.chance(0.5) ? 'former' : 'customer';
 
-  let civility: string | null;
+  let civility: Civility | null;
   let firstName: string | null;
   let lastName: string;
   let sortName: string;
@@ -409,52 +486,191 @@ const purchaseSql = (rows: number): string =>
     () => '(?, ?, ?, ?, ?)',
   ).join(', ')}`;
 
-/** Rows this run wrote, as id ranges: cancel removes exactly these and nothing a user added meanwhile. */
-type Written = { contacts: [number, number][]; purchases: [number, number][] };
+/**
+ * Settings key of a load in progress. It is written in the same transactions
+ * as the rows and the index changes, so after a crash it says exactly what to
+ * undo (see recoverInterruptedDemo). getSettings ignores keys it does not know.
+ */
+export const DEMO_MARKER_KEY = 'demo.loading';
 
-const addRange = (ranges: [number, number][], from: number, to: number): void => {
+type Range = [number, number];
+type DeferredIndex = { name: string; table: string; sql: string };
+
+/** What a load has changed so far: rows as id ranges, and the indexes it set aside. */
+type Marker = { indexes: DeferredIndex[]; contacts: Range[]; purchases: Range[] };
+
+const isRange = (v: unknown): v is Range =>
+  Array.isArray(v) && v.length === 2 && Number.isInteger(v[0]) && Number.isInteger(v[1]);
+
+const readMarker = (store: Store): Marker | null => {
+  const raw = prepared(store.sqlite, 'SELECT value FROM settings WHERE key = ?').pluck().get(DEMO_MARKER_KEY);
+  if (typeof raw !== 'string') return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = null;
+  }
+  const m = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  return {
+    indexes: list(m.indexes).filter(
+      (i): i is DeferredIndex =>
+        typeof i === 'object' &&
+        i !== null &&
+        typeof (i as DeferredIndex).name === 'string' &&
+        typeof (i as DeferredIndex).table === 'string' &&
+        typeof (i as DeferredIndex).sql === 'string',
+    ),
+    contacts: list(m.contacts).filter(isRange),
+    purchases: list(m.purchases).filter(isRange),
+  };
+};
+
+const writeMarker = (store: Store, marker: Marker): void => {
+  prepared(
+    store.sqlite,
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  ).run(DEMO_MARKER_KEY, JSON.stringify(marker));
+};
+
+const clearMarker = (store: Store): void => {
+  prepared(store.sqlite, 'DELETE FROM settings WHERE key = ?').run(DEMO_MARKER_KEY);
+};
+
+const addRange = (ranges: Range[], from: number, to: number): void => {
   if (to < from) return;
-  const lastRange = ranges[ranges.length - 1];
-  if (lastRange && lastRange[1] + 1 === from) lastRange[1] = to;
+  const last = ranges[ranges.length - 1];
+  if (last && last[1] + 1 === from) last[1] = to;
   else ranges.push([from, to]);
+};
+
+/**
+ * Indexes filled in random order are what makes a big load slow: every
+ * commit rewrites pages scattered over the whole index (3M purchases took 74 s
+ * with the date index, 7 s without, plus 4 s to build it afterwards). So they
+ * are dropped during the load and rebuilt at the end, where SQLite builds an
+ * index by sorting. Kept live: unique indexes (their constraint must hold all
+ * along) and purchase indexes led by contact_id, which are filled in order.
+ */
+const deferrableIndexes = (store: Store): DeferredIndex[] =>
+  prepared(
+    store.sqlite,
+    `SELECT m.name, m.tbl_name AS "table", m.sql FROM sqlite_schema m
+      WHERE m.type = 'index' AND m.tbl_name IN ('contacts', 'purchases') AND m.sql IS NOT NULL
+        AND m.sql NOT LIKE 'CREATE UNIQUE%'
+        AND NOT (m.tbl_name = 'purchases' AND (SELECT i.name FROM pragma_index_info(m.name) i WHERE i.seqno = 0) = 'contact_id')
+      ORDER BY m.name`,
+  ).all() as DeferredIndex[];
+
+/**
+ * With temp_store=MEMORY (set at open) the sort behind CREATE INDEX keeps all
+ * its runs in RAM: 10M purchase dates took ~700 MB. On disk it stays bounded
+ * by the cache size. The setting is per connection and only touches TEMP
+ * objects, which the app does not use; it is put back right after.
+ */
+const withSorterOnDisk = <T>(store: Store, fn: () => T): T => {
+  const previous = Number(store.sqlite.pragma('temp_store', { simple: true }));
+  store.sqlite.pragma('temp_store = FILE');
+  try {
+    return fn();
+  } finally {
+    store.sqlite.pragma(`temp_store = ${previous}`);
+  }
+};
+
+const indexExists = (store: Store, name: string): boolean =>
+  prepared(store.sqlite, "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?").pluck().get(name) !== undefined;
+
+const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+const rebuildIndex = (store: Store, index: DeferredIndex): void => {
+  if (!indexExists(store, index.name)) store.sqlite.exec(index.sql);
+};
+
+/** Undoes a load: its rows (purchases first), then its indexes come back. Runs inside a transaction. */
+const undoLoad = (store: Store, marker: Marker): void => {
+  const delPurchases = prepared(store.sqlite, 'DELETE FROM purchases WHERE id BETWEEN ? AND ?');
+  const delContacts = prepared(store.sqlite, 'DELETE FROM contacts WHERE id BETWEEN ? AND ?');
+  for (const [from, to] of marker.purchases) delPurchases.run(from, to);
+  for (const [from, to] of marker.contacts) delContacts.run(from, to);
+  for (const index of marker.indexes) rebuildIndex(store, index);
+  clearMarker(store);
+};
+
+/**
+ * Call after opening a database: a demo load cut short by a crash or a kill
+ * leaves its marker; this removes the partial demo and rebuilds the indexes
+ * it had set aside, so the base is exactly as before the load. Returns true
+ * when there was something to undo.
+ */
+export const recoverInterruptedDemo = (store: Store): boolean => {
+  const marker = readMarker(store);
+  if (marker === null) return false;
+  store.sqlite.transaction(() => undoLoad(store, marker)).immediate();
+  return true;
 };
 
 const maxId = (store: Store, table: 'contacts' | 'purchases'): number =>
   Number(prepared(store.sqlite, `SELECT coalesce(max(id), 0) FROM ${table}`).pluck().get());
 
-const removeWritten = (store: Store, written: Written): void => {
-  const delPurchases = prepared(store.sqlite, 'DELETE FROM purchases WHERE id BETWEEN ? AND ?');
-  const delContacts = prepared(store.sqlite, 'DELETE FROM contacts WHERE id BETWEEN ? AND ?');
-  store.sqlite
-    .transaction(() => {
-      for (const [from, to] of written.purchases) delPurchases.run(from, to);
-      for (const [from, to] of written.contacts) delContacts.run(from, to);
-    })
-    .immediate();
-};
-
 const assertEmpty = (store: Store): void => {
-  const rows = prepared(store.sqlite, "SELECT value FROM counters WHERE name IN ('contacts', 'purchases')")
+  const values = prepared(store.sqlite, "SELECT value FROM counters WHERE name IN ('contacts', 'purchases')")
     .pluck()
     .all() as number[];
-  if (rows.some((v) => v !== 0)) {
+  if (values.some((v) => v !== 0)) {
     throw new AppError('CONFLICT', 'the demo shop can only be loaded into an empty base', { reason: 'not_empty' });
   }
 };
 
+/** Buffers purchase rows into multi-row INSERTs; a contact is always written before its purchases are flushed. */
+const purchaseWriter = (store: Store) => {
+  const chunk = prepared(store.sqlite, purchaseSql(PURCHASE_CHUNK));
+  const one = prepared(store.sqlite, purchaseSql(1));
+  const pending: (string | number)[] = new Array<string | number>(PURCHASE_CHUNK * PURCHASE_COLUMNS);
+  let rows = 0;
+  return {
+    add(contactId: number, at: string, cents: number, channel: string): void {
+      const o = rows * PURCHASE_COLUMNS;
+      pending[o] = contactId;
+      pending[o + 1] = at;
+      pending[o + 2] = cents;
+      pending[o + 3] = channel;
+      // recorded at the till when sold
+      pending[o + 4] = at;
+      rows++;
+      if (rows === PURCHASE_CHUNK) {
+        chunk.run(pending);
+        rows = 0;
+      }
+    },
+    flush(): void {
+      for (let r = 0; r < rows; r++) one.run(pending.slice(r * PURCHASE_COLUMNS, (r + 1) * PURCHASE_COLUMNS));
+      rows = 0;
+    },
+    discard(): void {
+      rows = 0;
+    },
+  };
+};
+
 /**
  * Fills an empty base with a realistic French shop: contacts with their
- * purchases and aggregates, reproducible from the seed (and `now`'s date).
- * Streams in transactions of BATCH customers, yielding between them so the
- * job can be cancelled; on cancel or failure everything it wrote is removed.
+ * purchases and aggregates, reproducible from the seed and `now`'s UTC date.
+ * Streams in transactions of `batchSize` customers and yields between them, so
+ * other calls and cancel get through; memory stays flat whatever the size.
+ * Indexes filled in random order are rebuilt at the end (phase
+ * 'demo.indexes'). On cancel or failure everything it wrote is removed.
  */
 export const generateDemo = async (
   store: Store,
   input: DemoOptions,
   job: JobContext,
   now: Date = new Date(),
+  batchSize: number = DEMO_BATCH,
 ): Promise<DemoResult> => {
   const started = performance.now();
+  recoverInterruptedDemo(store);
   assertEmpty(store);
   const random = createRandom(input.seed);
   const plan = makePlan(input, now);
@@ -463,62 +679,74 @@ export const generateDemo = async (
     amounts: new Int32Array(plan.maxPurchases),
   };
   const contactStmt = prepared(store.sqlite, CONTACT_SQL);
-  const chunkStmt = prepared(store.sqlite, purchaseSql(PURCHASE_CHUNK));
-  const oneStmt = prepared(store.sqlite, purchaseSql(1));
-  const pending: (string | number)[] = new Array<string | number>(PURCHASE_CHUNK * PURCHASE_COLUMNS);
-  let pendingRows = 0;
-  const flushPurchases = (): void => {
-    if (pendingRows === PURCHASE_CHUNK) chunkStmt.run(pending);
-    else for (let r = 0; r < pendingRows; r++) oneStmt.run(pending.slice(r * PURCHASE_COLUMNS, (r + 1) * PURCHASE_COLUMNS));
-    pendingRows = 0;
-  };
-  const sink: Sink = {
-    insertContact: (values) => contactStmt.run(values),
-    insertPurchase: (contactId, at, cents, channel) => {
-      const o = pendingRows * PURCHASE_COLUMNS;
-      pending[o] = contactId;
-      pending[o + 1] = at;
-      pending[o + 2] = cents;
-      pending[o + 3] = channel;
-      pending[o + 4] = at;
-      pendingRows++;
-      if (pendingRows === PURCHASE_CHUNK) flushPurchases();
-    },
-  };
+  const writer = purchaseWriter(store);
+  const sink: Sink = { insertContact: (values) => contactStmt.run(values), insertPurchase: writer.add };
 
   const total = input.customers;
-  const written: Written = { contacts: [], purchases: [] };
+  const marker: Marker = { indexes: [], contacts: [], purchases: [] };
   let done = 0;
   let purchases = 0;
   job.progress('demo.customers', 0, total);
   try {
     while (done < total) {
-      const size = Math.min(BATCH, total - done);
-      store.sqlite
+      const size = Math.min(batchSize, total - done);
+      const made = store.sqlite
         .transaction(() => {
-          // ids continue from the current maximum, as SQLite would pick them: nothing else writes inside this transaction
+          if (done === 0) {
+            marker.indexes = deferrableIndexes(store);
+            for (const index of marker.indexes) store.sqlite.exec(`DROP INDEX ${quoteIdent(index.name)}`);
+          }
+          // ids continue from the maximum, as SQLite would pick them: nothing else writes inside this transaction
           const firstContact = maxId(store, 'contacts') + 1;
           const firstPurchase = maxId(store, 'purchases') + 1;
           let made = 0;
           for (let i = 0; i < size; i++) made += generateCustomer(random, plan, scratch, firstContact + i, sink);
-          flushPurchases();
-          addRange(written.contacts, firstContact, firstContact + size - 1);
-          addRange(written.purchases, firstPurchase, firstPurchase + made - 1);
-          purchases += made;
+          writer.flush();
+          addRange(marker.contacts, firstContact, firstContact + size - 1);
+          addRange(marker.purchases, firstPurchase, firstPurchase + made - 1);
+          writeMarker(store, marker);
+          return made;
         })
         .immediate();
+      purchases += made;
       done += size;
       job.progress('demo.customers', done, total);
       await job.tick();
     }
+    // progress in rows to index: the purchase date index alone is most of this phase
+    const rowsOf = (index: DeferredIndex): number => (index.table === 'purchases' ? purchases : total);
+    const indexRows = marker.indexes.reduce((sum, index) => sum + rowsOf(index), 0);
+    let indexed = 0;
+    job.progress('demo.indexes', 0, indexRows);
+    while (marker.indexes.length > 0) {
+      const [index] = marker.indexes;
+      if (index === undefined) break;
+      withSorterOnDisk(store, () =>
+        store.sqlite
+          .transaction(() => {
+            rebuildIndex(store, index);
+            if (marker.indexes.length === 1) clearMarker(store);
+            else writeMarker(store, { ...marker, indexes: marker.indexes.slice(1) });
+          })
+          .immediate(),
+      );
+      marker.indexes.shift();
+      indexed += rowsOf(index);
+      job.progress('demo.indexes', indexed, indexRows);
+      await job.tick();
+    }
+    // nothing was set aside: the marker written with the rows goes now
+    if (readMarker(store) !== null) store.sqlite.transaction(() => clearMarker(store)).immediate();
   } catch (error) {
-    pendingRows = 0;
+    writer.discard();
     try {
-      removeWritten(store, written);
+      store.sqlite.transaction(() => undoLoad(store, marker)).immediate();
     } catch {
-      // the original failure is what the user must see
+      // the original failure is what the user must see; the marker lets the next open finish the undo
     }
     throw error;
   }
+  // the load and the index builds went through the WAL: give the space back now rather than at close
+  store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   return { customers: total, purchases, ms: Math.round(performance.now() - started) };
 };

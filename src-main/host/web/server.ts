@@ -115,7 +115,7 @@ export const startWebHost = async (options: WebHostOptions): Promise<WebHost> =>
           fail(res, 413, 'VALIDATION', 'request too large');
           return;
         }
-        let input: unknown = {};
+        let input: unknown;
         try {
           input = body.trim() === '' ? {} : (JSON.parse(body) as unknown);
         } catch {
