@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/**
+ * One fresh data folder, one `comptoir serve` (the built CLI: worker thread,
+ * web host, token) and one Chromium per test file: tests drive the real app.
+ */
+export const root = path.resolve(import.meta.dirname, '..', '..');
+export const shots = path.join(root, 'test-results', 'screenshots');
+const cli = path.join(root, 'out', 'main', 'cli.js');
+const chromiumPath = process.env.COMPTOIR_CHROMIUM ?? '/usr/bin/chromium';
+
+export type App = {
+  url: string;
+  dir: string;
+  dbPath: string;
+  browser: Browser;
+  page: Page;
+  errors: string[];
+  shot(name: string): Promise<string>;
+  close(): Promise<void>;
+};
+
+const startServer = async (dbPath: string): Promise<{ child: ChildProcess; url: string }> => {
+  if (!fs.existsSync(cli)) throw new Error('out/main/cli.js is missing: run `npm run build` first (npm test does)');
+  const child = spawn(process.execPath, [cli, 'serve', '--db', dbPath, '--port', '0', '--no-open', '--json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CI: 'true' },
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const lines = readline.createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 30_000);
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+  });
+  return { child, url };
+};
+
+export const launchApp = async (name: string, prepare?: (dbPath: string) => void): Promise<App> => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `comptoir-e2e-${name}-`));
+  const dbPath = path.join(dir, 'comptoir.sqlite');
+  prepare?.(dbPath);
+  const { child, url } = await startServer(dbPath);
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(url);
+  fs.mkdirSync(shots, { recursive: true });
+  return {
+    url,
+    dir,
+    dbPath,
+    browser,
+    page,
+    errors,
+    async shot(shotName) {
+      const file = path.join(shots, `${shotName}.png`);
+      await page.screenshot({ path: file, fullPage: false });
+      return file;
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      child.kill('SIGTERM');
+      await new Promise((resolve) => {
+        if (child.exitCode !== null) resolve(null);
+        else child.once('exit', resolve);
+      });
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
