@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toApi } from '../../src-main/host/client';
+import { latestVersion } from '../../src-main/store/migrations';
 import { createInProcessClient } from '../../src-main/host/inprocess';
 import { defaultDataDir, dbFlag, resolveDbPath } from '../../src-main/host/paths';
 import { openClient, tempDir } from './helpers';
@@ -25,7 +26,7 @@ describe('dispatcher', () => {
   it('starts with a status, first-run state and an empty base', async () => {
     const { api, dbPath } = await openClient();
     const status = await api.call('app.status', {});
-    expect(status).toMatchObject({ state: 'ready', dbPath, onboarded: false, contactCount: 0, integrity: 'ok', schemaVersion: 1 });
+    expect(status).toMatchObject({ state: 'ready', dbPath, onboarded: false, contactCount: 0, integrity: 'ok', schemaVersion: latestVersion });
     expect(await api.call('app.setup', { mode: 'empty' })).toBeNull();
     expect((await api.call('app.status', {})).onboarded).toBe(true);
     await expect(api.call('app.setup', { mode: 'empty' })).rejects.toMatchObject({ code: 'CONFLICT' });
