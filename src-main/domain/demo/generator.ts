@@ -267,14 +267,23 @@ const timeOfDay = (random: Random, channel: number): number => {
   return 6 * 3600 + Math.floor(random.next() * 16 * 3600);
 };
 
+const dayWeight = (cumulative: Float64Array, i: number): number =>
+  (cumulative[i] ?? 0) - (i > 0 ? (cumulative[i - 1] ?? 0) : 0);
+
+const nearestOpenDay = (cal: Calendar, cumulative: Float64Array, from: number, to: number): number => {
+  for (let day = to + 1; day <= cal.lastDay; day++) if (dayWeight(cumulative, day - cal.firstDay) > 0) return day;
+  for (let day = from - 1; day >= cal.firstDay; day--) if (dayWeight(cumulative, day - cal.firstDay) > 0) return day;
+  return from;
+};
+
 /** A day in [from, to] drawn in proportion to the calendar's weights: one draw and a binary search. */
 const pickDay = (random: Random, cal: Calendar, cumulative: Float64Array, from: number, to: number): number => {
   let lo = from - cal.firstDay;
   let hi = to - cal.firstDay;
   const base = lo > 0 ? (cumulative[lo - 1] ?? 0) : 0;
   const span = (cumulative[hi] ?? 0) - base;
-  // a window of closed days only (a Sunday): any day of it will do
-  if (!(span > 0)) return from + random.int(to - from + 1);
+  // a window of closed days only (a Sunday): the nearest open day instead
+  if (!(span > 0)) return nearestOpenDay(cal, cumulative, from, to);
   const target = base + random.next() * span;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
