@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { root } from './fixtures';
+
+/** The built `comptoir` command, as a user runs it: real process, real files, exit codes. */
+const cli = path.join(root, 'out', 'main', 'cli.js');
+const dirs: string[] = [];
+const tmp = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-cli-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+const run = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+describe('comptoir CLI', () => {
+  it('prints usage with exit code 2 for no command, an unknown command or a bad flag', () => {
+    expect(run().code).toBe(2);
+    const unknown = run('frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('unknown command "frobnicate"');
+    expect(run('demo', '--customers', 'lots', '--db', path.join(tmp(), 'x.sqlite')).code).toBe(2);
+    expect(run('--help').code).toBe(0);
+  });
+
+  it('runs any contract call and prints JSON; errors are one line with exit code 1', () => {
+    const db = path.join(tmp(), 'shop.sqlite');
+    const created = run('call', 'contacts.create', '{"firstName":"François","lastName":"Lefèvre","phone":"06 12 34 56 78"}', '--db', db);
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.out)).toMatchObject({ id: 1, phone: '+33612345678' });
+    const found = run('call', 'contacts.list', '{"q":"francois"}', '--db', db);
+    expect(JSON.parse(found.out).rows).toHaveLength(1);
+    const invalid = run('call', 'contacts.create', '{"email":"nope"}', '--db', db);
+    expect(invalid.code).toBe(1);
+    expect(invalid.err.trim().split('\n')).toHaveLength(1);
+    expect(invalid.err).toContain('VALIDATION');
+    expect(run('call', 'contacts.dropAll', '{}', '--db', db).code).toBe(2);
+    expect(run('call', 'contacts.list', '{not json', '--db', db).code).toBe(2);
+    expect(run('call', '--list').out).toContain('contacts.list');
+  });
+
+  it('generates a demo shop, backs it up, checks and restores it', () => {
+    const dir = tmp();
+    const db = path.join(dir, 'shop.sqlite');
+    const demo = run('demo', '--customers', '200', '--seed', '7', '--db', db);
+    expect(demo.code).toBe(0);
+    expect(JSON.parse(demo.out)).toMatchObject({ customers: 200 });
+    expect(run('demo', '--customers', '200', '--db', db).code).toBe(1); // only into an empty base
+
+    const backup = run('backup', '--db', db);
+    expect(backup.code).toBe(0);
+    const file = backup.out.trim();
+    expect(fs.existsSync(file)).toBe(true);
+    expect(run('check', '--full', '--db', db)).toMatchObject({ code: 0, out: 'ok\n' });
+
+    run('call', 'contacts.create', '{"lastName":"Après la sauvegarde"}', '--db', db);
+    const restored = run('restore', file, '--db', db);
+    expect(restored.code).toBe(0);
+    const status = JSON.parse(run('call', 'app.status', '{}', '--db', db).out) as { contactCount: number };
+    expect(status.contactCount).toBe(200);
+  });
+
+  it('reports a damaged database with exit code 1', () => {
+    const db = path.join(tmp(), 'shop.sqlite');
+    fs.writeFileSync(db, Buffer.alloc(16_384, 0x42));
+    const check = run('check', '--db', db);
+    expect(check.code).toBe(1);
+    const call = run('call', 'contacts.list', '{}', '--db', db);
+    expect(call.code).toBe(1);
+    expect(call.err).toContain('STORE_UNAVAILABLE');
+  });
+});
