@@ -18,6 +18,7 @@ import {
 } from '../contract';
 import { backupDir, checkIntegrity, createBackup, replaceDatabaseFile, type BackupReason } from '../domain/backup/service';
 import { contactCount } from '../domain/contacts/service';
+import { recoverInterruptedDemo } from '../domain/demo/load';
 import { getSettings } from '../domain/settings/service';
 import { createStore, transaction, type Store } from '../store/db';
 import { latestVersion } from '../store/migrations';
@@ -72,6 +73,8 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
     try {
       const sqlite = openDatabase(options.dbPath, { backupDir: path.join(path.dirname(options.dbPath), 'backups') });
       store = createStore(sqlite, options.dbPath);
+      // a demo load cut by a crash leaves a marker: remove its rows and rebuild the indexes it set aside
+      recoverInterruptedDemo(store);
       state = 'ready';
       detail = null;
     } catch (error) {
@@ -245,6 +248,10 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
       kind: 'query' | 'command' | 'job';
       run: (input: unknown, ctx: typeof context) => unknown;
     };
+    // an import holds one long transaction and yields between batches: other writes must wait for it
+    if (handler.kind !== 'query' && store?.sqlite.inTransaction) {
+      throw new AppError('BUSY', 'an import is running; try again when it has finished', { reason: 'import_running' });
+    }
     if (handler.kind === 'command') {
       const s = context.store;
       return transaction(s, () => {
