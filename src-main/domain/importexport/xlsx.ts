@@ -1,0 +1,211 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { ImportError, isImportError } from './errors';
+import { neutralise } from './neutralise';
+import { isBlankRow, MAX_CELL_CHARS, MAX_COLUMNS, type Row } from './rows';
+
+/**
+ * Excel escapes characters XML cannot carry as _xHHHH_ (and a literal
+ * "_x0041_" as "_x005F_x0041_"); exceljs leaves them encoded.
+ */
+const decodeExcelEscapes = (text: string): string =>
+  text.includes('_x') ? text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : text;
+
+/**
+ * The reverse, for writing. Control characters (CR included: XML would turn it
+ * into LF) become _xHHHH_; so does the "&" of an entity-like "&amp;", because
+ * exceljs's reader decodes inline strings twice and would turn it into "&".
+ */
+export const encodeExcelEscapes = (text: string): string =>
+  text
+    .replace(/_x([0-9A-Fa-f]{4})_/g, '_x005F_x$1_')
+    .replace(/[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`)
+    .replace(/&(lt|gt|amp|apos|quot);/g, '_x0026_$1;');
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/**
+ * exceljs turns date-formatted cells into Dates at UTC midnight of the serial.
+ * Rounded to the second (serials are floats); a pure time ("14:30", serial
+ * below 1) stays a time; a date with a time keeps it after a space.
+ */
+const formatDate = (date: Date): string => {
+  const ms = Math.round(date.getTime() / 1000) * 1000;
+  const d = new Date(ms);
+  const time =
+    d.getUTCSeconds() === 0
+      ? `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`
+      : `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  if (ms < Date.UTC(1899, 11, 31)) return time;
+  const day = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  return time === '00:00' ? day : `${day} ${time}`;
+};
+
+/**
+ * Numbers as Excel shows them: 15 significant digits, so 0.1 + 0.2 stored as
+ * 0.30000000000000004 reads "0.3"; no exponent, no grouping.
+ */
+const formatNumber = (n: number): string => {
+  if (!Number.isFinite(n)) return String(n);
+  const rounded = Number(n.toPrecision(15));
+  const plain = String(rounded);
+  return /e/i.test(plain) ? rounded.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 }) : plain;
+};
+
+/** exceljs's own test for date formats: letters of a date or time outside quotes and brackets. */
+const isDateFormat = (format: string | undefined): boolean =>
+  format !== undefined && /[ymdhMsb]/.test(format.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
+
+type CellContent = ExcelJS.CellValue | { richText: { text: string }[] } | { sharedString: number };
+
+const cellText = (value: CellContent, numFmt: string | undefined): string => {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return decodeExcelEscapes(value);
+  if (typeof value === 'number') {
+    // Formula results arrive as plain numbers even in date-formatted cells.
+    return isDateFormat(numFmt) && value > 0 && value < 2_958_466
+      ? formatDate(new Date(Math.round((value - 25569) * 86_400_000)))
+      : formatNumber(value);
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : formatDate(value);
+  if ('richText' in value) return decodeExcelEscapes(value.richText.map((r) => r.text ?? '').join(''));
+  if ('error' in value) return value.error;
+  if ('hyperlink' in value) return cellText(value.text as CellContent, undefined);
+  if ('formula' in value || 'sharedFormula' in value) return cellText(value.result ?? null, numFmt);
+  return '';
+};
+
+/**
+ * Rows of the first worksheet, streamed (shared strings are held, the sheet
+ * is not). Cells are text as in the CSV reader: dates 'YYYY-MM-DD', numbers
+ * without float noise, rich text flattened, formulas by their last result.
+ * Blank rows are skipped; `line` is the Excel row number.
+ */
+export async function* readXlsx(input: string | Readable): AsyncGenerator<Row> {
+  const stream = typeof input === 'string' ? createReadStream(input) : input;
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
+  let sheets = 0;
+  let yielded = 0;
+  try {
+    for await (const sheet of reader) {
+      sheets += 1;
+      for await (const row of sheet) {
+        const cells: string[] = [];
+        let error: ImportError | null = null;
+        row.eachCell({ includeEmpty: false }, (cell, column) => {
+          if (column > MAX_COLUMNS) {
+            error ??= new ImportError('too_many_columns', `row ${row.number}: more than ${MAX_COLUMNS} columns`, {
+              line: row.number,
+              count: column,
+            });
+            return;
+          }
+          while (cells.length < column - 1) cells.push('');
+          const text = cellText(cell.value as CellContent, cell.numFmt);
+          if (text.length > MAX_CELL_CHARS) {
+            error ??= new ImportError('cell_too_large', `row ${row.number}, column ${column}: a cell of ${text.length} characters`, {
+              line: row.number,
+              column,
+              count: text.length,
+            });
+          }
+          cells[column - 1] = text;
+        });
+        if (error) throw error;
+        if (isBlankRow(cells)) continue;
+        yielded += 1;
+        yield { line: row.number, cells };
+      }
+      break;
+    }
+  } catch (error) {
+    if (isImportError(error)) throw error;
+    throw new ImportError('invalid_xlsx', `this .xlsx file cannot be read (${error instanceof Error ? error.message : String(error)})`);
+  } finally {
+    stream.destroy();
+  }
+  if (sheets === 0) throw new ImportError('no_worksheet', 'this workbook has no worksheet');
+  if (yielded === 0) throw new ImportError('empty_file', 'the first worksheet is empty');
+}
+
+export type XlsxWriteOptions = {
+  sheetName?: string;
+  /** Apostrophe in front of formula-like text, as in CSV exports (default true). */
+  neutralise?: boolean;
+};
+
+/**
+ * What exceljs 4.4 leaves untyped: the sheet's buffer is piped into a
+ * PassThrough (readable-stream 2, hence `_writableState`) feeding the zip entry.
+ */
+type PipedSheet = { stream?: { pipes?: unknown[] } };
+type Backlog = { _writableState: { length: number } };
+
+const isBacklog = (value: unknown): value is Backlog =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { _writableState?: { length?: unknown } })._writableState?.length === 'number';
+
+/** XML allowed to wait for compression: enough to keep zlib busy, small enough to stay flat. */
+const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
+
+/**
+ * exceljs writes committed rows into the zip without back-pressure (its
+ * issue #2916): rows come faster than zlib compresses them and the XML piles
+ * up, about 400 MB per million rows. Waiting while the zip entry's backlog is
+ * large keeps memory flat while compression overlaps row building; should
+ * the internals change, yielding to the event loop remains.
+ */
+const compressed = async (sheet: unknown): Promise<void> => {
+  const target = (sheet as PipedSheet).stream?.pipes?.[0];
+  do {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (isBacklog(target) && target._writableState.length > MAX_BACKLOG_BYTES) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 2));
+    }
+  } while (isBacklog(target) && target._writableState.length > MAX_BACKLOG_BYTES);
+};
+
+/**
+ * Streams a one-sheet workbook to `path`. Every cell is a string cell, so
+ * "01000", "0612345678" and "+33…" stay text in Excel; the header is bold and
+ * frozen. Inline strings rather than a shared table keep memory flat.
+ */
+export const writeXlsx = async (
+  path: string,
+  header: readonly string[],
+  rows: AsyncIterable<readonly string[]> | Iterable<readonly string[]>,
+  options: XlsxWriteOptions = {},
+): Promise<{ rows: number }> => {
+  const guard = options.neutralise === false ? (c: string) => c : neutralise;
+  const cellsOf = (cells: readonly string[]): string[] => cells.map((c) => encodeExcelEscapes(guard(c)));
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    filename: path,
+    useSharedStrings: false,
+    useStyles: true,
+    // Fast deflate: compression, not row building, is what a big export waits for.
+    zip: { zlib: { level: 1 } },
+  });
+  const sheet = workbook.addWorksheet(options.sheetName ?? 'Export', { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = header.map((h) => ({ width: Math.min(40, Math.max(10, h.length + 2)) }));
+  const headerRow = sheet.addRow(cellsOf(header));
+  headerRow.font = { bold: true };
+  headerRow.commit();
+  let count = 0;
+  for await (const cells of rows) {
+    sheet.addRow(cellsOf(cells)).commit();
+    count += 1;
+    if (count % 1000 === 0) await compressed(sheet);
+  }
+  sheet.commit();
+  await workbook.commit();
+  return { rows: count };
+};
