@@ -1,0 +1,89 @@
+import { displayName, type DuplicateContact } from '../../contract';
+import type { Sqlite } from '../../store/open';
+import { stmt } from './tables';
+
+/** A contact as the duplicate screens show it, plus what scoring needs. */
+export type ContactFacts = DuplicateContact & {
+  matchName: string | null;
+  civility: string | null;
+  birthDate: string | null;
+};
+
+type FactsRow = {
+  id: number;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  phone: string | null;
+  postcode: string | null;
+  city: string | null;
+  created_at: string;
+  purchase_count: number;
+  match_name: string | null;
+  civility: string | null;
+  birth_date: string | null;
+};
+
+const FACTS_SQL = `SELECT id, first_name, last_name, email, phone, postcode, city, created_at, purchase_count,
+  match_name, civility, birth_date FROM contacts WHERE id IN (SELECT value FROM json_each(?))`;
+
+export const toFacts = (r: FactsRow): ContactFacts => ({
+  id: r.id,
+  name: displayName({ firstName: r.first_name, lastName: r.last_name }),
+  email: r.email,
+  phone: r.phone,
+  postcode: r.postcode,
+  city: r.city,
+  createdAt: r.created_at,
+  purchaseCount: r.purchase_count,
+  matchName: r.match_name,
+  civility: r.civility,
+  birthDate: r.birth_date,
+});
+
+/** Contacts that no longer exist are simply absent from the map. */
+export const contactFacts = (db: Sqlite, ids: Iterable<number>): Map<number, ContactFacts> => {
+  const list = [...new Set(ids)];
+  const out = new Map<number, ContactFacts>();
+  // json_each keeps one statement whatever the number of ids (SQLite caps bound parameters)
+  const CHUNK = 50_000;
+  for (let i = 0; i < list.length; i += CHUNK) {
+    const rows = stmt(db, FACTS_SQL).all(JSON.stringify(list.slice(i, i + CHUNK))) as FactsRow[];
+    for (const r of rows) out.set(r.id, toFacts(r));
+  }
+  return out;
+};
+
+export const summary = (f: ContactFacts): DuplicateContact => ({
+  id: f.id,
+  name: f.name,
+  email: f.email,
+  phone: f.phone,
+  postcode: f.postcode,
+  city: f.city,
+  createdAt: f.createdAt,
+  purchaseCount: f.purchaseCount,
+});
+
+/** Two records that say different things about who the person is. */
+export const conflicting = (a: ContactFacts, b: ContactFacts): boolean =>
+  (a.civility !== null && b.civility !== null && a.civility !== b.civility) ||
+  (a.birthDate !== null && b.birthDate !== null && a.birthDate !== b.birthDate);
+
+/**
+ * Purchase aggregates of one contact, from its purchases (the covering index
+ * purchases_by_contact makes this a short index range). Same definitions as the
+ * demo generator: sales counted and dated, refunds netted in the total.
+ * TODO(lead): swap for purchases' recomputeContactAggregates once it lands, so
+ * there is one definition.
+ */
+export const recomputeAggregates = (db: Sqlite, contactId: number): void => {
+  stmt(
+    db,
+    `UPDATE contacts SET (purchase_count, total_cents, first_purchase_at, last_purchase_at) = (
+       SELECT count(*) FILTER (WHERE kind = 'sale'), coalesce(sum(amount_cents), 0),
+              min(purchased_at) FILTER (WHERE kind = 'sale'), max(purchased_at) FILTER (WHERE kind = 'sale')
+       FROM purchases WHERE contact_id = @id)
+     WHERE id = @id`,
+  ).run({ id: contactId });
+};
