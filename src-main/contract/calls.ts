@@ -1,13 +1,65 @@
 import { z } from 'zod';
 import {
+  companyInput,
+  companyLinkInput,
+  companyListInput,
+  companyPeopleInput,
+  companyUpdateInput,
+  type Company,
+  type CompanyPage,
+  type CompanyPeoplePage,
+} from './companies';
+import {
+  contactBulkInput,
   contactInput,
   contactListInput,
   contactUpdateInput,
+  tagUpdateInput,
+  type BulkResult,
   type Contact,
   type ContactPage,
+  type Tag,
 } from './contacts';
+import {
+  checkDuplicatesInput,
+  dismissDuplicateInput,
+  findDuplicatesInput,
+  mergeInput,
+  mergeListInput,
+  mergePreviewInput,
+  mergeUndoInput,
+  type DismissDuplicateResult,
+  type DuplicateCandidate,
+  type MergePreview,
+  type MergeResult,
+  type MergeSummary,
+  type MergeUndoResult,
+} from './duplicates';
 import { emptyInput, idInput } from './fields';
+import {
+  exportInput,
+  importPreviewInput,
+  importRunInput,
+  importUndoInput,
+  type ExportResult,
+  type ImportPreview,
+  type ImportRecord,
+} from './imports';
 import { demoInput, jobIdInput, type JobRef } from './jobs';
+import {
+  productInput,
+  productListInput,
+  productSearchInput,
+  productUpdateInput,
+  purchaseInput,
+  purchaseListInput,
+  refundInput,
+  type Product,
+  type ProductPage,
+  type Purchase,
+  type PurchaseDeleted,
+  type PurchasePage,
+} from './purchases';
 import { settingsUpdateInput, type Settings } from './settings';
 import {
   checkInput,
@@ -17,6 +69,22 @@ import {
   type CheckResult,
   type RestoreResult,
 } from './store';
+import {
+  interactionInput,
+  interactionUpdateInput,
+  noteInput,
+  noteUpdateInput,
+  taskDoneInput,
+  taskInput,
+  tasksDueInput,
+  taskUpdateInput,
+  timelineInput,
+  type DueTaskPage,
+  type Interaction,
+  type Note,
+  type Task,
+  type TimelinePage,
+} from './timeline';
 
 /**
  * A call: its input schema, and its output type carried as a phantom so the
@@ -45,6 +113,55 @@ export const calls = {
   'contacts.update': call<Contact>()(contactUpdateInput),
   'contacts.delete': call<{ id: number }>()(idInput),
   'contacts.list': call<ContactPage>()(contactListInput),
+  'contacts.timeline': call<TimelinePage>()(timelineInput),
+  'contacts.bulk': call<BulkResult>()(contactBulkInput),
+
+  'tags.list': call<Tag[]>()(emptyInput),
+  'tags.update': call<Tag>()(tagUpdateInput),
+  'tags.delete': call<{ id: number }>()(idInput),
+
+  'companies.create': call<Company>()(companyInput),
+  'companies.get': call<Company>()(idInput),
+  'companies.update': call<Company>()(companyUpdateInput),
+  'companies.delete': call<{ id: number }>()(idInput),
+  'companies.list': call<CompanyPage>()(companyListInput),
+  'companies.people': call<CompanyPeoplePage>()(companyPeopleInput),
+  'companies.link': call<BulkResult>()(companyLinkInput),
+  'companies.unlink': call<BulkResult>()(companyLinkInput),
+
+  'notes.create': call<Note>()(noteInput),
+  'notes.update': call<Note>()(noteUpdateInput),
+  'notes.delete': call<{ id: number }>()(idInput),
+  'interactions.create': call<Interaction>()(interactionInput),
+  'interactions.update': call<Interaction>()(interactionUpdateInput),
+  'interactions.delete': call<{ id: number }>()(idInput),
+  'tasks.create': call<Task>()(taskInput),
+  'tasks.update': call<Task>()(taskUpdateInput),
+  'tasks.setDone': call<Task>()(taskDoneInput),
+  'tasks.delete': call<{ id: number }>()(idInput),
+  'tasks.due': call<DueTaskPage>()(tasksDueInput),
+
+  'products.create': call<Product>()(productInput),
+  'products.get': call<Product>()(idInput),
+  'products.update': call<Product>()(productUpdateInput),
+  'products.delete': call<{ id: number }>()(idInput),
+  'products.list': call<ProductPage>()(productListInput),
+  'products.search': call<Product[]>()(productSearchInput),
+
+  'purchases.create': call<Purchase>()(purchaseInput),
+  'purchases.get': call<Purchase>()(idInput),
+  'purchases.refund': call<Purchase>()(refundInput),
+  'purchases.delete': call<PurchaseDeleted>()(idInput),
+  'purchases.list': call<PurchasePage>()(purchaseListInput),
+
+  'contacts.checkDuplicates': call<DuplicateCandidate[]>()(checkDuplicatesInput),
+  'contacts.mergePreview': call<MergePreview>()(mergePreviewInput),
+  'contacts.merge': call<MergeResult>()(mergeInput),
+  /** A job: its result (DuplicateFindResult) comes in `job.finished`. */
+  'duplicates.find': call<JobRef>()(findDuplicatesInput),
+  'duplicates.dismiss': call<DismissDuplicateResult>()(dismissDuplicateInput),
+  'merges.undo': call<MergeUndoResult>()(mergeUndoInput),
+  'merges.list': call<MergeSummary[]>()(mergeListInput),
 
   'demo.generate': call<JobRef>()(demoInput),
   'jobs.cancel': call<{ cancelled: boolean }>()(jobIdInput),
@@ -53,6 +170,14 @@ export const calls = {
   'backup.list': call<BackupInfo[]>()(emptyInput),
   'backup.restore': call<RestoreResult>()(restoreInput),
   'store.check': call<CheckResult>()(checkInput),
+
+  /** Reads the first rows of a file and proposes a column mapping (remembered per layout). */
+  'imports.preview': call<ImportPreview>()(importPreviewInput),
+  /** Dry run or all-or-nothing import, as a job: progress, cancel, then an ImportReport result. */
+  'imports.run': call<JobRef>()(importRunInput),
+  'imports.list': call<ImportRecord[]>()(emptyInput),
+  'imports.undo': call<ImportRecord>()(importUndoInput),
+  'contacts.export': call<ExportResult>()(exportInput),
 } as const;
 
 export type Calls = typeof calls;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AppErrorData } from './errors';
 
-export const jobKinds = ['demo'] as const;
+export const jobKinds = ['demo', 'duplicates', 'import'] as const;
 export type JobKind = (typeof jobKinds)[number];
 
 export type JobRef = { jobId: string };

@@ -1,31 +1,12 @@
 import { z } from 'zod';
 import { optionalEmail, optionalText } from './fields';
+import { isValidSiret } from './identifiers';
 
 export const languages = ['fr', 'en'] as const;
 export type Language = (typeof languages)[number];
 
 export const currencies = ['EUR', 'CHF', 'GBP', 'USD', 'CAD', 'XPF'] as const;
 export type Currency = (typeof currencies)[number];
-
-/** SIRET: 14 digits with a Luhn check digit (La Poste's SIRET 356000000xxxxx are checked by digit sum instead). */
-export const isValidSiret = (value: string): boolean => {
-  if (!/^\d{14}$/.test(value)) return false;
-  if (value.startsWith('356000000')) {
-    let sum = 0;
-    for (const ch of value) sum += Number(ch);
-    return sum % 5 === 0;
-  }
-  let sum = 0;
-  for (let i = 0; i < 14; i += 1) {
-    let d = Number(value[13 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-};
 
 /** Logos are stored inline (data URL) so cards and exports work offline; bounded to ~300 kB. */
 const logo = z

@@ -1,94 +1,149 @@
-import { sql } from 'kysely';
 import {
   AppError,
   contactInput,
-  fold,
-  searchTerms,
-  SORTED_SEARCH_MAX,
   type Contact,
   type ContactData,
-  type ContactListInput,
-  type ContactPage,
-  type ContactRow,
-  type ContactSort,
+  type ContactInput,
+  type ExtraEmail,
+  type ExtraPhone,
+  type FieldIssue,
 } from '../../contract';
 import type { z } from 'zod';
-import type { contactListInput, contactUpdateInput } from '../../contract/contacts';
-import { all, first, prepared, run, type Store } from '../../store/db';
+import type { contactUpdateInput } from '../../contract/contacts';
+import { prepared, type Store } from '../../store/db';
+import { matchName, sortName } from './keys';
+import { contactTags, setContactTags } from './tags';
 
-const contactColumns = [
-  'id',
-  'civility',
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'addressLine1',
-  'addressLine2',
-  'postcode',
-  'city',
-  'country',
-  'status',
-  'source',
-  'createdAt',
-  'updatedAt',
-  'purchaseCount',
-  'totalCents',
-  'lastPurchaseAt',
-] as const;
+export { sortName, matchName, cityKey } from './keys';
+export { listContacts, encodeCursor, decodeCursor, contactCount } from './list';
 
-const rowColumns = [
-  'id',
-  'civility',
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'postcode',
-  'city',
-  'status',
-  'createdAt',
-  'purchaseCount',
-  'totalCents',
-  'lastPurchaseAt',
-] as const;
+/** Every stored column of a contact, camelCased for the Contact type. */
+const CONTACT_SELECT = `SELECT c.id, c.civility, c.first_name AS firstName, c.last_name AS lastName, c.email, c.phone,
+  c.address_line1 AS addressLine1, c.address_line2 AS addressLine2, c.postcode, c.city, c.country, c.status, c.source,
+  c.code, c.company_id AS companyId, co.name AS companyName, c.job_title AS jobTitle, c.birth_date AS birthDate,
+  c.language, c.source_detail AS sourceDetail, c.source_date AS sourceDate, c.data_origin AS dataOrigin,
+  c.created_at AS createdAt, c.updated_at AS updatedAt, c.purchase_count AS purchaseCount, c.total_cents AS totalCents,
+  c.first_purchase_at AS firstPurchaseAt, c.last_purchase_at AS lastPurchaseAt, c.last_inbound_at AS lastInboundAt
+  FROM contacts c LEFT JOIN companies co ON co.id = c.company_id WHERE c.id = ?`;
 
-export const sortName = (c: Pick<ContactData, 'firstName' | 'lastName'>): string =>
-  fold(`${c.lastName ?? ''} ${c.firstName ?? ''}`);
+type StoredContact = Omit<Contact, 'emails' | 'phones' | 'tags'>;
 
-export const getContact = (store: Store, id: number): Contact => {
-  const row = first(store, store.q.selectFrom('contacts').select(contactColumns).where('id', '=', id));
-  if (!row) throw new AppError('NOT_FOUND', `contact ${id} not found`, { entity: 'contact', id });
-  return row as Contact;
+export const notFound = (id: number): AppError =>
+  new AppError('NOT_FOUND', `contact ${id} not found: it may have been deleted`, { entity: 'contact', id });
+
+export const contactExists = (store: Store, id: number): boolean =>
+  prepared(store.sqlite, 'SELECT 1 FROM contacts WHERE id = ?').pluck().get(id) !== undefined;
+
+export const assertContact = (store: Store, id: number): void => {
+  if (!contactExists(store, id)) throw notFound(id);
 };
 
-export const insertContact = (store: Store, data: ContactData, now = new Date().toISOString()): number =>
-  run(
-    store,
-    store.q.insertInto('contacts').values({ ...data, sortName: sortName(data), createdAt: now, updatedAt: now }),
-  ).lastInsertRowid;
+export const getContact = (store: Store, id: number): Contact => {
+  const row = prepared(store.sqlite, CONTACT_SELECT).get(id) as StoredContact | undefined;
+  if (!row) throw notFound(id);
+  const emails = prepared(store.sqlite, 'SELECT email, label FROM contact_emails WHERE contact_id = ? ORDER BY id').all(
+    id,
+  ) as ExtraEmail[];
+  const phones = prepared(store.sqlite, 'SELECT phone, label FROM contact_phones WHERE contact_id = ? ORDER BY id').all(
+    id,
+  ) as ExtraPhone[];
+  return { ...row, emails, phones, tags: contactTags(store, id) };
+};
+
+const validation = (issues: FieldIssue[], message = 'invalid contact'): AppError =>
+  new AppError('VALIDATION', message, { issues });
+
+/** The checks that need the base: a unique customer code, an existing company. */
+const checkReferences = (store: Store, data: Pick<ContactData, 'code' | 'companyId'>, selfId: number | null): void => {
+  if (data.code !== null) {
+    const other = prepared(store.sqlite, 'SELECT id FROM contacts WHERE code = ? AND id IS NOT ?').pluck().get(data.code, selfId) as
+      | number
+      | undefined;
+    if (other !== undefined) {
+      throw new AppError('CONFLICT', `customer code ${data.code} is already used by contact ${other}`, {
+        issues: [{ path: 'code', code: 'code_taken' }],
+        id: other,
+      });
+    }
+  }
+  if (data.companyId !== null) {
+    const found = prepared(store.sqlite, 'SELECT 1 FROM companies WHERE id = ?').pluck().get(data.companyId);
+    if (found === undefined) {
+      throw new AppError('NOT_FOUND', `company ${data.companyId} not found`, {
+        entity: 'company',
+        id: data.companyId,
+        issues: [{ path: 'companyId', code: 'not_found' }],
+      });
+    }
+  }
+};
+
+const writeEmails = (store: Store, id: number, emails: readonly ExtraEmail[]): void => {
+  prepared(store.sqlite, 'DELETE FROM contact_emails WHERE contact_id = ?').run(id);
+  const add = prepared(store.sqlite, 'INSERT INTO contact_emails (contact_id, email, label) VALUES (?, ?, ?)');
+  for (const e of emails) add.run(id, e.email, e.label);
+};
+
+const writePhones = (store: Store, id: number, phones: readonly ExtraPhone[]): void => {
+  prepared(store.sqlite, 'DELETE FROM contact_phones WHERE contact_id = ?').run(id);
+  const add = prepared(store.sqlite, 'INSERT INTO contact_phones (contact_id, phone, label) VALUES (?, ?, ?)');
+  for (const p of phones) add.run(id, p.phone, p.label);
+};
+
+const INSERT_SQL = `INSERT INTO contacts (civility, first_name, last_name, email, phone, address_line1, address_line2,
+  postcode, city, country, status, source, code, company_id, job_title, birth_date, language, source_detail,
+  source_date, data_origin, sort_name, match_name, created_at, updated_at, import_id)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+const columnValues = (d: ContactData): unknown[] => [
+  d.civility,
+  d.firstName,
+  d.lastName,
+  d.email,
+  d.phone,
+  d.addressLine1,
+  d.addressLine2,
+  d.postcode,
+  d.city,
+  d.country,
+  d.status,
+  d.source,
+  d.code,
+  d.companyId,
+  d.jobTitle,
+  d.birthDate,
+  d.language,
+  d.sourceDetail,
+  d.sourceDate,
+  d.dataOrigin,
+  sortName(d),
+  matchName(d),
+];
+
+/**
+ * Writes a validated contact with its e-mails, phones and tags; returns its
+ * id. Import and merge reuse it (`importId` marks what an import created).
+ */
+export const insertContact = (
+  store: Store,
+  data: ContactData,
+  now = new Date().toISOString(),
+  options: { importId?: number } = {},
+): number => {
+  checkReferences(store, data, null);
+  const id = Number(
+    prepared(store.sqlite, INSERT_SQL).run(...columnValues(data), now, now, options.importId ?? null).lastInsertRowid,
+  );
+  if (data.emails.length > 0) writeEmails(store, id, data.emails);
+  if (data.phones.length > 0) writePhones(store, id, data.phones);
+  if (data.tags.length > 0) setContactTags(store, id, data.tags);
+  return id;
+};
 
 export const createContact = (store: Store, data: ContactData): Contact => getContact(store, insertContact(store, data));
 
-export const updateContact = (store: Store, input: z.output<typeof contactUpdateInput>): Contact => {
-  const current = getContact(store, input.id);
-  const merged = contactInput.safeParse({ ...pickData(current), ...input.patch });
-  if (!merged.success) {
-    throw new AppError('VALIDATION', 'invalid contact', {
-      issues: merged.error.issues.map((i) => ({ path: i.path.join('.'), code: i.message })),
-    });
-  }
-  run(
-    store,
-    store.q
-      .updateTable('contacts')
-      .set({ ...merged.data, sortName: sortName(merged.data), updatedAt: new Date().toISOString() })
-      .where('id', '=', input.id),
-  );
-  return getContact(store, input.id);
-};
-
-const pickData = (c: Contact): ContactData => ({
+/** The stored record as contact input, so a patch can be applied and the whole re-validated. */
+export const contactToInput = (c: Contact): ContactInput => ({
   civility: c.civility,
   firstName: c.firstName,
   lastName: c.lastName,
@@ -101,183 +156,56 @@ const pickData = (c: Contact): ContactData => ({
   country: c.country,
   status: c.status,
   source: c.source,
+  code: c.code,
+  companyId: c.companyId,
+  jobTitle: c.jobTitle,
+  emails: c.emails,
+  phones: c.phones,
+  birthDate: c.birthDate,
+  language: c.language,
+  sourceDetail: c.sourceDetail,
+  sourceDate: c.sourceDate,
+  dataOrigin: c.dataOrigin,
+  tags: c.tags.map((t) => t.name),
 });
 
-/** Purchases stay for the accounts: the foreign key sets them anonymous (ON DELETE SET NULL). */
+const UPDATE_SQL = `UPDATE contacts SET civility = ?, first_name = ?, last_name = ?, email = ?, phone = ?,
+  address_line1 = ?, address_line2 = ?, postcode = ?, city = ?, country = ?, status = ?, source = ?, code = ?,
+  company_id = ?, job_title = ?, birth_date = ?, language = ?, source_detail = ?, source_date = ?, data_origin = ?,
+  sort_name = ?, match_name = ?, updated_at = ? WHERE id = ?`;
+
+/**
+ * Applies a patch and re-validates the whole record (a patch alone cannot
+ * see cross-field rules). Lists in the patch (emails, phones, tags) replace
+ * the stored ones; lists left out stay.
+ */
+export const updateContact = (store: Store, input: z.output<typeof contactUpdateInput>): Contact => {
+  const current = getContact(store, input.id);
+  const patch = Object.fromEntries(Object.entries(input.patch).filter(([, v]) => v !== undefined));
+  const merged = contactInput.safeParse({ ...contactToInput(current), ...patch });
+  if (!merged.success) {
+    throw validation(merged.error.issues.map((i) => ({ path: i.path.join('.'), code: i.message })));
+  }
+  const data = merged.data;
+  checkReferences(store, data, input.id);
+  prepared(store.sqlite, UPDATE_SQL).run(...columnValues(data), new Date().toISOString(), input.id);
+  if ('emails' in patch || 'email' in patch) writeEmails(store, input.id, data.emails);
+  if ('phones' in patch || 'phone' in patch) writePhones(store, input.id, data.phones);
+  if ('tags' in patch) setContactTags(store, input.id, data.tags);
+  return getContact(store, input.id);
+};
+
+/**
+ * Erasure for real: e-mails, phones, tags, notes, interactions and tasks go
+ * with the row (ON DELETE CASCADE); sales stay for the accounts, anonymous
+ * (ON DELETE SET NULL).
+ */
 export const deleteContact = (store: Store, id: number): { id: number } => {
-  const { changes } = run(store, store.q.deleteFrom('contacts').where('id', '=', id));
-  if (changes === 0) throw new AppError('NOT_FOUND', `contact ${id} not found`, { entity: 'contact', id });
+  const { changes } = prepared(store.sqlite, 'DELETE FROM contacts WHERE id = ?').run(id);
+  if (changes === 0) throw notFound(id);
   return { id };
 };
 
-export const contactCount = (store: Store): number =>
-  Number(prepared(store.sqlite, "SELECT value FROM counters WHERE name = 'contacts'").pluck().get() ?? 0);
-
-/* ---------- list: keyset paging on an index per sort column ---------- */
-
-type SortKey = string | number | null;
-type Cursor = { v: SortKey; id: number };
-
-const sortColumns = {
-  name: 'sort_name',
-  city: 'city',
-  postcode: 'postcode',
-  createdAt: 'created_at',
-  lastPurchaseAt: 'last_purchase_at',
-  totalCents: 'total_cents',
-} as const satisfies Record<ContactSort, string>;
-
-export const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify([c.v, c.id])).toString('base64url');
-
-export const decodeCursor = (raw: string): Cursor => {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      (parsed[0] === null || typeof parsed[0] === 'string' || typeof parsed[0] === 'number') &&
-      Number.isInteger(parsed[1])
-    ) {
-      return { v: parsed[0] as SortKey, id: parsed[1] as number };
-    }
-  } catch {
-    // fall through to the validation error
-  }
-  throw new AppError('VALIDATION', 'invalid cursor', { issues: [{ path: 'cursor', code: 'invalid_cursor' }] });
-};
-
-const selectRows = (store: Store) => store.q.selectFrom('contacts').select(rowColumns);
-
-export const listContacts = (store: Store, input: z.output<typeof contactListInput>): ContactPage => {
-  const terms = searchTerms(input.q);
-  if (terms.length > 0) return searchContacts(store, terms, input);
-  const col = sortColumns[input.sort];
-  const cursor = input.cursor === null ? null : decodeCursor(input.cursor);
-  const want = input.limit + 1;
-  const rows: (ContactRow & { k: SortKey })[] = [];
-  const key = sql<SortKey>`${sql.ref(col)}`.as('k');
-  const nulls = (afterId: number | null, n: number) =>
-    all(
-      store,
-      selectRows(store)
-        .select(key)
-        .where(sql.ref(col), 'is', null)
-        .$if(afterId !== null, (qb) => qb.where('id', input.dir === 'asc' ? '>' : '<', afterId ?? 0))
-        .orderBy('id', input.dir)
-        .limit(n),
-    );
-  const values = (after: Cursor | null, n: number) =>
-    all(
-      store,
-      selectRows(store)
-        .select(key)
-        .where(sql.ref(col), 'is not', null)
-        .$if(after !== null, (qb) =>
-          qb.where(
-            sql<boolean>`(${sql.ref(col)}, id) ${sql.raw(input.dir === 'asc' ? '>' : '<')} (${after?.v ?? null}, ${after?.id ?? 0})`,
-          ),
-        )
-        .orderBy(sql.ref(col), input.dir)
-        .orderBy('id', input.dir)
-        .limit(n),
-    );
-  // SQLite sorts NULL first ascending, last descending: walk the two parts in that order
-  if (input.dir === 'asc') {
-    if (cursor === null || cursor.v === null) rows.push(...nulls(cursor?.id ?? null, want));
-    if (rows.length < want) rows.push(...values(cursor !== null && cursor.v !== null ? cursor : null, want - rows.length));
-  } else {
-    if (cursor === null || cursor.v !== null) rows.push(...values(cursor, want));
-    if (rows.length < want) rows.push(...nulls(cursor !== null && cursor.v === null ? cursor.id : null, want - rows.length));
-  }
-  return finishPage(rows, input.limit, contactCount(store), false);
-};
-
-const finishPage = (
-  rows: (ContactRow & { k: SortKey })[],
-  limit: number,
-  total: number | null,
-  capped: boolean,
-): ContactPage => {
-  const more = rows.length > limit;
-  const page = more ? rows.slice(0, limit) : rows;
-  const last = page[page.length - 1];
-  return {
-    rows: page.map(({ k: _k, ...row }) => row),
-    nextCursor: more && last ? encodeCursor({ v: last.k, id: last.id }) : null,
-    total,
-    capped,
-  };
-};
-
-const ftsQuery = (terms: string[]): string => terms.map((t) => `"${t.replace(/"/g, '')}"*`).join(' AND ');
-
-const compareKeys = (a: SortKey, b: SortKey): number => {
-  if (a === b) return 0;
-  if (a === null) return -1;
-  if (b === null) return 1;
-  return a < b ? -1 : 1;
-};
-
-const rowsById = (store: Store, ids: number[]): Map<number, ContactRow> =>
-  new Map(all(store, selectRows(store).where('id', 'in', ids.length > 0 ? ids : [0])).map((r) => [r.id, r]));
-
-/**
- * Full-text prefix match, accent-insensitive and unranked (ranking a whole
- * match set costs ~90 ms at 1M rows: STACK.md). One probe tells whether the
- * matches are few enough to sort; otherwise pages walk the index by rowid.
- */
-const searchContacts = (
-  store: Store,
-  terms: string[],
-  input: z.output<typeof contactListInput>,
-): ContactPage => {
-  const match = ftsQuery(terms);
-  const probe = prepared(
-    store.sqlite,
-    `SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? ORDER BY rowid DESC LIMIT ${SORTED_SEARCH_MAX + 1}`,
-  )
-    .pluck()
-    .all(match) as number[];
-
-  if (probe.length > SORTED_SEARCH_MAX) {
-    const after = input.cursor === null ? null : decodeCursor(input.cursor).id;
-    const ids = (
-      after === null
-        ? probe.slice(0, input.limit + 1)
-        : (prepared(
-            store.sqlite,
-            'SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?',
-          )
-            .pluck()
-            .all(match, after, input.limit + 1) as number[])
-    );
-    const byId = rowsById(store, ids);
-    const rows = ids.flatMap((id) => {
-      const r = byId.get(id);
-      return r ? [{ ...r, k: null }] : [];
-    });
-    return finishPage(rows, input.limit, null, true);
-  }
-
-  const col = sortColumns[input.sort];
-  const keys = prepared(store.sqlite, `SELECT id, ${col} AS k FROM contacts WHERE id IN (SELECT value FROM json_each(?))`).all(
-    JSON.stringify(probe),
-  ) as { id: number; k: SortKey }[];
-  const sign = input.dir === 'asc' ? 1 : -1;
-  keys.sort((a, b) => sign * (compareKeys(a.k, b.k) || a.id - b.id));
-  let start = 0;
-  if (input.cursor !== null) {
-    const c = decodeCursor(input.cursor);
-    start = keys.findIndex((k) => sign * (compareKeys(k.k, c.v) || k.id - c.id) > 0);
-    if (start < 0) start = keys.length;
-  }
-  const slice = keys.slice(start, start + input.limit + 1);
-  const byId = rowsById(store, slice.map((k) => k.id));
-  const rows = slice.flatMap((k) => {
-    const r = byId.get(k.id);
-    return r ? [{ ...r, k: k.k }] : [];
-  });
-  return finishPage(rows, input.limit, keys.length, false);
-};
-
-export type { ContactListInput };
+/** "Prénom Nom" in SQL, as `displayName` builds it, for lists that show whose row it is (tasks due). */
+export const CONTACT_NAME_SQL = (alias: string): string =>
+  `trim(coalesce(${alias}.first_name, '') || ' ' || coalesce(${alias}.last_name, ''))`;

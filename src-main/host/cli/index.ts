@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { callNames, isCallName, type Envelope, type JobFinished, type JobProgress } from '../../contract';
+import { callNames, isCallName, type Envelope, type ImportReport, type JobFinished, type JobProgress } from '../../contract';
 import { backupDir, replaceDatabaseFile } from '../../domain/backup/service';
 import type { StoreClient } from '../client';
 import { createInProcessClient } from '../inprocess';
@@ -24,6 +24,9 @@ Commands:
   restore FILE          replace the database with a backup (a file path or a backup name)
   check                 integrity check [--full]
   call NAME [JSON]      run any contract call and print its JSON result (names: comptoir call --list)
+  import contacts FILE  import a CSV / TSV / .xlsx / vCard file, all or nothing
+                        [--dry-run] [--json] [--policy merge|skip|create]
+  export contacts FILE  export the base [--format csv|xlsx|vcf] [--encoding utf-8-bom|windows-1252] [--delimiter ';'|',']
 
 Every command takes --db PATH (default: $COMPTOIR_DB, then the per-user data folder).
 Exit codes: 0 ok, 1 error, 2 usage.`;
@@ -49,6 +52,11 @@ type Flags = {
   seed?: string;
   'purchases-per-customer'?: string;
   list: boolean;
+  dryRun: boolean;
+  policy?: string;
+  format?: string;
+  encoding?: string;
+  delimiter?: string;
   help: boolean;
 };
 
@@ -67,6 +75,11 @@ const parse = (argv: string[]): { command: string | undefined; rest: string[]; f
         seed: { type: 'string' },
         'purchases-per-customer': { type: 'string' },
         list: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        policy: { type: 'string' },
+        format: { type: 'string' },
+        encoding: { type: 'string' },
+        delimiter: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -84,6 +97,11 @@ const parse = (argv: string[]): { command: string | undefined; rest: string[]; f
         seed: values.seed,
         'purchases-per-customer': values['purchases-per-customer'],
         list: values.list ?? false,
+        dryRun: values['dry-run'] ?? false,
+        policy: values.policy,
+        format: values.format,
+        encoding: values.encoding,
+        delimiter: values.delimiter,
         help: values.help ?? false,
       },
     };
@@ -217,6 +235,82 @@ const demo = (flags: Flags): Promise<number> =>
     return 0;
   });
 
+/** Runs a job call and waits for its end, drawing its progress on a terminal. */
+const runJob = async (client: StoreClient, name: string, input: unknown): Promise<JobFinished> => {
+  const finished = new Promise<JobFinished>((resolve) => {
+    client.onEvent((event, payload) => {
+      if (event === 'job.progress' && process.stderr.isTTY) {
+        const p = payload as JobProgress;
+        const pct = p.total > 0 ? Math.min(100, Math.floor((100 * p.done) / p.total)) : 0;
+        process.stderr.write(`\r${p.phase} ${'█'.repeat(Math.floor(pct / 4))}${'░'.repeat(25 - Math.floor(pct / 4))} ${pct}%`);
+      }
+      if (event === 'job.finished') resolve(payload as JobFinished);
+    });
+  });
+  unwrap(await client.invoke(name, input));
+  const done = await finished;
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  return done;
+};
+
+const importFile = (flags: Flags, kind: string | undefined, file: string | undefined): Promise<number> => {
+  if (kind !== 'contacts') throw new UsageError('usage: comptoir import contacts FILE (purchase imports are not available yet)');
+  if (!file) throw new UsageError('import needs a FILE');
+  if (flags.policy !== undefined && !['merge', 'skip', 'create'].includes(flags.policy)) {
+    throw new UsageError('--policy is merge, skip or create');
+  }
+  return withClient(flags, async (client) => {
+    const done = await runJob(client, 'imports.run', {
+      kind,
+      path: path.resolve(file),
+      dryRun: flags.dryRun,
+      policy: flags.policy ?? 'merge',
+    });
+    if (done.status !== 'done') throw new Error(done.error ? `${done.error.code}: ${done.error.message}` : done.status);
+    const report = done.result as ImportReport;
+    const summary = {
+      created: report.created,
+      updated: report.updated,
+      merged: report.merged,
+      skipped: report.skipped,
+      errors: report.errors,
+    };
+    if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    else {
+      process.stdout.write(
+        `${report.dryRun ? 'dry run: ' : ''}${report.rows} rows — created ${report.created}, updated ${report.updated}, merged ${report.merged}, skipped ${report.skipped}, errors ${report.errors.length}${report.errorsTruncated ? '+' : ''}\n`,
+      );
+      for (const e of report.errors.slice(0, 50)) {
+        process.stdout.write(`  line ${e.line}${e.field ? `, ${e.field}` : ''}: ${e.reason}${e.value ? ` (${e.value})` : ''}\n`);
+      }
+      if (report.errors.length > 0 && !report.dryRun) process.stdout.write('nothing was written: fix these rows and import again\n');
+    }
+    return report.errors.length > 0 ? 1 : 0;
+  });
+};
+
+const exportFile = (flags: Flags, kind: string | undefined, file: string | undefined): Promise<number> => {
+  if (kind !== 'contacts') throw new UsageError('usage: comptoir export contacts FILE');
+  if (!file) throw new UsageError('export needs a FILE');
+  const format = flags.format ?? (path.extname(file).slice(1).toLowerCase() || 'csv');
+  if (!['csv', 'xlsx', 'vcf'].includes(format)) throw new UsageError('--format is csv, xlsx or vcf');
+  return withClient(flags, async (client) => {
+    const result = unwrap(
+      await client.invoke('contacts.export', {
+        path: path.resolve(file),
+        format,
+        ...(flags.encoding ? { encoding: flags.encoding } : {}),
+        ...(flags.delimiter ? { delimiter: flags.delimiter } : {}),
+      }),
+    ) as { path: string; rows: number; unrepresentable: number };
+    process.stdout.write(`${result.rows} contacts written to ${result.path}\n`);
+    if (result.unrepresentable > 0) {
+      process.stderr.write(`${result.unrepresentable} characters have no Windows-1252 form and were written as "?"\n`);
+    }
+    return 0;
+  });
+};
+
 const run = async (argv: string[]): Promise<number> => {
   const { command, rest, flags } = parse(argv);
   if (flags.help || command === undefined || command === 'help') {
@@ -278,6 +372,10 @@ const run = async (argv: string[]): Promise<number> => {
         return 0;
       });
     }
+    case 'import':
+      return importFile(flags, rest[0], rest[1]);
+    case 'export':
+      return exportFile(flags, rest[0], rest[1]);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+/**
+ * Date fields shared by the schemas. Calendar dates stay `YYYY-MM-DD`;
+ * instants are stored as `Date.toISOString()` text so that string order is
+ * time order in SQL and in JS alike (DESIGN §4).
+ */
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Sales before this are typos, not history. */
+export const EARLIEST_YEAR = 1900;
+
+/** `Date` rolls 2024-02-30 over to March: check the parts survive the round trip. */
+export const isCalendarDate = (value: string): boolean => {
+  const m = DATE_PATTERN.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < EARLIEST_YEAR || y > 2200) return false;
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+};
+
+/** The machine's calendar day: the shop's "today" is local, not UTC. */
+export const localDate = (now: Date = new Date()): string =>
+  `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+
+/** The day after a calendar date (exclusive upper bounds of date ranges). */
+export const nextDate = (date: string): string => {
+  const d = new Date(`${date}T00:00:00.000Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+};
+
+/** Text that is a calendar date or an ISO-8601 instant → canonical UTC instant, or null. */
+export const toInstant = (value: string): string | null => {
+  if (!INSTANT_PATTERN.test(value)) return null;
+  if (!isCalendarDate(value.slice(0, 10))) return null;
+  // a bare date or a time without zone is taken as UTC, never as the machine's zone, so it reads the same everywhere
+  const withZone = value.length === 10 ? `${value}T00:00:00Z` : /(Z|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value}Z`;
+  const ms = Date.parse(withZone.replace(' ', 'T'));
+  if (Number.isNaN(ms)) return null;
+  return new Date(ms).toISOString();
+};
+
+const dateText = z
+  .string()
+  .max(40, { error: 'invalid_date' })
+  .nullish()
+  .transform((v) => (v ? v.trim() : ''))
+  .transform((v) => (v === '' ? null : v));
+
+/** Optional `YYYY-MM-DD`; '' becomes null. */
+export const optionalDate = dateText.refine((v) => v === null || isCalendarDate(v), { error: 'invalid_date' });
+
+/** Optional `YYYY-MM-DD` that cannot be after today (birth dates, collection dates). */
+export const optionalPastDate = optionalDate.refine((v) => v === null || v <= localDate(), { error: 'in_future' });
+
+export const requiredDate = z
+  .string({ error: 'required' })
+  .trim()
+  .refine(isCalendarDate, { error: 'invalid_date' });
+
+/** A tolerance for clocks and time zones: "today" at the till may be tomorrow in UTC. */
+const FUTURE_SLACK_MS = 36 * 3600 * 1000;
+
+/** A date or an instant, normalised to a UTC instant; bounded to the past (plus a day of slack). */
+export const pastInstant = z
+  .string({ error: 'invalid_date' })
+  .max(40, { error: 'invalid_date' })
+  .trim()
+  .transform((v, ctx) => {
+    const out = toInstant(v);
+    if (out === null) {
+      ctx.addIssue({ code: 'custom', message: 'invalid_date' });
+      return z.NEVER;
+    }
+    if (Date.parse(out) > Date.now() + FUTURE_SLACK_MS) {
+      ctx.addIssue({ code: 'custom', message: 'in_future' });
+      return z.NEVER;
+    }
+    return out;
+  });
+
+/** A date or an instant as a range bound; a bare date means that whole day (see `bound` users). */
+export const dateBound = z
+  .string()
+  .max(40, { error: 'invalid_date' })
+  .trim()
+  .refine((v) => toInstant(v) !== null, { error: 'invalid_date' });
+
+/**
+ * Range bounds → [from, to) instants. A bare `to` date includes that whole
+ * (UTC) day; the renderer passes instants when it wants local-day edges.
+ */
+export const instantRange = (from: string | undefined, to: string | undefined): { from: string | null; to: string | null } => ({
+  from: from === undefined ? null : toInstant(from),
+  to:
+    to === undefined
+      ? null
+      : to.length === 10
+        ? toInstant(nextDate(to))
+        : // an instant `to` is inclusive: the next millisecond is the exclusive bound
+          new Date(Date.parse(toInstant(to) ?? '') + 1).toISOString(),
+});

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+export const importKinds = ['contacts', 'purchases'] as const;
+
+/** Fields a contacts file column can be mapped to (the importer's own list, shown by the mapping screen). */
+export const contactTargetsForImport = [
+  'civility', 'firstName', 'lastName', 'fullName', 'company', 'siret', 'jobTitle', 'email', 'email2', 'phone',
+  'mobile', 'phone2', 'addressLine1', 'addressLine2', 'postcode', 'city', 'country', 'birthDate', 'language',
+  'status', 'source', 'sourceDetail', 'tags', 'note', 'code', 'consentEmail', 'consentSms', 'consentDate', 'consentMethod',
+] as const;
+export type ImportKindName = (typeof importKinds)[number];
+
+/** What to do with a row that matches an existing contact (or an earlier row of the same file). */
+export const duplicatePolicies = ['merge', 'skip', 'create'] as const;
+export type DuplicatePolicy = (typeof duplicatePolicies)[number];
+
+/** A file on this computer: the CLI names it, the desktop app gets it from a file picker or an upload. */
+const filePath = z.string().min(1).max(4096);
+
+/** Column → target field (null: ignored). Targets are validated by the importer for the kind. */
+const mapping = z.array(z.string().max(40).nullable()).max(500);
+
+export const importPreviewInput = z
+  .object({
+    kind: z.enum(importKinds),
+    path: filePath,
+    /** Overrides the remembered or guessed mapping (the user edited it). */
+    mapping: mapping.optional(),
+  })
+  .strict();
+
+export const importRunInput = z
+  .object({
+    kind: z.enum(importKinds),
+    path: filePath,
+    mapping: mapping.optional(),
+    policy: z.enum(duplicatePolicies).default('merge'),
+    /** Check every row and report, write nothing. */
+    dryRun: z.boolean().default(false),
+  })
+  .strict();
+
+/** One problem at one place of the file: `reason` is a locale key under `import.reason.*`. */
+export type RowIssue = { line: number; field: string | null; value: string; reason: string };
+
+export type ImportPreview = {
+  fileName: string;
+  format: 'csv' | 'xlsx' | 'vcard';
+  encoding: string | null;
+  delimiter: string | null;
+  headers: string[];
+  mapping: (string | null)[];
+  mappingSource: 'remembered' | 'guessed' | 'given';
+  /** Every field a column can be mapped to, for this kind. */
+  targets: string[];
+  /** The first rows as they would be stored (after normalisation), with their issues. */
+  sample: { line: number; values: Record<string, string | null>; issues: RowIssue[] }[];
+};
+
+export type ImportReport = {
+  dryRun: boolean;
+  importId: number | null;
+  rows: number;
+  created: number;
+  updated: number;
+  merged: number;
+  skipped: number;
+  errors: RowIssue[];
+  /** More issues than listed were found (the list is capped). */
+  errorsTruncated: boolean;
+  /** What was read but not stored (consent columns, skipped vCard lines): the rows themselves import. */
+  notices: RowIssue[];
+};
+
+export type ImportRecord = {
+  id: number;
+  kind: ImportKindName;
+  fileName: string;
+  importedAt: string;
+  created: number;
+  updated: number;
+  merged: number;
+  skipped: number;
+  errors: number;
+  undoneAt: string | null;
+};
+
+export const importUndoInput = z.object({ importId: z.number().int().positive() }).strict();
+
+export const exportFormats = ['csv', 'xlsx', 'vcf'] as const;
+export const exportInput = z
+  .object({
+    path: filePath,
+    format: z.enum(exportFormats).default('csv'),
+    encoding: z.enum(['utf-8-bom', 'windows-1252']).default('utf-8-bom'),
+    delimiter: z.enum([';', ',']).default(';'),
+    /** Only these contacts (a selection); otherwise the whole base. */
+    ids: z.array(z.number().int().positive()).max(100_000).optional(),
+  })
+  .strict();
+export type ExportResult = { path: string; rows: number; unrepresentable: number };

@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import { AppError, type BulkResult } from '../../contract';
+import type { contactBulkInput } from '../../contract/contacts';
+import { prepared, type Store } from '../../store/db';
+import { matchingIds } from './list';
+import { ensureTag, findTag } from './tags';
+
+type BulkInput = z.output<typeof contactBulkInput>;
+
+const tagId = (store: Store, tag: number | string, create: boolean): number | null => {
+  if (typeof tag === 'number') {
+    if (prepared(store.sqlite, 'SELECT 1 FROM tags WHERE id = ?').pluck().get(tag) === undefined) {
+      throw new AppError('NOT_FOUND', `tag ${tag} not found`, { entity: 'tag', id: tag });
+    }
+    return tag;
+  }
+  return create ? ensureTag(store, tag) : findTag(store, tag);
+};
+
+/**
+ * Tags, untags or deletes a selection or everything a filter matches. The
+ * handler runs it in one transaction: all or nothing. `affected` counts
+ * contacts actually changed (already tagged ones are not counted again).
+ * Deleting keeps the sales, anonymous, and erases the personal rows.
+ */
+export const bulkContacts = (store: Store, input: BulkInput): BulkResult => {
+  const ids = input.ids ?? (input.filter ? matchingIds(store, input.filter) : []);
+  const list = JSON.stringify(ids);
+  if (input.action === 'delete') {
+    const { changes } = prepared(store.sqlite, 'DELETE FROM contacts WHERE id IN (SELECT value FROM json_each(?))').run(list);
+    return { affected: changes };
+  }
+  const tag = tagId(store, input.tag ?? '', input.action === 'tag');
+  if (tag === null) return { affected: 0 };
+  if (input.action === 'tag') {
+    const { changes } = prepared(
+      store.sqlite,
+      `INSERT OR IGNORE INTO contact_tags (contact_id, tag_id)
+        SELECT c.id, ? FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`,
+    ).run(tag, list);
+    return { affected: changes };
+  }
+  const { changes } = prepared(
+    store.sqlite,
+    'DELETE FROM contact_tags WHERE tag_id = ? AND contact_id IN (SELECT value FROM json_each(?))',
+  ).run(tag, list);
+  return { affected: changes };
+};

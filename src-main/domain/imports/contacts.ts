@@ -1,0 +1,163 @@
+import {
+  contactInput,
+  type ContactData,
+  type ContactInput,
+  type RowIssue,
+} from '../../contract';
+import {
+  parseCivility,
+  parseCountry,
+  parseDate,
+  parseLanguage,
+  parseSource,
+  parseStatus,
+  restorePhone,
+  restorePostcode,
+  splitFullName,
+  splitTags,
+  unneutralise,
+  type ContactTarget,
+} from '../importexport';
+
+/**
+ * Problems that do not stop a row: reported to the user, the row imports.
+ * Consent columns need the consent ledger and their provenance (issue 4), so
+ * they are never stored from a file; skipped vCard lines leave the card usable.
+ */
+export const NOTICE_REASONS: ReadonlySet<string> = new Set([
+  'consent_not_imported',
+  'invalid_line',
+  'unknown_charset',
+  'invalid_birthday',
+  'birthday_without_year',
+]);
+
+/** Targets that need the consent ledger (issue 4): read, reported, never stored without provenance. */
+const CONSENT_TARGETS: ReadonlySet<string> = new Set(['consentEmail', 'consentSms', 'consentDate', 'consentMethod']);
+
+export type NormalisedContact = {
+  line: number;
+  input: ContactInput;
+  /** The data as it would be stored, or null when the row has errors. */
+  data: ContactData | null;
+  company: string | null;
+  note: string | null;
+  issues: RowIssue[];
+};
+
+const text = (v: string | undefined): string => unneutralise((v ?? '').trim());
+
+/**
+ * One file row → contact input, through the same zod schema the capture form
+ * uses, so an import cannot store what the form would refuse. Excel damage is
+ * repaired (a postcode or a phone that lost its leading zero) silently.
+ */
+export const normaliseContact = (
+  line: number,
+  cells: readonly string[],
+  mapping: readonly (string | null)[],
+  readIssues: RowIssue[] = [],
+): NormalisedContact => {
+  const issues: RowIssue[] = [...readIssues];
+  const get = new Map<ContactTarget, string>();
+  mapping.forEach((target, i) => {
+    if (target === null) return;
+    const value = text(cells[i]);
+    if (value === '') return;
+    const key = target as ContactTarget;
+    // two columns on one target ("Tél" and "Portable" both as phone): the first filled wins
+    if (!get.has(key)) get.set(key, value);
+  });
+  const v = (t: ContactTarget): string | null => get.get(t) ?? null;
+  const bad = (field: string, value: string, reason: string) => issues.push({ line, field, value, reason });
+
+  const input: ContactInput = { emails: [], phones: [], tags: [], source: 'import' };
+  const full = v('fullName');
+  if (full !== null && v('lastName') === null && v('firstName') === null) {
+    const parts = splitFullName(full);
+    input.firstName = parts.firstName;
+    input.lastName = parts.lastName;
+    if (parts.civility) input.civility = parts.civility;
+  }
+  if (v('firstName') !== null) input.firstName = v('firstName');
+  if (v('lastName') !== null) input.lastName = v('lastName');
+  const civility = v('civility');
+  if (civility !== null) {
+    const c = parseCivility(civility);
+    if (c.ok) input.civility = c.value;
+    else bad('civility', civility, c.reason);
+  }
+  input.email = v('email');
+  const email2 = v('email2');
+  if (email2 !== null) input.emails = [{ email: email2, label: null }];
+  const phones = [v('mobile'), v('phone'), v('phone2')].filter((p): p is string => p !== null).map((p) => restorePhone(p).value);
+  input.phone = phones[0] ?? null;
+  input.phones = phones.slice(1).map((phone) => ({ phone, label: null }));
+  input.addressLine1 = v('addressLine1');
+  input.addressLine2 = v('addressLine2');
+  const country = v('country');
+  if (country !== null) {
+    const c = parseCountry(country);
+    if (c.ok) input.country = c.value;
+    else bad('country', country, c.reason);
+  }
+  const postcode = v('postcode');
+  input.postcode = postcode === null ? null : restorePostcode(postcode, (input.country as string | undefined) ?? 'FR').value;
+  input.city = v('city');
+  for (const [target, key] of [
+    ['birthDate', 'birthDate'],
+  ] as const) {
+    const raw = v(target);
+    if (raw === null) continue;
+    // vCard's --MM-DD: a birthday without its year cannot be a date of birth
+    if (raw.startsWith('--')) {
+      bad(target, raw, 'birthday_without_year');
+      continue;
+    }
+    const d = parseDate(raw);
+    if (d.ok) input[key] = d.value;
+    else bad(target, raw, d.reason);
+  }
+  const language = v('language');
+  if (language !== null) {
+    const l = parseLanguage(language);
+    if (l.ok) input.language = l.value;
+    else bad('language', language, l.reason);
+  }
+  const status = v('status');
+  if (status !== null) {
+    const s = parseStatus(status);
+    if (s.ok) input.status = s.value;
+    else bad('status', status, s.reason);
+  }
+  const source = v('source');
+  if (source !== null) input.source = parseSource(source) ?? 'import';
+  input.sourceDetail = v('sourceDetail');
+  input.jobTitle = v('jobTitle');
+  input.code = v('code');
+  const tags = v('tags');
+  if (tags !== null) input.tags = splitTags(tags);
+  for (const target of CONSENT_TARGETS) {
+    const raw = v(target as ContactTarget);
+    if (raw !== null) bad(target, raw, 'consent_not_imported');
+  }
+
+  const parsed = contactInput.safeParse(input);
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) {
+      const field = i.path.map(String).join('.');
+      const top = String(i.path[0] ?? '');
+      const raw = top in input ? JSON.stringify((input as Record<string, unknown>)[top] ?? '') : '';
+      bad(field || 'row', raw.replace(/^"|"$/g, ''), /^[a-z_]+$/.test(i.message) ? i.message : i.code);
+    }
+  }
+  const blocking = issues.some((i) => !NOTICE_REASONS.has(i.reason));
+  return {
+    line,
+    input,
+    data: parsed.success && !blocking ? parsed.data : null,
+    company: v('company'),
+    note: v('note'),
+    issues,
+  };
+};

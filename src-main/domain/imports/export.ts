@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { formatPhone, type ExportResult } from '../../contract';
+import type { z } from 'zod';
+import type { exportInput } from '../../contract/imports';
+import type { Store } from '../../store/db';
+import { writeDelimited, writeVCard, writeXlsx } from '../importexport';
+
+type ExportInput = z.output<typeof exportInput>;
+
+/** French headers, the ones the importer recognises: an export re-imports as is. */
+const HEADER = [
+  'Code client',
+  'Civilité',
+  'Prénom',
+  'Nom',
+  'Société',
+  'Fonction',
+  'E-mail',
+  'Téléphone',
+  'Adresse',
+  "Complément d'adresse",
+  'Code postal',
+  'Ville',
+  'Pays',
+  'Date de naissance',
+  'Statut',
+  'Origine',
+  'Étiquettes',
+  'Créé le',
+  "Nombre d'achats",
+  'Total dépensé',
+  'Dernier achat',
+];
+
+type ExportRow = {
+  id: number;
+  code: string | null;
+  civility: 'm' | 'mme' | null;
+  first_name: string | null;
+  last_name: string | null;
+  company: string | null;
+  job_title: string | null;
+  email: string | null;
+  phone: string | null;
+  address_line1: string | null;
+  address_line2: string | null;
+  postcode: string | null;
+  city: string | null;
+  country: string;
+  birth_date: string | null;
+  status: string;
+  source: string;
+  tags: string | null;
+  created_at: string;
+  purchase_count: number;
+  total_cents: number;
+  last_purchase_at: string | null;
+};
+
+const SELECT = `SELECT c.id, c.code, c.civility, c.first_name, c.last_name, co.name AS company, c.job_title, c.email, c.phone,
+  c.address_line1, c.address_line2, c.postcode, c.city, c.country, c.birth_date, c.status, c.source,
+  (SELECT group_concat(t.name, ', ') FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id) AS tags,
+  c.created_at, c.purchase_count, c.total_cents, c.last_purchase_at
+  FROM contacts c LEFT JOIN companies co ON co.id = c.company_id`;
+
+const money = (cents: number): string => {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
+};
+
+const cells = (r: ExportRow): string[] => [
+  r.code ?? '',
+  r.civility === 'mme' ? 'Mme' : r.civility === 'm' ? 'M.' : '',
+  r.first_name ?? '',
+  r.last_name ?? '',
+  r.company ?? '',
+  r.job_title ?? '',
+  r.email ?? '',
+  r.phone ? formatPhone(r.phone) : '',
+  r.address_line1 ?? '',
+  r.address_line2 ?? '',
+  r.postcode ?? '',
+  r.city ?? '',
+  r.country,
+  r.birth_date ?? '',
+  r.status,
+  r.source,
+  r.tags ?? '',
+  r.created_at.slice(0, 10),
+  String(r.purchase_count),
+  money(r.total_cents),
+  r.last_purchase_at?.slice(0, 10) ?? '',
+];
+
+/** Streams rows straight from SQLite: memory stays flat whatever the size of the base. */
+function* rowsOf(store: Store, ids: number[] | undefined): Generator<ExportRow> {
+  if (ids === undefined) {
+    yield* store.sqlite.prepare(`${SELECT} ORDER BY c.sort_name, c.id`).iterate() as Iterable<ExportRow>;
+    return;
+  }
+  yield* store.sqlite
+    .prepare(`${SELECT} WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.sort_name, c.id`)
+    .iterate(JSON.stringify(ids)) as Iterable<ExportRow>;
+}
+
+/**
+ * CSV for Excel (UTF-8 with BOM or Windows-1252, `;` or `,`), xlsx or vCard
+ * 4.0, of the whole base or a selection. Cells are neutralised against
+ * formula injection by the writers; the file is written next to its target
+ * and renamed, so a failed export never leaves half a file under the name.
+ */
+export const exportContacts = async (store: Store, input: ExportInput): Promise<ExportResult> => {
+  const tmp = `${input.path}.part`;
+  let rows = 0;
+  let unrepresentable = 0;
+  try {
+    if (input.format === 'xlsx') {
+      const out = await writeXlsx(tmp, HEADER, (function* () {
+        for (const r of rowsOf(store, input.ids)) yield cells(r);
+      })());
+      rows = out.rows;
+    } else {
+      const stream = fs.createWriteStream(tmp);
+      if (input.format === 'csv') {
+        const out = await writeDelimited(
+          (function* () {
+            yield HEADER;
+            for (const r of rowsOf(store, input.ids)) yield cells(r);
+          })(),
+          stream,
+          { delimiter: input.delimiter, encoding: input.encoding },
+        );
+        rows = out.rows - 1;
+        unrepresentable = out.replaced;
+      } else {
+        for (const r of rowsOf(store, input.ids)) {
+          const card = writeVCard({
+            civility: r.civility,
+            firstName: r.first_name,
+            lastName: r.last_name,
+            company: r.company,
+            jobTitle: r.job_title,
+            emails: r.email ? [r.email] : [],
+            mobile: r.phone,
+            addressLine1: r.address_line1,
+            addressLine2: r.address_line2,
+            postcode: r.postcode,
+            city: r.city,
+            country: r.country,
+            birthDate: r.birth_date,
+            tags: r.tags ? r.tags.split(', ') : [],
+          });
+          if (!stream.write(card)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+          rows += 1;
+        }
+      }
+      stream.end();
+      await finished(stream);
+    }
+    fs.renameSync(tmp, input.path);
+  } catch (error) {
+    fs.rmSync(tmp, { force: true });
+    throw error;
+  }
+  return { path: input.path, rows, unrepresentable };
+};

@@ -1,0 +1,469 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  AppError,
+  companyInput,
+  contactTargetsForImport,
+  fold,
+  type ContactData,
+  type ContactInput,
+  type ImportPreview,
+  type ImportRecord,
+  type ImportReport,
+  type RowIssue,
+} from '../../contract';
+import type { z } from 'zod';
+import { contactUpdateInput } from '../../contract/contacts';
+import type { importPreviewInput, importRunInput } from '../../contract/imports';
+import { prepared, type Store } from '../../store/db';
+import type { JobContext } from '../../host/registry';
+import { createCompany } from '../companies/service';
+import { contactToInput, getContact, insertContact, matchName, updateContact } from '../contacts/service';
+import { contactTargets, guessMapping, isImportError, layoutKey, SAMPLE_BYTES } from '../importexport';
+import { normaliseContact, NOTICE_REASONS, type NormalisedContact } from './contacts';
+import { openSource, type OpenedSource } from './sources';
+
+/** Row issues kept in a report: enough to fix a file, bounded for a 1M-row disaster. */
+export const MAX_REPORTED_ISSUES = 1000;
+const PREVIEW_ROWS = 20;
+/** Rows between two yields to the event loop (progress, cancel). */
+const TICK_ROWS = 1000;
+
+type PreviewInput = z.output<typeof importPreviewInput>;
+type RunInput = z.output<typeof importRunInput>;
+
+const asAppError = (error: unknown): unknown => (isImportError(error) ? error.toAppError() : error);
+
+const checkTargets = (mapping: readonly (string | null)[]): void => {
+  const allowed = new Set<string>(contactTargets);
+  const wrong = mapping.findIndex((t) => t !== null && !allowed.has(t));
+  if (wrong >= 0) {
+    throw new AppError('VALIDATION', `unknown target "${mapping[wrong]}" for column ${wrong + 1}`, {
+      issues: [{ path: `mapping.${wrong}`, code: 'unknown_target' }],
+    });
+  }
+};
+
+const rememberedMapping = (store: Store, layout: string): (string | null)[] | null => {
+  const raw = prepared(store.sqlite, "SELECT mapping FROM import_layouts WHERE layout = ? AND kind = 'contacts'")
+    .pluck()
+    .get(layout) as string | undefined;
+  return raw === undefined ? null : (JSON.parse(raw) as (string | null)[]);
+};
+
+const resolveMapping = (store: Store, source: OpenedSource, given: (string | null)[] | undefined) => {
+  if (source.format === 'vcard') return { mapping: [...source.headers], from: 'guessed' as const, layout: 'vcard' };
+  const layout = layoutKey(source.headers);
+  if (given) {
+    checkTargets(given);
+    return { mapping: given, from: 'given' as const, layout };
+  }
+  const remembered = rememberedMapping(store, layout);
+  if (remembered) return { mapping: remembered, from: 'remembered' as const, layout };
+  return { mapping: guessMapping(source.headers, 'contacts') as (string | null)[], from: 'guessed' as const, layout };
+};
+
+const withReadIssues = (line: number, issues: { field: string | null; reason: string; value: string }[]): RowIssue[] =>
+  issues.map((i) => ({ line, field: i.field, value: i.value, reason: i.reason }));
+
+/** The first rows as they would be stored, so the user checks the mapping before anything runs. */
+export const previewImport = async (store: Store, input: PreviewInput): Promise<ImportPreview> => {
+  if (input.kind !== 'contacts') throw new AppError('VALIDATION', 'purchase imports are not available yet', { reason: 'kind_unavailable' });
+  let source: OpenedSource;
+  try {
+    source = await openSource(input.path);
+  } catch (error) {
+    throw asAppError(error);
+  }
+  const { mapping, from } = resolveMapping(store, source, input.mapping);
+  const sample: ImportPreview['sample'] = [];
+  try {
+    for await (const record of source.records) {
+      const n = normaliseContact(record.line, record.cells, mapping, withReadIssues(record.line, record.issues));
+      sample.push({ line: n.line, values: displayValues(n), issues: n.issues });
+      if (sample.length >= PREVIEW_ROWS) break;
+    }
+  } catch (error) {
+    throw asAppError(error);
+  }
+  return {
+    fileName: path.basename(input.path),
+    format: source.format,
+    encoding: source.encoding,
+    delimiter: source.delimiter,
+    headers: source.headers,
+    mapping,
+    mappingSource: from,
+    targets: [...contactTargetsForImport],
+    sample,
+  };
+};
+
+const displayValues = (n: NormalisedContact): Record<string, string | null> => {
+  const d = n.data ?? (n.input as Partial<ContactData>);
+  const text = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
+  return {
+    civility: text(d.civility),
+    firstName: text(d.firstName),
+    lastName: text(d.lastName),
+    company: n.company,
+    email: text(d.email),
+    phone: text(d.phone),
+    addressLine1: text(d.addressLine1),
+    postcode: text(d.postcode),
+    city: text(d.city),
+    country: text(d.country),
+    tags: Array.isArray(d.tags) ? d.tags.join(', ') : null,
+  };
+};
+
+/**
+ * Existing contact for this row: the customer code first, then an e-mail,
+ * then a phone — the last two only when the names agree (a shared family
+ * phone or a shop's generic address must not fuse two people).
+ */
+const findExisting = (
+  store: Store,
+  data: ContactData,
+): { id: number; by: 'code' | 'email' | 'phone' } | { id: number; by: 'conflict' } | null => {
+  const found = findByKeys(store, data);
+  if (found === null || found.by === 'code') return found;
+  const theirs = prepared(store.sqlite, 'SELECT match_name FROM contacts WHERE id = ?').pluck().get(found.id) as string | null;
+  const ours = matchName(data);
+  if (theirs && ours && theirs !== ours) return { id: found.id, by: 'conflict' };
+  return found;
+};
+
+const findByKeys = (store: Store, data: ContactData): { id: number; by: 'code' | 'email' | 'phone' } | null => {
+  if (data.code !== null) {
+    const id = prepared(store.sqlite, 'SELECT id FROM contacts WHERE code = ?').pluck().get(data.code) as number | undefined;
+    if (id !== undefined) return { id, by: 'code' };
+  }
+  if (data.email !== null) {
+    const id = prepared(
+      store.sqlite,
+      'SELECT id FROM contacts WHERE email = ? UNION ALL SELECT contact_id FROM contact_emails WHERE email = ? LIMIT 1',
+    )
+      .pluck()
+      .get(data.email, data.email) as number | undefined;
+    if (id !== undefined) return { id, by: 'email' };
+  }
+  if (data.phone !== null) {
+    const id = prepared(
+      store.sqlite,
+      'SELECT id FROM contacts WHERE phone = ? UNION ALL SELECT contact_id FROM contact_phones WHERE phone = ? LIMIT 1',
+    )
+      .pluck()
+      .get(data.phone, data.phone) as number | undefined;
+    if (id !== undefined) return { id, by: 'phone' };
+  }
+  return null;
+};
+
+const SCALARS = [
+  'civility',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'addressLine1',
+  'addressLine2',
+  'postcode',
+  'city',
+  'code',
+  'companyId',
+  'jobTitle',
+  'birthDate',
+  'language',
+  'sourceDetail',
+] as const;
+
+/**
+ * What the row adds to an existing contact. Matched by the shop's customer
+ * code, the file is authoritative (its values replace); matched by e-mail or
+ * phone, it only fills gaps. Lists (e-mails, phones, tags) are unions.
+ */
+const patchFor = (current: ContactInput, data: ContactData, authoritative: boolean): Partial<ContactInput> => {
+  const patch: Partial<ContactInput> = {};
+  const target = patch as Record<string, unknown>;
+  const cur = current as Record<string, unknown>;
+  for (const key of SCALARS) {
+    const value = data[key];
+    if (value === null || value === undefined) continue;
+    if (cur[key] === value) continue;
+    if (authoritative || cur[key] === null || cur[key] === undefined) target[key] = value;
+  }
+  const emails = new Set([current.email, ...(current.emails ?? []).map((e) => e.email)]);
+  const newEmails = [data.email, ...data.emails.map((e) => e.email)].filter(
+    (e): e is string => e !== null && !emails.has(e) && e !== (patch.email ?? null),
+  );
+  if (newEmails.length > 0) patch.emails = [...(current.emails ?? []), ...newEmails.map((email) => ({ email, label: null }))];
+  const phones = new Set([current.phone, ...(current.phones ?? []).map((p) => p.phone)]);
+  const newPhones = [data.phone, ...data.phones.map((p) => p.phone)].filter(
+    (p): p is string => p !== null && !phones.has(p) && p !== (patch.phone ?? null),
+  );
+  if (newPhones.length > 0) patch.phones = [...(current.phones ?? []), ...newPhones.map((phone) => ({ phone, label: null }))];
+  const tags = new Set((current.tags ?? []).map(fold));
+  const newTags = data.tags.filter((t) => !tags.has(fold(t)));
+  if (newTags.length > 0) patch.tags = [...(current.tags ?? []), ...newTags];
+  return patch;
+};
+
+const companyId = (store: Store, name: string): number => {
+  const found = prepared(store.sqlite, 'SELECT id FROM companies WHERE sort_name = ? LIMIT 1').pluck().get(fold(name)) as
+    | number
+    | undefined;
+  if (found !== undefined) return found;
+  return createCompany(store, companyInput.parse({ name })).id;
+};
+
+const estimateRows = (file: string): number => {
+  const size = fs.statSync(file).size;
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(SAMPLE_BYTES, size));
+    fs.readSync(fd, buf, 0, buf.length, 0);
+    const lines = buf.reduce((n, b) => n + (b === 10 ? 1 : 0), 0);
+    return lines > 0 ? Math.max(1, Math.round((lines * size) / buf.length)) : 1;
+  } finally {
+    fs.closeSync(fd);
+  }
+};
+
+/**
+ * One pass, one transaction: every row is validated and applied; a dry run
+ * or any row error rolls everything back (all or nothing), so the report of a
+ * dry run is exactly what the real run would do. Duplicates inside the file
+ * are found like duplicates in the base: earlier rows are already written.
+ */
+export const runImport = async (store: Store, input: RunInput, job: JobContext | null): Promise<ImportReport> => {
+  if (input.kind !== 'contacts') throw new AppError('VALIDATION', 'purchase imports are not available yet', { reason: 'kind_unavailable' });
+  let source: OpenedSource;
+  try {
+    source = await openSource(input.path);
+  } catch (error) {
+    throw asAppError(error);
+  }
+  const { mapping, layout } = resolveMapping(store, source, input.mapping);
+  const report: ImportReport = {
+    dryRun: input.dryRun,
+    importId: null,
+    rows: 0,
+    created: 0,
+    updated: 0,
+    merged: 0,
+    skipped: 0,
+    errors: [],
+    errorsTruncated: false,
+    notices: [],
+  };
+  let errorCount = 0;
+  const addIssues = (issues: RowIssue[]) => {
+    for (const issue of issues) {
+      errorCount += 1;
+      if (report.errors.length < MAX_REPORTED_ISSUES) report.errors.push(issue);
+      else report.errorsTruncated = true;
+    }
+  };
+  const total = estimateRows(input.path);
+  const db = store.sqlite;
+  const now = new Date().toISOString();
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const importId = Number(
+      prepared(
+        db,
+        "INSERT INTO imports (kind, file_name, file_hash, options, imported_at) VALUES ('contacts', ?, ?, ?, ?)",
+      ).run(path.basename(input.path), layout, JSON.stringify({ policy: input.policy, mapping }), now).lastInsertRowid,
+    );
+    const recordBefore = prepared(
+      db,
+      "INSERT OR IGNORE INTO import_changes (import_id, entity, entity_id, before) VALUES (?, 'contact', ?, ?)",
+    );
+    const insertNote = prepared(db, 'INSERT INTO notes (contact_id, body, noted_at, created_at) VALUES (?, ?, ?, ?)');
+    const hasNote = prepared(db, 'SELECT 1 FROM notes WHERE contact_id = ? AND body = ?');
+    const recordCreated = prepared(
+      db,
+      "INSERT OR IGNORE INTO import_changes (import_id, entity, entity_id, before) VALUES (?, ?, ?, 'null')",
+    );
+    /** A note already on the contact is not added again: re-importing a file changes nothing. */
+    const addNote = (contactId: number, body: string, existing: boolean): boolean => {
+      if (hasNote.get(contactId, body)) return false;
+      const noteId = Number(insertNote.run(contactId, body, now, now).lastInsertRowid);
+      if (existing) recordCreated.run(importId, 'note', noteId);
+      return true;
+    };
+    // tags and companies made by this import are the ones above today's largest ids (one writer)
+    const maxTag = prepared(db, 'SELECT coalesce(max(id), 0) FROM tags').pluck().get() as number;
+    const maxCompany = prepared(db, 'SELECT coalesce(max(id), 0) FROM companies').pluck().get() as number;
+    for await (const record of source.records) {
+      report.rows += 1;
+      const readIssues = withReadIssues(record.line, record.issues);
+      if (record.cells.length === 0) {
+        // a vCard that could not be read as a whole: only its fault is worth saying
+        addIssues(readIssues);
+        continue;
+      }
+      const n = normaliseContact(record.line, record.cells, mapping, readIssues);
+      const errors = n.issues.filter((i) => !NOTICE_REASONS.has(i.reason));
+      for (const notice of n.issues.filter((i) => NOTICE_REASONS.has(i.reason))) {
+        if (report.notices.length < MAX_REPORTED_ISSUES) report.notices.push(notice);
+      }
+      if (errors.length > 0 || n.data === null) {
+        addIssues(errors.length > 0 ? errors : [{ line: n.line, field: null, value: '', reason: 'invalid_row' }]);
+        continue;
+      }
+      // once the file has an error nothing will be written: keep validating, stop writing
+      if (errorCount === 0) {
+        const data = n.data;
+        if (n.company !== null) data.companyId = companyId(store, n.company);
+        let existing = input.policy === 'create' ? null : findExisting(store, data);
+        if (existing !== null && existing.by === 'conflict') {
+          if (report.notices.length < MAX_REPORTED_ISSUES) {
+            report.notices.push({ line: n.line, field: null, value: String(existing.id), reason: 'possible_duplicate' });
+          }
+          existing = null;
+        }
+        if (existing === null) {
+          const id = insertContact(store, data, now, { importId });
+          if (n.note !== null) addNote(id, n.note, false);
+          report.created += 1;
+        } else if (input.policy === 'skip') {
+          report.skipped += 1;
+        } else {
+          const current = contactToInput(getContact(store, existing.id));
+          const patch = patchFor(current, data, existing.by === 'code');
+          const noteIsNew = n.note !== null && !hasNote.get(existing.id, n.note);
+          if (Object.keys(patch).length === 0 && !noteIsNew) {
+            report.skipped += 1;
+          } else {
+            recordBefore.run(importId, existing.id, JSON.stringify(current));
+            try {
+              if (Object.keys(patch).length > 0) updateContact(store, contactUpdateInput.parse({ id: existing.id, patch }));
+            } catch (error) {
+              if (error instanceof AppError && error.code !== 'INTERNAL') {
+                addIssues([{ line: n.line, field: null, value: '', reason: error.details?.issues?.[0]?.code ?? 'conflict' }]);
+                continue;
+              }
+              throw error;
+            }
+            if (n.note !== null) addNote(existing.id, n.note, true);
+            if (existing.by === 'code') report.updated += 1;
+            else report.merged += 1;
+          }
+        }
+      }
+      if (job && report.rows % TICK_ROWS === 0) {
+        job.progress('import.rows', report.rows, Math.max(total, report.rows));
+        await job.tick();
+      }
+    }
+    if (input.dryRun || errorCount > 0) {
+      db.exec('ROLLBACK');
+      // a real run that failed wrote nothing: say so in the counts; a dry run says what would happen
+      return input.dryRun ? report : { ...report, created: 0, updated: 0, merged: 0, skipped: 0 };
+    }
+    prepared(
+      db,
+      "INSERT INTO import_changes (import_id, entity, entity_id, before) SELECT ?, 'tag', id, 'null' FROM tags WHERE id > ?",
+    ).run(importId, maxTag);
+    prepared(
+      db,
+      "INSERT INTO import_changes (import_id, entity, entity_id, before) SELECT ?, 'company', id, 'null' FROM companies WHERE id > ?",
+    ).run(importId, maxCompany);
+    prepared(db, 'UPDATE imports SET created = ?, updated = ?, merged = ?, skipped = ?, errors = 0 WHERE id = ?').run(
+      report.created,
+      report.updated,
+      report.merged,
+      report.skipped,
+      importId,
+    );
+    if (source.format !== 'vcard') {
+      prepared(
+        db,
+        "INSERT INTO import_layouts (layout, kind, mapping, updated_at) VALUES (?, 'contacts', ?, ?) ON CONFLICT (layout) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at",
+      ).run(layout, JSON.stringify(mapping), now);
+    }
+    db.exec('COMMIT');
+    report.importId = importId;
+    job?.progress('import.rows', report.rows, report.rows);
+    return report;
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw asAppError(error);
+  }
+};
+
+type ImportRow = {
+  id: number;
+  kind: 'contacts' | 'purchases';
+  file_name: string;
+  imported_at: string;
+  created: number;
+  updated: number;
+  merged: number;
+  skipped: number;
+  errors: number;
+  undone_at: string | null;
+};
+
+const toRecord = (r: ImportRow): ImportRecord => ({
+  id: r.id,
+  kind: r.kind,
+  fileName: r.file_name,
+  importedAt: r.imported_at,
+  created: r.created,
+  updated: r.updated,
+  merged: r.merged,
+  skipped: r.skipped,
+  errors: r.errors,
+  undoneAt: r.undone_at,
+});
+
+export const listImports = (store: Store): ImportRecord[] =>
+  (prepared(store.sqlite, 'SELECT * FROM imports ORDER BY id DESC LIMIT 200').all() as ImportRow[]).map(toRecord);
+
+/**
+ * Removes exactly what the import created and puts back what it changed.
+ * Refused when a created contact has since got sales (deleting it would
+ * anonymise them) — the user decides about those first.
+ */
+export const undoImport = (store: Store, importId: number): ImportRecord => {
+  const row = prepared(store.sqlite, 'SELECT * FROM imports WHERE id = ?').get(importId) as ImportRow | undefined;
+  if (!row) throw new AppError('NOT_FOUND', `import ${importId} not found`, { entity: 'import', id: importId });
+  if (row.undone_at !== null) throw new AppError('CONFLICT', 'this import was already undone', { reason: 'already_undone' });
+  const withSales = prepared(
+    store.sqlite,
+    'SELECT count(*) FROM contacts WHERE import_id = ? AND purchase_count > 0',
+  )
+    .pluck()
+    .get(importId) as number;
+  if (withSales > 0) {
+    throw new AppError('CONFLICT', `${withSales} imported contacts have sales since`, { reason: 'has_sales', count: withSales });
+  }
+  prepared(store.sqlite, 'DELETE FROM contacts WHERE import_id = ?').run(importId);
+  const changes = prepared(
+    store.sqlite,
+    "SELECT entity_id, before FROM import_changes WHERE import_id = ? AND entity = 'contact'",
+  ).all(importId) as { entity_id: number; before: string }[];
+  for (const c of changes) {
+    const exists = prepared(store.sqlite, 'SELECT 1 FROM contacts WHERE id = ?').get(c.entity_id);
+    if (exists) updateContact(store, contactUpdateInput.parse({ id: c.entity_id, patch: JSON.parse(c.before) as unknown }));
+  }
+  // what the import added around existing contacts: its notes, then tags and companies nobody uses any more
+  prepared(
+    store.sqlite,
+    "DELETE FROM notes WHERE id IN (SELECT entity_id FROM import_changes WHERE import_id = ? AND entity = 'note')",
+  ).run(importId);
+  prepared(
+    store.sqlite,
+    "DELETE FROM tags WHERE contact_count = 0 AND id IN (SELECT entity_id FROM import_changes WHERE import_id = ? AND entity = 'tag')",
+  ).run(importId);
+  prepared(
+    store.sqlite,
+    `DELETE FROM companies WHERE id IN (SELECT entity_id FROM import_changes WHERE import_id = ? AND entity = 'company')
+       AND NOT EXISTS (SELECT 1 FROM contacts WHERE company_id = companies.id)`,
+  ).run(importId);
+  prepared(store.sqlite, 'UPDATE imports SET undone_at = ? WHERE id = ?').run(new Date().toISOString(), importId);
+  return toRecord(prepared(store.sqlite, 'SELECT * FROM imports WHERE id = ?').get(importId) as ImportRow);
+};

@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import {
+  detectFileKind,
+  ImportError,
+  isVCardFault,
+  openDelimited,
+  openTable,
+  readVCards,
+  readXlsx,
+  SAMPLE_BYTES,
+  type Row,
+} from '../importexport';
+
+/** One record of any file format: a line to report, and values by column header. */
+export type SourceRecord = {
+  line: number;
+  cells: string[];
+  /** Problems found while reading (vCard faults, short rows): reported with the row. */
+  issues: { field: string | null; reason: string; value: string }[];
+};
+
+export type OpenedSource = {
+  format: 'csv' | 'xlsx' | 'vcard';
+  encoding: string | null;
+  delimiter: string | null;
+  headers: string[];
+  records: AsyncIterable<SourceRecord>;
+};
+
+/** vCards have no header: their fields come in this fixed order, already named as targets. */
+export const VCARD_COLUMNS = [
+  'civility',
+  'firstName',
+  'lastName',
+  'company',
+  'jobTitle',
+  'email',
+  'email2',
+  'mobile',
+  'phone',
+  'phone2',
+  'addressLine1',
+  'addressLine2',
+  'postcode',
+  'city',
+  'country',
+  'birthDate',
+  'language',
+  'note',
+  'tags',
+] as const;
+
+const chunks = (file: string): AsyncIterable<Uint8Array> => fs.createReadStream(file, { highWaterMark: 256 * 1024 }) as Readable;
+
+const sampleOf = (file: string): Uint8Array => {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(SAMPLE_BYTES);
+    const n = fs.readSync(fd, buf, 0, SAMPLE_BYTES, 0);
+    return buf.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+};
+
+async function* tableRecords(header: Row | null, rows: AsyncIterable<Row>): AsyncGenerator<SourceRecord> {
+  const width = header?.cells.length ?? 0;
+  for await (const row of rows) {
+    const issues: SourceRecord['issues'] = [];
+    if (header !== null && row.cells.length > width && row.cells.slice(width).some((c) => c.trim() !== '')) {
+      issues.push({ field: null, reason: 'too_many_cells', value: String(row.cells.length) });
+    }
+    yield { line: row.line, cells: row.cells, issues };
+  }
+}
+
+async function* vcardRecords(file: string): AsyncGenerator<SourceRecord> {
+  for await (const item of readVCards(chunks(file))) {
+    if (isVCardFault(item)) {
+      yield { line: item.line, cells: [], issues: [{ field: null, reason: item.fault, value: '' }] };
+      continue;
+    }
+    const f = item.fields;
+    const cells = VCARD_COLUMNS.map((c) => (c === 'tags' ? f.tags.join(', ') : (f[c] ?? '')));
+    yield {
+      line: item.line,
+      cells,
+      issues: item.issues.map((i) => ({ field: null, reason: i.reason, value: `line ${i.line}` })),
+    };
+  }
+}
+
+/**
+ * Opens a file whatever its format: xlsx by its signature, vCard by its
+ * extension or its first line, anything else as delimited text.
+ */
+export const openSource = async (file: string): Promise<OpenedSource> => {
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    throw new ImportError('empty_file', `no file at ${file}`);
+  }
+  const sample = sampleOf(file);
+  if (sample.length === 0) throw new ImportError('empty_file', 'the file is empty');
+  const kind = detectFileKind(sample);
+  const head = Buffer.from(sample.subarray(0, 200)).toString('latin1').replace(/^\uFEFF|^ï»¿/, '').trimStart();
+  if (path.extname(file).toLowerCase() === '.vcf' || /^BEGIN:VCARD/i.test(head)) {
+    return { format: 'vcard', encoding: null, delimiter: null, headers: [...VCARD_COLUMNS], records: vcardRecords(file) };
+  }
+  if (kind === 'xlsx') {
+    const table = await openTable(readXlsx(file));
+    return {
+      format: 'xlsx',
+      encoding: null,
+      delimiter: null,
+      headers: table.header?.cells ?? [],
+      records: tableRecords(table.header, table.rows),
+    };
+  }
+  const delimited = await openDelimited(chunks(file));
+  const table = await openTable(delimited.rows);
+  return {
+    format: 'csv',
+    encoding: delimited.encoding,
+    delimiter: delimited.delimiter,
+    headers: table.header?.cells ?? [],
+    records: tableRecords(table.header, table.rows),
+  };
+};

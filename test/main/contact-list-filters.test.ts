@@ -1,0 +1,419 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  contactInput,
+  contactListInput,
+  contactSorts,
+  instantRange,
+  purchaseInput,
+  searchTerms,
+  type ContactListInput,
+  type ContactPage,
+  type ContactSort,
+  type ContactStatus,
+} from '../../src-main/contract';
+import { cityKey } from '../../src-main/domain/contacts/keys';
+import { listContacts, planList, type ListTuning } from '../../src-main/domain/contacts/list';
+import { insertContact, updateContact } from '../../src-main/domain/contacts/service';
+import { createCompany } from '../../src-main/domain/companies/service';
+import { createPurchase } from '../../src-main/domain/purchases/service';
+import { createStore, transaction, type Store } from '../../src-main/store/db';
+import { openDatabase } from '../../src-main/store/open';
+import { openClient } from './helpers';
+
+/** One base per describe block, shared by its tests (read-only after seeding), removed at the end. */
+const opened: { db: BetterSqlite3.Database; dir: string }[] = [];
+afterAll(() => {
+  for (const { db, dir } of opened.splice(0)) {
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const openStore = (): Store => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-list-'));
+  const file = path.join(dir, 'list.sqlite');
+  const sqlite = openDatabase(file);
+  opened.push({ db: sqlite, dir });
+  return createStore(sqlite, file);
+};
+
+/** Small deterministic generator: the same base every run, so a failure can be replayed. */
+const generator = (seed: number) => {
+  let s = seed;
+  const next = () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, pick: <T>(a: readonly T[]): T => a[Math.floor(next() * a.length)] as T };
+};
+
+const CITIES = ['Lyon', 'LYON', 'Saint-Étienne', 'saint etienne', 'Évry', 'Evry-Courcouronnes', 'Paris', 'Pau', null] as const;
+const POSTCODES = ['69001', '69002', '42000', '91000', '75011', '64000', null] as const;
+const SOURCES = ['shop_form', 'website', 'referral', 'import'] as const;
+const TAGS = ['VIP', 'Fidèle', 'Nouveau', 'Pro'] as const;
+const DAYS = ['2024-01-05', '2024-02-10', '2024-02-10', '2024-03-15', '2024-06-30', '2024-09-01'] as const;
+const FIRST = ['Zoé', 'Élodie', 'jean', 'Anne', 'Marc', 'Léa', 'Paul'] as const;
+const LAST = ['Martin', 'Bégué', 'Dupont', 'dupont', 'Lefèvre', 'Martinez', 'Œuvray', 'Marchand'] as const;
+
+type Row = {
+  id: number;
+  status: ContactStatus;
+  source: string;
+  city_key: string | null;
+  postcode: string | null;
+  created_at: string;
+  last_purchase_at: string | null;
+  total_cents: number;
+  sort_name: string;
+  company_id: number | null;
+  tags: number[];
+};
+
+const seedBase = (store: Store, n: number) => {
+  const g = generator(7);
+  return transaction(store, () => {
+    const companies = [createCompany(store, { name: 'Atelier', siren: null, siret: null, email: null, phone: null, addressLine1: null, addressLine2: null, postcode: null, city: null, country: 'FR' }).id];
+    for (let i = 0; i < n; i += 1) {
+      const created = new Date(Date.UTC(2023, 0, 1) + Math.floor(g.next() * 700) * 86_400_000 + (i % 3) * 1000).toISOString();
+      const data = contactInput.parse({
+        firstName: g.pick(FIRST),
+        lastName: g.pick(LAST),
+        city: g.pick(CITIES),
+        postcode: g.pick(POSTCODES),
+        source: g.pick(SOURCES),
+        tags: TAGS.filter(() => g.next() < 0.3),
+        companyId: g.next() < 0.15 ? companies[0] : null,
+      });
+      // several contacts share a creation instant: ties must page by id
+      const id = insertContact(store, data, i % 10 === 0 ? '2024-01-01T00:00:00.000Z' : created);
+      const sales = g.next() < 0.55 ? 1 + Math.floor(g.next() * 3) : 0;
+      for (let k = 0; k < sales; k += 1) {
+        createPurchase(
+          store,
+          purchaseInput.parse({ contactId: id, purchasedAt: g.pick(DAYS), lines: [{ label: 'x', unitPriceCents: g.pick([100, 200, 300]) }] }),
+        );
+      }
+      if (sales > 0 && g.next() < 0.15) updateContact(store, { id, patch: { status: 'former' } });
+    }
+  });
+};
+
+const rowsOf = (store: Store): Row[] =>
+  (
+    store.sqlite
+      .prepare(
+        `SELECT c.id, c.status, c.source, c.city_key, c.postcode, c.created_at, c.last_purchase_at, c.total_cents, c.sort_name,
+          c.company_id, (SELECT json_group_array(tag_id) FROM contact_tags ct WHERE ct.contact_id = c.id) AS tags FROM contacts c`,
+      )
+      .all() as (Omit<Row, 'tags'> & { tags: string })[]
+  ).map((r) => ({ ...r, tags: JSON.parse(r.tags) as number[] }));
+
+const sortKey: Record<ContactSort, (r: Row) => string | number | null> = {
+  name: (r) => r.sort_name,
+  city: (r) => r.city_key,
+  postcode: (r) => r.postcode,
+  createdAt: (r) => r.created_at,
+  lastPurchaseAt: (r) => r.last_purchase_at,
+  totalCents: (r) => r.total_cents,
+};
+
+const compare = (a: string | number | null, b: string | number | null): number =>
+  a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1;
+
+/** The list's contract, the slow way: filter every row in JS, sort with SQLite's NULLs-first rule. */
+const expected = (rows: readonly Row[], input: ReturnType<typeof contactListInput.parse>, ftsIds: Set<number> | null): number[] => {
+  const created = instantRange(input.createdFrom, input.createdTo);
+  const bought = instantRange(input.lastPurchaseFrom, input.lastPurchaseTo);
+  const city = cityKey(input.city?.trim() ?? '');
+  const postcode = input.postcode?.trim().toUpperCase() ?? '';
+  const inRange = (v: string | null, r: { from: string | null; to: string | null }) =>
+    v !== null && (r.from === null || v >= r.from) && (r.to === null || v < r.to);
+  const keep = rows.filter(
+    (r) =>
+      (ftsIds === null || ftsIds.has(r.id)) &&
+      (input.status === undefined || input.status.length === 0 || input.status.includes(r.status)) &&
+      (input.tags === undefined || r.tags.some((t) => input.tags?.includes(t))) &&
+      (input.source === undefined || input.source.length === 0 || (input.source as string[]).includes(r.source)) &&
+      (city === '' || (r.city_key ?? '\u0000').startsWith(city)) &&
+      (postcode === '' || (r.postcode ?? '\u0000').startsWith(postcode)) &&
+      (input.createdFrom === undefined && input.createdTo === undefined ? true : inRange(r.created_at, created)) &&
+      (input.lastPurchaseFrom === undefined && input.lastPurchaseTo === undefined ? true : inRange(r.last_purchase_at, bought)) &&
+      (input.companyId === undefined || r.company_id === input.companyId),
+  );
+  const sign = input.dir === 'asc' ? 1 : -1;
+  const key = sortKey[input.sort];
+  return keep.sort((a, b) => sign * (compare(key(a), key(b)) || a.id - b.id)).map((r) => r.id);
+};
+
+const pageAll = (store: Store, input: ContactListInput, tuning: Partial<ListTuning>) => {
+  const ids: number[] = [];
+  const totals: (number | null)[] = [];
+  let cursor: string | null = null;
+  let capped = false;
+  for (let i = 0; i < 1000; i += 1) {
+    const page: ContactPage = listContacts(store, contactListInput.parse({ ...input, cursor }), tuning);
+    ids.push(...page.rows.map((r) => r.id));
+    totals.push(page.total);
+    capped = page.capped;
+    cursor = page.nextCursor;
+    if (cursor === null) break;
+  }
+  return { ids, totals, capped };
+};
+
+const TUNINGS: Partial<ListTuning>[] = [
+  {},
+  { candidateMax: 0 },
+  { candidateMax: 0, membershipMax: 0 },
+  { candidateMax: 40, membershipMax: 0 },
+];
+
+describe('contact list: filters × sorts × paging', () => {
+  let store: Store;
+  let rows: Row[];
+  let tagIds: number[];
+  let companyId: number;
+
+  beforeAll(() => {
+    store = openStore();
+    seedBase(store, 300);
+    rows = rowsOf(store);
+    tagIds = (store.sqlite.prepare('SELECT id FROM tags ORDER BY id').pluck().all() as number[]);
+    companyId = store.sqlite.prepare('SELECT id FROM companies').pluck().get() as number;
+  });
+
+  const ftsSet = (q: string): Set<number> | null => {
+    const terms = searchTerms(q);
+    if (terms.length === 0) return null;
+    const match = terms.map((t) => `"${t.replace(/"/g, '')}"*`).join(' AND ');
+    return new Set(store.sqlite.prepare('SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?').pluck().all(match) as number[]);
+  };
+
+  it('every filter combined with every sort, direction and page size gives exactly the expected rows, once each', () => {
+    const filter = fc.record(
+      {
+        status: fc.subarray(['prospect', 'customer', 'former'] as ContactStatus[], { minLength: 1 }),
+        tags: fc.subarray(tagIds, { minLength: 1 }),
+        source: fc.subarray([...SOURCES], { minLength: 1 }),
+        city: fc.constantFrom('lyon', 'LY', 'saint-é', 'SAINT E', 'evry', 'É', 'p', 'zz', ' '),
+        postcode: fc.constantFrom('69', '6', '42000', '9', '7', ''),
+        createdFrom: fc.constantFrom('2023-06-01', '2024-01-01', '2024-01-01T00:00:00.000Z'),
+        createdTo: fc.constantFrom('2023-12-31', '2024-01-01', '2024-06-30T12:00:00Z'),
+        lastPurchaseFrom: fc.constantFrom(...DAYS),
+        lastPurchaseTo: fc.constantFrom(...DAYS),
+        companyId: fc.constant(companyId),
+        q: fc.constantFrom('mar', 'dupont', 'zoé mart', 'lyon'),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(
+        filter,
+        fc.constantFrom(...contactSorts),
+        fc.constantFrom('asc' as const, 'desc' as const),
+        fc.integer({ min: 3, max: 60 }),
+        fc.constantFrom(...TUNINGS),
+        (f, sort, dir, limit, tuning) => {
+          const input = { ...f, sort, dir, limit };
+          const parsed = contactListInput.parse(input);
+          const want = expected(rows, parsed, ftsSet(parsed.q));
+          const got = pageAll(store, input, tuning);
+          expect(new Set(got.ids).size).toBe(got.ids.length);
+          if (got.capped) {
+            expect(got.ids).toEqual([...want].sort((a, b) => b - a));
+            return;
+          }
+          expect(got.ids).toEqual(want);
+          for (const t of got.totals) if (t !== null) expect(t).toBe(want.length);
+        },
+      ),
+      { numRuns: 250 },
+    );
+  });
+
+  it('keeps the unfiltered list and its total as before, in every sort', () => {
+    for (const sort of contactSorts) {
+      for (const dir of ['asc', 'desc'] as const) {
+        const got = pageAll(store, { sort, dir, limit: 37 }, {});
+        expect(got.ids).toEqual(expected(rows, contactListInput.parse({ sort, dir }), null));
+        expect(got.totals.every((t) => t === rows.length)).toBe(true);
+      }
+    }
+  });
+
+  it('gives exact totals for status filters and small candidate sets, on every page', () => {
+    const customers = rows.filter((r) => r.status === 'customer').length;
+    expect(pageAll(store, { status: ['customer'], limit: 25 }, {}).totals.every((t) => t === customers)).toBe(true);
+    const vip = rows.filter((r) => r.tags.includes(tagIds[0]!)).length;
+    const tagged = pageAll(store, { tags: [tagIds[0]!], sort: 'totalCents', limit: 10 }, {});
+    expect(tagged.totals.every((t) => t === vip)).toBe(true);
+    // a broad filter walked through the sort index does not count
+    expect(pageAll(store, { tags: [tagIds[0]!], limit: 10 }, { candidateMax: 0 }).totals.every((t) => t === null)).toBe(true);
+  });
+
+  it('chooses the tag list for a small tag and the status partitions otherwise', () => {
+    expect(planList(store, contactListInput.parse({ tags: [tagIds[0]!] }))).toMatchObject({ mode: 'candidates', driver: 'tags' });
+    expect(planList(store, contactListInput.parse({ status: ['customer'] }))).toMatchObject({ mode: 'walk' });
+    expect(planList(store, contactListInput.parse({ city: 'pau', tags: [tagIds[0]!] }))).toMatchObject({ driver: 'city' });
+    expect(planList(store, contactListInput.parse({ q: 'mar' }))).toMatchObject({ mode: 'search' });
+  });
+
+  it('refuses a forged cursor', () => {
+    expect(() => listContacts(store, contactListInput.parse({ status: ['customer'], cursor: 'WzEsMiwzLDRd' }))).toThrow(/invalid cursor/);
+  });
+});
+
+/* ---------- query plans ---------- */
+
+type Recorded = { sql: string; params: unknown[] };
+
+/**
+ * A store whose statements are recorded with their parameters, so the test
+ * can ask SQLite how it ran each of them (EXPLAIN QUERY PLAN).
+ */
+const recordingStore = (store: Store): { store: Store; seen: Recorded[] } => {
+  const seen: Recorded[] = [];
+  const wrap = (stmt: BetterSqlite3.Statement<unknown[]>, sql: string): BetterSqlite3.Statement<unknown[]> => {
+    const proxy: BetterSqlite3.Statement<unknown[]> = new Proxy(stmt, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop);
+        if (typeof value !== 'function') return value;
+        const fn = value as (...args: unknown[]) => unknown;
+        if (prop === 'all' || prop === 'get' || prop === 'run' || prop === 'iterate') {
+          return (...args: unknown[]) => {
+            seen.push({ sql, params: args });
+            return fn.apply(target, args);
+          };
+        }
+        if (prop === 'pluck' || prop === 'raw' || prop === 'expand') {
+          return (...args: unknown[]) => {
+            fn.apply(target, args);
+            return proxy;
+          };
+        }
+        return fn.bind(target);
+      },
+    });
+    return proxy;
+  };
+  const sqlite = new Proxy(store.sqlite, {
+    get(target, prop) {
+      if (prop === 'prepare') return (sql: string) => wrap(target.prepare<unknown[]>(sql), sql);
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { store: createStore(sqlite, store.file), seen };
+};
+
+const plansOf = (store: Store, seen: Recorded[]): { sql: string; plan: string[] }[] =>
+  seen.map(({ sql, params }) => ({
+    sql,
+    plan: (store.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail),
+  }));
+
+/** A full pass over the contacts table or one of its indexes: what must never happen on a hot path. */
+const scansContacts = (plan: string[]): boolean => plan.some((d) => /^SCAN (c|x|contacts)\b/.test(d));
+
+describe('contact list: query plans', () => {
+  let store: Store;
+  let tag: number;
+  beforeAll(() => {
+    store = openStore();
+    seedBase(store, 200);
+    tag = store.sqlite.prepare('SELECT id FROM tags ORDER BY id').pluck().get() as number;
+  });
+
+  const run = (input: ContactListInput, tuning: Partial<ListTuning> = {}) => {
+    const rec = recordingStore(store);
+    const first = listContacts(rec.store, contactListInput.parse(input), tuning);
+    listContacts(rec.store, contactListInput.parse({ ...input, cursor: first.nextCursor }), tuning);
+    return plansOf(store, rec.seen).filter((p) => /\bcontacts\b/.test(p.sql));
+  };
+
+  it('a status filter sorted by name reads contacts_by_status, never a scan', () => {
+    for (const dir of ['asc', 'desc'] as const) {
+      const plans = run({ status: ['customer'], sort: 'name', dir, limit: 10 });
+      expect(plans.length).toBeGreaterThan(0);
+      for (const p of plans) expect(scansContacts(p.plan), `${p.sql}\n${p.plan.join('\n')}`).toBe(false);
+      const walk = plans.find((p) => p.sql.includes('INDEXED BY contacts_by_status'));
+      expect(walk?.plan.join('\n')).toMatch(/SEARCH c USING (COVERING )?INDEX contacts_by_status \(status=\?/);
+      expect(walk?.plan.join('\n')).not.toMatch(/TEMP B-TREE/);
+    }
+  });
+
+  it('every sort walks its (status, column) index without sorting, filtered or not', () => {
+    const index: Record<ContactSort, string> = {
+      name: 'contacts_by_status',
+      city: 'contacts_by_status_city',
+      postcode: 'contacts_by_status_postcode',
+      createdAt: 'contacts_by_status_created',
+      lastPurchaseAt: 'contacts_by_status_last_purchase',
+      totalCents: 'contacts_by_status_total',
+    };
+    for (const sort of contactSorts) {
+      for (const input of [{}, { status: ['former' as const] }, { tags: [tag] }, { source: ['website' as const], city: 'lyon' }]) {
+        const plans = run({ ...input, sort, dir: 'desc', limit: 5 }, { candidateMax: 0 });
+        for (const p of plans) {
+          expect(scansContacts(p.plan), `${p.sql}\n${p.plan.join('\n')}`).toBe(false);
+          if (p.sql.includes(`INDEXED BY ${index[sort]} `)) {
+            expect(p.plan.join('\n')).toMatch(new RegExp(`SEARCH c USING (COVERING )?INDEX ${index[sort]} \\(status=\\?`));
+            expect(p.plan.join('\n')).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+          }
+        }
+      }
+    }
+  });
+
+  it('a tag filter is driven from contact_tags (tag_id, contact_id) when small, and probes it when walking', () => {
+    const small = run({ tags: [tag], sort: 'name', limit: 5 });
+    const drive = small.find((p) => p.sql.includes('NOT INDEXED'));
+    expect(drive?.plan.join('\n')).toMatch(/SEARCH c USING INTEGER PRIMARY KEY/);
+    expect(drive?.plan.join('\n')).toMatch(/contact_tags_by_tag \(tag_id=\?/);
+    for (const p of small) expect(scansContacts(p.plan)).toBe(false);
+    const walked = run({ tags: [tag], sort: 'name', limit: 5 }, { candidateMax: 0 });
+    const walk = walked.find((p) => p.sql.includes('INDEXED BY contacts_by_status'));
+    expect(walk?.plan.join('\n')).toMatch(/SEARCH ct (EXISTS )?USING PRIMARY KEY \(contact_id=\? AND tag_id=\?\)/);
+  });
+
+  it('prefix and range filters use their own (status, column) index as candidates', () => {
+    for (const [input, index] of [
+      [{ city: 'saint' }, 'contacts_by_status_city'],
+      [{ postcode: '69' }, 'contacts_by_status_postcode'],
+      [{ createdFrom: '2024-01-01' }, 'contacts_by_status_created'],
+      [{ lastPurchaseFrom: '2024-02-01', lastPurchaseTo: '2024-03-01' }, 'contacts_by_status_last_purchase'],
+    ] as const) {
+      const plans = run({ ...input, sort: 'name', limit: 5 });
+      const drive = plans.find((p) => p.sql.includes(`INDEXED BY ${index}`) && p.sql.includes('ORDER BY'));
+      expect(drive?.plan.join('\n'), JSON.stringify(input)).toMatch(new RegExp(`SEARCH c USING (COVERING )?INDEX ${index} \\(status=\\? AND`));
+      for (const p of plans) expect(scansContacts(p.plan), `${p.sql}\n${p.plan.join('\n')}`).toBe(false);
+    }
+  });
+});
+
+describe('contact list through the contract', () => {
+  it('combines the search with filters and rejects bad filters', async () => {
+    const { api } = await openClient();
+    const vip = await api.call('contacts.create', { firstName: 'Anne', lastName: 'Dupont', city: 'Lyon', tags: ['VIP'] });
+    await api.call('contacts.create', { firstName: 'Jean', lastName: 'Dupont', city: 'Paris' });
+    await api.call('purchases.create', { contactId: vip.id, purchasedAt: '2024-05-01', lines: [{ label: 'x', unitPriceCents: 100 }] });
+    const [tag] = await api.call('tags.list', {});
+    expect((await api.call('contacts.list', { q: 'dupont', tags: [tag!.id] })).rows.map((r) => r.id)).toEqual([vip.id]);
+    expect((await api.call('contacts.list', { q: 'dupont', status: ['customer'] })).rows.map((r) => r.id)).toEqual([vip.id]);
+    expect((await api.call('contacts.list', { q: 'dupont', city: 'PAR' })).rows.map((r) => r.firstName)).toEqual(['Jean']);
+    expect((await api.call('contacts.list', { lastPurchaseFrom: '2024-05-01', lastPurchaseTo: '2024-05-01' })).total).toBe(1);
+    await expect(api.call('contacts.list', { createdFrom: '01/01/2024' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      details: { issues: [{ path: 'createdFrom', code: 'invalid_date' }] },
+    });
+    await expect(api.call('contacts.list', { status: ['vip' as never] })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(api.call('contacts.list', { tags: [0] })).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+});

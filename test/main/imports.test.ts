@@ -1,0 +1,246 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { ImportReport, JobFinished } from '../../src-main/contract';
+import type { StoreClient } from '../../src-main/host/client';
+import { openClient, tempDir } from './helpers';
+
+const fixtures = path.resolve(import.meta.dirname, '..', 'fixtures', 'import');
+
+/** Runs the import job through the contract and waits for its report. */
+const importFile = async (
+  client: StoreClient,
+  file: string,
+  options: { dryRun?: boolean; policy?: 'merge' | 'skip' | 'create'; cancelAfterFirstProgress?: boolean } = {},
+): Promise<JobFinished> => {
+  let jobId = '';
+  const done = new Promise<JobFinished>((resolve) => {
+    client.onEvent((event, payload) => {
+      if (event === 'job.progress' && options.cancelAfterFirstProgress) void client.invoke('jobs.cancel', { jobId });
+      if (event === 'job.finished') resolve(payload as JobFinished);
+    });
+  });
+  const started = await client.invoke('imports.run', {
+    kind: 'contacts',
+    path: file,
+    dryRun: options.dryRun ?? false,
+    policy: options.policy ?? 'merge',
+  });
+  if (!started.ok) throw new Error(JSON.stringify(started.error));
+  jobId = (started.value as { jobId: string }).jobId;
+  return done;
+};
+
+const report = (f: JobFinished): ImportReport => {
+  if (f.status !== 'done') throw new Error(`import ${f.status}: ${JSON.stringify(f.error)}`);
+  return f.result as ImportReport;
+};
+
+/** Every user table, row by row: "byte for byte as before" at the level users see. */
+const dump = (dbPath: string): string => {
+  const db = new BetterSqlite3(dbPath, { readonly: true });
+  try {
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'contacts_fts%' AND name NOT IN ('imports', 'import_changes', 'import_layouts') ORDER BY name")
+      .pluck()
+      .all() as string[];
+    return JSON.stringify(
+      tables.map((t) => [t, (db.prepare(`SELECT * FROM "${t}"`).all() as unknown[]).map((r) => JSON.stringify(r)).sort()]),
+    );
+  } finally {
+    db.close();
+  }
+};
+
+/** The golden Windows-1252 file with its one bad row fixed, as a user would in Excel. */
+const fixedExcelFile = (dir: string): string => {
+  const bytes = fs.readFileSync(path.join(fixtures, 'clients-excel-fr.csv'));
+  const text = bytes
+    .toString('latin1')
+    .replace('Mlle;Martin;;;pas-un-email;123;;;;7500;Paris;France;31/02/2024', 'Mlle;Martin;;;martin@exemple.fr;;;;;75001;Paris;France;28/02/2004');
+  const file = path.join(dir, 'clients-corrige.csv');
+  fs.writeFileSync(file, Buffer.from(text, 'latin1'));
+  return file;
+};
+
+describe('contact import', () => {
+  it('reports every bad row of a French Excel file with its line, field and reason, and writes nothing', async () => {
+    const { client, dbPath } = await openClient();
+    const before = dump(dbPath);
+    const r = report(await importFile(client, path.join(fixtures, 'clients-excel-fr.csv')));
+    expect(r.errors).toEqual([
+      { line: 10, field: 'birthDate', value: '31/02/2024', reason: 'impossible_date' },
+      { line: 10, field: 'email', value: 'pas-un-email', reason: 'invalid_email' },
+      { line: 10, field: 'phone', value: '123', reason: 'invalid_phone' },
+    ]);
+    expect(r).toMatchObject({ importId: null, created: 0 });
+    expect(dump(dbPath)).toBe(before);
+  });
+
+  it('imports the fixed file with accents, leading zeros and phones intact', async () => {
+    const dir = tempDir();
+    const { client, api } = await openClient(dir);
+    const dry = report(await importFile(client, fixedExcelFile(dir), { dryRun: true }));
+    expect(dry).toMatchObject({ dryRun: true, created: 6, errors: [] });
+    expect((await api.call('app.status', {})).contactCount).toBe(0);
+
+    const r = report(await importFile(client, fixedExcelFile(dir)));
+    expect(r).toMatchObject({ created: 6, updated: 0, merged: 0, skipped: 0, errors: [] });
+    const page = await api.call('contacts.list', { sort: 'name', limit: 20 });
+    expect(page.rows.map((c) => [c.civility, c.firstName, c.lastName, c.postcode, c.city])).toEqual([
+      ['m', 'Jean-Pierre', 'Dupont', '09100', 'Pamiers'],
+      ['m', 'Hervé', 'D’Arcy', '06000', 'Nice'],
+      ['m', 'François', 'Garçon', '75011', 'Paris'],
+      ['mme', 'Élodie', 'Lefèvre', '01000', 'Bourg-en-Bresse'],
+      ['mme', null, 'Martin', '75001', 'Paris'],
+      ['mme', 'Zoé', 'Œuvray', '21000', 'Dijon'],
+    ]);
+    // Hervé's mobile is François's too: same phone, other name — a new contact, flagged for the duplicate finder
+    expect(r.notices).toContainEqual(expect.objectContaining({ line: 11, reason: 'possible_duplicate' }));
+    const elodie = await api.call('contacts.get', { id: page.rows.find((c) => c.lastName === 'Lefèvre')!.id });
+    expect(elodie).toMatchObject({
+      email: 'elodie.lefevre@orange.fr',
+      phone: '+33612345678',
+      addressLine1: '12 rue de l’Église',
+      addressLine2: 'Bât. B – 2e étage',
+      birthDate: '1985-03-05',
+      code: 'C0001',
+    });
+    expect(elodie.phones.map((p) => p.phone)).toEqual(['+33474223344']);
+    expect(elodie.tags.map((t) => t.name).sort()).toEqual(['Fidèle', 'VIP']);
+    const francois = await api.call('contacts.get', { id: page.rows.find((c) => c.lastName === 'Garçon')!.id });
+    expect(francois.companyName).toBe('Cœur de Lion SARL');
+  });
+
+  it('adds nothing when the same file is imported twice', async () => {
+    const dir = tempDir();
+    const { client, dbPath } = await openClient(dir);
+    const file = fixedExcelFile(dir);
+    report(await importFile(client, file));
+    const before = dump(dbPath);
+    const again = report(await importFile(client, file));
+    expect(again).toMatchObject({ created: 0, skipped: 6, errors: [] });
+    expect(dump(dbPath)).toBe(before);
+  });
+
+  it('fills gaps of an existing contact matched by e-mail, and undo puts it back', async () => {
+    const dir = tempDir();
+    const { client, api, dbPath } = await openClient(dir);
+    await api.call('contacts.create', { firstName: 'Élodie', lastName: 'Lefèvre', email: 'elodie.lefevre@orange.fr' });
+    const before = dump(dbPath);
+    const r = report(await importFile(client, fixedExcelFile(dir)));
+    expect(r).toMatchObject({ created: 5, merged: 1 });
+    const [elodie] = (await api.call('contacts.list', { q: 'elodie' })).rows;
+    expect(elodie).toMatchObject({ postcode: '01000', city: 'Bourg-en-Bresse' });
+    const history = await api.call('imports.list', {});
+    expect(history[0]).toMatchObject({ id: r.importId, created: 5, merged: 1, undoneAt: null });
+    await api.call('imports.undo', { importId: r.importId! });
+    // undo restores the fields; only the update time moves on
+    const strip = (d: string) => d.replace(/\\"updated_at\\":\\"[^\\]+\\"/g, '');
+    expect(strip(dump(dbPath))).toBe(strip(before));
+    const after = (await api.call('contacts.list', {})).rows;
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ postcode: null, city: null });
+    await expect(api.call('imports.undo', { importId: r.importId! })).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('imports UTF-8 with BOM, xlsx and vCard files', async () => {
+    const utf8 = await openClient();
+    expect(report(await importFile(utf8.client, path.join(fixtures, 'clients-utf8-bom.csv')))).toMatchObject({ created: 4, errors: [] });
+    const xlsx = await openClient();
+    const x = report(await importFile(xlsx.client, path.join(fixtures, 'clients.xlsx')));
+    expect(x.errors).toEqual([]);
+    expect(x.created + x.merged).toBe(3);
+    const vcf = await openClient();
+    const v = report(await importFile(vcf.client, path.join(fixtures, 'contacts.vcf'), { dryRun: true }));
+    expect(v.created).toBe(3);
+    expect(v.errors.map((e) => e.reason)).toEqual(['unterminated_card', 'name_required', 'text_outside_card']);
+  });
+
+  it('leaves the base as before when cancelled half-way or failing on the last row', async () => {
+    const dir = tempDir();
+    const { client, api, dbPath } = await openClient(dir);
+    await api.call('contacts.create', { lastName: 'Avant' });
+    const lines = ['Nom;Prénom;E-mail;CP'];
+    for (let i = 0; i < 5000; i += 1) lines.push(`Nom${i};Prénom${i};p${i}@exemple.fr;${String(i % 100000).padStart(5, '0')}`);
+    const big = path.join(dir, 'gros.csv');
+    fs.writeFileSync(big, `${lines.join('\r\n')}\r\n`);
+    const before = dump(dbPath);
+    const cancelled = await importFile(client, big, { cancelAfterFirstProgress: true });
+    expect(cancelled.status).toBe('cancelled');
+    expect(dump(dbPath)).toBe(before);
+
+    const failing = path.join(dir, 'fin-fausse.csv');
+    fs.writeFileSync(failing, `${lines.join('\r\n')}\r\nDernier;Ligne;pas-un-email;01000\r\n`);
+    const r = report(await importFile(client, failing));
+    expect(r.errors).toEqual([{ line: 5002, field: 'email', value: 'pas-un-email', reason: 'invalid_email' }]);
+    expect(dump(dbPath)).toBe(before);
+  });
+
+  it('refuses empty and binary files with a clear reason', async () => {
+    const dir = tempDir();
+    const { api } = await openClient(dir);
+    const empty = path.join(dir, 'vide.csv');
+    fs.writeFileSync(empty, '');
+    await expect(api.call('imports.preview', { kind: 'contacts', path: empty })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      details: { reason: 'empty_file' },
+    });
+    const png = path.join(dir, 'image.csv');
+    fs.writeFileSync(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
+    await expect(api.call('imports.preview', { kind: 'contacts', path: png })).rejects.toMatchObject({
+      details: { reason: 'binary_file' },
+    });
+  });
+
+  it('previews the first rows with a guessed mapping, remembered after an import', async () => {
+    const dir = tempDir();
+    const { client, api } = await openClient(dir);
+    const file = fixedExcelFile(dir);
+    const preview = await api.call('imports.preview', { kind: 'contacts', path: file });
+    expect(preview).toMatchObject({ format: 'csv', encoding: 'windows-1252', delimiter: ';', mappingSource: 'guessed' });
+    expect(preview.mapping.slice(0, 5)).toEqual(['civility', 'lastName', 'firstName', 'company', 'email']);
+    expect(preview.sample[0]?.values).toMatchObject({ lastName: 'Lefèvre', postcode: '01000', phone: '+33612345678' });
+    const edited = [...preview.mapping];
+    edited[14] = null;
+    await api.call('imports.preview', { kind: 'contacts', path: file, mapping: edited });
+    report(await importFile(client, file));
+    expect((await api.call('imports.preview', { kind: 'contacts', path: file })).mappingSource).toBe('remembered');
+  });
+});
+
+describe('contact export', () => {
+  it.each(['csv', 'xlsx', 'vcf'] as const)('round-trips the base through %s', async (format) => {
+    const dir = tempDir();
+    const source = await openClient(dir, 'a.sqlite');
+    report(await importFile(source.client, fixedExcelFile(dir)));
+    const out = path.join(dir, `export.${format}`);
+    const result = await source.api.call('contacts.export', {
+      path: out,
+      format,
+      encoding: 'windows-1252',
+      delimiter: ';',
+    });
+    expect(result.rows).toBe(6);
+    const target = await openClient(dir, 'b.sqlite');
+    const r = report(await importFile(target.client, out));
+    expect(r).toMatchObject({ created: 6, errors: [] });
+    const names = async (api: typeof source.api) =>
+      (await api.call('contacts.list', { sort: 'name' })).rows.map((c) => [c.firstName, c.lastName, c.postcode, c.phone]);
+    expect(await names(target.api)).toEqual(await names(source.api));
+  });
+
+  it('neutralises formula injection but keeps phones readable', async () => {
+    const dir = tempDir();
+    const { api } = await openClient(dir);
+    await api.call('contacts.create', { firstName: '=HYPERLINK("http://evil")', lastName: '@SUM(A1)', phone: '+44 20 7946 0958' });
+    const out = path.join(dir, 'export.csv');
+    await api.call('contacts.export', { path: out, format: 'csv' });
+    const text = fs.readFileSync(out, 'utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    expect(text).toContain(`"'=HYPERLINK(""http://evil"")"`);
+    expect(text).toContain("'@SUM(A1)");
+    expect(text).toContain(';+44 20 7946 0958;');
+  });
+});

@@ -1,0 +1,415 @@
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AppError, type Api, type Purchase } from '../../src-main/contract';
+import { CONTACT_FIGURES_SQL } from '../../src-main/domain/purchases/aggregates';
+import { openClient } from './helpers';
+
+type Ctx = Awaited<ReturnType<typeof openClient>>;
+
+const raw = (ctx: Ctx) => new Database(ctx.dbPath, { readonly: true });
+
+const counts = (ctx: Ctx): Record<string, number> => {
+  const db = raw(ctx);
+  try {
+    return Object.fromEntries(
+      ['purchases', 'purchase_lines', 'products', 'contacts'].map((t) => [t, Number(db.prepare(`SELECT count(*) FROM ${t}`).pluck().get())]),
+    );
+  } finally {
+    db.close();
+  }
+};
+
+type Figures = { purchase_count: number; total_cents: number; first_purchase_at: string | null; last_purchase_at: string | null; status: string };
+
+const stored = (ctx: Ctx, id: number): Figures => {
+  const db = raw(ctx);
+  try {
+    return db
+      .prepare('SELECT purchase_count, total_cents, first_purchase_at, last_purchase_at, status FROM contacts WHERE id = ?')
+      .get(id) as Figures;
+  } finally {
+    db.close();
+  }
+};
+
+/** The definition, computed the slow way from every purchase row. */
+const recomputed = (ctx: Ctx, id: number): Omit<Figures, 'status'> => {
+  const db = raw(ctx);
+  try {
+    const rows = db.prepare('SELECT kind, purchased_at AS at, amount_cents AS cents FROM purchases WHERE contact_id = ?').all(id) as {
+      kind: string;
+      at: string;
+      cents: number;
+    }[];
+    const sales = rows.filter((r) => r.kind === 'sale').map((r) => r.at).sort();
+    return {
+      purchase_count: sales.length,
+      total_cents: rows.reduce((s, r) => s + r.cents, 0),
+      first_purchase_at: sales[0] ?? null,
+      last_purchase_at: sales[sales.length - 1] ?? null,
+    };
+  } finally {
+    db.close();
+  }
+};
+
+const failure = async (p: Promise<unknown>): Promise<AppError> => {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(AppError);
+  return e as AppError;
+};
+
+const catalogue = async (api: Api) => ({
+  bread: await api.call('products.create', { name: 'Pain de campagne', sku: 'PAIN-01', category: 'Boulangerie', priceCents: 320 }),
+  cake: await api.call('products.create', { name: 'Éclair au café', sku: 'ECL-02', category: 'Pâtisserie', priceCents: 450 }),
+  old: await api.call('products.create', { name: 'Pain au lait', sku: 'PAIN-09', priceCents: 90, active: false }),
+});
+
+describe('products', () => {
+  it('keeps a catalogue: create, read, update, list, search, delete', async () => {
+    const { api } = await openClient();
+    const { bread, cake, old } = await catalogue(api);
+    expect(bread).toMatchObject({ name: 'Pain de campagne', sku: 'PAIN-01', priceCents: 320, currency: 'EUR', active: true });
+    expect(await api.call('products.get', { id: bread.id })).toEqual(bread);
+    const u = await api.call('products.update', { id: bread.id, patch: { priceCents: 350 } });
+    expect(u).toMatchObject({ priceCents: 350, sku: 'PAIN-01', name: 'Pain de campagne', active: true });
+    const names = async (input: Parameters<Api['call']>[1]) =>
+      (await api.call('products.list', input as never)).rows.map((p) => p.name);
+    expect(await names({})).toEqual(['Éclair au café', 'Pain au lait', 'Pain de campagne']);
+    expect(await names({ q: 'pain' })).toEqual(['Pain au lait', 'Pain de campagne']);
+    expect(await names({ q: 'CAFE' })).toEqual(['Éclair au café']);
+    expect(await names({ active: true })).toEqual(['Éclair au café', 'Pain de campagne']);
+    expect(await names({ category: 'Pâtisserie' })).toEqual(['Éclair au café']);
+    const p1 = await api.call('products.list', { limit: 2 });
+    const p2 = await api.call('products.list', { limit: 2, cursor: p1.nextCursor });
+    expect([...p1.rows, ...p2.rows].map((p) => p.id)).toEqual([cake.id, old.id, bread.id]);
+    expect(p2.nextCursor).toBeNull();
+    // a scanned SKU comes first; inactive products only when asked
+    expect((await api.call('products.search', { q: 'ECL-02' })).map((p) => p.id)).toEqual([cake.id]);
+    expect((await api.call('products.search', { q: 'pain' })).map((p) => p.id)).toEqual([bread.id]);
+    expect((await api.call('products.search', { q: 'pain', includeInactive: true })).map((p) => p.id)).toEqual([old.id, bread.id]);
+    expect((await api.call('products.search', { q: 'campagne' })).map((p) => p.id)).toEqual([bread.id]);
+    expect(await api.call('products.search', { q: '  ' })).toEqual([]);
+    await api.call('products.delete', { id: old.id });
+    await expect(api.call('products.get', { id: old.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('refuses a duplicate SKU and bad prices, writing nothing', async () => {
+    const ctx = await openClient();
+    const { bread } = await catalogue(ctx.api);
+    const before = counts(ctx);
+    expect(await failure(ctx.api.call('products.create', { name: 'Autre', sku: 'PAIN-01', priceCents: 1 }))).toMatchObject({
+      code: 'CONFLICT',
+      details: { id: bread.id, issues: [{ path: 'sku', code: 'sku_taken' }] },
+    });
+    for (const [input, path, code] of [
+      [{ name: 'X', priceCents: -1 }, 'priceCents', 'too_small'],
+      [{ name: 'X', priceCents: 1.5 }, 'priceCents', 'not_integer'],
+      [{ name: '', priceCents: 1 }, 'name', 'required'],
+      [{ name: 'X' }, 'priceCents', 'required'],
+    ] as const) {
+      const e = await failure(ctx.api.call('products.create', input as never));
+      expect(e.details?.issues).toContainEqual({ path, code });
+    }
+    const e = await failure(ctx.api.call('products.update', { id: bread.id, patch: { name: '  ' } }));
+    expect(e.details?.issues).toContainEqual({ path: 'patch.name', code: 'required' });
+    expect(counts(ctx)).toEqual(before);
+    expect((await ctx.api.call('products.get', { id: bread.id })).name).toBe('Pain de campagne');
+  });
+});
+
+describe('sales', () => {
+  it('records a sale at the counter in one call and makes the prospect a customer', async () => {
+    const ctx = await openClient();
+    const { api } = ctx;
+    const { bread, cake } = await catalogue(api);
+    const c = await api.call('contacts.create', { firstName: 'Zoé', lastName: 'Martin' });
+    expect(c.status).toBe('prospect');
+    const sale = await api.call('purchases.create', {
+      contactId: c.id,
+      purchasedAt: '2024-05-02T09:30:00+02:00',
+      lines: [
+        { productId: bread.id, quantity: 2 },
+        { productId: cake.id, unitPriceCents: 400, label: 'Éclair (promo)' },
+        { label: 'Remise fidélité', unitPriceCents: -100 },
+      ],
+      reference: 'T-1001',
+    });
+    expect(sale).toMatchObject({
+      contactId: c.id,
+      kind: 'sale',
+      purchasedAt: '2024-05-02T07:30:00.000Z',
+      amountCents: 2 * 320 + 400 - 100,
+      currency: 'EUR',
+      channel: 'shop',
+      reference: 'T-1001',
+      refundedCents: 0,
+    });
+    expect(sale.lines.map((l) => [l.label, l.quantity, l.unitPriceCents, l.totalCents, l.productId])).toEqual([
+      ['Pain de campagne', 2, 320, 640, bread.id],
+      ['Éclair (promo)', 1, 400, 400, cake.id],
+      ['Remise fidélité', 1, -100, -100, null],
+    ]);
+    const after = await api.call('contacts.get', { id: c.id });
+    expect(after).toMatchObject({
+      status: 'customer',
+      purchaseCount: 1,
+      totalCents: 940,
+      firstPurchaseAt: '2024-05-02T07:30:00.000Z',
+      lastPurchaseAt: '2024-05-02T07:30:00.000Z',
+    });
+    expect(await api.call('purchases.get', { id: sale.id })).toEqual(sale);
+    // a sale without a customer is fine (walk-in)
+    expect((await api.call('purchases.create', { lines: [{ label: 'Baguette', unitPriceCents: 110 }] })).contactId).toBeNull();
+  });
+
+  it.each([
+    [{ lines: [] }, 'lines', 'required'],
+    [{ lines: [{ label: 'x', unitPriceCents: 100, quantity: 0 }] }, 'lines.0.quantity', 'must_be_positive'],
+    [{ lines: [{ label: 'x', unitPriceCents: 100, quantity: -2 }] }, 'lines.0.quantity', 'must_be_positive'],
+    [{ lines: [{ label: 'x', unitPriceCents: 100, quantity: 1.5 }] }, 'lines.0.quantity', 'not_integer'],
+    [{ lines: [{ label: 'x', unitPriceCents: 1.25 }] }, 'lines.0.unitPriceCents', 'not_integer'],
+    [{ lines: [{ label: 'x' }] }, 'lines.0.unitPriceCents', 'required'],
+    [{ lines: [{ unitPriceCents: 5 }] }, 'lines.0.label', 'required'],
+    [{ lines: [{ label: 'x', unitPriceCents: 1e12 }] }, 'lines.0.unitPriceCents', 'too_large'],
+    [{ lines: [{ label: 'x', unitPriceCents: -500 }] }, 'lines', 'negative_total'],
+    [{ lines: [{ label: 'x', unitPriceCents: 5 }], purchasedAt: '2099-01-01' }, 'purchasedAt', 'in_future'],
+    [{ lines: [{ label: 'x', unitPriceCents: 5 }], purchasedAt: '31/12/2023' }, 'purchasedAt', 'invalid_date'],
+    [{ lines: [{ label: 'x', unitPriceCents: 5 }], purchasedAt: '2023-02-30' }, 'purchasedAt', 'invalid_date'],
+    [{ lines: [{ label: 'x', unitPriceCents: 5 }], channel: 'pigeon' }, 'channel', 'invalid_value'],
+  ])('refuses %j and writes nothing', async (input, path, code) => {
+    const ctx = await openClient();
+    const c = await ctx.api.call('contacts.create', { lastName: 'Martin' });
+    const before = counts(ctx);
+    const e = await failure(ctx.api.call('purchases.create', { contactId: c.id, ...input } as never));
+    expect(e.code).toBe('VALIDATION');
+    expect(e.details?.issues).toContainEqual({ path, code });
+    expect(counts(ctx)).toEqual(before);
+    expect(stored(ctx, c.id)).toMatchObject({ purchase_count: 0, total_cents: 0, status: 'prospect' });
+  });
+
+  it('refuses a sale for a deleted or unknown contact, or an unknown product, with a clear NOT_FOUND', async () => {
+    const ctx = await openClient();
+    const c = await ctx.api.call('contacts.create', { lastName: 'Martin' });
+    await ctx.api.call('contacts.delete', { id: c.id });
+    const before = counts(ctx);
+    const gone = await failure(ctx.api.call('purchases.create', { contactId: c.id, lines: [{ label: 'x', unitPriceCents: 5 }] }));
+    expect(gone).toMatchObject({ code: 'NOT_FOUND', details: { entity: 'contact', id: c.id } });
+    expect(gone.message).toMatch(/contact \d+ not found/);
+    const product = await failure(
+      ctx.api.call('purchases.create', { lines: [{ label: 'x', unitPriceCents: 5 }, { productId: 77 }] }),
+    );
+    expect(product).toMatchObject({ code: 'NOT_FOUND', details: { entity: 'product', id: 77, issues: [{ path: 'lines.1.productId', code: 'not_found' }] } });
+    expect(counts(ctx)).toEqual(before);
+  });
+
+  it('keeps the lines of past sales when a product is deleted', async () => {
+    const { api } = await openClient();
+    const { bread } = await catalogue(api);
+    const sale = await api.call('purchases.create', { lines: [{ productId: bread.id }] });
+    await api.call('products.delete', { id: bread.id });
+    expect((await api.call('purchases.get', { id: sale.id })).lines[0]).toMatchObject({
+      productId: null,
+      label: 'Pain de campagne',
+      totalCents: 320,
+    });
+  });
+
+  it('lists a contact’s purchases newest first, page by page', async () => {
+    const { api } = await openClient();
+    const c = await api.call('contacts.create', { lastName: 'Martin' });
+    const made: Purchase[] = [];
+    for (const day of ['2024-01-05', '2024-03-01', '2024-03-01', '2023-12-24', '2024-02-10']) {
+      made.push(await api.call('purchases.create', { contactId: c.id, purchasedAt: day, lines: [{ label: day, unitPriceCents: 100 }] }));
+    }
+    const seen: Purchase[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof api.call<'purchases.list'>>> = await api.call('purchases.list', { contactId: c.id, limit: 2, cursor });
+      seen.push(...page.rows);
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    const expected = [...made].sort((a, b) => (a.purchasedAt < b.purchasedAt ? 1 : a.purchasedAt > b.purchasedAt ? -1 : b.id - a.id));
+    expect(seen.map((p) => p.id)).toEqual(expected.map((p) => p.id));
+    expect(seen[0]!.lines).toHaveLength(1);
+    await expect(api.call('purchases.list', { contactId: 999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(api.call('purchases.list', { contactId: c.id, cursor: 'garbage' })).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+});
+
+describe('refunds', () => {
+  const sold = async () => {
+    const ctx = await openClient();
+    const c = await ctx.api.call('contacts.create', { lastName: 'Martin' });
+    const sale = await ctx.api.call('purchases.create', {
+      contactId: c.id,
+      purchasedAt: '2024-04-01',
+      lines: [
+        { label: 'Chaise', quantity: 4, unitPriceCents: 5000 },
+        { label: 'Table', unitPriceCents: 30000 },
+      ],
+    });
+    return { ...ctx, c, sale };
+  };
+
+  it('refunds chosen lines, never more than was sold', async () => {
+    const ctx = await sold();
+    const { api, sale, c } = ctx;
+    const [chair, table] = sale.lines;
+    const r1 = await api.call('purchases.refund', { purchaseId: sale.id, lines: [{ lineId: chair!.id, quantity: 1 }], refundedAt: '2024-04-03' });
+    expect(r1).toMatchObject({ kind: 'refund', refundOf: sale.id, contactId: c.id, amountCents: -5000, purchasedAt: '2024-04-03T00:00:00.000Z' });
+    expect(r1.lines[0]).toMatchObject({ label: 'Chaise', quantity: -1, unitPriceCents: 5000, totalCents: -5000, refundsLine: chair!.id });
+    expect(stored(ctx, c.id)).toMatchObject({ purchase_count: 1, total_cents: 50000 - 5000, last_purchase_at: '2024-04-01T00:00:00.000Z' });
+    const before = counts(ctx);
+    const over = await failure(api.call('purchases.refund', { purchaseId: sale.id, lines: [{ lineId: chair!.id, quantity: 4 }] }));
+    expect(over).toMatchObject({ code: 'VALIDATION', details: { issues: [{ path: 'lines.0.quantity', code: 'exceeds_refundable' }], remainingQuantity: 3 } });
+    const twice = await failure(
+      api.call('purchases.refund', { purchaseId: sale.id, lines: [{ lineId: chair!.id, quantity: 2 }, { lineId: chair!.id, quantity: 2 }] }),
+    );
+    expect(twice.details?.issues).toContainEqual({ path: 'lines.0.quantity', code: 'exceeds_refundable' });
+    const foreign = await failure(api.call('purchases.refund', { purchaseId: sale.id, lines: [{ lineId: 9999 }] }));
+    expect(foreign.details?.issues).toContainEqual({ path: 'lines.0.lineId', code: 'not_in_purchase' });
+    expect(counts(ctx)).toEqual(before);
+    // the rest of the chairs, then the table: everything refunded
+    await api.call('purchases.refund', { purchaseId: sale.id, lines: [{ lineId: chair!.id }, { lineId: table!.id }] });
+    expect((await api.call('purchases.get', { id: sale.id })).refundedCents).toBe(50000);
+    expect(stored(ctx, c.id)).toMatchObject({ purchase_count: 1, total_cents: 0, status: 'customer' });
+    const nothing = await failure(api.call('purchases.refund', { purchaseId: sale.id }));
+    expect(nothing.details?.issues).toContainEqual({ path: 'purchaseId', code: 'nothing_to_refund' });
+  });
+
+  it('refunds an amount, then whatever remains', async () => {
+    const ctx = await sold();
+    const { api, sale, c } = ctx;
+    await api.call('purchases.refund', { purchaseId: sale.id, amountCents: 1234, note: 'geste commercial' });
+    const over = await failure(api.call('purchases.refund', { purchaseId: sale.id, amountCents: 50000 }));
+    expect(over).toMatchObject({ details: { issues: [{ path: 'amountCents', code: 'exceeds_refundable' }], remainingCents: 50000 - 1234 } });
+    const rest = await api.call('purchases.refund', { purchaseId: sale.id });
+    expect(rest.amountCents).toBe(-(50000 - 1234));
+    expect(rest.lines).toEqual([expect.objectContaining({ label: '', quantity: -1, refundsLine: null })]);
+    expect(stored(ctx, c.id)).toMatchObject({ total_cents: 0, purchase_count: 1 });
+  });
+
+  it('refuses to refund a refund, an unknown purchase, or lines and an amount together', async () => {
+    const { api, sale } = await sold();
+    const r = await api.call('purchases.refund', { purchaseId: sale.id, amountCents: 100 });
+    await expect(api.call('purchases.refund', { purchaseId: r.id })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      details: { issues: [{ path: 'purchaseId', code: 'not_a_sale' }] },
+    });
+    await expect(api.call('purchases.refund', { purchaseId: 9999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(api.call('purchases.refund', { purchaseId: sale.id, amountCents: 1, lines: [{ lineId: 1 }] })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      details: { issues: [{ path: 'amountCents', code: 'lines_or_amount' }] },
+    });
+    await expect(api.call('purchases.refund', { purchaseId: sale.id, amountCents: 0 })).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
+  it('deleting a sale takes its refunds and puts a customer back to prospect', async () => {
+    const ctx = await sold();
+    const { api, sale, c } = ctx;
+    await api.call('purchases.refund', { purchaseId: sale.id, amountCents: 100 });
+    expect(await api.call('purchases.delete', { id: sale.id })).toEqual({ id: sale.id, deleted: 2 });
+    expect(stored(ctx, c.id)).toEqual({ purchase_count: 0, total_cents: 0, first_purchase_at: null, last_purchase_at: null, status: 'prospect' });
+    expect(counts(ctx)).toMatchObject({ purchases: 0, purchase_lines: 0 });
+    await expect(api.call('purchases.delete', { id: sale.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('leaves a former customer former unless they buy again later', async () => {
+    const ctx = await openClient();
+    const { api } = ctx;
+    const c = await api.call('contacts.create', { lastName: 'Martin' });
+    await api.call('purchases.create', { contactId: c.id, purchasedAt: '2022-01-01', lines: [{ label: 'x', unitPriceCents: 100 }] });
+    await api.call('contacts.update', { id: c.id, patch: { status: 'former' } });
+    // an older sale typed in late does not bring them back
+    const old = await api.call('purchases.create', { contactId: c.id, purchasedAt: '2021-06-01', lines: [{ label: 'x', unitPriceCents: 100 }] });
+    expect(stored(ctx, c.id)).toMatchObject({ status: 'former', purchase_count: 2, first_purchase_at: '2021-06-01T00:00:00.000Z' });
+    await api.call('purchases.delete', { id: old.id });
+    expect(stored(ctx, c.id).status).toBe('former');
+    await api.call('purchases.create', { contactId: c.id, purchasedAt: '2024-01-01', lines: [{ label: 'x', unitPriceCents: 100 }] });
+    expect(stored(ctx, c.id).status).toBe('customer');
+  });
+});
+
+describe('aggregates', () => {
+  type Op =
+    | { op: 'sale'; who: number; day: number; cents: number }
+    | { op: 'refund'; pick: number; cents: number }
+    | { op: 'delete'; pick: number }
+    | { op: 'deleteContact'; who: number };
+
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    { weight: 5, arbitrary: fc.record({ op: fc.constant('sale' as const), who: fc.nat(3), day: fc.nat(60), cents: fc.nat(20_000) }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('refund' as const), pick: fc.nat(), cents: fc.integer({ min: 1, max: 20_000 }) }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('delete' as const), pick: fc.nat() }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('deleteContact' as const), who: fc.nat(3) }) },
+  );
+
+  it('equal a full recomputation after any sequence of sales, refunds and deletes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
+        const ctx = await openClient();
+        const { api } = ctx;
+        const people: (number | null)[] = [];
+        for (let i = 0; i < 4; i += 1) people.push((await api.call('contacts.create', { lastName: `P${i}` })).id);
+        const live: { id: number; kind: 'sale' | 'refund' }[] = [];
+        for (const o of ops) {
+          if (o.op === 'sale') {
+            const p = await api.call('purchases.create', {
+              contactId: people[o.who] ?? null,
+              purchasedAt: new Date(Date.UTC(2024, 0, 1 + o.day, 10)).toISOString(),
+              lines: [{ label: 'x', unitPriceCents: o.cents }],
+            });
+            live.push({ id: p.id, kind: 'sale' });
+          } else if (o.op === 'refund') {
+            const sales = live.filter((p) => p.kind === 'sale');
+            const target = sales[o.pick % Math.max(1, sales.length)];
+            if (!target) continue;
+            const r = await api.call('purchases.refund', { purchaseId: target.id, amountCents: o.cents }).catch((e: unknown) => e);
+            if (r instanceof AppError) expect(r.details?.issues?.[0]?.code).toMatch(/exceeds_refundable|nothing_to_refund/);
+            else live.push({ id: (r as Purchase).id, kind: 'refund' });
+          } else if (o.op === 'delete') {
+            const target = live[o.pick % Math.max(1, live.length)];
+            if (!target) continue;
+            await api.call('purchases.delete', { id: target.id });
+            const db = raw(ctx);
+            const left = new Set(db.prepare('SELECT id FROM purchases').pluck().all() as number[]);
+            db.close();
+            live.splice(0, live.length, ...live.filter((p) => left.has(p.id)));
+          } else {
+            const id = people[o.who];
+            if (id === null || id === undefined) continue;
+            await api.call('contacts.delete', { id });
+            people[o.who] = null;
+          }
+        }
+        for (const id of people) {
+          if (id === null) continue;
+          const s = stored(ctx, id);
+          const { status, ...figures } = s;
+          expect(figures).toEqual(recomputed(ctx, id));
+          // a customer is someone with a purchase (nobody here was set by hand)
+          expect(status).toBe(figures.purchase_count > 0 ? 'customer' : 'prospect');
+        }
+        await ctx.client.close();
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('recomputes one contact from the covering index only', async () => {
+    const ctx = await openClient();
+    const db = raw(ctx);
+    const plan = (
+      db
+        .prepare(`EXPLAIN QUERY PLAN ${CONTACT_FIGURES_SQL}`)
+        .all(1) as { detail: string }[]
+    ).map((r) => r.detail);
+    db.close();
+    expect(plan.join('\n')).toMatch(/SEARCH purchases USING COVERING INDEX purchases_by_contact \(contact_id=\?\)/);
+  });
+});
