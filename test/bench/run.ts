@@ -194,6 +194,33 @@ const main = async () => {
     await worker.close();
   }
 
+  // --- export the base to a French Excel CSV, then import it into an empty base (issue 3)
+  if (process.env.BENCH_IMPORT !== '0') {
+    const csv = path.join(benchDir, `export-${customers}.csv`);
+    const timed = async (args: string[]) => {
+      const started = performance.now();
+      const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+      const seconds = (performance.now() - started) / 1000;
+      return { code, seconds, peakMb: Number(err.trim().split('\n').pop()) / 1024 };
+    };
+    const exp = await timed(['export', 'contacts', csv, '--db', dbPath, '--encoding', 'windows-1252', '--delimiter', ';']);
+    record(`export ${customers.toLocaleString('en')} contacts to Windows-1252 CSV`, `${exp.seconds.toFixed(1)} s, peak RSS ${exp.peakMb.toFixed(0)} MB`);
+    const target = path.join(benchDir, 'import-target.sqlite');
+    for (const ext of ['', '-wal', '-shm']) fs.rmSync(target + ext, { force: true });
+    const imp = await timed(['import', 'contacts', csv, '--db', target, '--json']);
+    const rate = customers / imp.seconds;
+    record(
+      `import ${customers.toLocaleString('en')} contacts (validation, duplicates, search index; exit ${imp.code})`,
+      `${imp.seconds.toFixed(1)} s (${Math.round(rate).toLocaleString('en')} rows/s), peak RSS ${imp.peakMb.toFixed(0)} MB`,
+      '240k rows/s raw inserts',
+      `${(240_000 / rate).toFixed(1)}× raw`,
+      '≤ 15 s, ≤ 500 MB',
+    );
+  }
+
   fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
   fs.writeFileSync(path.join(root, 'test-results', 'bench.json'), JSON.stringify({ customers, perCustomer, rows }, null, 2));
   console.log('\n| measure | result | raw SQLite (STACK.md) | ratio | target |\n|---|---|---|---|---|');
