@@ -1,3 +1,5 @@
+import { createStore } from '../../store/db';
+import { recomputeContactAggregates } from '../purchases/aggregates';
 import { displayName, type DuplicateContact } from '../../contract';
 import type { Sqlite } from '../../store/open';
 import { stmt } from './tables';
@@ -70,20 +72,6 @@ export const conflicting = (a: ContactFacts, b: ContactFacts): boolean =>
   (a.civility !== null && b.civility !== null && a.civility !== b.civility) ||
   (a.birthDate !== null && b.birthDate !== null && a.birthDate !== b.birthDate);
 
-/**
- * Purchase aggregates of one contact, from its purchases (the covering index
- * purchases_by_contact makes this a short index range). Same definitions as the
- * demo generator: sales counted and dated, refunds netted in the total.
- * TODO(lead): swap for purchases' recomputeContactAggregates once it lands, so
- * there is one definition.
- */
-export const recomputeAggregates = (db: Sqlite, contactId: number): void => {
-  stmt(
-    db,
-    `UPDATE contacts SET (purchase_count, total_cents, first_purchase_at, last_purchase_at) = (
-       SELECT count(*) FILTER (WHERE kind = 'sale'), coalesce(sum(amount_cents), 0),
-              min(purchased_at) FILTER (WHERE kind = 'sale'), max(purchased_at) FILTER (WHERE kind = 'sale')
-       FROM purchases WHERE contact_id = @id)
-     WHERE id = @id`,
-  ).run({ id: contactId });
-};
+/** Purchase aggregates of one contact: the purchases service's one definition, on a bare connection. */
+export const recomputeAggregates = (db: Sqlite, contactId: number): void =>
+  recomputeContactAggregates(createStore(db, ''), contactId);

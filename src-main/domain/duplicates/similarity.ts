@@ -1,4 +1,5 @@
-import { fold, type DuplicateReason } from '../../contract';
+import type { DuplicateReason } from '../../contract';
+import { matchName as contactMatchName, sortName } from '../contacts/keys';
 
 /**
  * The name key stored in `contacts.match_name` (and indexed with the postcode).
@@ -6,11 +7,10 @@ import { fold, type DuplicateReason } from '../../contract';
  * every writer of first/last names must keep it current.
  */
 export const matchName = (firstName: string | null, lastName: string | null): string =>
-  fold(`${firstName ?? ''} ${lastName ?? ''}`);
+  contactMatchName({ firstName, lastName });
 
 /** The list's sort key, fold(last + ' ' + first), as the contacts service writes it. */
-export const sortKey = (firstName: string | null, lastName: string | null): string =>
-  fold(`${lastName ?? ''} ${firstName ?? ''}`);
+export const sortKey = (firstName: string | null, lastName: string | null): string => sortName({ firstName, lastName });
 
 /**
  * A folded name seen the ways a person may be typed twice: tokens glued
