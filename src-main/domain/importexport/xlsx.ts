@@ -1,6 +1,12 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+
+/**
+ * exceljs takes ~0.4 s to load: loaded on the first xlsx read or write, not
+ * when the store starts (a 1M-contact base must answer within a second).
+ */
+const loadExcel = async (): Promise<typeof ExcelJS> => (await import('exceljs')).default;
 import { ImportError, isImportError } from './errors';
 import { neutralise } from './neutralise';
 import { isBlankRow, MAX_CELL_CHARS, MAX_COLUMNS, type Row } from './rows';
@@ -85,7 +91,8 @@ const cellText = (value: CellContent, numFmt: string | undefined): string => {
  */
 export async function* readXlsx(input: string | Readable): AsyncGenerator<Row> {
   const stream = typeof input === 'string' ? createReadStream(input) : input;
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
+  const Excel = await loadExcel();
+  const reader = new Excel.stream.xlsx.WorkbookReader(stream, {
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',
@@ -187,7 +194,8 @@ export const writeXlsx = async (
 ): Promise<{ rows: number }> => {
   const guard = options.neutralise === false ? (c: string) => c : neutralise;
   const cellsOf = (cells: readonly string[]): string[] => cells.map((c) => encodeExcelEscapes(guard(c)));
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const Excel = await loadExcel();
+  const workbook = new Excel.stream.xlsx.WorkbookWriter({
     filename: path,
     useSharedStrings: false,
     useStyles: true,
