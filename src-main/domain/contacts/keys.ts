@@ -24,7 +24,7 @@ for (const [chars, to] of [
 for (const mark of ['\u0300', '\u0301', '\u0302', '\u0308', '\u0327']) CITY_MAP[mark] = '';
 
 /**
- * The JS twin of the generated column `contacts.city_key` (migration 3):
+ * The JS twin of the SQL that fills `contacts.city_key` (migration 3):
  * SQLite's lower() only knows ASCII, so only A–Z are lowered here too and the
  * listed accented letters mapped; anything else stays as it is. A test
  * checks both agree.

@@ -18,26 +18,65 @@ type ListInput = z.output<typeof contactListInput>;
 type SortKey = string | number | null;
 /** `total` rides along so later pages repeat the first page's count without recounting. */
 type Cursor = { v: SortKey; id: number; total?: number | null };
-/** A piece of SQL with its parameters, ANDed with the others. */
-type Cond = { sql: string; params: unknown[] };
+/**
+ * A piece of SQL with its parameters, ANDed with the others. `cost` says
+ * what checking it takes per row visited: nothing beyond the index walked
+ * ('free': an id set built once, a range of the walked index), a probe of
+ * another index ('probe'), or reading the contact row ('row').
+ */
+type Cost = 'free' | 'probe' | 'row';
+type Cond = { sql: string; params: unknown[]; cost?: Cost };
+const COSTS: readonly Cost[] = ['free', 'probe', 'row'];
 
 /**
  * The two ways to answer a filtered list at 1M contacts, chosen by estimated
- * sizes (see the report of issue 3 for the measurements):
+ * sizes. Measured at 1M on the 2-core dev machine: reading a contact row by
+ * id 0.3 µs (cached, in id order) to 2.5 µs (cold, random); building an id
+ * set from an index ~0.4 µs an id; probing it ~0.1 µs.
  * - candidates: at most CANDIDATE_MAX contacts match the most selective
- *   criterion; read them through its index (in rowid order, cheap) and let
- *   SQLite keep the best page while sorting;
+ *   criterion; read them through its index (in rowid order) and let SQLite
+ *   keep the best page while sorting: ~1 µs a candidate;
  * - walk: follow the sort index in each status partition and check the
- *   criteria per row. A criterion matching at most MEMBERSHIP_MAX contacts is
- *   checked against the set its own index gives (no row read); a broader one
- *   reads the row, which is fine because few rows are skipped.
+ *   criteria on the way: ~limit / share-of-matches rows visited. A criterion
+ *   matching at most MEMBERSHIP_MAX contacts in the partition is checked
+ *   against the id set its own index gives (no row read); a broader one
+ *   reads the row, few rows being skipped. Both crossovers sit near
+ *   sqrt(cost ratio × limit × rows): ~5k and ~12k.
  */
 export const CANDIDATE_MAX = 5_000;
-export const MEMBERSHIP_MAX = 40_000;
+export const MEMBERSHIP_MAX = 12_000;
+/**
+ * Inside one status partition, candidates read through a (status, column)
+ * index come in column order, not rowid order, so each costs more: only a
+ * small set is worth it (and an empty one — no prospect bought in 2024 —
+ * ends the partition at once instead of walking all of it).
+ */
+export const PARTITION_CANDIDATE_MAX = 1_000;
 
-/** The two thresholds; tests lower them to drive every path on a small base. */
-export type ListTuning = { candidateMax: number; membershipMax: number };
-const defaultTuning: ListTuning = { candidateMax: CANDIDATE_MAX, membershipMax: MEMBERSHIP_MAX };
+/**
+ * A walk that checks rows one by one gives up after WALK_BUDGET index
+ * entries without a full page (the filter and the sort order disagree: a
+ * city filter walking the block of contacts without a postcode) and goes on
+ * with id sets for every criterion matching at most FALLBACK_MAX contacts.
+ */
+export const WALK_BUDGET = 4_000;
+export const FALLBACK_MAX = 250_000;
+
+/** The thresholds; tests lower them to drive every path on a small base. */
+export type ListTuning = {
+  candidateMax: number;
+  partitionCandidateMax: number;
+  membershipMax: number;
+  walkBudget: number;
+  fallbackMax: number;
+};
+const defaultTuning: ListTuning = {
+  candidateMax: CANDIDATE_MAX,
+  partitionCandidateMax: PARTITION_CANDIDATE_MAX,
+  membershipMax: MEMBERSHIP_MAX,
+  walkBudget: WALK_BUDGET,
+  fallbackMax: FALLBACK_MAX,
+};
 
 const ROW_SELECT = `SELECT c.id, c.civility, c.first_name AS firstName, c.last_name AS lastName, c.email, c.phone,
   c.postcode, c.city, c.status, c.created_at AS createdAt, c.purchase_count AS purchaseCount,
@@ -105,6 +144,10 @@ export const decodeCursor = (raw: string): Cursor => {
  */
 type Criterion = {
   name: string;
+  /** The contacts column tested, when one is: walking that column's own sort index, the test becomes the range walked. */
+  column: string | null;
+  /** Its index starts with status: it can be counted and enumerated inside one status partition. */
+  partitioned: boolean;
   /** Plain condition: bulk actions, where SQLite picks the plan. */
   where: Cond;
   /** Matches among `statuses`, counted up to `cap + 1` (exact below that). */
@@ -124,9 +167,10 @@ const placeholders = (n: number): string => Array.from({ length: n }, () => '?')
 
 const and = (conds: readonly Cond[]): Cond => {
   const real = conds.filter((c) => c.sql !== '1');
+  const cost = COSTS[Math.max(0, ...real.map((c) => COSTS.indexOf(c.cost ?? 'row')))] ?? 'row';
   return real.length === 0
-    ? { sql: '1', params: [] }
-    : { sql: real.map((c) => `(${c.sql})`).join(' AND '), params: real.flatMap((c) => c.params) };
+    ? { sql: '1', params: [], cost: 'free' }
+    : { sql: real.map((c) => `(${c.sql})`).join(' AND '), params: real.flatMap((c) => c.params), cost };
 };
 
 const ALL_STATUSES: readonly string[] = contactStatuses;
@@ -147,7 +191,7 @@ const cappedCount = (store: Store, from: string, where: Cond, cap: number): numb
 const refs = (alias: string, plus = ''): Ref => (col) => `${plus}${alias}.${col}`;
 
 /** A criterion on a column that has a (status, column, id) index. */
-const partitioned = (name: string, index: string, test: Test): Criterion => {
+const partitioned = (name: string, index: string, column: string, test: Test): Criterion => {
   // every status named, even all three: SQLite then seeks each partition instead of scanning the index
   const own = (statuses: readonly string[]) => ({
     from: `contacts c INDEXED BY ${index}`,
@@ -155,6 +199,8 @@ const partitioned = (name: string, index: string, test: Test): Criterion => {
   });
   return {
     name,
+    column,
+    partitioned: true,
     where: test(refs('c')),
     estimate: (store, statuses, cap) => {
       const o = own(statuses);
@@ -163,11 +209,12 @@ const partitioned = (name: string, index: string, test: Test): Criterion => {
     candidates: own,
     residual: test(refs('c', '+')),
     check: (status, membership) => {
-      if (!membership) return test(refs('c', '+'));
+      if (!membership) return { ...test(refs('c', '+')), cost: 'row' };
       const inner = test(refs('x'));
       return {
         sql: `c.id IN (SELECT x.id FROM contacts x INDEXED BY ${index} WHERE x.status = ? AND ${inner.sql})`,
         params: [status, ...inner.params],
+        cost: 'free',
       };
     },
   };
@@ -176,6 +223,8 @@ const partitioned = (name: string, index: string, test: Test): Criterion => {
 /** A criterion on a column whose index does not start with status (source, company). */
 const indexedBy = (name: string, index: string, test: Test): Criterion => ({
   name,
+  column: null,
+  partitioned: false,
   where: test(refs('c')),
   estimate: (store, _statuses, cap) => cappedCount(store, `contacts c INDEXED BY ${index}`, test(refs('c')), cap),
   candidates: (statuses) => ({
@@ -184,25 +233,33 @@ const indexedBy = (name: string, index: string, test: Test): Criterion => ({
   }),
   residual: test(refs('c', '+')),
   check: (_status, membership) => {
-    if (!membership) return test(refs('c', '+'));
+    if (!membership) return { ...test(refs('c', '+')), cost: 'row' };
     const inner = test(refs('x'));
-    return { sql: `c.id IN (SELECT x.id FROM contacts x INDEXED BY ${index} WHERE ${inner.sql})`, params: inner.params };
+    return {
+      sql: `c.id IN (SELECT x.id FROM contacts x INDEXED BY ${index} WHERE ${inner.sql})`,
+      params: inner.params,
+      cost: 'free',
+    };
   },
 });
 
 const tagsCriterion = (tagIds: readonly number[]): Criterion => {
   const list = JSON.stringify(tagIds);
-  const where = {
+  const where: Cond = {
     sql: 'c.id IN (SELECT ct.contact_id FROM contact_tags ct WHERE ct.tag_id IN (SELECT value FROM json_each(?)))',
     params: [list],
+    cost: 'free',
   };
   // the primary key (contact_id, tag_id) answers this with one probe, without reading the contact
-  const probe = {
+  const probe: Cond = {
     sql: 'EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id IN (SELECT value FROM json_each(?)))',
     params: [list],
+    cost: 'probe',
   };
   return {
     name: 'tags',
+    column: null,
+    partitioned: false,
     where,
     // triggers keep tags.contact_count: the estimate costs nothing (and is exact for one tag)
     estimate: (store) =>
@@ -214,7 +271,8 @@ const tagsCriterion = (tagIds: readonly number[]): Criterion => {
     // NOT INDEXED: contacts are reached by rowid from the tag's list, never through a sort index
     candidates: (statuses) => ({ from: 'contacts c NOT INDEXED', where: and([where, statusIn('+c.status', statuses)]) }),
     residual: probe,
-    check: () => probe,
+    // a small tag: its members from contact_tags_by_tag, once; a big one: one primary-key probe per row
+    check: (_status, membership) => (membership ? where : probe),
   };
 };
 
@@ -266,7 +324,7 @@ export const criteriaOf = (filter: ContactFilterParsed): Criterion[] => {
   const city = cityKey(filter.city?.trim() ?? '');
   if (city !== '') {
     out.push(
-      partitioned('city', 'contacts_by_status_city', (ref) => ({
+      partitioned('city', 'contacts_by_status_city', 'city_key', (ref) => ({
         sql: `${ref('city_key')} >= ? AND ${ref('city_key')} < ?`,
         params: [city, prefixEnd(city)],
       })),
@@ -275,7 +333,7 @@ export const criteriaOf = (filter: ContactFilterParsed): Criterion[] => {
   const postcode = filter.postcode?.trim().toUpperCase() ?? '';
   if (postcode !== '') {
     out.push(
-      partitioned('postcode', 'contacts_by_status_postcode', (ref) => ({
+      partitioned('postcode', 'contacts_by_status_postcode', 'postcode', (ref) => ({
         sql: `${ref('postcode')} >= ? AND ${ref('postcode')} < ?`,
         params: [postcode, prefixEnd(postcode)],
       })),
@@ -283,11 +341,13 @@ export const criteriaOf = (filter: ContactFilterParsed): Criterion[] => {
   }
   if (filter.createdFrom !== undefined || filter.createdTo !== undefined) {
     const r = instantRange(filter.createdFrom, filter.createdTo);
-    out.push(partitioned('created', 'contacts_by_status_created', rangeTest('created_at', r.from, r.to)));
+    out.push(partitioned('created', 'contacts_by_status_created', 'created_at', rangeTest('created_at', r.from, r.to)));
   }
   if (filter.lastPurchaseFrom !== undefined || filter.lastPurchaseTo !== undefined) {
     const r = instantRange(filter.lastPurchaseFrom, filter.lastPurchaseTo);
-    out.push(partitioned('lastPurchase', 'contacts_by_status_last_purchase', rangeTest('last_purchase_at', r.from, r.to)));
+    out.push(
+      partitioned('lastPurchase', 'contacts_by_status_last_purchase', 'last_purchase_at', rangeTest('last_purchase_at', r.from, r.to)),
+    );
   }
   return out;
 };
@@ -351,10 +411,41 @@ const afterCursor = (col: string, dir: 'asc' | 'desc', cursor: Cursor | null): C
     : { sql: `${col} < ? OR (${col} = ? AND c.id < ?) OR ${col} IS NULL`, params: [cursor.v, cursor.v, cursor.id] };
 };
 
+/** One index range of a partition walk: its NULLs (by id) or its values (by column, id), after a cursor. */
+type Part = { range: Cond; order: (key: string, id: string) => string; nulls: boolean };
+
+/** The ranges still to walk after `cursor`, in order: NULLs first ascending, last descending, as SQLite sorts. */
+const partsAfter = (spec: SortSpec, dir: 'asc' | 'desc', cursor: Cursor | null): Part[] => {
+  const { col } = spec;
+  const op = dir === 'asc' ? '>' : '<';
+  const nulls = (afterId: number | null): Part => ({
+    range: { sql: `c.${col} IS NULL${afterId === null ? '' : ` AND c.id ${op} ?`}`, params: afterId === null ? [] : [afterId] },
+    order: (_key, id) => `${id} ${dir}`,
+    nulls: true,
+  });
+  const values = (after: Cursor | null): Part => ({
+    range: {
+      sql: `${spec.nullable ? `c.${col} IS NOT NULL` : '1'}${after === null ? '' : ` AND (c.${col}, c.id) ${op} (?, ?)`}`,
+      params: after === null ? [] : [after.v, after.id],
+    },
+    order: (key, id) => `${key} ${dir}, ${id} ${dir}`,
+    nulls: false,
+  });
+  if (!spec.nullable) return [values(cursor)];
+  if (dir === 'asc') {
+    if (cursor === null) return [nulls(null), values(null)];
+    return cursor.v === null ? [nulls(cursor.id), values(null)] : [values(cursor)];
+  }
+  if (cursor === null) return [values(null), nulls(null)];
+  return cursor.v === null ? [nulls(cursor.id)] : [values(cursor), nulls(null)];
+};
+
 /**
- * Keyset walk of one status partition of a (status, column, id) index,
- * NULLs first ascending and last descending as SQLite sorts them, in two
- * index ranges so each resumes exactly at the cursor. Reads keys only.
+ * Keyset walk of one status partition of a (status, column, id) index. With
+ * per-row checks the walk visits at most `budget` entries; past that it goes
+ * on from the last entry visited with the `fallback` checks (id sets), so a
+ * filter that disagrees with the sort order costs a bounded detour instead
+ * of a row read per contact skipped.
  */
 const walkPartition = (
   store: Store,
@@ -362,67 +453,126 @@ const walkPartition = (
   status: string,
   dir: 'asc' | 'desc',
   cursor: Cursor | null,
-  checks: Cond,
+  within: Cond,
+  first: Cond,
+  fallback: () => Cond,
   want: number,
+  budget: number,
 ): Key[] => {
   const { col, index } = spec;
-  const head = `SELECT c.id, c.${col} AS k FROM contacts c INDEXED BY ${index} WHERE c.status = ? AND ${checks.sql}`;
-  const op = dir === 'asc' ? '>' : '<';
-  const nulls = (afterId: number | null, n: number): Key[] =>
-    spec.nullable
-      ? (prepared(
-          store.sqlite,
-          `${head} AND c.${col} IS NULL${afterId === null ? '' : ` AND c.id ${op} ?`} ORDER BY c.id ${dir} LIMIT ?`,
-        ).all(status, ...checks.params, ...(afterId === null ? [] : [afterId]), n) as Key[])
-      : [];
-  const values = (after: Cursor | null, n: number): Key[] =>
-    prepared(
-      store.sqlite,
-      `${head}${spec.nullable ? ` AND c.${col} IS NOT NULL` : ''}${after === null ? '' : ` AND (c.${col}, c.id) ${op} (?, ?)`}
-        ORDER BY c.${col} ${dir}, c.id ${dir} LIMIT ?`,
-    ).all(status, ...checks.params, ...(after === null ? [] : [after.v, after.id]), n) as Key[];
+  const walked = (part: Part) => ({
+    sql: `SELECT c.id, c.${col} AS k FROM contacts c INDEXED BY ${index} WHERE c.status = ? AND ${part.range.sql} AND ${within.sql}`,
+    params: [status, ...part.range.params, ...within.params],
+    order: part.order(`c.${col}`, 'c.id'),
+  });
+  const keysOf = (part: Part, checks: Cond, n: number, limit: number | null): Key[] => {
+    const w = walked(part);
+    if (limit === null) {
+      return prepared(store.sqlite, `${w.sql} AND ${checks.sql} ORDER BY ${w.order} LIMIT ?`).all(
+        ...w.params,
+        ...checks.params,
+        n,
+      ) as Key[];
+    }
+    // the inner walk stops after `limit` entries; the contact row is read only when a check needs it
+    const sql =
+      checks.cost === 'row'
+        ? `SELECT w.id, w.k FROM (${w.sql} ORDER BY ${w.order} LIMIT ?) w JOIN contacts c ON c.id = w.id
+            WHERE ${checks.sql} ORDER BY ${part.order('w.k', 'w.id')} LIMIT ?`
+        : `SELECT c.id, c.k FROM (${w.sql} ORDER BY ${w.order} LIMIT ?) c
+            WHERE ${checks.sql} ORDER BY ${part.order('c.k', 'c.id')} LIMIT ?`;
+    return prepared(store.sqlite, sql).all(...w.params, limit, ...checks.params, n) as Key[];
+  };
+  /** The last entry a budgeted walk of `part` visited, when the budget ran out before the part did. */
+  const boundary = (part: Part, limit: number): Cursor | null => {
+    const w = walked(part);
+    const row = prepared(store.sqlite, `${w.sql} ORDER BY ${w.order} LIMIT 1 OFFSET ?`).get(...w.params, limit - 1) as
+      | Key
+      | undefined;
+    return row === undefined ? null : { v: part.nulls ? null : row.k, id: row.id };
+  };
+
   const keys: Key[] = [];
-  if (dir === 'asc') {
-    if (cursor === null || cursor.v === null) keys.push(...nulls(cursor?.id ?? null, want));
-    if (keys.length < want) keys.push(...values(cursor !== null && cursor.v !== null ? cursor : null, want - keys.length));
-  } else {
-    if (cursor === null || cursor.v !== null) keys.push(...values(cursor, want));
-    if (keys.length < want) keys.push(...nulls(cursor !== null && cursor.v === null ? cursor.id : null, want - keys.length));
+  let checks = first;
+  let limit: number | null = first.cost === 'free' ? null : budget;
+  let from = cursor;
+  for (;;) {
+    let detour: Cursor | null = null;
+    for (const part of partsAfter(spec, dir, from)) {
+      keys.push(...keysOf(part, checks, want - keys.length, limit));
+      if (keys.length >= want) return keys;
+      detour = limit === null ? null : boundary(part, limit);
+      if (detour !== null) break;
+    }
+    if (detour === null) return keys;
+    from = detour;
+    checks = fallback();
+    limit = null;
   }
-  return keys;
 };
 
 /* ---------- the list ---------- */
 
-export type ListPlan = { mode: 'walk' | 'candidates' | 'search'; driver: string | null };
-type Planned = ListPlan & { best: Criterion | null; estimates: Map<Criterion, number> };
+/**
+ * How the partitions are read: all at once through the most selective
+ * criterion's own index when it matches few contacts overall, otherwise each
+ * status partition on its own — through a partitioned criterion's index when
+ * it matches very few there, or down the sort index.
+ */
+type PartitionPlan = { status: string; mode: 'walk' | 'candidates'; best: Criterion | null; estimates: Map<Criterion, number> };
+type Planned = { global: Criterion | null; partitions: PartitionPlan[] };
+export type ListPlan = { mode: 'walk' | 'candidates' | 'mixed' | 'search'; driver: string | null };
+
+const planPartitions = (
+  store: Store,
+  statuses: readonly string[],
+  criteria: readonly Criterion[],
+  tuning: ListTuning,
+): Planned => {
+  const cap = Math.max(tuning.membershipMax, tuning.candidateMax);
+  const global = new Map<Criterion, number>(criteria.filter((c) => !c.partitioned).map((c) => [c, c.estimate(store, statuses, cap)]));
+  const partitions = statuses.map((status) => ({
+    status,
+    estimates: new Map(criteria.map((c) => [c, c.partitioned ? c.estimate(store, [status], cap) : (global.get(c) ?? Infinity)])),
+  }));
+  for (const c of criteria) {
+    if (c.partitioned) global.set(c, partitions.reduce((sum, p) => sum + (p.estimates.get(c) ?? 0), 0));
+  }
+  let best: Criterion | null = null;
+  for (const c of criteria) if (best === null || (global.get(c) ?? Infinity) < (global.get(best) ?? Infinity)) best = c;
+  const overall = best !== null && (global.get(best) ?? Infinity) <= tuning.candidateMax ? best : null;
+  return {
+    global: overall,
+    partitions: partitions.map(({ status, estimates }) => {
+      let own: Criterion | null = null;
+      for (const c of criteria) {
+        if (c.partitioned && (own === null || (estimates.get(c) ?? Infinity) < (estimates.get(own) ?? Infinity))) own = c;
+      }
+      const small = own !== null && (estimates.get(own) ?? Infinity) <= tuning.partitionCandidateMax;
+      return { status, mode: overall !== null || small ? 'candidates' : 'walk', best: overall ?? (small ? own : null), estimates };
+    }),
+  };
+};
 
 /** How a list request is answered (tests and the bench print it). */
-export const planList = (
-  store: Store,
-  input: ContactFilterParsed,
-  criteria = criteriaOf(input),
-  tuning: ListTuning = defaultTuning,
-): Planned => {
-  const estimates = new Map<Criterion, number>();
-  if (searchTerms(input.q).length > 0) return { mode: 'search', driver: null, best: null, estimates };
-  const statuses = statusesOf(input);
-  let best: Criterion | null = null;
-  for (const c of criteria) {
-    const n = c.estimate(store, statuses, Math.max(tuning.membershipMax, tuning.candidateMax));
-    estimates.set(c, n);
-    if (best === null || n < (estimates.get(best) ?? Infinity)) best = c;
-  }
-  if (best !== null && (estimates.get(best) ?? Infinity) <= tuning.candidateMax) {
-    return { mode: 'candidates', driver: best.name, best, estimates };
-  }
-  return { mode: 'walk', driver: null, best: null, estimates };
+export const planList = (store: Store, input: ContactFilterParsed, tuning: Partial<ListTuning> = {}): ListPlan => {
+  if (searchTerms(input.q).length > 0) return { mode: 'search', driver: null };
+  const planned = planPartitions(store, statusesOf(input), criteriaOf(input), { ...defaultTuning, ...tuning });
+  if (planned.global !== null) return { mode: 'candidates', driver: planned.global.name };
+  const plans = planned.partitions;
+  const modes = new Set(plans.map((p) => p.mode));
+  const drivers = new Set(plans.map((p) => p.best?.name ?? null));
+  return {
+    mode: modes.size === 1 ? (plans[0]?.mode ?? 'walk') : 'mixed',
+    driver: drivers.size === 1 ? ([...drivers][0] ?? null) : null,
+  };
 };
 
 /**
- * The contact list: any filter, any sort, keyset pages. See CANDIDATE_MAX
- * for how a filtered page is found. `total` is exact without filters or with
- * a status filter only (trigger-kept counters) and with a small candidate
+ * The contact list: any filter, any sort, keyset pages. Each status
+ * partition is read as its plan says (see CANDIDATE_MAX) and the partitions
+ * merged. `total` is exact without filters or with a status filter only
+ * (trigger-kept counters) and when every partition had a small candidate
  * set (counted once, on the first page, then carried by the cursor); it is
  * null for a broad filter, where counting would read much of the base.
  */
@@ -433,34 +583,65 @@ export const listContacts = (store: Store, input: ListInput, tuningPatch: Partia
   if (terms.length > 0) return searchContacts(store, terms, input, criteria);
   const spec = sorts[input.sort];
   const statuses = statusesOf(input);
-  const plan = planList(store, input, criteria, tuning);
+  const planned = planPartitions(store, statuses, criteria, tuning);
   const cursor = input.cursor === null ? null : decodeCursor(input.cursor);
   const want = input.limit + 1;
   const sign = input.dir === 'asc' ? 1 : -1;
 
-  if (plan.mode === 'candidates' && plan.best !== null) {
-    const best = plan.best;
-    const own = best.candidates(statuses);
+  // a criterion on the sort column narrows the range walked; the others are checked on the way
+  const within = and(criteria.filter((c) => c.column === spec.col).map((c) => c.where));
+  const checksFor = (status: string, membership: (c: Criterion) => boolean): Cond =>
+    and(criteria.filter((c) => c.column !== spec.col).map((c) => c.check(status, membership(c))));
+  // the detour's id sets: every criterion small enough, counted once (capped) on first need
+  const broad = new Map<string, Map<Criterion, number>>();
+  const fallbackSizes = (status: string): Map<Criterion, number> => {
+    let sizes = broad.get(status);
+    if (!sizes) {
+      sizes = new Map(criteria.map((c) => [c, c.estimate(store, c.partitioned ? [status] : statuses, tuning.fallbackMax)]));
+      broad.set(status, sizes);
+    }
+    return sizes;
+  };
+
+  let counted: number | null = 0;
+  /** Candidates in `statuses` through `best`'s index, sorted by SQLite, the page cut at the cursor. */
+  const candidates = (best: Criterion, among: readonly string[]): Key[] => {
+    const own = best.candidates(among);
     const where = and([own.where, ...criteria.filter((c) => c !== best).map((c) => c.residual)]);
     const after = afterCursor(`c.${spec.col}`, input.dir, cursor);
-    const keys = prepared(
+    if (counted !== null && cursor === null) {
+      counted += Number(prepared(store.sqlite, `SELECT count(*) FROM ${own.from} WHERE ${where.sql}`).pluck().get(...where.params));
+    }
+    return prepared(
       store.sqlite,
       `SELECT c.id, c.${spec.col} AS k FROM ${own.from} WHERE ${where.sql} AND (${after.sql})
         ORDER BY c.${spec.col} ${input.dir}, c.id ${input.dir} LIMIT ?`,
     ).all(...where.params, ...after.params, want) as Key[];
-    const total =
-      cursor === null
-        ? Number(prepared(store.sqlite, `SELECT count(*) FROM ${own.from} WHERE ${where.sql}`).pluck().get(...where.params))
-        : (cursor.total ?? null);
-    return finishPage(store, keys, input.limit, total, false);
-  }
-
-  const keys = statuses.flatMap((status) => {
-    const checks = and(criteria.map((c) => c.check(status, (plan.estimates.get(c) ?? Infinity) <= tuning.membershipMax)));
-    return walkPartition(store, spec, status, input.dir, cursor, checks, want);
-  });
+  };
+  const keys: Key[] =
+    planned.global !== null
+      ? candidates(planned.global, statuses)
+      : planned.partitions.flatMap((plan) => {
+          const { status, best } = plan;
+          if (plan.mode === 'candidates' && best !== null) return candidates(best, [status]);
+          counted = null;
+          return walkPartition(
+            store,
+            spec,
+            status,
+            input.dir,
+            cursor,
+            within,
+            checksFor(status, (c) => (plan.estimates.get(c) ?? Infinity) <= tuning.membershipMax),
+            () => checksFor(status, (c) => (fallbackSizes(status).get(c) ?? Infinity) <= tuning.fallbackMax),
+            want,
+            tuning.walkBudget,
+          );
+        });
   keys.sort((a, b) => sign * (compareKeys(a.k, b.k) || a.id - b.id));
-  return finishPage(store, keys.slice(0, want), input.limit, criteria.length === 0 ? statusCount(store, statuses) : null, false);
+  const total =
+    criteria.length === 0 ? statusCount(store, statuses) : counted === null ? null : cursor === null ? counted : (cursor.total ?? null);
+  return finishPage(store, keys.slice(0, want), input.limit, total, false);
 };
 
 /* ---------- search ---------- */

@@ -11,7 +11,7 @@ import {
 import type { z } from 'zod';
 import type { contactUpdateInput } from '../../contract/contacts';
 import { prepared, type Store } from '../../store/db';
-import { matchName, sortName } from './keys';
+import { cityKey, matchName, sortName } from './keys';
 import { contactTags, setContactTags } from './tags';
 
 export { sortName, matchName, cityKey } from './keys';
@@ -92,8 +92,8 @@ const writePhones = (store: Store, id: number, phones: readonly ExtraPhone[]): v
 
 const INSERT_SQL = `INSERT INTO contacts (civility, first_name, last_name, email, phone, address_line1, address_line2,
   postcode, city, country, status, source, code, company_id, job_title, birth_date, language, source_detail,
-  source_date, data_origin, sort_name, match_name, created_at, updated_at, import_id)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  source_date, data_origin, sort_name, match_name, city_key, created_at, updated_at, import_id)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 const columnValues = (d: ContactData): unknown[] => [
   d.civility,
@@ -118,6 +118,7 @@ const columnValues = (d: ContactData): unknown[] => [
   d.dataOrigin,
   sortName(d),
   matchName(d),
+  d.city === null ? null : cityKey(d.city),
 ];
 
 /**
@@ -172,7 +173,7 @@ export const contactToInput = (c: Contact): ContactInput => ({
 const UPDATE_SQL = `UPDATE contacts SET civility = ?, first_name = ?, last_name = ?, email = ?, phone = ?,
   address_line1 = ?, address_line2 = ?, postcode = ?, city = ?, country = ?, status = ?, source = ?, code = ?,
   company_id = ?, job_title = ?, birth_date = ?, language = ?, source_detail = ?, source_date = ?, data_origin = ?,
-  sort_name = ?, match_name = ?, updated_at = ? WHERE id = ?`;
+  sort_name = ?, match_name = ?, city_key = ?, updated_at = ? WHERE id = ?`;
 
 /**
  * Applies a patch and re-validates the whole record (a patch alone cannot

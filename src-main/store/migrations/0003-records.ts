@@ -6,7 +6,7 @@ import type { Migration } from './types';
  * Lower case in SQLite is ASCII only, hence the explicit accented capitals;
  * combining marks cover text typed in decomposed form (macOS).
  */
-const CITY_FOLD: readonly (readonly [string, string])[] = [
+export const CITY_FOLD: readonly (readonly [string, string])[] = [
   ['-', ' '],
   ["'", ' '],
   ['\u2019', ' '],
