@@ -569,7 +569,7 @@ export const planList = (store: Store, input: ContactFilterParsed, tuning: Parti
 };
 
 /**
- * The contact list: any filter, any sort, keyset pages. Each status
+ * The contact list — every filter, every sort, keyset pages. Each status
  * partition is read as its plan says (see CANDIDATE_MAX) and the partitions
  * merged. `total` is exact without filters or with a status filter only
  * (trigger-kept counters) and when every partition had a small candidate
