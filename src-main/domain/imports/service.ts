@@ -134,28 +134,20 @@ const findExisting = (
   return found;
 };
 
+/** Lookups in the order they are trusted; primary and additional e-mails and phones both count. */
+const KEY_LOOKUPS = [
+  ['code', 'SELECT id FROM contacts WHERE code = ?1'],
+  ['email', 'SELECT id FROM contacts WHERE email = ?1 UNION ALL SELECT contact_id FROM contact_emails WHERE email = ?1 LIMIT 1'],
+  ['phone', 'SELECT id FROM contacts WHERE phone = ?1 UNION ALL SELECT contact_id FROM contact_phones WHERE phone = ?1 LIMIT 1'],
+] as const;
+
 const findByKeys = (store: Store, data: ContactData): { id: number; by: 'code' | 'email' | 'phone' } | null => {
-  if (data.code !== null) {
-    const id = prepared(store.sqlite, 'SELECT id FROM contacts WHERE code = ?').pluck().get(data.code) as number | undefined;
-    if (id !== undefined) return { id, by: 'code' };
-  }
-  if (data.email !== null) {
-    const id = prepared(
-      store.sqlite,
-      'SELECT id FROM contacts WHERE email = ? UNION ALL SELECT contact_id FROM contact_emails WHERE email = ? LIMIT 1',
-    )
-      .pluck()
-      .get(data.email, data.email) as number | undefined;
-    if (id !== undefined) return { id, by: 'email' };
-  }
-  if (data.phone !== null) {
-    const id = prepared(
-      store.sqlite,
-      'SELECT id FROM contacts WHERE phone = ? UNION ALL SELECT contact_id FROM contact_phones WHERE phone = ? LIMIT 1',
-    )
-      .pluck()
-      .get(data.phone, data.phone) as number | undefined;
-    if (id !== undefined) return { id, by: 'phone' };
+  for (const [by, sql] of KEY_LOOKUPS) {
+    const value = data[by];
+    if (value === null) continue;
+    // better-sqlite3 binds an object to named/numbered parameters: ?1 is { 1: value }
+    const id = prepared(store.sqlite, sql).pluck().get({ 1: value }) as number | undefined;
+    if (id !== undefined) return { id, by };
   }
   return null;
 };
