@@ -1,8 +1,6 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { openStore } from './helpers';
 import {
   AppError,
   companyInput,
@@ -23,31 +21,11 @@ import {
   recoverInterruptedDemo,
 } from '../../src-main/domain/demo/generator';
 import { deferrableIndexes } from '../../src-main/domain/demo/load';
-import { createStore, type Store } from '../../src-main/store/db';
-import { openDatabase } from '../../src-main/store/open';
+import type { Store } from '../../src-main/store/db';
 import type { JobContext } from '../../src-main/host/registry';
 
 const NOW = new Date('2026-03-15T10:30:00.000Z');
 
-const dirs: string[] = [];
-const stores: Store[] = [];
-
-afterEach(() => {
-  for (const s of stores.splice(0)) if (s.sqlite.open) s.sqlite.close();
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-const openStore = (file?: string): Store => {
-  let target = file;
-  if (target === undefined) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-demo-'));
-    dirs.push(dir);
-    target = path.join(dir, 'comptoir.sqlite');
-  }
-  const store = createStore(openDatabase(target), target);
-  stores.push(store);
-  return store;
-};
 
 type ProgressEvent = { phase: string; done: number; total: number };
 

@@ -1,8 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AppError,
   checkDuplicatesInput,
@@ -22,31 +19,14 @@ import {
   nameForms,
   sortKey,
 } from '../../src-main/domain/duplicates/similarity';
-import { createStore, type Store } from '../../src-main/store/db';
-import { openDatabase } from '../../src-main/store/open';
+import type { Store } from '../../src-main/store/db';
 import firstNames from '../../resources/demo/first-names.json';
 import lastNames from '../../resources/demo/last-names.json';
 import communes from '../../resources/demo/communes.json';
-import { openClient } from './helpers';
+import { openClient, openStore } from './helpers';
 
 /* ---------- a store of our own, filled with plain SQL (independent of the contacts service's shape) ---------- */
 
-const dirs: string[] = [];
-const stores: Store[] = [];
-
-afterEach(() => {
-  for (const s of stores.splice(0)) if (s.sqlite.open) s.sqlite.close();
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-const openStore = (): Store => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-dup-'));
-  dirs.push(dir);
-  const file = path.join(dir, 'comptoir.sqlite');
-  const store = createStore(openDatabase(file), file);
-  stores.push(store);
-  return store;
-};
 
 type Person = {
   first?: string | null;

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
+import { AppError } from '../../src-main/contract';
+import { createStore, type Store } from '../../src-main/store/db';
+import { openDatabase } from '../../src-main/store/open';
 import { toApi, type StoreClient } from '../../src-main/host/client';
 import { createInProcessClient } from '../../src-main/host/inprocess';
 
@@ -15,6 +18,24 @@ export const tempDir = (): string => {
 };
 
 const clients: StoreClient[] = [];
+const stores: Store[] = [];
+
+/** A store on a real file (a fresh folder unless `file` is given), closed after the test: for service-level tests. */
+export const openStore = (file = path.join(tempDir(), 'comptoir.sqlite')): Store => {
+  const store = createStore(openDatabase(file), file);
+  stores.push(store);
+  return store;
+};
+
+/** The AppError a call rejects with (fails the test if it resolves or throws something else). */
+export const failure = async (p: Promise<unknown>): Promise<AppError> => {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(AppError);
+  return e as AppError;
+};
 
 export const openClient = async (dir = tempDir(), file = 'comptoir.sqlite') => {
   const dbPath = path.join(dir, file);
@@ -25,5 +46,6 @@ export const openClient = async (dir = tempDir(), file = 'comptoir.sqlite') => {
 
 afterEach(async () => {
   for (const c of clients.splice(0)) await c.close().catch(() => undefined);
+  for (const st of stores.splice(0)) if (st.sqlite.open) st.sqlite.close();
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });

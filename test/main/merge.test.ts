@@ -1,34 +1,15 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppError, mergeInput, mergeListInput, type MergeInput } from '../../src-main/contract';
 import { mergeContacts, mergePreview, type MergeSnapshot } from '../../src-main/domain/duplicates/merge';
 import { matchName, sortKey } from '../../src-main/domain/duplicates/similarity';
 import { listMerges, undoMerge } from '../../src-main/domain/duplicates/undo';
-import { createStore, type Store } from '../../src-main/store/db';
-import { openDatabase, type Sqlite } from '../../src-main/store/open';
-import { openClient } from './helpers';
+import type { Store } from '../../src-main/store/db';
+import type { Sqlite } from '../../src-main/store/open';
+import { openClient, openStore } from './helpers';
 
 /* ---------- stores and plain-SQL fixtures (independent of the services' shapes) ---------- */
 
-const dirs: string[] = [];
-const stores: Store[] = [];
-
-afterEach(() => {
-  for (const s of stores.splice(0)) if (s.sqlite.open) s.sqlite.close();
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-const openStore = (): Store => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-merge-'));
-  dirs.push(dir);
-  const file = path.join(dir, 'comptoir.sqlite');
-  const store = createStore(openDatabase(file), file);
-  stores.push(store);
-  return store;
-};
 
 const NOW = '2026-03-01T10:00:00.000Z';
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError, type Api, type Purchase } from '../../src-main/contract';
 import { CONTACT_FIGURES_SQL } from '../../src-main/domain/purchases/aggregates';
-import { openClient } from './helpers';
+import { openClient, failure } from './helpers';
 
 type Ctx = Awaited<ReturnType<typeof openClient>>;
 
@@ -54,14 +54,6 @@ const recomputed = (ctx: Ctx, id: number): Omit<Figures, 'status'> => {
   }
 };
 
-const failure = async (p: Promise<unknown>): Promise<AppError> => {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(AppError);
-  return e as AppError;
-};
 
 const catalogue = async (api: Api) => ({
   bread: await api.call('products.create', { name: 'Pain de campagne', sku: 'PAIN-01', category: 'Boulangerie', priceCents: 320 }),

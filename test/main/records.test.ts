@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError, isValidSiren, isValidSiret, type ContactInput } from '../../src-main/contract';
+import { isValidSiren, isValidSiret, type ContactInput } from '../../src-main/contract';
 import { cityKey } from '../../src-main/domain/contacts/keys';
 import { applyPragmas, migrate } from '../../src-main/store/open';
-import { openClient, tempDir } from './helpers';
+import { openClient, tempDir, failure } from './helpers';
 
 type Ctx = Awaited<ReturnType<typeof openClient>>;
 
@@ -21,14 +21,6 @@ const counts = (ctx: Ctx): Record<string, number> => {
   }
 };
 
-const failure = async (p: Promise<unknown>): Promise<AppError> => {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(AppError);
-  return e as AppError;
-};
 
 const full: ContactInput = {
   civility: 'mme',

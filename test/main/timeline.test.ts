@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { AppError, type TimelineItem, type TimelinePage } from '../../src-main/contract';
-import { openClient } from './helpers';
+import { type TimelineItem, type TimelinePage } from '../../src-main/contract';
+import { openClient, failure } from './helpers';
 
 type Ctx = Awaited<ReturnType<typeof openClient>>;
 
@@ -23,14 +23,6 @@ const rowCount = (ctx: Ctx, table: string): number => {
   }
 };
 
-const failure = async (p: Promise<unknown>): Promise<AppError> => {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(AppError);
-  return e as AppError;
-};
 
 describe('notes', () => {
   it('adds dated notes, edits and deletes them', async () => {
