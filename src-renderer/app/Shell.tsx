@@ -13,12 +13,30 @@ import {
   useComputedColorScheme,
   useMantineColorScheme,
 } from '@mantine/core';
-import { IconBuildingStore, IconHome, IconMoon, IconPlus, IconSettings, IconSun, IconUsers } from '@tabler/icons-react';
+import {
+  IconBuildingStore,
+  IconCashRegister,
+  IconChecklist,
+  IconFileImport,
+  IconHome,
+  IconMoon,
+  IconPackage,
+  IconPlus,
+  IconSettings,
+  IconSun,
+  IconUsers,
+  IconUsersGroup,
+} from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { ContactFormPage } from '../features/contacts/ContactFormPage';
 import { ContactList, defaultListPrefs, type ListPrefs } from '../features/contacts/ContactList';
 import { ContactPage } from '../features/contacts/ContactPage';
+import { DuplicatesPage } from '../features/duplicates/DuplicatesPage';
 import { HomePage } from '../features/home/HomePage';
+import { ImportPage } from '../features/imports/ImportPage';
+import { ProductsPage } from '../features/sales/ProductsPage';
+import { SalePage } from '../features/sales/SalePage';
+import { TasksPage } from '../features/timeline/TasksPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { navigate, routeHref, useRoute, type Route } from './router';
 import { useSettings } from './settings';
@@ -44,7 +62,9 @@ const ColorSchemeToggle = () => {
   );
 };
 
-const section = (route: Route): 'home' | 'contacts' | 'settings' | null => {
+type Section = 'home' | 'contacts' | 'sale' | 'tasks' | 'products' | 'duplicates' | 'imports' | 'settings';
+
+const section = (route: Route): Section | null => {
   switch (route.name) {
     case 'home':
       return 'home';
@@ -54,7 +74,12 @@ const section = (route: Route): 'home' | 'contacts' | 'settings' | null => {
     case 'contactEdit':
       return 'contacts';
     case 'settings':
-      return 'settings';
+    case 'tasks':
+    case 'sale':
+    case 'products':
+    case 'duplicates':
+    case 'imports':
+      return route.name;
     case 'notFound':
       return null;
   }
@@ -71,6 +96,17 @@ const NotFound = () => {
     </Stack>
   );
 };
+
+const navItems: readonly { route: Route; icon: typeof IconHome }[] = [
+  { route: { name: 'home' }, icon: IconHome },
+  { route: { name: 'contacts' }, icon: IconUsers },
+  { route: { name: 'sale', contactId: null }, icon: IconCashRegister },
+  { route: { name: 'tasks' }, icon: IconChecklist },
+  { route: { name: 'products' }, icon: IconPackage },
+  { route: { name: 'duplicates' }, icon: IconUsersGroup },
+  { route: { name: 'imports' }, icon: IconFileImport },
+  { route: { name: 'settings' }, icon: IconSettings },
+];
 
 /** The main window: header, navigation, and the page for the current route. */
 export const Shell = () => {
@@ -132,6 +168,21 @@ export const Shell = () => {
     case 'settings':
       page = <SettingsPage />;
       break;
+    case 'tasks':
+      page = <TasksPage />;
+      break;
+    case 'sale':
+      page = <SalePage key={route.contactId ?? 'counter'} contactId={route.contactId} />;
+      break;
+    case 'products':
+      page = <ProductsPage />;
+      break;
+    case 'duplicates':
+      page = <DuplicatesPage />;
+      break;
+    case 'imports':
+      page = <ImportPage />;
+      break;
     case 'notFound':
       page = <NotFound />;
       break;
@@ -165,27 +216,16 @@ export const Shell = () => {
           >
             {t('contacts.new')}
           </Button>
-          <NavLink
-            href={routeHref({ name: 'home' })}
-            label={t('nav.home')}
-            leftSection={<IconHome size={18} />}
-            active={active === 'home'}
-            data-testid="nav-home"
-          />
-          <NavLink
-            href={routeHref({ name: 'contacts' })}
-            label={t('nav.contacts')}
-            leftSection={<IconUsers size={18} />}
-            active={active === 'contacts'}
-            data-testid="nav-contacts"
-          />
-          <NavLink
-            href={routeHref({ name: 'settings' })}
-            label={t('nav.settings')}
-            leftSection={<IconSettings size={18} />}
-            active={active === 'settings'}
-            data-testid="nav-settings"
-          />
+          {navItems.map(({ route: target, icon: Icon }) => (
+            <NavLink
+              key={target.name}
+              href={routeHref(target)}
+              label={t(`nav.${target.name}`)}
+              leftSection={<Icon size={18} />}
+              active={active === section(target)}
+              data-testid={`nav-${target.name}`}
+            />
+          ))}
         </Stack>
       </AppShell.Navbar>
       <AppShell.Main h="100dvh" style={{ display: 'flex', flexDirection: 'column' }}>

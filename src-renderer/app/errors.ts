@@ -1,10 +1,10 @@
 import type { TFunction } from 'i18next';
 import type { z } from 'zod';
 import { AppError, isAppErrorData, type ErrorCode, type FieldIssue } from '@contract';
-import fr from '../locales/fr.json';
+import validation from '../locales/fr/validation.json';
 
 /** Issue codes we can translate; the locale files are the list. */
-const validationKeys: ReadonlySet<string> = new Set(Object.keys(fr.validation));
+const validationKeys: ReadonlySet<string> = new Set(Object.keys(validation.validation));
 
 export const errorCode = (error: unknown): ErrorCode => {
   if (error instanceof AppError) return error.code;

@@ -7,10 +7,25 @@ export type Route =
   | { name: 'contact'; id: number }
   | { name: 'contactEdit'; id: number }
   | { name: 'settings' }
+  | { name: 'tasks' }
+  | { name: 'sale'; contactId: number | null }
+  | { name: 'products' }
+  | { name: 'duplicates' }
+  | { name: 'imports' }
   | { name: 'notFound'; path: string };
 
 const parseId = (raw: string | undefined): number | null =>
   raw !== undefined && /^[1-9]\d{0,15}$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : null;
+
+/** Pages reached by one path segment: `#/tasks` … */
+const singlePages: Readonly<Record<string, Route>> = {
+  settings: { name: 'settings' },
+  tasks: { name: 'tasks' },
+  sale: { name: 'sale', contactId: null },
+  products: { name: 'products' },
+  duplicates: { name: 'duplicates' },
+  imports: { name: 'imports' },
+};
 
 /** `#/contacts/12/edit` → route; anything unknown is `notFound`, never an exception. */
 export const parseHash = (hash: string): Route => {
@@ -18,7 +33,10 @@ export const parseHash = (hash: string): Route => {
   const parts = path.split('/').filter((p) => p !== '');
   const [first, second, third] = parts;
   if (parts.length === 0) return { name: 'home' };
-  if (first === 'settings' && parts.length === 1) return { name: 'settings' };
+  if (parts.length === 1) {
+    const page = singlePages[first ?? ''];
+    if (page !== undefined) return page;
+  }
   if (first !== 'contacts') return { name: 'notFound', path };
   if (parts.length === 1) return { name: 'contacts' };
   if (second === 'new' && parts.length === 2) return { name: 'contactNew' };
@@ -26,6 +44,7 @@ export const parseHash = (hash: string): Route => {
   if (id === null) return { name: 'notFound', path };
   if (parts.length === 2) return { name: 'contact', id };
   if (third === 'edit' && parts.length === 3) return { name: 'contactEdit', id };
+  if (third === 'sale' && parts.length === 3) return { name: 'sale', contactId: id };
   return { name: 'notFound', path };
 };
 
@@ -42,7 +61,13 @@ export const routeHref = (route: Route): string => {
     case 'contactEdit':
       return `#/contacts/${route.id}/edit`;
     case 'settings':
-      return '#/settings';
+    case 'tasks':
+    case 'products':
+    case 'duplicates':
+    case 'imports':
+      return `#/${route.name}`;
+    case 'sale':
+      return route.contactId === null ? '#/sale' : `#/contacts/${route.contactId}/sale`;
     case 'notFound':
       return `#${route.path}`;
   }

@@ -7,6 +7,12 @@ import { shortcutFor } from '../../src-renderer/app/shortcuts';
 describe('router', () => {
   it('parses every route and round-trips hrefs', () => {
     const routes: Route[] = [
+      { name: 'tasks' },
+      { name: 'sale', contactId: null },
+      { name: 'sale', contactId: 7 },
+      { name: 'products' },
+      { name: 'duplicates' },
+      { name: 'imports' },
       { name: 'home' },
       { name: 'contacts' },
       { name: 'contactNew' },

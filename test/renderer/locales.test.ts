@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { errorCodes } from '../../src-main/contract';
-import en from '../../src-renderer/locales/en.json';
-import fr from '../../src-renderer/locales/fr.json';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { en, fr } from '../../src-renderer/locales';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -18,7 +19,19 @@ const flatten = (tree: Tree, prefix = ''): Map<string, string> => {
 const frKeys = flatten(fr as Tree);
 const enKeys = flatten(en as Tree);
 
+const localeDir = join(__dirname, '../../src-renderer/locales');
+
 describe('locale files', () => {
+  it('each area file holds exactly its own top-level key, in both languages', () => {
+    for (const lang of ['fr', 'en']) {
+      for (const file of readdirSync(join(localeDir, lang))) {
+        const keys = Object.keys(JSON.parse(readFileSync(join(localeDir, lang, file), 'utf8')) as object);
+        expect(keys, `${lang}/${file}`).toEqual([file.replace(/\.json$/, '')]);
+      }
+    }
+    expect(readdirSync(join(localeDir, 'en')).sort()).toEqual(readdirSync(join(localeDir, 'fr')).sort());
+  });
+
   it('fr and en have exactly the same keys', () => {
     const onlyFr = [...frKeys.keys()].filter((k) => !enKeys.has(k));
     const onlyEn = [...enKeys.keys()].filter((k) => !frKeys.has(k));

@@ -1,0 +1,8 @@
+import { Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+
+/** Placeholder until the feature lands. */
+export const ProductsPage = () => {
+  const { t } = useTranslation();
+  return <Title order={2}>{t('nav.products')}</Title>;
+};
