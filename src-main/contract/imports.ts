@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { contactFilter } from './contacts';
 
 export const importKinds = ['contacts', 'purchases'] as const;
 
@@ -90,12 +91,16 @@ export const importUndoInput = z.object({ importId: z.number().int().positive() 
 export const exportFormats = ['csv', 'xlsx', 'vcf'] as const;
 export const exportInput = z
   .object({
-    path: filePath,
+    /** Absent: the store picks a file in its transfers folder, for the renderer to download. */
+    path: filePath.optional(),
     format: z.enum(exportFormats).default('csv'),
     encoding: z.enum(['utf-8-bom', 'windows-1252']).default('utf-8-bom'),
     delimiter: z.enum([';', ',']).default(';'),
     /** Only these contacts (a selection); otherwise the whole base. */
     ids: z.array(z.number().int().positive()).max(100_000).optional(),
+    /** Only what this list filter matches (the list as the user sees it). */
+    filter: contactFilter.optional(),
   })
-  .strict();
+  .strict()
+  .refine((v) => v.ids === undefined || v.filter === undefined, { path: ['ids'], message: 'ids_or_filter' });
 export type ExportResult = { path: string; rows: number; unrepresentable: number };

@@ -7,6 +7,7 @@ import {
   type EventName,
   type Events,
 } from '../contract';
+import { isTransferFile, stageUpload } from './transfers';
 
 /**
  * The host side's handle on the store, whichever way it runs (worker thread
@@ -20,8 +21,13 @@ export type StoreClient = {
   close(): Promise<void>;
 };
 
-/** Typed view of a client: unwraps envelopes, throws AppError on failure. */
-export const toApi = (client: Pick<StoreClient, 'invoke' | 'onEvent'>): Api => ({
+/**
+ * Typed view of a client: unwraps envelopes, throws AppError on failure. In
+ * this process there is no user to hand files to: an upload is copied into
+ * the data folder's transfers (as the web host does), a download only checks
+ * that the file is one the store wrote for the user.
+ */
+export const toApi = (client: Pick<StoreClient, 'invoke' | 'onEvent'>, files: { dataDir: string } | null = null): Api => ({
   async call(name, input) {
     const result = await client.invoke(name, input);
     if (result.ok) return result.value as never;
@@ -32,6 +38,20 @@ export const toApi = (client: Pick<StoreClient, 'invoke' | 'onEvent'>): Api => (
     return client.onEvent((name, payload) => {
       if (name === event) listener(payload as Events[typeof event]);
     });
+  },
+  async upload(file) {
+    if (files === null) throw new AppError('STORE_UNAVAILABLE', 'no data folder for uploads');
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    return stageUpload(
+      files.dataDir,
+      file.name,
+      (async function* () {
+        yield bytes;
+      })(),
+    );
+  },
+  async download(path) {
+    if (files === null || !isTransferFile(files.dataDir, path)) throw new AppError('NOT_FOUND', 'not a file for the user');
   },
 });
 

@@ -19,6 +19,7 @@ import {
 import { backupDir, checkIntegrity, createBackup, replaceDatabaseFile, type BackupReason } from '../domain/backup/service';
 import { contactCount } from '../domain/contacts/service';
 import { recoverInterruptedDemo } from '../domain/demo/load';
+import { pruneTransfers } from './transfers';
 import { getSettings } from '../domain/settings/service';
 import { createStore, transaction, type Store } from '../store/db';
 import { latestVersion } from '../store/migrations';
@@ -265,6 +266,7 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
 
   open();
   runIntegrityCheck();
+  pruneTransfers(options.dataDir);
   if (options.autoBackup && status().state === 'ready') {
     background.push(backup('start').catch((e: unknown) => console.error('[comptoir] start backup failed', e)));
   }

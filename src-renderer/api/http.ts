@@ -151,6 +151,46 @@ export const createHttpTransport = (options: HttpTransportOptions): Transport =>
       const code = res.status === 401 || res.status === 403 ? 'UNAUTHORIZED' : 'INTERNAL';
       return { ok: false, error: { code, message: `HTTP ${res.status}` } };
     },
+    async upload(file) {
+      try {
+        const res = await doFetch(`${base}/api/upload?name=${encodeURIComponent(file.name)}`, {
+          method: 'POST',
+          headers: { ...auth, 'Content-Type': 'application/octet-stream' },
+          body: file,
+        });
+        const body: unknown = await res.json().catch(() => undefined);
+        if (isEnvelope(body)) return body;
+        return { ok: false, error: { code: res.status === 401 ? 'UNAUTHORIZED' : 'INTERNAL', message: `HTTP ${res.status}` } };
+      } catch {
+        return { ok: false, error: { code: 'STORE_UNAVAILABLE', message: 'web host unreachable' } };
+      }
+    },
+    async download(path) {
+      let body: unknown;
+      try {
+        const res = await doFetch(`${base}/api/download`, {
+          method: 'POST',
+          headers: { ...auth, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ path }),
+        });
+        body = await res.json().catch(() => undefined);
+      } catch {
+        return { ok: false, error: { code: 'STORE_UNAVAILABLE', message: 'web host unreachable' } };
+      }
+      if (!isEnvelope(body)) return { ok: false, error: { code: 'INTERNAL', message: 'malformed download answer' } };
+      if (!body.ok) return body;
+      const url = (body.value as { url?: unknown } | null)?.url;
+      if (typeof url !== 'string') return { ok: false, error: { code: 'INTERNAL', message: 'malformed download answer' } };
+      // a link the browser follows itself: the file streams to disk instead of through page memory
+      const link = document.createElement('a');
+      link.href = `${base}${url}`;
+      link.download = '';
+      link.rel = 'noopener';
+      document.body.append(link);
+      link.click();
+      link.remove();
+      return { ok: true, value: null };
+    },
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) {

@@ -20,4 +20,18 @@ export const createIpcTransport = (bridge: Transport): Transport => ({
     }
   },
   on: (event, listener) => bridge.on(event, listener),
+  async upload(file) {
+    try {
+      return await bridge.upload(file);
+    } catch {
+      return { ok: false, error: { code: 'STORE_UNAVAILABLE', message: 'ipc upload failed' } };
+    }
+  },
+  async download(path) {
+    try {
+      return await bridge.download(path);
+    } catch {
+      return { ok: false, error: { code: 'STORE_UNAVAILABLE', message: 'ipc download failed' } };
+    }
+  },
 });

@@ -167,7 +167,7 @@ const main = async () => {
   // --- search through HTTP (browser mode: worker + web host), same queries
   {
     const worker = createWorkerClient({ dbPath, dataDir: benchDir, version: 'bench', autoBackup: false, workerFile });
-    const host = await startWebHost({ client: worker, rendererRoot: path.join(root, 'out', 'renderer') });
+    const host = await startWebHost({ client: worker, rendererRoot: path.join(root, 'out', 'renderer'), dataDir: benchDir });
     const call = (q: string) =>
       fetch(`http://127.0.0.1:${host.port}/api/call/contacts.list`, {
         method: 'POST',

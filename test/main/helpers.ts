@@ -41,7 +41,7 @@ export const openClient = async (dir = tempDir(), file = 'comptoir.sqlite') => {
   const dbPath = path.join(dir, file);
   const client = await createInProcessClient({ dbPath, dataDir: dir });
   clients.push(client);
-  return { client, api: toApi(client), dbPath, dir };
+  return { client, api: toApi(client, { dataDir: dir }), dbPath, dir };
 };
 
 afterEach(async () => {

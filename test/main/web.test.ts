@@ -60,8 +60,8 @@ describe('web host', () => {
   const start = async () => {
     const root = tempDir();
     fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>Comptoir</title>');
-    const { client } = await openClient();
-    host = await startWebHost({ client, rendererRoot: root });
+    const { client, dir } = await openClient();
+    host = await startWebHost({ client, rendererRoot: root, dataDir: dir });
     return host;
   };
 

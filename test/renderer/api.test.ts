@@ -11,6 +11,8 @@ describe('createApi', () => {
       return answer;
     },
     on: () => () => {},
+    upload: async () => ({ ok: false, error: { code: 'INTERNAL', message: 'not used' } }),
+    download: async () => ({ ok: false, error: { code: 'INTERNAL', message: 'not used' } }),
   });
 
   it('unwraps a success', async () => {
@@ -34,7 +36,7 @@ describe('createApi', () => {
     await expect(createApi(transport(new Error('gone'))).call('app.status', {})).rejects.toMatchObject({
       code: 'STORE_UNAVAILABLE',
     });
-    const weird: Transport = { invoke: async () => ({ nope: true }) as unknown as Envelope, on: () => () => {} };
+    const weird: Transport = { ...transport(new Error('unused')), invoke: async () => ({ nope: true }) as unknown as Envelope };
     await expect(createApi(weird).call('app.status', {})).rejects.toMatchObject({ code: 'INTERNAL' });
   });
 });

@@ -55,6 +55,8 @@ describe('App start-up', () => {
     const restore = vi.fn();
     const api: Api = {
       on: () => () => {},
+      upload: () => Promise.reject(new Error('not used')),
+      download: () => Promise.reject(new Error('not used')),
       call: (async (name: string, input: unknown) => {
         if (name === 'app.status') return status;
         if (name === 'backup.list') return [backup];

@@ -114,7 +114,7 @@ describe('ContactList', () => {
     await seed(store.api, people);
     // the answer for "z" arrives after the answer for "zoe"
     const api: Api = {
-      on: store.api.on,
+      ...store.api,
       call: (async (name: string, input: { q?: string }) => {
         const result = await store.api.call(name as never, input as never);
         if (name === 'contacts.list' && input.q === 'z') await new Promise((r) => setTimeout(r, 400));

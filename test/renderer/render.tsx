@@ -24,7 +24,7 @@ export const openTestStore = async (language: 'fr' | 'en' = 'fr'): Promise<TestS
   const dbPath = path.join(dir, 'comptoir.sqlite');
   const client = await createInProcessClient({ dbPath, dataDir: dir });
   opened.push({ client, dir });
-  const api = toApi(client);
+  const api = toApi(client, { dataDir: dir });
   await api.call('settings.update', { language });
   return { api, client, dir, dbPath };
 };

@@ -4,6 +4,7 @@ import { formatPhone, type ExportResult } from '../../contract';
 import type { z } from 'zod';
 import type { exportInput } from '../../contract/imports';
 import type { Store } from '../../store/db';
+import { matchingIds } from '../contacts/list';
 import { writeDelimited, writeVCard, writeXlsx } from '../importexport';
 
 type ExportInput = z.output<typeof exportInput>;
@@ -111,14 +112,15 @@ function* rowsOf(store: Store, ids: number[] | undefined): Generator<ExportRow> 
  * formula injection by the writers; the file is written next to its target
  * and renamed, so a failed export never leaves half a file under the name.
  */
-export const exportContacts = async (store: Store, input: ExportInput): Promise<ExportResult> => {
+export const exportContacts = async (store: Store, input: ExportInput & { path: string }): Promise<ExportResult> => {
+  const ids = input.filter === undefined ? input.ids : matchingIds(store, input.filter);
   const tmp = `${input.path}.part`;
   let rows = 0;
   let unrepresentable = 0;
   try {
     if (input.format === 'xlsx') {
       const out = await writeXlsx(tmp, HEADER, (function* () {
-        for (const r of rowsOf(store, input.ids)) yield cells(r);
+        for (const r of rowsOf(store, ids)) yield cells(r);
       })());
       rows = out.rows;
     } else {
@@ -127,7 +129,7 @@ export const exportContacts = async (store: Store, input: ExportInput): Promise<
         const out = await writeDelimited(
           (function* () {
             yield HEADER;
-            for (const r of rowsOf(store, input.ids)) yield cells(r);
+            for (const r of rowsOf(store, ids)) yield cells(r);
           })(),
           stream,
           { delimiter: input.delimiter, encoding: input.encoding },
@@ -135,7 +137,7 @@ export const exportContacts = async (store: Store, input: ExportInput): Promise<
         rows = out.rows - 1;
         unrepresentable = out.replaced;
       } else {
-        for (const r of rowsOf(store, input.ids)) {
+        for (const r of rowsOf(store, ids)) {
           const card = writeVCard({
             civility: r.civility,
             firstName: r.first_name,
@@ -165,4 +167,10 @@ export const exportContacts = async (store: Store, input: ExportInput): Promise<
     throw error;
   }
   return { path: input.path, rows, unrepresentable };
+};
+
+/** `contacts-2026-11-29-1405.csv`: sorts by date in a Downloads folder, says what it holds. */
+export const exportFileName = (format: ExportInput['format'], now = new Date()): string => {
+  const stamp = now.toISOString().slice(0, 16).replace('T', '-').replace(':', '');
+  return `contacts-${stamp}.${format}`;
 };

@@ -1,5 +1,6 @@
 import { command, job, query, type HandlerGroup } from '../../host/registry';
-import { exportContacts } from './export';
+import { exportTarget } from '../../host/transfers';
+import { exportContacts, exportFileName } from './export';
 import { listImports, previewImport, runImport, undoImport } from './service';
 
 export const importHandlers: HandlerGroup = {
@@ -10,5 +11,7 @@ export const importHandlers: HandlerGroup = {
   }),
   'imports.list': query((_input, { store }) => listImports(store)),
   'imports.undo': command((input, { store }) => undoImport(store, input.importId)),
-  'contacts.export': query((input, { store }) => exportContacts(store, input)),
+  'contacts.export': query((input, { store, env }) =>
+    exportContacts(store, { ...input, path: input.path ?? exportTarget(env.dataDir, exportFileName(input.format)) }),
+  ),
 };

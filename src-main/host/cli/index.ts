@@ -162,7 +162,7 @@ const serve = async (flags: Flags): Promise<number> => {
     workerFile: path.join(__dirname, 'worker.js'),
   });
   const port = intFlag(flags.port, 'port', 0);
-  const host = await startWebHost({ client, rendererRoot: path.join(__dirname, '..', 'renderer'), port });
+  const host = await startWebHost({ client, rendererRoot: path.join(__dirname, '..', 'renderer'), dataDir, port });
   if (flags.json) process.stdout.write(`${JSON.stringify({ url: host.url, port: host.port, dbPath })}\n`);
   else process.stdout.write(`Comptoir is running in your browser at ${host.url}\nData: ${dbPath}\nPress Ctrl+C to stop.\n`);
   if (flags.open && !process.env.CI) openBrowser(host.url);

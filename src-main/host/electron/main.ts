@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import {
   app,
   BrowserWindow,
@@ -18,7 +18,8 @@ import { isCallName, toErrorData, type Envelope } from '../../contract';
 import type { StoreClient } from '../client';
 import { dbFlag, resolveDbPath } from '../paths';
 import { createWorkerClient } from '../worker-client';
-import { IPC_EVENT, IPC_INVOKE } from './channels';
+import { isTransferFile } from '../transfers';
+import { IPC_EVENT, IPC_INVOKE, IPC_SAVE_AS } from './channels';
 import { menuTemplate } from './menu';
 import {
   APP_ENTRY_URL,
@@ -54,7 +55,7 @@ const CLOSE_TIMEOUT_MS = 60_000;
 let mainWindow: BrowserWindow | null = null;
 let store: StoreClient | null = null;
 
-const failure = (code: 'UNAUTHORIZED' | 'UNKNOWN_CALL' | 'STORE_UNAVAILABLE', message: string): Envelope => ({
+const failure = (code: 'UNAUTHORIZED' | 'UNKNOWN_CALL' | 'STORE_UNAVAILABLE' | 'NOT_FOUND' | 'CANCELLED', message: string): Envelope => ({
   ok: false,
   error: { code, message },
 });
@@ -125,6 +126,26 @@ const handleInvoke = async (event: IpcMainInvokeEvent, name: unknown, input: unk
     // The renderer must get an envelope, never a rejected invoke with a stack trace.
     return { ok: false, error: toErrorData(error) };
   }
+};
+
+/**
+ * An export the store wrote into its transfers folder goes where the user says.
+ * Only files of that folder: a compromised page cannot copy the database out.
+ */
+const handleSaveAs = async (event: IpcMainInvokeEvent, file: unknown): Promise<Envelope> => {
+  if (!isTrustedSender(event.senderFrame?.url)) return failure('UNAUTHORIZED', 'Untrusted sender');
+  const dataDir = app.getPath('userData');
+  if (typeof file !== 'string' || !isTransferFile(dataDir, file)) return failure('NOT_FOUND', 'Not a file for the user');
+  const owner = BrowserWindow.fromWebContents(event.sender);
+  const options = { defaultPath: path.join(app.getPath('downloads'), path.basename(file)) };
+  const choice = owner === null ? await dialog.showSaveDialog(options) : await dialog.showSaveDialog(owner, options);
+  if (choice.canceled || choice.filePath === undefined) return failure('CANCELLED', 'Save cancelled');
+  try {
+    await copyFile(file, choice.filePath);
+  } catch (error) {
+    return { ok: false, error: toErrorData(error) };
+  }
+  return { ok: true, value: null };
 };
 
 const broadcast = (event: string, payload: unknown): void => {
@@ -223,6 +244,7 @@ const start = async (): Promise<void> => {
   hardenSession();
   protocol.handle(APP_SCHEME, serveAppFile);
   ipcMain.handle(IPC_INVOKE, handleInvoke);
+  ipcMain.handle(IPC_SAVE_AS, handleSaveAs);
   setUpMenu();
   try {
     store = startStore();

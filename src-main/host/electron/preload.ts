@@ -1,8 +1,8 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { Envelope, Transport } from '../../contract/api';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import type { Envelope, Transport, UploadSource } from '../../contract/api';
 import { isCallName } from '../../contract/calls';
 import { isEventName } from '../../contract/events';
-import { IPC_EVENT, IPC_INVOKE } from './channels';
+import { IPC_EVENT, IPC_INVOKE, IPC_SAVE_AS } from './channels';
 
 /*
  * Sandboxed preload: the page gets two functions and nothing else. Names are
@@ -41,6 +41,25 @@ const transport = {
     try {
       // Main never throws (errors come back as envelopes), so a rejection means IPC itself broke.
       return (await ipcRenderer.invoke(IPC_INVOKE, name, input)) as Envelope;
+    } catch {
+      return refused('INTERNAL', 'IPC failure');
+    }
+  },
+  /** The desktop app reads the picked file where it is: no copy of a 200 MB till export. */
+  async upload(file: UploadSource): Promise<Envelope> {
+    let picked: string;
+    try {
+      picked = file instanceof File ? webUtils.getPathForFile(file) : '';
+    } catch {
+      picked = '';
+    }
+    if (picked === '') return refused('INTERNAL', 'not a file from this computer');
+    return { ok: true, value: { path: picked, name: file.name, size: file.size } };
+  },
+  async download(path: string): Promise<Envelope> {
+    if (typeof path !== 'string') return refused('INTERNAL', 'bad path');
+    try {
+      return (await ipcRenderer.invoke(IPC_SAVE_AS, path)) as Envelope;
     } catch {
       return refused('INTERNAL', 'IPC failure');
     }

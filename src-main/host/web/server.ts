@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import type { Envelope } from '../../contract';
+import { toErrorData, type Envelope } from '../../contract';
 import type { StoreClient } from '../client';
+import { isTransferFile, stageUpload } from '../transfers';
 import {
   bearerToken,
   isAllowedHost,
@@ -32,9 +33,18 @@ export type WebHost = { url: string; port: number; token: string; close(): Promi
 export type WebHostOptions = {
   client: StoreClient;
   rendererRoot: string;
+  /** Uploads land in, and downloads come only from, this data folder's transfers. */
+  dataDir: string;
   port?: number;
   token?: string;
 };
+
+/** A download link works once, for a minute: it carries no token, so it must not linger. */
+const TICKET_MS = 60_000;
+
+/** RFC 6266: ASCII fallback plus the exact UTF-8 name ("Clients été.csv"). */
+const attachment = (name: string): string =>
+  `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 const baseHeaders = {
   'X-Content-Type-Options': 'nosniff',
@@ -75,6 +85,7 @@ const readBody = (req: http.IncomingMessage): Promise<string | null> =>
 export const startWebHost = async (options: WebHostOptions): Promise<WebHost> => {
   const token = options.token ?? newToken();
   const streams = new Set<http.ServerResponse>();
+  const tickets = new Map<string, { file: string; expires: number }>();
   let port = 0;
 
   const unsubscribe = options.client.onEvent((event, payload) => {
@@ -89,6 +100,24 @@ export const startWebHost = async (options: WebHostOptions): Promise<WebHost> =>
         return;
       }
       const url = req.url ?? '/';
+      const download = /^\/download\/([A-Za-z0-9_-]{16,128})$/.exec(url);
+      if (download?.[1] !== undefined && req.method === 'GET') {
+        // a plain link (the browser saves it to disk as it streams): the one-time ticket stands for the token
+        const ticket = tickets.get(download[1]);
+        tickets.delete(download[1]);
+        if (ticket === undefined || ticket.expires < Date.now() || !isTransferFile(options.dataDir, ticket.file)) {
+          res.writeHead(404, { ...baseHeaders, 'Content-Type': 'text/plain' }).end('not found');
+          return;
+        }
+        res.writeHead(200, {
+          ...baseHeaders,
+          'Content-Type': 'application/octet-stream',
+          'Content-Length': String(fs.statSync(ticket.file).size),
+          'Content-Disposition': attachment(path.basename(ticket.file)),
+        });
+        fs.createReadStream(ticket.file).pipe(res);
+        return;
+      }
       if (url.startsWith('/api/')) {
         if (!tokenMatches(bearerToken(req.headers.authorization), token)) {
           fail(res, 401, 'UNAUTHORIZED', 'missing or wrong token');
@@ -99,6 +128,40 @@ export const startWebHost = async (options: WebHostOptions): Promise<WebHost> =>
           res.write(': connected\n\n');
           streams.add(res);
           req.on('close', () => streams.delete(res));
+          return;
+        }
+        const upload = /^\/api\/upload\?name=([^&]{1,600})$/.exec(url);
+        if (upload?.[1] !== undefined && req.method === 'POST') {
+          let name: string;
+          try {
+            name = decodeURIComponent(upload[1]);
+          } catch {
+            fail(res, 400, 'VALIDATION', 'malformed file name');
+            return;
+          }
+          try {
+            sendJson(res, 200, { ok: true, value: await stageUpload(options.dataDir, name, req) });
+          } catch (error) {
+            req.resume();
+            sendJson(res, 200, { ok: false, error: toErrorData(error) });
+          }
+          return;
+        }
+        if (url === '/api/download' && req.method === 'POST') {
+          const body = await readBody(req);
+          let file: unknown;
+          try {
+            file = (JSON.parse(body ?? '') as { path?: unknown }).path;
+          } catch {
+            file = undefined;
+          }
+          if (typeof file !== 'string' || !isTransferFile(options.dataDir, file)) {
+            sendJson(res, 200, { ok: false, error: { code: 'NOT_FOUND', message: 'not a file for the user' } });
+            return;
+          }
+          const ticket = newToken();
+          tickets.set(ticket, { file, expires: Date.now() + TICKET_MS });
+          sendJson(res, 200, { ok: true, value: { url: `/download/${ticket}` } });
           return;
         }
         const m = /^\/api\/call\/([A-Za-z0-9_.]{1,80})$/.exec(url);
