@@ -72,6 +72,8 @@ const DERIVED_COLUMNS = new Set([
   'import_id',
   'sort_name',
   'match_name',
+  // folded city, kept in step with `city` by a trigger (migration 4)
+  'city_key',
   'updated_at',
   'purchase_count',
   'total_cents',

@@ -1,0 +1,203 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, Button, Group, Paper, Progress, Stack, Text } from '@mantine/core';
+import { IconSearch } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import type { DuplicateFindResult } from '@contract';
+import { useApi } from '../../api/context';
+import { useFormatters } from '../../app/format';
+import { useJobTracker } from '../../app/jobs';
+import { notifyError, notifySuccess } from '../../app/notify';
+import { phaseLabel } from '../startup/phase';
+import { PairCard } from './PairCard';
+import { isFindResult, visiblePairs, type AppliedMerge, type ListedPair } from './pairs';
+
+/** A finished search and what the user did with it since. */
+export type Search = {
+  result: DuplicateFindResult;
+  dismissed: ReadonlySet<string>;
+  merges: readonly AppliedMerge[];
+};
+
+export type DuplicateFinderProps = {
+  search: Search | null;
+  onResult(result: DuplicateFindResult): void;
+  onCompare(pair: ListedPair): void;
+  onDismissed(key: string): void;
+};
+
+/** Pairs drawn at a time: hundreds of cards at once would make the page sluggish for nothing. */
+const PAGE = 50;
+
+/** Runs the `duplicates.find` job (progress, cancel) and lists the ranked pairs. */
+export const DuplicateFinder = ({ search, onResult, onCompare, onDismissed }: DuplicateFinderProps) => {
+  const api = useApi();
+  const { t } = useTranslation();
+  const fmt = useFormatters();
+  const job = useJobTracker();
+  const [starting, setStarting] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
+  const [shown, setShown] = useState(PAGE);
+  const handled = useRef<string | null>(null);
+  const running = useRef<string | null>(null);
+
+  // leaving the page drops the result, so a search still running would be wasted work
+  useEffect(
+    () => () => {
+      if (running.current !== null) void api.call('jobs.cancel', { jobId: running.current }).catch(() => undefined);
+    },
+    [api],
+  );
+
+  const run = async () => {
+    setStarting(true);
+    try {
+      const ref = await api.call('duplicates.find', {});
+      running.current = ref.jobId;
+      job.track(ref.jobId);
+    } catch (error) {
+      notifyError(t, error);
+    } finally {
+      setStarting(false);
+    }
+  };
+
+  const cancel = async () => {
+    if (job.jobId === null) return;
+    setCancelling(true);
+    try {
+      await api.call('jobs.cancel', { jobId: job.jobId });
+    } catch (error) {
+      notifyError(t, error);
+      setCancelling(false);
+    }
+  };
+
+  const { finished } = job;
+  useEffect(() => {
+    if (finished === null || handled.current === finished.jobId) return;
+    handled.current = finished.jobId;
+    running.current = null;
+    if (finished.status === 'done') {
+      if (isFindResult(finished.result)) {
+        setShown(PAGE);
+        onResult(finished.result);
+      } else notifyError(t, { code: 'INTERNAL', message: 'unexpected duplicates result' });
+    } else if (finished.status === 'cancelled') {
+      notifySuccess(t('duplicates.cancelled'));
+    } else {
+      notifyError(t, finished.error ?? { code: 'INTERNAL', message: 'job failed' });
+    }
+    job.track(null);
+    setCancelling(false);
+  }, [finished, job, onResult, t]);
+
+  const pairs = useMemo(
+    () => (search === null ? [] : visiblePairs(search.result.pairs, search.dismissed, search.merges)),
+    [search],
+  );
+
+  const dismiss = async (pair: ListedPair) => {
+    try {
+      await api.call('duplicates.dismiss', { aId: pair.a.id, bId: pair.b.id });
+      onDismissed(pair.key);
+      notifySuccess(
+        t('duplicates.dismissed', {
+          a: pair.a.name === '' ? t('contacts.unnamed') : pair.a.name,
+          b: pair.b.name === '' ? t('contacts.unnamed') : pair.b.name,
+        }),
+      );
+    } catch (error) {
+      notifyError(t, error);
+    }
+  };
+
+  if (job.jobId !== null) {
+    const p = job.progress;
+    const pct = p !== null && p.total > 0 ? Math.min(100, (p.done / p.total) * 100) : 0;
+    return (
+      <Paper withBorder p="lg" maw={560} data-testid="duplicates-progress">
+        <Stack>
+          <Text fw={600}>{t('duplicates.running')}</Text>
+          <Text size="sm" c="dimmed" data-testid="duplicates-phase">
+            {p === null ? t('jobs.starting') : phaseLabel(t, p.phase)}
+          </Text>
+          <Progress value={pct} animated={p === null} size="lg" aria-label={t('duplicates.running')} />
+          {p !== null && p.total > 1 && (
+            <Text size="sm" ta="right">
+              {t('jobs.progress', { done: fmt.number(p.done), total: fmt.number(p.total) })}
+            </Text>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => void cancel()} loading={cancelling} data-testid="duplicates-cancel">
+              {t('common.cancel')}
+            </Button>
+          </Group>
+        </Stack>
+      </Paper>
+    );
+  }
+
+  const result = search?.result ?? null;
+  return (
+    <Stack>
+      <Group justify="space-between" align="center">
+        <Text size="sm" c="dimmed" maw={640}>
+          {t('duplicates.intro')}
+        </Text>
+        <Button
+          leftSection={<IconSearch size={16} />}
+          variant={result === null ? 'filled' : 'light'}
+          onClick={() => void run()}
+          loading={starting}
+          data-testid="duplicates-run"
+        >
+          {result === null ? t('duplicates.run') : t('duplicates.rerun')}
+        </Button>
+      </Group>
+
+      {result === null ? (
+        <Text c="dimmed" data-testid="duplicates-not-run">
+          {t('duplicates.notRun')}
+        </Text>
+      ) : result.total === 0 ? (
+        <Alert color="teal" data-testid="duplicates-none">
+          {t('duplicates.none', { scanned: fmt.number(result.scanned) })}
+        </Alert>
+      ) : (
+        <Stack gap="xs">
+          <Text fw={600} data-testid="duplicates-summary">
+            {t('duplicates.found', { count: result.total, n: fmt.number(result.total), scanned: fmt.number(result.scanned) })}
+          </Text>
+          {result.total > result.pairs.length && (
+            <Text size="sm" c="dimmed" data-testid="duplicates-capped">
+              {t('duplicates.capped', { shown: fmt.number(result.pairs.length), total: fmt.number(result.total) })}
+            </Text>
+          )}
+        </Stack>
+      )}
+      {result !== null && result.ignoredShared > 0 && (
+        <Text size="sm" c="dimmed" data-testid="duplicates-ignored">
+          {t('duplicates.ignoredShared', { count: result.ignoredShared, n: fmt.number(result.ignoredShared) })}
+        </Text>
+      )}
+
+      {result !== null && result.total > 0 && pairs.length === 0 && (
+        <Alert color="teal" data-testid="duplicates-all-done">
+          {t('duplicates.allDone')}
+        </Alert>
+      )}
+      <Stack gap="sm" data-testid="duplicates-list">
+        {pairs.slice(0, shown).map((pair) => (
+          <PairCard key={pair.key} pair={pair} onCompare={() => onCompare(pair)} onDismiss={() => dismiss(pair)} />
+        ))}
+      </Stack>
+      {pairs.length > shown && (
+        <Group justify="center">
+          <Button variant="subtle" onClick={() => setShown((n) => n + PAGE)} data-testid="duplicates-more">
+            {t('duplicates.more', { n: fmt.number(pairs.length - shown) })}
+          </Button>
+        </Group>
+      )}
+    </Stack>
+  );
+};
