@@ -1,0 +1,433 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { localDate, type Api } from '../../src-main/contract';
+import { createFormatters } from '../../src-renderer/app/format';
+import { centsToInput, parseEuros, parseQuantity } from '../../src-renderer/features/sales/money';
+import { PurchaseDialog } from '../../src-renderer/features/sales/PurchaseDialog';
+import { SalePage } from '../../src-renderer/features/sales/SalePage';
+import { openTestStore, renderWithApi } from './render';
+
+const fr = createFormatters('fr', 'EUR');
+/** Testing Library matches text with its spaces collapsed: Intl's narrow no-break space included. */
+const spoken = (text: string): string => text.replace(/\s+/g, ' ');
+const input = (testId: string): HTMLInputElement => screen.getByTestId(testId);
+const inputs = (testId: string): HTMLInputElement[] => screen.queryAllByTestId(testId);
+
+const seed = async (api: Api) => {
+  const jeanne = await api.call('contacts.create', { firstName: 'Jeanne', lastName: 'Martin', city: 'Lyon' });
+  const bread = await api.call('products.create', { name: 'Pain de campagne', sku: 'PAIN-01', category: 'Boulangerie', priceCents: 320 });
+  const cake = await api.call('products.create', { name: 'Éclair au café', sku: 'ECL-02', category: 'Pâtisserie', priceCents: 450 });
+  return { jeanne, bread, cake };
+};
+
+const setup = async (contactId: number | null = null) => {
+  const store = await openTestStore();
+  const data = await seed(store.api);
+  renderWithApi(<SalePage contactId={contactId} />, store.api);
+  return { ...data, store, api: store.api, user: userEvent.setup() };
+};
+
+const purchasesOf = async (api: Api, contactId: number) => (await api.call('purchases.list', { contactId })).rows;
+
+describe('euros typed the French way', () => {
+  it('parses amounts to exact cents', () => {
+    const cases: [string, number][] = [
+      ['12,50', 1250],
+      ['12,5', 1250],
+      ['12', 1200],
+      ['0,1', 10],
+      [',99', 99],
+      ['19,99', 1999],
+      ['12.50', 1250],
+      ['1 234,56', 123456],
+      ['1\u202f234,56 €', 123456],
+      ['1.234,56', 123456],
+      ['1,234.56', 123456],
+      ['€ 3,20', 320],
+      ['0,29', 29],
+      ['1000000', 100_000_000],
+    ];
+    for (const [text, cents] of cases) expect(parseEuros(text), text).toEqual({ ok: true, value: cents });
+  });
+
+  it('refuses what is not an amount, with a reason', () => {
+    const cases: [string, string][] = [
+      ['', 'price_required'],
+      ['abc', 'price_invalid'],
+      ['12,50abc', 'price_invalid'],
+      ['1.2.3', 'price_invalid'],
+      ['12,555', 'price_decimals'],
+      ['-3', 'price_negative'],
+      ['1000000,01', 'price_too_large'],
+      ['99999999999999999999', 'price_too_large'],
+      ['1e5', 'price_invalid'],
+    ];
+    for (const [text, code] of cases) expect(parseEuros(text), text).toEqual({ ok: false, code });
+    expect(parseEuros('-3,5', { allowNegative: true })).toEqual({ ok: true, value: -350 });
+  });
+
+  it('reads back every amount it writes, in both languages', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -100_000_000, max: 100_000_000 }), fc.constantFrom(',' as const, '.' as const), (cents, mark) => {
+        expect(parseEuros(centsToInput(cents, mark), { allowNegative: true })).toEqual({ ok: true, value: cents === 0 ? 0 : cents });
+      }),
+    );
+  });
+
+  it('parses quantities as whole numbers from 1', () => {
+    expect(parseQuantity('2')).toEqual({ ok: true, value: 2 });
+    expect(parseQuantity(' 3 ')).toEqual({ ok: true, value: 3 });
+    expect(parseQuantity('2,0')).toEqual({ ok: true, value: 2 });
+    expect(parseQuantity('')).toEqual({ ok: false, code: 'qty_required' });
+    expect(parseQuantity('-1')).toEqual({ ok: false, code: 'qty_positive' });
+    expect(parseQuantity('0')).toEqual({ ok: false, code: 'qty_positive' });
+    expect(parseQuantity('1,5')).toEqual({ ok: false, code: 'qty_not_integer' });
+    expect(parseQuantity('abc')).toEqual({ ok: false, code: 'qty_not_integer' });
+    expect(parseQuantity('100001')).toEqual({ ok: false, code: 'qty_too_large' });
+  });
+});
+
+describe('SalePage (counter sale)', () => {
+  it('records a sale for a picked customer with a product and a free line, then resets for the next one', async () => {
+    const { api, user, jeanne, bread } = await setup();
+
+    // the customer box has the focus: type, wait for the match, Enter
+    expect(document.activeElement).toBe(input('sale-customer'));
+    await user.type(input('sale-customer'), 'martin');
+    await screen.findByTestId('sale-customer-options');
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(screen.getByTestId('sale-customer-info').textContent).toContain('Jeanne Martin'));
+    expect(screen.getByTestId('sale-customer-info').textContent).toContain('Premier achat');
+    expect(document.activeElement).toBe(input('sale-product'));
+
+    // a scanned SKU: the code and Enter at once, before any list shows
+    await user.type(input('sale-product'), 'PAIN-01{Enter}');
+    await waitFor(() => expect(inputs('sale-line')).toHaveLength(1));
+    expect(inputs('sale-price')[0]?.value).toBe('3,20');
+    expect(input('sale-product').value).toBe('');
+
+    // free text: no product matches, Enter makes a free line and moves to its price
+    await user.type(input('sale-product'), 'Retouche{Enter}');
+    await waitFor(() => expect(inputs('sale-line')).toHaveLength(2));
+    expect(inputs('sale-label')[1]?.value).toBe('Retouche');
+    await waitFor(() => expect(document.activeElement).toBe(inputs('sale-price')[1]));
+    await user.keyboard('12,50');
+    expect(screen.getAllByTestId('sale-line-total')[1]?.textContent).toBe(fr.money(1250));
+    expect(screen.getByTestId('sale-total').textContent).toBe(fr.money(1570));
+
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    expect(await screen.findByText(spoken(`Vente de ${fr.money(1570)} enregistrée pour Jeanne Martin.`))).toBeTruthy();
+
+    const rows = await purchasesOf(api, jeanne.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ kind: 'sale', channel: 'shop', amountCents: 1570, contactId: jeanne.id, refundedCents: 0 });
+    expect(rows[0]?.lines.map(({ productId, label, quantity, unitPriceCents, totalCents }) => ({ productId, label, quantity, unitPriceCents, totalCents }))).toEqual([
+      { productId: bread.id, label: 'Pain de campagne', quantity: 1, unitPriceCents: 320, totalCents: 320 },
+      { productId: null, label: 'Retouche', quantity: 1, unitPriceCents: 1250, totalCents: 1250 },
+    ]);
+    const after = await api.call('contacts.get', { id: jeanne.id });
+    expect(after).toMatchObject({ purchaseCount: 1, totalCents: 1570, status: 'customer' });
+
+    // ready for the next customer
+    expect(inputs('sale-line')).toHaveLength(0);
+    expect(input('sale-customer').value).toBe('');
+    expect(document.activeElement).toBe(input('sale-customer'));
+    expect(screen.getByTestId('sale-total').textContent).toBe(fr.money(0));
+    expect(screen.getByTestId('sale-last').textContent).toContain('Jeanne Martin');
+  });
+
+  it('refunds the sale it just recorded from the purchase dialog; the customer’s figures follow', async () => {
+    const { api, user, jeanne } = await setup(null);
+    await user.type(input('sale-customer'), 'jeanne');
+    await screen.findByTestId('sale-customer-options');
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(document.activeElement).toBe(input('sale-product')));
+    await user.type(input('sale-product'), 'Retouche{Enter}');
+    await waitFor(() => expect(document.activeElement).toBe(inputs('sale-price')[0]));
+    await user.keyboard('12,50');
+    await user.click(screen.getByTestId('sale-save'));
+    await screen.findByTestId('sale-last');
+    expect((await api.call('contacts.get', { id: jeanne.id })).totalCents).toBe(1250);
+
+    // the next sale has begun (a line, no customer) when the previous customer comes back
+    await user.type(input('sale-product'), 'PAIN-01{Enter}');
+    await waitFor(() => expect(inputs('sale-line')).toHaveLength(1));
+
+    await user.click(screen.getByTestId('sale-last-open'));
+    const view = await screen.findByTestId('purchase-view');
+    expect(within(view).getByTestId('purchase-total').textContent).toBe(fr.money(1250));
+    expect(within(view).getByTestId('purchase-customer').textContent).toBe('Jeanne Martin');
+    expect(within(view).getByTestId('purchase-channel').textContent).toBe('Boutique');
+    await user.click(within(view).getByTestId('purchase-refund'));
+    expect(screen.getByTestId('refund-all-text').textContent).toContain(fr.money(1250));
+    // Ctrl+Enter in the dialog confirms the refund, never records the sale waiting behind it
+    await user.type(screen.getByTestId('refund-note'), 'Ourlet raté{Control>}{Enter}{/Control}');
+    expect(await screen.findByText(spoken(`Remboursement de ${fr.money(1250)} enregistré.`))).toBeTruthy();
+
+    await waitFor(() => expect(screen.getByTestId('purchase-refunded').textContent).toBe(fr.money(-1250)));
+    expect(screen.getByTestId('purchase-net').textContent).toBe(fr.money(0));
+    expect(screen.getAllByTestId('purchase-refund-row')).toHaveLength(1);
+    // nothing left to refund: the button is gone
+    expect(screen.queryByTestId('purchase-refund')).toBeNull();
+    expect(await api.call('contacts.get', { id: jeanne.id })).toMatchObject({ purchaseCount: 1, totalCents: 0 });
+    // the counter's strip shows the refund too (onChanged reloaded it)
+    await waitFor(() => expect(screen.getByTestId('sale-last').textContent).toContain(`${fr.money(1250)} remboursés`));
+    expect(inputs('sale-line')).toHaveLength(1);
+    expect(screen.queryByText(/enregistrée \(sans client\)/)).toBeNull();
+  });
+
+  it('refuses a sale without any line, with a French message, and writes nothing', async () => {
+    const { api, user, jeanne } = await setup(null);
+    await user.type(input('sale-customer'), 'martin');
+    await screen.findByTestId('sale-customer-options');
+    await user.keyboard('{Enter}');
+    await user.click(screen.getByTestId('sale-save'));
+    expect(await screen.findByText('Ajoutez au moins un article.')).toBeTruthy();
+    expect(document.activeElement).toBe(input('sale-product'));
+    expect(await purchasesOf(api, jeanne.id)).toEqual([]);
+  });
+
+  it('refuses a price "abc" and a negative quantity on the fields and writes nothing', async () => {
+    const { api, user, jeanne } = await setup(null);
+    await user.type(input('sale-customer'), 'martin');
+    await screen.findByTestId('sale-customer-options');
+    await user.keyboard('{Enter}');
+    await user.type(input('sale-product'), 'ECL-02{Enter}');
+    await waitFor(() => expect(inputs('sale-line')).toHaveLength(1));
+    await user.type(input('sale-product'), 'Retouche{Enter}');
+    await waitFor(() => expect(document.activeElement).toBe(inputs('sale-price')[1]));
+    await user.keyboard('abc');
+
+    const qty = inputs('sale-qty')[0] as HTMLInputElement;
+    await user.clear(qty);
+    await user.type(qty, '-1');
+    await user.click(screen.getByTestId('sale-save'));
+
+    expect(await screen.findByText('Prix invalide : tapez un montant comme 12,50.')).toBeTruthy();
+    expect(screen.getByText('La quantité doit être d’au moins 1.')).toBeTruthy();
+    // the first wrong field takes the focus
+    expect(document.activeElement).toBe(inputs('sale-qty')[0]);
+    expect(await purchasesOf(api, jeanne.id)).toEqual([]);
+    expect((await api.call('contacts.get', { id: jeanne.id })).purchaseCount).toBe(0);
+
+    // fixing the fields lifts the errors and the sale goes through
+    await user.clear(qty);
+    await user.type(qty, '2');
+    const price = inputs('sale-price')[1] as HTMLInputElement;
+    await user.clear(price);
+    await user.type(price, '12,50');
+    expect(screen.queryByText('Prix invalide : tapez un montant comme 12,50.')).toBeNull();
+    expect(screen.getByTestId('sale-total').textContent).toBe(fr.money(2 * 450 + 1250));
+    await user.click(screen.getByTestId('sale-save'));
+    await screen.findByTestId('sale-last');
+    expect((await purchasesOf(api, jeanne.id)).map((p) => p.amountCents)).toEqual([2150]);
+  });
+
+  it('refuses a typed name that was not picked from the list', async () => {
+    const { api, user, jeanne } = await setup(null);
+    await user.type(input('sale-customer'), 'Jean');
+    await user.click(input('sale-product'));
+    await user.type(input('sale-product'), 'PAIN-01{Enter}');
+    await waitFor(() => expect(inputs('sale-line')).toHaveLength(1));
+    await user.click(screen.getByTestId('sale-save'));
+    expect(await screen.findByText('Choisissez un client dans la liste, ou videz le champ pour une vente sans client.')).toBeTruthy();
+    expect(await purchasesOf(api, jeanne.id)).toEqual([]);
+  });
+
+  it('records a sale without a customer', async () => {
+    const { api, user } = await setup(null);
+    // Enter on an empty customer box goes straight to the articles
+    await user.keyboard('{Enter}');
+    expect(document.activeElement).toBe(input('sale-product'));
+    await user.type(input('sale-product'), 'éclair');
+    // the list shows the product first, the free line last; arrows pick
+    await waitFor(() => expect(screen.getAllByTestId('sale-product-option')).toHaveLength(2));
+    expect(screen.getAllByTestId('sale-product-option').map((o) => o.textContent)).toEqual([`Éclair au caféECL-02 · Pâtisserie${fr.money(450)}`, 'Ligne libre « éclair »']);
+    await user.keyboard('{ArrowDown}{ArrowDown}{Enter}');
+    await waitFor(() => expect(inputs('sale-line')).toHaveLength(1));
+    expect(inputs('sale-label')[0]?.value).toBe('éclair');
+    await waitFor(() => expect(document.activeElement).toBe(inputs('sale-price')[0]));
+    await user.keyboard('4{Enter}');
+    expect(document.activeElement).toBe(input('sale-product'));
+    await user.keyboard('{Control>}{Enter}{/Control}');
+    expect(await screen.findByText(spoken(`Vente de ${fr.money(400)} enregistrée (sans client).`))).toBeTruthy();
+
+    await user.click(screen.getByTestId('sale-last-open'));
+    const view = await screen.findByTestId('purchase-view');
+    expect(within(view).getByTestId('purchase-customer').textContent).toBe('Sans client');
+    const id = Number(view.dataset.purchaseId);
+    expect(await api.call('purchases.get', { id })).toMatchObject({ contactId: null, amountCents: 400 });
+  });
+
+  it('counts a second scan of the same article as one more', async () => {
+    const { api, user, jeanne, bread } = await setup(null);
+    await user.type(input('sale-customer'), 'martin');
+    await screen.findByTestId('sale-customer-options');
+    await user.keyboard('{Enter}');
+    await user.type(input('sale-product'), 'PAIN-01{Enter}');
+    await waitFor(() => expect(inputs('sale-line')).toHaveLength(1));
+    await user.type(input('sale-product'), 'PAIN-01{Enter}');
+    await waitFor(() => expect(inputs('sale-qty')[0]?.value).toBe('2'));
+    expect(inputs('sale-line')).toHaveLength(1);
+    await user.click(screen.getByTestId('sale-save'));
+    await screen.findByTestId('sale-last');
+    const [sale] = await purchasesOf(api, jeanne.id);
+    expect(sale?.lines).toMatchObject([{ productId: bread.id, quantity: 2, unitPriceCents: 320, totalCents: 640 }]);
+  });
+
+  it('preselects the customer from #/contacts/:id/sale, records on the chosen channel and date', async () => {
+    const store = await openTestStore();
+    const { jeanne } = await seed(store.api);
+    renderWithApi(<SalePage contactId={jeanne.id} />, store.api);
+    const user = userEvent.setup();
+    await waitFor(() => expect(screen.getByTestId('sale-customer-info').textContent).toContain('Jeanne Martin'));
+    await waitFor(() => expect(document.activeElement).toBe(input('sale-product')));
+
+    await user.type(input('sale-product'), 'PAIN-01{Enter}');
+    await waitFor(() => expect(inputs('sale-line')).toHaveLength(1));
+    await user.selectOptions(screen.getByTestId('sale-channel'), 'fair');
+
+    // a date in the future is refused on the field
+    fireEvent.change(input('sale-date'), { target: { value: localDate(new Date(Date.now() + 3 * 86_400_000)) } });
+    await user.click(screen.getByTestId('sale-save'));
+    expect(await screen.findByText('Cette date ne peut pas être dans le futur.')).toBeTruthy();
+    expect(await purchasesOf(store.api, jeanne.id)).toEqual([]);
+
+    fireEvent.change(input('sale-date'), { target: { value: '2024-03-01' } });
+    await user.click(screen.getByTestId('sale-save'));
+    await screen.findByTestId('sale-last');
+    const rows = await purchasesOf(store.api, jeanne.id);
+    expect(rows).toMatchObject([{ channel: 'fair', purchasedAt: '2024-03-01T00:00:00.000Z', amountCents: 320 }]);
+    // the channel stays for the next sale, the date goes back to today
+    expect((screen.getByTestId('sale-channel') as HTMLSelectElement).value).toBe('fair');
+    expect(input('sale-date').value).not.toBe('2024-03-01');
+  });
+
+  it('removes a line', async () => {
+    const { user } = await setup(null);
+    await user.keyboard('{Enter}');
+    await user.type(input('sale-product'), 'PAIN-01{Enter}');
+    await waitFor(() => expect(inputs('sale-line')).toHaveLength(1));
+    await user.type(input('sale-product'), 'ECL-02{Enter}');
+    await waitFor(() => expect(inputs('sale-line')).toHaveLength(2));
+    expect(screen.getByTestId('sale-total').textContent).toBe(fr.money(770));
+    await user.click(screen.getAllByTestId('sale-line-remove')[0] as HTMLElement);
+    expect(inputs('sale-line')).toHaveLength(1);
+    expect(inputs('sale-label')[0]?.value).toBe('Éclair au café');
+    expect(screen.getByTestId('sale-total').textContent).toBe(fr.money(450));
+  });
+});
+
+describe('PurchaseDialog', () => {
+  const open = async () => {
+    const store = await openTestStore();
+    const { jeanne, bread, cake } = await seed(store.api);
+    const sale = await store.api.call('purchases.create', {
+      contactId: jeanne.id,
+      lines: [
+        { productId: bread.id, quantity: 2 },
+        { productId: cake.id, quantity: 1 },
+      ],
+    });
+    const onChanged = vi.fn();
+    const onClose = vi.fn();
+    renderWithApi(<PurchaseDialog purchaseId={sale.id} onClose={onClose} onChanged={onChanged} />, store.api);
+    await screen.findByTestId('purchase-view');
+    return { api: store.api, jeanne, sale, onChanged, onClose, user: userEvent.setup() };
+  };
+
+  it('shows the purchase and refunds chosen lines', async () => {
+    const { api, jeanne, sale, onChanged, user } = await open();
+    expect(screen.getAllByTestId('purchase-line').map((r) => r.textContent)).toEqual([
+      `Pain de campagne2${fr.money(320)}${fr.money(640)}`,
+      `Éclair au café1${fr.money(450)}${fr.money(450)}`,
+    ]);
+    expect(screen.getByTestId('purchase-total').textContent).toBe(fr.money(1090));
+
+    await user.click(screen.getByTestId('purchase-refund'));
+    await user.click(screen.getByLabelText('Des articles'));
+    const [breadQty] = screen.getAllByTestId('refund-qty') as HTMLInputElement[];
+    // more than was sold: refused on the line, nothing written
+    await user.type(breadQty as HTMLInputElement, '3');
+    await user.click(screen.getByTestId('refund-confirm'));
+    expect(await screen.findByText('C’est plus que ce qui reste de cet article.')).toBeTruthy();
+    expect((await api.call('purchases.get', { id: sale.id })).refundedCents).toBe(0);
+    expect(onChanged).not.toHaveBeenCalled();
+
+    await user.clear(breadQty as HTMLInputElement);
+    await user.type(breadQty as HTMLInputElement, '1');
+    await user.type(screen.getByTestId('refund-note'), 'Rassis');
+    await user.click(screen.getByTestId('refund-confirm'));
+    await waitFor(() => expect(onChanged).toHaveBeenCalledTimes(1));
+    await waitFor(() => expect(screen.getByTestId('purchase-refunded').textContent).toBe(fr.money(-320)));
+    expect(screen.getByTestId('purchase-refund-row').textContent).toContain('1 × Pain de campagne · Rassis');
+    expect(await api.call('contacts.get', { id: jeanne.id })).toMatchObject({ purchaseCount: 1, totalCents: 770 });
+
+    // what remains of the bread line is one
+    await user.click(screen.getByTestId('purchase-refund'));
+    await user.click(screen.getByLabelText('Des articles'));
+    expect(screen.getAllByTestId('refund-line')[0]?.textContent).toContain('Pain de campagne');
+    expect(screen.getAllByTestId('refund-line')[0]?.children[1]?.textContent).toBe('1');
+  });
+
+  it('refunds an amount, refusing "abc" and more than remains', async () => {
+    const { api, jeanne, sale, user } = await open();
+    await user.click(screen.getByTestId('purchase-refund'));
+    await user.click(screen.getByLabelText('Un montant'));
+    await user.type(screen.getByTestId('refund-amount'), 'abc');
+    await user.click(screen.getByTestId('refund-confirm'));
+    expect(await screen.findByText('Prix invalide : tapez un montant comme 12,50.')).toBeTruthy();
+    await user.clear(screen.getByTestId('refund-amount'));
+    await user.type(screen.getByTestId('refund-amount'), '10,91{Enter}');
+    expect(await screen.findByText('C’est plus que ce qui reste à rembourser sur cette vente.')).toBeTruthy();
+    expect((await api.call('purchases.get', { id: sale.id })).refundedCents).toBe(0);
+
+    await user.clear(screen.getByTestId('refund-amount'));
+    await user.type(screen.getByTestId('refund-amount'), '2,35{Enter}');
+    await waitFor(() => expect(screen.getByTestId('purchase-refunded').textContent).toBe(fr.money(-235)));
+    expect((await api.call('purchases.get', { id: sale.id })).refundedCents).toBe(235);
+    expect((await api.call('contacts.get', { id: jeanne.id })).totalCents).toBe(1090 - 235);
+    expect(screen.getByTestId('purchase-refund-row').textContent).toContain('Remboursement d’un montant');
+  });
+
+  it('deletes the sale after confirmation; the customer’s figures are recomputed', async () => {
+    const { api, jeanne, sale, onChanged, onClose, user } = await open();
+    await user.click(screen.getByTestId('purchase-delete'));
+    // cancelling keeps everything
+    await user.click(await screen.findByTestId('purchase-delete-confirm-cancel'));
+    expect(await purchasesOf(api, jeanne.id)).toHaveLength(1);
+
+    await user.click(screen.getByTestId('purchase-delete'));
+    await user.click(await screen.findByTestId('purchase-delete-confirm'));
+    expect(await screen.findByText('Vente supprimée.')).toBeTruthy();
+    expect(onChanged).toHaveBeenCalledTimes(1);
+    expect(onClose).toHaveBeenCalledTimes(1);
+    expect(await purchasesOf(api, jeanne.id)).toEqual([]);
+    expect(await api.call('contacts.get', { id: jeanne.id })).toMatchObject({ purchaseCount: 0, totalCents: 0, status: 'prospect' });
+    await expect(api.call('purchases.get', { id: sale.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('opens a refund and steps to the sale it refunds', async () => {
+    const store = await openTestStore();
+    const { jeanne, bread } = await seed(store.api);
+    const sale = await store.api.call('purchases.create', { contactId: jeanne.id, lines: [{ productId: bread.id }] });
+    const refund = await store.api.call('purchases.refund', { purchaseId: sale.id });
+    renderWithApi(<PurchaseDialog purchaseId={refund.id} onClose={() => {}} onChanged={() => {}} />, store.api);
+    const user = userEvent.setup();
+    expect((await screen.findByTestId('purchase-kind')).textContent).toBe('Remboursement');
+    expect(screen.getByTestId('purchase-total').textContent).toBe(fr.money(-320));
+    expect(screen.queryByTestId('purchase-refund')).toBeNull();
+    await user.click(screen.getByTestId('purchase-open-sale'));
+    await waitFor(() => expect(screen.getByTestId('purchase-kind').textContent).toBe('Vente'));
+    expect(screen.getByTestId('purchase-view').dataset.purchaseId).toBe(String(sale.id));
+    expect(screen.getByTestId('purchase-net').textContent).toBe(fr.money(0));
+  });
+
+  it('stays closed without a purchase id', async () => {
+    const store = await openTestStore();
+    renderWithApi(<PurchaseDialog purchaseId={null} onClose={() => {}} onChanged={() => {}} />, store.api);
+    expect(screen.queryByTestId('purchase-view')).toBeNull();
+  });
+});
