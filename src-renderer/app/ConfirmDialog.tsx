@@ -8,6 +8,8 @@ export type ConfirmDialogProps = {
   children: ReactNode;
   confirmLabel: string;
   danger?: boolean;
+  /** Holds the confirm button until the dialog's own check passes (a word typed for a large deletion). */
+  confirmDisabled?: boolean;
   testId: string;
   onConfirm(): Promise<void>;
   onClose(): void;
@@ -15,7 +17,7 @@ export type ConfirmDialogProps = {
 
 /** A confirmation that stays open (buttons busy) until the action has finished. */
 export const ConfirmDialog = (props: ConfirmDialogProps) => {
-  const { opened, title, children, confirmLabel, danger, testId, onConfirm, onClose } = props;
+  const { opened, title, children, confirmLabel, danger, confirmDisabled, testId, onConfirm, onClose } = props;
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const confirm = async () => {
@@ -39,6 +41,7 @@ export const ConfirmDialog = (props: ConfirmDialogProps) => {
           <Button
             color={danger ? 'red' : undefined}
             loading={busy}
+            disabled={confirmDisabled}
             onClick={() => void confirm()}
             data-testid={testId}
             data-autofocus

@@ -1,24 +1,43 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { Alert, Box, Button, Center, Group, Loader, Stack, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { Alert, Badge, Box, Button, Center, Checkbox, Group, Loader, Stack, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconChevronDown, IconChevronUp, IconPlus, IconSearch, IconSelector } from '@tabler/icons-react';
+import { IconChevronDown, IconChevronUp, IconDownload, IconFilter, IconPlus, IconSearch, IconSelector } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { SORTED_SEARCH_MAX, type ContactRow, type ContactSort } from '@contract';
+import { SORTED_SEARCH_MAX, type ContactFilter, type ContactRow, type ContactSort } from '@contract';
 import { useApi } from '../../api/context';
 import { errorMessage } from '../../app/errors';
 import { useFormatters, type Formatters } from '../../app/format';
+import { BulkBar } from './BulkBar';
+import { ExportDialog, type ExportScope } from './ExportDialog';
+import { FilterChips, ListFiltersPanel } from './ListFilters';
+import { activeKeys, narrows, noFilters, toContactFilter, type ListFilters } from './list-filters';
+import {
+  bulkTarget,
+  isEmptySelection,
+  isSelected,
+  loadedState,
+  noSelection,
+  selectionCount,
+  selectLoaded,
+  toggleRow,
+  type Selection,
+} from './list-selection';
+import { useTags } from './list-tags';
 import { plainName } from './names';
 import { StatusBadge } from './StatusBadge';
 
 export type SortDir = 'asc' | 'desc';
-export type ListPrefs = { q: string; sort: ContactSort; dir: SortDir };
-export const defaultListPrefs: ListPrefs = { q: '', sort: 'name', dir: 'asc' };
+/** What the list keeps while the user visits a contact: search, order, filters. */
+export type ListPrefs = { q: string; sort: ContactSort; dir: SortDir; filters: ListFilters; filtersOpen: boolean };
+export const defaultListPrefs: ListPrefs = { q: '', sort: 'name', dir: 'asc', filters: noFilters, filtersOpen: false };
 
 const PAGE = 100;
 export const ROW_HEIGHT = 48;
 const HEADER_HEIGHT = 38;
+/** The tick-box column, in front of the data columns. */
+const SELECT_TRACK = 36;
 /** Start fetching the next page this many rows before the end is on screen. */
 const PREFETCH = 40;
 const DEBOUNCE_MS = 120;
@@ -148,7 +167,7 @@ export const columnsFor = (width: number): Column[] => {
   return shown;
 };
 
-type Query = { q: string; sort: ContactSort; dir: SortDir };
+type Query = { filter: ContactFilter; sort: ContactSort; dir: SortDir };
 
 /** Rows are kept page by page: appending never copies what is already loaded. */
 type Loaded = {
@@ -164,6 +183,11 @@ type Loaded = {
 const rowAt = (loaded: Loaded, index: number): ContactRow | undefined =>
   loaded.pages[Math.floor(index / PAGE)]?.[index % PAGE];
 
+/** The loaded rows' ids in list order (shift-click ranges, "select all"). */
+const loadedIds = (loaded: Loaded | null): number[] => (loaded === null ? [] : loaded.pages.flatMap((page) => page.map((r) => r.id)));
+
+const isSearch = (filter: ContactFilter): boolean => (filter.q ?? '').trim() !== '';
+
 export type ContactListProps = {
   initial?: ListPrefs;
   onPrefsChange?(prefs: ListPrefs): void;
@@ -177,9 +201,16 @@ export const ContactList = ({ initial = defaultListPrefs, onPrefsChange, onOpen,
   const api = useApi();
   const { t } = useTranslation();
   const fmt = useFormatters();
+  const tags = useTags();
 
   const [q, setQ] = useState(initial.q);
+  const [filters, setFilters] = useState<ListFilters>(initial.filters);
+  const [filtersOpen, setFiltersOpen] = useState(initial.filtersOpen);
+  // one debounce for what is typed in the search and the filter fields alike
   const [debouncedQ] = useDebouncedValue(q, DEBOUNCE_MS);
+  const [debouncedFilters] = useDebouncedValue(filters, DEBOUNCE_MS);
+  const filter = useMemo(() => toContactFilter(debouncedQ, debouncedFilters), [debouncedQ, debouncedFilters]);
+  const filterKey = JSON.stringify(filter);
   const [sort, setSort] = useState<ContactSort>(initial.sort);
   const [dir, setDir] = useState<SortDir>(initial.dir);
   const [tick, setTick] = useState(0);
@@ -187,6 +218,9 @@ export const ContactList = ({ initial = defaultListPrefs, onPrefsChange, onOpen,
   const [failed, setFailed] = useState<{ key: string; error: unknown } | null>(null);
   const [moreFailed, setMoreFailed] = useState<string | null>(null);
   const [active, setActive] = useState(-1);
+  // a selection belongs to the filter it was made under: another filter starts with none
+  const [picked, setPicked] = useState<{ filterKey: string; selection: Selection }>({ filterKey, selection: noSelection });
+  const [exporting, setExporting] = useState<ExportScope | null>(null);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
@@ -196,13 +230,13 @@ export const ContactList = ({ initial = defaultListPrefs, onPrefsChange, onOpen,
   const fetchingCursor = useRef<string | null>(null);
   const lastScrollKey = useRef<string | null>(null);
 
-  const key = JSON.stringify([debouncedQ, sort, dir, tick]);
+  const key = JSON.stringify([filterKey, sort, dir, tick]);
   const loading = loaded?.key !== key && failed?.key !== key;
 
   useEffect(() => {
     const gen = ++generation.current;
-    const query = { q: debouncedQ, sort, dir };
-    api.call('contacts.list', { ...query, limit: PAGE }).then(
+    const query = { filter, sort, dir };
+    api.call('contacts.list', { ...filter, sort, dir, limit: PAGE }).then(
       (page) => {
         if (gen !== generation.current) return;
         fetchingCursor.current = null;
@@ -222,10 +256,11 @@ export const ContactList = ({ initial = defaultListPrefs, onPrefsChange, onOpen,
         if (gen === generation.current) setFailed({ key, error });
       },
     );
-  }, [api, key, debouncedQ, sort, dir]);
+  }, [api, key, filter, sort, dir]);
 
-  // a new search or order starts at the top; a refresh of the same one keeps the place
-  const scrollKey = loaded === null ? null : JSON.stringify([loaded.query.q, loaded.query.sort, loaded.query.dir]);
+  // a new search, filter or order starts at the top; a refresh of the same one keeps the place
+  const scrollKey =
+    loaded === null ? null : JSON.stringify([loaded.query.filter, loaded.query.sort, loaded.query.dir]);
   useEffect(() => {
     if (scrollKey !== lastScrollKey.current && scrollRef.current) scrollRef.current.scrollTop = 0;
     lastScrollKey.current = scrollKey;
@@ -238,8 +273,8 @@ export const ContactList = ({ initial = defaultListPrefs, onPrefsChange, onOpen,
     prefsCallback.current = onPrefsChange;
   });
   useEffect(() => {
-    prefsCallback.current?.({ q, sort, dir });
-  }, [q, sort, dir]);
+    prefsCallback.current?.({ q, sort, dir, filters, filtersOpen });
+  }, [q, sort, dir, filters, filtersOpen]);
 
   useEffect(() => {
     if (focusSignal !== undefined && focusSignal > 0) {
@@ -253,7 +288,8 @@ export const ContactList = ({ initial = defaultListPrefs, onPrefsChange, onOpen,
     const cursor = loaded.nextCursor;
     const gen = generation.current;
     fetchingCursor.current = cursor;
-    api.call('contacts.list', { ...loaded.query, cursor, limit: PAGE }).then(
+    const { filter: f, sort: s, dir: d } = loaded.query;
+    api.call('contacts.list', { ...f, sort: s, dir: d, cursor, limit: PAGE }).then(
       (page) => {
         if (gen !== generation.current) return;
         setLoaded((prev) =>
@@ -284,9 +320,9 @@ export const ContactList = ({ initial = defaultListPrefs, onPrefsChange, onOpen,
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
-  const shown = columnsFor(width);
-  const grid = shown.map((c) => c.track).join(' ');
-  const minWidth = shown.reduce((sum, c) => sum + c.min, 0);
+  const shown = columnsFor(Math.max(0, width - SELECT_TRACK));
+  const grid = [`${SELECT_TRACK}px`, ...shown.map((c) => c.track)].join(' ');
+  const minWidth = SELECT_TRACK + shown.reduce((sum, c) => sum + c.min, 0);
 
   const count = loaded?.count ?? 0;
   const hasMore = loaded !== null && loaded.nextCursor !== null;
@@ -318,6 +354,34 @@ export const ContactList = ({ initial = defaultListPrefs, onPrefsChange, onOpen,
       setDir(firstDir[column]);
     }
   };
+
+  /* ---------- selection ---------- */
+
+  // the list's own filter, as loaded: what "select all matching" and "export the filter" stand for
+  const shownFilter = loaded?.query.filter ?? filter;
+  // how many contacts the loaded filter matches: exact, or null for a broad filter not read to its end
+  const matching = loaded === null ? null : (loaded.total ?? (loaded.nextCursor === null ? loaded.count : null));
+  // dropped for good, not just hidden: going back to the earlier filter must not bring it back
+  if (picked.filterKey !== filterKey) setPicked({ filterKey, selection: noSelection });
+  let selection = picked.filterKey === filterKey ? picked.selection : noSelection;
+  if (selection.kind === 'matching') {
+    // the count follows the list as it refreshes (an untag can empty the filter)
+    selection = matching === 0 ? noSelection : { ...selection, count: matching };
+  }
+  const setSelection = (next: Selection) => setPicked({ filterKey, selection: next });
+  const clearSelection = () => setSelection(noSelection);
+  const ids = useMemo(() => loadedIds(loaded), [loaded]);
+  const headerState = loadedState(selection, ids);
+  const complete = loaded !== null && loaded.nextCursor === null;
+
+  const toggle = (id: number, range: boolean) => setSelection(toggleRow(selection, id, range, ids));
+  const toggleAll = () => {
+    if (isEmptySelection(selection)) setSelection(selectLoaded(ids, complete, shownFilter));
+    else clearSelection();
+  };
+  const selectAllMatching = () => setSelection({ kind: 'matching', filter: shownFilter, count: matching });
+  const offerAll =
+    selection.kind === 'ids' && headerState === 'all' && !complete && loaded !== null ? { count: matching } : null;
 
   const move = (to: number) => {
     if (count === 0) return;
@@ -361,6 +425,18 @@ export const ContactList = ({ initial = defaultListPrefs, onPrefsChange, onOpen,
         else if (fromSearch && q.trim() !== '' && count > 0) openIndex(0);
         else return;
         break;
+      case ' ': {
+        // a focused tick box handles its own space
+        if (fromSearch || event.target !== event.currentTarget || loaded === null) return;
+        const row = rowAt(loaded, active);
+        if (!row) return;
+        toggle(row.id, event.shiftKey);
+        break;
+      }
+      case 'a':
+        if (fromSearch || !(event.ctrlKey || event.metaKey)) return;
+        setSelection(selectLoaded(ids, complete, shownFilter));
+        break;
       case 'Escape':
         if (!fromSearch || q === '') return;
         setQ('');
@@ -371,11 +447,35 @@ export const ContactList = ({ initial = defaultListPrefs, onPrefsChange, onOpen,
     event.preventDefault();
   };
 
+  /** Escape anywhere in the list (not in a filter field or a dialog) drops the selection. */
+  const onRootKey = (event: KeyboardEvent<HTMLElement>) => {
+    if (event.key !== 'Escape' || event.defaultPrevented || isEmptySelection(selection)) return;
+    const target = event.target as HTMLElement;
+    if (target.closest('[data-list-filters], [role="dialog"]') !== null) return;
+    clearSelection();
+    event.preventDefault();
+  };
+
+  const onRowClick = (event: MouseEvent<HTMLElement>, id: number) => {
+    // Ctrl/⌘-click ticks a row, Shift-click a range, as in a file manager; a plain click opens it
+    if (event.shiftKey || event.ctrlKey || event.metaKey) {
+      event.preventDefault();
+      toggle(id, event.shiftKey);
+    } else {
+      onOpen(id);
+    }
+  };
+
+  /* ---------- header ---------- */
+
+  const narrowed = loaded !== null && narrows(loaded.query.filter);
   let summary = '';
   if (loaded !== null) {
-    if (loaded.query.q.trim() === '') {
-      const total = loaded.total ?? loaded.count;
-      summary = t('contacts.count', { count: total, n: fmt.number(total) });
+    if (!isSearch(loaded.query.filter)) {
+      summary =
+        matching === null
+          ? t('list.countMany', { n: fmt.number(loaded.count) })
+          : t('contacts.count', { count: matching, n: fmt.number(matching) });
     } else if (loaded.capped) {
       summary = t('contacts.capped', { n: fmt.number(SORTED_SEARCH_MAX) });
     } else {
@@ -388,9 +488,11 @@ export const ContactList = ({ initial = defaultListPrefs, onPrefsChange, onOpen,
   const activeRow = loaded !== null && active >= 0 ? rowAt(loaded, active) : undefined;
   const activeId = activeRow ? `contact-row-${activeRow.id}` : undefined;
   const failure = failed !== null && failed.key === key ? failed.error : null;
+  const filterCount = activeKeys(filters).length;
+  const hasSelection = !isEmptySelection(selection);
 
   return (
-    <Stack h="100%" gap="sm" data-testid="contact-list">
+    <Stack h="100%" gap="sm" data-testid="contact-list" onKeyDown={onRootKey}>
       <Group justify="space-between" wrap="nowrap" align="flex-end">
         <Group gap="md" align="baseline" wrap="nowrap">
           <Title order={2}>{t('contacts.title')}</Title>
@@ -398,29 +500,71 @@ export const ContactList = ({ initial = defaultListPrefs, onPrefsChange, onOpen,
             {summary}
           </Text>
         </Group>
-        {onNew && (
-          <Button leftSection={<IconPlus size={16} />} onClick={onNew} variant="light" title={t('shortcuts.newContact')}>
-            {t('contacts.new')}
+        <Group gap="xs" wrap="nowrap">
+          <Button
+            leftSection={<IconDownload size={16} />}
+            variant="default"
+            onClick={() => setExporting(narrowed ? 'filter' : 'all')}
+            data-testid="export-open"
+          >
+            {t('list.export')}
           </Button>
-        )}
+          {onNew && (
+            <Button leftSection={<IconPlus size={16} />} onClick={onNew} variant="light" title={t('shortcuts.newContact')}>
+              {t('contacts.new')}
+            </Button>
+          )}
+        </Group>
       </Group>
-      <TextInput
-        ref={searchRef}
-        value={q}
-        onChange={(e) => setQ(e.currentTarget.value)}
-        onKeyDown={(e) => onListKey(e, true)}
-        placeholder={t('contacts.search.placeholder')}
-        aria-label={t('contacts.search.label')}
-        leftSection={<IconSearch size={16} />}
-        rightSection={loading && loaded !== null ? <Loader size="xs" /> : null}
-        maxLength={200}
-        autoFocus
-        autoComplete="off"
-        spellCheck={false}
-        aria-controls="contact-grid"
-        aria-activedescendant={activeId}
-        data-testid="contact-search"
-      />
+      <Group gap="xs" wrap="nowrap" align="flex-start">
+        <TextInput
+          ref={searchRef}
+          value={q}
+          onChange={(e) => setQ(e.currentTarget.value)}
+          onKeyDown={(e) => onListKey(e, true)}
+          placeholder={t('contacts.search.placeholder')}
+          aria-label={t('contacts.search.label')}
+          leftSection={<IconSearch size={16} />}
+          rightSection={loading && loaded !== null ? <Loader size="xs" /> : null}
+          maxLength={200}
+          autoFocus
+          autoComplete="off"
+          spellCheck={false}
+          aria-controls="contact-grid"
+          aria-activedescendant={activeId}
+          data-testid="contact-search"
+          style={{ flex: 1 }}
+        />
+        <Button
+          variant={filtersOpen ? 'light' : 'default'}
+          leftSection={<IconFilter size={16} />}
+          rightSection={
+            filterCount > 0 ? (
+              <Badge size="sm" circle data-testid="filters-count">
+                {filterCount}
+              </Badge>
+            ) : null
+          }
+          onClick={() => setFiltersOpen((open) => !open)}
+          aria-expanded={filtersOpen}
+          data-testid="filters-toggle"
+        >
+          {t('list.filters.toggle')}
+        </Button>
+      </Group>
+      {filtersOpen && <ListFiltersPanel value={filters} tags={tags} onChange={setFilters} />}
+      <FilterChips value={filters} tags={tags} onChange={setFilters} />
+      {hasSelection && (
+        <BulkBar
+          selection={selection}
+          tags={tags}
+          offerAll={offerAll}
+          onSelectAll={selectAllMatching}
+          onClear={clearSelection}
+          onExport={() => setExporting('selection')}
+          onDeleted={clearSelection}
+        />
+      )}
       {failure !== null && (
         <Alert color="red" title={t('contacts.loadFailed')}>
           <Group justify="space-between">
@@ -438,6 +582,7 @@ export const ContactList = ({ initial = defaultListPrefs, onPrefsChange, onOpen,
         aria-label={t('contacts.title')}
         aria-rowcount={loaded?.total ?? -1}
         aria-busy={loading}
+        aria-multiselectable
         tabIndex={0}
         onKeyDown={(e) => onListKey(e, false)}
         className="cp-grid"
@@ -451,6 +596,17 @@ export const ContactList = ({ initial = defaultListPrefs, onPrefsChange, onOpen,
             className="cp-grid-header"
             style={{ display: 'grid', gridTemplateColumns: grid, height: HEADER_HEIGHT, position: 'sticky', top: 0, zIndex: 1 }}
           >
+            <div role="columnheader" className="cp-cell">
+              <Checkbox
+                size="xs"
+                checked={headerState === 'all'}
+                indeterminate={headerState === 'some'}
+                disabled={count === 0}
+                onChange={toggleAll}
+                aria-label={hasSelection ? t('list.select.none') : t('list.select.all')}
+                data-testid="select-all"
+              />
+            </div>
             {shown.map((column) => {
               // a capped search comes newest first whatever the column asked for
               const sorted = !capped && column.sort !== undefined && column.sort === sort;
@@ -510,20 +666,36 @@ export const ContactList = ({ initial = defaultListPrefs, onPrefsChange, onOpen,
                   </div>
                 );
               }
+              const checked = isSelected(selection, row.id);
               return (
                 <div
                   key={row.id}
                   id={`contact-row-${row.id}`}
                   role="row"
                   aria-rowindex={item.index + 2}
-                  aria-selected={item.index === active}
+                  aria-selected={checked}
                   data-active={item.index === active || undefined}
+                  data-selected={checked || undefined}
                   data-testid="contact-row"
                   data-contact-id={row.id}
                   className="cp-row"
-                  onClick={() => onOpen(row.id)}
+                  onClick={(e) => onRowClick(e, row.id)}
+                  // Shift-click ticks a range: it must not also select the text in between
+                  onMouseDown={(e) => e.shiftKey && e.preventDefault()}
                   style={{ ...style, display: 'grid', gridTemplateColumns: grid, cursor: 'pointer' }}
                 >
+                  {/* the box's own click must not open the contact */}
+                  <div role="gridcell" className="cp-cell" onClick={(e) => e.stopPropagation()}>
+                    <Checkbox
+                      size="xs"
+                      checked={checked}
+                      // the grid keeps the keyboard: Space on the active row ticks it
+                      tabIndex={-1}
+                      onChange={(e) => toggle(row.id, e.nativeEvent instanceof globalThis.MouseEvent && e.nativeEvent.shiftKey)}
+                      aria-label={t('list.select.row', { name: plainName(t, row) })}
+                      data-testid="contact-row-select"
+                    />
+                  </div>
                   {shown.map((column) => (
                     <div
                       key={column.id}
@@ -541,8 +713,19 @@ export const ContactList = ({ initial = defaultListPrefs, onPrefsChange, onOpen,
         {loaded !== null && !loading && count === 0 && (
           <Center py="xl" style={{ position: 'absolute', top: HEADER_HEIGHT + 24, left: 0, right: 0 }}>
             <Stack align="center" gap="xs" data-testid="contact-list-empty">
-              <Text c="dimmed">{loaded.query.q.trim() === '' ? t('contacts.empty') : t('contacts.noResults')}</Text>
-              {onNew && loaded.query.q.trim() === '' && (
+              <Text c="dimmed">
+                {isSearch(loaded.query.filter)
+                  ? t('contacts.noResults')
+                  : narrowed
+                    ? t('list.noMatch')
+                    : t('contacts.empty')}
+              </Text>
+              {narrowed && !isSearch(loaded.query.filter) && (
+                <Button variant="light" onClick={() => setFilters(noFilters)} data-testid="filters-clear-empty">
+                  {t('list.filters.clear')}
+                </Button>
+              )}
+              {onNew && !narrowed && (
                 <Button variant="light" leftSection={<IconPlus size={16} />} onClick={onNew}>
                   {t('contacts.new')}
                 </Button>
@@ -556,6 +739,13 @@ export const ContactList = ({ initial = defaultListPrefs, onPrefsChange, onOpen,
           </Center>
         )}
       </Box>
+      <ExportDialog
+        opened={exporting !== null}
+        initialScope={exporting ?? 'all'}
+        selection={hasSelection ? { target: bulkTarget(selection), count: selectionCount(selection) } : null}
+        filter={narrowed ? { filter: shownFilter, count: matching } : null}
+        onClose={() => setExporting(null)}
+      />
     </Stack>
   );
 };
