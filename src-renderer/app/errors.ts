@@ -28,9 +28,12 @@ export const issuesFromZod = (error: z.ZodError): FieldIssue[] =>
     code: validationKeys.has(issue.message) ? issue.message : issue.code,
   }));
 
-/** VALIDATION issues the store sent back, if that is what the error is. */
+/**
+ * Field issues the store sent back: a VALIDATION, or a CONFLICT / NOT_FOUND
+ * that names its field (a customer code already used, a company gone).
+ */
 export const serverIssues = (error: unknown): FieldIssue[] | null => {
-  if (!(error instanceof AppError) || error.code !== 'VALIDATION') return null;
+  if (!(error instanceof AppError)) return null;
   const issues = error.details?.issues;
   if (!Array.isArray(issues)) return null;
   return issues.filter(

@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import {
   Alert,
   Anchor,
+  Badge,
   Button,
   Center,
   Group,
@@ -12,7 +13,7 @@ import {
   Text,
   Title,
 } from '@mantine/core';
-import { IconArrowLeft, IconPencil, IconTrash } from '@tabler/icons-react';
+import { IconArrowLeft, IconCashRegister, IconPencil, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Contact } from '@contract';
 import { useApi } from '../../api/context';
@@ -21,6 +22,7 @@ import { errorCode, errorMessage } from '../../app/errors';
 import { useFormatters } from '../../app/format';
 import { notifyError, notifySuccess } from '../../app/notify';
 import { navigate, routeHref } from '../../app/router';
+import { ContactTimeline } from '../timeline/ContactTimeline';
 import { fullName, plainName } from './names';
 import { StatusBadge } from './StatusBadge';
 import { useContact } from './use-contact';
@@ -36,6 +38,68 @@ const Field = ({ label, children, testId }: { label: string; children: ReactNode
   </Stack>
 );
 
+const Labelled = ({ label, children }: { label: string | null; children: ReactNode }) => (
+  <div>
+    {children}
+    {label !== null && (
+      <Text span size="xs" c="dimmed">
+        {' '}
+        ({label})
+      </Text>
+    )}
+  </div>
+);
+
+const languageName = (code: string, locale: string): string => {
+  try {
+    const name = new Intl.DisplayNames([locale], { type: 'language' }).of(code) ?? code;
+    return name.charAt(0).toLocaleUpperCase(locale) + name.slice(1);
+  } catch {
+    return code;
+  }
+};
+
+/** Who the person is, at a glance: company, tags, code, where the record came from. */
+const Identity = ({ contact }: { contact: Contact }) => {
+  const { t } = useTranslation();
+  const company = [contact.jobTitle, contact.companyName].filter((p): p is string => p !== null && p !== '');
+  return (
+    <Stack gap={6} miw={0}>
+      <Group gap="sm" align="center" miw={0}>
+        <Title order={2} data-testid="contact-name" style={{ overflowWrap: 'anywhere' }}>
+          {fullName(t, contact)}
+        </Title>
+        <StatusBadge status={contact.status} size="md" />
+        {contact.code !== null && (
+          <Badge variant="outline" color="gray" size="md" tt="none" data-testid="contact-code">
+            {t('contacts.page.codeBadge', { code: contact.code })}
+          </Badge>
+        )}
+      </Group>
+      {company.length > 0 && (
+        <Text c="dimmed" data-testid="contact-company">
+          {company.join(' · ')}
+        </Text>
+      )}
+      {contact.tags.length > 0 && (
+        <Group gap={6} data-testid="contact-tags">
+          {contact.tags.map((tag) => (
+            <Badge
+              key={tag.id}
+              variant="light"
+              color={tag.color ?? 'grape'}
+              tt="none"
+              data-testid="contact-tag"
+            >
+              {tag.name}
+            </Badge>
+          ))}
+        </Group>
+      )}
+    </Stack>
+  );
+};
+
 const Details = ({ contact }: { contact: Contact }) => {
   const { t } = useTranslation();
   const fmt = useFormatters();
@@ -43,26 +107,56 @@ const Details = ({ contact }: { contact: Contact }) => {
   const place = [contact.postcode, contact.city].filter((p) => p !== null).join(' ');
   const addressLines = [contact.addressLine1, contact.addressLine2, place].filter((l): l is string => l !== null && l !== '');
   return (
-    <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="lg">
+    <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="lg">
       <Paper withBorder p="md">
         <Stack gap="sm">
           <Field label={t('contacts.fields.email')} testId="contact-email">
             {contact.email === null ? none : <Anchor href={`mailto:${contact.email}`}>{contact.email}</Anchor>}
           </Field>
+          {contact.emails.length > 0 && (
+            <Field label={t('contacts.fields.emails')} testId="contact-emails">
+              {contact.emails.map((e) => (
+                <Labelled key={e.email} label={e.label}>
+                  <Anchor href={`mailto:${e.email}`}>{e.email}</Anchor>
+                </Labelled>
+              ))}
+            </Field>
+          )}
           <Field label={t('contacts.fields.phone')} testId="contact-phone">
             {contact.phone === null ? none : <Anchor href={`tel:${contact.phone}`}>{fmt.phone(contact.phone)}</Anchor>}
           </Field>
+          {contact.phones.length > 0 && (
+            <Field label={t('contacts.fields.phones')} testId="contact-phones">
+              {contact.phones.map((p) => (
+                <Labelled key={p.phone} label={p.label}>
+                  <Anchor href={`tel:${p.phone}`}>{fmt.phone(p.phone)}</Anchor>
+                </Labelled>
+              ))}
+            </Field>
+          )}
         </Stack>
       </Paper>
       <Paper withBorder p="md">
-        <Field label={t('contacts.page.address')} testId="contact-address">
-          {addressLines.length === 0 && contact.country === 'FR'
-            ? none
-            : // the home country goes without saying on a French shop's screen
-              [...addressLines, ...(contact.country === 'FR' ? [] : [fmt.country(contact.country)])].map((line, i) => (
-                <div key={i}>{line}</div>
-              ))}
-        </Field>
+        <Stack gap="sm">
+          <Field label={t('contacts.page.address')} testId="contact-address">
+            {addressLines.length === 0 && contact.country === 'FR'
+              ? none
+              : // the home country goes without saying on a French shop's screen
+                [...addressLines, ...(contact.country === 'FR' ? [] : [fmt.country(contact.country)])].map((line, i) => (
+                  <div key={i}>{line}</div>
+                ))}
+          </Field>
+          {contact.birthDate !== null && (
+            <Field label={t('contacts.fields.birthDate')} testId="contact-birth-date">
+              {fmt.date(contact.birthDate)}
+            </Field>
+          )}
+          {contact.language !== null && (
+            <Field label={t('contacts.fields.language')} testId="contact-language">
+              {languageName(contact.language, fmt.locale)}
+            </Field>
+          )}
+        </Stack>
       </Paper>
       <Paper withBorder p="md">
         <Stack gap="sm">
@@ -75,8 +169,14 @@ const Details = ({ contact }: { contact: Contact }) => {
                   total: fmt.money(contact.totalCents),
                 })}
           </Field>
-          <Field label={t('contacts.page.lastPurchase')}>
+          <Field label={t('contacts.page.lastPurchase')} testId="contact-last-purchase">
             {contact.lastPurchaseAt === null ? none : fmt.date(contact.lastPurchaseAt)}
+          </Field>
+          {contact.firstPurchaseAt !== null && (
+            <Field label={t('contacts.page.firstPurchase')}>{fmt.date(contact.firstPurchaseAt)}</Field>
+          )}
+          <Field label={t('contacts.page.lastInbound')} testId="contact-last-inbound">
+            {contact.lastInboundAt === null ? none : fmt.dateTime(contact.lastInboundAt)}
           </Field>
         </Stack>
       </Paper>
@@ -84,7 +184,23 @@ const Details = ({ contact }: { contact: Contact }) => {
         <Stack gap="sm">
           <Field label={t('contacts.fields.source')} testId="contact-source">
             {t(`contacts.source.${contact.source}`)}
+            {contact.sourceDetail !== null && (
+              <Text span size="sm" c="dimmed">
+                {' — '}
+                {contact.sourceDetail}
+              </Text>
+            )}
           </Field>
+          {contact.sourceDate !== null && (
+            <Field label={t('contacts.fields.sourceDate')} testId="contact-source-date">
+              {fmt.date(contact.sourceDate)}
+            </Field>
+          )}
+          {contact.dataOrigin !== 'own' && (
+            <Field label={t('contacts.fields.dataOrigin')} testId="contact-data-origin">
+              {t(`contacts.dataOrigin.${contact.dataOrigin}`)}
+            </Field>
+          )}
           <Field label={t('contacts.page.created')}>{fmt.dateTime(contact.createdAt)}</Field>
           <Field label={t('contacts.page.updated')}>{fmt.dateTime(contact.updatedAt)}</Field>
         </Stack>
@@ -97,7 +213,7 @@ const Details = ({ contact }: { contact: Contact }) => {
 export const ContactPage = ({ id }: { id: number }) => {
   const api = useApi();
   const { t } = useTranslation();
-  const [load] = useContact(id);
+  const [load, reload] = useContact(id);
   const [confirming, setConfirming] = useState(false);
 
   if (load.state === 'loading') {
@@ -142,13 +258,16 @@ export const ContactPage = ({ id }: { id: number }) => {
         </Group>
       </Anchor>
       <Group justify="space-between" align="flex-start" wrap="nowrap">
-        <Group gap="sm" align="center" miw={0}>
-          <Title order={2} data-testid="contact-name" style={{ overflowWrap: 'anywhere' }}>
-            {fullName(t, contact)}
-          </Title>
-          <StatusBadge status={contact.status} size="md" />
-        </Group>
+        <Identity contact={contact} />
         <Group gap="xs" wrap="nowrap">
+          <Button
+            component="a"
+            href={routeHref({ name: 'sale', contactId: contact.id })}
+            leftSection={<IconCashRegister size={16} />}
+            data-testid="contact-sale"
+          >
+            {t('contacts.page.recordSale')}
+          </Button>
           <Button
             component="a"
             href={routeHref({ name: 'contactEdit', id: contact.id })}
@@ -170,6 +289,7 @@ export const ContactPage = ({ id }: { id: number }) => {
         </Group>
       </Group>
       <Details contact={contact} />
+      <ContactTimeline contactId={contact.id} onContactChanged={reload} />
       <ConfirmDialog
         opened={confirming}
         title={t('contacts.delete.title')}
