@@ -1,26 +1,12 @@
 import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localDate, type Api, type TimelineItem } from '../../src-main/contract';
 import { ContactPage } from '../../src-renderer/features/contacts/ContactPage';
 import { openTestStore, renderWithApi } from './render';
 
 // a real store and a full form in jsdom, on a machine shared with other jobs: give slow renders time
 configure({ asyncUtilTimeout: 10_000 });
-
-/*
- * The sales feature owns the purchase dialog; this stand-in shows what the
- * contact page hands it (which purchase, and the close / changed callbacks).
- */
-vi.mock('../../src-renderer/features/sales/PurchaseDialog', () => ({
-  PurchaseDialog: ({ purchaseId, onClose, onChanged }: { purchaseId: number | null; onClose(): void; onChanged(): void }) =>
-    purchaseId === null ? null : (
-      <div data-testid="purchase-dialog" data-purchase-id={purchaseId}>
-        <button type="button" onClick={onChanged} data-testid="purchase-dialog-changed" />
-        <button type="button" onClick={onClose} data-testid="purchase-dialog-close" />
-      </div>
-    ),
-}));
 
 const items = (): HTMLElement[] => screen.queryAllByTestId('timeline-item');
 const kinds = (): (string | null)[] => items().map((el) => el.getAttribute('data-kind'));
@@ -112,17 +98,16 @@ describe('Contact page', () => {
     expect(screen.getByTestId('contact-purchases').textContent).toMatch(/^1 achat, 9,00\s€ au total$/);
     expect(screen.getByTestId('contact-last-inbound').textContent).not.toBe('Non renseigné');
 
-    // a purchase opens in the sales feature's dialog
+    // a purchase opens in the sales feature's dialog; deleting it there updates the page
     const user = userEvent.setup();
     await user.click(within(itemOf('purchase')).getByTestId('timeline-purchase'));
-    expect(screen.getByTestId('purchase-dialog').getAttribute('data-purchase-id')).toBe(String(purchase.id));
-    // the dialog refunded or deleted it: the page reads the feed and the figures again
-    await store.api.call('purchases.delete', { id: purchase.id });
-    await user.click(screen.getByTestId('purchase-dialog-changed'));
+    const view = await screen.findByTestId('purchase-view');
+    expect(view.getAttribute('data-purchase-id')).toBe(String(purchase.id));
+    await user.click(within(view).getByTestId('purchase-delete'));
+    await user.click(await screen.findByTestId('purchase-delete-confirm'));
     await waitFor(() => expect(kinds()).toEqual(['task', 'note', 'interaction']));
     await waitFor(() => expect(screen.getByTestId('contact-purchases').textContent).toBe('Aucun achat'));
-    await user.click(screen.getByTestId('purchase-dialog-close'));
-    expect(screen.queryByTestId('purchase-dialog')).toBeNull();
+    await waitFor(() => expect(screen.queryByTestId('purchase-view')).toBeNull());
   });
 
   it('adds a note, logs an interaction and plans a follow-up from the page', async () => {
