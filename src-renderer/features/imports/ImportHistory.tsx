@@ -1,0 +1,162 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, Badge, Button, Loader, Stack, Table, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconArrowBackUp } from '@tabler/icons-react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { AppError, type ImportRecord } from '@contract';
+import { useApi } from '../../api/context';
+import { ConfirmDialog } from '../../app/ConfirmDialog';
+import { errorMessage } from '../../app/errors';
+import { useFormatters } from '../../app/format';
+import { notifySuccess } from '../../app/notify';
+
+export type ImportHistoryProps = {
+  /** Changing it reloads the list (an import just committed on the page). */
+  refreshSignal?: number;
+};
+
+type List = { imports: ImportRecord[] } | { error: unknown } | null;
+
+const BLOCKERS: ReadonlySet<string> = new Set(['has_sales', 'has_refunds', 'already_undone']);
+
+/** Why the store refused an undo, in words: its reason when we know it, the error's sentence otherwise. */
+const undoRefusal = (t: TFunction, error: unknown): string => {
+  const reason = error instanceof AppError ? error.details?.reason : undefined;
+  return typeof reason === 'string' && BLOCKERS.has(reason) ? t(`imports.history.blocked.${reason}`) : errorMessage(t, error);
+};
+
+/** Imports, newest first, each undoable after a confirmation; undone ones stay listed, marked. */
+export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
+  const api = useApi();
+  const { t } = useTranslation();
+  const fmt = useFormatters();
+  const [list, setList] = useState<List>(null);
+  const [undoing, setUndoing] = useState<ImportRecord | null>(null);
+
+  const load = useCallback(
+    () =>
+      api.call('imports.list', {}).then(
+        (imports) => setList({ imports }),
+        (error: unknown) => setList({ error }),
+      ),
+    [api],
+  );
+
+  useEffect(() => {
+    void load();
+  }, [load, refreshSignal]);
+
+  const confirmUndo = async () => {
+    if (undoing === null) return;
+    try {
+      await api.call('imports.undo', { importId: undoing.id });
+      notifySuccess(t('imports.history.undone', { file: undoing.fileName }));
+    } catch (error) {
+      notifications.show({ color: 'red', title: t('imports.history.refusedTitle'), message: undoRefusal(t, error), autoClose: 10_000 });
+    }
+    setUndoing(null);
+    await load();
+  };
+
+  if (list === null) return <Loader size="sm" aria-label={t('app.loading')} />;
+  if ('error' in list) {
+    return (
+      <Alert color="red" title={t('imports.history.loadFailed')} data-testid="import-history-error">
+        {errorMessage(t, list.error)}
+      </Alert>
+    );
+  }
+  return (
+    <Stack>
+      <Text size="sm" c="dimmed">
+        {t('imports.history.intro')}
+      </Text>
+      {list.imports.length === 0 ? (
+        <Text c="dimmed" size="sm" data-testid="import-history-none">
+          {t('imports.history.none')}
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={760}>
+          <Table striped data-testid="import-history">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('imports.history.date')}</Table.Th>
+                <Table.Th>{t('imports.history.file')}</Table.Th>
+                <Table.Th>{t('imports.history.kind')}</Table.Th>
+                <Table.Th ta="right">{t('imports.history.created')}</Table.Th>
+                <Table.Th ta="right">{t('imports.history.merged')}</Table.Th>
+                <Table.Th ta="right">{t('imports.history.updated')}</Table.Th>
+                <Table.Th ta="right">{t('imports.history.skipped')}</Table.Th>
+                <Table.Th>{t('imports.history.state')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.imports.map((r) => (
+                <Table.Tr
+                  key={r.id}
+                  data-testid="import-history-row"
+                  data-import-id={r.id}
+                  data-undone={r.undoneAt === null ? undefined : 'true'}
+                  style={{ opacity: r.undoneAt === null ? undefined : 0.6 }}
+                >
+                  <Table.Td>
+                    <Text size="sm">{fmt.dateTime(r.importedAt)}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm" td={r.undoneAt === null ? undefined : 'line-through'} data-testid="import-history-file">
+                      {r.fileName}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{t(`imports.kind.${r.kind}`)}</Text>
+                  </Table.Td>
+                  <Table.Td ta="right" data-testid="import-history-created">
+                    {fmt.number(r.created)}
+                  </Table.Td>
+                  <Table.Td ta="right">{fmt.number(r.merged)}</Table.Td>
+                  <Table.Td ta="right">{fmt.number(r.updated)}</Table.Td>
+                  <Table.Td ta="right">{fmt.number(r.skipped)}</Table.Td>
+                  <Table.Td>
+                    {r.undoneAt !== null ? (
+                      <Badge variant="light" color="gray" tt="none" data-testid="import-history-undone">
+                        {t('imports.history.undoneOn', { date: fmt.dateTime(r.undoneAt) })}
+                      </Badge>
+                    ) : (
+                      <Button
+                        size="xs"
+                        variant="light"
+                        leftSection={<IconArrowBackUp size={14} />}
+                        onClick={() => setUndoing(r)}
+                        data-testid="import-history-undo"
+                      >
+                        {t('imports.history.undo')}
+                      </Button>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <ConfirmDialog
+        opened={undoing !== null}
+        title={t('imports.history.undoTitle')}
+        confirmLabel={t('imports.history.undo')}
+        danger
+        testId="import-undo-confirm"
+        onConfirm={confirmUndo}
+        onClose={() => setUndoing(null)}
+      >
+        {undoing !== null &&
+          t('imports.history.undoConfirm', {
+            file: undoing.fileName,
+            date: fmt.dateTime(undoing.importedAt),
+            created: fmt.number(undoing.created),
+            changed: fmt.number(undoing.merged + undoing.updated),
+          })}
+      </ConfirmDialog>
+    </Stack>
+  );
+};

@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchApp, shots, type App } from './fixtures';
+import {
+  chooseImportFile,
+  commitImport,
+  mapColumn,
+  mappingOf,
+  openImports,
+  reportedErrors,
+  runCheck,
+  sampleCell,
+  writeExcelCsv,
+} from './import-helpers';
+
+/**
+ * A shop owner's Excel list, saved as French "CSV (point-virgule)". Its
+ * "Titre" column holds job titles; the guesser reads it as a civility
+ * ("Titre" is both in French), so the one filled cell is refused until the
+ * user maps the column to the job title.
+ */
+const clients = [
+  ['Nom', 'Prénom', 'Titre', 'E-mail', 'Portable', 'CP', 'Ville', 'Remarques'],
+  ['Lefèvre', 'Élodie', '', 'elodie.lefevre@orange.fr', '06 12 34 56 78', '01000', 'Bourg-en-Bresse', 'Préfère être appelée le matin'],
+  ['Garçon', 'François', 'Gérant', 'f.garcon@coeurdelion.fr', '06 98 76 54 32', '75011', 'Paris', 'Bon d’achat 50 € offert'],
+  ['Œuvray', 'Zoé', '', 'zoe@oeuvray.fr', '07 12 34 56 78', '21000', 'Dijon', 'Bûches – Noël'],
+];
+
+/**
+ * The whole step, not just the window: the mapping table and the report run
+ * below the fold, and the app scrolls inside its shell (so `fullPage` sees
+ * one window's worth). A tall window for the picture, then back.
+ */
+const tallShot = async (app: App, name: string, height: number): Promise<void> => {
+  const size = app.page.viewportSize();
+  await app.page.setViewportSize({ width: size?.width ?? 1280, height });
+  await app.page.screenshot({ path: path.join(shots, `${name}.png`) });
+  if (size) await app.page.setViewportSize(size);
+};
+
+describe('importing contacts in the browser', () => {
+  let app: App;
+  let file: string;
+  beforeAll(async () => {
+    app = await launchApp('imports');
+    file = writeExcelCsv(app.dir, 'clients-boutique.csv', clients);
+    await app.page.getByTestId('setup-empty').click();
+    await app.page.getByTestId('contact-list').waitFor();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('reads the Windows-1252 file and guesses the mapping from the French headers', async () => {
+    const { page } = app;
+    await openImports(page);
+    await chooseImportFile(page, file);
+    expect(await page.getByTestId('import-encoding').innerText()).toContain('Windows-1252');
+    expect(await page.getByTestId('import-separator').innerText()).toContain('point-virgule');
+    expect(await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map((i) => mappingOf(page, i)))).toEqual([
+      'lastName',
+      'firstName',
+      'civility',
+      'email',
+      'mobile',
+      'postcode',
+      'city',
+      'note',
+    ]);
+    // accents, ligatures, curly apostrophes and the euro sign survive; the postcode keeps its zero
+    expect(await sampleCell(page, 2, 'lastName').innerText()).toBe('Lefèvre');
+    expect(await sampleCell(page, 2, 'postcode').innerText()).toBe('01000');
+    expect(await sampleCell(page, 3, 'note').innerText()).toBe('Bon d’achat 50 € offert');
+    expect(await sampleCell(page, 4, 'lastName').innerText()).toBe('Œuvray');
+    // the job title read as a civility is already flagged in the preview
+    expect(await sampleCell(page, 3, 'civility').getAttribute('data-issue')).toBe('unknown_civility');
+    expect(await page.getByTestId('mapping-refused-2').innerText()).toContain('Civilité inconnue');
+    await tallShot(app, 'imports-01-mapping', 1500);
+  });
+
+  it('locates the bad cell in the dry run and writes nothing', async () => {
+    const { page } = app;
+    await runCheck(page);
+    expect(await reportedErrors(page)).toEqual([
+      { line: '3', column: 'Titre', value: 'Gérant', reason: 'Civilité inconnue (attendu : M., Mme…).' },
+    ]);
+    expect(await page.getByTestId('import-blocked').isVisible()).toBe(true);
+    expect(await page.getByTestId('import-commit').count()).toBe(0);
+
+    // the row report, as Excel opens it
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-save-csv').click()]);
+    expect(download.suggestedFilename()).toBe('compte-rendu-import-clients-boutique.csv');
+    const csv = fs.readFileSync(await download.path(), 'utf8');
+    expect(csv).toBe(
+      '\ufeffLigne;Colonne;Champ;Valeur;Problème;Gravité\r\n3;Titre;Civilité;Gérant;Civilité inconnue (attendu : M., Mme…).;Ligne refusée\r\n',
+    );
+    await tallShot(app, 'imports-02-report', 1100);
+  });
+
+  it('fixes it through the mapping, checks clean and imports all at once', async () => {
+    const { page } = app;
+    // the column name in the report leads straight to that column's mapping
+    await page.getByTestId('report-error-column').getByRole('button').click();
+    await page.getByTestId('import-mapping').waitFor();
+    expect(await page.getByTestId('mapping-select-2').evaluate((el) => el === document.activeElement)).toBe(true);
+    await mapColumn(page, 2, 'jobTitle');
+    expect(await sampleCell(page, 3, 'jobTitle').innerText()).toBe('Gérant');
+    expect(await page.getByTestId('mapping-origin-2').getAttribute('data-origin')).toBe('edited');
+
+    await runCheck(page);
+    expect(await reportedErrors(page)).toEqual([]);
+    expect(await page.getByTestId('report-count-created').innerText()).toBe('3');
+    expect(await commitImport(page)).toBe('done');
+    expect(await page.getByTestId('report-count-created').innerText()).toBe('3');
+    await app.shot('imports-03-result');
+  });
+
+  it('finds an imported contact by typing the name without accents', async () => {
+    const { page } = app;
+    await page.getByTestId('import-open-contacts').click();
+    await page.getByTestId('contact-list').waitFor();
+    await page.getByTestId('contact-search').fill('oeuvray');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="contact-row"]').length === 1);
+    expect(await page.getByTestId('contact-row-name').first().innerText()).toContain('Œuvray');
+    await page.getByTestId('contact-search').fill('garcon');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid="contact-row-name"]')].some((r) => r.textContent?.includes('Garçon')),
+    );
+    await app.shot('imports-04-contacts');
+    expect(app.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,240 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Api } from '../../src-main/contract';
+import { ImportPage } from '../../src-renderer/features/imports/ImportPage';
+import { openTestStore, renderWithApi } from './render';
+
+const fixtures = path.resolve(import.meta.dirname, '..', 'fixtures', 'import');
+const golden = fs.readFileSync(path.join(fixtures, 'clients-excel-fr.csv'));
+
+/** The golden file with its bad row fixed, as the user would in Excel: same columns, same bytes otherwise. */
+const fixedGolden = (): Buffer =>
+  Buffer.from(
+    golden
+      .toString('latin1')
+      .replace('Mlle;Martin;;;pas-un-email;123;;;;7500;Paris;France;31/02/2024', 'Mlle;Martin;;;martin@exemple.fr;;;;;75001;Paris;France;28/02/2004'),
+    'latin1',
+  );
+
+const csvFile = (bytes: Buffer, name: string): File => new File([new Uint8Array(bytes)], name, { type: 'text/csv' });
+
+const select = (column: number): HTMLSelectElement => screen.getByTestId(`mapping-select-${column}`);
+
+const sampleRow = (line: number): HTMLElement => {
+  const row = screen.getAllByTestId('sample-row').find((r) => r.dataset.line === String(line));
+  if (!row) throw new Error(`no sample row for line ${line}`);
+  return row;
+};
+
+const cell = (line: number, field: string): string => within(sampleRow(line)).getByTestId(`sample-cell-${field}`).textContent ?? '';
+
+const contactCount = async (api: Api): Promise<number> => (await api.call('app.status', {})).contactCount;
+
+/**
+ * jsdom cannot download: the page's Blob is caught where the browser would
+ * receive it (the object URL) and the anchor's navigation is stopped.
+ */
+const downloads: { name: string; blob: Blob }[] = [];
+const blobs = new Map<string, Blob>();
+const stopDownload = (e: MouseEvent) => {
+  const a = e.target instanceof HTMLAnchorElement ? e.target : null;
+  if (a?.download) {
+    e.preventDefault();
+    const blob = blobs.get(a.href);
+    if (blob) downloads.push({ name: a.download, blob });
+  }
+};
+beforeEach(() => {
+  downloads.length = 0;
+  let n = 0;
+  URL.createObjectURL = (blob: Blob | MediaSource) => {
+    const url = `blob:test/${(n += 1)}`;
+    blobs.set(url, blob as Blob);
+    return url;
+  };
+  URL.revokeObjectURL = (url: string) => void blobs.delete(url);
+  document.addEventListener('click', stopDownload, true);
+});
+afterEach(() => document.removeEventListener('click', stopDownload, true));
+
+describe('ImportPage', () => {
+  it('imports a French Excel file: guessed mapping, stored preview, row report, fix, commit, history and undo', async () => {
+    const { api } = await openTestStore();
+    renderWithApi(<ImportPage />, api);
+    const user = userEvent.setup();
+
+    await user.upload(screen.getByTestId('import-file-input'), csvFile(golden, 'clients-excel-fr.csv'));
+    await screen.findByTestId('import-mapping');
+
+    // what was detected, in words
+    expect(screen.getByTestId('import-format').textContent).toBe('Texte délimité (CSV)');
+    expect(screen.getByTestId('import-encoding').textContent).toContain('Windows-1252');
+    expect(screen.getByTestId('import-separator').textContent).toContain('point-virgule');
+    expect(screen.getByTestId('import-mapping-source').dataset.source).toBe('guessed');
+
+    // the mapping guessed from the French headers, each marked as guessed
+    expect(screen.getByTestId('mapping-header-1').textContent).toBe('Nom');
+    expect(select(1).value).toBe('lastName');
+    expect(screen.getByTestId('mapping-header-2').textContent).toBe('Prénom');
+    expect(select(2).value).toBe('firstName');
+    expect(screen.getByTestId('mapping-header-9').textContent).toBe('CP');
+    expect(select(9).value).toBe('postcode');
+    expect(select(5).value).toBe('phone');
+    expect(select(6).value).toBe('mobile');
+    expect(screen.getByTestId('mapping-origin-1').dataset.origin).toBe('guessed');
+    // "Total achats (€)" is no contact field: left out, and said so
+    expect(screen.getByTestId('mapping-header-16').textContent).toBe('Total achats (€)');
+    expect(select(16).value).toBe('');
+    expect(screen.getByTestId('mapping-origin-16').dataset.origin).toBe('unrecognised');
+    expect(screen.getByTestId('mapping-samples-16').textContent).toContain('1 234,50');
+
+    // the rows as they will be stored: Windows-1252 read right, the postcode's zero kept, the phone normalised
+    expect(cell(2, 'lastName')).toBe('Lefèvre');
+    expect(cell(2, 'firstName')).toBe('Élodie');
+    expect(cell(2, 'addressLine1')).toBe('12 rue de l’Église');
+    expect(cell(2, 'addressLine2')).toBe('Bât. B – 2e étage');
+    expect(cell(2, 'postcode')).toBe('01000');
+    expect(cell(2, 'phone')).toBe('06 12 34 56 78');
+    expect(cell(2, 'birthDate')).toBe('5 mars 1985');
+    expect(cell(7, 'note')).toBe('Ancien client : bon d’achat 50 € offert');
+    // the bad row is flagged where it is wrong
+    expect(within(sampleRow(10)).getByTestId('sample-cell-email').dataset.issue).toBe('invalid_email');
+    expect(within(sampleRow(10)).getByTestId('sample-issues').textContent).toContain('Adresse e-mail invalide.');
+    expect(screen.getByTestId('sample-head-company')).toBeTruthy();
+    // and the column it comes from says so next to its mapping
+    expect(screen.getByTestId('mapping-refused-4').textContent).toBe('1 valeur refusée dans l’aperçu : Adresse e-mail invalide.');
+    expect(screen.queryByTestId('mapping-refused-1')).toBeNull();
+
+    // a column mapped elsewhere: the sample is read again through the new mapping
+    await user.selectOptions(select(3), 'jobTitle');
+    await waitFor(() => expect(cell(3, 'jobTitle')).toBe('Cœur de Lion SARL'));
+    expect(screen.queryByTestId('sample-head-company')).toBeNull();
+    expect(screen.getByTestId('mapping-origin-3').dataset.origin).toBe('edited');
+
+    // the dry run: the whole file read, every bad cell located, nothing stored
+    await user.click(screen.getByTestId('import-to-check'));
+    await screen.findByTestId('import-report', {}, { timeout: 10_000 });
+    const rows = screen.getAllByTestId('report-error-row');
+    expect(rows.map((r) => [r.dataset.line, r.dataset.field, r.dataset.reason])).toEqual([
+      ['10', 'birthDate', 'impossible_date'],
+      ['10', 'email', 'invalid_email'],
+      ['10', 'phone', 'invalid_phone'],
+    ]);
+    const emailRow = rows[1]!;
+    expect(within(emailRow).getByTestId('report-error-column').textContent).toBe('E-mail');
+    expect(within(emailRow).getByTestId('report-error-value').textContent).toBe('pas-un-email');
+    expect(within(emailRow).getByTestId('report-error-reason').textContent).toBe('Adresse e-mail invalide.');
+    expect(within(rows[2]!).getByTestId('report-error-column').textContent).toBe('Tél');
+    expect(screen.getByTestId('report-count-errors').textContent).toBe('3');
+    expect(screen.getByTestId('import-blocked')).toBeTruthy();
+    expect(screen.queryByTestId('import-commit')).toBeNull();
+    expect(await contactCount(api)).toBe(0);
+
+    // the report as a CSV French Excel opens: BOM, semicolons, one line per problem
+    await user.click(screen.getByTestId('report-save-csv'));
+    expect(downloads).toHaveLength(1);
+    expect(downloads[0]!.name).toBe('compte-rendu-import-clients-excel-fr.csv');
+    const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await downloads[0]!.blob.arrayBuffer());
+    expect(csv.startsWith('\ufeffLigne;Colonne;Champ;Valeur;Problème;Gravité\r\n')).toBe(true);
+    expect(csv).toContain('10;E-mail;E-mail;pas-un-email;Adresse e-mail invalide.;Ligne refusée\r\n');
+    expect(csv).toContain('10;Date de naissance;Date de naissance;31/02/2024;Cette date n’existe pas.;Ligne refusée\r\n');
+
+    // the user fixes the row in Excel and chooses the file again: the mapping made for these columns stays
+    await user.click(screen.getByTestId('import-change-file'));
+    await user.upload(screen.getByTestId('import-file-input'), csvFile(fixedGolden(), 'clients-corrige.csv'));
+    await screen.findByTestId('import-mapping');
+    expect(select(3).value).toBe('jobTitle');
+    expect(screen.getByTestId('mapping-origin-3').dataset.origin).toBe('edited');
+    expect(within(sampleRow(10)).getByTestId('sample-issues').textContent).toBe('Prête');
+
+    await user.click(screen.getByTestId('import-to-check'));
+    await screen.findByTestId('report-clean', {}, { timeout: 10_000 });
+    expect(screen.getByTestId('report-count-created').textContent).toBe('6');
+    // Hervé shares François's mobile under another name: a new record, flagged
+    expect(screen.getAllByTestId('report-notice').map((n) => n.dataset.reason)).toContain('possible_duplicate');
+    expect(await contactCount(api)).toBe(0);
+
+    // the all-or-nothing import
+    await user.click(screen.getByTestId('import-commit'));
+    const result = await screen.findByTestId('import-result', {}, { timeout: 10_000 });
+    expect(result.dataset.status).toBe('done');
+    expect(screen.getByTestId('report-count-created').textContent).toBe('6');
+    expect(screen.getByTestId('import-open-contacts').getAttribute('href')).toBe('#/contacts');
+    expect(await contactCount(api)).toBe(6);
+    const [garcon] = (await api.call('contacts.list', { q: 'garcon' })).rows;
+    expect(await api.call('contacts.get', { id: garcon!.id })).toMatchObject({ jobTitle: 'Cœur de Lion SARL', companyId: null });
+
+    // the history lists it; undo removes exactly what it created
+    await user.click(screen.getByTestId('import-tab-history'));
+    const row = await screen.findByTestId('import-history-row');
+    expect(within(row).getByTestId('import-history-file').textContent).toBe('clients-corrige.csv');
+    expect(within(row).getByTestId('import-history-created').textContent).toBe('6');
+    await user.click(within(row).getByTestId('import-history-undo'));
+    await user.click(await screen.findByTestId('import-undo-confirm'));
+    await waitFor(() => expect(screen.getByTestId('import-history-row').dataset.undone).toBe('true'));
+    expect(screen.getByTestId('import-history-undone')).toBeTruthy();
+    expect(screen.queryByTestId('import-history-undo')).toBeNull();
+    expect(await contactCount(api)).toBe(0);
+  });
+
+  it('reads a till export as purchases, with the targets of that kind and each refused cell located', async () => {
+    const { api } = await openTestStore();
+    await api.call('contacts.create', { lastName: 'Curie', email: 'marie.curie@orange.fr', code: '000123' });
+    renderWithApi(<ImportPage />, api);
+    const user = userEvent.setup();
+
+    await user.click(screen.getByText('Des achats'));
+    await user.upload(screen.getByTestId('import-file-input'), csvFile(fs.readFileSync(path.join(fixtures, 'achats-caisse.csv')), 'caisse-mars.csv'));
+    await screen.findByTestId('import-mapping');
+    expect(screen.getByTestId('mapping-header-1').textContent).toBe('Date');
+    expect(select(1).value).toBe('date');
+    expect(select(2).value).toBe('customerCode');
+    expect(within(select(4)).getByRole('option', { name: 'Article' })).toBeTruthy();
+    expect(within(select(4)).queryByRole('option', { name: 'Civilité (M., Mme)' })).toBeNull();
+    expect(screen.getByTestId('mapping-refused-1').textContent).toContain('Cette date n’existe pas.');
+
+    await user.click(screen.getByTestId('import-to-check'));
+    await screen.findByTestId('import-report', {}, { timeout: 10_000 });
+    const errors = screen.getAllByTestId('report-error-row').map((r) => [r.dataset.line, within(r).getByTestId('report-error-column').textContent]);
+    expect(errors).toContainEqual(['8', 'Date']);
+    expect(screen.queryByTestId('import-commit')).toBeNull();
+    expect((await api.call('app.status', {})).contactCount).toBe(1);
+  });
+
+  it('offers the remembered mapping for a file with the same columns, and refuses a file that is no table', async () => {
+    const { api } = await openTestStore();
+    renderWithApi(<ImportPage />, api);
+    const user = userEvent.setup();
+
+    await user.upload(screen.getByTestId('import-file-input'), new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])], 'photo.csv'));
+    expect((await screen.findByTestId('import-file-error')).textContent).toContain('Ce n’est pas un tableau');
+    expect(screen.queryByTestId('import-mapping')).toBeNull();
+
+    await user.upload(screen.getByTestId('import-file-input'), csvFile(fixedGolden(), 'clients.csv'));
+    await screen.findByTestId('import-mapping');
+    await user.selectOptions(select(14), '');
+    await waitFor(() => expect(screen.getByTestId('mapping-origin-14').dataset.origin).toBe('edited'));
+    await user.click(screen.getByTestId('import-to-check'));
+    await user.click(await screen.findByTestId('import-commit', {}, { timeout: 10_000 }));
+    expect((await screen.findByTestId('import-result', {}, { timeout: 10_000 })).dataset.status).toBe('done');
+    expect(await contactCount(api)).toBe(6);
+
+    // next month's export: same columns, the mapping comes back as the user left it
+    await user.click(screen.getByTestId('import-restart'));
+    await user.upload(screen.getByTestId('import-file-input'), csvFile(fixedGolden(), 'clients-mars.csv'));
+    await screen.findByTestId('import-mapping');
+    expect(screen.getByTestId('import-mapping-source').dataset.source).toBe('remembered');
+    expect(select(14).value).toBe('');
+    expect(screen.getByTestId('mapping-origin-14').dataset.origin).toBe('ignored');
+    expect(screen.getByTestId('mapping-origin-1').dataset.origin).toBe('remembered');
+
+    // importing it again changes nothing: every row is already there
+    await user.click(screen.getByTestId('import-to-check'));
+    await screen.findByTestId('report-clean', {}, { timeout: 10_000 });
+    expect(screen.getByTestId('report-count-created').textContent).toBe('0');
+    expect(screen.getByTestId('report-count-skipped').textContent).toBe('6');
+  });
+});
