@@ -25,6 +25,8 @@ const clients = [
   ['Lefèvre', 'Élodie', '', 'elodie.lefevre@orange.fr', '06 12 34 56 78', '01000', 'Bourg-en-Bresse', 'Préfère être appelée le matin'],
   ['Garçon', 'François', 'Gérant', 'f.garcon@coeurdelion.fr', '06 98 76 54 32', '75011', 'Paris', 'Bon d’achat 50 € offert'],
   ['Œuvray', 'Zoé', '', 'zoe@oeuvray.fr', '07 12 34 56 78', '21000', 'Dijon', 'Bûches – Noël'],
+  // the same Élodie typed again years later in capitals, with her new address: a duplicate to merge
+  ['LEFEVRE', 'Elodie', '', 'elodie.l@gmail.com', '', '01000', 'Bourg-en-Bresse', ''],
 ];
 
 /**
@@ -110,9 +112,10 @@ describe('importing contacts in the browser', () => {
 
     await runCheck(page);
     expect(await reportedErrors(page)).toEqual([]);
-    expect(await page.getByTestId('report-count-created').innerText()).toBe('3');
+    // e-mail and phone differ, so the import keeps the second Élodie: merging is the user's call
+    expect(await page.getByTestId('report-count-created').innerText()).toBe('4');
     expect(await commitImport(page)).toBe('done');
-    expect(await page.getByTestId('report-count-created').innerText()).toBe('3');
+    expect(await page.getByTestId('report-count-created').innerText()).toBe('4');
     await app.shot('imports-03-result');
   });
 
@@ -128,6 +131,52 @@ describe('importing contacts in the browser', () => {
       [...document.querySelectorAll('[data-testid="contact-row-name"]')].some((r) => r.textContent?.includes('Garçon')),
     );
     await app.shot('imports-04-contacts');
+    expect(app.errors).toEqual([]);
+  });
+
+  const lefevreRows = async (expected: number): Promise<void> => {
+    const { page } = app;
+    await page.getByTestId('nav-contacts').click();
+    await page.getByTestId('contact-search').fill('lefevre');
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="contact-row"]').length === n,
+      expected,
+    );
+  };
+
+  it('finds the two Élodie Lefèvre, merges them keeping the newer e-mail, and undoes the merge', async () => {
+    const { page } = app;
+    await lefevreRows(2);
+    await page.getByTestId('nav-duplicates').click();
+    await page.getByTestId('duplicates-run').click();
+    const pair = page.getByTestId('duplicate-pair');
+    await pair.first().waitFor();
+    expect(await pair.count()).toBe(1);
+    expect(await pair.getByTestId('duplicate-reason').first().getAttribute('data-reason')).toBe('similar_name_same_postcode');
+
+    await pair.getByTestId('duplicate-compare').click();
+    await page.getByTestId('merge-dialog').waitFor();
+    const email = page.locator('[data-testid="merge-field"][data-field="email"]');
+    const side = (await email.innerText()).indexOf('elodie.l@gmail.com') > (await email.innerText()).indexOf('elodie.lefevre@orange.fr') ? 'b' : 'a';
+    await page.getByTestId(`merge-field-email-${side}`).check();
+    await tallShot(app, 'imports-05-merge', 1100);
+    await page.getByTestId('merge-confirm').click();
+    await page.getByTestId('merge-done').waitFor();
+    await lefevreRows(1);
+    await page.getByTestId('contact-row').first().click();
+    await page.getByTestId('contact-email').waitFor();
+    expect(await page.getByTestId('contact-email').innerText()).toContain('elodie.l@gmail.com');
+    // the phone came from the other record: nothing of either is lost
+    expect(await page.getByTestId('contact-phone').innerText()).toContain('06 12 34 56 78');
+
+    await page.getByTestId('nav-duplicates').click();
+    await page.getByTestId('duplicates-tab-history').click();
+    await page.getByTestId('merge-row-undo').first().click();
+    await page.getByTestId('merge-undo-confirm').click();
+    await page.locator('[data-testid="merge-row"][data-undone="true"]').waitFor();
+    await page.getByTestId('merge-undo-confirm').waitFor({ state: 'detached' });
+    await app.shot('imports-06-undone');
+    await lefevreRows(2);
     expect(app.errors).toEqual([]);
   });
 });
