@@ -1,13 +1,13 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Button, Group, Paper, Progress, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { DuplicateFindResult } from '@contract';
 import { useApi } from '../../api/context';
 import { useFormatters } from '../../app/format';
+import { JobPanel } from '../../app/JobPanel';
 import { useJobTracker } from '../../app/jobs';
 import { notifyError, notifySuccess } from '../../app/notify';
-import { phaseLabel } from '../startup/phase';
 import { PairCard } from './PairCard';
 import { isFindResult, visiblePairs, type AppliedMerge, type ListedPair } from './pairs';
 
@@ -112,28 +112,15 @@ export const DuplicateFinder = ({ search, onResult, onCompare, onDismissed }: Du
   };
 
   if (job.jobId !== null) {
-    const p = job.progress;
-    const pct = p !== null && p.total > 0 ? Math.min(100, (p.done / p.total) * 100) : 0;
     return (
-      <Paper withBorder p="lg" maw={560} data-testid="duplicates-progress">
-        <Stack>
-          <Text fw={600}>{t('duplicates.running')}</Text>
-          <Text size="sm" c="dimmed" data-testid="duplicates-phase">
-            {p === null ? t('jobs.starting') : phaseLabel(t, p.phase)}
-          </Text>
-          <Progress value={pct} animated={p === null} size="lg" aria-label={t('duplicates.running')} />
-          {p !== null && p.total > 1 && (
-            <Text size="sm" ta="right">
-              {t('jobs.progress', { done: fmt.number(p.done), total: fmt.number(p.total) })}
-            </Text>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => void cancel()} loading={cancelling} data-testid="duplicates-cancel">
-              {t('common.cancel')}
-            </Button>
-          </Group>
-        </Stack>
-      </Paper>
+      <JobPanel
+        title={t('duplicates.running')}
+        label={t('duplicates.running')}
+        progress={job.progress}
+        cancelling={cancelling}
+        onCancel={() => void cancel()}
+        testId="duplicates-progress"
+      />
     );
   }
 

@@ -3,7 +3,7 @@ import { IconPlayerPlay, IconRefresh, IconUpload } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { duplicatePolicies, type DuplicatePolicy } from '@contract';
 import { useFormatters } from '../../app/format';
-import { JobPanel } from './JobPanel';
+import { JobPanel } from '../../app/JobPanel';
 import { fileErrorText } from './labels';
 import { ReportView } from './ReportView';
 import type { ImportWizard } from './use-import';
@@ -56,7 +56,15 @@ export const CheckStep = ({ wizard, onEditColumn, onChangeFile, onCommit }: Chec
       </Paper>
 
       {running !== null && dryRunning ? (
-        <JobPanel title={t('imports.check.running')} running={running} onCancel={() => void wizard.cancel()} />
+        <JobPanel
+          title={t('imports.check.running')}
+          label={t('imports.check.running')}
+          progress={running.progress}
+          cancelling={running.cancelling}
+          onCancel={() => void wizard.cancel()}
+          testId="import-progress"
+          maw={640}
+        />
       ) : (
         <Group justify="space-between" align="center">
           <Text size="sm" c="dimmed" maw={640}>

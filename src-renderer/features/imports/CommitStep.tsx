@@ -3,7 +3,7 @@ import { IconUsers } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { useFormatters } from '../../app/format';
 import { routeHref } from '../../app/router';
-import { JobPanel } from './JobPanel';
+import { JobPanel } from '../../app/JobPanel';
 import { fileErrorText } from './labels';
 import { ReportView } from './ReportView';
 import type { ImportWizard } from './use-import';
@@ -22,7 +22,18 @@ export const CommitStep = ({ wizard, onRestart, onBackToCheck, onOpenHistory }: 
   const { running, outcome, preview, file, kind } = wizard;
 
   if (running !== null && running.mode === 'commit') {
-    return <JobPanel title={t('imports.commit.running')} note={t('imports.commit.atomic')} running={running} onCancel={() => void wizard.cancel()} />;
+    return (
+      <JobPanel
+        title={t('imports.commit.running')}
+        label={t('imports.commit.running')}
+        note={t('imports.commit.atomic')}
+        progress={running.progress}
+        cancelling={running.cancelling}
+        onCancel={() => void wizard.cancel()}
+        testId="import-progress"
+        maw={640}
+      />
+    );
   }
   if (outcome === null || file === null || preview === null) return null;
 

@@ -1,14 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
-import { Button, Center, Group, Paper, Progress, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Button, Center, Group, Paper, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconDatabase, IconSparkles } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/context';
 import { useBoot } from '../../app/boot';
 import { useFormatters } from '../../app/format';
+import { JobPanel } from '../../app/JobPanel';
 import { useJobTracker } from '../../app/jobs';
 import { notifyError, notifySuccess } from '../../app/notify';
 import { navigate } from '../../app/router';
-import { phaseLabel } from './phase';
 
 export const demoSizes = [100, 1_000, 10_000, 100_000, 1_000_000] as const;
 
@@ -83,27 +83,16 @@ export const FirstRun = () => {
   }, [finished, job, reboot, t]);
 
   if (job.jobId !== null) {
-    const p = job.progress;
-    const pct = p !== null && p.total > 0 ? Math.min(100, (p.done / p.total) * 100) : 0;
     return (
       <Center mih="100dvh" p="md">
-        <Paper withBorder p="xl" w="100%" maw={560} data-testid="job-progress">
-          <Stack>
-            <Title order={3}>{t('firstRun.demoLoading')}</Title>
-            <Text size="sm" c="dimmed">
-              {p === null ? t('jobs.starting') : phaseLabel(t, p.phase)}
-            </Text>
-            <Progress value={pct} animated={p === null} size="lg" aria-label={t('firstRun.demoLoading')} />
-            <Text size="sm" ta="right" data-testid="job-progress-count">
-              {p === null ? '' : t('jobs.progress', { done: fmt.number(p.done), total: fmt.number(p.total) })}
-            </Text>
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => void cancel()} loading={cancelling} data-testid="job-cancel">
-                {t('common.cancel')}
-              </Button>
-            </Group>
-          </Stack>
-        </Paper>
+        <JobPanel
+          title={<Title order={3}>{t('firstRun.demoLoading')}</Title>}
+          label={t('firstRun.demoLoading')}
+          progress={job.progress}
+          cancelling={cancelling}
+          onCancel={() => void cancel()}
+          testId="job-progress"
+        />
       </Center>
     );
   }
