@@ -9,6 +9,15 @@ export const contactTargetsForImport = [
   'mobile', 'phone2', 'addressLine1', 'addressLine2', 'postcode', 'city', 'country', 'birthDate', 'language',
   'status', 'source', 'sourceDetail', 'tags', 'note', 'code', 'consentEmail', 'consentSms', 'consentDate', 'consentMethod',
 ] as const;
+/**
+ * Fields a purchases file column can be mapped to. The customer is found by
+ * any one of code, e-mail or phone; rows sharing a reference (ticket, order)
+ * form one purchase; amounts are in the file's currency units, stored as cents.
+ */
+export const purchaseTargetsForImport = [
+  'customerCode', 'email', 'phone', 'date', 'reference', 'channel', 'sku', 'productName', 'quantity', 'unitPrice',
+  'lineTotal', 'amount',
+] as const;
 export type ImportKindName = (typeof importKinds)[number];
 
 /** What to do with a row that matches an existing contact (or an earlier row of the same file). */
@@ -55,7 +64,13 @@ export type ImportPreview = {
   /** Every field a column can be mapped to, for this kind. */
   targets: string[];
   /** The first rows as they would be stored (after normalisation), with their issues. */
-  sample: { line: number; values: Record<string, string | null>; issues: RowIssue[] }[];
+  sample: {
+    line: number;
+    /** The row as read, one text per file column: what the mapping screen shows under each header. */
+    cells: string[];
+    values: Record<string, string | null>;
+    issues: RowIssue[];
+  }[];
 };
 
 export type ImportReport = {

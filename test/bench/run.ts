@@ -14,6 +14,7 @@ import { toApi } from '../../src-main/host/client';
 import { createInProcessClient } from '../../src-main/host/inprocess';
 import { startWebHost } from '../../src-main/host/web/server';
 import { createWorkerClient } from '../../src-main/host/worker-client';
+import { benchPurchaseImport } from './purchases-import';
 
 // npm runs scripts from the package root
 const root = process.cwd();
@@ -163,6 +164,7 @@ const main = async () => {
     for (const r of created.rows) await api.call('contacts.delete', { id: r.id });
   }
   await client.close();
+  if (process.env.BENCH_LIST_FILTERS !== '0') await (await import('./list-filters')).benchListFilters({ source: dbPath, benchDir, record });
 
   // --- search through HTTP (browser mode: worker + web host), same queries
   {
@@ -220,6 +222,8 @@ const main = async () => {
       '≤ 15 s, ≤ 500 MB',
     );
   }
+  // --- a till export of every purchase into the same customers without purchases (issue 3); BENCH_PURCHASE_ROWS=N for the first N
+  if (process.env.BENCH_PURCHASE_IMPORT === '1') await benchPurchaseImport({ root, benchDir, demoDb: dbPath, cli, record, rows: process.env.BENCH_PURCHASE_ROWS ? Number(process.env.BENCH_PURCHASE_ROWS) : undefined });
 
   fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
   fs.writeFileSync(path.join(root, 'test-results', 'bench.json'), JSON.stringify({ customers, perCustomer, rows }, null, 2));

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +23,7 @@ import { insertContact, updateContact } from '../../src-main/domain/contacts/ser
 import { createCompany } from '../../src-main/domain/companies/service';
 import { createPurchase } from '../../src-main/domain/purchases/service';
 import { createStore, transaction, type Store } from '../../src-main/store/db';
-import { openDatabase } from '../../src-main/store/open';
+import { applyPragmas, migrate, openDatabase } from '../../src-main/store/open';
 import { openClient } from './helpers';
 
 /** One base per describe block, shared by its tests (read-only after seeding), removed at the end. */
@@ -102,6 +103,10 @@ const seedBase = (store: Store, n: number) => {
       }
       if (sales > 0 && g.next() < 0.15) updateContact(store, { id, patch: { status: 'former' } });
     }
+    // a tag only former customers carry, given after their status changed: its other partitions are empty
+    store.sqlite.exec(`INSERT INTO tags (name, folded) VALUES ('Relance', 'relance');
+      INSERT INTO contact_tags (contact_id, tag_id)
+        SELECT id, (SELECT id FROM tags WHERE folded = 'relance') FROM contacts WHERE status = 'former' AND id % 2 = 0`);
   });
 };
 
@@ -171,14 +176,13 @@ const pageAll = (store: Store, input: ContactListInput, tuning: Partial<ListTuni
 /** Thresholds low enough that a 300-contact base goes down every path: candidates, walks, id sets, detours. */
 const TUNINGS: Partial<ListTuning>[] = [
   {},
-  { candidateMax: 0 },
-  { candidateMax: 0, partitionCandidateMax: 30 },
-  { candidateMax: 0, partitionCandidateMax: 0 },
-  { candidateMax: 0, partitionCandidateMax: 0, membershipMax: 0 },
-  { candidateMax: 40, membershipMax: 0 },
-  { candidateMax: 0, partitionCandidateMax: 0, membershipMax: 0, walkBudget: 3 },
-  { candidateMax: 0, partitionCandidateMax: 0, membershipMax: 0, walkBudget: 1, fallbackMax: 0 },
-  { candidateMax: 0, partitionCandidateMax: 0, membershipMax: 0, walkBudget: 7, fallbackMax: 30 },
+  { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0 },
+  { candidateMax: 40, setCandidateMax: 40, rowCandidateMax: 40, sortedSearchMax: 20 },
+  { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0, sortedSearchMax: 10, setMax: 0 },
+  { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 1, walkBudget: 3, sortedSearchMax: 10 },
+  { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0, walkBudget: 2, fallbackMax: 0 },
+  { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0, walkBudget: 5, fallbackMax: 30, setMax: 0 },
+  { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, walkBudget: 1, fallbackMax: 1000 },
 ];
 
 describe('contact list: filters × sorts × paging', () => {
@@ -266,18 +270,73 @@ describe('contact list: filters × sorts × paging', () => {
   it('gives exact totals for status filters and small candidate sets, on every page', () => {
     const customers = rows.filter((r) => r.status === 'customer').length;
     expect(pageAll(store, { status: ['customer'], limit: 25 }, {}).totals.every((t) => t === customers)).toBe(true);
-    const vip = rows.filter((r) => r.tags.includes(tagIds[0]!)).length;
-    const tagged = pageAll(store, { tags: [tagIds[0]!], sort: 'totalCents', limit: 10 }, {});
-    expect(tagged.totals.every((t) => t === vip)).toBe(true);
+    for (const sort of contactSorts) {
+      const vip = rows.filter((r) => r.tags.includes(tagIds[0]!)).length;
+      const tagged = pageAll(store, { tags: [tagIds[0]!], sort, limit: 10 }, {});
+      expect(tagged.totals.every((t) => t === vip)).toBe(true);
+      // a contact holding both tags counts once
+      const both = rows.filter((r) => r.tags.includes(tagIds[0]!) || r.tags.includes(tagIds[1]!)).length;
+      expect(pageAll(store, { tags: [tagIds[0]!, tagIds[1]!], sort, limit: 10 }, {}).totals.every((t) => t === both)).toBe(true);
+    }
     // a broad filter walked through the sort index does not count
-    expect(pageAll(store, { tags: [tagIds[0]!], limit: 10 }, { candidateMax: 0 }).totals.every((t) => t === null)).toBe(true);
+    const walked = { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0 };
+    expect(pageAll(store, { tags: [tagIds[0]!], limit: 10 }, walked).totals.every((t) => t === null)).toBe(true);
   });
 
-  it('chooses the tag list for a small tag and the status partitions otherwise', () => {
-    expect(planList(store, contactListInput.parse({ tags: [tagIds[0]!] }))).toMatchObject({ mode: 'candidates', driver: 'tags' });
-    expect(planList(store, contactListInput.parse({ status: ['customer'] }))).toMatchObject({ mode: 'walk' });
-    expect(planList(store, contactListInput.parse({ city: 'pau', tags: [tagIds[0]!] }))).toMatchObject({ driver: 'city' });
-    expect(planList(store, contactListInput.parse({ q: 'mar' }))).toMatchObject({ mode: 'search' });
+  it('reads each partition the cheapest way: candidates, empty, runs, walk, walk then candidates', () => {
+    // partitions are read largest first: compare as sets
+    const plan = (input: ContactListInput, tuning: Partial<ListTuning> = {}) =>
+      planList(store, contactListInput.parse(input), tuning).sort();
+    expect(plan({ tags: [tagIds[0]!] })).toEqual(['all:candidates/tags']);
+    expect(plan({ status: ['customer'] })).toEqual(['customer:walk']);
+    // a tag only former customers carry: the other partitions are not read
+    const relance = store.sqlite.prepare("SELECT id FROM tags WHERE folded = 'relance'").pluck().get() as number;
+    expect(plan({ tags: [relance], sort: 'createdAt' }, { setCandidateMax: 0 })).toEqual([
+      'customer:empty/tags',
+      'former:walk',
+      'prospect:empty/tags',
+    ]);
+    expect(plan({ city: 'pau', tags: [tagIds[0]!] }, { setCandidateMax: 0 })).toEqual(['all:candidates/city']);
+    expect(plan({ city: 'lyon', sort: 'postcode' }, { candidateMax: 0 })).toEqual(['customer:stream', 'former:stream', 'prospect:stream']);
+    expect(plan({ postcode: '6', sort: 'city' }, { candidateMax: 0 })).toEqual(['customer:stream', 'former:stream', 'prospect:stream']);
+    // the first customer by name does not match: the one-entry walk finds nothing and the candidates take over
+    const first = rows.filter((r) => r.status === 'customer').sort((x, y) => compare(x.sort_name, y.sort_name) || x.id - y.id)[0]!;
+    const other = SOURCES.find((src) => src !== first.source)!;
+    const budget = { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0, walkBudget: 1 };
+    expect(plan({ status: ['customer'], source: [other] }, budget)).toEqual(['customer:fallback/source']);
+    expect(plan({ status: ['customer'], source: [other] }, { ...budget, fallbackMax: 0 })[0]).toMatch(/^customer:walk×\d+$/);
+    expect(plan({ q: 'mar' })).toEqual(['search:sorted']);
+    expect(plan({ q: 'mar', tags: [tagIds[0]!], status: ['customer'] }, { sortedSearchMax: 5 })).toEqual(['search:capped match']);
+    expect(plan({ q: 'mar', city: 'ly' }, { sortedSearchMax: 5, setMax: 0 })).toEqual(['search:capped rows']);
+  });
+
+  it('keeps the list columns contact_tags copies equal to its contacts, whatever writes them', () => {
+    const copy = (db: BetterSqlite3.Database) =>
+      db
+        .prepare(
+          `SELECT count(*) FROM contact_tags ct JOIN contacts c ON c.id = ct.contact_id
+            WHERE ct.status IS NOT c.status OR ct.sort_name IS NOT c.sort_name OR ct.source IS NOT c.source
+              OR ct.city_key IS NOT c.city_key OR ct.postcode IS NOT c.postcode OR ct.created_at IS NOT c.created_at
+              OR ct.last_purchase_at IS NOT c.last_purchase_at OR ct.total_cents IS NOT c.total_cents`,
+        )
+        .pluck()
+        .get();
+    const own = openStore();
+    seedBase(own, 60);
+    expect(copy(own.sqlite)).toBe(0);
+    const tagged = own.sqlite.prepare('SELECT DISTINCT contact_id FROM contact_tags ORDER BY contact_id LIMIT 6').pluck().all() as number[];
+    const [a, b, c, d, e, f] = tagged as [number, number, number, number, number, number];
+    transaction(own, () => {
+      updateContact(own, { id: a, patch: { lastName: 'Zorglub', city: 'Angoulême', postcode: '16000' } });
+      updateContact(own, { id: b, patch: { status: 'prospect', source: 'website' } });
+      createPurchase(own, purchaseInput.parse({ contactId: c, purchasedAt: '2024-11-30', lines: [{ label: 'y', unitPriceCents: 999 }] }));
+      own.sqlite.prepare("UPDATE contacts SET created_at = '2022-02-02T00:00:00.000Z', city = NULL WHERE id = ?").run(d);
+      // a merge moves the tags of one contact to another
+      own.sqlite.prepare('DELETE FROM contact_tags WHERE contact_id = ? AND tag_id IN (SELECT tag_id FROM contact_tags WHERE contact_id = ?)').run(e, f);
+      own.sqlite.prepare('UPDATE contact_tags SET contact_id = ? WHERE contact_id = ?').run(f, e);
+    });
+    expect(copy(own.sqlite)).toBe(0);
+    expect(own.sqlite.prepare('SELECT count(*) FROM contact_tags WHERE contact_id = ?').pluck().get(e)).toBe(0);
   });
 
   it('refuses a forged cursor', () => {
@@ -372,7 +431,7 @@ describe('contact list: query plans', () => {
     }
   });
 
-  it('every sort walks its (status, column) index without sorting, filtered or not', () => {
+  it('every sort walks its (status, column) index without sorting or reading a contact row, filtered or not', () => {
     const index: Record<ContactSort, string> = {
       name: 'contacts_by_status',
       city: 'contacts_by_status_city',
@@ -381,37 +440,52 @@ describe('contact list: query plans', () => {
       lastPurchaseAt: 'contacts_by_status_last_purchase',
       totalCents: 'contacts_by_status_total',
     };
+    const walks = { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0 };
     for (const sort of contactSorts) {
-      for (const input of [{}, { status: ['former' as const] }, { tags: [tag] }, { source: ['website' as const], city: 'lyon' }]) {
+      for (const input of [
+        {},
+        { status: ['former' as const] },
+        { tags: [tag] },
+        { source: ['website' as const], city: 'lyon' },
+        { postcode: '6', createdFrom: '2023-06-01', lastPurchaseTo: '2024-06-30' },
+      ]) {
         const plans = [
-          ...run({ ...input, sort, dir: 'desc', limit: 5 }, { candidateMax: 0, partitionCandidateMax: 0 }),
-          ...run({ ...input, sort, dir: 'asc', limit: 5 }, { candidateMax: 0, partitionCandidateMax: 0, membershipMax: 0, walkBudget: 2 }),
+          ...run({ ...input, sort, dir: 'desc', limit: 5 }, walks),
+          ...run({ ...input, sort, dir: 'asc', limit: 5 }, { ...walks, setMax: 0, walkBudget: 2 }),
         ];
         for (const p of plans) {
-          expect(scansContacts(p.plan), `${p.sql}\n${p.plan.join('\n')}`).toBe(false);
-          if (p.sql.includes(`INDEXED BY ${index[sort]} `)) {
-            expect(p.plan.join('\n')).toMatch(new RegExp(`SEARCH c USING (COVERING )?INDEX ${index[sort]} \\(status=\\?`));
-            expect(p.plan.join('\n')).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+          const plan = p.plan.join('\n');
+          expect(scansContacts(p.plan), `${p.sql}\n${plan}`).toBe(false);
+          if (p.sql.includes(`INDEXED BY ${index[sort]}\n`) || p.sql.includes(`INDEXED BY ${index[sort]} `)) {
+            expect(plan).toMatch(new RegExp(`SEARCH c USING COVERING INDEX ${index[sort]} \\(status=\\?`));
+            expect(plan).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
           }
         }
       }
     }
   });
 
-  it('a tag filter is driven from contact_tags (tag_id, contact_id) when small, and probes it when walking', () => {
-    const small = run({ tags: [tag], sort: 'name', limit: 5 });
-    const drive = small.find((p) => p.sql.includes('NOT INDEXED'));
-    expect(drive?.plan.join('\n')).toMatch(/SEARCH c USING INTEGER PRIMARY KEY/);
-    expect(drive?.plan.join('\n')).toMatch(/contact_tags_by_tag \(tag_id=\?/);
-    for (const p of small) expect(scansContacts(p.plan)).toBe(false);
-    // walking the name index: a small tag's members are collected once, a big tag is probed per row
-    const member = run({ tags: [tag], sort: 'name', limit: 5 }, { candidateMax: 0 });
-    const memberWalk = member.find((p) => p.sql.includes('INDEXED BY contacts_by_status'));
-    expect(memberWalk?.plan.join('\n')).toMatch(/SEARCH ct USING COVERING INDEX contact_tags_by_tag \(tag_id=\?\)/);
-    const probed = run({ tags: [tag], sort: 'name', limit: 5 }, { candidateMax: 0, membershipMax: 0 });
-    const probeWalk = probed.find((p) => p.sql.includes('INDEXED BY contacts_by_status'));
-    expect(probeWalk?.plan.join('\n')).toMatch(/SEARCH ct (EXISTS )?USING PRIMARY KEY \(contact_id=\? AND tag_id=\?\)/);
-    for (const p of [...member, ...probed]) expect(scansContacts(p.plan)).toBe(false);
+  it('pages a range on the sort column from the cursor, not from the start of the range', () => {
+    for (const dir of ['asc', 'desc'] as const) {
+      const plans = run({ city: 'l', sort: 'city', dir, limit: 3 }, { candidateMax: 0 });
+      // the cursor's own city is a run sought by (city, id); the next cities by city alone
+      const runs = plans.filter((p) => p.sql.includes('INDEXED BY contacts_by_status_city') && p.sql.includes('c.city_key = ?'));
+      expect(runs.length).toBeGreaterThan(0);
+      for (const p of runs) expect(p.plan.join('\n')).toMatch(/\(status=\? AND city_key=\? AND (rowid|id)[<>]\?( AND (rowid|id)[<>]\?)?\)/);
+      for (const p of plans) expect(p.sql).not.toMatch(/\(c\.city_key, c\.id\)/);
+    }
+  });
+
+  it('reads a tag from contact_tags_by_tag alone, and probes contact_tags_by_contact when walking', () => {
+    // no contact row is read but the page's own
+    for (const p of run({ tags: [tag], sort: 'totalCents', limit: 5 }).filter((p) => !p.sql.includes('AS companyName'))) {
+      if (p.sql.includes('contact_tags_by_tag')) expect(p.plan.join('\n')).toMatch(/SEARCH ct USING COVERING INDEX contact_tags_by_tag \(tag_id=\? AND status=\?\)/);
+      expect(p.plan.join('\n')).not.toMatch(/USING INTEGER PRIMARY KEY/);
+    }
+    const walked = run({ tags: [tag], sort: 'name', limit: 5 }, { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, setMax: 0 });
+    const probe = walked.find((p) => p.sql.includes('INDEXED BY contacts_by_status') && p.sql.includes('EXISTS'));
+    expect(probe?.plan.join('\n')).toMatch(/SEARCH ct (EXISTS )?USING COVERING INDEX contact_tags_by_contact \(contact_id=\? AND tag_id=\?\)/);
+    for (const p of walked) expect(scansContacts(p.plan)).toBe(false);
   });
 
   it('prefix and range filters use their own (status, column) index as candidates', () => {
@@ -423,9 +497,41 @@ describe('contact list: query plans', () => {
     ] as const) {
       const plans = run({ ...input, sort: 'name', limit: 5 });
       const drive = plans.find((p) => p.sql.includes(`INDEXED BY ${index}`) && p.sql.includes('ORDER BY'));
-      expect(drive?.plan.join('\n'), JSON.stringify(input)).toMatch(new RegExp(`SEARCH c USING (COVERING )?INDEX ${index} \\(status=\\? AND`));
+      expect(drive?.plan.join('\n'), JSON.stringify(input)).toMatch(new RegExp(`SEARCH c USING COVERING INDEX ${index} \\(status=\\? AND`));
       for (const p of plans) expect(scansContacts(p.plan), `${p.sql}\n${p.plan.join('\n')}`).toBe(false);
     }
+  });
+
+  it('a city under the postcode sort reads each city\'s run, already by postcode', () => {
+    const plans = run({ city: 'l', sort: 'postcode', limit: 5 }, { candidateMax: 0 });
+    const runs = plans.filter((p) => p.sql.includes('INDEXED BY contacts_by_city_postcode') && !p.sql.includes('WITH RECURSIVE'));
+    expect(runs.length).toBeGreaterThan(0);
+    for (const p of runs) expect(p.plan.join('\n')).toMatch(/SEARCH c USING COVERING INDEX contacts_by_city_postcode \(status=\? AND city_key=\?/);
+  });
+});
+
+describe('migration 5', () => {
+  it('copies the list columns into contact_tags, then keeps them by trigger', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-list-'));
+    const db = new Database(path.join(dir, 'v4.sqlite'));
+    opened.push({ db, dir });
+    applyPragmas(db);
+    migrate(db, undefined, 4);
+    db.exec(`INSERT INTO contacts (last_name, city, postcode, status, source, sort_name, created_at, updated_at, total_cents)
+        VALUES ('A', 'Lyon', '69001', 'customer', 'website', 'a', '2024-01-01T00:00:00.000Z', '', 500),
+               ('B', NULL, NULL, 'prospect', 'other', 'b', '2024-02-01T00:00:00.000Z', '', 0);
+      INSERT INTO tags (name, folded) VALUES ('VIP', 'vip');
+      INSERT INTO contact_tags (contact_id, tag_id) VALUES (1, 1), (2, 1);`);
+    migrate(db);
+    const copied = () =>
+      db.prepare('SELECT contact_id, status, sort_name, source, city_key, postcode, total_cents FROM contact_tags ORDER BY contact_id').all();
+    expect(copied()).toEqual([
+      { contact_id: 1, status: 'customer', sort_name: 'a', source: 'website', city_key: 'lyon', postcode: '69001', total_cents: 500 },
+      { contact_id: 2, status: 'prospect', sort_name: 'b', source: 'other', city_key: null, postcode: null, total_cents: 0 },
+    ]);
+    db.exec("UPDATE contacts SET status = 'former', city = 'Saint-Étienne', total_cents = 900 WHERE id = 1");
+    expect(copied()[0]).toMatchObject({ status: 'former', city_key: 'saint etienne', total_cents: 900 });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 });
 

@@ -18,64 +18,69 @@ type ListInput = z.output<typeof contactListInput>;
 type SortKey = string | number | null;
 /** `total` rides along so later pages repeat the first page's count without recounting. */
 type Cursor = { v: SortKey; id: number; total?: number | null };
-/**
- * A piece of SQL with its parameters, ANDed with the others. `cost` says
- * what checking it takes per row visited: nothing beyond the index walked
- * ('free': an id set built once, a range of the walked index), a probe of
- * another index ('probe'), or reading the contact row ('row').
- */
-type Cost = 'free' | 'probe' | 'row';
-type Cond = { sql: string; params: unknown[]; cost?: Cost };
-const COSTS: readonly Cost[] = ['free', 'probe', 'row'];
+type Key = { id: number; k: SortKey };
+/** A piece of SQL with its parameters. */
+type Cond = { sql: string; params: unknown[] };
 
-/**
- * The two ways to answer a filtered list at 1M contacts, chosen by estimated
- * sizes. Measured at 1M on the 2-core dev machine: reading a contact row by
- * id 0.3 µs (cached, in id order) to 2.5 µs (cold, random); building an id
- * set from an index ~0.4 µs an id; probing it ~0.1 µs.
- * - candidates: at most CANDIDATE_MAX contacts match the most selective
- *   criterion; read them through its index (in rowid order) and let SQLite
- *   keep the best page while sorting: ~1 µs a candidate;
- * - walk: follow the sort index in each status partition and check the
- *   criteria on the way: ~limit / share-of-matches rows visited. A criterion
- *   matching at most MEMBERSHIP_MAX contacts in the partition is checked
- *   against the id set its own index gives (no row read); a broader one
- *   reads the row, few rows being skipped. Both crossovers sit near
- *   sqrt(cost ratio × limit × rows): ~5k and ~12k.
+/*
+ * How a filtered page is found at 1M contacts. Measured (CPU time) on the
+ * 2-core dev machine, test/bench/list-filters.ts: visiting and testing an
+ * index entry ~0.1 µs; sorting a candidate ~0.2 µs more; reading a contact
+ * row 1–6 µs (the table is 4× the page cache); building an id set ~0.2 µs an
+ * id and probing it ~0.45 µs; a primary-key probe of contact_tags ~1 µs.
+ * So a page is answered from index entries: every list index carries the
+ * filter columns and the sort keys, contact_tags too (migration 5), and only
+ * the page's own rows are read.
+ *
+ * Every criterion is first counted per status partition, up to the size
+ * where its candidates stop beating a walk (CANDIDATE_MAX; SET_CANDIDATE_MAX
+ * for a tag, whose walk check is a probe; ROW_CANDIDATE_MAX for a company,
+ * whose candidates are rows). One that matches nothing in a partition ends
+ * it. One small over all partitions gives the page in one sorted query.
+ * Otherwise each partition is read on its own (every sort index starts with
+ * status), largest first, each only up to the page's last row so far:
+ * 1. its smallest criterion's candidates, if small there;
+ * 2. a city under the postcode sort (or the reverse): the runs of each
+ *    matching city, already by postcode, merged (STREAM_MAX runs);
+ * 3. else the sort index is walked, every criterion tested on the entry:
+ *    uncorrelated filters fill a page in ~limit / density entries. A filter
+ *    that disagrees with the sort (lapsed customers by creation date, VIPs
+ *    by ascending total) leaves a walk of WALK_BUDGET entries short: then
+ *    the cheapest criterion's candidates after it are taken if they cost
+ *    less than FALLBACK_MAX entries (and less than finishing the walk at the
+ *    density it met), else the walk goes on; both budgets double each round,
+ *    so a page costs a few times the cheaper of the two.
  */
-export const CANDIDATE_MAX = 5_000;
-export const MEMBERSHIP_MAX = 12_000;
-/**
- * Inside one status partition, candidates read through a (status, column)
- * index come in column order, not rowid order, so each costs more: only a
- * small set is worth it (and an empty one — no prospect bought in 2024 —
- * ends the partition at once instead of walking all of it).
- */
-export const PARTITION_CANDIDATE_MAX = 1_000;
-
-/**
- * A walk that checks rows one by one gives up after WALK_BUDGET index
- * entries without a full page (the filter and the sort order disagree: a
- * city filter walking the block of contacts without a postcode) and goes on
- * with id sets for every criterion matching at most FALLBACK_MAX contacts.
- */
-export const WALK_BUDGET = 4_000;
-export const FALLBACK_MAX = 250_000;
+export const CANDIDATE_MAX = 4_000;
+export const SET_CANDIDATE_MAX = 15_000;
+export const ROW_CANDIDATE_MAX = 600;
+export const STREAM_MAX = 64;
+export const WALK_BUDGET = 12_000;
+export const FALLBACK_MAX = 64_000;
+/** A tag or company is checked through its id set up to this size, by a probe per entry beyond. */
+export const SET_MAX = 5_000;
 
 /** The thresholds; tests lower them to drive every path on a small base. */
 export type ListTuning = {
   candidateMax: number;
-  partitionCandidateMax: number;
-  membershipMax: number;
+  setCandidateMax: number;
+  rowCandidateMax: number;
+  streamMax: number;
   walkBudget: number;
   fallbackMax: number;
+  setMax: number;
+  /** A search matching more than this is not sorted (SORTED_SEARCH_MAX in the contract). */
+  sortedSearchMax: number;
 };
 const defaultTuning: ListTuning = {
   candidateMax: CANDIDATE_MAX,
-  partitionCandidateMax: PARTITION_CANDIDATE_MAX,
-  membershipMax: MEMBERSHIP_MAX,
+  setCandidateMax: SET_CANDIDATE_MAX,
+  rowCandidateMax: ROW_CANDIDATE_MAX,
+  streamMax: STREAM_MAX,
   walkBudget: WALK_BUDGET,
   fallbackMax: FALLBACK_MAX,
+  setMax: SET_MAX,
+  sortedSearchMax: SORTED_SEARCH_MAX,
 };
 
 const ROW_SELECT = `SELECT c.id, c.civility, c.first_name AS firstName, c.last_name AS lastName, c.email, c.phone,
@@ -85,7 +90,7 @@ const ROW_SELECT = `SELECT c.id, c.civility, c.first_name AS firstName, c.last_n
 
 type SortSpec = { col: string; index: string; nullable: boolean };
 
-/** Every sort walks a (status, column, id) index (migration 3); city sorts on its folded key. */
+/** Every sort walks a (status, column, id) index; city sorts on its folded key. */
 const sorts: Record<ContactSort, SortSpec> = {
   name: { col: 'sort_name', index: 'contacts_by_status', nullable: false },
   city: { col: 'city_key', index: 'contacts_by_status_city', nullable: true },
@@ -93,6 +98,18 @@ const sorts: Record<ContactSort, SortSpec> = {
   createdAt: { col: 'created_at', index: 'contacts_by_status_created', nullable: false },
   lastPurchaseAt: { col: 'last_purchase_at', index: 'contacts_by_status_last_purchase', nullable: true },
   totalCents: { col: 'total_cents', index: 'contacts_by_status_total', nullable: false },
+};
+
+/** Carried by every list index after id (migration 5): a criterion on them is tested on the index entry. */
+const FILTER_COLUMNS = ['source', 'city_key', 'postcode', 'created_at', 'last_purchase_at'] as const;
+
+/**
+ * A city filter under the postcode sort (and the reverse) reads the runs of
+ * (status, city_key, postcode, id): one city's contacts already come by postcode.
+ */
+const streams: Partial<Record<ContactSort, { criterion: string; index: string; key: string }>> = {
+  postcode: { criterion: 'city', index: 'contacts_by_city_postcode', key: 'city_key' },
+  city: { criterion: 'postcode', index: 'contacts_by_postcode_city', key: 'postcode' },
 };
 
 export const contactCount = (store: Store): number =>
@@ -133,152 +150,252 @@ export const decodeCursor = (raw: string): Cursor => {
   throw new AppError('VALIDATION', 'invalid cursor', { issues: [{ path: 'cursor', code: 'invalid_cursor' }] });
 };
 
+/* ---------- conditions ---------- */
 
-/* ---------- filter criteria ---------- */
-
-/**
- * One filter criterion and the ways to evaluate it. Column references go
- * through `ref` so the same test can be written `c.col` (SQLite may use the
- * column's index) or `+c.col` (it may not: a walk down the sort index must
- * never turn into "read the filter's index, then sort everything").
- */
-type Criterion = {
-  name: string;
-  /** The contacts column tested, when one is: walking that column's own sort index, the test becomes the range walked. */
-  column: string | null;
-  /** Its index starts with status: it can be counted and enumerated inside one status partition. */
-  partitioned: boolean;
-  /** Plain condition: bulk actions, where SQLite picks the plan. */
-  where: Cond;
-  /** Matches among `statuses`, counted up to `cap + 1` (exact below that). */
-  estimate(store: Store, statuses: readonly string[], cap: number): number;
-  /** The criterion's own index, restricted to `statuses`: FROM and WHERE of a candidates query. */
-  candidates(statuses: readonly string[]): { from: string; where: Cond };
-  /** Checked on a row already read (candidates, search). */
-  residual: Cond;
-  /** Checked while walking the sort index of partition `status`: from its own index when it matches few enough. */
-  check(status: string, membership: boolean): Cond;
-};
-
-type Ref = (col: string) => string;
-type Test = (ref: Ref) => Cond;
-
-const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+const TRUE: Cond = { sql: '1', params: [] };
+const FALSE: Cond = { sql: '0', params: [] };
 
 const and = (conds: readonly Cond[]): Cond => {
   const real = conds.filter((c) => c.sql !== '1');
-  const cost = COSTS[Math.max(0, ...real.map((c) => COSTS.indexOf(c.cost ?? 'row')))] ?? 'row';
-  return real.length === 0
-    ? { sql: '1', params: [], cost: 'free' }
-    : { sql: real.map((c) => `(${c.sql})`).join(' AND '), params: real.flatMap((c) => c.params), cost };
+  if (real.some((c) => c.sql === '0')) return FALSE;
+  return real.length === 0 ? TRUE : { sql: real.map((c) => `(${c.sql})`).join(' AND '), params: real.flatMap((c) => c.params) };
 };
+
+const or = (conds: readonly Cond[]): Cond => {
+  const real = conds.filter((c) => c.sql !== '0');
+  if (real.some((c) => c.sql === '1')) return TRUE;
+  return real.length === 0 ? FALSE : { sql: real.map((c) => `(${c.sql})`).join(' OR '), params: real.flatMap((c) => c.params) };
+};
+
+const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 const ALL_STATUSES: readonly string[] = contactStatuses;
 
 const statusIn = (col: string, statuses: readonly string[]): Cond =>
   statuses.length === ALL_STATUSES.length
-    ? { sql: '1', params: [] }
+    ? TRUE
     : { sql: `${col} IN (${placeholders(statuses.length)})`, params: [...statuses] };
 
 /** Counts up to `cap + 1` rows: enough to tell "small" from "broad" without reading a broad set. */
-const cappedCount = (store: Store, from: string, where: Cond, cap: number): number =>
+const cappedCount = (store: Store, from: Cond, where: Cond, cap: number): number =>
   Number(
-    prepared(store.sqlite, `SELECT count(*) FROM (SELECT 1 FROM ${from} WHERE ${where.sql} LIMIT ?)`)
+    prepared(store.sqlite, `SELECT count(*) FROM (SELECT 1 FROM ${from.sql} WHERE ${where.sql} LIMIT ?)`)
       .pluck()
-      .get(...where.params, cap + 1),
+      .get(...from.params, ...where.params, cap + 1),
   );
 
-const refs = (alias: string, plus = ''): Ref => (col) => `${plus}${alias}.${col}`;
+/* ---------- filter criteria ---------- */
 
-/** A criterion on a column that has a (status, column, id) index. */
-const partitioned = (name: string, index: string, column: string, test: Test): Criterion => {
-  // every status named, even all three: SQLite then seeks each partition instead of scanning the index
-  const own = (statuses: readonly string[]) => ({
-    from: `contacts c INDEXED BY ${index}`,
-    where: and([{ sql: `c.status IN (${placeholders(statuses.length)})`, params: [...statuses] }, test(refs('c'))]),
-  });
+type Ref = (col: string) => string;
+type Test = (ref: Ref) => Cond;
+/**
+ * `c.col` may lead SQLite to the column's own index; `+c.col` may not (a walk
+ * down the sort index must never turn into "read the filter's index, then
+ * sort everything"), yet both read the index entry when it carries the column.
+ */
+const refs =
+  (alias: string, plus = ''): Ref =>
+  (col) =>
+    `${plus}${alias}.${col}`;
+
+/**
+ * Candidates: a FROM (aliased c, with c.id and the list columns) and the
+ * WHERE that keeps the criterion's matches; a contact may come up to
+ * `copies` times (once per tag it holds among those asked).
+ */
+type Source = { from: Cond; where: Cond; copies: number };
+
+/**
+ * One filter criterion and the ways to evaluate it. Column criteria (source,
+ * city, postcode, dates) are tested on any list index entry, and their own
+ * index gives candidates with every sort key but the name. Tags are an id
+ * set, or a primary-key probe; their index carries the same columns
+ * (migration 5). A company is an id set whose candidates are contact rows.
+ */
+type Criterion = {
+  name: string;
+  /** The contacts column tested, if any: walking that column's own sort index, the test is the range walked. */
+  column: string | null;
+  /** For prefix filters: the [from, to) range of `column`, whose distinct values can be enumerated. */
+  prefix: [string, string] | null;
+  /** For range filters (prefixes, dates): the [lo, hi) range of `column`; null bounds are open. */
+  bounds: Bounds | null;
+  /** Plain condition: bulk actions, where SQLite picks the plan. */
+  where: Cond;
+  /** Checked on an index entry or row already read, never through another index of contacts. */
+  residual: Cond;
+  /** Tested on the entries of any list index (else through `set` or `probe`). */
+  onEntry: boolean;
+  /** Counted per status partition (a company is counted over all of them). */
+  perStatus: boolean;
+  /** Under the sort on `col`, its candidates read contact rows (no sort key on its index). */
+  rowsFor(col: string): boolean;
+  /**
+   * Matches in partition `status`, counted up to `cap + 1` (an upper bound
+   * for several tags); within `range` of the sort column `col` when given,
+   * which must then be on the criterion's index.
+   */
+  count(store: Store, status: string, cap: number, range?: Cond): number;
+  /** Matches over the whole base, or an upper bound; only for choosing how to check it. */
+  size(store: Store, cap: number): number;
+  /** Its candidates in `statuses` under the sort on `col`. */
+  candidates(statuses: readonly string[], col: string): Source;
+  /** Membership of `id` (c.id by default) through its own index, among `statuses`. */
+  set(statuses: readonly string[], id?: string): Cond;
+  /** Checked per row without building a set (tags: one primary-key probe). */
+  probe: Cond;
+  /** Membership of the contact `id` without its row (tags: one probe; others: their id set). */
+  probeOf(id: string): Cond;
+};
+
+const inStatus = (alias: string, statuses: readonly string[]): Cond => ({
+  sql: `${alias}.status IN (${placeholders(statuses.length)})`,
+  params: [...statuses],
+});
+
+/** A criterion on a contacts column carried by every list index. */
+const columnCriterion = (
+  name: string,
+  column: string,
+  index: string,
+  /** the criterion's index starts with status (else with the column: source) */
+  statusFirst: boolean,
+  test: Test,
+  bounds: Bounds | null = null,
+  prefix: [string, string] | null = null,
+): Criterion => {
+  const own = (alias: string, statuses: readonly string[]): Cond =>
+    statusFirst ? and([inStatus(alias, statuses), test(refs(alias))]) : and([test(refs(alias)), inStatus(alias, statuses)]);
+  const from: Cond = { sql: `contacts c INDEXED BY ${index}`, params: [] };
+  const residual = test(refs('c', '+'));
   return {
     name,
     column,
-    partitioned: true,
+    prefix,
+    bounds,
     where: test(refs('c')),
-    estimate: (store, statuses, cap) => {
-      const o = own(statuses);
-      return cappedCount(store, o.from, o.where, cap);
+    residual,
+    onEntry: true,
+    perStatus: true,
+    rowsFor: () => false,
+    count: (store, status, cap, range = TRUE) => cappedCount(store, from, and([own('c', [status]), range]), cap),
+    size: (store, cap) => cappedCount(store, from, own('c', ALL_STATUSES), cap),
+    candidates: (statuses) => ({ from, where: own('c', statuses), copies: 1 }),
+    set: (statuses, id = 'c.id') => {
+      const inner = own('x', statuses);
+      return { sql: `${id} IN (SELECT x.id FROM contacts x INDEXED BY ${index} WHERE ${inner.sql})`, params: inner.params };
     },
-    candidates: own,
-    residual: test(refs('c', '+')),
-    check: (status, membership) => {
-      if (!membership) return { ...test(refs('c', '+')), cost: 'row' };
-      const inner = test(refs('x'));
-      return {
-        sql: `c.id IN (SELECT x.id FROM contacts x INDEXED BY ${index} WHERE x.status = ? AND ${inner.sql})`,
-        params: [status, ...inner.params],
-        cost: 'free',
-      };
+    probe: residual,
+    probeOf: (id) => {
+      const inner = own('x', ALL_STATUSES);
+      return { sql: `${id} IN (SELECT x.id FROM contacts x INDEXED BY ${index} WHERE ${inner.sql})`, params: inner.params };
     },
   };
 };
 
-/** A criterion on a column whose index does not start with status (source, company). */
-const indexedBy = (name: string, index: string, test: Test): Criterion => ({
-  name,
-  column: null,
-  partitioned: false,
-  where: test(refs('c')),
-  estimate: (store, _statuses, cap) => cappedCount(store, `contacts c INDEXED BY ${index}`, test(refs('c')), cap),
-  candidates: (statuses) => ({
-    from: `contacts c INDEXED BY ${index}`,
-    where: and([test(refs('c')), statusIn('+c.status', statuses)]),
-  }),
-  residual: test(refs('c', '+')),
-  check: (_status, membership) => {
-    if (!membership) return { ...test(refs('c', '+')), cost: 'row' };
-    const inner = test(refs('x'));
-    return {
-      sql: `c.id IN (SELECT x.id FROM contacts x INDEXED BY ${index} WHERE ${inner.sql})`,
-      params: inner.params,
-      cost: 'free',
-    };
-  },
-});
+/** The contacts columns contact_tags carries (migration 5), under their own names. */
+const TAG_COPIED = 'status, sort_name, source, city_key, postcode, created_at, last_purchase_at, total_cents';
 
 const tagsCriterion = (tagIds: readonly number[]): Criterion => {
   const list = JSON.stringify(tagIds);
-  const where: Cond = {
-    sql: 'c.id IN (SELECT ct.contact_id FROM contact_tags ct WHERE ct.tag_id IN (SELECT value FROM json_each(?)))',
+  const members = (statuses: readonly string[]): Cond => ({
+    sql: `SELECT ct.contact_id FROM contact_tags ct INDEXED BY contact_tags_by_tag
+      WHERE ct.tag_id IN (SELECT value FROM json_each(?)) AND ct.status IN (${placeholders(statuses.length)})`,
+    params: [list, ...statuses],
+  });
+  /**
+   * The members in `statuses` as contact entries (c.id and the list columns),
+   * from contact_tags_by_tag alone; a contact holding several of the tags
+   * comes once per tag (removing the copies in SQL would cost a temporary
+   * b-tree of every member: they are skipped in the sorted page instead).
+   */
+  const entries = (statuses: readonly string[]): Cond => ({
+    sql: `(SELECT ct.contact_id AS id, ${TAG_COPIED
+      .split(', ')
+      .map((col) => `ct.${col}`)
+      .join(', ')}
+      FROM contact_tags ct INDEXED BY contact_tags_by_tag
+      WHERE ct.tag_id IN (SELECT value FROM json_each(?)) AND ct.status IN (${placeholders(statuses.length)})) c`,
+    params: [list, ...statuses],
+  });
+  // the thin (contact_id, tag_id) index: the table's rows are wide (they carry the list columns)
+  const probeOf = (id: string): Cond => ({
+    sql: `EXISTS (SELECT 1 FROM contact_tags ct INDEXED BY contact_tags_by_contact
+      WHERE ct.contact_id = ${id} AND ct.tag_id IN (SELECT value FROM json_each(?)))`,
     params: [list],
-    cost: 'free',
-  };
-  // the primary key (contact_id, tag_id) answers this with one probe, without reading the contact
-  const probe: Cond = {
-    sql: 'EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id IN (SELECT value FROM json_each(?)))',
-    params: [list],
-    cost: 'probe',
+  });
+  const probe = probeOf('c.id');
+  const set = (statuses: readonly string[], id = 'c.id'): Cond => {
+    const m = members(statuses);
+    return { sql: `${id} IN (${m.sql})`, params: m.params };
   };
   return {
     name: 'tags',
     column: null,
-    partitioned: false,
-    where,
-    // triggers keep tags.contact_count: the estimate costs nothing (and is exact for one tag)
-    estimate: (store) =>
+    prefix: null,
+    bounds: null,
+    where: {
+      sql: 'c.id IN (SELECT ct.contact_id FROM contact_tags ct WHERE ct.tag_id IN (SELECT value FROM json_each(?)))',
+      params: [list],
+    },
+    residual: probe,
+    onEntry: false,
+    perStatus: true,
+    rowsFor: () => false,
+    count: (store, status, cap, range) =>
+      range === undefined
+        ? Number(prepared(store.sqlite, `SELECT count(*) FROM (${members([status]).sql} LIMIT ?)`).pluck().get(...members([status]).params, cap + 1))
+        : cappedCount(store, entries([status]), range, cap),
+    // triggers keep tags.contact_count: free, exact for one tag
+    size: (store) =>
       Number(
         prepared(store.sqlite, 'SELECT coalesce(sum(contact_count), 0) FROM tags WHERE id IN (SELECT value FROM json_each(?))')
           .pluck()
           .get(list),
       ),
-    // NOT INDEXED: contacts are reached by rowid from the tag's list, never through a sort index
-    candidates: (statuses) => ({ from: 'contacts c NOT INDEXED', where: and([where, statusIn('+c.status', statuses)]) }),
-    residual: probe,
-    // a small tag: its members from contact_tags_by_tag, once; a big one: one primary-key probe per row
-    check: (_status, membership) => (membership ? where : probe),
+    candidates: (statuses) => ({ from: entries(statuses), where: TRUE, copies: tagIds.length }),
+    set,
+    probe,
+    probeOf,
+  };
+};
+
+const companyCriterion = (companyId: number): Criterion => {
+  const set = (id = 'c.id'): Cond => ({
+    sql: `${id} IN (SELECT x.id FROM contacts x INDEXED BY contacts_by_company WHERE x.company_id = ?)`,
+    params: [companyId],
+  });
+  const from: Cond = { sql: 'contacts c INDEXED BY contacts_by_company', params: [] };
+  const size = (store: Store, cap: number): number => cappedCount(store, from, { sql: 'c.company_id = ?', params: [companyId] }, cap);
+  return {
+    name: 'company',
+    column: null,
+    prefix: null,
+    bounds: null,
+    where: { sql: 'c.company_id = ?', params: [companyId] },
+    residual: { sql: '+c.company_id = ?', params: [companyId] },
+    onEntry: false,
+    perStatus: false,
+    rowsFor: () => true,
+    // over every status: a company's people are few, reading their rows to split them would cost more
+    count: (store, _status, cap) => size(store, cap),
+    size,
+    candidates: (statuses) => ({
+      from,
+      where: and([{ sql: 'c.company_id = ?', params: [companyId] }, inStatus('+c', statuses)]),
+      copies: 1,
+    }),
+    set: (_statuses, id) => set(id),
+    probe: set(),
+    probeOf: (id) => set(id),
   };
 };
 
 /** The smallest string greater than every string starting with `prefix` (UTF-8 order = code point order). */
 const prefixEnd = (prefix: string): string =>
   prefix.slice(0, -1) + String.fromCodePoint((prefix.codePointAt(prefix.length - 1) ?? 0) + 1);
+
+type Bounds = { lo: string | null; hi: string | null };
 
 const rangeTest =
   (col: string, from: string | null, to: string | null): Test =>
@@ -296,6 +413,11 @@ const rangeTest =
     return { sql: parts.join(' AND '), params };
   };
 
+const prefixCriterion = (name: string, column: string, index: string, prefix: string): Criterion => {
+  const end = prefixEnd(prefix);
+  return columnCriterion(name, column, index, true, rangeTest(column, prefix, end), { lo: prefix, hi: end }, [prefix, end]);
+};
+
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
 /** The statuses a filter keeps (all when it names none). */
@@ -304,49 +426,44 @@ export const statusesOf = (filter: ContactFilterParsed): string[] => {
   return s.length === 0 ? [...ALL_STATUSES] : contactStatuses.filter((x) => s.includes(x));
 };
 
-/** The filter's criteria other than status (status decides the partitions walked). */
+/** The filter's criteria other than status (status decides the partitions read). */
 export const criteriaOf = (filter: ContactFilterParsed): Criterion[] => {
   const out: Criterion[] = [];
   if (filter.tags !== undefined) out.push(tagsCriterion(unique(filter.tags)));
   const source = unique(filter.source ?? []);
   if (source.length > 0) {
     out.push(
-      indexedBy('source', 'contacts_by_source', (ref) => ({
+      columnCriterion('source', 'source', 'contacts_by_source', false, (ref) => ({
         sql: `${ref('source')} IN (${placeholders(source.length)})`,
         params: source,
       })),
     );
   }
-  if (filter.companyId !== undefined) {
-    const companyId = filter.companyId;
-    out.push(indexedBy('company', 'contacts_by_company', (ref) => ({ sql: `${ref('company_id')} = ?`, params: [companyId] })));
-  }
+  if (filter.companyId !== undefined) out.push(companyCriterion(filter.companyId));
   const city = cityKey(filter.city?.trim() ?? '');
-  if (city !== '') {
-    out.push(
-      partitioned('city', 'contacts_by_status_city', 'city_key', (ref) => ({
-        sql: `${ref('city_key')} >= ? AND ${ref('city_key')} < ?`,
-        params: [city, prefixEnd(city)],
-      })),
-    );
-  }
+  if (city !== '') out.push(prefixCriterion('city', 'city_key', 'contacts_by_status_city', city));
   const postcode = filter.postcode?.trim().toUpperCase() ?? '';
-  if (postcode !== '') {
-    out.push(
-      partitioned('postcode', 'contacts_by_status_postcode', 'postcode', (ref) => ({
-        sql: `${ref('postcode')} >= ? AND ${ref('postcode')} < ?`,
-        params: [postcode, prefixEnd(postcode)],
-      })),
-    );
-  }
+  if (postcode !== '') out.push(prefixCriterion('postcode', 'postcode', 'contacts_by_status_postcode', postcode));
   if (filter.createdFrom !== undefined || filter.createdTo !== undefined) {
     const r = instantRange(filter.createdFrom, filter.createdTo);
-    out.push(partitioned('created', 'contacts_by_status_created', 'created_at', rangeTest('created_at', r.from, r.to)));
+    out.push(
+      columnCriterion('created', 'created_at', 'contacts_by_status_created', true, rangeTest('created_at', r.from, r.to), {
+        lo: r.from,
+        hi: r.to,
+      }),
+    );
   }
   if (filter.lastPurchaseFrom !== undefined || filter.lastPurchaseTo !== undefined) {
     const r = instantRange(filter.lastPurchaseFrom, filter.lastPurchaseTo);
     out.push(
-      partitioned('lastPurchase', 'contacts_by_status_last_purchase', 'last_purchase_at', rangeTest('last_purchase_at', r.from, r.to)),
+      columnCriterion(
+        'lastPurchase',
+        'last_purchase_at',
+        'contacts_by_status_last_purchase',
+        true,
+        rangeTest('last_purchase_at', r.from, r.to),
+        { lo: r.from, hi: r.to },
+      ),
     );
   }
   return out;
@@ -360,8 +477,6 @@ const compareKeys = (a: SortKey, b: SortKey): number => {
   if (b === null) return 1;
   return a < b ? -1 : 1;
 };
-
-type Key = { id: number; k: SortKey };
 
 const rowsById = (store: Store, ids: readonly number[]): Map<number, ContactRow> =>
   new Map(
@@ -398,281 +513,516 @@ const finishPage = (
   };
 };
 
-/** "After the cursor" in (column, id) order with SQLite's NULLs-first rule, as one condition (candidate sets). */
-const afterCursor = (col: string, dir: 'asc' | 'desc', cursor: Cursor | null): Cond => {
-  if (cursor === null) return { sql: '1', params: [] };
-  if (dir === 'asc') {
-    return cursor.v === null
-      ? { sql: `(${col} IS NULL AND c.id > ?) OR ${col} IS NOT NULL`, params: [cursor.id] }
-      : { sql: `${col} > ? OR (${col} = ? AND c.id > ?)`, params: [cursor.v, cursor.v, cursor.id] };
-  }
-  return cursor.v === null
-    ? { sql: `${col} IS NULL AND c.id < ?`, params: [cursor.id] }
-    : { sql: `${col} < ? OR (${col} = ? AND c.id < ?) OR ${col} IS NULL`, params: [cursor.v, cursor.v, cursor.id] };
-};
-
-/** One index range of a partition walk: its NULLs (by id) or its values (by column, id), after a cursor. */
-type Part = { range: Cond; order: (key: string, id: string) => string; nulls: boolean };
-
-/** The ranges still to walk after `cursor`, in order: NULLs first ascending, last descending, as SQLite sorts. */
-const partsAfter = (spec: SortSpec, dir: 'asc' | 'desc', cursor: Cursor | null): Part[] => {
-  const { col } = spec;
-  const op = dir === 'asc' ? '>' : '<';
-  const nulls = (afterId: number | null): Part => ({
-    range: { sql: `c.${col} IS NULL${afterId === null ? '' : ` AND c.id ${op} ?`}`, params: afterId === null ? [] : [afterId] },
-    order: (_key, id) => `${id} ${dir}`,
-    nulls: true,
-  });
-  const values = (after: Cursor | null): Part => ({
-    range: {
-      sql: `${spec.nullable ? `c.${col} IS NOT NULL` : '1'}${after === null ? '' : ` AND (c.${col}, c.id) ${op} (?, ?)`}`,
-      params: after === null ? [] : [after.v, after.id],
-    },
-    order: (key, id) => `${key} ${dir}, ${id} ${dir}`,
-    nulls: false,
-  });
-  if (!spec.nullable) return [values(cursor)];
-  if (dir === 'asc') {
-    if (cursor === null) return [nulls(null), values(null)];
-    return cursor.v === null ? [nulls(cursor.id), values(null)] : [values(cursor)];
-  }
-  if (cursor === null) return [values(null), nulls(null)];
-  return cursor.v === null ? [nulls(cursor.id)] : [values(cursor), nulls(null)];
-};
+/** One index range of a partition: its NULLs (by id) or its values (by column, id), between two keys. */
+type Part = { range: Cond; order: (key: string, id: string) => string };
 
 /**
- * Keyset walk of one status partition of a (status, column, id) index. With
- * per-row checks the walk visits at most `budget` entries; past that it goes
- * on from the last entry visited with the `fallback` checks (id sets), so a
- * filter that disagrees with the sort order costs a bounded detour instead
- * of a row read per contact skipped.
+ * The index ranges strictly after `from` and before `to` (keys of the list),
+ * in the list's order: NULLs first ascending, last descending, as SQLite
+ * sorts; within `within` when a criterion bounds the sort column (no NULLs
+ * then). Every range is written so SQLite seeks straight to its start:
+ * - a key is split into "this value, ids after" and "values after": SQLite
+ *   seeks a row value (col, id) > (?, ?) on col alone and would read every
+ *   entry of that value before the cursor (a page deep in Paris read all of
+ *   Paris);
+ * - of several bounds on one side only one is written as an index bound,
+ *   the others with a unary plus: SQLite seeks to the one it picks, and a
+ *   cursor or frontier key is always the tighter (it lies inside the range).
  */
-const walkPartition = (
-  store: Store,
+const partsBetween = (
   spec: SortSpec,
-  status: string,
   dir: 'asc' | 'desc',
-  cursor: Cursor | null,
-  within: Cond,
-  first: Cond,
-  fallback: () => Cond,
-  want: number,
-  budget: number,
-): Key[] => {
-  const { col, index } = spec;
-  const walked = (part: Part) => ({
-    sql: `SELECT c.id, c.${col} AS k FROM contacts c INDEXED BY ${index} WHERE c.status = ? AND ${part.range.sql} AND ${within.sql}`,
-    params: [status, ...part.range.params, ...within.params],
-    order: part.order(`c.${col}`, 'c.id'),
+  from: Cursor | null,
+  to: Cursor | null,
+  within: Bounds | null,
+): Part[] => {
+  const { col } = spec;
+  const asc = dir === 'asc';
+  const [after, before] = asc ? ['>', '<'] : ['<', '>'];
+  const kinds: ('nulls' | 'values')[] =
+    !spec.nullable || within !== null ? ['values'] : asc ? ['nulls', 'values'] : ['values', 'nulls'];
+  const kindOf = (c: Cursor): 'nulls' | 'values' => (spec.nullable && c.v === null ? 'nulls' : 'values');
+  const at = (c: Cursor): number => kinds.indexOf(kindOf(c));
+  const byId = (_key: string, id: string): string => `${id} ${dir}`;
+  const byKey = (key: string, id: string): string => `${key} ${dir}, ${id} ${dir}`;
+  const { lo: min, hi: max } = within ?? { lo: null, hi: null };
+  // the criterion's range, checked but not sought, on a run of one value already inside it
+  const inRange: Cond[] = [
+    ...(min === null ? [] : [{ sql: `+c.${col} >= ?`, params: [min] }]),
+    ...(max === null ? [] : [{ sql: `+c.${col} < ?`, params: [max] }]),
+  ];
+  const parts: Part[] = [];
+  kinds.forEach((kind, i) => {
+    if ((from !== null && i < at(from)) || (to !== null && i > at(to))) return;
+    const lo = from !== null && at(from) === i ? from : null;
+    const hi = to !== null && at(to) === i ? to : null;
+    if (kind === 'nulls') {
+      parts.push({
+        range: and([
+          { sql: `c.${col} IS NULL`, params: [] },
+          ...(lo ? [{ sql: `c.id ${after} ?`, params: [lo.id] }] : []),
+          ...(hi ? [{ sql: `c.id ${before} ?`, params: [hi.id] }] : []),
+        ]),
+        order: byId,
+      });
+      return;
+    }
+    const run = (key: Cursor, ids: Cond[]): Part => ({
+      range: and([{ sql: `c.${col} = ?`, params: [key.v] }, ...ids, ...inRange]),
+      order: byId,
+    });
+    if (lo && hi && lo.v === hi.v) {
+      parts.push(run(lo, [{ sql: `c.id ${after} ?`, params: [lo.id] }, { sql: `c.id ${before} ?`, params: [hi.id] }]));
+      return;
+    }
+    if (lo) parts.push(run(lo, [{ sql: `c.id ${after} ?`, params: [lo.id] }]));
+    // the values strictly between; the smaller values' side is the cursor's ascending, the frontier's descending
+    const below = asc ? lo : hi;
+    const above = asc ? hi : lo;
+    const middle: Cond[] = [];
+    if (below) middle.push({ sql: `c.${col} > ?`, params: [below.v] });
+    if (above) middle.push({ sql: `c.${col} < ?`, params: [above.v] });
+    if (min !== null) middle.push({ sql: `${below ? '+' : ''}c.${col} >= ?`, params: [min] });
+    if (max !== null) middle.push({ sql: `${above ? '+' : ''}c.${col} < ?`, params: [max] });
+    if (spec.nullable && !below && min === null) middle.push({ sql: `c.${col} IS NOT NULL`, params: [] });
+    parts.push({ range: and(middle), order: byKey });
+    if (hi) parts.push(run(hi, [{ sql: `c.id ${before} ?`, params: [hi.id] }]));
   });
-  const keysOf = (part: Part, checks: Cond, n: number, limit: number | null): Key[] => {
-    const w = walked(part);
-    if (limit === null) {
-      return prepared(store.sqlite, `${w.sql} AND ${checks.sql} ORDER BY ${w.order} LIMIT ?`).all(
-        ...w.params,
-        ...checks.params,
-        n,
-      ) as Key[];
-    }
-    // the inner walk stops after `limit` entries; the contact row is read only when a check needs it
-    const sql =
-      checks.cost === 'row'
-        ? `SELECT w.id, w.k FROM (${w.sql} ORDER BY ${w.order} LIMIT ?) w JOIN contacts c ON c.id = w.id
-            WHERE ${checks.sql} ORDER BY ${part.order('w.k', 'w.id')} LIMIT ?`
-        : `SELECT c.id, c.k FROM (${w.sql} ORDER BY ${w.order} LIMIT ?) c
-            WHERE ${checks.sql} ORDER BY ${part.order('c.k', 'c.id')} LIMIT ?`;
-    return prepared(store.sqlite, sql).all(...w.params, limit, ...checks.params, n) as Key[];
-  };
-  /** The last entry a budgeted walk of `part` visited, when the budget ran out before the part did. */
-  const boundary = (part: Part, limit: number): Cursor | null => {
-    const w = walked(part);
-    const row = prepared(store.sqlite, `${w.sql} ORDER BY ${w.order} LIMIT 1 OFFSET ?`).get(...w.params, limit - 1) as
-      | Key
-      | undefined;
-    return row === undefined ? null : { v: part.nulls ? null : row.k, id: row.id };
-  };
-
-  const keys: Key[] = [];
-  let checks = first;
-  let limit: number | null = first.cost === 'free' ? null : budget;
-  let from = cursor;
-  for (;;) {
-    let detour: Cursor | null = null;
-    for (const part of partsAfter(spec, dir, from)) {
-      keys.push(...keysOf(part, checks, want - keys.length, limit));
-      if (keys.length >= want) return keys;
-      detour = limit === null ? null : boundary(part, limit);
-      if (detour !== null) break;
-    }
-    if (detour === null) return keys;
-    from = detour;
-    checks = fallback();
-    limit = null;
-  }
+  return parts;
 };
 
 /* ---------- the list ---------- */
 
-/**
- * How the partitions are read: all at once through the most selective
- * criterion's own index when it matches few contacts overall, otherwise each
- * status partition on its own — through a partitioned criterion's index when
- * it matches very few there, or down the sort index.
- */
-type PartitionPlan = { status: string; mode: 'walk' | 'candidates'; best: Criterion | null; estimates: Map<Criterion, number> };
-type Planned = { global: Criterion | null; partitions: PartitionPlan[] };
-export type ListPlan = { mode: 'walk' | 'candidates' | 'mixed' | 'search'; driver: string | null };
+/** What one request knows: the input, decoded, and the criteria split by role. */
+type Ctx = {
+  store: Store;
+  spec: SortSpec;
+  sort: ContactSort;
+  dir: 'asc' | 'desc';
+  cursor: Cursor | null;
+  want: number;
+  criteria: Criterion[];
+  /** A criterion's range on the sort column: the range walked. */
+  within: Bounds | null;
+  /** That criterion. */
+  onSort: Criterion | null;
+  /** The other criteria, checked on the way. */
+  others: Criterion[];
+  tuning: ListTuning;
+  /** How each partition was read (planList and the bench print it). */
+  trace: string[];
+};
 
-const planPartitions = (
-  store: Store,
-  statuses: readonly string[],
-  criteria: readonly Criterion[],
-  tuning: ListTuning,
-): Planned => {
-  const cap = Math.max(tuning.membershipMax, tuning.candidateMax);
-  const global = new Map<Criterion, number>(criteria.filter((c) => !c.partitioned).map((c) => [c, c.estimate(store, statuses, cap)]));
-  const partitions = statuses.map((status) => ({
-    status,
-    estimates: new Map(criteria.map((c) => [c, c.partitioned ? c.estimate(store, [status], cap) : (global.get(c) ?? Infinity)])),
-  }));
-  for (const c of criteria) {
-    if (c.partitioned) global.set(c, partitions.reduce((sum, p) => sum + (p.estimates.get(c) ?? 0), 0));
-  }
-  let best: Criterion | null = null;
-  for (const c of criteria) if (best === null || (global.get(c) ?? Infinity) < (global.get(best) ?? Infinity)) best = c;
-  const overall = best !== null && (global.get(best) ?? Infinity) <= tuning.candidateMax ? best : null;
-  return {
-    global: overall,
-    partitions: partitions.map(({ status, estimates }) => {
-      let own: Criterion | null = null;
-      for (const c of criteria) {
-        if (c.partitioned && (own === null || (estimates.get(c) ?? Infinity) < (estimates.get(own) ?? Infinity))) own = c;
+type PartResult = { keys: Key[]; count: number | null };
+
+/**
+ * How a criterion is checked on entries already read (walks, another
+ * criterion's candidates), and what that costs per entry, in index entries
+ * visited: a column on the entry ~1, an id-set probe ~5 (plus ~2 per member
+ * to build the set, once per statement), a primary-key probe ~10.
+ */
+const checkOf = (ctx: Ctx, c: Criterion, statuses: readonly string[]): { cond: Cond; cost: number } => {
+  if (c.onEntry) return { cond: c.residual, cost: 1 };
+  return c.size(ctx.store, ctx.tuning.setMax) <= ctx.tuning.setMax ? { cond: c.set(statuses), cost: 5 } : { cond: c.probe, cost: 10 };
+};
+
+/** The checks of `criteria`, cheapest first; `first`: the cost of the first, paid on every entry. */
+const checksOf = (ctx: Ctx, criteria: readonly Criterion[], statuses: readonly string[]): { cond: Cond; first: number } => {
+  // SQLite tests ANDed terms in order: the cheap ones first spare the probes of entries they reject
+  const checks = criteria.map((c) => checkOf(ctx, c, statuses)).sort((a, b) => a.cost - b.cost);
+  return { cond: and(checks.map((c) => c.cond)), first: checks[0]?.cost ?? 1 };
+};
+
+/** Candidates of `best` in `statuses` within `parts`, sorted by SQLite; counted (over all of `statuses`) when asked. */
+const candidates = (ctx: Ctx, best: Criterion, statuses: readonly string[], parts: readonly Part[], counted: boolean): PartResult => {
+  const { store, spec, dir } = ctx;
+  const own = best.candidates(statuses, spec.col);
+  // the criterion on the sort column is also in `parts`, but the count reads no parts
+  const where = and([
+    own.where,
+    ...(ctx.onSort !== null && ctx.onSort !== best ? [ctx.onSort.residual] : []),
+    checksOf(
+      ctx,
+      ctx.criteria.filter((c) => c !== best && c.column !== spec.col),
+      statuses,
+    ).cond,
+  ]);
+  const range = or(parts.map((p) => p.range));
+  const count = counted
+    ? Number(
+        prepared(store.sqlite, `SELECT count(${own.copies > 1 ? 'DISTINCT c.id' : '*'}) FROM ${own.from.sql} WHERE ${where.sql}`)
+          .pluck()
+          .get(...own.from.params, ...where.params),
+      )
+    : null;
+  // copies of one contact sort next to each other: enough rows for `want` distinct ones, then the copies dropped
+  const rows = prepared(
+    store.sqlite,
+    `SELECT c.id, c.${spec.col} AS k FROM ${own.from.sql} WHERE ${where.sql} AND (${range.sql})
+      ORDER BY c.${spec.col} ${dir}, c.id ${dir} LIMIT ?`,
+  ).all(...own.from.params, ...where.params, ...range.params, ctx.want * own.copies) as Key[];
+  const keys = own.copies > 1 ? rows.filter((r, i) => rows[i - 1]?.id !== r.id).slice(0, ctx.want) : rows;
+  return { keys, count };
+};
+
+/** The distinct values of a prefix criterion's column in partition `status`, one index seek each, up to `cap + 1`. */
+const distinctValues = (store: Store, index: string, col: string, status: string, prefix: [string, string], cap: number): string[] =>
+  prepared(
+    store.sqlite,
+    `WITH RECURSIVE k(v) AS (
+      SELECT (SELECT c.${col} FROM contacts c INDEXED BY ${index} WHERE c.status = ? AND c.${col} >= ? AND c.${col} < ? ORDER BY c.${col} LIMIT 1)
+      UNION ALL
+      SELECT (SELECT c.${col} FROM contacts c INDEXED BY ${index} WHERE c.status = ? AND c.${col} > k.v AND c.${col} < ? ORDER BY c.${col} LIMIT 1)
+        FROM k WHERE k.v IS NOT NULL LIMIT ?
+    ) SELECT v FROM k WHERE v IS NOT NULL`,
+  )
+    .pluck()
+    .all(status, prefix[0], prefix[1], status, prefix[1], cap + 1) as string[];
+
+/**
+ * A city filter under the postcode sort (or the reverse): the runs of each
+ * matching city, already by postcode, merged. Null when there are too many runs.
+ */
+const streamed = (ctx: Ctx, status: string, parts: readonly Part[]): PartResult | null => {
+  const pair = streams[ctx.sort];
+  const by = pair ? ctx.criteria.find((c) => c.name === pair.criterion) : undefined;
+  if (!pair || !by?.prefix) return null;
+  const values = distinctValues(ctx.store, pair.index, pair.key, status, by.prefix, ctx.tuning.streamMax);
+  if (values.length > ctx.tuning.streamMax) return null;
+  if (values.length === 0) return { keys: [], count: 0 };
+  const { spec, dir } = ctx;
+  const checks = checksOf(ctx, ctx.others.filter((c) => c !== by), [status]).cond;
+  const runs: Cond[] = values.flatMap((value) =>
+    parts.map((part) => ({
+      sql: `SELECT * FROM (SELECT c.id, c.${spec.col} AS k FROM contacts c INDEXED BY ${pair.index}
+        WHERE c.status = ? AND c.${pair.key} = ? AND ${part.range.sql} AND ${checks.sql}
+        ORDER BY ${part.order(`c.${spec.col}`, 'c.id')} LIMIT ?)`,
+      params: [status, value, ...part.range.params, ...checks.params, ctx.want],
+    })),
+  );
+  const keys = prepared(
+    ctx.store.sqlite,
+    `SELECT id, k FROM (${runs.map((r) => r.sql).join(' UNION ALL ')}) ORDER BY k ${dir}, id ${dir} LIMIT ?`,
+  ).all(...runs.flatMap((r) => r.params), ctx.want) as Key[];
+  return { keys, count: null };
+};
+
+/**
+ * Keyset walk of partition `status` down the sort index, every check on the
+ * entry. With a budget it stops after that many entries of one part without
+ * a full page and says where (the last entry visited).
+ */
+const walk = (
+  ctx: Ctx,
+  status: string,
+  parts: readonly Part[],
+  checks: Cond,
+  want: number,
+  budget: number | null,
+): { keys: Key[]; stopped: Cursor | null } => {
+  const { store, spec } = ctx;
+  const { col, index } = spec;
+  // the columns checks may test, read from the entry (the sort index carries them); the sort
+  // column only once, or SQLite no longer sees that the walk comes in order and sorts all of it
+  const columns = FILTER_COLUMNS.filter((f) => f !== col)
+    .map((f) => `, c.${f}`)
+    .join('');
+  const walked = (part: Part) => ({
+    sql: `SELECT c.id, c.${col} AS k${columns} FROM contacts c INDEXED BY ${index}
+      WHERE c.status = ? AND ${part.range.sql}`,
+    params: [status, ...part.range.params],
+    order: part.order(`c.${col}`, 'c.id'),
+  });
+  const keys: Key[] = [];
+  for (const part of parts) {
+    const w = walked(part);
+    const need = want - keys.length;
+    if (budget === null) {
+      keys.push(
+        ...(prepared(store.sqlite, `${w.sql} AND ${checks.sql} ORDER BY ${w.order} LIMIT ?`).all(
+          ...w.params,
+          ...checks.params,
+          need,
+        ) as Key[]),
+      );
+    } else {
+      // the inner walk stops after `budget` entries; the checks read the columns it carries
+      keys.push(
+        ...(prepared(
+          store.sqlite,
+          `SELECT c.id, c.k FROM (${w.sql} ORDER BY ${w.order} LIMIT ?) c WHERE ${checks.sql} ORDER BY ${part.order('c.k', 'c.id')} LIMIT ?`,
+        ).all(...w.params, budget, ...checks.params, need) as Key[]),
+      );
+      if (keys.length < want) {
+        const last = prepared(store.sqlite, `${w.sql} ORDER BY ${w.order} LIMIT 1 OFFSET ?`).get(...w.params, budget - 1) as
+          | Key
+          | undefined;
+        if (last !== undefined) return { keys, stopped: { v: last.k, id: last.id } };
       }
-      const small = own !== null && (estimates.get(own) ?? Infinity) <= tuning.partitionCandidateMax;
-      return { status, mode: overall !== null || small ? 'candidates' : 'walk', best: overall ?? (small ? own : null), estimates };
-    }),
-  };
-};
-
-/** How a list request is answered (tests and the bench print it). */
-export const planList = (store: Store, input: ContactFilterParsed, tuning: Partial<ListTuning> = {}): ListPlan => {
-  if (searchTerms(input.q).length > 0) return { mode: 'search', driver: null };
-  const planned = planPartitions(store, statusesOf(input), criteriaOf(input), { ...defaultTuning, ...tuning });
-  if (planned.global !== null) return { mode: 'candidates', driver: planned.global.name };
-  const plans = planned.partitions;
-  const modes = new Set(plans.map((p) => p.mode));
-  const drivers = new Set(plans.map((p) => p.best?.name ?? null));
-  return {
-    mode: modes.size === 1 ? (plans[0]?.mode ?? 'walk') : 'mixed',
-    driver: drivers.size === 1 ? ([...drivers][0] ?? null) : null,
-  };
+    }
+    if (keys.length >= want) break;
+  }
+  return { keys, stopped: null };
 };
 
 /**
- * The contact list — every filter, every sort, keyset pages. Each status
- * partition is read as its plan says (see CANDIDATE_MAX) and the partitions
- * merged. `total` is exact without filters or with a status filter only
- * (trigger-kept counters) and when every partition had a small candidate
- * set (counted once, on the first page, then carried by the cursor); it is
- * null for a broad filter, where counting would read much of the base.
+ * After a walk ran out of budget: the criterion whose candidates in `parts`
+ * cost least, if they cost at most `cap` index entries (scanned and sorted:
+ * ~2 each; a row read ~20). Each count stops at the cost of the best so far.
  */
-export const listContacts = (store: Store, input: ListInput, tuningPatch: Partial<ListTuning> = {}): ContactPage => {
+const fallbackOf = (ctx: Ctx, status: string, parts: readonly Part[], cap: number): Criterion | null => {
+  const { store, spec } = ctx;
+  const range = or(parts.map((p) => p.range));
+  let best: { c: Criterion; cost: number } | null = null;
+  for (const c of ctx.others) {
+    const rows = c.rowsFor(spec.col);
+    const each = rows ? 20 : 2;
+    const limit = Math.floor((best === null ? cap : Math.min(cap, best.cost)) / each);
+    // on the criterion's index, only the candidates after the walk count; the name is only on the row
+    const n = rows ? c.count(store, status, limit) : c.count(store, status, limit, range);
+    if (n <= limit) best = { c, cost: n * each };
+  }
+  return best?.c ?? null;
+};
+
+/** Matches of each criterion in one partition, counted up to the size where its candidates stop being cheap. */
+type Counts = Map<Criterion, number>;
+
+/**
+ * Up to how many matches a criterion's candidates beat a walk: sorting a
+ * candidate costs ~2 index entries, a row read ~20, and a walk pays ~limit /
+ * density entries, each checked on the entry (column criteria) or through an
+ * id set (~5: tags), so the crossovers sit near sqrt(cost ratio × limit × rows).
+ */
+const candidateCap = (ctx: Ctx, c: Criterion): number =>
+  c.rowsFor(ctx.spec.col) ? ctx.tuning.rowCandidateMax : c.onEntry ? ctx.tuning.candidateMax : ctx.tuning.setCandidateMax;
+
+/** The criterion whose candidates cost least, if under their cap; `counts` per partition read. */
+const smallest = (ctx: Ctx, counts: readonly Counts[]): Criterion | null => {
+  let best: { c: Criterion; cost: number } | null = null;
+  for (const c of ctx.criteria) {
+    const cap = candidateCap(ctx, c);
+    const summed = counts.reduce((sum, m) => sum + (m.get(c) ?? Infinity), 0);
+    // a tag's partitions share its free overall count; a company is counted over every status already
+    const n = !c.onEntry ? Math.min(summed, c.size(ctx.store, cap)) : summed;
+    const cost = n * (c.rowsFor(ctx.spec.col) ? 20 : 1);
+    if (n <= cap && (best === null || cost < best.cost)) best = { c, cost };
+  }
+  return best?.c ?? null;
+};
+
+/**
+ * One status partition's first `want` keys after the cursor and before
+ * `frontier`: a small criterion's candidates, the runs of a city/postcode
+ * pair, or a walk of the sort index that, each time it runs out of budget,
+ * tries the candidates of the cheapest criterion from where it stopped,
+ * both budgets doubling: a page costs at most a few times the cheaper of
+ * "walk until the page is full" and "sort the candidates", whichever
+ * way the filter and the sort correlate.
+ */
+const listPartition = (ctx: Ctx, status: string, counts: Counts, frontier: Cursor | null): PartResult => {
+  const { tuning } = ctx;
+  let parts = partsBetween(ctx.spec, ctx.dir, ctx.cursor, frontier, ctx.within);
+  const note = (mode: string): void => {
+    ctx.trace.push(`${status}:${mode}`);
+  };
+  if (parts.length === 0) {
+    note('none');
+    return { keys: [], count: null };
+  }
+  const small = smallest(ctx, [counts]);
+  if (small !== null) {
+    note(`candidates/${small.name}`);
+    return candidates(ctx, small, [status], parts, ctx.cursor === null);
+  }
+  const stream = streamed(ctx, status, parts);
+  if (stream !== null) {
+    note('stream');
+    return stream;
+  }
+  const checks = checksOf(ctx, ctx.others, [status]);
+  if (ctx.others.length === 0) {
+    note('walk');
+    return { keys: walk(ctx, status, parts, checks.cond, ctx.want, null).keys, count: null };
+  }
+  const keys: Key[] = [];
+  let budget = Math.max(1, Math.floor(tuning.walkBudget / checks.first));
+  let cap = tuning.fallbackMax;
+  for (let round = 0; ; round += 1) {
+    const got = walk(ctx, status, parts, checks.cond, ctx.want - keys.length, budget);
+    keys.push(...got.keys);
+    if (got.stopped === null) {
+      note(round === 0 ? 'walk' : `walk×${round + 1}`);
+      return { keys, count: null };
+    }
+    parts = partsBetween(ctx.spec, ctx.dir, got.stopped, frontier, ctx.within);
+    // at the density the walk met, what finishing it would cost: candidates must be cheaper than that
+    const expected = got.keys.length === 0 ? Infinity : ((ctx.want - keys.length) * budget * checks.first) / got.keys.length;
+    const best = fallbackOf(ctx, status, parts, Math.min(cap, expected));
+    if (best !== null) {
+      note(`fallback${round === 0 ? '' : `×${round + 1}`}/${best.name}`);
+      return { keys: [...keys, ...candidates(ctx, best, [status], parts, false).keys], count: null };
+    }
+    budget *= 2;
+    cap *= 2;
+  }
+};
+
+const byKey =
+  (dir: 'asc' | 'desc') =>
+  (a: Key, b: Key): number =>
+    (dir === 'asc' ? 1 : -1) * (compareKeys(a.k, b.k) || a.id - b.id);
+
+/**
+ * The contact list — every filter, every sort, keyset pages. Each criterion
+ * is first counted (up to a small cap) per status partition: one that is
+ * small over all of them gives the page in one sorted query; otherwise the
+ * partitions are read largest first, each only up to the page's last row so
+ * far. `total` is exact without filters or with a status filter only
+ * (trigger-kept counters) and when the page came from small candidate sets
+ * (counted once, on the first page, then carried by the cursor); null for a
+ * broad filter, where counting would read much of the base.
+ */
+export const listContacts = (
+  store: Store,
+  input: ListInput,
+  tuningPatch: Partial<ListTuning> = {},
+  trace: string[] = [],
+): ContactPage => {
   const tuning = { ...defaultTuning, ...tuningPatch };
   const criteria = criteriaOf(input);
   const terms = searchTerms(input.q);
-  if (terms.length > 0) return searchContacts(store, terms, input, criteria);
+  if (terms.length > 0) return searchContacts(store, terms, input, criteria, tuning, trace);
   const spec = sorts[input.sort];
   const statuses = statusesOf(input);
-  const planned = planPartitions(store, statuses, criteria, tuning);
   const cursor = input.cursor === null ? null : decodeCursor(input.cursor);
-  const want = input.limit + 1;
-  const sign = input.dir === 'asc' ? 1 : -1;
-
-  // a criterion on the sort column narrows the range walked; the others are checked on the way
-  const within = and(criteria.filter((c) => c.column === spec.col).map((c) => c.where));
-  const checksFor = (status: string, membership: (c: Criterion) => boolean): Cond =>
-    and(criteria.filter((c) => c.column !== spec.col).map((c) => c.check(status, membership(c))));
-  // the detour's id sets: every criterion small enough, counted once (capped) on first need
-  const broad = new Map<string, Map<Criterion, number>>();
-  const fallbackSizes = (status: string): Map<Criterion, number> => {
-    let sizes = broad.get(status);
-    if (!sizes) {
-      sizes = new Map(criteria.map((c) => [c, c.estimate(store, c.partitioned ? [status] : statuses, tuning.fallbackMax)]));
-      broad.set(status, sizes);
-    }
-    return sizes;
+  const ctx: Ctx = {
+    store,
+    spec,
+    sort: input.sort,
+    dir: input.dir,
+    cursor,
+    want: input.limit + 1,
+    criteria,
+    within: criteria.find((c) => c.column === spec.col)?.bounds ?? null,
+    onSort: criteria.find((c) => c.column === spec.col) ?? null,
+    others: criteria.filter((c) => c.column !== spec.col),
+    tuning,
+    trace,
   };
+  const sizes = new Map(statuses.map((s) => [s, statusCount(store, [s])]));
+  const order = [...statuses].sort((a, b) => (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0));
+  const live: { status: string; counts: Counts }[] = [];
+  for (const status of order) {
+    const counts: Counts = new Map();
+    const empty = criteria.find((c) => {
+      // the range walked: reading it is already the cheapest way, and an empty one ends at once
+      if (c.column === spec.col) {
+        counts.set(c, Infinity);
+        return false;
+      }
+      const cap = candidateCap(ctx, c);
+      // a tag's overall count is free: one far smaller or far broader than the cap needs no count here, only a presence check
+      const overall = c.onEntry ? null : c.size(store, cap);
+      const known = overall !== null && (overall <= cap || overall > 4 * cap);
+      const n = c.count(store, status, known ? 0 : cap);
+      counts.set(c, known && n > 0 ? (overall <= cap ? overall : Infinity) : n);
+      return n === 0;
+    });
+    if (empty === undefined) live.push({ status, counts });
+    else trace.push(`${status}:empty/${empty.name}`);
+  }
 
+  let keys: Key[] = [];
   let counted: number | null = 0;
-  /** Candidates in `statuses` through `best`'s index, sorted by SQLite, the page cut at the cursor. */
-  const candidates = (best: Criterion, among: readonly string[]): Key[] => {
-    const own = best.candidates(among);
-    const where = and([own.where, ...criteria.filter((c) => c !== best).map((c) => c.residual)]);
-    const after = afterCursor(`c.${spec.col}`, input.dir, cursor);
-    if (counted !== null && cursor === null) {
-      counted += Number(prepared(store.sqlite, `SELECT count(*) FROM ${own.from} WHERE ${where.sql}`).pluck().get(...where.params));
+  const overall = live.length > 1 ? smallest(ctx, live.map((p) => p.counts)) : null;
+  if (overall !== null) {
+    trace.push(`all:candidates/${overall.name}`);
+    const got = candidates(ctx, overall, live.map((p) => p.status), partsBetween(spec, input.dir, cursor, null, ctx.within), cursor === null);
+    keys = got.keys;
+    counted = got.count;
+  } else {
+    for (const { status, counts } of live) {
+      const frontier = keys.length >= ctx.want ? (keys[ctx.want - 1] ?? null) : null;
+      const got = listPartition(ctx, status, counts, frontier === null ? null : { v: frontier.k, id: frontier.id });
+      counted = counted === null || got.count === null ? null : counted + got.count;
+      keys = [...keys, ...got.keys].sort(byKey(input.dir)).slice(0, ctx.want);
     }
-    return prepared(
-      store.sqlite,
-      `SELECT c.id, c.${spec.col} AS k FROM ${own.from} WHERE ${where.sql} AND (${after.sql})
-        ORDER BY c.${spec.col} ${input.dir}, c.id ${input.dir} LIMIT ?`,
-    ).all(...where.params, ...after.params, want) as Key[];
-  };
-  const keys: Key[] =
-    planned.global !== null
-      ? candidates(planned.global, statuses)
-      : planned.partitions.flatMap((plan) => {
-          const { status, best } = plan;
-          if (plan.mode === 'candidates' && best !== null) return candidates(best, [status]);
-          counted = null;
-          return walkPartition(
-            store,
-            spec,
-            status,
-            input.dir,
-            cursor,
-            within,
-            checksFor(status, (c) => (plan.estimates.get(c) ?? Infinity) <= tuning.membershipMax),
-            () => checksFor(status, (c) => (fallbackSizes(status).get(c) ?? Infinity) <= tuning.fallbackMax),
-            want,
-            tuning.walkBudget,
-          );
-        });
-  keys.sort((a, b) => sign * (compareKeys(a.k, b.k) || a.id - b.id));
-  const total =
-    criteria.length === 0 ? statusCount(store, statuses) : counted === null ? null : cursor === null ? counted : (cursor.total ?? null);
-  return finishPage(store, keys.slice(0, want), input.limit, total, false);
+  }
+  const total = criteria.length === 0 ? statusCount(store, statuses) : cursor !== null ? (cursor.total ?? null) : counted;
+  return finishPage(store, keys, input.limit, total, false);
+};
+
+/** How the first page of a list request is read, partition by partition (tests and the bench print it). */
+export const planList = (store: Store, input: ListInput, tuning: Partial<ListTuning> = {}): string[] => {
+  const trace: string[] = [];
+  listContacts(store, input, tuning, trace);
+  return trace;
 };
 
 /* ---------- search ---------- */
 
 const ftsQuery = (terms: string[]): string => terms.map((t) => `"${t.replace(/"/g, '')}"*`).join(' AND ');
 
+
 /**
  * Full-text prefix match, accent-insensitive and unranked (ranking a whole
  * match set costs ~90 ms at 1M rows: STACK.md). One probe tells whether the
  * matches are few enough to sort; otherwise pages walk the index by rowid,
- * newest first, and filters are checked on the way.
+ * newest first, with the filters checked on the way: on the contact row
+ * first; if few matches pass, the selective criteria become id sets, so each
+ * match skipped costs ~0.1 µs instead of a row read (the full-text index can
+ * only be read in order: probing it for one rowid costs ~30 µs).
  */
-const searchContacts = (store: Store, terms: string[], input: ListInput, criteria: Criterion[]): ContactPage => {
+const searchContacts = (
+  store: Store,
+  terms: string[],
+  input: ListInput,
+  criteria: Criterion[],
+  tuning: ListTuning,
+  trace: string[],
+): ContactPage => {
   const match = ftsQuery(terms);
-  const conds = and([statusIn('+c.status', statusesOf(input)), ...criteria.map((c) => c.residual)]);
+  const statuses = statusesOf(input);
+  const rowChecks = and([statusIn('+c.status', statuses), ...criteria.map((c) => c.residual)]);
   const probe = prepared(
     store.sqlite,
-    `SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? ORDER BY rowid DESC LIMIT ${SORTED_SEARCH_MAX + 1}`,
+    'SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? ORDER BY rowid DESC LIMIT ?',
   )
     .pluck()
-    .all(match) as number[];
+    .all(match, tuning.sortedSearchMax + 1) as number[];
 
-  if (probe.length > SORTED_SEARCH_MAX) {
-    const after = input.cursor === null ? Number.MAX_SAFE_INTEGER : decodeCursor(input.cursor).id;
+  if (probe.length > tuning.sortedSearchMax) {
+    // checked on the match where that needs no contact row: small criteria as id sets, broad tags by one
+    // probe; `+w.id` keeps them from becoming rowid constraints of the full-text index (~30 µs each)
+    const onMatch: Cond[] = [];
+    const onRow: Cond[] = [];
+    if (statuses.length < ALL_STATUSES.length) {
+      const inStatus = statusIn('x.status', statuses);
+      if (statusCount(store, statuses) <= tuning.setMax) {
+        onMatch.push({ sql: `+w.id IN (SELECT x.id FROM contacts x INDEXED BY contacts_by_status WHERE ${inStatus.sql})`, params: inStatus.params });
+      } else {
+        onRow.push(statusIn('+c.status', statuses));
+      }
+    }
+    for (const c of criteria) {
+      if (c.size(store, tuning.setMax) <= tuning.setMax) onMatch.push(c.set(statuses, '+w.id'));
+      else if (!c.onEntry) onMatch.push(c.probeOf('w.id'));
+      else onRow.push(c.residual);
+    }
+    const checks = and(onMatch);
+    const rows = and(onRow);
+    trace.push(`search:capped${onMatch.length > 0 ? ' match' : ''}${onRow.length > 0 ? ' rows' : ''}`);
+    const below = input.cursor === null ? Number.MAX_SAFE_INTEGER : decodeCursor(input.cursor).id;
+    const scan = 'SELECT f.rowid AS id FROM contacts_fts f WHERE contacts_fts MATCH ? AND f.rowid < ? ORDER BY f.rowid DESC';
     const ids = prepared(
       store.sqlite,
-      `SELECT c.id FROM contacts_fts f JOIN contacts c ON c.id = f.rowid
-        WHERE contacts_fts MATCH ? AND f.rowid < ? AND ${conds.sql} ORDER BY f.rowid DESC LIMIT ?`,
+      rows.sql === '1'
+        ? `SELECT w.id FROM (${scan}) w WHERE ${checks.sql} ORDER BY w.id DESC LIMIT ?`
+        : `SELECT w.id FROM (${scan}) w JOIN contacts c ON c.id = w.id WHERE ${checks.sql} AND ${rows.sql} ORDER BY w.id DESC LIMIT ?`,
     )
       .pluck()
-      .all(match, after, ...conds.params, input.limit + 1) as number[];
+      .all(match, below, ...checks.params, ...rows.params, input.limit + 1) as number[];
     return finishPage(
       store,
       ids.map((id) => ({ id, k: null })),
@@ -682,17 +1032,18 @@ const searchContacts = (store: Store, terms: string[], input: ListInput, criteri
     );
   }
 
+  trace.push('search:sorted');
   const col = sorts[input.sort].col;
   const keys = prepared(
     store.sqlite,
-    `SELECT c.id, c.${col} AS k FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?)) AND ${conds.sql}`,
-  ).all(JSON.stringify(probe), ...conds.params) as Key[];
-  const sign = input.dir === 'asc' ? 1 : -1;
-  keys.sort((a, b) => sign * (compareKeys(a.k, b.k) || a.id - b.id));
+    `SELECT c.id, c.${col} AS k FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?)) AND ${rowChecks.sql}`,
+  ).all(JSON.stringify(probe), ...rowChecks.params) as Key[];
+  keys.sort(byKey(input.dir));
   let start = 0;
   if (input.cursor !== null) {
     const c = decodeCursor(input.cursor);
-    start = keys.findIndex((k) => sign * (compareKeys(k.k, c.v) || k.id - c.id) > 0);
+    const cmp = byKey(input.dir);
+    start = keys.findIndex((k) => cmp(k, { id: c.id, k: c.v }) > 0);
     if (start < 0) start = keys.length;
   }
   return finishPage(store, keys.slice(start, start + input.limit + 1), input.limit, keys.length, false);

@@ -4,6 +4,7 @@ import {
   type Contact,
   type ContactData,
   type ContactInput,
+  type ContactPatch,
   type ExtraEmail,
   type ExtraPhone,
   type FieldIssue,
@@ -90,12 +91,13 @@ const writePhones = (store: Store, id: number, phones: readonly ExtraPhone[]): v
   for (const p of phones) add.run(id, p.phone, p.label);
 };
 
-const INSERT_SQL = `INSERT INTO contacts (civility, first_name, last_name, email, phone, address_line1, address_line2,
+/** Shared with the import's batch path, which writes new contacts the same way without the per-row checks it has already made. */
+export const INSERT_SQL = `INSERT INTO contacts (civility, first_name, last_name, email, phone, address_line1, address_line2,
   postcode, city, country, status, source, code, company_id, job_title, birth_date, language, source_detail,
   source_date, data_origin, sort_name, match_name, city_key, created_at, updated_at, import_id)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-const columnValues = (d: ContactData): unknown[] => [
+export const columnValues = (d: ContactData): unknown[] => [
   d.civility,
   d.firstName,
   d.lastName,
@@ -187,13 +189,21 @@ export const updateContact = (store: Store, input: z.output<typeof contactUpdate
   if (!merged.success) {
     throw validation(merged.error.issues.map((i) => ({ path: i.path.join('.'), code: i.message })));
   }
-  const data = merged.data;
-  checkReferences(store, data, input.id);
-  prepared(store.sqlite, UPDATE_SQL).run(...columnValues(data), new Date().toISOString(), input.id);
-  if ('emails' in patch || 'email' in patch) writeEmails(store, input.id, data.emails);
-  if ('phones' in patch || 'phone' in patch) writePhones(store, input.id, data.phones);
-  if ('tags' in patch) setContactTags(store, input.id, data.tags);
+  writeUpdate(store, input.id, merged.data, patch);
   return getContact(store, input.id);
+};
+
+/**
+ * The write half of `updateContact`, for a record already merged and
+ * validated; the lists the patch names are rewritten. The import's batch
+ * path calls it when it has validated the merge itself.
+ */
+export const writeUpdate = (store: Store, id: number, data: ContactData, patch: ContactPatch): void => {
+  checkReferences(store, data, id);
+  prepared(store.sqlite, UPDATE_SQL).run(...columnValues(data), new Date().toISOString(), id);
+  if ('emails' in patch || 'email' in patch) writeEmails(store, id, data.emails);
+  if ('phones' in patch || 'phone' in patch) writePhones(store, id, data.phones);
+  if ('tags' in patch) setContactTags(store, id, data.tags);
 };
 
 /**

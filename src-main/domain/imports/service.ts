@@ -2,11 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   AppError,
-  companyInput,
   contactTargetsForImport,
-  fold,
   type ContactData,
-  type ContactInput,
   type ImportPreview,
   type ImportRecord,
   type ImportReport,
@@ -17,22 +14,22 @@ import { contactUpdateInput } from '../../contract/contacts';
 import type { importPreviewInput, importRunInput } from '../../contract/imports';
 import { prepared, type Store } from '../../store/db';
 import type { JobContext } from '../../host/registry';
-import { createCompany } from '../companies/service';
-import { contactToInput, getContact, insertContact, matchName, updateContact } from '../contacts/service';
+import { updateContact } from '../contacts/service';
 import { contactTargets, guessMapping, isImportError, layoutKey, SAMPLE_BYTES } from '../importexport';
-import { normaliseContact, NOTICE_REASONS, type NormalisedContact } from './contacts';
+import { importContactRows, type ContactBatchTuning } from './contact-batch';
+import { normaliseContact, type NormalisedContact } from './contacts';
 import { openSource, type OpenedSource } from './sources';
 
 /** Row issues kept in a report: enough to fix a file, bounded for a 1M-row disaster. */
 export const MAX_REPORTED_ISSUES = 1000;
-const PREVIEW_ROWS = 20;
+export const PREVIEW_ROWS = 20;
 /** Rows between two yields to the event loop (progress, cancel). */
-const TICK_ROWS = 1000;
+export const TICK_ROWS = 1000;
 
 type PreviewInput = z.output<typeof importPreviewInput>;
 type RunInput = z.output<typeof importRunInput>;
 
-const asAppError = (error: unknown): unknown => (isImportError(error) ? error.toAppError() : error);
+export const asAppError = (error: unknown): unknown => (isImportError(error) ? error.toAppError() : error);
 
 const checkTargets = (mapping: readonly (string | null)[]): void => {
   const allowed = new Set<string>(contactTargets);
@@ -80,7 +77,7 @@ export const previewImport = async (store: Store, input: PreviewInput): Promise<
   try {
     for await (const record of source.records) {
       const n = normaliseContact(record.line, record.cells, mapping, withReadIssues(record.line, record.issues));
-      sample.push({ line: n.line, values: displayValues(n), issues: n.issues });
+      sample.push({ line: n.line, cells: record.cells, values: displayValues(n), issues: n.issues });
       if (sample.length >= PREVIEW_ROWS) break;
     }
   } catch (error) {
@@ -108,108 +105,27 @@ const displayValues = (n: NormalisedContact): Record<string, string | null> => {
     lastName: text(d.lastName),
     company: n.company,
     email: text(d.email),
+    emails: Array.isArray(d.emails) && d.emails.length > 0 ? d.emails.map((e) => e.email).join(', ') : null,
     phone: text(d.phone),
+    phones: Array.isArray(d.phones) && d.phones.length > 0 ? d.phones.map((p) => p.phone).join(', ') : null,
     addressLine1: text(d.addressLine1),
+    addressLine2: text(d.addressLine2),
     postcode: text(d.postcode),
     city: text(d.city),
     country: text(d.country),
+    jobTitle: text(d.jobTitle),
+    birthDate: text(d.birthDate),
+    language: text(d.language),
+    status: text(d.status),
+    source: text(d.source),
+    sourceDetail: text(d.sourceDetail),
+    code: text(d.code),
     tags: Array.isArray(d.tags) ? d.tags.join(', ') : null,
+    note: n.note,
   };
 };
 
-/**
- * Existing contact for this row: the customer code first, then an e-mail,
- * then a phone — the last two only when the names agree (a shared family
- * phone or a shop's generic address must not fuse two people).
- */
-const findExisting = (
-  store: Store,
-  data: ContactData,
-): { id: number; by: 'code' | 'email' | 'phone' } | { id: number; by: 'conflict' } | null => {
-  const found = findByKeys(store, data);
-  if (found === null || found.by === 'code') return found;
-  const theirs = prepared(store.sqlite, 'SELECT match_name FROM contacts WHERE id = ?').pluck().get(found.id) as string | null;
-  const ours = matchName(data);
-  if (theirs && ours && theirs !== ours) return { id: found.id, by: 'conflict' };
-  return found;
-};
-
-/** Lookups in the order they are trusted; primary and additional e-mails and phones both count. */
-const KEY_LOOKUPS = [
-  ['code', 'SELECT id FROM contacts WHERE code = ?1'],
-  ['email', 'SELECT id FROM contacts WHERE email = ?1 UNION ALL SELECT contact_id FROM contact_emails WHERE email = ?1 LIMIT 1'],
-  ['phone', 'SELECT id FROM contacts WHERE phone = ?1 UNION ALL SELECT contact_id FROM contact_phones WHERE phone = ?1 LIMIT 1'],
-] as const;
-
-const findByKeys = (store: Store, data: ContactData): { id: number; by: 'code' | 'email' | 'phone' } | null => {
-  for (const [by, sql] of KEY_LOOKUPS) {
-    const value = data[by];
-    if (value === null) continue;
-    // better-sqlite3 binds an object to named/numbered parameters: ?1 is { 1: value }
-    const id = prepared(store.sqlite, sql).pluck().get({ 1: value }) as number | undefined;
-    if (id !== undefined) return { id, by };
-  }
-  return null;
-};
-
-const SCALARS = [
-  'civility',
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'addressLine1',
-  'addressLine2',
-  'postcode',
-  'city',
-  'code',
-  'companyId',
-  'jobTitle',
-  'birthDate',
-  'language',
-  'sourceDetail',
-] as const;
-
-/**
- * What the row adds to an existing contact. Matched by the shop's customer
- * code, the file is authoritative (its values replace); matched by e-mail or
- * phone, it only fills gaps. Lists (e-mails, phones, tags) are unions.
- */
-const patchFor = (current: ContactInput, data: ContactData, authoritative: boolean): Partial<ContactInput> => {
-  const patch: Partial<ContactInput> = {};
-  const target = patch as Record<string, unknown>;
-  const cur = current as Record<string, unknown>;
-  for (const key of SCALARS) {
-    const value = data[key];
-    if (value === null || value === undefined) continue;
-    if (cur[key] === value) continue;
-    if (authoritative || cur[key] === null || cur[key] === undefined) target[key] = value;
-  }
-  const emails = new Set([current.email, ...(current.emails ?? []).map((e) => e.email)]);
-  const newEmails = [data.email, ...data.emails.map((e) => e.email)].filter(
-    (e): e is string => e !== null && !emails.has(e) && e !== (patch.email ?? null),
-  );
-  if (newEmails.length > 0) patch.emails = [...(current.emails ?? []), ...newEmails.map((email) => ({ email, label: null }))];
-  const phones = new Set([current.phone, ...(current.phones ?? []).map((p) => p.phone)]);
-  const newPhones = [data.phone, ...data.phones.map((p) => p.phone)].filter(
-    (p): p is string => p !== null && !phones.has(p) && p !== (patch.phone ?? null),
-  );
-  if (newPhones.length > 0) patch.phones = [...(current.phones ?? []), ...newPhones.map((phone) => ({ phone, label: null }))];
-  const tags = new Set((current.tags ?? []).map(fold));
-  const newTags = data.tags.filter((t) => !tags.has(fold(t)));
-  if (newTags.length > 0) patch.tags = [...(current.tags ?? []), ...newTags];
-  return patch;
-};
-
-const companyId = (store: Store, name: string): number => {
-  const found = prepared(store.sqlite, 'SELECT id FROM companies WHERE sort_name = ? LIMIT 1').pluck().get(fold(name)) as
-    | number
-    | undefined;
-  if (found !== undefined) return found;
-  return createCompany(store, companyInput.parse({ name })).id;
-};
-
-const estimateRows = (file: string): number => {
+export const estimateRows = (file: string): number => {
   const size = fs.statSync(file).size;
   const fd = fs.openSync(file, 'r');
   try {
@@ -228,7 +144,12 @@ const estimateRows = (file: string): number => {
  * dry run is exactly what the real run would do. Duplicates inside the file
  * are found like duplicates in the base: earlier rows are already written.
  */
-export const runImport = async (store: Store, input: RunInput, job: JobContext | null): Promise<ImportReport> => {
+export const runImport = async (
+  store: Store,
+  input: RunInput,
+  job: JobContext | null,
+  tuning?: Partial<ContactBatchTuning>,
+): Promise<ImportReport> => {
   if (input.kind !== 'contacts') throw new AppError('VALIDATION', 'purchase imports are not available yet', { reason: 'kind_unavailable' });
   let source: OpenedSource;
   try {
@@ -268,93 +189,29 @@ export const runImport = async (store: Store, input: RunInput, job: JobContext |
         "INSERT INTO imports (kind, file_name, file_hash, options, imported_at) VALUES ('contacts', ?, ?, ?, ?)",
       ).run(path.basename(input.path), layout, JSON.stringify({ policy: input.policy, mapping }), now).lastInsertRowid,
     );
-    const recordBefore = prepared(
-      db,
-      "INSERT OR IGNORE INTO import_changes (import_id, entity, entity_id, before) VALUES (?, 'contact', ?, ?)",
-    );
-    const insertNote = prepared(db, 'INSERT INTO notes (contact_id, body, noted_at, created_at) VALUES (?, ?, ?, ?)');
-    const hasNote = prepared(db, 'SELECT 1 FROM notes WHERE contact_id = ? AND body = ?');
-    const recordCreated = prepared(
-      db,
-      "INSERT OR IGNORE INTO import_changes (import_id, entity, entity_id, before) VALUES (?, ?, ?, 'null')",
-    );
-    /** A note already on the contact is not added again: re-importing a file changes nothing. */
-    const addNote = (contactId: number, body: string, existing: boolean): boolean => {
-      if (hasNote.get(contactId, body)) return false;
-      const noteId = Number(insertNote.run(contactId, body, now, now).lastInsertRowid);
-      if (existing) recordCreated.run(importId, 'note', noteId);
-      return true;
-    };
     // tags and companies made by this import are the ones above today's largest ids (one writer)
     const maxTag = prepared(db, 'SELECT coalesce(max(id), 0) FROM tags').pluck().get() as number;
     const maxCompany = prepared(db, 'SELECT coalesce(max(id), 0) FROM companies').pluck().get() as number;
-    for await (const record of source.records) {
-      report.rows += 1;
-      const readIssues = withReadIssues(record.line, record.issues);
-      if (record.cells.length === 0) {
-        // a vCard that could not be read as a whole: only its fault is worth saying
-        addIssues(readIssues);
-        continue;
-      }
-      const n = normaliseContact(record.line, record.cells, mapping, readIssues);
-      const errors = n.issues.filter((i) => !NOTICE_REASONS.has(i.reason));
-      for (const notice of n.issues.filter((i) => NOTICE_REASONS.has(i.reason))) {
-        if (report.notices.length < MAX_REPORTED_ISSUES) report.notices.push(notice);
-      }
-      if (errors.length > 0 || n.data === null) {
-        addIssues(errors.length > 0 ? errors : [{ line: n.line, field: null, value: '', reason: 'invalid_row' }]);
-        continue;
-      }
-      // once the file has an error nothing will be written: keep validating, stop writing
-      if (errorCount === 0) {
-        const data = n.data;
-        if (n.company !== null) data.companyId = companyId(store, n.company);
-        let existing = input.policy === 'create' ? null : findExisting(store, data);
-        if (existing !== null && existing.by === 'conflict') {
-          if (report.notices.length < MAX_REPORTED_ISSUES) {
-            report.notices.push({ line: n.line, field: null, value: String(existing.id), reason: 'possible_duplicate' });
-          }
-          existing = null;
-        }
-        if (existing === null) {
-          const id = insertContact(store, data, now, { importId });
-          if (n.note !== null) addNote(id, n.note, false);
-          report.created += 1;
-        } else if (input.policy === 'skip') {
-          report.skipped += 1;
-        } else {
-          const current = contactToInput(getContact(store, existing.id));
-          const patch = patchFor(current, data, existing.by === 'code');
-          const noteIsNew = n.note !== null && !hasNote.get(existing.id, n.note);
-          if (Object.keys(patch).length === 0 && !noteIsNew) {
-            report.skipped += 1;
-          } else {
-            recordBefore.run(importId, existing.id, JSON.stringify(current));
-            try {
-              if (Object.keys(patch).length > 0) updateContact(store, contactUpdateInput.parse({ id: existing.id, patch }));
-            } catch (error) {
-              if (error instanceof AppError && error.code !== 'INTERNAL') {
-                addIssues([{ line: n.line, field: null, value: '', reason: error.details?.issues?.[0]?.code ?? 'conflict' }]);
-                continue;
-              }
-              throw error;
-            }
-            if (n.note !== null) addNote(existing.id, n.note, true);
-            if (existing.by === 'code') report.updated += 1;
-            else report.merged += 1;
-          }
-        }
-      }
-      if (job && report.rows % TICK_ROWS === 0) {
-        job.progress('import.rows', report.rows, Math.max(total, report.rows));
-        await job.tick();
-      }
-    }
+    const rows = await importContactRows(
+      store,
+      source.records,
+      { mapping, policy: input.policy, importId, now, estimatedRows: total, tuning },
+      {
+        report,
+        addIssues,
+        addNotice: (notice) => {
+          if (report.notices.length < MAX_REPORTED_ISSUES) report.notices.push(notice);
+        },
+        errorCount: () => errorCount,
+      },
+      job,
+    );
     if (input.dryRun || errorCount > 0) {
       db.exec('ROLLBACK');
       // a real run that failed wrote nothing: say so in the counts; a dry run says what would happen
       return input.dryRun ? report : { ...report, created: 0, updated: 0, merged: 0, skipped: 0 };
     }
+    await rows.beforeCommit();
     prepared(
       db,
       "INSERT INTO import_changes (import_id, entity, entity_id, before) SELECT ?, 'tag', id, 'null' FROM tags WHERE id > ?",

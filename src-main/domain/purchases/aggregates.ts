@@ -13,24 +13,89 @@ import { prepared, type Store } from '../../store/db';
  */
 export type PurchaseFacts = { contactId: number | null; kind: PurchaseKind; purchasedAt: string; amountCents: number };
 
-const APPLY_SALE = `UPDATE contacts SET
-    purchase_count = purchase_count + 1,
-    total_cents = total_cents + @amount,
-    first_purchase_at = CASE WHEN first_purchase_at IS NULL OR @at < first_purchase_at THEN @at ELSE first_purchase_at END,
-    last_purchase_at = CASE WHEN last_purchase_at IS NULL OR @at > last_purchase_at THEN @at ELSE last_purchase_at END,
+/**
+ * Adds purchases of one contact at once: `sales` sales between `first` and
+ * `last` (null when there are none) and `totalCents` of sales plus refunds.
+ * One sale is the counter's case; an import sums a contact's rows first.
+ */
+export type PurchaseTotals = { contactId: number; sales: number; totalCents: number; first: string | null; last: string | null };
+
+const APPLY_TOTALS = `UPDATE contacts SET
+    purchase_count = purchase_count + @sales,
+    total_cents = total_cents + @total,
+    first_purchase_at = CASE WHEN @first IS NOT NULL AND (first_purchase_at IS NULL OR @first < first_purchase_at) THEN @first ELSE first_purchase_at END,
+    last_purchase_at = CASE WHEN @last IS NOT NULL AND (last_purchase_at IS NULL OR @last > last_purchase_at) THEN @last ELSE last_purchase_at END,
     status = CASE
-      WHEN status = 'prospect' THEN 'customer'
-      WHEN status = 'former' AND (last_purchase_at IS NULL OR @at > last_purchase_at) THEN 'customer'
+      WHEN @sales > 0 AND status = 'prospect' THEN 'customer'
+      WHEN @sales > 0 AND status = 'former' AND (last_purchase_at IS NULL OR @last > last_purchase_at) THEN 'customer'
       ELSE status END
   WHERE id = @id`;
 
-const APPLY_REFUND = 'UPDATE contacts SET total_cents = total_cents + ? WHERE id = ?';
+/** O(1) whatever the number of purchases added: the same rule as one sale after another. */
+export const applyPurchaseTotals = (store: Store, t: PurchaseTotals): void => {
+  prepared(store.sqlite, APPLY_TOTALS).run({ sales: t.sales, total: t.totalCents, first: t.first, last: t.last, id: t.contactId });
+};
 
-/** O(1): adds one new purchase (sale or refund) to its contact's figures. For imports and the counter alike. */
+/** Non-unique indexes of contacts holding a figure: what updating figures rewrites besides the row. */
+const figureIndexes = (store: Store): { name: string; sql: string }[] => {
+  const indexes = prepared(
+    store.sqlite,
+    `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'contacts' AND sql IS NOT NULL
+      AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name`,
+  ).all() as { name: string; sql: string }[];
+  const columns = prepared(store.sqlite, 'SELECT name FROM pragma_index_info(?)').pluck();
+  const figures = new Set(['purchase_count', 'total_cents', 'first_purchase_at', 'last_purchase_at', 'status']);
+  return indexes.filter((i) => (columns.all(i.name) as string[]).some((c) => figures.has(c)));
+};
+
+/**
+ * Applies many contacts' totals (an import): given in contact id order, so
+ * the rows are visited in table order. Every figure sits in the list indexes
+ * (9 of them, 8 columns wide), so one contact updated in place rewrites 9
+ * entries: ~0.2 ms once they outgrow the page cache (measured at 1M contacts:
+ * 500k updates took 129 s). Set aside and rebuilt by one sort each, they cost
+ * ~30-45 s for 1M contacts whatever the number changed, plus ~15 µs per
+ * update: the better deal from about a sixth of the base. Runs in the
+ * caller's transaction, so a rollback puts the indexes back as well; freed
+ * pages are still zeroed (secure_delete): they held copies of personal data.
+ */
+export const applyPurchaseTotalsInBulk = async (
+  store: Store,
+  count: number,
+  totalsInIdOrder: Iterable<PurchaseTotals>,
+  tick: (done: number) => Promise<void> = async () => undefined,
+): Promise<void> => {
+  const restore = setFigureIndexesAside(store, count);
+  let done = 0;
+  for (const t of totalsInIdOrder) {
+    applyPurchaseTotals(store, t);
+    done += 1;
+    if (done % 10_000 === 0) await tick(done);
+  }
+  restore();
+};
+
+/** Drops the figure indexes when `count` contacts are about to change and that is cheaper; returns what rebuilds them. */
+const setFigureIndexesAside = (store: Store, count: number): (() => void) => {
+  const contacts = Number(prepared(store.sqlite, "SELECT value FROM counters WHERE name = 'contacts'").pluck().get());
+  const setAside = count >= 10_000 && count * 6 >= contacts ? figureIndexes(store) : [];
+  for (const index of setAside) store.sqlite.exec(`DROP INDEX "${index.name.replace(/"/g, '""')}"`);
+  return () => {
+    for (const index of setAside) store.sqlite.exec(index.sql);
+  };
+};
+
+/** O(1): adds one new purchase (sale or refund) to its contact's figures. */
 export const applyPurchaseToAggregates = (store: Store, p: PurchaseFacts): void => {
   if (p.contactId === null) return;
-  if (p.kind === 'sale') prepared(store.sqlite, APPLY_SALE).run({ amount: p.amountCents, at: p.purchasedAt, id: p.contactId });
-  else prepared(store.sqlite, APPLY_REFUND).run(p.amountCents, p.contactId);
+  const sale = p.kind === 'sale';
+  applyPurchaseTotals(store, {
+    contactId: p.contactId,
+    sales: sale ? 1 : 0,
+    totalCents: p.amountCents,
+    first: sale ? p.purchasedAt : null,
+    last: sale ? p.purchasedAt : null,
+  });
 };
 
 type Figures = { count: number; total: number; first: string | null; last: string | null };
@@ -58,4 +123,11 @@ const SET_FIGURES = `UPDATE contacts SET
 export const recomputeContactAggregates = (store: Store, contactId: number): void => {
   const f = contactFigures(store, contactId);
   prepared(store.sqlite, SET_FIGURES).run({ ...f, id: contactId });
+};
+
+/** The same for many contacts (an import undone), in id order, with the figure indexes set aside when that is cheaper. */
+export const recomputeContactAggregatesInBulk = (store: Store, contactIds: readonly number[]): void => {
+  const restore = setFigureIndexesAside(store, contactIds.length);
+  for (const id of [...contactIds].sort((a, b) => a - b)) recomputeContactAggregates(store, id);
+  restore();
 };

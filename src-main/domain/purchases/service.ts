@@ -78,14 +78,24 @@ export type PurchaseHeader = {
   reference: string | null;
   note: string | null;
   importId?: number | null;
+  /** A purchase known only by its total (an imported till line without items); otherwise the sum of the lines. */
+  amountCents?: number;
 };
 
 /**
  * Writes a purchase and its lines and updates its contact's figures, in the
- * caller's transaction. The amount is the sum of the lines, never typed.
+ * caller's transaction. The amount is the sum of the lines, never typed; only
+ * a purchase without lines carries its own. An import that sums its rows per
+ * contact first (`aggregates: 'caller'`) updates the figures itself.
  */
-export const insertPurchase = (store: Store, header: PurchaseHeader, lines: readonly NewLine[], now: string): number => {
-  const amountCents = lines.reduce((sum, l) => sum + l.totalCents, 0);
+export const insertPurchase = (
+  store: Store,
+  header: PurchaseHeader,
+  lines: readonly NewLine[],
+  now: string,
+  options: { aggregates: 'now' | 'caller' } = { aggregates: 'now' },
+): number => {
+  const amountCents = lines.length === 0 ? (header.amountCents ?? 0) : lines.reduce((sum, l) => sum + l.totalCents, 0);
   const id = Number(
     prepared(
       store.sqlite,
@@ -111,7 +121,9 @@ export const insertPurchase = (store: Store, header: PurchaseHeader, lines: read
       VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   for (const l of lines) add.run(id, l.productId, l.label, l.quantity, l.unitPriceCents, l.totalCents, l.refundsLine);
-  applyPurchaseToAggregates(store, { contactId: header.contactId, kind: header.kind, purchasedAt: header.purchasedAt, amountCents });
+  if (options.aggregates === 'now') {
+    applyPurchaseToAggregates(store, { contactId: header.contactId, kind: header.kind, purchasedAt: header.purchasedAt, amountCents });
+  }
   return id;
 };
 

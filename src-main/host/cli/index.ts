@@ -26,6 +26,9 @@ Commands:
   call NAME [JSON]      run any contract call and print its JSON result (names: comptoir call --list)
   import contacts FILE  import a CSV / TSV / .xlsx / vCard file, all or nothing
                         [--dry-run] [--json] [--policy merge|skip|create]
+  import purchases FILE import a CSV / TSV / .xlsx of sales (till, e-shop, accounting export), all or nothing;
+                        rows matched to contacts by code, e-mail or phone; a file imported twice adds nothing
+                        [--dry-run] [--json] [--policy create: import purchases already in the base again]
   export contacts FILE  export the base [--format csv|xlsx|vcf] [--encoding utf-8-bom|windows-1252] [--delimiter ';'|',']
 
 Every command takes --db PATH (default: $COMPTOIR_DB, then the per-user data folder).
@@ -254,7 +257,7 @@ const runJob = async (client: StoreClient, name: string, input: unknown): Promis
 };
 
 const importFile = (flags: Flags, kind: string | undefined, file: string | undefined): Promise<number> => {
-  if (kind !== 'contacts') throw new UsageError('usage: comptoir import contacts FILE (purchase imports are not available yet)');
+  if (kind !== 'contacts' && kind !== 'purchases') throw new UsageError('usage: comptoir import contacts|purchases FILE');
   if (!file) throw new UsageError('import needs a FILE');
   if (flags.policy !== undefined && !['merge', 'skip', 'create'].includes(flags.policy)) {
     throw new UsageError('--policy is merge, skip or create');

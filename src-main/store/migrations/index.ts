@@ -2,9 +2,11 @@ import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-customer-base';
 import { migration0003 } from './0003-records';
 import { migration0004 } from './0004-city-key';
+import { migration0005 } from './0005-list-indexes';
+import { migration0006 } from './0006-purchase-lookups';
 import type { Migration } from './types';
 
 /** Static list (bundlers cannot follow a directory scan). Versions must be 1..N in order. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006];
 
 export const latestVersion = migrations.length;

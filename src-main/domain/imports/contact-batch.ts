@@ -1,0 +1,582 @@
+import {
+  AppError,
+  companyInput,
+  fold,
+  localDate,
+  type ContactData,
+  type ContactInput,
+  type DuplicatePolicy,
+  type ImportReport,
+  type RowIssue,
+} from '../../contract';
+import { contactUpdateInput } from '../../contract/contacts';
+import type { JobContext } from '../../host/registry';
+import { prepared, type Store } from '../../store/db';
+import type { Sqlite } from '../../store/open';
+import { createCompany } from '../companies/service';
+import {
+  columnValues,
+  contactToInput,
+  getContact,
+  INSERT_SQL,
+  insertContact,
+  matchName,
+  updateContact,
+  writeUpdate,
+} from '../contacts/service';
+import { ensureTag } from '../contacts/tags';
+import { createFastNormaliser, isCleanPatch, validateContact } from './contact-fast';
+import { normaliseContact, NOTICE_REASONS } from './contacts';
+import { createKeySet, type KeySet } from './key-set';
+import type { SourceRecord } from './sources';
+
+/**
+ * The contacts import loop. Each row gets exactly what the row-by-row import
+ * gave it (the same normalisation, duplicate decisions, writes, ids, report);
+ * what changes is the cost:
+ *
+ * - rows are normalised by `createFastNormaliser`, which steps aside to
+ *   `normaliseContact` (the zod schema) for any row it cannot vouch for;
+ * - the duplicate lookup (three indexed queries a row) is skipped when a set
+ *   of the base's and the file's keys proves the row matches nothing; a row
+ *   that may match runs the same lookup as before;
+ * - the search index is written per batch. FTS5 writes every statement's
+ *   pending terms to disk as a new segment, so the per-row trigger made one
+ *   segment per contact and spent most of the import merging them (100 µs a
+ *   row at 100k rows, against ~15 µs in batches). Within a batch the insert
+ *   trigger is dropped and its work (index entry, contact count) done for the
+ *   batch's rows at once; it is put back before the job yields, so anything
+ *   else that runs meanwhile sees the schema as it always is. Being DDL, the
+ *   swap is part of the import's transaction: a rollback undoes it too.
+ */
+
+export type ContactBatchTuning = {
+  /** Rows per batch: one search-index segment, one yield to the event loop (progress, cancel). */
+  batchRows: number;
+  /** Imports smaller than this keep every index live: rebuilding costs a scan of the whole table. */
+  deferIndexesFrom: number;
+  /**
+   * Off, every row takes the row-by-row way: the zod schema, the three
+   * lookups, `updateContact`, the triggers. Tests hold the fast way to it.
+   */
+  shortcuts: boolean;
+};
+
+/** Rows between two progress reports. */
+const PROGRESS_ROWS = 1000;
+
+export const defaultTuning: ContactBatchTuning = { batchRows: 4000, deferIndexesFrom: 50_000, shortcuts: true };
+
+export type ContactRowsOptions = {
+  mapping: readonly (string | null)[];
+  policy: DuplicatePolicy;
+  importId: number;
+  now: string;
+  /** Rows the file is thought to hold (progress, and whether reading the base's keys or setting indexes aside pays). */
+  estimatedRows: number;
+  /** Tests make batches small to cross their boundaries. */
+  tuning?: Partial<ContactBatchTuning>;
+};
+
+/** What is left to do once every row is in, before committing (a rollback needs nothing). */
+export type ContactRowsDone = { beforeCommit(): Promise<void> };
+
+/** Where rows land in runImport's report (its lists are bounded there). */
+export type ContactRowsSink = {
+  report: ImportReport;
+  addIssues(issues: RowIssue[]): void;
+  addNotice(notice: RowIssue): void;
+  errorCount(): number;
+};
+
+const withReadIssues = (line: number, issues: SourceRecord['issues']): RowIssue[] =>
+  issues.map((i) => ({ line, field: i.field, value: i.value, reason: i.reason }));
+
+/** Lookups in the order they are trusted; primary and additional e-mails and phones both count. */
+const KEY_LOOKUPS = [
+  ['code', 'SELECT id FROM contacts WHERE code = ?1'],
+  ['email', 'SELECT id FROM contacts WHERE email = ?1 UNION ALL SELECT contact_id FROM contact_emails WHERE email = ?1 LIMIT 1'],
+  ['phone', 'SELECT id FROM contacts WHERE phone = ?1 UNION ALL SELECT contact_id FROM contact_phones WHERE phone = ?1 LIMIT 1'],
+] as const;
+
+const findByKeys = (store: Store, data: ContactData): { id: number; by: 'code' | 'email' | 'phone' } | null => {
+  for (const [by, sql] of KEY_LOOKUPS) {
+    const value = data[by];
+    if (value === null) continue;
+    // better-sqlite3 binds an object to named/numbered parameters: ?1 is { 1: value }
+    const id = prepared(store.sqlite, sql).pluck().get({ 1: value }) as number | undefined;
+    if (id !== undefined) return { id, by };
+  }
+  return null;
+};
+
+/**
+ * Existing contact for this row: the customer code first, then an e-mail,
+ * then a phone — the last two only when the names agree (a shared family
+ * phone or a shop's generic address must not fuse two people).
+ */
+const findExisting = (
+  store: Store,
+  data: ContactData,
+): { id: number; by: 'code' | 'email' | 'phone' } | { id: number; by: 'conflict' } | null => {
+  const found = findByKeys(store, data);
+  if (found === null || found.by === 'code') return found;
+  const theirs = prepared(store.sqlite, 'SELECT match_name FROM contacts WHERE id = ?').pluck().get(found.id) as string | null;
+  const ours = matchName(data);
+  if (theirs && ours && theirs !== ours) return { id: found.id, by: 'conflict' };
+  return found;
+};
+
+const SCALARS = [
+  'civility',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'addressLine1',
+  'addressLine2',
+  'postcode',
+  'city',
+  'code',
+  'companyId',
+  'jobTitle',
+  'birthDate',
+  'language',
+  'sourceDetail',
+] as const;
+
+/**
+ * What the row adds to an existing contact. Matched by the shop's customer
+ * code, the file is authoritative (its values replace); matched by e-mail or
+ * phone, it only fills gaps. Lists (e-mails, phones, tags) are unions.
+ */
+const patchFor = (current: ContactInput, data: ContactData, authoritative: boolean): Partial<ContactInput> => {
+  const patch: Partial<ContactInput> = {};
+  const target = patch as Record<string, unknown>;
+  const cur = current as Record<string, unknown>;
+  for (const key of SCALARS) {
+    const value = data[key];
+    if (value === null || value === undefined) continue;
+    if (cur[key] === value) continue;
+    if (authoritative || cur[key] === null || cur[key] === undefined) target[key] = value;
+  }
+  const emails = new Set([current.email, ...(current.emails ?? []).map((e) => e.email)]);
+  const newEmails = [data.email, ...data.emails.map((e) => e.email)].filter(
+    (e): e is string => e !== null && !emails.has(e) && e !== (patch.email ?? null),
+  );
+  if (newEmails.length > 0) patch.emails = [...(current.emails ?? []), ...newEmails.map((email) => ({ email, label: null }))];
+  const phones = new Set([current.phone, ...(current.phones ?? []).map((p) => p.phone)]);
+  const newPhones = [data.phone, ...data.phones.map((p) => p.phone)].filter(
+    (p): p is string => p !== null && !phones.has(p) && p !== (patch.phone ?? null),
+  );
+  if (newPhones.length > 0) patch.phones = [...(current.phones ?? []), ...newPhones.map((phone) => ({ phone, label: null }))];
+  const tags = new Set((current.tags ?? []).map(fold));
+  const newTags = data.tags.filter((t) => !tags.has(fold(t)));
+  if (newTags.length > 0) patch.tags = [...(current.tags ?? []), ...newTags];
+  return patch;
+};
+
+const companyId = (store: Store, name: string): number => {
+  const found = prepared(store.sqlite, 'SELECT id FROM companies WHERE sort_name = ? LIMIT 1').pluck().get(fold(name)) as
+    | number
+    | undefined;
+  if (found !== undefined) return found;
+  return createCompany(store, companyInput.parse({ name })).id;
+};
+
+// ---------------------------------------------------------------- search index in batches
+
+const FTS_VALUES = (row: string): string => `${row}id,
+          coalesce(${row}first_name, '') || ' ' || coalesce(${row}last_name, ''),
+          coalesce(${row}email, ''),
+          CASE WHEN ${row}phone LIKE '+33%' THEN ${row}phone || ' 0' || substr(${row}phone, 4) ELSE coalesce(${row}phone, '') END,
+          coalesce(${row}city, '') || ' ' || coalesce(${row}postcode, '')`;
+
+/**
+ * The insert and update triggers of migration 1, word for word. The batch
+ * path does exactly their work; a schema whose triggers say anything else
+ * keeps its triggers and the per-row index writes.
+ */
+const TRIGGERS = {
+  contacts_ai: `CREATE TRIGGER contacts_ai AFTER INSERT ON contacts BEGIN
+        INSERT INTO contacts_fts (rowid, name, email, phone, city) VALUES (
+          new.id,
+          coalesce(new.first_name, '') || ' ' || coalesce(new.last_name, ''),
+          coalesce(new.email, ''),
+          CASE WHEN new.phone LIKE '+33%' THEN new.phone || ' 0' || substr(new.phone, 4) ELSE coalesce(new.phone, '') END,
+          coalesce(new.city, '') || ' ' || coalesce(new.postcode, '')
+        );
+        UPDATE counters SET value = value + 1 WHERE name = 'contacts';
+      END`,
+  contacts_au: `CREATE TRIGGER contacts_au AFTER UPDATE OF first_name, last_name, email, phone, city, postcode ON contacts BEGIN
+        DELETE FROM contacts_fts WHERE rowid = old.id;
+        INSERT INTO contacts_fts (rowid, name, email, phone, city) VALUES (
+          new.id,
+          coalesce(new.first_name, '') || ' ' || coalesce(new.last_name, ''),
+          coalesce(new.email, ''),
+          CASE WHEN new.phone LIKE '+33%' THEN new.phone || ' 0' || substr(new.phone, 4) ELSE coalesce(new.phone, '') END,
+          coalesce(new.city, '') || ' ' || coalesce(new.postcode, '')
+        );
+      END`,
+} as const;
+
+/** The triggers' index entries for new contacts, in rowid order as FTS5 wants them. */
+const INDEX_RANGE_SQL = `INSERT INTO contacts_fts (rowid, name, email, phone, city)
+  SELECT ${FTS_VALUES('')} FROM contacts WHERE id > ? AND id <= ? ORDER BY id`;
+const UNINDEX_SQL = 'DELETE FROM contacts_fts WHERE rowid IN (SELECT value FROM json_each(?))';
+const REINDEX_SQL = `INSERT INTO contacts_fts (rowid, name, email, phone, city)
+  SELECT ${FTS_VALUES('')} FROM contacts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`;
+
+export type SearchIndex = {
+  /** Whether this schema's triggers are the ones the batch path stands in for. */
+  readonly batched: boolean;
+  /** Drops the per-row triggers (start of a batch). */
+  suspend(): void;
+  /** A contact was inserted while suspended: its index entry and count are owed. */
+  inserted(id: number): void;
+  /** A contact is about to be updated while suspended: its entry is rewritten when settling. */
+  updating(id: number): void;
+  /** Writes what is owed. */
+  settle(): void;
+  /** Settles and puts the triggers back (end of a batch, before yielding). */
+  resume(): void;
+};
+
+/**
+ * FTS5 writes a statement's pending terms to disk as a new segment when the
+ * next statement starts, so a trigger writing one row per statement made one
+ * segment per contact and spent the import merging them (~100 µs a new row,
+ * ~0.7 ms a merged one, at 100k rows). Here new rows are indexed by range and
+ * updated ones by list, a few thousand per statement; the counter the insert
+ * trigger kept is added up the same way.
+ */
+export const searchIndex = (db: Sqlite): SearchIndex => {
+  const sqlOf = prepared(db, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?").pluck();
+  const batched = Object.entries(TRIGGERS).every(([name, sql]) => sqlOf.get(name) === sql);
+  let suspended = false;
+  // contacts with id in (done, last] were inserted and are owed; ids only grow within the import
+  let done = 0;
+  let last = 0;
+  let owed = 0;
+  const touched = new Set<number>();
+  const settle = (): void => {
+    if (touched.size > 0) {
+      const ids = JSON.stringify([...touched]);
+      prepared(db, UNINDEX_SQL).run(ids);
+      prepared(db, REINDEX_SQL).run(ids);
+      touched.clear();
+    }
+    if (owed > 0) {
+      prepared(db, INDEX_RANGE_SQL).run(done, last);
+      prepared(db, "UPDATE counters SET value = value + ? WHERE name = 'contacts'").run(owed);
+      done = last;
+      owed = 0;
+    }
+  };
+  return {
+    batched,
+    suspend() {
+      if (!batched || suspended) return;
+      for (const name of Object.keys(TRIGGERS)) db.exec(`DROP TRIGGER ${name}`);
+      suspended = true;
+    },
+    inserted(id) {
+      if (!suspended) return;
+      if (owed === 0) done = id - 1;
+      last = id;
+      owed += 1;
+    },
+    updating(id) {
+      // an owed row is indexed from its stored values when settling, whatever they are by then
+      if (!suspended || (owed > 0 && id > done && id <= last)) return;
+      touched.add(id);
+    },
+    settle,
+    resume() {
+      if (!suspended) return;
+      settle();
+      for (const sql of Object.values(TRIGGERS)) db.exec(sql);
+      suspended = false;
+    },
+  };
+};
+
+// ---------------------------------------------------------------- indexes set aside
+
+type DeferredIndex = { name: string; sql: string };
+
+/**
+ * At 1M contacts every index on contacts costs a few microseconds a new row
+ * (random places for names, cities and postcodes; wide entries even where new
+ * rows only append), against about 1.5 s to rebuild it by sorting. A large
+ * import sets them aside and rebuilds them before it commits (the demo load
+ * does the same). Kept live: unique indexes (their constraint must hold all
+ * along), those the duplicate lookups read (e-mail, phone, code) and those
+ * led by a foreign key (companies look their contacts up through them).
+ * Measured at 1M: keeping the five indexes whose new entries only append
+ * cost 13 s live against 7 s to rebuild them.
+ */
+const deferrableIndexes = (db: Sqlite): DeferredIndex[] => {
+  const indexes = prepared(
+    db,
+    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts' AND sql IS NOT NULL ORDER BY name",
+  ).all() as DeferredIndex[];
+  const leading = prepared(db, 'SELECT name FROM pragma_index_info(?) WHERE seqno = 0').pluck();
+  const foreignKeys = prepared(db, 'SELECT "from" FROM pragma_foreign_key_list(?)').pluck().all('contacts') as string[];
+  const live = new Set(['email', 'phone', 'code', ...foreignKeys]);
+  return indexes.filter((i) => !/^\s*CREATE\s+UNIQUE\b/i.test(i.sql) && !live.has(leading.get(i.name) as string));
+};
+
+/** Rebuilds what was set aside, inside the import's transaction; cancel is still heard between two indexes. */
+const rebuildIndexes = async (db: Sqlite, indexes: readonly DeferredIndex[], job: JobContext | null): Promise<void> => {
+  for (const [i, index] of indexes.entries()) {
+    db.exec(index.sql);
+    if (job) {
+      job.progress('import.indexes', i + 1, indexes.length);
+      await job.tick();
+    }
+  }
+};
+
+// ---------------------------------------------------------------- keys already in the base
+
+const CODE = 1;
+const EMAIL = 2;
+const PHONE = 3;
+
+/**
+ * Reading every key of the base costs about a microsecond a key; looking a
+ * row up costs three indexed queries. The set pays when the file is not tiny
+ * next to the base (an empty base costs nothing to read).
+ */
+const readBaseKeys = (db: Sqlite, policy: DuplicatePolicy, estimatedRows: number, base: number): KeySet | null => {
+  if (estimatedRows * 8 < base) return null;
+  const keys = createKeySet(base * 2 + estimatedRows * 2);
+  const read = (kind: number, sql: string): void => {
+    for (const v of prepared(db, sql).pluck().iterate() as Iterable<string>) keys.add(kind, v);
+  };
+  read(CODE, 'SELECT code FROM contacts WHERE code IS NOT NULL');
+  if (policy !== 'create') {
+    read(EMAIL, 'SELECT email FROM contacts WHERE email IS NOT NULL');
+    read(EMAIL, 'SELECT email FROM contact_emails');
+    read(PHONE, 'SELECT phone FROM contacts WHERE phone IS NOT NULL');
+    read(PHONE, 'SELECT phone FROM contact_phones');
+  }
+  return keys;
+};
+
+const remember = (keys: KeySet, d: ContactData): void => {
+  if (d.code !== null) keys.add(CODE, d.code);
+  if (d.email !== null) keys.add(EMAIL, d.email);
+  for (const e of d.emails) keys.add(EMAIL, e.email);
+  if (d.phone !== null) keys.add(PHONE, d.phone);
+  for (const p of d.phones) keys.add(PHONE, p.phone);
+};
+
+/** A row whose code, e-mail and phone are all unknown matches nothing: the lookup can be skipped. */
+const mayMatch = (keys: KeySet, d: ContactData, policy: DuplicatePolicy): boolean =>
+  (d.code !== null && keys.has(CODE, d.code)) ||
+  (policy !== 'create' && ((d.email !== null && keys.has(EMAIL, d.email)) || (d.phone !== null && keys.has(PHONE, d.phone))));
+
+// ---------------------------------------------------------------- the loop
+
+/**
+ * Validates and applies every record inside the caller's transaction (the
+ * caller rolls back on a dry run or any error, so nothing here undoes
+ * anything). Once a row has an error nothing more is written, but every row
+ * is still checked so the report lists them all.
+ */
+export const importContactRows = async (
+  store: Store,
+  records: AsyncIterable<SourceRecord>,
+  options: ContactRowsOptions,
+  sink: ContactRowsSink,
+  job: JobContext | null,
+): Promise<ContactRowsDone> => {
+  const { report, addIssues, addNotice, errorCount } = sink;
+  const db = store.sqlite;
+  const { importId, now, policy, mapping } = options;
+  const fast = createFastNormaliser(mapping);
+  const insertNote = prepared(db, 'INSERT INTO notes (contact_id, body, noted_at, created_at) VALUES (?, ?, ?, ?)');
+  const hasNote = prepared(db, 'SELECT 1 FROM notes WHERE contact_id = ? AND body = ?');
+  const recordBefore = prepared(
+    db,
+    "INSERT OR IGNORE INTO import_changes (import_id, entity, entity_id, before) VALUES (?, 'contact', ?, ?)",
+  );
+  const recordCreated = prepared(
+    db,
+    "INSERT OR IGNORE INTO import_changes (import_id, entity, entity_id, before) VALUES (?, ?, ?, 'null')",
+  );
+  const insertRow = prepared(db, INSERT_SQL);
+  const insertEmail = prepared(db, 'INSERT INTO contact_emails (contact_id, email, label) VALUES (?, ?, ?)');
+  const insertPhone = prepared(db, 'INSERT INTO contact_phones (contact_id, phone, label) VALUES (?, ?, ?)');
+  const tagContact = prepared(db, 'INSERT OR IGNORE INTO contact_tags (contact_id, tag_id) VALUES (?, ?)');
+  const totalChanges = prepared(db, 'SELECT total_changes()').pluck();
+  const index = searchIndex(db);
+  const base = (prepared(db, "SELECT value FROM counters WHERE name = 'contacts'").pluck().get() as number | undefined) ?? 0;
+  const tuning = { ...defaultTuning, ...options.tuning };
+  let keys = tuning.shortcuts ? readBaseKeys(db, policy, options.estimatedRows, base) : null;
+  const deferred =
+    tuning.shortcuts && options.estimatedRows >= tuning.deferIndexesFrom && options.estimatedRows * 2 >= base
+      ? deferrableIndexes(db)
+      : [];
+  for (const i of deferred) db.exec(`DROP INDEX "${i.name}"`);
+  // found or created during this import; emptied whenever something else may have written meanwhile
+  const companies = new Map<string, number>();
+  const tags = new Map<string, number>();
+
+  /** A note already on the contact is not added again: re-importing a file changes nothing. */
+  const addNote = (contactId: number, body: string, existing: boolean): boolean => {
+    if (hasNote.get(contactId, body)) return false;
+    const noteId = Number(insertNote.run(contactId, body, now, now).lastInsertRowid);
+    if (existing) recordCreated.run(importId, 'note', noteId);
+    return true;
+  };
+
+  const companyOf = (name: string): number => {
+    const key = fold(name);
+    let id = companies.get(key);
+    if (id === undefined) {
+      id = companyId(store, name);
+      companies.set(key, id);
+    }
+    return id;
+  };
+
+  const tagOf = (name: string): number => {
+    const key = fold(name);
+    let id = tags.get(key);
+    if (id === undefined) {
+      id = ensureTag(store, name);
+      tags.set(key, id);
+    }
+    return id;
+  };
+
+  /**
+   * `insertContact` for a row known to be new: its code is free (no key
+   * matched) and its company was just found or made, so the reference checks
+   * are already answered; a new id has no e-mails, phones or tags to clear.
+   */
+  const insertNew = (data: ContactData): number => {
+    const id = Number(insertRow.run(...columnValues(data), now, now, importId).lastInsertRowid);
+    for (const e of data.emails) insertEmail.run(id, e.email, e.label);
+    for (const p of data.phones) insertPhone.run(id, p.phone, p.label);
+    for (const t of data.tags) tagContact.run(id, tagOf(t));
+    return id;
+  };
+
+  /** The row-by-row import's write step: a lookup, then create, skip, update or merge. */
+  const applyRow = (line: number, data: ContactData, note: string | null, today: string): void => {
+    let existing = policy === 'create' ? null : findExisting(store, data);
+    if (existing !== null && existing.by === 'conflict') {
+      addNotice({ line, field: null, value: String(existing.id), reason: 'possible_duplicate' });
+      existing = null;
+    }
+    if (existing === null) {
+      const id = insertContact(store, data, now, { importId });
+      index.inserted(id);
+      if (note !== null) addNote(id, note, false);
+      report.created += 1;
+    } else if (policy === 'skip') {
+      report.skipped += 1;
+    } else {
+      const current = contactToInput(getContact(store, existing.id));
+      const patch = patchFor(current, data, existing.by === 'code');
+      const noteIsNew = note !== null && !hasNote.get(existing.id, note);
+      if (Object.keys(patch).length === 0 && !noteIsNew) {
+        report.skipped += 1;
+      } else {
+        recordBefore.run(importId, existing.id, JSON.stringify(current));
+        try {
+          if (Object.keys(patch).length > 0) {
+            index.updating(existing.id);
+            // the schema's verdict without the schema when the merge is plainly valid; anything else goes its way
+            const merged = tuning.shortcuts && isCleanPatch(patch, today) ? validateContact({ ...current, ...patch }, today) : null;
+            if (merged !== null) writeUpdate(store, existing.id, merged, patch);
+            else updateContact(store, contactUpdateInput.parse({ id: existing.id, patch }));
+          }
+        } catch (error) {
+          if (error instanceof AppError && error.code !== 'INTERNAL') {
+            addIssues([{ line, field: null, value: '', reason: error.details?.issues?.[0]?.code ?? 'conflict' }]);
+            return;
+          }
+          throw error;
+        }
+        if (note !== null) addNote(existing.id, note, true);
+        if (existing.by === 'code') report.updated += 1;
+        else report.merged += 1;
+      }
+    }
+  };
+
+  const write = (line: number, data: ContactData, company: string | null, note: string | null, today: string): void => {
+    if (company !== null) data.companyId = companyOf(company);
+    if (keys !== null && !mayMatch(keys, data, policy)) {
+      const id = insertNew(data);
+      index.inserted(id);
+      // a new contact has no notes yet
+      if (note !== null) insertNote.run(id, note, now, now);
+      report.created += 1;
+    } else {
+      applyRow(line, data, note, today);
+    }
+    if (keys !== null) remember(keys, data);
+  };
+
+  const total = (): number => Math.max(options.estimatedRows, report.rows);
+
+  const processBatch = (batch: SourceRecord[]): void => {
+    const today = localDate();
+    if (errorCount() === 0 && tuning.shortcuts) index.suspend();
+    for (const record of batch) {
+      report.rows += 1;
+      // as often as the row-by-row import said it; the host keeps at most ~20 a second
+      if (job && report.rows % PROGRESS_ROWS === 0) job.progress('import.rows', report.rows, total());
+      const readIssues = withReadIssues(record.line, record.issues);
+      if (record.cells.length === 0) {
+        // a vCard that could not be read as a whole: only its fault is worth saying
+        addIssues(readIssues);
+        continue;
+      }
+      const quick = readIssues.length === 0 && tuning.shortcuts ? fast.normalise(record.line, record.cells, today) : null;
+      if (quick !== null) {
+        for (const notice of quick.notices) addNotice(notice);
+        // once the file has an error nothing will be written: keep validating, stop writing
+        if (errorCount() === 0) write(quick.line, quick.data, quick.company, quick.note, today);
+        continue;
+      }
+      const n = normaliseContact(record.line, record.cells, mapping, readIssues);
+      const errors = n.issues.filter((i) => !NOTICE_REASONS.has(i.reason));
+      for (const notice of n.issues.filter((i) => NOTICE_REASONS.has(i.reason))) addNotice(notice);
+      if (errors.length > 0 || n.data === null) {
+        addIssues(errors.length > 0 ? errors : [{ line: n.line, field: null, value: '', reason: 'invalid_row' }]);
+        continue;
+      }
+      if (errorCount() === 0) write(n.line, n.data, n.company, n.note, today);
+    }
+    index.resume();
+  };
+
+  let batch: SourceRecord[] = [];
+  for await (const record of records) {
+    batch.push(record);
+    if (batch.length < tuning.batchRows) continue;
+    processBatch(batch);
+    batch = [];
+    if (job) {
+      const before = totalChanges.get();
+      await job.tick();
+      // another call wrote while the import yielded: what the caches know may be stale
+      if (totalChanges.get() !== before) {
+        keys = null;
+        companies.clear();
+        tags.clear();
+      }
+    }
+  }
+  if (batch.length > 0) processBatch(batch);
+  // a cancel asked during the last rows is still heard
+  if (job) await job.tick();
+  return { beforeCommit: () => rebuildIndexes(db, deferred, job) };
+};

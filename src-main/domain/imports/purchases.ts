@@ -1,0 +1,1017 @@
+import path from 'node:path';
+import type { z } from 'zod';
+import {
+  AppError,
+  fold,
+  isCalendarDate,
+  pastInstant,
+  PRODUCT_NAME_MAX,
+  PURCHASE_LINES_MAX,
+  purchaseTargetsForImport,
+  QUANTITY_MAX,
+  toE164,
+  UNIT_PRICE_MAX_CENTS,
+  type ImportPreview,
+  type ImportReport,
+  type PurchaseChannel,
+  type PurchaseKind,
+  type RowIssue,
+} from '../../contract';
+import type { importPreviewInput, importRunInput } from '../../contract/imports';
+import type { JobContext } from '../../host/registry';
+import { prepared, type Store } from '../../store/db';
+import {
+  guessDateOrder,
+  guessMapping,
+  layoutKey,
+  parseDate,
+  parseFrenchDecimal,
+  parseQuantity,
+  purchaseTargets,
+  restorePhone,
+  unneutralise,
+  type DateOrder,
+  type Parsed,
+  type PurchaseTarget,
+} from '../importexport';
+import { applyPurchaseTotalsInBulk, recomputeContactAggregatesInBulk, type PurchaseTotals } from '../purchases/aggregates';
+import { insertPurchase, type NewPurchaseLine } from '../purchases/service';
+import { getSettings } from '../settings/service';
+import { asAppError, estimateRows, MAX_REPORTED_ISSUES, PREVIEW_ROWS, TICK_ROWS } from './service';
+import { openSource, type OpenedSource, type SourceRecord } from './sources';
+
+/*
+ * Purchase imports (till, e-shop or accounting exports), one pass in one
+ * transaction like contact imports: every row is checked, a dry run or any
+ * error rolls everything back.
+ *
+ * - A row is one purchase line. Consecutive rows with the same reference
+ *   (ticket, order, invoice number), customer and date are one purchase; a row
+ *   without a reference is a purchase of its own. A ticket whose lines are not
+ *   together in the file is refused ('ticket_split'): sorted by ticket, it imports.
+ * - A row with an amount and nothing about items is a purchase known only by
+ *   its total (no lines), as tills often export.
+ * - Refunds follow the domain's model: a purchase whose total is negative is a
+ *   'refund' (negative amount, not counted as a purchase, lowering the total
+ *   spent); its lines carry negative quantities. The sale it gives back is in
+ *   an earlier export, so `refund_of` stays empty. A negative quantity whose
+ *   money is not negative is refused ('negative_quantity'). A sale may hold a
+ *   returned item or a discount line as long as its total is not negative.
+ * - The customer is found by code, then e-mail, then phone (any one is enough;
+ *   two that name different contacts are refused). Rows with none of them are
+ *   anonymous sales, as at the counter, and are listed as notices.
+ * - Natural key, so that importing a file twice adds nothing: a purchase with
+ *   a reference is already there when the customer has a purchase with that
+ *   reference on that date; one without is already there when an identical
+ *   purchase (customer, date, kind, amount, channel, lines) exists that no
+ *   earlier row of this file has claimed, so three identical rows stay three.
+ *   Policy 'create' imports every purchase anyway; 'merge' and 'skip' skip them.
+ * - Customer figures are summed per contact in memory and written once per
+ *   contact at the end; statuses that recomputing cannot give back (former
+ *   customers, customers set by hand) are kept so undo restores them exactly.
+ */
+
+type PreviewInput = z.output<typeof importPreviewInput>;
+type RunInput = z.output<typeof importRunInput>;
+type Mapping = (string | null)[];
+
+/** Rows read before the others to tell 05/03 (French) from 03/05 (US) in the date column. */
+const DATE_SAMPLE_ROWS = 200;
+/** Distinct texts remembered per parser (dates, channels, names): a file repeats the same few. */
+const CACHE_LIMIT = 10_000;
+const DAY_MS = 86_400_000;
+const REFERENCE_MAX = 100;
+/** Problems that leave the row importable. */
+const NOTICE_REASONS: ReadonlySet<string> = new Set(['anonymous_sale', 'unknown_channel']);
+
+const KEY_TARGETS = ['customerCode', 'email', 'phone'] as const;
+type KeyTarget = (typeof KEY_TARGETS)[number];
+const ITEM_TARGETS: readonly PurchaseTarget[] = ['sku', 'productName', 'quantity', 'unitPrice', 'lineTotal'];
+
+const cached = <T>(compute: (text: string) => T): ((text: string) => T) => {
+  const cache = new Map<string, T>();
+  return (text) => {
+    let v = cache.get(text);
+    if (v === undefined) {
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      v = compute(text);
+      cache.set(text, v);
+    }
+    return v;
+  };
+};
+
+/* ---------------------------------------------------------------- mapping */
+
+const checkTargets = (mapping: readonly (string | null)[]): void => {
+  const allowed = new Set<string>(purchaseTargets);
+  const wrong = mapping.findIndex((t) => t !== null && !allowed.has(t));
+  if (wrong >= 0) {
+    throw new AppError('VALIDATION', `unknown target "${mapping[wrong]}" for column ${wrong + 1}`, {
+      issues: [{ path: `mapping.${wrong}`, code: 'unknown_target' }],
+    });
+  }
+};
+
+const rememberedMapping = (store: Store, layout: string): Mapping | null => {
+  const raw = prepared(store.sqlite, "SELECT mapping FROM import_layouts WHERE layout = ? AND kind = 'purchases'")
+    .pluck()
+    .get(layout) as string | undefined;
+  if (raw === undefined) return null;
+  const allowed = new Set<string>(purchaseTargets);
+  return (JSON.parse(raw) as Mapping).map((t) => (t !== null && allowed.has(t) ? t : null));
+};
+
+const resolveMapping = (store: Store, source: OpenedSource, given: Mapping | undefined) => {
+  if (source.format === 'vcard') {
+    throw new AppError('VALIDATION', 'a vCard file holds contacts, not purchases', { reason: 'not_a_table' });
+  }
+  const layout = layoutKey(source.headers);
+  if (given) {
+    checkTargets(given);
+    return { mapping: given, from: 'given' as const, layout };
+  }
+  const remembered = rememberedMapping(store, layout);
+  if (remembered) return { mapping: remembered, from: 'remembered' as const, layout };
+  return { mapping: guessMapping(source.headers, 'purchases') as Mapping, from: 'guessed' as const, layout };
+};
+
+/** Without a date or a way to find the customer no row can import: said once, before reading. */
+const requireColumns = (mapping: Mapping): void => {
+  if (!mapping.includes('date')) {
+    throw new AppError('VALIDATION', 'no column is mapped to the purchase date', { reason: 'date_column_required' });
+  }
+  if (!KEY_TARGETS.some((t) => mapping.includes(t))) {
+    throw new AppError('VALIDATION', 'no column is mapped to a customer code, e-mail or phone', {
+      reason: 'customer_column_required',
+    });
+  }
+};
+
+type Columns = Record<PurchaseTarget, number[]>;
+
+const columnsOf = (mapping: Mapping): Columns => {
+  const cols = Object.fromEntries(purchaseTargets.map((t) => [t, [] as number[]])) as Columns;
+  mapping.forEach((t, i) => {
+    if (t !== null && t in cols) cols[t as PurchaseTarget].push(i);
+  });
+  return cols;
+};
+
+/** The first non-empty cell of the columns mapped to one target, trimmed, export guard undone. */
+const cellOf = (cells: readonly string[], cols: readonly number[]): string => {
+  for (const c of cols) {
+    const raw = cells[c];
+    if (raw === undefined || raw === '') continue;
+    const v = (raw.charCodeAt(0) === 39 ? unneutralise(raw) : raw).trim();
+    if (v !== '') return v;
+  }
+  return '';
+};
+
+/* ---------------------------------------------------------------- values */
+
+const SIMPLE_MONEY = /^(-?)(\d{1,11})(?:[.,](\d{1,2}))?$/;
+
+/** Cents from "12,50", "-3", "1 234,56 €", "(12,50)"; plain forms skip the general parser (same result). */
+const readCents = (v: string): Parsed<number> => {
+  const m = SIMPLE_MONEY.exec(v);
+  if (m === null) return parseFrenchDecimal(v);
+  const fraction = m[3] === undefined ? 0 : m[3].length === 1 ? Number(m[3]) * 10 : Number(m[3]);
+  const cents = Number(m[2]) * 100 + fraction;
+  return { ok: true, value: m[1] === '-' && cents !== 0 ? -cents : cents };
+};
+
+const SIMPLE_QUANTITY = /^-?\d{1,6}$/;
+
+const readQuantity = (v: string): Parsed<number> =>
+  SIMPLE_QUANTITY.test(v) ? { ok: true, value: Number(v) } : parseQuantity(v, { allowNegative: true });
+
+const CHANNELS: readonly [RegExp, PurchaseChannel][] = [
+  // before "boutique": an online shop is the web
+  [/^(?:web|internet|site|en ligne|online|e ?commerce|e ?shop|boutique en ligne|vente en ligne|marketplace|click)/, 'web'],
+  [/^(?:shop|boutique|magasin|comptoir|caisse|store|in store|point de vente|pdv|vente directe)/, 'shop'],
+  [/^(?:phone|telephone|tel|vente a distance|vad|appel)/, 'phone'],
+  [/^(?:fair|salon|foire|marche|exposition|evenement|event)/, 'fair'],
+  [/^(?:other|autre|divers)/, 'other'],
+];
+
+/** The till's word for where the sale happened; unknown words become 'other' (a notice says so). */
+const readChannel = cached((v: string): { channel: PurchaseChannel; known: boolean } => {
+  const f = fold(v).replace(/[^a-z0-9]+/g, ' ').trim();
+  for (const [pattern, channel] of CHANNELS) if (pattern.test(f)) return { channel, known: true };
+  return { channel: 'other', known: false };
+});
+
+const DMY = /^(\d{2})\/(\d{2})\/(\d{4})$/;
+const YMD = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+type DateValue = { instant: string; day: number } | { reason: string };
+
+/**
+ * Text → stored instant (the day at 00:00 UTC, as a date typed at the
+ * counter), through the contract's own rule for past dates. Cached: a file
+ * holds a few thousand distinct dates for millions of rows.
+ */
+const dateReader = (order: DateOrder, excelSerial: boolean) =>
+  cached((v: string): DateValue => {
+    let date: string | null = null;
+    const dmy = order === 'dmy' ? DMY.exec(v) : null;
+    if (dmy !== null) date = `${dmy[3]}-${dmy[2]}-${dmy[1]}`;
+    else if (YMD.test(v)) date = v;
+    // anything unusual (31/02, a time, a month name) goes through the general parser and its reasons
+    if (date === null || !isCalendarDate(date)) {
+      const parsed = parseDate(v, { order, excelSerial });
+      if (!parsed.ok) return { reason: parsed.reason };
+      date = parsed.value;
+    }
+    const checked = pastInstant.safeParse(date);
+    if (!checked.success) return { reason: checked.error.issues[0]?.message ?? 'invalid_date' };
+    return { instant: checked.data, day: Date.parse(checked.data) / DAY_MS };
+  });
+
+/* ---------------------------------------------------------------- lookups */
+
+type Catalogue = { bySku: Map<string, Product>; byName: Map<string, Product> };
+type Product = { id: number; name: string; priceCents: number };
+
+/** The whole catalogue in memory: a shop has hundreds of articles, a file millions of lines. */
+const loadCatalogue = (store: Store): Catalogue => {
+  const rows = prepared(store.sqlite, 'SELECT id, name, sku, sort_name AS folded, price_cents AS priceCents FROM products ORDER BY id').all() as (Product & {
+    sku: string | null;
+    folded: string;
+  })[];
+  const bySku = new Map<string, Product>();
+  const byName = new Map<string, Product>();
+  for (const r of rows) {
+    const p = { id: r.id, name: r.name, priceCents: r.priceCents };
+    if (r.sku !== null && !bySku.has(r.sku)) bySku.set(r.sku, p);
+    if (!byName.has(r.folded)) byName.set(r.folded, p);
+  }
+  return { bySku, byName };
+};
+
+type Found = { id: number } | { reason: 'unknown_contact' | 'ambiguous_contact' | 'invalid_phone' };
+
+const contactFinder = (store: Store) => {
+  const byCode = prepared(store.sqlite, 'SELECT id FROM contacts WHERE code = ?').pluck();
+  // e-mails and phones are not unique: two contacts sharing one are reported, never guessed between
+  const byEmail = prepared(
+    store.sqlite,
+    'SELECT id FROM contacts WHERE email = ?1 UNION SELECT contact_id FROM contact_emails WHERE email = ?1 LIMIT 2',
+  ).pluck();
+  const byPhone = prepared(
+    store.sqlite,
+    'SELECT id FROM contacts WHERE phone = ?1 UNION SELECT contact_id FROM contact_phones WHERE phone = ?1 LIMIT 2',
+  ).pluck();
+  const find = (target: KeyTarget, raw: string): Found => {
+    if (target === 'customerCode') {
+      const id = byCode.get(raw) as number | undefined;
+      return id === undefined ? { reason: 'unknown_contact' } : { id };
+    }
+    let value = raw.toLowerCase();
+    if (target === 'phone') {
+      const e164 = toE164(restorePhone(raw).value);
+      if (e164 === null) return { reason: 'invalid_phone' };
+      value = e164;
+    }
+    // ?1 is bound from { 1: value }
+    const ids = (target === 'email' ? byEmail : byPhone).all({ 1: value }) as number[];
+    if (ids.length === 0) return { reason: 'unknown_contact' };
+    if (ids.length > 1) return { reason: 'ambiguous_contact' };
+    return { id: ids[0]! };
+  };
+  let lastKey = '';
+  let last: { id: number | null; issue: RowIssue | null } = { id: null, issue: null };
+  /**
+   * The first key that names one contact wins; another key naming someone
+   * else is refused, one naming nobody (an old e-mail) is not. Consecutive
+   * rows of a ticket ask the same question: the last answer is kept.
+   */
+  return (line: number, keys: Record<KeyTarget, string>): { id: number | null; issue: RowIssue | null } => {
+    const cacheKey = `${keys.customerCode}\u0000${keys.email}\u0000${keys.phone}`;
+    if (cacheKey === lastKey) return { id: last.id, issue: last.issue && { ...last.issue, line } };
+    let id: number | null = null;
+    let issue: RowIssue | null = null;
+    let firstFailure: RowIssue | null = null;
+    for (const target of KEY_TARGETS) {
+      const raw = keys[target];
+      if (raw === '') continue;
+      const found = find(target, raw);
+      if ('id' in found) {
+        if (id === null) id = found.id;
+        else if (found.id !== id) {
+          issue = { line, field: target, value: raw, reason: 'contact_mismatch' };
+          break;
+        }
+      } else if (firstFailure === null) {
+        firstFailure = { line, field: target, value: raw, reason: found.reason };
+      }
+    }
+    if (issue === null && id === null) issue = firstFailure;
+    lastKey = cacheKey;
+    last = { id: issue === null ? id : null, issue };
+    return last;
+  };
+};
+
+/* ---------------------------------------------------------------- rows */
+
+type Item = {
+  line: number;
+  productId: number | null;
+  label: string;
+  quantity: number;
+  unitCents: number | null;
+  totalCents: number | null;
+  /** The catalogue's price, used when the file gives none. */
+  listCents: number | null;
+};
+
+type PurchaseRow = {
+  line: number;
+  errors: RowIssue[];
+  notices: RowIssue[];
+  contactId: number | null;
+  /** Same text for the rows of one ticket ('' without a reference: a row is then a purchase of its own). */
+  groupKey: string;
+  instant: string | null;
+  day: number;
+  reference: string | null;
+  channel: PurchaseChannel;
+  amountCents: number | null;
+  amountText: string;
+  item: Item | null;
+};
+
+const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'], order: DateOrder) => {
+  const cols = columnsOf(mapping);
+  const lastMapped = mapping.reduce<number>((last, t, i) => (t === null ? last : i), -1);
+  const readDate = dateReader(order, format === 'xlsx');
+  const findContact = contactFinder(store);
+  const catalogue = loadCatalogue(store);
+  const byName = cached((name: string) => catalogue.byName.get(fold(name)) ?? null);
+  const hasItemColumns = ITEM_TARGETS.some((t) => cols[t].length > 0);
+
+  return (record: SourceRecord): PurchaseRow => {
+    const { line, cells } = record;
+    const errors: RowIssue[] = [];
+    const notices: RowIssue[] = [];
+    const bad = (field: string | null, value: string, reason: string) => errors.push({ line, field, value, reason });
+    for (const i of record.issues) bad(i.field, i.value, i.reason);
+    // a CSV row cut short lost mapped cells: its values would land in the wrong purchase (xlsx rows end at their last value)
+    if (format === 'csv' && cells.length <= lastMapped) bad(null, String(cells.length), 'too_few_cells');
+
+    const keys = {
+      customerCode: cellOf(cells, cols.customerCode),
+      email: cellOf(cells, cols.email),
+      phone: cellOf(cells, cols.phone),
+    };
+    let contactId: number | null = null;
+    let contactText: string;
+    if (keys.customerCode === '' && keys.email === '' && keys.phone === '') {
+      notices.push({ line, field: null, value: '', reason: 'anonymous_sale' });
+      contactText = '';
+    } else {
+      const found = findContact(line, keys);
+      if (found.issue !== null) errors.push(found.issue);
+      contactId = found.id;
+      contactText = found.id === null ? `?${keys.customerCode}\u0000${keys.email}\u0000${keys.phone}` : String(found.id);
+    }
+
+    const dateText = cellOf(cells, cols.date);
+    let instant: string | null = null;
+    let day = 0;
+    if (dateText === '') bad('date', '', 'required');
+    else {
+      const d = readDate(dateText);
+      if ('reason' in d) bad('date', dateText, d.reason);
+      else {
+        instant = d.instant;
+        day = d.day;
+      }
+    }
+
+    const referenceText = cellOf(cells, cols.reference);
+    const reference = referenceText === '' ? null : referenceText;
+    if (referenceText.length > REFERENCE_MAX) bad('reference', referenceText, 'too_long');
+
+    const channelText = cellOf(cells, cols.channel);
+    let channel: PurchaseChannel = 'shop';
+    if (channelText !== '') {
+      const c = readChannel(channelText);
+      channel = c.channel;
+      if (!c.known) notices.push({ line, field: 'channel', value: channelText, reason: 'unknown_channel' });
+    }
+
+    const amountText = cellOf(cells, cols.amount);
+    let amountCents: number | null = null;
+    if (amountText !== '') {
+      const a = readCents(amountText);
+      if (!a.ok) bad('amount', amountText, a.reason);
+      else if (Math.abs(a.value) > UNIT_PRICE_MAX_CENTS * PURCHASE_LINES_MAX) bad('amount', amountText, 'amount_too_large');
+      else amountCents = a.value;
+    }
+
+    let item: Item | null = null;
+    const sku = hasItemColumns ? cellOf(cells, cols.sku) : '';
+    const name = hasItemColumns ? cellOf(cells, cols.productName) : '';
+    const quantityText = hasItemColumns ? cellOf(cells, cols.quantity) : '';
+    const unitText = hasItemColumns ? cellOf(cells, cols.unitPrice) : '';
+    const totalText = hasItemColumns ? cellOf(cells, cols.lineTotal) : '';
+    if (sku !== '' || name !== '' || quantityText !== '' || unitText !== '' || totalText !== '') {
+      let quantity = 1;
+      if (quantityText !== '') {
+        const q = readQuantity(quantityText);
+        if (!q.ok) bad('quantity', quantityText, q.reason);
+        else if (q.value === 0) bad('quantity', quantityText, 'zero_quantity');
+        else if (Math.abs(q.value) > QUANTITY_MAX) bad('quantity', quantityText, 'too_large');
+        else quantity = q.value;
+      }
+      const money = (field: 'unitPrice' | 'lineTotal', text: string, max: number): number | null => {
+        if (text === '') return null;
+        const m = readCents(text);
+        if (!m.ok) bad(field, text, m.reason);
+        else if (Math.abs(m.value) > max) bad(field, text, 'amount_too_large');
+        else return m.value;
+        return null;
+      };
+      const unitCents = money('unitPrice', unitText, UNIT_PRICE_MAX_CENTS);
+      const totalCents = money('lineTotal', totalText, UNIT_PRICE_MAX_CENTS * QUANTITY_MAX);
+      let product: Product | null = sku === '' ? null : (catalogue.bySku.get(sku) ?? null);
+      if (product === null && name !== '') product = byName(name);
+      const gross = unitCents === null ? null : quantity * unitCents;
+      const paid = totalCents ?? gross;
+      // "a negative quantity where not a refund": given back, the money is negative too
+      if (quantity < 0 && paid !== null && paid > 0) bad('quantity', quantityText, 'negative_quantity');
+      else if (gross !== null && totalCents !== null && gross !== 0 && totalCents !== 0 && gross > 0 !== totalCents > 0) {
+        bad('lineTotal', totalText, 'sign_mismatch');
+      }
+      const label = name !== '' ? name : (product?.name ?? sku);
+      if (label.length > PRODUCT_NAME_MAX) bad('productName', label, 'too_long');
+      item = {
+        line,
+        productId: product?.id ?? null,
+        label,
+        quantity,
+        unitCents,
+        totalCents,
+        listCents: product?.priceCents ?? null,
+      };
+    } else if (amountText === '') {
+      bad('amount', '', 'required');
+    }
+
+    return {
+      line,
+      errors,
+      notices,
+      contactId,
+      groupKey: reference === null ? '' : `${referenceText}\u0000${contactText}\u0000${instant ?? dateText}`,
+      instant,
+      day,
+      reference,
+      channel,
+      amountCents,
+      amountText,
+      item,
+    };
+  };
+};
+
+/* ---------------------------------------------------------------- purchases */
+
+type Group = {
+  rows: PurchaseRow[];
+  items: Item[];
+  amountCents: number | null;
+  amountText: string;
+  ok: boolean;
+};
+
+type Settled = { lines: NewPurchaseLine[]; amountCents: number; kind: PurchaseKind };
+
+/** Prices filled in (file, then the ticket total for a one-line ticket, then the catalogue), totals checked. */
+const settle = (g: Group, bad: (issue: RowIssue) => void): Settled | null => {
+  const last = g.rows[g.rows.length - 1]!;
+  if (g.items.length === 0) {
+    const amountCents = g.amountCents ?? 0;
+    return { lines: [], amountCents, kind: amountCents < 0 ? 'refund' : 'sale' };
+  }
+  const lines: NewPurchaseLine[] = [];
+  let sum = 0;
+  let ok = true;
+  for (const it of g.items) {
+    let unit = it.unitCents;
+    let total = it.totalCents;
+    if (unit === null && total === null) {
+      if (g.items.length === 1 && g.amountCents !== null) {
+        total = g.amountCents;
+        if (it.quantity < 0 && total > 0) {
+          bad({ line: it.line, field: 'quantity', value: String(it.quantity), reason: 'negative_quantity' });
+          ok = false;
+          continue;
+        }
+      } else if (it.listCents !== null) unit = it.listCents;
+      else {
+        bad({ line: it.line, field: 'unitPrice', value: '', reason: 'price_required' });
+        ok = false;
+        continue;
+      }
+    }
+    if (total === null) total = it.quantity * unit!;
+    if (unit === null) unit = Math.round(total / it.quantity);
+    lines.push({ productId: it.productId, label: it.label, quantity: it.quantity, unitPriceCents: unit, totalCents: total, refundsLine: null });
+    sum += total;
+  }
+  if (!ok) return null;
+  if (g.amountCents !== null && sum !== g.amountCents) {
+    bad({ line: last.line, field: 'amount', value: g.amountText, reason: 'amount_mismatch' });
+    return null;
+  }
+  return { lines, amountCents: sum, kind: sum < 0 ? 'refund' : 'sale' };
+};
+
+/**
+ * Per-contact sums of what the import adds, in typed arrays (a million
+ * customers cost ~30 MB), written once per contact at the end.
+ */
+const contactTotals = () => {
+  const slots = new Map<number, number>();
+  let ids = new Float64Array(1024);
+  let sales = new Int32Array(1024);
+  let cents = new Float64Array(1024);
+  let first = new Int32Array(1024);
+  let last = new Int32Array(1024);
+  const grow = () => {
+    const n = ids.length * 2;
+    const copy = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    ids = copy(ids, (k) => new Float64Array(k));
+    sales = copy(sales, (k) => new Int32Array(k));
+    cents = copy(cents, (k) => new Float64Array(k));
+    first = copy(first, (k) => new Int32Array(k));
+    last = copy(last, (k) => new Int32Array(k));
+  };
+  return {
+    get size() {
+      return slots.size;
+    },
+    add(contactId: number, kind: PurchaseKind, amountCents: number, day: number): void {
+      let slot = slots.get(contactId);
+      if (slot === undefined) {
+        slot = slots.size;
+        if (slot === ids.length) grow();
+        slots.set(contactId, slot);
+        ids[slot] = contactId;
+        first[slot] = 0x7fffffff;
+        last[slot] = -0x80000000;
+      }
+      cents[slot]! += amountCents;
+      if (kind === 'sale') {
+        sales[slot]! += 1;
+        if (day < first[slot]!) first[slot] = day;
+        if (day > last[slot]!) last[slot] = day;
+      }
+    },
+    /** In contact id order: the contacts table is then read and written front to back. */
+    *inIdOrder(): Generator<PurchaseTotals> {
+      const order = Int32Array.from({ length: slots.size }, (_, i) => i).sort((a, b) => ids[a]! - ids[b]!);
+      const isoOf = new Map<number, string>();
+      const iso = (day: number) => {
+        let v = isoOf.get(day);
+        if (v === undefined) {
+          v = new Date(day * DAY_MS).toISOString();
+          isoOf.set(day, v);
+        }
+        return v;
+      };
+      for (const s of order) {
+        const n = sales[s]!;
+        yield { contactId: ids[s]!, sales: n, totalCents: cents[s]!, first: n > 0 ? iso(first[s]!) : null, last: n > 0 ? iso(last[s]!) : null };
+      }
+    },
+  };
+};
+
+const sameLines = (store: Store, purchaseId: number, lines: readonly NewPurchaseLine[]): boolean => {
+  const stored = prepared(
+    store.sqlite,
+    `SELECT product_id AS productId, label, quantity, unit_price_cents AS unitPriceCents, total_cents AS totalCents
+      FROM purchase_lines WHERE purchase_id = ? ORDER BY id`,
+  ).all(purchaseId) as Omit<NewPurchaseLine, 'refundsLine'>[];
+  return (
+    stored.length === lines.length &&
+    stored.every((s, i) => {
+      const l = lines[i]!;
+      return s.productId === l.productId && s.label === l.label && s.quantity === l.quantity && s.unitPriceCents === l.unitPriceCents && s.totalCents === l.totalCents;
+    })
+  );
+};
+
+/**
+ * purchases_by_contact (customer, date, amount, kind) is filled in random
+ * order by a chronological file: at 10M rows every insert lands on a page out
+ * of the cache (measured: 740 s for the demo's 10M sales, CPU bound). When the
+ * file at least doubles the table, the index is set aside and rebuilt by one
+ * sort at the end, in the same transaction (a rollback brings it back). The
+ * import itself needs it only to compare rows without a ticket number with
+ * purchases already there: the first such row rebuilds it on the spot.
+ */
+const setAsideByContact = (store: Store, setAside: boolean): { restore: () => void } => {
+  const index = prepared(store.sqlite, "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'purchases_by_contact'")
+    .pluck()
+    .get() as string | undefined;
+  if (!setAside || index === undefined) return { restore: () => undefined };
+  store.sqlite.exec('DROP INDEX purchases_by_contact');
+  let aside = true;
+  return {
+    restore: () => {
+      if (!aside) return;
+      aside = false;
+      store.sqlite.exec(index);
+    },
+  };
+};
+
+/** Big enough for rebuilding indexes by sorting to beat updating them row by row (see setAsideByContact). */
+const isBulk = (store: Store, format: OpenedSource['format'], estimatedRows: number): boolean => {
+  const existing = Number(prepared(store.sqlite, "SELECT value FROM counters WHERE name = 'purchases'").pluck().get());
+  // an .xlsx has no cheap row estimate
+  return format === 'csv' && estimatedRows >= 50_000 && estimatedRows >= existing;
+};
+
+/* ---------------------------------------------------------------- preview */
+
+const displayValues = (row: PurchaseRow): Record<string, string | null> => {
+  const text = (v: string | number | null | undefined): string | null => (v === null || v === undefined || v === '' ? null : String(v));
+  const it = row.item;
+  const unit = it === null ? null : (it.unitCents ?? it.listCents);
+  const lineTotal = it === null ? null : (it.totalCents ?? (unit === null ? null : it.quantity * unit));
+  const money = it === null ? row.amountCents : lineTotal;
+  return {
+    contactId: text(row.contactId),
+    purchasedAt: row.instant === null ? null : row.instant.slice(0, 10),
+    reference: row.reference,
+    channel: row.channel,
+    kind: money === null ? null : money < 0 ? 'refund' : 'sale',
+    productId: text(it?.productId),
+    label: text(it?.label),
+    quantity: text(it?.quantity),
+    unitPriceCents: text(unit),
+    lineTotalCents: text(lineTotal),
+    amountCents: text(row.amountCents),
+  };
+};
+
+/** Reads the first rows ahead of the others: enough to guess the order of day and month. */
+const readAhead = async (records: AsyncIterable<SourceRecord>, limit: number) => {
+  const iterator = records[Symbol.asyncIterator]();
+  const head: SourceRecord[] = [];
+  let done = false;
+  while (head.length < limit) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    head.push(next.value);
+  }
+  const rest: AsyncIterable<SourceRecord> = { [Symbol.asyncIterator]: () => (done ? { next: async () => ({ done: true, value: undefined }) } : iterator) };
+  return { head, rest, close: () => iterator.return?.() };
+};
+
+/**
+ * "Montant" next to items is either the ticket's total, repeated on each of
+ * its lines, or each line's own amount. Header words do not tell; the data
+ * does: a ticket whose rows show different amounts has line amounts. Only a
+ * guessed mapping is refined, and the preview shows the result.
+ */
+const refineGuess = (mapping: Mapping, head: readonly SourceRecord[]): Mapping => {
+  const cols = columnsOf(mapping);
+  if (cols.amount.length === 0 || cols.lineTotal.length > 0 || cols.reference.length === 0) return mapping;
+  if (!ITEM_TARGETS.some((t) => cols[t].length > 0)) return mapping;
+  const keyOf = (cells: readonly string[]) =>
+    [cols.reference, cols.date, cols.customerCode, cols.email, cols.phone].map((c) => cellOf(cells, c)).join('\u0000');
+  let perLine = false;
+  for (let i = 1; i < head.length && !perLine; i += 1) {
+    const [a, b] = [head[i - 1]!.cells, head[i]!.cells];
+    if (cellOf(b, cols.reference) !== '' && keyOf(a) === keyOf(b) && cellOf(a, cols.amount) !== cellOf(b, cols.amount)) perLine = true;
+  }
+  return perLine ? mapping.map((t) => (t === 'amount' ? 'lineTotal' : t)) : mapping;
+};
+
+const dateOrderOf = (mapping: Mapping, head: readonly SourceRecord[]): DateOrder => {
+  const cols = columnsOf(mapping).date;
+  return guessDateOrder(head.map((r) => cellOf(r.cells, cols)).filter((v) => v !== ''));
+};
+
+const openPurchases = async (file: string): Promise<OpenedSource> => {
+  try {
+    return await openSource(file);
+  } catch (error) {
+    throw asAppError(error);
+  }
+};
+
+/** The first rows as they would be stored, with the customer each one is matched to. */
+export const previewPurchaseImport = async (store: Store, input: PreviewInput): Promise<ImportPreview> => {
+  const source = await openPurchases(input.path);
+  const resolved = resolveMapping(store, source, input.mapping);
+  let mapping = resolved.mapping;
+  const sample: ImportPreview['sample'] = [];
+  try {
+    const { head, close } = await readAhead(source.records, DATE_SAMPLE_ROWS);
+    await close();
+    if (resolved.from === 'guessed') mapping = refineGuess(mapping, head);
+    const read = rowReader(store, mapping, source.format, dateOrderOf(mapping, head));
+    for (const record of head.slice(0, PREVIEW_ROWS)) {
+      const row = read(record);
+      sample.push({ line: row.line, cells: record.cells, values: displayValues(row), issues: [...row.errors, ...row.notices] });
+    }
+  } catch (error) {
+    throw asAppError(error);
+  }
+  return {
+    fileName: path.basename(input.path),
+    format: source.format,
+    encoding: source.encoding,
+    delimiter: source.delimiter,
+    headers: source.headers,
+    mapping,
+    mappingSource: resolved.from,
+    targets: [...purchaseTargetsForImport],
+    sample,
+  };
+};
+
+/* ---------------------------------------------------------------- run */
+
+/**
+ * One pass, one transaction. Every row is read and checked; purchases are
+ * written as their last row is read, and an error, a dry run or a cancel
+ * rolls everything back, so a dry run reports exactly what the import would
+ * do and a split ticket is found even after an earlier error.
+ */
+export const runPurchaseImport = async (store: Store, input: RunInput, job: JobContext | null): Promise<ImportReport> => {
+  const source = await openPurchases(input.path);
+  const resolved = resolveMapping(store, source, input.mapping);
+  const { layout } = resolved;
+  const report: ImportReport = {
+    dryRun: input.dryRun,
+    importId: null,
+    rows: 0,
+    created: 0,
+    updated: 0,
+    merged: 0,
+    skipped: 0,
+    errors: [],
+    errorsTruncated: false,
+    notices: [],
+  };
+  let errorCount = 0;
+  const addIssue = (issue: RowIssue) => {
+    if (NOTICE_REASONS.has(issue.reason)) {
+      if (report.notices.length < MAX_REPORTED_ISSUES) report.notices.push(issue);
+      return;
+    }
+    errorCount += 1;
+    if (report.errors.length < MAX_REPORTED_ISSUES) report.errors.push(issue);
+    else report.errorsTruncated = true;
+  };
+  const total = estimateRows(input.path);
+  const db = store.sqlite;
+  const now = new Date().toISOString();
+  const currency = getSettings(store).currency;
+  const dedupe = input.policy !== 'create';
+  let ahead: Awaited<ReturnType<typeof readAhead>>;
+  try {
+    ahead = await readAhead(source.records, DATE_SAMPLE_ROWS);
+  } catch (error) {
+    throw asAppError(error);
+  }
+  const mapping = resolved.from === 'guessed' ? refineGuess(resolved.mapping, ahead.head) : resolved.mapping;
+  try {
+    requireColumns(mapping);
+  } catch (error) {
+    await ahead.close();
+    throw error;
+  }
+  const read = rowReader(store, mapping, source.format, dateOrderOf(mapping, ahead.head));
+
+  // indexes rebuilt by sorting: the sort spills to a temporary file rather than holding millions of keys in memory
+  // (the setting cannot change inside a transaction; the app keeps no temporary objects it would drop)
+  const bulk = isBulk(store, source.format, total);
+  const tempStore = Number(db.pragma('temp_store', { simple: true }));
+  if (bulk) db.pragma('temp_store = FILE');
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const importId = Number(
+      prepared(
+        db,
+        "INSERT INTO imports (kind, file_name, file_hash, options, imported_at) VALUES ('purchases', ?, ?, ?, ?)",
+      ).run(path.basename(input.path), layout, JSON.stringify({ policy: input.policy, mapping }), now).lastInsertRowid,
+    );
+    const maxIdBefore = Number(prepared(db, 'SELECT coalesce(max(id), 0) FROM purchases').pluck().get());
+    const byContact = setAsideByContact(store, bulk);
+    // a ticket by its number and day (index purchases_by_reference), then the customer in JS: anonymous days stay cheap
+    const byReference = prepared(db, 'SELECT id, contact_id AS contactId FROM purchases WHERE reference = ? AND purchased_at = ?');
+    // same customer, day, amount and kind, already in the base: read from purchases_by_contact alone
+    const lookalikes = prepared(
+      db,
+      'SELECT id FROM purchases WHERE contact_id IS ? AND purchased_at = ? AND amount_cents = ? AND kind = ? AND id <= ? ORDER BY id',
+    ).pluck();
+    const detailsOf = prepared(db, 'SELECT reference, channel FROM purchases WHERE id = ?');
+    /** Purchases already in the base that a row of this file has matched: one row, one purchase. */
+    let claimed: Uint8Array | null = null;
+    const claim = (id: number): boolean => {
+      claimed ??= new Uint8Array(Math.floor(maxIdBefore / 8) + 1);
+      const byte = Math.floor(id / 8);
+      const bit = 1 << id % 8;
+      if ((claimed[byte]! & bit) !== 0) return false;
+      claimed[byte]! |= bit;
+      return true;
+    };
+    /** An identical purchase already in the base that no earlier row took (three identical rows stay three). */
+    const alreadyThere = (first: PurchaseRow, settled: Settled): boolean => {
+      byContact.restore();
+      const ids = lookalikes.all(first.contactId, first.instant, settled.amountCents, settled.kind, maxIdBefore) as number[];
+      for (const id of ids) {
+        const d = detailsOf.get(id) as { reference: string | null; channel: string };
+        if (d.reference !== null || d.channel !== first.channel || !sameLines(store, id, settled.lines)) continue;
+        if (claim(id)) return true;
+      }
+      return false;
+    };
+    const totals = contactTotals();
+
+    const write = (g: Group): void => {
+      const first = g.rows[0]!;
+      const ticket =
+        first.reference === null
+          ? []
+          : (byReference.all(first.reference, first.instant) as { id: number; contactId: number | null }[]).filter(
+              (c) => c.contactId === first.contactId,
+            );
+      // a ticket met again after other rows: said first, as its partial total would mislead
+      if (ticket.some((c) => c.id > maxIdBefore)) {
+        addIssue({ line: first.line, field: 'reference', value: first.reference ?? '', reason: 'ticket_split' });
+        return;
+      }
+      // written even after an error (all is rolled back then): later rows are still checked against earlier ones
+      const settled = settle(g, addIssue);
+      if (settled === null) return;
+      if (dedupe && (first.reference === null ? alreadyThere(first, settled) : ticket.length > 0)) {
+        report.skipped += 1;
+        return;
+      }
+      insertPurchase(
+        store,
+        {
+          contactId: first.contactId,
+          kind: settled.kind,
+          refundOf: null,
+          purchasedAt: first.instant!,
+          currency,
+          channel: first.channel,
+          reference: first.reference,
+          note: null,
+          importId,
+          amountCents: settled.amountCents,
+        },
+        settled.lines,
+        now,
+        { aggregates: 'caller' },
+      );
+      if (first.contactId !== null) totals.add(first.contactId, settled.kind, settled.amountCents, first.day);
+      report.created += 1;
+    };
+
+    let group: Group | null = null;
+    const flush = () => {
+      if (group !== null && group.ok) write(group);
+      group = null;
+    };
+    const handle = (record: SourceRecord): void => {
+      report.rows += 1;
+      const row = read(record);
+      for (const n of row.notices) addIssue(n);
+      const joins: boolean = group !== null && row.reference !== null && group.rows[0]!.groupKey === row.groupKey;
+      if (!joins) flush();
+      const g: Group = group ?? { rows: [], items: [], amountCents: null, amountText: '', ok: true };
+      group = g;
+      g.rows.push(row);
+      for (const e of row.errors) addIssue(e);
+      if (row.errors.length > 0) g.ok = false;
+      if (row.item !== null) {
+        if (g.items.length === PURCHASE_LINES_MAX) {
+          addIssue({ line: row.line, field: 'reference', value: row.reference ?? '', reason: 'too_many_lines' });
+          g.ok = false;
+        }
+        g.items.push(row.item);
+      }
+      if (row.amountCents !== null) {
+        if (g.amountCents === null) {
+          g.amountCents = row.amountCents;
+          g.amountText = row.amountText;
+        } else if (g.amountCents !== row.amountCents) {
+          // the ticket total is repeated on each of its lines: two totals, one of them wrong
+          addIssue({ line: row.line, field: 'amount', value: row.amountText, reason: 'amount_mismatch' });
+          g.ok = false;
+        }
+      }
+    };
+
+    for (const record of ahead.head) handle(record);
+    for await (const record of ahead.rest) {
+      handle(record);
+      if (job && report.rows % TICK_ROWS === 0) {
+        job.progress('import.rows', report.rows, Math.max(total, report.rows));
+        await job.tick();
+      }
+    }
+    flush();
+    if (report.rows === 0) addIssue({ line: 1, field: null, value: '', reason: 'no_rows' });
+
+    if (input.dryRun || errorCount > 0) {
+      // the index set aside comes back with the rollback
+      db.exec('ROLLBACK');
+      // a real run that failed wrote nothing: say so in the counts; a dry run says what would happen
+      return input.dryRun ? report : { ...report, created: 0, skipped: 0 };
+    }
+
+    byContact.restore();
+    // figures per contact, once each; statuses recomputing could not give back are kept for undo
+    const keepStatus = prepared(
+      db,
+      `INSERT OR IGNORE INTO import_changes (import_id, entity, entity_id, before)
+        SELECT ?, 'contact_status', id, json_quote(status) FROM contacts
+        WHERE id = ? AND (status = 'former' OR (status = 'customer' AND purchase_count = 0))`,
+    );
+    for (const t of totals.inIdOrder()) keepStatus.run(importId, t.contactId);
+    await applyPurchaseTotalsInBulk(store, totals.size, totals.inIdOrder(), async () => {
+      if (job) await job.tick();
+    });
+    prepared(db, 'UPDATE imports SET created = ?, skipped = ?, errors = 0 WHERE id = ?').run(report.created, report.skipped, importId);
+    prepared(
+      db,
+      `INSERT INTO import_layouts (layout, kind, mapping, updated_at) VALUES (?, 'purchases', ?, ?)
+        ON CONFLICT (layout) DO UPDATE SET kind = excluded.kind, mapping = excluded.mapping, updated_at = excluded.updated_at`,
+    ).run(layout, JSON.stringify(mapping), now);
+    db.exec('COMMIT');
+    report.importId = importId;
+    job?.progress('import.rows', report.rows, report.rows);
+    return report;
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    await ahead.close();
+    throw asAppError(error);
+  } finally {
+    // every path above has ended the transaction
+    if (bulk) db.pragma(`temp_store = ${tempStore}`);
+  }
+};
+
+/* ---------------------------------------------------------------- undo */
+
+/**
+ * Removes the purchases a purchase import created and recomputes their
+ * customers' figures from what remains, putting back the statuses kept at
+ * import time. A no-op for other imports, so the generic undo can call it
+ * first (it runs in the same transaction). Refused when a refund was
+ * recorded since against one of these sales: the user decides about it first.
+ */
+export const removeImportedPurchases = (store: Store, importId: number): void => {
+  const db = store.sqlite;
+  const row = prepared(db, 'SELECT kind, undone_at AS undoneAt FROM imports WHERE id = ?').get(importId) as
+    | { kind: string; undoneAt: string | null }
+    | undefined;
+  if (row === undefined || row.kind !== 'purchases' || row.undoneAt !== null) return;
+  const refunds = prepared(
+    db,
+    `SELECT count(*) FROM purchases r JOIN purchases s ON s.id = r.refund_of
+      WHERE r.refund_of IS NOT NULL AND s.import_id = ?1 AND r.import_id IS NOT ?1`,
+  )
+    .pluck()
+    .get({ 1: importId }) as number;
+  if (refunds > 0) {
+    throw new AppError('CONFLICT', `${refunds} refunds were recorded since against sales of this import`, {
+      reason: 'has_refunds',
+      count: refunds,
+    });
+  }
+  const contacts = prepared(db, 'SELECT DISTINCT contact_id FROM purchases WHERE import_id = ? AND contact_id IS NOT NULL')
+    .pluck()
+    .all(importId) as number[];
+  prepared(db, 'DELETE FROM purchases WHERE import_id = ?').run(importId);
+  recomputeContactAggregatesInBulk(store, contacts);
+  const statuses = prepared(
+    db,
+    "SELECT entity_id AS id, before FROM import_changes WHERE import_id = ? AND entity = 'contact_status'",
+  ).all(importId) as { id: number; before: string }[];
+  const setStatus = prepared(db, 'UPDATE contacts SET status = ? WHERE id = ?');
+  for (const s of statuses) setStatus.run(JSON.parse(s.before) as string, s.id);
+};

@@ -1,0 +1,184 @@
+/**
+ * Issue 3: "Import 10M purchases with per-customer aggregates kept current: ≤ 60 s".
+ * The demo base's purchases are written out as a till would export them
+ * (French Excel CSV, chronological, one ticket number per sale, customer
+ * code), then imported by the built CLI into a copy of a base holding the
+ * same customers and no purchases. Measures, does not assert.
+ *
+ *   BENCH_PURCHASE_IMPORT=1 npm run bench                  (from run.ts)
+ *   BENCH_PURCHASE_ROWS=1000000 npx tsx test/bench/purchases-import.ts   (alone, first N sales)
+ *
+ * Data kept in .bench/ between runs: the base without purchases and the CSV.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import BetterSqlite3 from 'better-sqlite3';
+import iconv from 'iconv-lite';
+import { createStore } from '../../src-main/store/db';
+import { openDatabase } from '../../src-main/store/open';
+
+type Recorder = (name: string, value: string, raw?: string, ratio?: string, target?: string) => void;
+
+export type PurchaseBenchOptions = {
+  root: string;
+  benchDir: string;
+  /** The demo base (customers and purchases), read only. */
+  demoDb: string;
+  cli: string;
+  record: Recorder;
+  /** Only the first N sales in date order (a shorter run, extrapolated in the report). */
+  rows?: number;
+};
+
+const CHANNELS: Record<string, string> = { shop: 'Boutique', web: 'Site web', phone: 'Téléphone', fair: 'Salon' };
+
+const log = (message: string) => console.log(`  … ${message}`);
+
+/**
+ * The demo's customers with codes (C0000001…) and no purchases: copied, then
+ * purchases truncated and figures reset, in a file of its own. The demo file
+ * itself is never opened for writing.
+ */
+const prepareBase = (demoDb: string, base: string): void => {
+  if (fs.existsSync(base)) return;
+  const started = performance.now();
+  const partial = `${base}.partial`;
+  for (const ext of ['', '-wal', '-shm']) fs.rmSync(partial + ext, { force: true });
+  const demo = new BetterSqlite3(demoDb, { readonly: true });
+  demo.exec(`VACUUM INTO '${partial.replace(/'/g, "''")}'`);
+  demo.close();
+  const store = createStore(openDatabase(partial), partial);
+  const db = store.sqlite;
+  // the truncate optimisation needs no triggers and no foreign-key checks on the parent table
+  db.pragma('foreign_keys = OFF');
+  const triggers = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'purchases'").all() as {
+    name: string;
+    sql: string;
+  }[];
+  const figureIndexes = db
+    .prepare(
+      `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'contacts' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
+        AND (sql LIKE '%status%' OR sql LIKE '%total_cents%' OR sql LIKE '%purchase%')`,
+    )
+    .all() as { name: string; sql: string }[];
+  db.transaction(() => {
+    for (const t of triggers) db.exec(`DROP TRIGGER "${t.name}"`);
+    db.exec('DELETE FROM purchase_lines; DELETE FROM purchases');
+    for (const t of triggers) db.exec(t.sql);
+    db.exec("UPDATE counters SET value = 0 WHERE name = 'purchases'");
+    for (const i of figureIndexes) db.exec(`DROP INDEX "${i.name}"`);
+    db.exec(`UPDATE contacts SET purchase_count = 0, total_cents = 0, first_purchase_at = NULL, last_purchase_at = NULL,
+      status = CASE status WHEN 'customer' THEN 'prospect' ELSE status END, code = printf('C%07d', id)`);
+    for (const i of figureIndexes) db.exec(i.sql);
+  })();
+  db.pragma('foreign_keys = ON');
+  db.exec('VACUUM');
+  db.close();
+  fs.renameSync(partial, base);
+  log(`base without purchases ready in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+};
+
+/** The demo's sales in date order, as a till exports them: Windows-1252, ';', decimal commas, dd/mm/yyyy. */
+const writeCsv = async (demoDb: string, csv: string, limit: number | null): Promise<number> => {
+  if (fs.existsSync(csv)) return Number(fs.readFileSync(`${csv}.rows`, 'utf8'));
+  const started = performance.now();
+  const demo = new BetterSqlite3(demoDb, { readonly: true });
+  const partial = `${csv}.partial`;
+  const out = fs.createWriteStream(partial);
+  const write = (text: string) => (out.write(iconv.encode(text, 'windows1252')) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
+  await write('Date;N° ticket;Code client;Montant TTC;Canal\r\n');
+  const rows = demo
+    .prepare(
+      `SELECT contact_id AS contact, purchased_at AS at, amount_cents AS cents, channel FROM purchases
+        WHERE contact_id IS NOT NULL ORDER BY purchased_at, id ${limit === null ? '' : 'LIMIT ?'}`,
+    )
+    .iterate(...(limit === null ? [] : [limit])) as Iterable<{ contact: number; at: string; cents: number; channel: string }>;
+  let n = 0;
+  let chunk = '';
+  for (const r of rows) {
+    const euros = `${r.cents < 0 ? '-' : ''}${Math.floor(Math.abs(r.cents) / 100)},${String(Math.abs(r.cents) % 100).padStart(2, '0')}`;
+    n += 1;
+    // tills number tickets in time order
+    chunk += `${r.at.slice(8, 10)}/${r.at.slice(5, 7)}/${r.at.slice(0, 4)};T${String(n).padStart(8, '0')};C${String(r.contact).padStart(7, '0')};${euros};${CHANNELS[r.channel] ?? r.channel}\r\n`;
+    if (chunk.length > 1 << 20) {
+      await write(chunk);
+      chunk = '';
+    }
+  }
+  await write(chunk);
+  await new Promise<void>((resolve) => out.end(() => resolve()));
+  demo.close();
+  fs.renameSync(partial, csv);
+  fs.writeFileSync(`${csv}.rows`, String(n));
+  log(`${n.toLocaleString('en')} sales written to ${path.basename(csv)} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  return n;
+};
+
+/** The built CLI in a child process: wall time, CPU time and peak RSS from /usr/bin/time. */
+const timed = async (cli: string, args: string[]) => {
+  const started = performance.now();
+  const child = spawn('/usr/bin/time', ['-f', '%M %U %S', process.execPath, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+  const seconds = (performance.now() - started) / 1000;
+  const [rss, user, sys] = (err.trim().split('\n').pop() ?? '').split(' ').map(Number);
+  return { code, seconds, cpu: (user ?? 0) + (sys ?? 0), peakMb: (rss ?? 0) / 1024, out, err };
+};
+
+export const benchPurchaseImport = async (o: PurchaseBenchOptions): Promise<void> => {
+  const base = path.join(o.benchDir, 'purchases-base.sqlite');
+  const limit = o.rows ?? null;
+  const csv = path.join(o.benchDir, `purchases-${limit ?? 'all'}.csv`);
+  prepareBase(o.demoDb, base);
+  const rows = await writeCsv(o.demoDb, csv, limit);
+  const target = path.join(o.benchDir, 'purchases-target.sqlite');
+  for (const ext of ['', '-wal', '-shm']) fs.rmSync(target + ext, { force: true });
+  fs.copyFileSync(base, target);
+
+  const run = await timed(o.cli, ['import', 'purchases', csv, '--db', target, '--json']);
+  const result = JSON.parse(run.out.trim() || '{}') as { created?: number; errors?: unknown[] };
+  if (run.code !== 0 || result.created !== rows) {
+    throw new Error(`purchase import failed (exit ${run.code}): ${run.out.slice(0, 500)} ${run.err.slice(0, 500)}`);
+  }
+  const rate = rows / run.seconds;
+  const at10M = 10_000_000 / rate;
+  o.record(
+    `import ${rows.toLocaleString('en')} purchases (customer figures kept current; exit ${run.code})`,
+    `${run.seconds.toFixed(1)} s wall, ${run.cpu.toFixed(1)} s CPU (${Math.round(rate).toLocaleString('en')} rows/s), peak RSS ${run.peakMb.toFixed(0)} MB`,
+    '530k purchases/s raw inserts',
+    rows < 10_000_000 ? `10M at this rate: ${at10M.toFixed(0)} s (extrapolated)` : `${(530_000 / rate).toFixed(1)}× raw`,
+    '10M ≤ 60 s',
+  );
+
+  // the same file again: every sale found, nothing added
+  const again = await timed(o.cli, ['import', 'purchases', csv, '--db', target, '--json']);
+  const second = JSON.parse(again.out.trim() || '{}') as { created?: number; skipped?: number };
+  o.record(
+    `import the same ${rows.toLocaleString('en')} purchases again (created ${second.created ?? '?'}, skipped ${second.skipped ?? '?'})`,
+    `${again.seconds.toFixed(1)} s wall, ${again.cpu.toFixed(1)} s CPU, peak RSS ${again.peakMb.toFixed(0)} MB`,
+  );
+  for (const ext of ['', '-wal', '-shm']) fs.rmSync(target + ext, { force: true });
+};
+
+// run alone: npx tsx test/bench/purchases-import.ts
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(__filename)) {
+  const root = process.cwd();
+  const benchDir = path.join(root, '.bench');
+  const rowsEnv = process.env.BENCH_PURCHASE_ROWS;
+  benchPurchaseImport({
+    root,
+    benchDir,
+    demoDb: path.join(benchDir, 'demo-1000000x10.sqlite'),
+    cli: path.join(root, 'out', 'main', 'cli.js'),
+    record: (name, value, raw = '', ratio = '') => console.log(`  ${name}: ${value}${raw ? ` [${raw}]` : ''}${ratio ? ` (${ratio})` : ''}`),
+    rows: rowsEnv === undefined ? undefined : Number(rowsEnv),
+  }).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,244 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AppError, type ImportReport } from '../../src-main/contract';
+import { searchIndex, type ContactBatchTuning } from '../../src-main/domain/imports/contact-batch';
+import { createKeySet } from '../../src-main/domain/imports/key-set';
+import { runImport } from '../../src-main/domain/imports/service';
+import type { JobContext } from '../../src-main/host/registry';
+import type { Store } from '../../src-main/store/db';
+import { openStore, tempDir } from './helpers';
+
+/**
+ * The batched import against the row-by-row one (`shortcuts: false`: the
+ * schema, the three lookups, `updateContact`, the triggers, every index
+ * live), across batch boundaries, set-aside indexes and the base's key set.
+ */
+
+/** A deterministic messy file: codes, companies, tags, notes, second e-mails and phones, duplicates near and far. */
+const messyFile = (dir: string, name: string, rows: number, seed: number, tail: string[] = []): string => {
+  let s = seed >>> 0 || 1;
+  const rnd = (): number => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
+  const phone = (): string => `0${pick(['1', '4', '6', '7'])} ${String(Math.floor(rnd() * 1e8)).padStart(8, '0').replace(/(\d\d)(?=\d)/g, '$1 ')}`;
+  const header = 'Code client;Civilité;Prénom;Nom;Société;E-mail;E-mail 2;Tél;Portable;CP;Ville;Pays;Date de naissance;Statut;Étiquettes;Remarques;Opt-in email';
+  const originals: string[][] = [];
+  const lines = [header];
+  for (let i = 0; i < rows; i++) {
+    let r: string[];
+    const of = originals.length > 0 && rnd() < 0.15 ? originals[Math.floor(rnd() * originals.length)]! : null;
+    if (of) {
+      r = [...of];
+      const kind = rnd();
+      if (kind < 0.25) r[5] = '';
+      else if (kind < 0.45) r[2] = pick(['Jean', 'Zoé', 'Paul']);
+      else if (kind < 0.6) [r[6], r[7]] = [`autre${seed}-${i}@exemple.fr`, phone()];
+      else if (kind < 0.7) r[15] = `Note ${i % 3}`;
+      else if (kind < 0.85 && r[0] !== '') [r[5], r[10], r[9]] = [`code${seed}-${i}@exemple.fr`, 'Lyon', '69001'];
+      else r[14] = pick(['VIP', 'Fidèle, vip', 'Noël']);
+    } else {
+      const first = pick(['Jean', 'Élodie', 'François', 'Zoé', 'Hervé', 'Anaïs', 'Chloé', 'Noël']);
+      const last = pick(['Dupont', 'Lefèvre', 'Garçon', 'Œuvray', 'D’Arcy', 'Martin']);
+      const [cp, city] = pick([['01000', 'Bourg-en-Bresse'], ['75011', 'Paris'], ['1000', 'Bourg'], ['06000', 'Nice']] as const);
+      r = [
+        rnd() < 0.3 ? `C${seed}-${i}` : '',
+        pick(['', 'M.', 'Mme']),
+        first,
+        last,
+        pick(['', '', '', 'Cœur de Lion SARL', 'EI Léger']),
+        rnd() < 0.8 ? `${first}.${last}.${seed}.${i}@exemple.fr`.toLowerCase().normalize('NFD').replace(/[^a-z0-9.@]/g, '') : '',
+        rnd() < 0.1 ? `second${seed}-${i}@exemple.fr` : '',
+        rnd() < 0.5 ? phone() : '',
+        rnd() < 0.5 ? phone() : '',
+        cp,
+        city,
+        pick(['', 'France', 'FR']),
+        rnd() < 0.3 ? `${1 + Math.floor(rnd() * 28)}/${1 + Math.floor(rnd() * 12)}/19${50 + Math.floor(rnd() * 49)}` : '',
+        pick(['', 'client', 'prospect']),
+        pick(['', '', 'VIP', 'VIP, Fidèle', 'Vïp']),
+        rnd() < 0.05 ? 'Rappeler' : '',
+        rnd() < 0.1 ? 'oui' : '',
+      ];
+      originals.push(r);
+    }
+    lines.push(r.join(';'));
+  }
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, `\uFEFF${[...lines, ...tail].join('\r\n')}\r\n`);
+  return file;
+};
+
+const ISO = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/g;
+
+/** Every table row (times blanked), every search-index entry, and the schema. */
+const dump = (store: Store): { rows: string[]; index: string[]; schema: string[] } => {
+  const db = store.sqlite;
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'contacts_fts%' AND name <> 'schema_migrations' ORDER BY name")
+    .pluck()
+    .all() as string[];
+  const rows = tables.flatMap((t) => (db.prepare(`SELECT * FROM "${t}"`).raw().all() as unknown[]).map((r) => `${t} ${JSON.stringify(r).replace(ISO, 'T')}`));
+  db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms USING fts5vocab(main, contacts_fts, instance)');
+  const index = (db.prepare('SELECT term, doc, col, offset FROM temp.fts_terms ORDER BY doc, col, offset, term').raw().all() as unknown[]).map((r) => JSON.stringify(r));
+  const schema = (db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name').raw().all() as unknown[]).map((r) => JSON.stringify(r));
+  // the index's own consistency check throws on a damaged index
+  db.prepare("INSERT INTO contacts_fts (contacts_fts, rank) VALUES ('integrity-check', 0)").run();
+  return { rows, index, schema };
+};
+
+const job = (onProgress: (done: number) => void = () => undefined): JobContext & { cancel(): void } => {
+  const controller = new AbortController();
+  return {
+    jobId: 'test',
+    signal: controller.signal,
+    progress: (_phase, done) => onProgress(done),
+    tick: () =>
+      new Promise<void>((resolve, reject) =>
+        setImmediate(() => (controller.signal.aborted ? reject(new AppError('CANCELLED', 'cancelled')) : resolve())),
+      ),
+    cancel: () => controller.abort(),
+  };
+};
+
+const ROW_BY_ROW: Partial<ContactBatchTuning> = { shortcuts: false };
+
+const importInto = async (
+  file: string,
+  source: string,
+  tuning: Partial<ContactBatchTuning>,
+  policy: 'merge' | 'skip' | 'create' = 'merge',
+  dryRun = false,
+): Promise<{ report: ImportReport; state: ReturnType<typeof dump> }> => {
+  const store = openStore(file);
+  const report = await runImport(store, { kind: 'contacts', path: source, policy, dryRun }, job(), tuning);
+  return { report: { ...report, importId: null }, state: dump(store) };
+};
+
+const copyOf = (dir: string, base: string, name: string): string => {
+  const target = path.join(dir, name);
+  fs.copyFileSync(base, target);
+  return target;
+};
+
+describe('batched contact import', () => {
+  it('writes exactly what the row-by-row import writes, whatever the batches', async () => {
+    const dir = tempDir();
+    const base = path.join(dir, 'base.sqlite');
+    const seedStore = openStore(base);
+    await runImport(seedStore, { kind: 'contacts', path: messyFile(dir, 'base.csv', 300, 3), policy: 'merge', dryRun: false }, null, ROW_BY_ROW);
+    seedStore.sqlite.close();
+    const source = messyFile(dir, 'file.csv', 700, 7);
+    for (const policy of ['merge', 'skip'] as const) {
+      const expected = await importInto(copyOf(dir, base, `${policy}-slow.sqlite`), source, ROW_BY_ROW, policy);
+      expect(expected.report.merged + expected.report.updated + expected.report.skipped).toBeGreaterThan(50);
+      for (const [i, tuning] of [
+        {},
+        { batchRows: 7, deferIndexesFrom: 1 },
+        { batchRows: 1, deferIndexesFrom: 1 },
+      ].entries()) {
+        const got = await importInto(copyOf(dir, base, `${policy}-${i}.sqlite`), source, tuning, policy);
+        expect(got.report).toEqual(expected.report);
+        expect(got.state.rows).toEqual(expected.state.rows);
+        expect(got.state.index).toEqual(expected.state.index);
+        expect(got.state.schema).toEqual(expected.state.schema);
+      }
+    }
+  });
+
+  it('finds duplicates across batches when the base is too big to read its keys', async () => {
+    const dir = tempDir();
+    const base = path.join(dir, 'base.sqlite');
+    const seedStore = openStore(base);
+    await runImport(seedStore, { kind: 'contacts', path: messyFile(dir, 'base.csv', 600, 5), policy: 'merge', dryRun: false }, null);
+    seedStore.sqlite.close();
+    // 40 rows against ~550 contacts: the file is too small for the key set, every row is looked up
+    const source = messyFile(dir, 'small.csv', 40, 5);
+    const expected = await importInto(copyOf(dir, base, 'slow.sqlite'), source, ROW_BY_ROW);
+    const got = await importInto(copyOf(dir, base, 'fast.sqlite'), source, { batchRows: 3 });
+    expect(expected.report.skipped + expected.report.merged + expected.report.updated).toBeGreaterThan(20);
+    expect(got.report).toEqual(expected.report);
+    expect(got.state).toEqual(expected.state);
+  });
+
+  it('merges a contact created in an earlier batch and finds it by what the merge added', async () => {
+    const dir = tempDir();
+    const lines = ['Nom;Prénom;E-mail;Portable;CP;Ville'];
+    lines.push('Lefèvre;Élodie;elodie@exemple.fr;;;');
+    for (let i = 0; i < 25; i++) lines.push(`Nom${i};Prénom${i};p${i}@exemple.fr;;75011;Paris`);
+    // same e-mail and name two batches later, with a mobile and a town: merged, and searchable by them
+    lines.push('Lefèvre;Élodie;elodie@exemple.fr;07 81 00 00 01;01000;Bourg-en-Bresse');
+    const file = path.join(dir, 'later.csv');
+    fs.writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+    const store = openStore();
+    const report = await runImport(store, { kind: 'contacts', path: file, policy: 'merge', dryRun: false }, job(), { batchRows: 10, deferIndexesFrom: 1 });
+    expect(report).toMatchObject({ rows: 27, created: 26, merged: 1, errors: [] });
+    const db = store.sqlite;
+    const search = db.prepare('SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?').pluck();
+    expect(search.all('"0781000001"')).toEqual([1]);
+    expect(search.all('bourg*')).toEqual([1]);
+    expect(db.prepare("SELECT value FROM counters WHERE name = 'contacts'").pluck().get()).toBe(26);
+    expect(db.prepare('SELECT phone, city FROM contacts WHERE id = 1').get()).toEqual({ phone: '+33781000001', city: 'Bourg-en-Bresse' });
+    dump(store);
+  });
+
+  it('rolls everything back, schema included, when the last batch has an error or the import is cancelled', async () => {
+    const dir = tempDir();
+    const base = path.join(dir, 'base.sqlite');
+    const seedStore = openStore(base);
+    await runImport(seedStore, { kind: 'contacts', path: messyFile(dir, 'base.csv', 200, 9), policy: 'merge', dryRun: false }, null);
+    const before = dump(seedStore);
+    const failing = messyFile(dir, 'failing.csv', 500, 11, ['Dernier;;Ligne;;;pas-un-email;;;;01000;Bourg;;;;;;']);
+    const tuning = { batchRows: 50, deferIndexesFrom: 1 };
+    const report = await runImport(seedStore, { kind: 'contacts', path: failing, policy: 'merge', dryRun: false }, job(), tuning);
+    expect(report.errors).toEqual([{ line: 502, field: 'email', value: 'pas-un-email', reason: 'invalid_email' }]);
+    expect(report).toMatchObject({ created: 0, importId: null });
+    expect(dump(seedStore)).toEqual(before);
+
+    const dry = await runImport(seedStore, { kind: 'contacts', path: messyFile(dir, 'dry.csv', 500, 11), policy: 'merge', dryRun: true }, job(), tuning);
+    expect(dry.created).toBeGreaterThan(300);
+    expect(dump(seedStore)).toEqual(before);
+
+    let cancelledAt = 0;
+    const cancelling = job((done) => {
+      cancelledAt = done;
+      cancelling.cancel();
+    });
+    const cancelled = runImport(seedStore, { kind: 'contacts', path: messyFile(dir, 'cancel.csv', 2500, 13), policy: 'merge', dryRun: false }, cancelling, {
+      batchRows: 300,
+      deferIndexesFrom: 1,
+    });
+    await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(cancelledAt).toBe(1000);
+    expect(seedStore.sqlite.inTransaction).toBe(false);
+    expect(dump(seedStore)).toEqual(before);
+  });
+
+  it('stands in for the triggers of this schema', () => {
+    // if a migration changes the search-index triggers, the batch path must learn the new ones
+    expect(searchIndex(openStore().sqlite).batched).toBe(true);
+  });
+});
+
+describe('key set', () => {
+  it('never forgets a key and rarely imagines one', () => {
+    const keys = createKeySet(10);
+    const n = 200_000;
+    for (let i = 0; i < n; i++) keys.add(i % 3, `user${i}@exemple.fr`);
+    expect(keys.size).toBe(n);
+    let forgotten = 0;
+    for (let i = 0; i < n; i++) if (!keys.has(i % 3, `user${i}@exemple.fr`)) forgotten += 1;
+    expect(forgotten).toBe(0);
+    let imagined = 0;
+    for (let i = 0; i < n; i++) if (keys.has(i % 3, `other${i}@exemple.fr`) || keys.has((i + 1) % 3, `user${i}@exemple.fr`)) imagined += 1;
+    expect(imagined).toBe(0);
+    keys.add(0, 'user0@exemple.fr');
+    expect(keys.size).toBe(n);
+  });
+});

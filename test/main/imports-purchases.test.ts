@@ -1,0 +1,564 @@
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import type { Api, ImportReport, JobFinished } from '../../src-main/contract';
+import { purchaseTargets } from '../../src-main/domain/importexport';
+import type { StoreClient } from '../../src-main/host/client';
+import { failure, openClient, tempDir } from './helpers';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const fixtures = path.join(root, 'test', 'fixtures', 'import');
+const golden = path.join(fixtures, 'achats-export-fr.csv');
+
+type Options = {
+  dryRun?: boolean;
+  policy?: 'merge' | 'skip' | 'create';
+  mapping?: (string | null)[];
+  cancelAfterFirstProgress?: boolean;
+};
+
+/** Runs the purchase import job through the contract and waits for its end. */
+const importFile = async (client: StoreClient, file: string, options: Options = {}): Promise<JobFinished> => {
+  let jobId = '';
+  const done = new Promise<JobFinished>((resolve) => {
+    const off = client.onEvent((event, payload) => {
+      if (event === 'job.progress' && options.cancelAfterFirstProgress) void client.invoke('jobs.cancel', { jobId });
+      if (event === 'job.finished') {
+        off();
+        resolve(payload as JobFinished);
+      }
+    });
+  });
+  const started = await client.invoke('imports.run', {
+    kind: 'purchases',
+    path: file,
+    dryRun: options.dryRun ?? false,
+    policy: options.policy ?? 'merge',
+    ...(options.mapping ? { mapping: options.mapping } : {}),
+  });
+  if (!started.ok) throw new Error(JSON.stringify(started.error));
+  jobId = (started.value as { jobId: string }).jobId;
+  return done;
+};
+
+const report = (f: JobFinished): ImportReport => {
+  if (f.status !== 'done') throw new Error(`import ${f.status}: ${JSON.stringify(f.error)}`);
+  return f.result as ImportReport;
+};
+
+const query = <T>(dbPath: string, sql: string, ...params: unknown[]): T[] => {
+  const db = new BetterSqlite3(dbPath, { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+};
+
+/** Every user table, row by row (the import history aside). */
+const dump = (dbPath: string): string => {
+  const tables = query<{ name: string }>(
+    dbPath,
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'contacts_fts%' AND name NOT IN ('imports', 'import_changes', 'import_layouts') ORDER BY name",
+  ).map((t) => t.name);
+  return JSON.stringify(tables.map((t) => [t, query(dbPath, `SELECT * FROM "${t}"`).map((r) => JSON.stringify(r)).sort()]));
+};
+
+/** The database file's bytes once the write-ahead log is folded in: "nothing was written", literally. */
+const fileHash = (dbPath: string): string => {
+  const db = new BetterSqlite3(dbPath);
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+  return crypto.createHash('sha256').update(fs.readFileSync(dbPath)).digest('hex');
+};
+
+type Seeded = { elodie: number; francois: number; zoe: number; herve: number; coffee: number };
+
+/** The shop the golden files were exported from: four customers found by code, e-mail or phone, one catalogue article. */
+const seed = async (api: Api): Promise<Seeded> => {
+  const elodie = await api.call('contacts.create', { firstName: 'Élodie', lastName: 'Lefèvre', code: 'C0001' });
+  const francois = await api.call('contacts.create', { firstName: 'François', lastName: 'Garçon', code: 'C0002', status: 'former' });
+  const zoe = await api.call('contacts.create', { firstName: 'Zoé', lastName: 'Œuvray', email: 'zoe@oeuvray.fr' });
+  const herve = await api.call('contacts.create', { firstName: 'Hervé', lastName: 'D’Arcy', phone: '06 12 34 56 78' });
+  const coffee = await api.call('products.create', { name: 'Café Moka 250 g', sku: 'CAF-250', priceCents: 690 });
+  return { elodie: elodie.id, francois: francois.id, zoe: zoe.id, herve: herve.id, coffee: coffee.id };
+};
+
+type PurchaseRow = {
+  id: number;
+  contact_id: number | null;
+  kind: string;
+  purchased_at: string;
+  amount_cents: number;
+  currency: string;
+  channel: string;
+  reference: string | null;
+  refund_of: number | null;
+  import_id: number | null;
+};
+type LineRow = { purchase_id: number; product_id: number | null; label: string; quantity: number; unit_price_cents: number; total_cents: number };
+
+const purchases = (dbPath: string) =>
+  query<PurchaseRow>(
+    dbPath,
+    'SELECT id, contact_id, kind, purchased_at, amount_cents, currency, channel, reference, refund_of, import_id FROM purchases ORDER BY id',
+  ).map(({ id: _id, import_id: _import, ...p }) => p);
+
+const lines = (dbPath: string) =>
+  query<LineRow>(dbPath, 'SELECT purchase_id, product_id, label, quantity, unit_price_cents, total_cents FROM purchase_lines ORDER BY id');
+
+const figures = (dbPath: string) =>
+  query<{ id: number; status: string; purchase_count: number; total_cents: number; first_purchase_at: string | null; last_purchase_at: string | null }>(
+    dbPath,
+    'SELECT id, status, purchase_count, total_cents, first_purchase_at, last_purchase_at FROM contacts ORDER BY id',
+  );
+
+const day = (d: string) => `${d}T00:00:00.000Z`;
+
+describe('purchase import: golden files', () => {
+  it('guesses the mapping of a French Excel export and previews rows matched to their customers', async () => {
+    const { api } = await openClient();
+    const s = await seed(api);
+    const preview = await api.call('imports.preview', { kind: 'purchases', path: golden });
+    expect(preview).toMatchObject({ format: 'csv', encoding: 'windows-1252', delimiter: ';', mappingSource: 'guessed' });
+    // "Montant" differs between the two lines of ticket T-1001: it is each line's amount, not the ticket's
+    expect(preview.mapping).toEqual([
+      'date', 'reference', 'customerCode', 'email', 'phone', 'sku', 'productName', 'quantity', 'unitPrice', 'lineTotal', 'channel',
+    ]);
+    // the mapping screen offers exactly what the importer understands
+    expect([...preview.targets].sort()).toEqual([...purchaseTargets].sort());
+    expect(preview.sample).toHaveLength(7);
+    expect(preview.sample[0]).toMatchObject({
+      line: 2,
+      values: {
+        contactId: String(s.elodie),
+        purchasedAt: '2024-03-05',
+        reference: 'T-1001',
+        productId: String(s.coffee),
+        label: 'Café « Moka » 250 g',
+        quantity: '2',
+        unitPriceCents: '690',
+        lineTotalCents: '1380',
+        kind: 'sale',
+        channel: 'shop',
+      },
+      issues: [],
+    });
+    expect(preview.sample[0]?.cells[0]).toBe('05/03/2024 14:32');
+    expect(preview.sample.map((r) => r.values.contactId)).toEqual(
+      [s.elodie, s.elodie, s.zoe, s.herve, s.elodie, s.francois, s.francois].map(String),
+    );
+    expect(preview.sample[4]?.values).toMatchObject({ kind: 'refund', quantity: '-1', lineTotalCents: '-690' });
+  });
+
+  it('imports the golden CSV to exactly these purchases, lines and customer figures (dry run first)', async () => {
+    const { client, api, dbPath } = await openClient();
+    const s = await seed(api);
+    const before = dump(dbPath);
+    const dry = report(await importFile(client, golden, { dryRun: true }));
+    expect(dry).toMatchObject({ dryRun: true, importId: null, rows: 7, created: 6, skipped: 0, errors: [], notices: [] });
+    expect(dump(dbPath)).toBe(before);
+
+    const r = report(await importFile(client, golden));
+    expect(r).toMatchObject({ dryRun: false, rows: 7, created: 6, updated: 0, merged: 0, skipped: 0, errors: [], notices: [] });
+    const sale = { kind: 'sale', currency: 'EUR', refund_of: null };
+    expect(purchases(dbPath)).toEqual([
+      { ...sale, contact_id: s.elodie, purchased_at: day('2024-03-05'), amount_cents: 2530, channel: 'shop', reference: 'T-1001' },
+      { ...sale, contact_id: s.zoe, purchased_at: day('2024-03-06'), amount_cents: 4500, channel: 'web', reference: 'T-1002' },
+      { ...sale, contact_id: s.herve, purchased_at: day('2024-03-07'), amount_cents: 2000, channel: 'phone', reference: 'T-1003' },
+      { ...sale, kind: 'refund', contact_id: s.elodie, purchased_at: day('2024-03-08'), amount_cents: -690, channel: 'shop', reference: 'T-1004' },
+      { ...sale, contact_id: s.francois, purchased_at: day('2024-03-09'), amount_cents: 120400, channel: 'fair', reference: null },
+      { ...sale, contact_id: s.francois, purchased_at: day('2024-03-09'), amount_cents: 120400, channel: 'fair', reference: null },
+    ]);
+    const [p1, p2, p3, p4, p5, p6] = query<{ id: number }>(dbPath, 'SELECT id FROM purchases ORDER BY id').map((p) => p.id);
+    expect(lines(dbPath)).toEqual([
+      { purchase_id: p1, product_id: s.coffee, label: 'Café « Moka » 250 g', quantity: 2, unit_price_cents: 690, total_cents: 1380 },
+      { purchase_id: p1, product_id: null, label: 'Théière fonte – 1 L', quantity: 1, unit_price_cents: 1150, total_cents: 1150 },
+      { purchase_id: p2, product_id: null, label: 'Coffret Noël œnologie', quantity: 1, unit_price_cents: 4500, total_cents: 4500 },
+      { purchase_id: p3, product_id: null, label: 'Bon d’achat', quantity: 1, unit_price_cents: 2000, total_cents: 2000 },
+      { purchase_id: p4, product_id: s.coffee, label: 'Café « Moka » 250 g', quantity: -1, unit_price_cents: 690, total_cents: -690 },
+      { purchase_id: p5, product_id: null, label: 'Tapis d’Orient', quantity: 1, unit_price_cents: 120400, total_cents: 120400 },
+      { purchase_id: p6, product_id: null, label: 'Tapis d’Orient', quantity: 1, unit_price_cents: 120400, total_cents: 120400 },
+    ]);
+    // refunds lower the total but are not purchases; a former customer who buys again is a customer
+    expect(figures(dbPath)).toEqual([
+      { id: s.elodie, status: 'customer', purchase_count: 1, total_cents: 1840, first_purchase_at: day('2024-03-05'), last_purchase_at: day('2024-03-05') },
+      { id: s.francois, status: 'customer', purchase_count: 2, total_cents: 240800, first_purchase_at: day('2024-03-09'), last_purchase_at: day('2024-03-09') },
+      { id: s.zoe, status: 'customer', purchase_count: 1, total_cents: 4500, first_purchase_at: day('2024-03-06'), last_purchase_at: day('2024-03-06') },
+      { id: s.herve, status: 'customer', purchase_count: 1, total_cents: 2000, first_purchase_at: day('2024-03-07'), last_purchase_at: day('2024-03-07') },
+    ]);
+    const refund = await api.call('purchases.get', { id: p4! });
+    expect(refund).toMatchObject({ kind: 'refund', amountCents: -690, refundedCents: 0 });
+    const [history] = await api.call('imports.list', {});
+    expect(history).toMatchObject({ id: r.importId, kind: 'purchases', fileName: 'achats-export-fr.csv', created: 6, undoneAt: null });
+    // the mapping is remembered for the next export of the same till
+    expect((await api.call('imports.preview', { kind: 'purchases', path: golden })).mappingSource).toBe('remembered');
+  });
+
+  it('imports an .xlsx to exactly these purchases: date cells, Excel serials, numbers, totals without lines', async () => {
+    const dir = tempDir();
+    const { client, api, dbPath } = await openClient(dir);
+    const s = await seed(api);
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Ventes');
+    sheet.addRow(['Date', 'N° commande', 'E-mail', 'Code client', 'Total TTC', 'Canal']);
+    const rows = [
+      sheet.addRow([new Date(Date.UTC(2024, 2, 5)), 'W-1', 'zoe@oeuvray.fr', null, 49.9, 'Internet']),
+      // a date cell that lost its format: Excel's day number
+      sheet.addRow([45360, 'W-2', null, 'C0001', 120, 'Boutique']),
+      sheet.addRow([new Date(Date.UTC(2024, 2, 10)), 'W-3', null, 'C0001', -20, 'Boutique']),
+      sheet.addRow(['11/03/2024', 'W-4', null, 'C0002', '12,50 €', 'Salon']),
+    ];
+    rows[0]!.getCell(1).numFmt = 'dd/mm/yyyy';
+    rows[2]!.getCell(1).numFmt = 'dd/mm/yyyy';
+    const file = path.join(dir, 'ventes.xlsx');
+    await workbook.xlsx.writeFile(file);
+
+    const r = report(await importFile(client, file));
+    expect(r).toMatchObject({ rows: 4, created: 4, errors: [], notices: [] });
+    const sale = { kind: 'sale', currency: 'EUR', refund_of: null };
+    expect(purchases(dbPath)).toEqual([
+      { ...sale, contact_id: s.zoe, purchased_at: day('2024-03-05'), amount_cents: 4990, channel: 'web', reference: 'W-1' },
+      { ...sale, contact_id: s.elodie, purchased_at: day('2024-03-09'), amount_cents: 12000, channel: 'shop', reference: 'W-2' },
+      { ...sale, kind: 'refund', contact_id: s.elodie, purchased_at: day('2024-03-10'), amount_cents: -2000, channel: 'shop', reference: 'W-3' },
+      { ...sale, contact_id: s.francois, purchased_at: day('2024-03-11'), amount_cents: 1250, channel: 'fair', reference: 'W-4' },
+    ]);
+    expect(lines(dbPath)).toEqual([]);
+    expect(figures(dbPath).find((f) => f.id === s.elodie)).toMatchObject({ purchase_count: 1, total_cents: 10000, status: 'customer' });
+  });
+
+  it('reads a till export: title above the header, ticket lines, a refund, an anonymous sale, and says why bad rows fail', async () => {
+    const { client, api, dbPath } = await openClient();
+    for (const code of ['000123', '000124', '000125', '000126']) await api.call('contacts.create', { lastName: `Client ${code}`, code });
+    await api.call('contacts.create', { firstName: 'Marie', lastName: 'Curie', email: 'marie.curie@orange.fr' });
+    const before = dump(dbPath);
+    const r = report(await importFile(client, path.join(fixtures, 'achats-caisse.csv')));
+    expect(r.errors).toEqual([
+      { line: 8, field: 'date', value: '32/03/2024', reason: 'impossible_date' },
+      { line: 9, field: 'quantity', value: '1,5', reason: 'not_integer' },
+    ]);
+    expect(r.notices).toEqual([{ line: 10, field: null, value: '', reason: 'anonymous_sale' }]);
+    expect(r).toMatchObject({ importId: null, created: 0 });
+    expect(dump(dbPath)).toBe(before);
+    // the same rows in a dry run: what would be created once lines 8 and 9 are fixed
+    const dry = report(await importFile(client, path.join(fixtures, 'achats-caisse.csv'), { dryRun: true }));
+    expect(dry).toMatchObject({ created: 4 });
+  });
+});
+
+describe('purchase import: bad input', () => {
+  it('reports unknown dates, negative quantities that are no refund, amounts that are not numbers and cut rows, and writes nothing', async () => {
+    const dir = tempDir();
+    const { client, api, dbPath } = await openClient(dir);
+    await seed(api);
+    const file = path.join(dir, 'fautes.csv');
+    fs.writeFileSync(
+      file,
+      [
+        'Date;Code client;Article;Qté;PU;Total ligne;Canal',
+        '30/02/2024;C0001;Café;1;6,90;6,90;Boutique',
+        'hier;C0001;Café;1;6,90;6,90;Boutique',
+        '05/03/2024;C0001;Café;-2;6,90;13,80;Boutique',
+        '05/03/2024;C0001;Café;1;douze;;Boutique',
+        '05/03/2024;C0001;Café;0;6,90;;Boutique',
+        '05/03/2024;C0001;Café;1;6,90;6,90;Boutique;en trop',
+        '05/03/2024;C0001;Café',
+        '01/01/2099;C0001;Café;1;6,90;6,90;Boutique',
+        '05/03/2024;C0001;Café;2;6,90;-13,80;Boutique',
+        '05/03/2024;C0001;;;;;Boutique',
+        '',
+      ].join('\r\n'),
+    );
+    const before = fileHash(dbPath);
+    const r = report(await importFile(client, file));
+    expect(r.errors).toEqual([
+      { line: 2, field: 'date', value: '30/02/2024', reason: 'impossible_date' },
+      { line: 3, field: 'date', value: 'hier', reason: 'unknown_date' },
+      { line: 4, field: 'quantity', value: '-2', reason: 'negative_quantity' },
+      { line: 5, field: 'unitPrice', value: 'douze', reason: 'invalid_number' },
+      { line: 6, field: 'quantity', value: '0', reason: 'zero_quantity' },
+      { line: 7, field: null, value: '8', reason: 'too_many_cells' },
+      { line: 8, field: null, value: '3', reason: 'too_few_cells' },
+      { line: 9, field: 'date', value: '01/01/2099', reason: 'in_future' },
+      { line: 10, field: 'lineTotal', value: '-13,80', reason: 'sign_mismatch' },
+      { line: 11, field: 'amount', value: '', reason: 'required' },
+    ]);
+    expect(r).toMatchObject({ importId: null, created: 0, skipped: 0 });
+    expect(fileHash(dbPath)).toBe(before);
+  });
+
+  it('reports rows whose customer is unknown, ambiguous or two different people, with the column and value', async () => {
+    const dir = tempDir();
+    const { client, api, dbPath } = await openClient(dir);
+    const s = await seed(api);
+    await api.call('contacts.create', { firstName: 'Paul', lastName: 'Martin', email: 'famille@exemple.fr' });
+    await api.call('contacts.create', { firstName: 'Anne', lastName: 'Martin', email: 'famille@exemple.fr' });
+    await api.call('contacts.delete', { id: s.herve });
+    const file = path.join(dir, 'clients-inconnus.csv');
+    fs.writeFileSync(
+      file,
+      [
+        'Date;Code client;E-mail;Téléphone;Montant',
+        '05/03/2024;C0001;;;10,00',
+        '05/03/2024;C9999;;;10,00',
+        '05/03/2024;;inconnu@exemple.fr;;10,00',
+        '05/03/2024;;famille@exemple.fr;;10,00',
+        '05/03/2024;C0001;zoe@oeuvray.fr;;10,00',
+        '05/03/2024;;;06 12 34 56 78;10,00',
+        '05/03/2024;;;12;10,00',
+        '',
+      ].join('\n'),
+    );
+    const before = dump(dbPath);
+    const r = report(await importFile(client, file, { dryRun: true }));
+    expect(r.errors).toEqual([
+      { line: 3, field: 'customerCode', value: 'C9999', reason: 'unknown_contact' },
+      { line: 4, field: 'email', value: 'inconnu@exemple.fr', reason: 'unknown_contact' },
+      { line: 5, field: 'email', value: 'famille@exemple.fr', reason: 'ambiguous_contact' },
+      { line: 6, field: 'email', value: 'zoe@oeuvray.fr', reason: 'contact_mismatch' },
+      // a deleted contact is gone: its sales cannot come back through an import
+      { line: 7, field: 'phone', value: '06 12 34 56 78', reason: 'unknown_contact' },
+      { line: 8, field: 'phone', value: '12', reason: 'invalid_phone' },
+    ]);
+    expect(dump(dbPath)).toBe(before);
+  });
+
+  it('refuses an empty file, a file with no rows, a vCard and a mapping without date or customer', async () => {
+    const dir = tempDir();
+    const { client, api } = await openClient(dir);
+    const empty = path.join(dir, 'vide.csv');
+    fs.writeFileSync(empty, '');
+    expect((await failure(api.call('imports.preview', { kind: 'purchases', path: empty }))).details).toMatchObject({ reason: 'empty_file' });
+    const emptyRun = await importFile(client, empty);
+    expect(emptyRun).toMatchObject({ status: 'failed', error: { code: 'VALIDATION', details: { reason: 'empty_file' } } });
+
+    const headerOnly = path.join(dir, 'entete.csv');
+    fs.writeFileSync(headerOnly, 'Date;Code client;Montant\r\n');
+    expect(report(await importFile(client, headerOnly)).errors).toEqual([{ line: 1, field: null, value: '', reason: 'no_rows' }]);
+
+    const vcf = path.join(fixtures, 'contacts.vcf');
+    expect((await failure(api.call('imports.preview', { kind: 'purchases', path: vcf }))).details).toMatchObject({ reason: 'not_a_table' });
+
+    const noCustomer = await importFile(client, golden, { mapping: ['date', 'reference', null, null, null, null, null, null, null, 'amount', null] });
+    expect(noCustomer).toMatchObject({ status: 'failed', error: { details: { reason: 'customer_column_required' } } });
+    const noDate = await importFile(client, golden, { mapping: [null, 'reference', 'customerCode', null, null, null, null, null, null, 'amount', null] });
+    expect(noDate).toMatchObject({ status: 'failed', error: { details: { reason: 'date_column_required' } } });
+    const unknownTarget = await failure(api.call('imports.preview', { kind: 'purchases', path: golden, mapping: ['date', 'firstName'] }));
+    expect(unknownTarget.details).toMatchObject({ issues: [{ path: 'mapping.1', code: 'unknown_target' }] });
+  });
+
+  it('checks a ticket: its total against its lines, its lines kept together', async () => {
+    const dir = tempDir();
+    const { client, api } = await openClient(dir);
+    await seed(api);
+    const file = path.join(dir, 'tickets.csv');
+    fs.writeFileSync(
+      file,
+      [
+        'N° ticket;Date;Code client;Désignation;Qté;PU;Total TTC',
+        'T-1;05/03/2024;C0001;Café;2;6,90;20,00',
+        'T-1;05/03/2024;C0001;Thé;1;5,00;20,00',
+        'T-2;05/03/2024;C0001;Café;1;6,90;6,90',
+        'T-3;06/03/2024;C0001;Thé;1;5,00;10,00',
+        'T-3;06/03/2024;C0001;Thé;1;5,00;10,00',
+        'T-2;05/03/2024;C0001;Thé;1;5,00;6,90',
+        '',
+      ].join('\n'),
+    );
+    const r = report(await importFile(client, file, { dryRun: true }));
+    expect(r.errors).toEqual([
+      { line: 3, field: 'amount', value: '20,00', reason: 'amount_mismatch' },
+      { line: 7, field: 'reference', value: 'T-2', reason: 'ticket_split' },
+    ]);
+  });
+});
+
+describe('purchase import: all or nothing, idempotent, undoable', () => {
+  it('adds nothing when the same file is imported twice, and identical rows stay as many purchases', async () => {
+    const { client, api, dbPath } = await openClient();
+    await seed(api);
+    report(await importFile(client, golden));
+    const before = dump(dbPath);
+    const again = report(await importFile(client, golden));
+    expect(again).toMatchObject({ created: 0, skipped: 6, errors: [] });
+    expect(dump(dbPath)).toBe(before);
+    // a later export overlapping this one: only what is new goes in
+    const dir = tempDir();
+    const longer = path.join(dir, 'achats-suite.csv');
+    const text = fs.readFileSync(golden, 'latin1');
+    // Windows-1252 bytes read as latin1 and written back unchanged; 0x92 is its apostrophe, 0x80 its euro
+    fs.writeFileSync(longer, Buffer.from(`${text}10/03/2024;;C0002;;;;Tapis d\x92Orient;1;;1 204,00 \x80;Salon\r\n`, 'latin1'));
+    const overlap = report(await importFile(client, longer));
+    expect(overlap).toMatchObject({ created: 1, skipped: 6, errors: [] });
+    // policy 'create' takes the file as new sales, whatever the base holds
+    const forced = report(await importFile(client, golden, { policy: 'create', dryRun: true }));
+    expect(forced).toMatchObject({ created: 6, skipped: 0 });
+  });
+
+  it('leaves the database file byte for byte as before when the last row fails or the job is cancelled', async () => {
+    const dir = tempDir();
+    const { client, api, dbPath } = await openClient(dir);
+    const s = await seed(api);
+    report(await importFile(client, golden));
+    const rows = ['Date;N° ticket;Code client;E-mail;Désignation;Qté;PU;Canal'];
+    for (let i = 0; i < 5000; i += 1) {
+      rows.push(`${String(1 + (i % 28)).padStart(2, '0')}/02/2024;G-${i};${i % 2 === 0 ? 'C0001' : ''};${i % 2 === 0 ? '' : 'zoe@oeuvray.fr'};Article ${i % 7};${1 + (i % 3)};${i % 50},${String(i % 100).padStart(2, '0')};Boutique`);
+    }
+    const big = path.join(dir, 'gros.csv');
+    fs.writeFileSync(big, `${rows.join('\r\n')}\r\n`);
+    const failing = path.join(dir, 'fin-fausse.csv');
+    fs.writeFileSync(failing, `${rows.join('\r\n')}\r\n31/02/2024;G-5000;C0001;;Dernier;1;1,00;Boutique\r\n`);
+    const figuresBefore = figures(dbPath);
+    const before = fileHash(dbPath);
+
+    const r = report(await importFile(client, failing));
+    expect(r.errors).toEqual([{ line: 5002, field: 'date', value: '31/02/2024', reason: 'impossible_date' }]);
+    expect(r).toMatchObject({ rows: 5001, created: 0, importId: null });
+    expect(fileHash(dbPath)).toBe(before);
+
+    const cancelled = await importFile(client, big, { cancelAfterFirstProgress: true });
+    expect(cancelled.status).toBe('cancelled');
+    expect(fileHash(dbPath)).toBe(before);
+    expect(figures(dbPath)).toEqual(figuresBefore);
+
+    // the same rows without the bad one import, with the figures of 2 500 sales each
+    const ok = report(await importFile(client, big));
+    expect(ok).toMatchObject({ created: 5000, errors: [] });
+    const after = figures(dbPath);
+    expect(after.find((f) => f.id === s.elodie)).toMatchObject({ purchase_count: 2501, first_purchase_at: day('2024-02-01') });
+    expect(after.find((f) => f.id === s.zoe)).toMatchObject({ purchase_count: 2501, last_purchase_at: day('2024-03-06') });
+    // undo deletes 5 000 purchases and their lines (the refund-lines index keeps that linear)
+    await api.call('imports.undo', { importId: ok.importId! });
+    expect(figures(dbPath)).toEqual(figuresBefore);
+  });
+
+  it('undo removes exactly the purchases of that import and restores every figure and status', async () => {
+    const { client, api, dbPath } = await openClient();
+    const s = await seed(api);
+    // a sale typed at the counter before the import stays
+    await api.call('purchases.create', { contactId: s.zoe, purchasedAt: '2024-01-15', lines: [{ label: 'Thé', quantity: 1, unitPriceCents: 500 }] });
+    const before = dump(dbPath);
+    const r = report(await importFile(client, golden));
+    expect(figures(dbPath).find((f) => f.id === s.francois)).toMatchObject({ status: 'customer' });
+
+    const undone = await api.call('imports.undo', { importId: r.importId! });
+    expect(undone).toMatchObject({ id: r.importId, kind: 'purchases', created: 6 });
+    expect(undone.undoneAt).not.toBeNull();
+    expect(dump(dbPath)).toBe(before);
+    expect(figures(dbPath).find((f) => f.id === s.francois)).toMatchObject({ status: 'former', purchase_count: 0 });
+    expect((await failure(api.call('imports.undo', { importId: r.importId! }))).code).toBe('CONFLICT');
+
+    // once undone, the same file imports again
+    const again = report(await importFile(client, golden));
+    expect(again).toMatchObject({ created: 6, skipped: 0 });
+  });
+
+  it('sets the list indexes aside when most customers change, and puts them back exactly', async () => {
+    const dir = tempDir();
+    const { client, api, dbPath } = await openClient(dir);
+    const people = ['Nom;Prénom;Code client'];
+    for (let i = 1; i <= 12_000; i += 1) people.push(`Nom${i};Prénom${i};K${i}`);
+    const contactsFile = path.join(dir, 'clients.csv');
+    fs.writeFileSync(contactsFile, `${people.join('\r\n')}\r\n`);
+    const started = await client.invoke('imports.run', { kind: 'contacts', path: contactsFile });
+    if (!started.ok) throw new Error(JSON.stringify(started.error));
+    await new Promise<void>((resolve) => client.onEvent((event) => event === 'job.finished' && resolve()));
+    expect((await api.call('app.status', {})).contactCount).toBe(12_000);
+    const schema = () => JSON.stringify(query(dbPath, 'SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name'));
+    const before = schema();
+
+    // big enough for the customer index of purchases to be set aside too; the last row, without a ticket, needs it back
+    const sales = ['Date;N° ticket;Code client;Montant'];
+    for (let i = 0; i < 60_000; i += 1) sales.push(`${String(1 + (i % 28)).padStart(2, '0')}/01/2024;V${i};K${1 + ((i * 7) % 12_000)};${1 + (i % 90)},50`);
+    sales.push('29/01/2024;;K1;9,99');
+    const salesFile = path.join(dir, 'ventes.csv');
+    fs.writeFileSync(salesFile, `${sales.join('\r\n')}\r\n`);
+    const r = report(await importFile(client, salesFile));
+    expect(r).toMatchObject({ created: 60_001, errors: [] });
+    expect(schema()).toBe(before);
+    const again = report(await importFile(client, salesFile));
+    expect(again).toMatchObject({ created: 0, skipped: 60_001, errors: [] });
+    expect(schema()).toBe(before);
+    // every figure as recomputed from the purchases themselves
+    const wrong = query(
+      dbPath,
+      `SELECT c.id FROM contacts c LEFT JOIN (SELECT contact_id, count(*) AS n, sum(amount_cents) AS total, min(purchased_at) AS first, max(purchased_at) AS last
+         FROM purchases GROUP BY contact_id) p ON p.contact_id = c.id
+        WHERE c.purchase_count IS NOT coalesce(p.n, 0) OR c.total_cents IS NOT coalesce(p.total, 0)
+          OR c.first_purchase_at IS NOT p.first OR c.last_purchase_at IS NOT p.last OR c.status <> 'customer'`,
+    );
+    expect(wrong).toEqual([]);
+    const counts = () => query<{ name: string; value: number }>(dbPath, "SELECT name, value FROM counters WHERE name LIKE 'contacts.%' ORDER BY name");
+    expect(counts()).toEqual([
+      { name: 'contacts.customer', value: 12_000 },
+      { name: 'contacts.former', value: 0 },
+      { name: 'contacts.prospect', value: 0 },
+    ]);
+    // undone, every customer is a prospect with no purchase again, through the same indexes set aside
+    await api.call('imports.undo', { importId: r.importId! });
+    expect(schema()).toBe(before);
+    expect(query(dbPath, 'SELECT count(*) AS n FROM contacts WHERE purchase_count > 0 OR total_cents <> 0 OR last_purchase_at IS NOT NULL')).toEqual([{ n: 0 }]);
+    expect(counts()).toEqual([
+      { name: 'contacts.customer', value: 0 },
+      { name: 'contacts.former', value: 0 },
+      { name: 'contacts.prospect', value: 12_000 },
+    ]);
+  });
+
+  it('refuses to undo an import whose sales were refunded since', async () => {
+    const { client, api } = await openClient();
+    await seed(api);
+    const r = report(await importFile(client, golden));
+    const [first] = (await api.call('purchases.list', { contactId: (await api.call('contacts.list', { q: 'zoe' })).rows[0]!.id })).rows;
+    await api.call('purchases.refund', { purchaseId: first!.id });
+    const refused = await failure(api.call('imports.undo', { importId: r.importId! }));
+    expect(refused).toMatchObject({ code: 'CONFLICT', details: { reason: 'has_refunds', count: 1 } });
+  });
+});
+
+describe('comptoir import purchases', () => {
+  const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const cli = path.join(root, 'src-main', 'host', 'cli', 'index.ts');
+  const run = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [tsx, cli, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+
+  it('prints the JSON report; exit code 1 when errors stopped it, 0 otherwise, 2 for a usage error', async () => {
+    const dir = tempDir();
+    const { client, api, dbPath } = await openClient(dir);
+    await seed(api);
+    await client.close();
+    const bad = path.join(dir, 'mauvais.csv');
+    fs.writeFileSync(bad, 'Date;Code client;Montant\n05/03/2024;C0001;10,00\n05/03/2024;C0404;abc\n');
+
+    const failed = run('import', 'purchases', bad, '--db', dbPath, '--json');
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.out)).toEqual({
+      created: 0,
+      updated: 0,
+      merged: 0,
+      skipped: 0,
+      errors: [
+        { line: 3, field: 'customerCode', value: 'C0404', reason: 'unknown_contact' },
+        { line: 3, field: 'amount', value: 'abc', reason: 'invalid_number' },
+      ],
+    });
+    const dry = run('import', 'purchases', golden, '--db', dbPath, '--dry-run', '--json');
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.out)).toEqual({ created: 6, updated: 0, merged: 0, skipped: 0, errors: [] });
+    const done = run('import', 'purchases', golden, '--db', dbPath, '--json');
+    expect(JSON.parse(done.out)).toEqual({ created: 6, updated: 0, merged: 0, skipped: 0, errors: [] });
+    expect(done.code).toBe(0);
+    const again = run('import', 'purchases', golden, '--db', dbPath);
+    expect(again).toMatchObject({ code: 0, out: '7 rows — created 0, updated 0, merged 0, skipped 6, errors 0\n' });
+    expect(run('import', 'orders', golden, '--db', dbPath).code).toBe(2);
+  }, 60_000);
+});
