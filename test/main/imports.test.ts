@@ -135,7 +135,14 @@ describe('contact import', () => {
     expect(elodie).toMatchObject({ postcode: '01000', city: 'Bourg-en-Bresse' });
     const history = await api.call('imports.list', {});
     expect(history[0]).toMatchObject({ id: r.importId, created: 5, merged: 1, undoneAt: null });
+    const changed: unknown[] = [];
+    const off = client.onEvent((event, payload) => {
+      if (event === 'data.changed') changed.push(payload);
+    });
     await api.call('imports.undo', { importId: r.importId! });
+    off();
+    // open lists and contact pages are told to read again
+    expect(changed).toEqual([{ scope: 'contacts' }]);
     // undo restores the fields; only the update time moves on
     const strip = (d: string) => d.replace(/\\"updated_at\\":\\"[^\\]+\\"/g, '');
     expect(strip(dump(dbPath))).toBe(strip(before));

@@ -14,9 +14,12 @@ export const importHandlers: HandlerGroup = {
   }),
   'imports.list': query((_input, { store }) => listImports(store)),
   // one transaction: the purchases a purchase import added go first, then the shared bookkeeping (and its checks)
-  'imports.undo': command((input, { store }) => {
+  'imports.undo': command((input, { store, emit }) => {
     removeImportedPurchases(store, input.importId);
-    return undoImport(store, input.importId);
+    const undone = undoImport(store, input.importId);
+    // open lists and contact pages hold rows this undo removed or put back
+    emit('data.changed', { scope: 'contacts' });
+    return undone;
   }),
   'contacts.export': query((input, { store, env }) =>
     exportContacts(store, { ...input, path: input.path ?? exportTarget(env.dataDir, exportFileName(input.format)) }),
