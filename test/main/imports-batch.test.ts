@@ -227,18 +227,24 @@ describe('batched contact import', () => {
 });
 
 describe('key set', () => {
-  it('never forgets a key and rarely imagines one', () => {
-    const keys = createKeySet(10);
+  it('never forgets a key and seldom imagines one', () => {
     const n = 200_000;
+    const keys = createKeySet(n);
     for (let i = 0; i < n; i++) keys.add(i % 3, `user${i}@exemple.fr`);
-    expect(keys.size).toBe(n);
     let forgotten = 0;
     for (let i = 0; i < n; i++) if (!keys.has(i % 3, `user${i}@exemple.fr`)) forgotten += 1;
     expect(forgotten).toBe(0);
     let imagined = 0;
-    for (let i = 0; i < n; i++) if (keys.has(i % 3, `other${i}@exemple.fr`) || keys.has((i + 1) % 3, `user${i}@exemple.fr`)) imagined += 1;
-    expect(imagined).toBe(0);
-    keys.add(0, 'user0@exemple.fr');
-    expect(keys.size).toBe(n);
+    for (let i = 0; i < n; i++) {
+      if (keys.has(i % 3, `other${i}@exemple.fr`)) imagined += 1;
+      if (keys.has((i + 1) % 3, `user${i}@exemple.fr`)) imagined += 1;
+    }
+    // a false yes costs one SQL lookup; 12 bits a key keep them well under 1 %
+    expect(imagined / (2 * n)).toBeLessThan(0.01);
+    // past its expected size it only says yes more often
+    const small = createKeySet(10);
+    for (let i = 0; i < n; i++) small.add(0, String(i));
+    for (let i = 0; i < n; i++) if (!small.has(0, String(i))) forgotten += 1;
+    expect(forgotten).toBe(0);
   });
 });

@@ -486,6 +486,9 @@ describe('purchase import: all or nothing, idempotent, undoable', () => {
     const again = report(await importFile(client, salesFile));
     expect(again).toMatchObject({ created: 0, skipped: 60_001, errors: [] });
     expect(schema()).toBe(before);
+    // the purchase counter (kept by a trigger, added in one go by a big import) matches the table
+    expect(query(dbPath, "SELECT value AS n FROM counters WHERE name = 'purchases'")).toEqual([{ n: 60_001 }]);
+    expect(query(dbPath, 'SELECT count(*) AS n FROM purchases')).toEqual([{ n: 60_001 }]);
     // every figure as recomputed from the purchases themselves
     const wrong = query(
       dbPath,
@@ -505,6 +508,7 @@ describe('purchase import: all or nothing, idempotent, undoable', () => {
     await api.call('imports.undo', { importId: r.importId! });
     expect(schema()).toBe(before);
     expect(query(dbPath, 'SELECT count(*) AS n FROM contacts WHERE purchase_count > 0 OR total_cents <> 0 OR last_purchase_at IS NOT NULL')).toEqual([{ n: 0 }]);
+    expect(query(dbPath, "SELECT value AS n FROM counters WHERE name = 'purchases'")).toEqual([{ n: 0 }]);
     expect(counts()).toEqual([
       { name: 'contacts.customer', value: 0 },
       { name: 'contacts.former', value: 0 },

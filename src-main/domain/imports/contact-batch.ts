@@ -327,16 +327,32 @@ const deferrableIndexes = (db: Sqlite): DeferredIndex[] => {
   return indexes.filter((i) => !/^\s*CREATE\s+UNIQUE\b/i.test(i.sql) && !live.has(leading.get(i.name) as string));
 };
 
-/** Rebuilds what was set aside, inside the import's transaction; cancel is still heard between two indexes. */
+/**
+ * Rebuilds what was set aside, inside the import's transaction; cancel is
+ * still heard between two indexes. The sort behind CREATE INDEX keeps its
+ * runs in memory (temp_store=MEMORY, which cannot change inside a
+ * transaction) and its batches scale with the page cache: a small cache for
+ * the rebuild takes ~90 MB off the peak at 2M contacts, at no measured cost.
+ */
 const rebuildIndexes = async (db: Sqlite, indexes: readonly DeferredIndex[], job: JobContext | null): Promise<void> => {
-  for (const [i, index] of indexes.entries()) {
-    db.exec(index.sql);
-    if (job) {
-      job.progress('import.indexes', i + 1, indexes.length);
-      await job.tick();
+  if (indexes.length === 0) return;
+  const cache = Number(db.pragma('cache_size', { simple: true }));
+  db.pragma(`cache_size = ${REBUILD_CACHE}`);
+  try {
+    for (const [i, index] of indexes.entries()) {
+      db.exec(index.sql);
+      if (job) {
+        job.progress('import.indexes', i + 1, indexes.length);
+        await job.tick();
+      }
     }
+  } finally {
+    db.pragma(`cache_size = ${cache}`);
   }
 };
+
+/** Page cache while rebuilding, in KiB (negative: SQLite's unit for a size). */
+const REBUILD_CACHE = -16000;
 
 // ---------------------------------------------------------------- keys already in the base
 
@@ -351,7 +367,8 @@ const PHONE = 3;
  */
 const readBaseKeys = (db: Sqlite, policy: DuplicatePolicy, estimatedRows: number, base: number): KeySet | null => {
   if (estimatedRows * 8 < base) return null;
-  const keys = createKeySet(base * 2 + estimatedRows * 2);
+  // a contact has a code, an e-mail and a phone at most, plus the odd second e-mail or phone
+  const keys = createKeySet(base * 2 + estimatedRows * 3);
   const read = (kind: number, sql: string): void => {
     for (const v of prepared(db, sql).pluck().iterate() as Iterable<string>) keys.add(kind, v);
   };

@@ -81,6 +81,8 @@ const DATE_SAMPLE_ROWS = 200;
 const CACHE_LIMIT = 10_000;
 const DAY_MS = 86_400_000;
 const REFERENCE_MAX = 100;
+/** Page cache of a bulk import (the store's own is 64 MB). */
+const BULK_CACHE_KB = 128 * 1024;
 /** Problems that leave the row importable. */
 const NOTICE_REASONS: ReadonlySet<string> = new Set(['anonymous_sale', 'unknown_channel']);
 
@@ -637,6 +639,31 @@ const setAsideByContact = (store: Store, setAside: boolean): { restore: () => vo
   };
 };
 
+const COUNTER_TRIGGER = "CREATE TRIGGER purchases_ai AFTER INSERT ON purchases BEGIN UPDATE counters SET value = value + 1 WHERE name = 'purchases'; END";
+
+/**
+ * The trigger that counts purchases one insert at a time (~13% of a bulk
+ * import, measured at 1M rows) is replaced by one addition when the import
+ * ends, in the same transaction. Only that exact trigger: one doing more
+ * (say, loyalty points) stays live.
+ */
+const setAsideCounter = (store: Store, setAside: boolean): { restore: (inserted: number) => void } => {
+  const sql = prepared(store.sqlite, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'purchases_ai'").pluck().get() as
+    | string
+    | undefined;
+  if (!setAside || sql === undefined || sql.replace(/\s+/g, ' ').trim() !== COUNTER_TRIGGER) return { restore: () => undefined };
+  store.sqlite.exec('DROP TRIGGER purchases_ai');
+  let aside = true;
+  return {
+    restore: (inserted) => {
+      if (!aside) return;
+      aside = false;
+      prepared(store.sqlite, "UPDATE counters SET value = value + ? WHERE name = 'purchases'").run(inserted);
+      store.sqlite.exec(sql);
+    },
+  };
+};
+
 /** Big enough for rebuilding indexes by sorting to beat updating them row by row (see setAsideByContact). */
 const isBulk = (store: Store, format: OpenedSource['format'], estimatedRows: number): boolean => {
   const existing = Number(prepared(store.sqlite, "SELECT value FROM counters WHERE name = 'purchases'").pluck().get());
@@ -803,10 +830,22 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
   const read = rowReader(store, mapping, source.format, dateOrderOf(mapping, ahead.head));
 
   // indexes rebuilt by sorting: the sort spills to a temporary file rather than holding millions of keys in memory
-  // (the setting cannot change inside a transaction; the app keeps no temporary objects it would drop)
+  // (the setting cannot change inside a transaction; the app keeps no temporary objects it would drop);
+  // a larger page cache keeps the hot pages of a transaction of millions of rows out of the write-ahead log
+  // (1M rows into 1M customers: 99 s with the store's 64 MB, 55 s with 128 MB, no better with 256 MB;
+  // the memory goes back when the import ends)
+  // Foreign keys: each new sale would read its customer's row to check it exists, a random read of a 1 GB
+  // table at 1M customers; the import found that row in this transaction and no other call may write
+  // while it is open (the dispatcher refuses commands), so the check can only pass.
   const bulk = isBulk(store, source.format, total);
   const tempStore = Number(db.pragma('temp_store', { simple: true }));
-  if (bulk) db.pragma('temp_store = FILE');
+  const cacheSize = Number(db.pragma('cache_size', { simple: true }));
+  const foreignKeys = Number(db.pragma('foreign_keys', { simple: true }));
+  if (bulk) {
+    db.pragma('temp_store = FILE');
+    db.pragma(`cache_size = ${-BULK_CACHE_KB}`);
+    db.pragma('foreign_keys = OFF');
+  }
   db.exec('BEGIN IMMEDIATE');
   try {
     const importId = Number(
@@ -817,6 +856,7 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
     );
     const maxIdBefore = Number(prepared(db, 'SELECT coalesce(max(id), 0) FROM purchases').pluck().get());
     const byContact = setAsideByContact(store, bulk);
+    const counter = setAsideCounter(store, bulk);
     // a ticket by its number and day (index purchases_by_reference), then the customer in JS: anonymous days stay cheap
     const byReference = prepared(db, 'SELECT id, contact_id AS contactId FROM purchases WHERE reference = ? AND purchased_at = ?');
     // same customer, day, amount and kind, already in the base: read from purchases_by_contact alone
@@ -944,6 +984,7 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
     }
 
     byContact.restore();
+    counter.restore(report.created);
     // figures per contact, once each; statuses recomputing could not give back are kept for undo
     const keepStatus = prepared(
       db,
@@ -971,7 +1012,11 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
     throw asAppError(error);
   } finally {
     // every path above has ended the transaction
-    if (bulk) db.pragma(`temp_store = ${tempStore}`);
+    if (bulk) {
+      db.pragma(`temp_store = ${tempStore}`);
+      db.pragma(`cache_size = ${cacheSize}`);
+      db.pragma(`foreign_keys = ${foreignKeys}`);
+    }
   }
 };
 
