@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type ExcelJS from 'exceljs';
 
@@ -84,62 +83,121 @@ const cellText = (value: CellContent, numFmt: string | undefined): string => {
 };
 
 /**
- * Rows of the first worksheet, streamed (shared strings are held, the sheet
- * is not). Cells are text as in the CSV reader: dates 'YYYY-MM-DD', numbers
- * without float noise, rich text flattened, formulas by their last result.
- * Blank rows are skipped; `line` is the Excel row number.
+ * The exceljs 4.4 reader internals driven here (exceljs is pinned). Its own
+ * `parse()` reads the zip in one streaming pass that sometimes loses the last
+ * entry, which exceljs itself writes xl/workbook.xml as (exceljs issue #3064:
+ * "Cannot read properties of undefined (reading 'sheets')", intermittent).
+ * Reading through the central directory instead puts the workbook, its
+ * relations, shared strings and styles first, whatever their order in the file.
  */
-export async function* readXlsx(input: string | Readable): AsyncGenerator<Row> {
-  const stream = typeof input === 'string' ? createReadStream(input) : input;
-  const Excel = await loadExcel();
-  const reader = new Excel.stream.xlsx.WorkbookReader(stream, {
+type SheetEntry = { id: number; name: string; rId: string };
+type ReaderInternals = {
+  workbookRels?: { Id: string; Target: string }[];
+  model?: { sheets?: SheetEntry[] };
+  sharedStrings?: unknown[];
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseWorksheet(
+    iterator: AsyncIterable<unknown>,
+    sheetNo: string,
+  ): Generator<{ eventType: string; value: ExcelJS.stream.xlsx.WorksheetReader }>;
+};
+
+/** A relation target ("worksheets/sheet1.xml" or "/xl/worksheets/sheet1.xml") as a path in the zip. */
+const zipPath = (target: string): string => (target.startsWith('/') ? target.slice(1) : `xl/${target}`);
+
+/** The first worksheet in the workbook's own order (the tab the user sees first). */
+type OpenSheet = { rows: ExcelJS.stream.xlsx.WorksheetReader; source: Readable };
+
+const openFirstSheet = async (path: string): Promise<OpenSheet | null> => {
+  const [Excel, { Open }] = await Promise.all([loadExcel(), import('unzipper')]);
+  const directory = await Open.file(path);
+  const entries = new Map(directory.files.filter((f) => f.type === 'File').map((f) => [f.path, f]));
+  const entry = (name: string) => entries.get(name);
+  const reader = new Excel.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',
     worksheets: 'emit',
     entries: 'ignore',
-  });
-  let sheets = 0;
+  }) as unknown as ReaderInternals;
+
+  const rels = entry('xl/_rels/workbook.xml.rels');
+  const book = entry('xl/workbook.xml');
+  if (!rels || !book) throw new Error('no xl/workbook.xml');
+  await reader._parseRels(rels.stream());
+  await reader._parseWorkbook(book.stream());
+  const strings = entry('xl/sharedStrings.xml');
+  reader.sharedStrings = [];
+  if (strings) for await (const _ of reader._parseSharedStrings(strings.stream()));
+  const styles = entry('xl/styles.xml');
+  if (styles) await reader._parseStyles(styles.stream());
+
+  const first = reader.model?.sheets?.[0];
+  const target = first && reader.workbookRels?.find((r) => r.Id === first.rId)?.Target;
+  const sheet = target ? entry(zipPath(target)) : undefined;
+  if (!target || !sheet) return null;
+  const sheetNo = /sheet(\d+)\.xml$/.exec(target)?.[1] ?? '1';
+  const source = sheet.stream();
+  for (const { eventType, value } of reader._parseWorksheet(source, sheetNo)) {
+    if (eventType === 'worksheet') return { rows: value, source };
+  }
+  source.destroy();
+  return null;
+};
+
+/**
+ * Rows of the first worksheet, streamed (shared strings are held, the sheet
+ * is not). Cells are text as in the CSV reader: dates 'YYYY-MM-DD', numbers
+ * without float noise, rich text flattened, formulas by their last result.
+ * Blank rows are skipped; `line` is the Excel row number.
+ */
+export async function* readXlsx(path: string): AsyncGenerator<Row> {
+  let sheet: OpenSheet | null;
+  try {
+    sheet = await openFirstSheet(path);
+  } catch (error) {
+    throw new ImportError('invalid_xlsx', `this .xlsx file cannot be read (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (!sheet) throw new ImportError('no_worksheet', 'this workbook has no worksheet');
   let yielded = 0;
   try {
-    for await (const sheet of reader) {
-      sheets += 1;
-      for await (const row of sheet) {
-        const cells: string[] = [];
-        let error: ImportError | null = null;
-        row.eachCell({ includeEmpty: false }, (cell, column) => {
-          if (column > MAX_COLUMNS) {
-            error ??= new ImportError('too_many_columns', `row ${row.number}: more than ${MAX_COLUMNS} columns`, {
-              line: row.number,
-              count: column,
-            });
-            return;
-          }
-          while (cells.length < column - 1) cells.push('');
-          const text = cellText(cell.value as CellContent, cell.numFmt);
-          if (text.length > MAX_CELL_CHARS) {
-            error ??= new ImportError('cell_too_large', `row ${row.number}, column ${column}: a cell of ${text.length} characters`, {
-              line: row.number,
-              column,
-              count: text.length,
-            });
-          }
-          cells[column - 1] = text;
-        });
-        if (error) throw error;
-        if (isBlankRow(cells)) continue;
-        yielded += 1;
-        yield { line: row.number, cells };
-      }
-      break;
+    for await (const row of sheet.rows) {
+      const cells: string[] = [];
+      let error: ImportError | null = null;
+      row.eachCell({ includeEmpty: false }, (cell, column) => {
+        if (column > MAX_COLUMNS) {
+          error ??= new ImportError('too_many_columns', `row ${row.number}: more than ${MAX_COLUMNS} columns`, {
+            line: row.number,
+            count: column,
+          });
+          return;
+        }
+        while (cells.length < column - 1) cells.push('');
+        const text = cellText(cell.value as CellContent, cell.numFmt);
+        if (text.length > MAX_CELL_CHARS) {
+          error ??= new ImportError('cell_too_large', `row ${row.number}, column ${column}: a cell of ${text.length} characters`, {
+            line: row.number,
+            column,
+            count: text.length,
+          });
+        }
+        cells[column - 1] = text;
+      });
+      if (error) throw error;
+      if (isBlankRow(cells)) continue;
+      yielded += 1;
+      yield { line: row.number, cells };
     }
   } catch (error) {
     if (isImportError(error)) throw error;
     throw new ImportError('invalid_xlsx', `this .xlsx file cannot be read (${error instanceof Error ? error.message : String(error)})`);
   } finally {
-    stream.destroy();
+    // A preview stops after a few rows: the rest of the entry is not inflated.
+    sheet.source.destroy();
   }
-  if (sheets === 0) throw new ImportError('no_worksheet', 'this workbook has no worksheet');
   if (yielded === 0) throw new ImportError('empty_file', 'the first worksheet is empty');
 }
 
