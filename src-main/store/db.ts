@@ -93,3 +93,22 @@ export const createStore = (sqlite: Sqlite, file: string): Store => ({ sqlite, q
 
 /** Runs `fn` in one IMMEDIATE transaction (write lock taken up front: no upgrade deadlocks). */
 export const transaction = <T>(store: Store, fn: () => T): T => store.sqlite.transaction(fn).immediate();
+
+/**
+ * Opens the append-only ledgers (consent events; later loyalty) to the one
+ * procedure allowed to touch them, for the span of `fn`, inside the caller's
+ * transaction: 'erasure' may delete a person's entries, 'merge' may move them
+ * to the kept contact. Closed again even when `fn` throws, so a failed
+ * procedure rolls back with the gate shut.
+ */
+export const withLedgerGate = <T>(store: Store, mode: 'erasure' | 'merge', fn: () => T): T => {
+  if (!store.sqlite.inTransaction) throw new Error('the ledger gate opens only inside a transaction');
+  const gate = prepared(store.sqlite, 'UPDATE ledger_gate SET open = ? WHERE id = 1');
+  const previous = prepared(store.sqlite, 'SELECT open FROM ledger_gate WHERE id = 1').pluck().get() as string | null;
+  gate.run(mode);
+  try {
+    return fn();
+  } finally {
+    gate.run(previous);
+  }
+};

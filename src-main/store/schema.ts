@@ -169,6 +169,98 @@ export type MergesTable = {
 };
 export type NotDuplicatesTable = { aId: number; bId: number; decidedAt: string };
 
+export type ConsentChannel = 'email' | 'sms' | 'phone' | 'post';
+export type ConsentPurpose = 'newsletter' | 'offers' | 'loyalty' | 'partners';
+export type ConsentEventKind = 'granted' | 'withdrawn' | 'objected' | 'informed';
+export type ConsentMethod = 'paper' | 'counter' | 'website' | 'phone' | 'email' | 'import' | 'system';
+
+export type LedgerGateTable = { id: number; open: 'erasure' | 'merge' | null };
+export type ConsentWordingsTable = {
+  id: Generated<number>;
+  purpose: ConsentPurpose;
+  version: number;
+  text: string;
+  /** sha256 of the text, hex. */
+  hash: string;
+  createdAt: string;
+};
+export type ConsentEventsTable = {
+  id: Generated<number>;
+  contactId: number;
+  channel: ConsentChannel;
+  purpose: ConsentPurpose;
+  event: ConsentEventKind;
+  /** When it happened (UTC ISO); `recordedAt` is when it was typed in. */
+  at: string;
+  method: ConsentMethod;
+  operator: string;
+  wordingId: number | null;
+  sourceFile: string | null;
+  sourceLine: number | null;
+  importId: number | null;
+  recordedAt: string;
+};
+export type ConsentStateTable = {
+  contactId: number;
+  channel: ConsentChannel;
+  purpose: ConsentPurpose;
+  state: 'unknown' | 'granted' | 'withdrawn' | 'objected';
+  informed: 0 | 1;
+  at: string;
+  eventId: number;
+};
+export type SuppressionTable = { kind: 'email' | 'phone'; hash: string; reason: 'objection' | 'erasure'; createdAt: string };
+export type PrivacyRequestsTable = {
+  id: Generated<number>;
+  contactId: number | null;
+  subject: string;
+  kind: 'access' | 'rectification' | 'erasure' | 'portability' | 'objection' | 'restriction';
+  receivedOn: string;
+  identityCheck: string;
+  dueOn: string;
+  extendedTo: string | null;
+  extensionReason: string | null;
+  status: Generated<'open' | 'done' | 'refused'>;
+  closedOn: string | null;
+  outcome: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+export type ErasureLogTable = {
+  id: Generated<number>;
+  erasedAt: string;
+  contactId: number;
+  /** JSON array of suppression hashes ("email:…", "phone:…"). */
+  keys: Generated<string>;
+  requestId: number | null;
+  reason: string;
+};
+export type AuditLogTable = {
+  id: Generated<number>;
+  at: string;
+  action: string;
+  entity: string | null;
+  entityId: number | null;
+  /** JSON; ids and counts only, never personal data. */
+  detail: Generated<string>;
+};
+export type ContactArchiveTable = { id: Generated<number>; contactId: number; archivedAt: string; rule: string; record: string };
+export type DataBreachesTable = {
+  id: Generated<number>;
+  discoveredAt: string;
+  occurredAt: string | null;
+  nature: string;
+  dataCategories: string;
+  peopleCount: number | null;
+  consequences: string;
+  measures: string;
+  cnilNotifiedAt: string | null;
+  peopleNotifiedAt: string | null;
+  notNotifiedReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
 export type SettingsTable = { key: string; value: string };
 
 export type SchemaMigrationsTable = { version: number; name: string; appliedAt: string };
@@ -193,6 +285,16 @@ export type DB = {
   importLayouts: ImportLayoutsTable;
   merges: MergesTable;
   notDuplicates: NotDuplicatesTable;
+  ledgerGate: LedgerGateTable;
+  consentWordings: ConsentWordingsTable;
+  consentEvents: ConsentEventsTable;
+  consentState: ConsentStateTable;
+  suppression: SuppressionTable;
+  privacyRequests: PrivacyRequestsTable;
+  erasureLog: ErasureLogTable;
+  auditLog: AuditLogTable;
+  contactArchive: ContactArchiveTable;
+  dataBreaches: DataBreachesTable;
   settings: SettingsTable;
   schemaMigrations: SchemaMigrationsTable;
   counters: CountersTable;

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { AppError, type BulkResult } from '../../contract';
 import type { contactBulkInput } from '../../contract/contacts';
-import { prepared, type Store } from '../../store/db';
+import { prepared, withLedgerGate, type Store } from '../../store/db';
 import { matchingIds } from './list';
 import { ensureTag, findTag } from './tags';
 
@@ -27,7 +27,9 @@ export const bulkContacts = (store: Store, input: BulkInput): BulkResult => {
   const ids = input.ids ?? (input.filter ? matchingIds(store, input.filter) : []);
   const list = JSON.stringify(ids);
   if (input.action === 'delete') {
-    const { changes } = prepared(store.sqlite, 'DELETE FROM contacts WHERE id IN (SELECT value FROM json_each(?))').run(list);
+    const { changes } = withLedgerGate(store, 'erasure', () =>
+      prepared(store.sqlite, 'DELETE FROM contacts WHERE id IN (SELECT value FROM json_each(?))').run(list),
+    );
     return { affected: changes };
   }
   const tag = tagId(store, input.tag ?? '', input.action === 'tag');

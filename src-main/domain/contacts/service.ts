@@ -11,7 +11,7 @@ import {
 } from '../../contract';
 import type { z } from 'zod';
 import type { contactUpdateInput } from '../../contract/contacts';
-import { prepared, type Store } from '../../store/db';
+import { prepared, withLedgerGate, type Store } from '../../store/db';
 import { cityKey, matchName, sortName } from './keys';
 import { contactTags, setContactTags } from './tags';
 
@@ -212,7 +212,7 @@ export const writeUpdate = (store: Store, id: number, data: ContactData, patch: 
  * (ON DELETE SET NULL).
  */
 export const deleteContact = (store: Store, id: number): { id: number } => {
-  const { changes } = prepared(store.sqlite, 'DELETE FROM contacts WHERE id = ?').run(id);
+  const { changes } = withLedgerGate(store, 'erasure', () => prepared(store.sqlite, 'DELETE FROM contacts WHERE id = ?').run(id));
   if (changes === 0) throw notFound(id);
   return { id };
 };

@@ -12,7 +12,7 @@ import {
 import type { z } from 'zod';
 import { contactUpdateInput } from '../../contract/contacts';
 import type { importPreviewInput, importRunInput } from '../../contract/imports';
-import { prepared, type Store } from '../../store/db';
+import { prepared, withLedgerGate, type Store } from '../../store/db';
 import type { JobContext } from '../../host/registry';
 import { updateContact } from '../contacts/service';
 import { contactTargets, guessMapping, isImportError, layoutKey, SAMPLE_BYTES } from '../importexport';
@@ -290,7 +290,7 @@ export const undoImport = (store: Store, importId: number): ImportRecord => {
   if (withSales > 0) {
     throw new AppError('CONFLICT', `${withSales} imported contacts have sales since`, { reason: 'has_sales', count: withSales });
   }
-  prepared(store.sqlite, 'DELETE FROM contacts WHERE import_id = ?').run(importId);
+  withLedgerGate(store, 'erasure', () => prepared(store.sqlite, 'DELETE FROM contacts WHERE import_id = ?').run(importId));
   const changes = prepared(
     store.sqlite,
     "SELECT entity_id, before FROM import_changes WHERE import_id = ? AND entity = 'contact'",
