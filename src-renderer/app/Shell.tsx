@@ -23,6 +23,7 @@ import {
   IconPackage,
   IconPlus,
   IconSettings,
+  IconShieldLock,
   IconSun,
   IconUsers,
   IconUsersGroup,
@@ -34,6 +35,7 @@ import { ContactPage } from '../features/contacts/ContactPage';
 import { DuplicatesPage } from '../features/duplicates/DuplicatesPage';
 import { HomePage } from '../features/home/HomePage';
 import { ImportPage } from '../features/imports/ImportPage';
+import { PrivacyPage } from '../features/privacy/PrivacyPage';
 import { ProductsPage } from '../features/sales/ProductsPage';
 import { SalePage } from '../features/sales/SalePage';
 import { TasksPage } from '../features/timeline/TasksPage';
@@ -62,7 +64,7 @@ const ColorSchemeToggle = () => {
   );
 };
 
-type Section = 'home' | 'contacts' | 'sale' | 'tasks' | 'products' | 'duplicates' | 'imports' | 'settings';
+type Section = 'home' | 'contacts' | 'sale' | 'tasks' | 'products' | 'duplicates' | 'imports' | 'privacy' | 'settings';
 
 const section = (route: Route): Section | null => {
   switch (route.name) {
@@ -79,6 +81,7 @@ const section = (route: Route): Section | null => {
     case 'products':
     case 'duplicates':
     case 'imports':
+    case 'privacy':
       return route.name;
     case 'notFound':
       return null;
@@ -105,6 +108,7 @@ const navItems: readonly { route: Route; icon: typeof IconHome }[] = [
   { route: { name: 'products' }, icon: IconPackage },
   { route: { name: 'duplicates' }, icon: IconUsersGroup },
   { route: { name: 'imports' }, icon: IconFileImport },
+  { route: { name: 'privacy', tab: 'requests' }, icon: IconShieldLock },
   { route: { name: 'settings' }, icon: IconSettings },
 ];
 
@@ -182,6 +186,9 @@ export const Shell = () => {
       break;
     case 'imports':
       page = <ImportPage />;
+      break;
+    case 'privacy':
+      page = <PrivacyPage tab={route.tab} />;
       break;
     case 'notFound':
       page = <NotFound />;

@@ -1,5 +1,10 @@
 import { useSyncExternalStore } from 'react';
 
+/** The privacy page's tabs, each its own address so a dashboard warning can link to one. */
+export const privacyTabs = ['requests', 'retention', 'register', 'breaches', 'audit'] as const;
+export type PrivacyTab = (typeof privacyTabs)[number];
+const isPrivacyTab = (raw: string | undefined): raw is PrivacyTab => (privacyTabs as readonly (string | undefined)[]).includes(raw);
+
 export type Route =
   | { name: 'home' }
   | { name: 'contacts' }
@@ -12,6 +17,7 @@ export type Route =
   | { name: 'products' }
   | { name: 'duplicates' }
   | { name: 'imports' }
+  | { name: 'privacy'; tab: PrivacyTab }
   | { name: 'notFound'; path: string };
 
 const parseId = (raw: string | undefined): number | null =>
@@ -25,6 +31,7 @@ const singlePages: Readonly<Record<string, Route>> = {
   products: { name: 'products' },
   duplicates: { name: 'duplicates' },
   imports: { name: 'imports' },
+  privacy: { name: 'privacy', tab: 'requests' },
 };
 
 /** `#/contacts/12/edit` → route; anything unknown is `notFound`, never an exception. */
@@ -37,6 +44,7 @@ export const parseHash = (hash: string): Route => {
     const page = singlePages[first ?? ''];
     if (page !== undefined) return page;
   }
+  if (first === 'privacy' && parts.length === 2 && isPrivacyTab(second)) return { name: 'privacy', tab: second };
   if (first !== 'contacts') return { name: 'notFound', path };
   if (parts.length === 1) return { name: 'contacts' };
   if (second === 'new' && parts.length === 2) return { name: 'contactNew' };
@@ -66,6 +74,8 @@ export const routeHref = (route: Route): string => {
     case 'duplicates':
     case 'imports':
       return `#/${route.name}`;
+    case 'privacy':
+      return route.tab === 'requests' ? '#/privacy' : `#/privacy/${route.tab}`;
     case 'sale':
       return route.contactId === null ? '#/sale' : `#/contacts/${route.contactId}/sale`;
     case 'notFound':
