@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppError, type ImportReport } from '../../src-main/contract';
+import { AppError, contactListInput, type ContactListInput, type ImportReport } from '../../src-main/contract';
+import { listContacts } from '../../src-main/domain/contacts/list';
 import { searchIndex, type ContactBatchTuning } from '../../src-main/domain/imports/contact-batch';
 import { createKeySet } from '../../src-main/domain/imports/key-set';
 import { runImport } from '../../src-main/domain/imports/service';
@@ -218,6 +219,42 @@ describe('batched contact import', () => {
     expect(cancelledAt).toBe(1000);
     expect(seedStore.sqlite.inTransaction).toBe(false);
     expect(dump(seedStore)).toEqual(before);
+  });
+
+  it('keeps the list answering between batches while its indexes are set aside', async () => {
+    const dir = tempDir();
+    const store = openStore(path.join(dir, 'base.sqlite'));
+    await runImport(store, { kind: 'contacts', path: messyFile(dir, 'base.csv', 200, 21), policy: 'merge', dryRun: false }, null);
+    const lists: ContactListInput[] = [
+      {},
+      { status: ['prospect'] },
+      { postcode: '75', sort: 'city' },
+      { sort: 'lastPurchaseAt', dir: 'desc' },
+      { createdFrom: '2000-01-01', sort: 'createdAt' },
+    ];
+    const readings: number[][] = [];
+    let indexesAside = 0;
+    const reading = job();
+    // the host serves other calls while the job yields: read the list there
+    const tick = reading.tick;
+    reading.tick = async () => {
+      await tick();
+      if (store.sqlite.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'contacts_by_status'").get() === undefined) indexesAside += 1;
+      readings.push(lists.map((input) => listContacts(store, contactListInput.parse(input)).total));
+    };
+    const report = await runImport(store, { kind: 'contacts', path: messyFile(dir, 'big.csv', 600, 22), policy: 'merge', dryRun: false }, reading, {
+      batchRows: 100,
+      deferIndexesFrom: 1,
+    });
+    expect(report.errors).toEqual([]);
+    expect(indexesAside).toBeGreaterThan(2);
+    expect(readings.length).toBeGreaterThan(2);
+    // the whole base grows batch after batch, as the rows are written
+    const wholeBase = readings.map((r) => r[0]!);
+    expect(wholeBase).toEqual([...wholeBase].sort((a, b) => a - b));
+    expect(wholeBase.at(-1)).toBeGreaterThan(wholeBase[0]!);
+    // and after the commit, with the indexes back, the same lists give what they gave at the last batch
+    expect(lists.map((input) => listContacts(store, contactListInput.parse(input)).total)).toEqual(readings.at(-1));
   });
 
   it('stands in for the triggers of this schema', () => {

@@ -12,7 +12,22 @@ import {
 import type { z } from 'zod';
 import type { contactListInput } from '../../contract/contacts';
 import { prepared, type Store } from '../../store/db';
+import type { Sqlite } from '../../store/open';
 import { cityKey } from './keys';
+
+/**
+ * The planner names its indexes (INDEXED BY), but a large import sets the
+ * list's indexes aside until it commits, and reads between its batches run
+ * inside its transaction: there the hints would fail with "no such index".
+ * Without them SQLite plans on its own: slower, but the list keeps answering
+ * while the import runs. Outside a transaction nothing is checked.
+ */
+const statement = (db: Sqlite, sql: string): ReturnType<typeof prepared> => {
+  if (!db.inTransaction || !sql.includes('INDEXED BY')) return prepared(db, sql);
+  const exists = prepared(db, "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?").pluck();
+  const missing = [...sql.matchAll(/INDEXED BY (\w+)/g)].some(([, name]) => exists.get(name) === undefined);
+  return prepared(db, missing ? sql.replace(/\s+INDEXED BY \w+/g, '') : sql);
+};
 
 type ListInput = z.output<typeof contactListInput>;
 type SortKey = string | number | null;
@@ -113,12 +128,12 @@ const streams: Partial<Record<ContactSort, { criterion: string; index: string; k
 };
 
 export const contactCount = (store: Store): number =>
-  Number(prepared(store.sqlite, "SELECT value FROM counters WHERE name = 'contacts'").pluck().get() ?? 0);
+  Number(statement(store.sqlite, "SELECT value FROM counters WHERE name = 'contacts'").pluck().get() ?? 0);
 
 /** Kept by triggers (migration 3). */
 const statusCount = (store: Store, statuses: readonly string[]): number =>
   Number(
-    prepared(
+    statement(
       store.sqlite,
       "SELECT coalesce(sum(value), 0) FROM counters WHERE name IN (SELECT 'contacts.' || value FROM json_each(?))",
     )
@@ -179,7 +194,7 @@ const statusIn = (col: string, statuses: readonly string[]): Cond =>
 /** Counts up to `cap + 1` rows: enough to tell "small" from "broad" without reading a broad set. */
 const cappedCount = (store: Store, from: Cond, where: Cond, cap: number): number =>
   Number(
-    prepared(store.sqlite, `SELECT count(*) FROM (SELECT 1 FROM ${from.sql} WHERE ${where.sql} LIMIT ?)`)
+    statement(store.sqlite, `SELECT count(*) FROM (SELECT 1 FROM ${from.sql} WHERE ${where.sql} LIMIT ?)`)
       .pluck()
       .get(...from.params, ...where.params, cap + 1),
   );
@@ -344,12 +359,12 @@ const tagsCriterion = (tagIds: readonly number[]): Criterion => {
     rowsFor: () => false,
     count: (store, status, cap, range) =>
       range === undefined
-        ? Number(prepared(store.sqlite, `SELECT count(*) FROM (${members([status]).sql} LIMIT ?)`).pluck().get(...members([status]).params, cap + 1))
+        ? Number(statement(store.sqlite, `SELECT count(*) FROM (${members([status]).sql} LIMIT ?)`).pluck().get(...members([status]).params, cap + 1))
         : cappedCount(store, entries([status]), range, cap),
     // triggers keep tags.contact_count: free, exact for one tag
     size: (store) =>
       Number(
-        prepared(store.sqlite, 'SELECT coalesce(sum(contact_count), 0) FROM tags WHERE id IN (SELECT value FROM json_each(?))')
+        statement(store.sqlite, 'SELECT coalesce(sum(contact_count), 0) FROM tags WHERE id IN (SELECT value FROM json_each(?))')
           .pluck()
           .get(list),
       ),
@@ -481,7 +496,7 @@ const compareKeys = (a: SortKey, b: SortKey): number => {
 const rowsById = (store: Store, ids: readonly number[]): Map<number, ContactRow> =>
   new Map(
     (
-      prepared(store.sqlite, `${ROW_SELECT} FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`).all(
+      statement(store.sqlite, `${ROW_SELECT} FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`).all(
         JSON.stringify(ids),
       ) as ContactRow[]
     ).map((r) => [r.id, r]),
@@ -650,13 +665,13 @@ const candidates = (ctx: Ctx, best: Criterion, statuses: readonly string[], part
   const range = or(parts.map((p) => p.range));
   const count = counted
     ? Number(
-        prepared(store.sqlite, `SELECT count(${own.copies > 1 ? 'DISTINCT c.id' : '*'}) FROM ${own.from.sql} WHERE ${where.sql}`)
+        statement(store.sqlite, `SELECT count(${own.copies > 1 ? 'DISTINCT c.id' : '*'}) FROM ${own.from.sql} WHERE ${where.sql}`)
           .pluck()
           .get(...own.from.params, ...where.params),
       )
     : null;
   // copies of one contact sort next to each other: enough rows for `want` distinct ones, then the copies dropped
-  const rows = prepared(
+  const rows = statement(
     store.sqlite,
     `SELECT c.id, c.${spec.col} AS k FROM ${own.from.sql} WHERE ${where.sql} AND (${range.sql})
       ORDER BY c.${spec.col} ${dir}, c.id ${dir} LIMIT ?`,
@@ -667,7 +682,7 @@ const candidates = (ctx: Ctx, best: Criterion, statuses: readonly string[], part
 
 /** The distinct values of a prefix criterion's column in partition `status`, one index seek each, up to `cap + 1`. */
 const distinctValues = (store: Store, index: string, col: string, status: string, prefix: [string, string], cap: number): string[] =>
-  prepared(
+  statement(
     store.sqlite,
     `WITH RECURSIVE k(v) AS (
       SELECT (SELECT c.${col} FROM contacts c INDEXED BY ${index} WHERE c.status = ? AND c.${col} >= ? AND c.${col} < ? ORDER BY c.${col} LIMIT 1)
@@ -700,7 +715,7 @@ const streamed = (ctx: Ctx, status: string, parts: readonly Part[]): PartResult 
       params: [status, value, ...part.range.params, ...checks.params, ctx.want],
     })),
   );
-  const keys = prepared(
+  const keys = statement(
     ctx.store.sqlite,
     `SELECT id, k FROM (${runs.map((r) => r.sql).join(' UNION ALL ')}) ORDER BY k ${dir}, id ${dir} LIMIT ?`,
   ).all(...runs.flatMap((r) => r.params), ctx.want) as Key[];
@@ -739,7 +754,7 @@ const walk = (
     const need = want - keys.length;
     if (budget === null) {
       keys.push(
-        ...(prepared(store.sqlite, `${w.sql} AND ${checks.sql} ORDER BY ${w.order} LIMIT ?`).all(
+        ...(statement(store.sqlite, `${w.sql} AND ${checks.sql} ORDER BY ${w.order} LIMIT ?`).all(
           ...w.params,
           ...checks.params,
           need,
@@ -748,13 +763,13 @@ const walk = (
     } else {
       // the inner walk stops after `budget` entries; the checks read the columns it carries
       keys.push(
-        ...(prepared(
+        ...(statement(
           store.sqlite,
           `SELECT c.id, c.k FROM (${w.sql} ORDER BY ${w.order} LIMIT ?) c WHERE ${checks.sql} ORDER BY ${part.order('c.k', 'c.id')} LIMIT ?`,
         ).all(...w.params, budget, ...checks.params, need) as Key[]),
       );
       if (keys.length < want) {
-        const last = prepared(store.sqlite, `${w.sql} ORDER BY ${w.order} LIMIT 1 OFFSET ?`).get(...w.params, budget - 1) as
+        const last = statement(store.sqlite, `${w.sql} ORDER BY ${w.order} LIMIT 1 OFFSET ?`).get(...w.params, budget - 1) as
           | Key
           | undefined;
         if (last !== undefined) return { keys, stopped: { v: last.k, id: last.id } };
@@ -985,7 +1000,7 @@ const searchContacts = (
   const match = ftsQuery(terms);
   const statuses = statusesOf(input);
   const rowChecks = and([statusIn('+c.status', statuses), ...criteria.map((c) => c.residual)]);
-  const probe = prepared(
+  const probe = statement(
     store.sqlite,
     'SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? ORDER BY rowid DESC LIMIT ?',
   )
@@ -1015,7 +1030,7 @@ const searchContacts = (
     trace.push(`search:capped${onMatch.length > 0 ? ' match' : ''}${onRow.length > 0 ? ' rows' : ''}`);
     const below = input.cursor === null ? Number.MAX_SAFE_INTEGER : decodeCursor(input.cursor).id;
     const scan = 'SELECT f.rowid AS id FROM contacts_fts f WHERE contacts_fts MATCH ? AND f.rowid < ? ORDER BY f.rowid DESC';
-    const ids = prepared(
+    const ids = statement(
       store.sqlite,
       rows.sql === '1'
         ? `SELECT w.id FROM (${scan}) w WHERE ${checks.sql} ORDER BY w.id DESC LIMIT ?`
@@ -1034,7 +1049,7 @@ const searchContacts = (
 
   trace.push('search:sorted');
   const col = sorts[input.sort].col;
-  const keys = prepared(
+  const keys = statement(
     store.sqlite,
     `SELECT c.id, c.${col} AS k FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?)) AND ${rowChecks.sql}`,
   ).all(JSON.stringify(probe), ...rowChecks.params) as Key[];
@@ -1059,5 +1074,5 @@ export const matchingIds = (store: Store, filter: ContactFilterParsed): number[]
       ? [{ sql: 'c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)', params: [ftsQuery(terms)] }]
       : []),
   ]);
-  return prepared(store.sqlite, `SELECT c.id FROM contacts c WHERE ${conds.sql}`).pluck().all(...conds.params) as number[];
+  return statement(store.sqlite, `SELECT c.id FROM contacts c WHERE ${conds.sql}`).pluck().all(...conds.params) as number[];
 };

@@ -50,7 +50,8 @@ import type { SourceRecord } from './sources';
  * Both are DDL inside the import's one transaction: a rollback (error, dry
  * run, cancel, crash) puts the schema back with the rows. The host refuses
  * other writes while an import runs; reads between batches see the triggers
- * in place, but a large import's list indexes only after it ends.
+ * in place, and the list plans without its set-aside indexes until the
+ * import ends (contacts/list.ts `statement`).
  */
 
 export type ContactBatchTuning = {
