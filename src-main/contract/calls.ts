@@ -10,6 +10,16 @@ import {
   type CompanyPeoplePage,
 } from './companies';
 import {
+  consentCheckInput,
+  consentObjectInput,
+  consentRecordInput,
+  consentWithdrawInput,
+  consentWordingAddInput,
+  type ConsentDecision,
+  type ConsentStatus,
+  type ConsentWording,
+} from './consent';
+import {
   contactBulkInput,
   contactInput,
   contactListInput,
@@ -60,6 +70,41 @@ import {
   type PurchaseDeleted,
   type PurchasePage,
 } from './purchases';
+import {
+  auditListInput,
+  privacyAccessInput,
+  privacyEraseInput,
+  privacyOverdueInput,
+  privacyRequestCloseInput,
+  privacyRequestCreateInput,
+  privacyRequestExtendInput,
+  privacyRequestListInput,
+  type AuditPage,
+  type PrivacyAccessResult,
+  type PrivacyEraseResult,
+  type PrivacyOverdue,
+  type PrivacyRequest,
+  type PrivacyRequestPage,
+} from './privacy';
+import {
+  breachInput,
+  breachUpdateInput,
+  documentLanguageInput,
+  registerExportInput,
+  retentionApplyInput,
+  retentionPoliciesUpdateInput,
+  retentionPreviewInput,
+  retentionReviewInput,
+  type DataBreach,
+  type InformationNotice,
+  type ProcessingRegister,
+  type RegisterExport,
+  type RetentionApplyResult,
+  type RetentionPolicies,
+  type RetentionPreview,
+  type RetentionReview,
+  type RetentionStatus,
+} from './retention';
 import { settingsUpdateInput, type Settings } from './settings';
 import {
   checkInput,
@@ -178,6 +223,47 @@ export const calls = {
   'imports.list': call<ImportRecord[]>()(emptyInput),
   'imports.undo': call<ImportRecord>()(importUndoInput),
   'contacts.export': call<ExportResult>()(exportInput),
+
+  /** Every version of every purpose, newest first; inserts the default French wordings on first use. */
+  'consent.wordings.list': call<ConsentWording[]>()(emptyInput),
+  /** A new version of a purpose's wording (old events keep theirs); the same text as the current one is refused. */
+  'consent.wordings.add': call<ConsentWording>()(consentWordingAddInput),
+  'consent.status': call<ConsentStatus>()(idInput),
+  'consent.record': call<ConsentStatus>()(consentRecordInput),
+  'consent.withdraw': call<ConsentStatus>()(consentWithdrawInput),
+  'consent.object': call<ConsentStatus>()(consentObjectInput),
+  'consent.check': call<ConsentDecision>()(consentCheckInput),
+
+  'privacy.requests.list': call<PrivacyRequestPage>()(privacyRequestListInput),
+  /** Due one calendar month after receipt (31 Jan → end of February). */
+  'privacy.requests.create': call<PrivacyRequest>()(privacyRequestCreateInput),
+  'privacy.requests.extend': call<PrivacyRequest>()(privacyRequestExtendInput),
+  'privacy.requests.close': call<PrivacyRequest>()(privacyRequestCloseInput),
+  'privacy.requests.overdue': call<PrivacyOverdue>()(privacyOverdueInput),
+  /** Real erasure; the typed name must match. Re-applied after any restore. */
+  'privacy.erase': call<PrivacyEraseResult>()(privacyEraseInput),
+  /** Everything held about the person, written to the transfers folder (JSON or printable HTML). */
+  'privacy.access': call<PrivacyAccessResult>()(privacyAccessInput),
+  'audit.list': call<AuditPage>()(auditListInput),
+
+  'retention.policies': call<RetentionPolicies>()(emptyInput),
+  'retention.policies.update': call<RetentionPolicies>()(retentionPoliciesUpdateInput),
+  /** Who is due on a day (today by default), oldest reference first, with the counts per rule. */
+  'retention.review': call<RetentionReview>()(retentionReviewInput),
+  'retention.preview': call<RetentionPreview>()(retentionPreviewInput),
+  /** Only with `confirm: true`; 'reconsent' writes a CSV to the transfers folder, 'archive' and 'erase' leave the live base. */
+  'retention.apply': call<RetentionApplyResult>()(retentionApplyInput),
+  /** The last start-up or daily check. */
+  'retention.status': call<RetentionStatus>()(emptyInput),
+  /** GDPR art. 30, generated from the settings and the base, in the language asked for. */
+  'privacy.register': call<ProcessingRegister>()(documentLanguageInput),
+  'privacy.register.export': call<RegisterExport>()(registerExportInput),
+  /** The information notice ("mentions d'information") for the shop's forms. */
+  'privacy.notice': call<InformationNotice>()(documentLanguageInput),
+  'breaches.list': call<DataBreach[]>()(emptyInput),
+  'breaches.create': call<DataBreach>()(breachInput),
+  'breaches.update': call<DataBreach>()(breachUpdateInput),
+
 } as const;
 
 export type Calls = typeof calls;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { consentTarget } from './consent';
 import { optionalPastDate, dateBound } from './dates';
 import { countryCode, id, optionalEmail, optionalPhone, optionalText } from './fields';
 import { fold } from './text';
@@ -228,6 +229,8 @@ export const contactFilter = z
     lastPurchaseFrom: dateBound.optional(),
     lastPurchaseTo: dateBound.optional(),
     companyId: id.optional(),
+    /** Only those the consent rules allow to contact on this channel for this purpose today. */
+    contactable: consentTarget.optional(),
   })
   .strict();
 export type ContactFilter = z.input<typeof contactFilter>;

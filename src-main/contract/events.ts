@@ -7,7 +7,7 @@ export type Events = {
   'job.finished': JobFinished;
   'store.status': AppStatus;
   /** Data changed outside the current window (job, restore): lists refresh. */
-  'data.changed': { scope: 'contacts' | 'settings' | 'all' };
+  'data.changed': { scope: 'contacts' | 'settings' | 'privacy' | 'all' };
 };
 export type EventName = keyof Events;
 export const eventNames: readonly EventName[] = ['job.progress', 'job.finished', 'store.status', 'data.changed'];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { consentTarget, type ConsentReason } from './consent';
 import { contactFilter } from './contacts';
 
 export const importKinds = ['contacts', 'purchases'] as const;
@@ -115,7 +116,15 @@ export const exportInput = z
     ids: z.array(z.number().int().positive()).max(100_000).optional(),
     /** Only what this list filter matches (the list as the user sees it). */
     filter: contactFilter.optional(),
+    /** A marketing export: only those the consent rules allow on this channel for this purpose; the others are counted by reason. */
+    marketing: consentTarget.optional(),
   })
   .strict()
   .refine((v) => v.ids === undefined || v.filter === undefined, { path: ['ids'], message: 'ids_or_filter' });
-export type ExportResult = { path: string; rows: number; unrepresentable: number };
+export type ExportResult = {
+  path: string;
+  rows: number;
+  unrepresentable: number;
+  /** Marketing exports only: contacts left out, by the reason the rules gave. */
+  excluded?: Partial<Record<ConsentReason, number>>;
+};

@@ -1,6 +1,7 @@
 export * from './api';
 export * from './calls';
 export * from './companies';
+export * from './consent';
 export * from './contacts';
 export * from './dates';
 export * from './duplicates';
@@ -10,7 +11,9 @@ export * from './fields';
 export * from './identifiers';
 export * from './jobs';
 export * from './phone';
+export * from './privacy';
 export * from './purchases';
+export * from './retention';
 export * from './settings';
 export * from './store';
 export * from './text';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ConsentEvent } from './consent';
 import { pastInstant, requiredDate } from './dates';
 import { id } from './fields';
 import type { Purchase } from './purchases';
@@ -121,7 +122,8 @@ export type TimelineItem =
   | { kind: 'interaction'; at: string; id: number; interaction: Interaction }
   | { kind: 'purchase'; at: string; id: number; purchase: Purchase }
   | { kind: 'note'; at: string; id: number; note: Note }
-  | { kind: 'task'; at: string; id: number; task: Task };
+  | { kind: 'task'; at: string; id: number; task: Task }
+  | { kind: 'consent'; at: string; id: number; consent: ConsentEvent };
 export type TimelineKind = TimelineItem['kind'];
 
 export const timelineInput = z

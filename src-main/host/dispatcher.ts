@@ -19,8 +19,10 @@ import {
 import { backupDir, checkIntegrity, createBackup, replaceDatabaseFile, type BackupReason } from '../domain/backup/service';
 import { contactCount } from '../domain/contacts/service';
 import { recoverInterruptedDemo } from '../domain/demo/load';
+import { attachErasureJournal, erasureJournalFile } from '../domain/privacy/journal';
 import { pruneTransfers } from './transfers';
 import { getSettings } from '../domain/settings/service';
+import { scheduleRetentionChecks } from '../domain/retention/schedule';
 import { createStore, transaction, type Store } from '../store/db';
 import { latestVersion } from '../store/migrations';
 import { openDatabase, schemaVersion, StoreOpenError } from '../store/open';
@@ -76,6 +78,8 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
       store = createStore(sqlite, options.dbPath);
       // a demo load cut by a crash leaves a marker: remove its rows and rebuild the indexes it set aside
       recoverInterruptedDemo(store);
+      // an older backup restored must not bring back a person erased since
+      attachErasureJournal(store, erasureJournalFile(options.dataDir, options.dbPath));
       state = 'ready';
       detail = null;
     } catch (error) {
@@ -270,6 +274,13 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
   if (options.autoBackup && status().state === 'ready') {
     background.push(backup('start').catch((e: unknown) => console.error('[comptoir] start backup failed', e)));
   }
+  // retention: checked shortly after start and then daily; automatic mode (off by default) acts only from here
+  const retention = scheduleRetentionChecks({
+    store: () => (state === 'ready' ? store : null),
+    onChecked: (checked) => {
+      if (checked.applied !== null) emit('data.changed', { scope: 'contacts' });
+    },
+  });
 
   return {
     async invoke(name, input) {
@@ -296,6 +307,7 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
       }
     },
     async close() {
+      retention.stop();
       for (const j of jobs.values()) j.controller.abort();
       await Promise.allSettled([...jobs.values()].map((j) => j.done));
       await Promise.allSettled(background);

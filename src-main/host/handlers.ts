@@ -1,14 +1,17 @@
 import { AppError, defaultSettings, demoInput, type DemoInput } from '../contract';
 import { checkIntegrity, listBackups } from '../domain/backup/service';
 import { companyHandlers } from '../domain/companies/handlers';
+import { consentHandlers } from '../domain/consent/handlers';
 import { contactHandlers } from '../domain/contacts/handlers';
 import { duplicateHandlers } from '../domain/duplicates/handlers';
 import { generateDemo } from '../domain/demo/generator';
 import { purchaseHandlers } from '../domain/purchases/handlers';
 import { getSettings, updateSettings } from '../domain/settings/service';
+import { retentionHandlers } from '../domain/retention/handlers';
 import { timelineHandlers } from '../domain/timeline/handlers';
 import { transaction } from '../store/db';
 import { importHandlers } from '../domain/imports/handlers';
+import { privacyHandlers } from '../domain/privacy/handlers';
 import { combineHandlers, command, job, query, type HandlerContext } from './registry';
 
 /** `onboard`: the first-run choice counts as made only once the demo is fully loaded (a cancel goes back to it). */
@@ -49,4 +52,4 @@ const hostHandlers = combineHandlers({
   'store.check': query((input, ctx) => checkIntegrity(ctx.env.dbPath, input.full)),
 });
 
-export const handlers = combineHandlers(hostHandlers, contactHandlers, companyHandlers, timelineHandlers, purchaseHandlers, duplicateHandlers, importHandlers);
+export const handlers = combineHandlers(hostHandlers, contactHandlers, companyHandlers, timelineHandlers, purchaseHandlers, duplicateHandlers, importHandlers, consentHandlers, retentionHandlers, privacyHandlers);

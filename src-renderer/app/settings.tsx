@@ -36,7 +36,7 @@ export const SettingsProvider = ({ children }: { children: ReactNode }) => {
   useEffect(() => {
     void reload();
     return api.on('data.changed', ({ scope }) => {
-      if (scope !== 'contacts') void reload();
+      if (scope === 'settings' || scope === 'all') void reload();
     });
   }, [api, reload]);
 

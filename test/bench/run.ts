@@ -165,6 +165,9 @@ const main = async () => {
   }
   await client.close();
   if (process.env.BENCH_LIST_FILTERS !== '0') await (await import('./list-filters')).benchListFilters({ source: dbPath, benchDir, record });
+  if (process.env.BENCH_CONSENT !== '0') await (await import('./consent')).benchConsent({ source: dbPath, benchDir, record });
+  // the retention review (issue 4) on the same copy of the base: ≤ 2 s
+  if (process.env.BENCH_RETENTION !== '0') await (await import('./retention')).benchRetention({ source: dbPath, benchDir, record });
 
   // --- search through HTTP (browser mode: worker + web host), same queries
   {

@@ -120,6 +120,30 @@ const factories: Record<string, (db: Sqlite, contactId: number, n: number) => vo
       NOW,
     );
   },
+  // consent rows come from the ledger (its triggers derive consent_state); e-mail and SMS cells here,
+  // phone and post below, so the kept and removed contacts never share a cell (no collision to count)
+  'consent_events.contact_id': (db, id, n) => {
+    const cells = ['email', 'sms'].flatMap((channel) => ['newsletter', 'offers', 'loyalty', 'partners'].map((purpose) => [channel, purpose]));
+    const [channel, purpose] = cells[n % cells.length] ?? ['email', 'newsletter'];
+    db.prepare(
+      `INSERT INTO consent_events (contact_id, channel, purpose, event, at, method, operator, recorded_at)
+       VALUES (?, ?, ?, ?, ?, 'counter', 'test', ?)`,
+    ).run(id, channel, purpose, ['granted', 'informed', 'withdrawn'][n % 3], `2025-0${1 + (n % 9)}-10T10:00:00.000Z`, NOW);
+  },
+  'consent_state.contact_id': (db, id, n) => {
+    const cells = ['phone', 'post'].flatMap((channel) => ['newsletter', 'offers', 'loyalty', 'partners'].map((purpose) => [channel, purpose]));
+    const [channel, purpose] = cells[n % cells.length] ?? ['post', 'newsletter'];
+    db.prepare(
+      `INSERT INTO consent_events (contact_id, channel, purpose, event, at, method, operator, recorded_at)
+       VALUES (?, ?, ?, ?, ?, 'paper', 'test', ?)`,
+    ).run(id, channel, purpose, n % 4 === 0 ? 'objected' : 'granted', `2025-0${1 + (n % 9)}-11T10:00:00.000Z`, NOW);
+  },
+  'privacy_requests.contact_id': (db, id, n) => {
+    db.prepare(
+      `INSERT INTO privacy_requests (contact_id, subject, kind, received_on, identity_check, due_on, created_at, updated_at)
+       VALUES (?, ?, ?, '2026-01-05', 'pièce d''identité', '2026-02-05', ?, ?)`,
+    ).run(id, `Demande ${n}`, ['access', 'erasure', 'objection'][n % 3], NOW, NOW);
+  },
 };
 
 type ColumnInfo = { name: string; type: string; notnull: number; dflt_value: string | null; pk: number; hidden: number };
@@ -237,10 +261,15 @@ describe('merge', () => {
     expect(refs.map((r) => r.table)).toEqual(
       expect.arrayContaining(['purchases', 'contact_emails', 'contact_phones', 'contact_tags', 'notes', 'interactions', 'tasks']),
     );
-    const keyed = (t: string) =>
-      (db.prepare('SELECT wr FROM pragma_table_list WHERE name = ?').pluck().get(t) as number) === 1 ? 'tag_id' : 'rowid';
+    // a row's identity besides the contact: its rowid, or the rest of a WITHOUT ROWID key (a tag, a consent cell)
+    const keyed = (t: string, column: string) =>
+      (db.prepare('SELECT wr FROM pragma_table_list WHERE name = ?').pluck().get(t) as number) === 1
+        ? (db.prepare('SELECT name FROM pragma_table_info(?) WHERE pk > 0 AND name <> ? ORDER BY pk').pluck().all(t, column) as string[])
+            .map((c) => `"${c}"`)
+            .join(" || ':' || ")
+        : 'rowid';
     const before = new Map(
-      refs.map((r) => [`${r.table}.${r.column}`, db.prepare(`SELECT ${keyed(r.table)} FROM "${r.table}" WHERE "${r.column}" = ?`).pluck().all(removed)]),
+      refs.map((r) => [`${r.table}.${r.column}`, db.prepare(`SELECT ${keyed(r.table, r.column)} FROM "${r.table}" WHERE "${r.column}" = ?`).pluck().all(removed)]),
     );
     const otherRows = new Map(refs.map((r) => [r.table, count(db, `SELECT count(*) FROM "${r.table}" WHERE "${r.column}" = ?`, other)]));
     const purchases = count(db, 'SELECT count(*) FROM purchases WHERE contact_id IN (?, ?)', kept, removed);
@@ -254,7 +283,7 @@ describe('merge', () => {
       expect(count(db, `SELECT count(*) FROM "${ref.table}" WHERE "${ref.column}" = ?`, removed), ref.table).toBe(0);
       expect(count(db, `SELECT count(*) FROM "${ref.table}" WHERE "${ref.column}" = ?`, other), ref.table).toBe(otherRows.get(ref.table));
       const moved = before.get(`${ref.table}.${ref.column}`) ?? [];
-      const now = db.prepare(`SELECT ${keyed(ref.table)} FROM "${ref.table}" WHERE "${ref.column}" = ?`).pluck().all(kept);
+      const now = db.prepare(`SELECT ${keyed(ref.table, ref.column)} FROM "${ref.table}" WHERE "${ref.column}" = ?`).pluck().all(kept);
       // every row is on the kept contact now (a tag it already had counts as there)
       expect(moved.every((k) => now.includes(k)), ref.table).toBe(true);
       expect(result.moves.find((m) => m.table === ref.table)?.rows ?? 0, ref.table).toBeGreaterThanOrEqual(moved.length - 1);
@@ -327,7 +356,7 @@ describe('merge', () => {
         card_id INTEGER NOT NULL REFERENCES loyalty_cards (id) ON DELETE CASCADE,
         points INTEGER NOT NULL
       ) STRICT;
-      CREATE TABLE consent_events (
+      CREATE TABLE consent_proofs (
         contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
         channel TEXT NOT NULL,
         at TEXT NOT NULL,
@@ -346,7 +375,7 @@ describe('merge', () => {
     db.prepare('UPDATE contacts SET referred_by = ? WHERE id IN (?, ?)').run(removed, friend, removed);
     db.prepare('INSERT INTO loyalty_cards (id, contact_id, number) VALUES (1, ?, ?), (2, ?, ?)').run(kept, 'L-1', removed, 'L-2');
     db.prepare('INSERT INTO loyalty_ledger (card_id, points) VALUES (1, 10), (2, 25), (2, 5)').run();
-    db.prepare('INSERT INTO consent_events (contact_id, channel, at, proof) VALUES (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?)').run(
+    db.prepare('INSERT INTO consent_proofs (contact_id, channel, at, proof) VALUES (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?)').run(
       kept, 'email', NOW, Buffer.from([1, 2]),
       removed, 'email', NOW, Buffer.from([3]),
       removed, 'sms', NOW, null,
@@ -360,7 +389,7 @@ describe('merge', () => {
     // the kept card stays, the removed one (and its ledger) goes, to come back on undo
     expect(db.prepare('SELECT contact_id, number FROM loyalty_cards').all()).toEqual([{ contact_id: kept, number: 'L-1' }]);
     expect(count(db, 'SELECT count(*) FROM loyalty_ledger')).toBe(1);
-    expect(db.prepare('SELECT contact_id, channel FROM consent_events ORDER BY channel').all()).toEqual([
+    expect(db.prepare('SELECT contact_id, channel FROM consent_proofs ORDER BY channel').all()).toEqual([
       { contact_id: kept, channel: 'email' },
       { contact_id: kept, channel: 'sms' },
     ]);

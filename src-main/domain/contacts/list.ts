@@ -2,18 +2,21 @@ import {
   AppError,
   contactStatuses,
   instantRange,
+  localDate,
   searchTerms,
   SORTED_SEARCH_MAX,
   type ContactFilterParsed,
   type ContactPage,
   type ContactRow,
   type ContactSort,
+  type ConsentTarget,
 } from '../../contract';
 import type { z } from 'zod';
 import type { contactListInput } from '../../contract/contacts';
 import { prepared, type Store } from '../../store/db';
 import type { Sqlite } from '../../store/open';
 import { cityKey } from './keys';
+import { contactableCond, contactablePool, countContactable, reachIndexOf } from '../consent/sql';
 
 /**
  * The planner names its indexes (INDEXED BY), but a large import sets the
@@ -406,6 +409,52 @@ const companyCriterion = (companyId: number): Criterion => {
   };
 };
 
+/**
+ * Who the consent rules allow on a channel for a purpose today (consent/sql.ts
+ * states the rule engine in SQL). Decided on the contact row and one
+ * consent_state probe, so it is checked by id (a probe, or an id set when
+ * small); its candidates come from the cell's consent rows and the business
+ * contacts when the regime needs consent, else from every contact with an
+ * address for the channel.
+ */
+const contactableCriterion = (target: ConsentTarget, on: string): Criterion => {
+  const rule = (alias: string): Cond => contactableCond(alias, target, on);
+  const pool = contactablePool(target, on);
+  const from = (statuses: readonly string[]): { from: Cond; where: Cond } =>
+    pool === null
+      ? { from: { sql: `contacts c INDEXED BY ${reachIndexOf(target.channel)}`, params: [] }, where: and([statusIn('c.status', statuses), rule('c')]) }
+      : { from: { sql: `(${pool.sql}) p JOIN contacts c ON c.id = p.id`, params: pool.params }, where: and([statusIn('c.status', statuses), rule('c')]) };
+  const probeOf = (id: string): Cond => {
+    const inner = rule('x');
+    return { sql: `EXISTS (SELECT 1 FROM contacts x WHERE x.id = ${id} AND ${inner.sql})`, params: inner.params };
+  };
+  return {
+    name: 'contactable',
+    column: null,
+    prefix: null,
+    bounds: null,
+    where: rule('c'),
+    residual: rule('c'),
+    onEntry: false,
+    perStatus: true,
+    rowsFor: () => true,
+    count: (store, status, cap) => {
+      const f = from([status]);
+      return cappedCount(store, f.from, f.where, cap);
+    },
+    // an upper bound: the pool itself (index entries only), or the whole base
+    size: (store, cap) =>
+      pool === null ? contactCount(store) : cappedCount(store, { sql: `(${pool.sql}) p`, params: pool.params }, TRUE, cap),
+    candidates: (statuses) => ({ ...from(statuses), copies: 1 }),
+    set: (statuses, id = 'c.id') => {
+      const f = from(statuses);
+      return { sql: `${id} IN (SELECT c.id FROM ${f.from.sql} WHERE ${f.where.sql})`, params: [...f.from.params, ...f.where.params] };
+    },
+    probe: probeOf('c.id'),
+    probeOf,
+  };
+};
+
 /** The smallest string greater than every string starting with `prefix` (UTF-8 order = code point order). */
 const prefixEnd = (prefix: string): string =>
   prefix.slice(0, -1) + String.fromCodePoint((prefix.codePointAt(prefix.length - 1) ?? 0) + 1);
@@ -455,6 +504,7 @@ export const criteriaOf = (filter: ContactFilterParsed): Criterion[] => {
     );
   }
   if (filter.companyId !== undefined) out.push(companyCriterion(filter.companyId));
+  if (filter.contactable !== undefined) out.push(contactableCriterion(filter.contactable, localDate()));
   const city = cityKey(filter.city?.trim() ?? '');
   if (city !== '') out.push(prefixCriterion('city', 'city_key', 'contacts_by_status_city', city));
   const postcode = filter.postcode?.trim().toUpperCase() ?? '';
@@ -964,7 +1014,11 @@ export const listContacts = (
       keys = [...keys, ...got.keys].sort(byKey(input.dir)).slice(0, ctx.want);
     }
   }
-  const total = criteria.length === 0 ? statusCount(store, statuses) : cursor !== null ? (cursor.total ?? null) : counted;
+  let total = criteria.length === 0 ? statusCount(store, statuses) : cursor !== null ? (cursor.total ?? null) : counted;
+  // a segment "contactable by e-mail for offers" shows its size: counted from the indexes (consent/sql.ts), once
+  if (total === null && cursor === null && input.contactable !== undefined && criteria.length === 1) {
+    total = countContactable(store, input.contactable, localDate(), statuses);
+  }
   return finishPage(store, keys, input.limit, total, false);
 };
 

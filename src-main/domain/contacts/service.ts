@@ -12,6 +12,7 @@ import {
 import type { z } from 'zod';
 import type { contactUpdateInput } from '../../contract/contacts';
 import { prepared, withLedgerGate, type Store } from '../../store/db';
+import { objectIfSuppressed } from '../consent/suppression';
 import { cityKey, matchName, sortName } from './keys';
 import { contactTags, setContactTags } from './tags';
 
@@ -140,6 +141,7 @@ export const insertContact = (
   if (data.emails.length > 0) writeEmails(store, id, data.emails);
   if (data.phones.length > 0) writePhones(store, id, data.phones);
   if (data.tags.length > 0) setContactTags(store, id, data.tags);
+  objectIfSuppressed(store, id, [data.email, ...data.emails.map((e) => e.email)], [data.phone, ...data.phones.map((p) => p.phone)], now);
   return id;
 };
 
@@ -204,6 +206,9 @@ export const writeUpdate = (store: Store, id: number, data: ContactData, patch: 
   if ('emails' in patch || 'email' in patch) writeEmails(store, id, data.emails);
   if ('phones' in patch || 'phone' in patch) writePhones(store, id, data.phones);
   if ('tags' in patch) setContactTags(store, id, data.tags);
+  if ('emails' in patch || 'email' in patch || 'phones' in patch || 'phone' in patch) {
+    objectIfSuppressed(store, id, [data.email, ...data.emails.map((e) => e.email)], [data.phone, ...data.phones.map((p) => p.phone)]);
+  }
 };
 
 /**

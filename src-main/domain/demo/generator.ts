@@ -26,6 +26,7 @@ import {
   type DeferredIndex,
 } from './load';
 import { createRandom } from './random';
+import { addDemoConsent } from '../consent/demo';
 
 export { DEMO_MARKER_KEY, recoverInterruptedDemo } from './load';
 export type { DemoOptions } from './data';
@@ -202,6 +203,8 @@ export const generateDemo = async (
       made += purchasesOf.count;
     }
     writer.flush();
+    // the consent mix rides in the same transaction as its contacts, so a cancel or a crash undoes both
+    addDemoConsent(store, firstContact, firstContact + size - 1, now.toISOString());
     addRange(marker.contacts, firstContact, firstContact + size - 1);
     addRange(marker.purchases, firstPurchase, firstPurchase + made - 1);
     writeMarker(store, marker);

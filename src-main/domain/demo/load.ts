@@ -1,4 +1,4 @@
-import { prepared, type Store } from '../../store/db';
+import { prepared, withLedgerGate, type Store } from '../../store/db';
 
 /**
  * The bookkeeping that lets a demo load be big, fast and still all or
@@ -164,10 +164,13 @@ export const undoLoad = (store: Store, marker: Marker): void => {
   try {
     store.sqlite
       .transaction(() => {
-        for (const table of TABLES) {
-          const del = prepared(store.sqlite, `DELETE FROM ${table} WHERE id BETWEEN ? AND ?`);
-          for (const [from, to] of marker[table]) del.run(from, to);
-        }
+        // the demo's consent events go with their contacts: the ledger opens to this removal only
+        withLedgerGate(store, 'erasure', () => {
+          for (const table of TABLES) {
+            const del = prepared(store.sqlite, `DELETE FROM ${table} WHERE id BETWEEN ? AND ?`);
+            for (const [from, to] of marker[table]) del.run(from, to);
+          }
+        });
         for (const index of marker.indexes) if (!indexExists(store, index.name)) store.sqlite.exec(index.sql);
         clearMarker(store);
       })

@@ -1,4 +1,5 @@
 import { command, job, query, type HandlerGroup } from '../../host/registry';
+import { appendAudit } from '../audit/log';
 import { checkDuplicates } from './check';
 import { dismissDuplicate, findDuplicates } from './finder';
 import { mergeContacts, mergePreview } from './merge';
@@ -14,6 +15,7 @@ export const duplicateHandlers: HandlerGroup = {
   'contacts.mergePreview': query((input, { store }) => mergePreview(store, input.keptId, input.removedId)),
   'contacts.merge': command((input, { store, emit }) => {
     const result = mergeContacts(store, input);
+    appendAudit(store, { action: 'contacts.merge', entity: 'contact', entityId: input.keptId, detail: { removedId: input.removedId, mergeId: result.mergeId } });
     emit('data.changed', { scope: 'contacts' });
     return result;
   }),
@@ -24,6 +26,7 @@ export const duplicateHandlers: HandlerGroup = {
   'duplicates.dismiss': command((input, { store }) => dismissDuplicate(store, input.aId, input.bId)),
   'merges.undo': command((input, { store, emit }) => {
     const result = undoMerge(store, input.mergeId);
+    appendAudit(store, { action: 'merges.undo', entity: 'merge', entityId: input.mergeId });
     emit('data.changed', { scope: 'contacts' });
     return result;
   }),

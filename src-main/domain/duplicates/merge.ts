@@ -10,7 +10,8 @@ import {
   type MergeValue,
   type mergeInput,
 } from '../../contract';
-import type { Store } from '../../store/db';
+import { withLedgerGate, type Store } from '../../store/db';
+import { recomputeConsentState } from '../consent/events';
 import type { Sqlite } from '../../store/open';
 import { contactFacts, recomputeAggregates, summary } from './contacts';
 import { matchName, sortKey } from './similarity';
@@ -386,19 +387,22 @@ export const mergeContacts = (
     const steps: MergeStep[] = [];
     const moves: MergeMove[] = [];
     let dropped = 0;
-    for (const fk of contactReferences(db)) {
-      const { from, to } = referenceValues(fk, keptBefore, removedBefore);
-      if (from === null) continue;
-      if (to === null) {
-        throw new AppError('CONFLICT', `the kept contact has no ${fk.to[0] ?? 'id'} for ${fk.table} to refer to`, {
-          reason: 'reference_target_missing',
-          table: fk.table,
-        });
+    // the consent ledger lets a merge move its events to the kept contact, and nothing else
+    withLedgerGate(store, 'merge', () => {
+      for (const fk of contactReferences(db)) {
+        const { from, to } = referenceValues(fk, keptBefore, removedBefore);
+        if (from === null) continue;
+        if (to === null) {
+          throw new AppError('CONFLICT', `the kept contact has no ${fk.to[0] ?? 'id'} for ${fk.table} to refer to`, {
+            reason: 'reference_target_missing',
+            table: fk.table,
+          });
+        }
+        const r = moveReferences(db, fk, from, to, steps);
+        if (r.moved > 0) moves.push({ table: fk.table, column: fk.from[0] ?? '', rows: r.moved });
+        dropped += r.dropped;
       }
-      const r = moveReferences(db, fk, from, to, steps);
-      if (r.moved > 0) moves.push({ table: fk.table, column: fk.from[0] ?? '', rows: r.moved });
-      dropped += r.dropped;
-    }
+    });
 
     // read after the moves: a contact that referred to the removed one now refers to the kept one
     const keptMoved = contactRow(db, shape, keptId);
@@ -421,6 +425,8 @@ export const mergeContacts = (
     const extras = mergeExtras(db, keptId, [keptMoved, removedMoved], merged, steps);
     dropped += extras.dropped;
     recomputeAggregates(db, keptId);
+    // the moved consent_state rows were each one side's view: the kept state comes from the joined ledger
+    recomputeConsentState(db, keptId);
 
     const keptAfter = contactRow(db, shape, keptId);
     const snapshot: MergeSnapshot = {

@@ -7,7 +7,8 @@ import {
   type MergeUndoResult,
   type mergeListInput,
 } from '../../contract';
-import type { Store } from '../../store/db';
+import { withLedgerGate, type Store } from '../../store/db';
+import { recomputeConsentState } from '../consent/events';
 import type { Sqlite } from '../../store/open';
 import { recomputeAggregates } from './contacts';
 import { atomically, type MergeSnapshot, type MergeStep } from './merge';
@@ -215,23 +216,29 @@ export const undoMerge = (store: Store, mergeId: number, now = new Date().toISOS
 
     const flags = { edited: false };
     let restored = 0;
-    for (let i = snapshot.steps.length - 1; i >= 0; i--) {
-      const step = snapshot.steps[i];
-      if (!step) continue;
-      try {
-        restored += revert(db, step, m.kept_id, snapshot, now, flags);
-      } catch (error) {
-        if (error instanceof AppError) throw error;
-        if (isUniqueViolation(error) || (error instanceof Error && 'code' in error && String(error.code).startsWith('SQLITE_CONSTRAINT'))) {
-          throw new AppError('CONFLICT', BLOCKER_MESSAGES.restore_conflict, {
-            reason: 'restore_conflict',
-            mergeId,
-            table: 'table' in step ? step.table : 'contacts',
-          });
+    // moving consent events back needs the ledger's merge gate, for these steps only
+    withLedgerGate(store, 'merge', () => {
+      for (let i = snapshot.steps.length - 1; i >= 0; i--) {
+        const step = snapshot.steps[i];
+        if (!step) continue;
+        try {
+          restored += revert(db, step, m.kept_id, snapshot, now, flags);
+        } catch (error) {
+          if (error instanceof AppError) throw error;
+          if (isUniqueViolation(error) || (error instanceof Error && 'code' in error && String(error.code).startsWith('SQLITE_CONSTRAINT'))) {
+            throw new AppError('CONFLICT', BLOCKER_MESSAGES.restore_conflict, {
+              reason: 'restore_conflict',
+              mergeId,
+              table: 'table' in step ? step.table : 'contacts',
+            });
+          }
+          throw error;
         }
-        throw error;
       }
-    }
+    });
+    // each contact's consent state again from its own ledger
+    recomputeConsentState(db, m.kept_id);
+    recomputeConsentState(db, m.removed_id);
 
     // aggregates: exact when no sale touched the kept contact since, else recomputed for both
     const shape = tableShape(db, 'contacts');

@@ -14,6 +14,9 @@ import type { JobContext } from '../../host/registry';
 import { prepared, type Store } from '../../store/db';
 import type { Sqlite } from '../../store/open';
 import { createCompany } from '../companies/service';
+import { consentColumns, recordImportedConsent } from '../consent/import';
+import { wordingIds } from '../consent/ledger';
+import { objectIfSuppressed } from '../consent/suppression';
 import {
   columnValues,
   contactToInput,
@@ -80,6 +83,8 @@ export type ContactRowsOptions = {
   estimatedRows: number;
   /** Tests make batches small to cross their boundaries. */
   tuning?: Partial<ContactBatchTuning>;
+  /** The file's header cells: a consent column's header may name its purpose ("Newsletter"). */
+  headers?: readonly string[];
 };
 
 /** What is left to do once every row is in, before committing (a rollback needs nothing). */
@@ -443,6 +448,18 @@ export const importContactRows = async (
       ? deferrableIndexes(db)
       : [];
   for (const i of deferred) db.exec(`DROP INDEX "${i.name}"`);
+  // consent columns become ledger events with their provenance (file, line, import)
+  const consent = consentColumns(mapping, options.headers ?? []);
+  const fileName = consent.any ? ((prepared(db, 'SELECT file_name FROM imports WHERE id = ?').pluck().get(importId) as string | undefined) ?? '') : '';
+  let wordings: ReturnType<typeof wordingIds> | null = null;
+  const addConsent = (contactId: number | null, line: number, cells: readonly string[]): void => {
+    if (!consent.any) return;
+    const row = consent.read(line, cells);
+    for (const notice of row.notices) addNotice(notice);
+    if (contactId === null || row.entries.length === 0 || errorCount() > 0) return;
+    wordings ??= wordingIds(store);
+    recordImportedConsent(store, contactId, row, { importId, fileName, line, now, wordings });
+  };
   // found or created during this import; emptied whenever something else may have written meanwhile
   const companies = new Map<string, number>();
   const tags = new Map<string, number>();
@@ -485,11 +502,13 @@ export const importContactRows = async (
     for (const e of data.emails) insertEmail.run(id, e.email, e.label);
     for (const p of data.phones) insertPhone.run(id, p.phone, p.label);
     for (const t of data.tags) tagContact.run(id, tagOf(t));
+    objectIfSuppressed(store, id, [data.email, ...data.emails.map((e) => e.email)], [data.phone, ...data.phones.map((p) => p.phone)], now);
     return id;
   };
 
   /** The row-by-row import's write step: a lookup, then create, skip, update or merge. */
-  const applyRow = (line: number, data: ContactData, note: string | null, today: string): void => {
+  /** The contact the row landed on (null: skipped by policy, or refused). */
+  const applyRow = (line: number, data: ContactData, note: string | null, today: string): number | null => {
     let existing = policy === 'create' ? null : findExisting(store, data);
     if (existing !== null && existing.by === 'conflict') {
       addNotice({ line, field: null, value: String(existing.id), reason: 'possible_duplicate' });
@@ -500,8 +519,10 @@ export const importContactRows = async (
       index.inserted(id);
       if (note !== null) addNote(id, note, false);
       report.created += 1;
+      return id;
     } else if (policy === 'skip') {
       report.skipped += 1;
+      return null;
     } else {
       const current = contactToInput(getContact(store, existing.id));
       const patch = patchFor(current, data, existing.by === 'code');
@@ -521,7 +542,7 @@ export const importContactRows = async (
         } catch (error) {
           if (error instanceof AppError && error.code !== 'INTERNAL') {
             addIssues([{ line, field: null, value: '', reason: error.details?.issues?.[0]?.code ?? 'conflict' }]);
-            return;
+            return null;
           }
           throw error;
         }
@@ -529,21 +550,24 @@ export const importContactRows = async (
         if (existing.by === 'code') report.updated += 1;
         else report.merged += 1;
       }
+      return existing.id;
     }
   };
 
-  const write = (line: number, data: ContactData, company: string | null, note: string | null, today: string): void => {
+  const write = (line: number, data: ContactData, company: string | null, note: string | null, today: string): number | null => {
     if (company !== null) data.companyId = companyOf(company);
+    let id: number | null;
     if (keys !== null && !mayMatch(keys, data, policy)) {
-      const id = insertNew(data);
+      id = insertNew(data);
       index.inserted(id);
       // a new contact has no notes yet
       if (note !== null) insertNote.run(id, note, now, now);
       report.created += 1;
     } else {
-      applyRow(line, data, note, today);
+      id = applyRow(line, data, note, today);
     }
     if (keys !== null) remember(keys, data);
+    return id;
   };
 
   const total = (): number => Math.max(options.estimatedRows, report.rows);
@@ -565,7 +589,7 @@ export const importContactRows = async (
       if (quick !== null) {
         for (const notice of quick.notices) addNotice(notice);
         // once the file has an error nothing will be written: keep validating, stop writing
-        if (errorCount() === 0) write(quick.line, quick.data, quick.company, quick.note, today);
+        addConsent(errorCount() === 0 ? write(quick.line, quick.data, quick.company, quick.note, today) : null, quick.line, record.cells);
         continue;
       }
       const n = normaliseContact(record.line, record.cells, mapping, readIssues);
@@ -575,7 +599,7 @@ export const importContactRows = async (
         addIssues(errors.length > 0 ? errors : [{ line: n.line, field: null, value: '', reason: 'invalid_row' }]);
         continue;
       }
-      if (errorCount() === 0) write(n.line, n.data, n.company, n.note, today);
+      addConsent(errorCount() === 0 ? write(n.line, n.data, n.company, n.note, today) : null, n.line, record.cells);
     }
     index.resume();
   };

@@ -183,8 +183,6 @@ const unique = <T>(items: T[], key: (item: T) => string): T[] => {
   });
 };
 
-const CONSENT_TARGETS = ['consentEmail', 'consentSms', 'consentDate', 'consentMethod'] as const;
-
 export type FastNormaliser = {
   /**
    * The row as `normaliseContact` would give it when that has no blocking
@@ -344,10 +342,6 @@ export const createFastNormaliser = (mapping: readonly (string | null)[]): FastN
       const t = tagList(splitTags(tagsRaw));
       if (t === NO) return null;
       tags = t;
-    }
-    for (const target of CONSENT_TARGETS) {
-      const raw = v(target);
-      if (raw !== null) notices.push({ line, field: target, value: raw, reason: 'consent_not_imported' });
     }
 
     const data: ContactData = {

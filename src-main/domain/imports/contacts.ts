@@ -21,8 +21,9 @@ import {
 
 /**
  * Problems that do not stop a row: reported to the user, the row imports.
- * Consent columns need the consent ledger and their provenance (issue 4), so
- * they are never stored from a file; skipped vCard lines leave the card usable.
+ * Consent columns are read by the import itself (consent/import.ts: ledger
+ * events with their provenance); an unreadable consent value stays unknown.
+ * Skipped vCard lines leave the card usable.
  */
 export const NOTICE_REASONS: ReadonlySet<string> = new Set([
   'consent_not_imported',
@@ -32,8 +33,6 @@ export const NOTICE_REASONS: ReadonlySet<string> = new Set([
   'birthday_without_year',
 ]);
 
-/** Targets that need the consent ledger (issue 4): read, reported, never stored without provenance. */
-const CONSENT_TARGETS: ReadonlySet<string> = new Set(['consentEmail', 'consentSms', 'consentDate', 'consentMethod']);
 
 export type NormalisedContact = {
   line: number;
@@ -137,10 +136,6 @@ export const normaliseContact = (
   input.code = v('code');
   const tags = v('tags');
   if (tags !== null) input.tags = splitTags(tags);
-  for (const target of CONSENT_TARGETS) {
-    const raw = v(target as ContactTarget);
-    if (raw !== null) bad(target, raw, 'consent_not_imported');
-  }
 
   const parsed = contactInput.safeParse(input);
   if (!parsed.success) {

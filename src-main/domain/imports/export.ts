@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { exportInput } from '../../contract/imports';
 import type { Store } from '../../store/db';
 import { matchingIds } from '../contacts/list';
+import { marketingSelection } from '../consent/export';
 import { writeDelimited, writeVCard, writeXlsx } from '../importexport';
 
 type ExportInput = z.output<typeof exportInput>;
@@ -113,7 +114,10 @@ function* rowsOf(store: Store, ids: number[] | undefined): Generator<ExportRow> 
  * and renamed, so a failed export never leaves half a file under the name.
  */
 export const exportContacts = async (store: Store, input: ExportInput & { path: string }): Promise<ExportResult> => {
-  const ids = input.filter === undefined ? input.ids : matchingIds(store, input.filter);
+  const chosen = input.filter === undefined ? input.ids : matchingIds(store, input.filter);
+  // a marketing export keeps only whom the consent rules allow, and says how many it left out and why
+  const marketing = input.marketing === undefined ? null : marketingSelection(store, input.marketing, chosen);
+  const ids = marketing === null ? chosen : marketing.ids;
   const tmp = `${input.path}.part`;
   let rows = 0;
   let unrepresentable = 0;
@@ -166,7 +170,7 @@ export const exportContacts = async (store: Store, input: ExportInput & { path: 
     fs.rmSync(tmp, { force: true });
     throw error;
   }
-  return { path: input.path, rows, unrepresentable };
+  return marketing === null ? { path: input.path, rows, unrepresentable } : { path: input.path, rows, unrepresentable, excluded: marketing.excluded };
 };
 
 /** `contacts-2026-11-29-1405.csv`: sorts by date in a Downloads folder, says what it holds. */

@@ -1,5 +1,6 @@
 import { command, job, query, type HandlerGroup } from '../../host/registry';
 import { exportTarget } from '../../host/transfers';
+import { appendAudit } from '../audit/log';
 import { exportContacts, exportFileName } from './export';
 import { previewPurchaseImport, removeImportedPurchases, runPurchaseImport } from './purchases';
 import { listImports, previewImport, runImport, undoImport } from './service';
@@ -21,7 +22,13 @@ export const importHandlers: HandlerGroup = {
     emit('data.changed', { scope: 'contacts' });
     return undone;
   }),
-  'contacts.export': query((input, { store, env }) =>
-    exportContacts(store, { ...input, path: input.path ?? exportTarget(env.dataDir, exportFileName(input.format)) }),
-  ),
+  'contacts.export': query(async (input, { store, env }) => {
+    const result = await exportContacts(store, { ...input, path: input.path ?? exportTarget(env.dataDir, exportFileName(input.format)) });
+    // personal data leaving the app is what the audit log is for (counts only)
+    appendAudit(store, {
+      action: 'contacts.export',
+      detail: { format: input.format, rows: result.rows, ...(input.marketing ? { marketing: input.marketing, excluded: result.excluded } : {}) },
+    });
+    return result;
+  }),
 };

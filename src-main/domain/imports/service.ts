@@ -15,6 +15,7 @@ import type { importPreviewInput, importRunInput } from '../../contract/imports'
 import { prepared, withLedgerGate, type Store } from '../../store/db';
 import type { JobContext } from '../../host/registry';
 import { updateContact } from '../contacts/service';
+import { recomputeConsentState } from '../consent/events';
 import { contactTargets, guessMapping, isImportError, layoutKey, SAMPLE_BYTES } from '../importexport';
 import { importContactRows, type ContactBatchTuning } from './contact-batch';
 import { normaliseContact, type NormalisedContact } from './contacts';
@@ -195,7 +196,7 @@ export const runImport = async (
     const rows = await importContactRows(
       store,
       source.records,
-      { mapping, policy: input.policy, importId, now, estimatedRows: total, tuning },
+      { mapping, policy: input.policy, importId, now, estimatedRows: total, tuning, headers: source.headers },
       {
         report,
         addIssues,
@@ -290,7 +291,13 @@ export const undoImport = (store: Store, importId: number): ImportRecord => {
   if (withSales > 0) {
     throw new AppError('CONFLICT', `${withSales} imported contacts have sales since`, { reason: 'has_sales', count: withSales });
   }
-  withLedgerGate(store, 'erasure', () => prepared(store.sqlite, 'DELETE FROM contacts WHERE import_id = ?').run(importId));
+  withLedgerGate(store, 'erasure', () => {
+    prepared(store.sqlite, 'DELETE FROM contacts WHERE import_id = ?').run(importId);
+    // consent the file gave contacts that were already there: the events go, their state is replayed without them
+    const touched = prepared(store.sqlite, 'SELECT DISTINCT contact_id FROM consent_events WHERE import_id = ?').pluck().all(importId) as number[];
+    prepared(store.sqlite, 'DELETE FROM consent_events WHERE import_id = ?').run(importId);
+    for (const id of touched) recomputeConsentState(store.sqlite, id);
+  });
   const changes = prepared(
     store.sqlite,
     "SELECT entity_id, before FROM import_changes WHERE import_id = ? AND entity = 'contact'",

@@ -12,6 +12,7 @@ import {
 import { prepared, type Store } from '../../store/db';
 import { assertContact } from '../contacts/service';
 import { purchasesById } from '../purchases/service';
+import { consentEventsByIds } from '../consent/ledger';
 
 /**
  * The contact page's one feed: every source is read newest first through its
@@ -97,6 +98,12 @@ export const timelineSources: readonly TimelineSource[] = [
         ${TASK_AT} AS at FROM tasks`,
       ({ at, ...task }) => ({ kind: 'task', at, id: task.id, task }),
     ),
+  },
+  {
+    kind: 'consent',
+    rank: 15,
+    keys: keysOf('consent_events', 'at', 15),
+    load: (store, ids) => new Map(consentEventsByIds(store, ids).map((e) => [e.id, { kind: 'consent', at: e.at, id: e.id, consent: e }])),
   },
 ];
 

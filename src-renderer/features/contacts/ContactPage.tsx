@@ -22,6 +22,8 @@ import { errorCode, errorMessage } from '../../app/errors';
 import { useFormatters } from '../../app/format';
 import { notifyError, notifySuccess } from '../../app/notify';
 import { navigate, routeHref } from '../../app/router';
+import { ConsentPanel } from '../consent/ConsentPanel';
+import { PrivacyActions } from '../privacy/PrivacyActions';
 import { ContactTimeline } from '../timeline/ContactTimeline';
 import { fullName, plainName } from './names';
 import { StatusBadge } from './StatusBadge';
@@ -289,6 +291,8 @@ export const ContactPage = ({ id }: { id: number }) => {
         </Group>
       </Group>
       <Details contact={contact} />
+      <ConsentPanel contact={contact} />
+      <PrivacyActions contact={contact} />
       <ContactTimeline contactId={contact.id} onContactChanged={reload} />
       <ConfirmDialog
         opened={confirming}

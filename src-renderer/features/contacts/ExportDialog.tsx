@@ -6,6 +6,8 @@ import { errorCode, errorMessage } from '../../app/errors';
 import type { CallInput, ContactFilter, ExportResult } from '@contract';
 import { useApi } from '../../api/context';
 import { useFormatters } from '../../app/format';
+import { parseTarget } from '../consent/labels';
+import { ExcludedCounts, MarketingOption } from '../consent/MarketingExport';
 import type { BulkTarget } from './list-selection';
 
 export type ExportScope = 'selection' | 'filter' | 'all';
@@ -78,6 +80,8 @@ const ExportBody = (props: BodyProps) => {
   const [wholeBase, setWholeBase] = useState<number | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const [done, setDone] = useState<ExportResult | null>(null);
+  // "email:offers" for a campaign file, '' otherwise; chosen afresh each time, never carried over
+  const [marketing, setMarketing] = useState('');
 
   useEffect(() => {
     let live = true;
@@ -103,9 +107,11 @@ const ExportBody = (props: BodyProps) => {
         : scope === 'filter' && filter !== null
           ? { filter: filter.filter }
           : {};
+    const target = parseTarget(marketing);
+    const chosen = target === null ? what : { ...what, marketing: target };
     return options.format === 'csv'
-      ? { ...what, format: 'csv', encoding: options.encoding, delimiter: options.delimiter }
-      : { ...what, format: options.format };
+      ? { ...chosen, format: 'csv', encoding: options.encoding, delimiter: options.delimiter }
+      : { ...chosen, format: options.format };
   };
 
   const hand = async (path: string) => {
@@ -137,6 +143,7 @@ const ExportBody = (props: BodyProps) => {
         <Alert color="teal" icon={<IconCheck size={18} />} data-testid="export-result">
           {t('export.done', { count: done.rows, n: fmt.number(done.rows) })}
         </Alert>
+        {done.excluded !== undefined && <ExcludedCounts excluded={done.excluded} />}
         {done.unrepresentable > 0 && (
           <Alert color="yellow" icon={<IconAlertTriangle size={18} />} data-testid="export-unrepresentable">
             {t('export.unrepresentable', { count: done.unrepresentable, n: fmt.number(done.unrepresentable) })}
@@ -186,6 +193,8 @@ const ExportBody = (props: BodyProps) => {
           />
         </Stack>
       </Radio.Group>
+
+      <MarketingOption value={marketing} onChange={setMarketing} />
 
       <Radio.Group<Format> label={t('export.format.label')} value={options.format} onChange={(format) => onOptions({ ...options, format })}>
         <Stack gap="xs" mt="xs">

@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { Button, Chip, Group, MultiSelect, Paper, Pill, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Chip, Group, MultiSelect, NativeSelect, Paper, Pill, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { IconFilterOff } from '@tabler/icons-react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { contactSources, contactStatuses, type ContactSource, type ContactStatus, type Tag } from '@contract';
 import { validationMessage } from '../../app/errors';
+import { parseTarget, targetLabel, targetOptions } from '../consent/labels';
 import { dayToInput } from './day-input';
 import {
   activeKeys,
@@ -165,6 +166,15 @@ export const ListFiltersPanel = ({ value, tags, onChange }: ListFiltersPanelProp
             ];
           })}
         </SimpleGrid>
+        <NativeSelect
+          size="xs"
+          label={t('consent.filter.label')}
+          value={value.contactable}
+          onChange={(e) => set('contactable', e.currentTarget.value)}
+          data={[{ value: '', label: t('consent.filter.any') }, ...targetOptions(t)]}
+          maw={360}
+          data-testid="filter-contactable"
+        />
       </Stack>
     </Paper>
   );
@@ -190,6 +200,10 @@ const chipValue = (t: TFunction, f: ListFilters, key: FilterKey, tags: readonly 
       return f.city.trim();
     case 'postcode':
       return f.postcode.trim();
+    case 'contactable': {
+      const target = parseTarget(f.contactable);
+      return target === null ? '' : targetLabel(t, target);
+    }
     default: {
       const from = dayLabel(f[rangeFields[key].from]);
       const to = dayLabel(f[rangeFields[key].to]);
@@ -213,7 +227,8 @@ export const FilterChips = ({ value, tags, onChange }: FilterChipsProps) => {
   return (
     <Group gap="xs" data-testid="filter-chips">
       {keys.map((key) => {
-        const label = t(`list.filters.chip.${key}`, { value: chipValue(t, value, key, tags) });
+        const label =
+          key === 'contactable' ? t('consent.filter.chip', { value: chipValue(t, value, key, tags) }) : t(`list.filters.chip.${key}`, { value: chipValue(t, value, key, tags) });
         return (
           <Pill
             key={key}

@@ -1,4 +1,5 @@
 import { isCalendarDate, type ContactFilter, type ContactSource, type ContactStatus } from '@contract';
+import { parseTarget } from '../consent/labels';
 import { dayFromInput } from './day-input';
 
 /**
@@ -19,6 +20,8 @@ export type ListFilters = {
   createdTo: string;
   lastPurchaseFrom: string;
   lastPurchaseTo: string;
+  /** "email:offers": only those the consent rules let us contact so; '' for no condition. */
+  contactable: string;
 };
 
 export const noFilters: ListFilters = {
@@ -31,6 +34,7 @@ export const noFilters: ListFilters = {
   createdTo: '',
   lastPurchaseFrom: '',
   lastPurchaseTo: '',
+  contactable: '',
 };
 
 export type DateRange = 'created' | 'lastPurchase';
@@ -41,7 +45,7 @@ export const rangeFields = {
 } as const satisfies Record<DateRange, { from: keyof ListFilters; to: keyof ListFilters }>;
 
 /** A criterion the chips show and remove one at a time. */
-export type FilterKey = 'status' | 'tags' | 'source' | 'city' | 'postcode' | DateRange;
+export type FilterKey = 'status' | 'tags' | 'source' | 'city' | 'postcode' | 'contactable' | DateRange;
 
 /** Typed day → `YYYY-MM-DD`; null when empty; 'invalid' when it is not a date. */
 export const parseDay = (typed: string): string | null | 'invalid' => {
@@ -98,6 +102,8 @@ export const toContactFilter = (q: string, f: ListFilters): ContactFilter => {
   const purchase = rangeDays(f, 'lastPurchase');
   if (purchase.from !== null) out.lastPurchaseFrom = dayEdge(purchase.from, 'from');
   if (purchase.to !== null) out.lastPurchaseTo = dayEdge(purchase.to, 'to');
+  const contactable = parseTarget(f.contactable);
+  if (contactable !== null) out.contactable = contactable;
   return out;
 };
 
@@ -113,6 +119,7 @@ export const activeKeys = (f: ListFilters): FilterKey[] => {
   if (f.source.length > 0) keys.push('source');
   if (f.city.trim() !== '') keys.push('city');
   if (f.postcode.trim() !== '') keys.push('postcode');
+  if (parseTarget(f.contactable) !== null) keys.push('contactable');
   for (const range of dateRanges) {
     const { from, to } = rangeFields[range];
     if (f[from].trim() !== '' || f[to].trim() !== '') keys.push(range);
@@ -128,6 +135,7 @@ export const withoutKey = (f: ListFilters, key: FilterKey): ListFilters => {
       return { ...f, [key]: [] };
     case 'city':
     case 'postcode':
+    case 'contactable':
       return { ...f, [key]: '' };
     default:
       return { ...f, [rangeFields[key].from]: '', [rangeFields[key].to]: '' };

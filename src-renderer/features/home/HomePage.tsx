@@ -8,6 +8,7 @@ import { useBoot } from '../../app/boot';
 import { useFormatters } from '../../app/format';
 import { routeHref } from '../../app/router';
 import { useSettings } from '../../app/settings';
+import { PrivacyAlerts } from './PrivacyAlerts';
 
 const Figure = ({ label, value, testId }: { label: string; value: ReactNode; testId: string }) => (
   <Paper withBorder p="md">
@@ -63,6 +64,7 @@ export const HomePage = () => {
           testId="home-last-backup"
         />
       </SimpleGrid>
+      <PrivacyAlerts />
       <Group>
         <Button component="a" href={routeHref({ name: 'contactNew' })} leftSection={<IconPlus size={16} />}>
           {t('contacts.new')}

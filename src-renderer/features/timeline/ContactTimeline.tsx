@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import {
   ActionIcon,
   Alert,
@@ -43,6 +43,8 @@ import { ConfirmDialog } from '../../app/ConfirmDialog';
 import { errorMessage } from '../../app/errors';
 import { useFormatters } from '../../app/format';
 import { notifyError, notifySuccess } from '../../app/notify';
+import { consentBullet, ConsentTimelineEntry } from '../consent/ConsentTimelineEntry';
+import { onConsentChanged } from '../consent/events';
 import { PurchaseDialog } from '../sales/PurchaseDialog';
 import { InteractionForm, NoteForm, TaskForm } from './EntryForms';
 import { useTimeline } from './use-timeline';
@@ -58,7 +60,8 @@ const interactionIcons: Record<InteractionKind, Icon> = {
   note: IconNote,
 };
 
-type Editable = Exclude<TimelineItem, { kind: 'purchase' }>;
+// consent events are proof: never edited nor deleted from the timeline
+type Editable = Exclude<TimelineItem, { kind: 'purchase' | 'consent' }>;
 type Composer = 'note' | 'interaction' | 'task';
 
 const itemKey = (item: TimelineItem): string => `${item.kind}:${item.id}`;
@@ -254,6 +257,8 @@ export const ContactTimeline = ({ contactId, onContactChanged }: ContactTimeline
     timeline.reload();
     onContactChanged();
   };
+  // consent is recorded in its own panel on the same page
+  useEffect(() => onConsentChanged(contactId, timeline.reload), [contactId, timeline.reload]);
 
   const toggle = async (task: Task, done: boolean) => {
     try {
@@ -303,6 +308,7 @@ export const ContactTimeline = ({ contactId, onContactChanged }: ContactTimeline
         body: <PurchaseEntry purchase={item.purchase} onOpen={() => setPurchaseId(item.purchase.id)} />,
       };
     }
+    if (item.kind === 'consent') return { ...consentBullet(item.consent), body: <ConsentTimelineEntry event={item.consent} /> };
     const body = editing === itemKey(item) ? editForm(item) : null;
     switch (item.kind) {
       case 'interaction':

@@ -1,0 +1,89 @@
+import { localDate, type RetentionStatus } from '../../contract';
+import { transaction, type Store } from '../../store/db';
+import { removeDue } from './actions';
+import { forgetErasedBytes } from './erase';
+import { getPolicies, getStatus, saveStatus } from './policies';
+import { dueBounds, dueCounts, dueIds } from './review';
+
+/**
+ * The start-up and daily check: the due counts the panel and dashboard show,
+ * and, only when the user turned automatic mode on, the configured action
+ * applied to everyone due (audited as automatic). One transaction: the counts
+ * saved are those of the base the action saw.
+ */
+export const runRetentionCheck = (store: Store, now: Date = new Date()): RetentionStatus => {
+  const status = transaction(store, () => {
+    const policies = getPolicies(store);
+    const b = dueBounds(policies, localDate(now));
+    let applied: RetentionStatus['applied'] = null;
+    if (policies.automatic) {
+      const due = dueIds(store, b);
+      if (due.length > 0) {
+        applied = { action: policies.automaticAction, count: removeDue(store, policies.automaticAction, b.on, {}, due, true) };
+      }
+    }
+    const status: RetentionStatus = { checkedAt: now.toISOString(), on: b.on, due: dueCounts(store, b), applied };
+    saveStatus(store, status);
+    return status;
+  });
+  if (status.applied?.action === 'erase') forgetErasedBytes(store);
+  return status;
+};
+
+/**
+ * What the panel and the dashboard show: today's check, or, before it has run
+ * (the app just started, or stayed open past midnight), today's counts read
+ * now — a few index ranges (migration 9), so no one sees yesterday's figures.
+ */
+export const currentStatus = (store: Store, now: Date = new Date()): RetentionStatus => {
+  const saved = getStatus(store);
+  const today = localDate(now);
+  if (saved.on === today) return saved;
+  return { checkedAt: now.toISOString(), on: today, due: dueCounts(store, dueBounds(getPolicies(store), today)), applied: null };
+};
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+/** After start: the first screen and the start-up backup come first (an automatic archive or erasure may take seconds). */
+const START_DELAY_MS = 5_000;
+/** An import holds the write lock for minutes: try again shortly rather than wait a day. */
+const RETRY_MS = 60_000;
+
+export type RetentionSchedule = { stop(): void };
+
+/**
+ * Runs the check once the store is ready and then every 24 h. Timers are
+ * unref'd so they never keep a CLI command or a test alive; `store()` is read
+ * at each run (a restore swaps the connection).
+ */
+export const scheduleRetentionChecks = (options: {
+  store(): Store | null;
+  onChecked(status: RetentionStatus): void;
+  delayMs?: number;
+  everyMs?: number;
+}): RetentionSchedule => {
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const plan = (ms: number) => {
+    if (stopped) return;
+    timer = setTimeout(tick, ms);
+    timer.unref();
+  };
+  const tick = () => {
+    const store = options.store();
+    if (store === null) return plan(options.everyMs ?? DAY_MS);
+    if (store.sqlite.inTransaction) return plan(RETRY_MS);
+    try {
+      options.onChecked(runRetentionCheck(store));
+    } catch (error) {
+      console.error('[comptoir] retention check failed', error);
+    }
+    plan(options.everyMs ?? DAY_MS);
+  };
+  plan(options.delayMs ?? START_DELAY_MS);
+  return {
+    stop() {
+      stopped = true;
+      if (timer !== null) clearTimeout(timer);
+    },
+  };
+};
