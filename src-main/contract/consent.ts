@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isCalendarDate, toInstant } from './dates';
+import { instantNoLaterThanNow, isCalendarDate } from './dates';
 import { id } from './fields';
 
 /**
@@ -137,26 +137,8 @@ const operator = z
 /** A user-chosen method: 'system' is for the app's own entries. */
 const userMethod = z.enum(consentMethods).refine((m) => m !== 'system', { error: 'invalid_method' });
 
-/** Only clock skew is tolerated: a consent cannot be proved before it happened. */
-const CONSENT_FUTURE_SLACK_MS = 60_000;
-
-/** A date or an instant → UTC instant; not in the future. */
-export const consentInstant = z
-  .string({ error: 'invalid_date' })
-  .max(40, { error: 'invalid_date' })
-  .trim()
-  .transform((v, ctx) => {
-    const out = toInstant(v);
-    if (out === null) {
-      ctx.addIssue({ code: 'custom', message: 'invalid_date' });
-      return z.NEVER;
-    }
-    if (Date.parse(out) > Date.now() + CONSENT_FUTURE_SLACK_MS) {
-      ctx.addIssue({ code: 'custom', message: 'in_future' });
-      return z.NEVER;
-    }
-    return out;
-  });
+/** Only clock skew is tolerated (a minute): a consent cannot be proved before it happened. */
+export const consentInstant = instantNoLaterThanNow(60_000);
 
 export const consentWordingAddInput = z.object({ purpose: z.enum(consentPurposes), text: wordingText }).strict();
 

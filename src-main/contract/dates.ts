@@ -61,26 +61,30 @@ export const requiredDate = z
   .trim()
   .refine(isCalendarDate, { error: 'invalid_date' });
 
-/** A tolerance for clocks and time zones: "today" at the till may be tomorrow in UTC. */
-const FUTURE_SLACK_MS = 36 * 3600 * 1000;
+/**
+ * A date or an instant, normalised to a UTC instant, refused when later than
+ * now plus `slackMs` (clock skew, time zones).
+ */
+export const instantNoLaterThanNow = (slackMs: number) =>
+  z
+    .string({ error: 'invalid_date' })
+    .max(40, { error: 'invalid_date' })
+    .trim()
+    .transform((v, ctx) => {
+      const out = toInstant(v);
+      if (out === null) {
+        ctx.addIssue({ code: 'custom', message: 'invalid_date' });
+        return z.NEVER;
+      }
+      if (Date.parse(out) > Date.now() + slackMs) {
+        ctx.addIssue({ code: 'custom', message: 'in_future' });
+        return z.NEVER;
+      }
+      return out;
+    });
 
-/** A date or an instant, normalised to a UTC instant; bounded to the past (plus a day of slack). */
-export const pastInstant = z
-  .string({ error: 'invalid_date' })
-  .max(40, { error: 'invalid_date' })
-  .trim()
-  .transform((v, ctx) => {
-    const out = toInstant(v);
-    if (out === null) {
-      ctx.addIssue({ code: 'custom', message: 'invalid_date' });
-      return z.NEVER;
-    }
-    if (Date.parse(out) > Date.now() + FUTURE_SLACK_MS) {
-      ctx.addIssue({ code: 'custom', message: 'in_future' });
-      return z.NEVER;
-    }
-    return out;
-  });
+/** "Today" at the till may be tomorrow in UTC: a day and a half of slack. */
+export const pastInstant = instantNoLaterThanNow(36 * 3600 * 1000);
 
 /** A date or an instant as a range bound; a bare date means that whole day (see `bound` users). */
 export const dateBound = z

@@ -1,6 +1,11 @@
 import type { Generated } from 'kysely';
 import type {
   Civility,
+  ConsentChannel,
+  ConsentEventKind,
+  ConsentMethod,
+  ConsentPurpose,
+  ConsentState,
   ContactSource,
   ContactStatus,
   DataOrigin,
@@ -169,11 +174,6 @@ export type MergesTable = {
 };
 export type NotDuplicatesTable = { aId: number; bId: number; decidedAt: string };
 
-export type ConsentChannel = 'email' | 'sms' | 'phone' | 'post';
-export type ConsentPurpose = 'newsletter' | 'offers' | 'loyalty' | 'partners';
-export type ConsentEventKind = 'granted' | 'withdrawn' | 'objected' | 'informed';
-export type ConsentMethod = 'paper' | 'counter' | 'website' | 'phone' | 'email' | 'import' | 'system';
-
 export type LedgerGateTable = { id: number; open: 'erasure' | 'merge' | null };
 export type ConsentWordingsTable = {
   id: Generated<number>;
@@ -204,7 +204,7 @@ export type ConsentStateTable = {
   contactId: number;
   channel: ConsentChannel;
   purpose: ConsentPurpose;
-  state: 'unknown' | 'granted' | 'withdrawn' | 'objected';
+  state: ConsentState;
   informed: 0 | 1;
   at: string;
   eventId: number;

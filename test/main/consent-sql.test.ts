@@ -96,7 +96,7 @@ const listAll = (store: Store, input: Record<string, unknown>, tuning: Partial<L
 
 const tunings: Partial<ListTuning>[] = [
   {},
-  { candidateMax: 1, setCandidateMax: 1, rowCandidateMax: 1, setMax: 1, walkBudget: 2, fallbackMax: 2 },
+  { candidateMax: 1, setCandidateMax: 1, rowCandidateMax: 1, setMax: 1, walkBudget: 2, fallbackMax: 2, sortedSearchMax: 1 },
   { candidateMax: 50, setCandidateMax: 50, rowCandidateMax: 50, setMax: 50, walkBudget: 4, fallbackMax: 50 },
 ];
 
@@ -129,13 +129,15 @@ describe('contactable: SQL = rule engine', () => {
             expect([...listed.ids].sort((a, b) => a - b), `list ${channel}/${purpose}`).toEqual(want);
             if (listed.total !== null) expect(listed.total).toBe(want.length);
             expect(matchingIds(store, { q: '', contactable: { channel, purpose } }).sort((a, b) => a - b)).toEqual(want);
+            // with a search (every name starts with "Nom"): sorted, or capped and checked on each match
+            expect(listAll(store, { q: 'nom', contactable: { channel, purpose } }, tunings[t] ?? {}).ids.sort((a, b) => a - b), `search ${channel}/${purpose}`).toEqual(want);
             const prospects = want.filter((id) => people[ids.indexOf(id)]?.status === 'prospect');
             expect(listAll(store, { contactable: { channel, purpose }, status: ['prospect'], sort: 'createdAt' }, tunings[t] ?? {}).ids.sort((a, b) => a - b)).toEqual(prospects);
           }
         }
         store.sqlite.close();
       }),
-      { numRuns: 12 },
+      { numRuns: 25 },
     );
   });
 

@@ -423,10 +423,15 @@ const contactableCriterion = (target: ConsentTarget, on: string): Criterion => {
   const from = (statuses: readonly string[]): { from: Cond; where: Cond } =>
     pool === null
       ? { from: { sql: `contacts c INDEXED BY ${reachIndexOf(target.channel)}`, params: [] }, where: and([statusIn('c.status', statuses), rule('c')]) }
-      : { from: { sql: `(${pool.sql}) p JOIN contacts c ON c.id = p.id`, params: pool.params }, where: and([statusIn('c.status', statuses), rule('c')]) };
+      : {
+          // counting reads the reach entries only; the page's sort key then comes from the row, for its few candidates
+          from: { sql: `(${pool.sql}) p JOIN contacts c INDEXED BY ${reachIndexOf(target.channel)} ON c.id = p.id`, params: pool.params },
+          where: and([statusIn('c.status', statuses), rule('c')]),
+        };
   const probeOf = (id: string): Cond => {
     const inner = rule('x');
-    return { sql: `EXISTS (SELECT 1 FROM contacts x WHERE x.id = ${id} AND ${inner.sql})`, params: inner.params };
+    // the channel's thin reach entry instead of the contact row: it carries all the rule reads
+    return { sql: `EXISTS (SELECT 1 FROM contacts x INDEXED BY ${reachIndexOf(target.channel)} WHERE x.id = ${id} AND ${inner.sql})`, params: inner.params };
   };
   return {
     name: 'contactable',
@@ -442,9 +447,10 @@ const contactableCriterion = (target: ConsentTarget, on: string): Criterion => {
       const f = from([status]);
       return cappedCount(store, f.from, f.where, cap);
     },
-    // an upper bound: the pool itself (index entries only), or the whole base
+    // the pool bounds the matches (index entries only), read far enough for the planner to call a broad
+    // one broad (over 4 × cap) without counting it per partition; no pool: the whole base
     size: (store, cap) =>
-      pool === null ? contactCount(store) : cappedCount(store, { sql: `(${pool.sql}) p`, params: pool.params }, TRUE, cap),
+      pool === null ? contactCount(store) : cappedCount(store, { sql: `(${pool.sql}) p`, params: pool.params }, TRUE, 4 * cap),
     candidates: (statuses) => ({ ...from(statuses), copies: 1 }),
     set: (statuses, id = 'c.id') => {
       const f = from(statuses);
