@@ -5,7 +5,8 @@ import { defaultRetentionPolicies, localDate, type RetentionReview } from '../..
 import { addYears, lastDueReference } from '../../src-main/domain/retention/dates';
 import { REFERENCE_SQL, dueBounds, dueWhere, pageSql } from '../../src-main/domain/retention/review';
 import { getStatus, updatePolicies } from '../../src-main/domain/retention/policies';
-import { runRetentionCheck, scheduleRetentionChecks, DAY_MS } from '../../src-main/domain/retention/schedule';
+import { DAY_MS } from '../../src-main/host/daily';
+import { runRetentionCheck, scheduleRetentionChecks } from '../../src-main/domain/retention/schedule';
 import { createStore } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
 import { failure, openClient, openStore } from './helpers';

@@ -1,3 +1,4 @@
+import { scheduleDaily, type DailyRun } from '../../host/daily';
 import { localDate, type RetentionStatus } from '../../contract';
 import { transaction, type Store } from '../../store/db';
 import { removeDue } from './actions';
@@ -42,48 +43,21 @@ export const currentStatus = (store: Store, now: Date = new Date()): RetentionSt
   return { checkedAt: now.toISOString(), on: today, due: dueCounts(store, dueBounds(getPolicies(store), today)), applied: null };
 };
 
-export const DAY_MS = 24 * 60 * 60 * 1000;
 /** After start: the first screen and the start-up backup come first (an automatic archive or erasure may take seconds). */
 const START_DELAY_MS = 5_000;
-/** An import holds the write lock for minutes: try again shortly rather than wait a day. */
-const RETRY_MS = 60_000;
 
-export type RetentionSchedule = { stop(): void };
-
-/**
- * Runs the check once the store is ready and then every 24 h. Timers are
- * unref'd so they never keep a CLI command or a test alive; `store()` is read
- * at each run (a restore swaps the connection).
- */
+/** Runs the check once the store is ready and then every 24 h. */
 export const scheduleRetentionChecks = (options: {
   store(): Store | null;
   onChecked(status: RetentionStatus): void;
   delayMs?: number;
   everyMs?: number;
-}): RetentionSchedule => {
-  let timer: NodeJS.Timeout | null = null;
-  let stopped = false;
-  const plan = (ms: number) => {
-    if (stopped) return;
-    timer = setTimeout(tick, ms);
-    timer.unref();
-  };
-  const tick = () => {
-    const store = options.store();
-    if (store === null) return plan(options.everyMs ?? DAY_MS);
-    if (store.sqlite.inTransaction) return plan(RETRY_MS);
-    try {
-      options.onChecked(runRetentionCheck(store));
-    } catch (error) {
-      console.error('[comptoir] retention check failed', error);
-    }
-    plan(options.everyMs ?? DAY_MS);
-  };
-  plan(options.delayMs ?? START_DELAY_MS);
-  return {
-    stop() {
-      stopped = true;
-      if (timer !== null) clearTimeout(timer);
-    },
-  };
-};
+}): DailyRun =>
+  scheduleDaily({
+    name: 'retention check',
+    store: options.store,
+    run: runRetentionCheck,
+    onDone: options.onChecked,
+    delayMs: options.delayMs ?? START_DELAY_MS,
+    everyMs: options.everyMs,
+  });

@@ -1,0 +1,51 @@
+import type { Store } from '../store/db';
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+/** An import holds the write lock for minutes: try again shortly rather than wait a day. */
+const RETRY_MS = 60_000;
+
+export type DailyRun = { stop(): void };
+
+/**
+ * Work the store owes itself every day (retention check, points expiry):
+ * once shortly after start, so the first screen and the start-up backup come
+ * first, then every 24 h. Timers are unref'd so they never keep a CLI command
+ * or a test alive; `store()` is read at each run (a restore swaps the
+ * connection, the recovery screen has none). A failed run is logged and
+ * tried again the next day.
+ */
+export const scheduleDaily = <T>(options: {
+  name: string;
+  store(): Store | null;
+  run(store: Store): T;
+  onDone(result: T): void;
+  delayMs: number;
+  everyMs?: number;
+}): DailyRun => {
+  const every = options.everyMs ?? DAY_MS;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const plan = (ms: number) => {
+    if (stopped) return;
+    timer = setTimeout(tick, ms);
+    timer.unref();
+  };
+  const tick = () => {
+    const store = options.store();
+    if (store === null) return plan(every);
+    if (store.sqlite.inTransaction) return plan(RETRY_MS);
+    try {
+      options.onDone(options.run(store));
+    } catch (error) {
+      console.error(`[comptoir] ${options.name} failed`, error);
+    }
+    plan(every);
+  };
+  plan(options.delayMs);
+  return {
+    stop() {
+      stopped = true;
+      if (timer !== null) clearTimeout(timer);
+    },
+  };
+};
