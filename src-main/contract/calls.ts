@@ -105,6 +105,30 @@ import {
   type RetentionReview,
   type RetentionStatus,
 } from './retention';
+import {
+  loyaltyAdjustInput,
+  loyaltyBonusGrantInput,
+  loyaltyBonusPreviewInput,
+  loyaltyCardInput,
+  loyaltyEnrolInput,
+  loyaltyLedgerInput,
+  loyaltyLookupInput,
+  loyaltyMembersInput,
+  loyaltyProgrammeUpdateInput,
+  loyaltyRedeemInput,
+  rewardInput,
+  rewardUpdateInput,
+  type BonusGrantResult,
+  type BonusPreview,
+  type ExpireResult,
+  type LedgerPage,
+  type LoyaltyDashboard,
+  type LoyaltyProgramme,
+  type Member,
+  type MemberPage,
+  type RedeemResult,
+  type Reward,
+} from './loyalty';
 import { settingsUpdateInput, type Settings } from './settings';
 import {
   checkInput,
@@ -264,6 +288,32 @@ export const calls = {
   'breaches.create': call<DataBreach>()(breachInput),
   'breaches.update': call<DataBreach>()(breachUpdateInput),
 
+  'loyalty.programme.get': call<LoyaltyProgramme>()(emptyInput),
+  /** Partial; `tiers` replaces the whole list. Members' tiers are recomputed. */
+  'loyalty.programme.update': call<LoyaltyProgramme>()(loyaltyProgrammeUpdateInput),
+  'loyalty.rewards.list': call<Reward[]>()(emptyInput),
+  'loyalty.rewards.create': call<Reward>()(rewardInput),
+  'loyalty.rewards.update': call<Reward>()(rewardUpdateInput),
+  /** A card with a check digit and the welcome points; referral points wait for the newcomer's first purchase. */
+  'loyalty.enrol': call<Member>()(loyaltyEnrolInput),
+  /** A scan: unknown → NOT_FOUND 'unknown_card'; lost or closed card → CONFLICT 'card_lost' / 'card_closed'. */
+  'loyalty.lookup': call<Member>()(loyaltyLookupInput),
+  /** By contact id; null when the contact is not a member. */
+  'loyalty.member': call<Member | null>()(idInput),
+  'loyalty.ledger': call<LedgerPage>()(loyaltyLedgerInput),
+  /** The old card becomes 'lost'; balance and history stay with the member. */
+  'loyalty.card.replace': call<Member>()(loyaltyCardInput),
+  'loyalty.card.close': call<Member>()(loyaltyCardInput),
+  'loyalty.redeem': call<RedeemResult>()(loyaltyRedeemInput),
+  /** The only way a balance may go below zero; a reason is required. */
+  'loyalty.adjust': call<Member>()(loyaltyAdjustInput),
+  'loyalty.members': call<MemberPage>()(loyaltyMembersInput),
+  'loyalty.bonus.preview': call<BonusPreview>()(loyaltyBonusPreviewInput),
+  /** All or nothing; refused when the member count differs from the preview's. */
+  'loyalty.bonus.grant': call<BonusGrantResult>()(loyaltyBonusGrantInput),
+  'loyalty.dashboard': call<LoyaltyDashboard>()(emptyInput),
+  /** Runs the expiry now (also at start and daily). */
+  'loyalty.expire': call<ExpireResult>()(emptyInput),
 } as const;
 
 export type Calls = typeof calls;

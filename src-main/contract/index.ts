@@ -10,6 +10,7 @@ export * from './events';
 export * from './fields';
 export * from './identifiers';
 export * from './jobs';
+export * from './loyalty';
 export * from './phone';
 export * from './privacy';
 export * from './purchases';

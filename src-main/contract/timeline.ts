@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConsentEvent } from './consent';
+import type { LedgerEntry } from './loyalty';
 import { pastInstant, requiredDate } from './dates';
 import { id } from './fields';
 import type { Purchase } from './purchases';
@@ -123,7 +124,8 @@ export type TimelineItem =
   | { kind: 'purchase'; at: string; id: number; purchase: Purchase }
   | { kind: 'note'; at: string; id: number; note: Note }
   | { kind: 'task'; at: string; id: number; task: Task }
-  | { kind: 'consent'; at: string; id: number; consent: ConsentEvent };
+  | { kind: 'consent'; at: string; id: number; consent: ConsentEvent }
+  | { kind: 'loyalty'; at: string; id: number; entry: LedgerEntry };
 export type TimelineKind = TimelineItem['kind'];
 
 export const timelineInput = z

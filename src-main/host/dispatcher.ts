@@ -23,6 +23,7 @@ import { attachErasureJournal, erasureJournalFile } from '../domain/privacy/jour
 import { pruneTransfers } from './transfers';
 import { getSettings } from '../domain/settings/service';
 import { scheduleRetentionChecks } from '../domain/retention/schedule';
+import { scheduleLoyaltyRuns } from '../domain/loyalty/schedule';
 import { createStore, transaction, type Store } from '../store/db';
 import { latestVersion } from '../store/migrations';
 import { openDatabase, schemaVersion, StoreOpenError } from '../store/open';
@@ -282,6 +283,14 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
     },
   });
 
+  // loyalty: points expire and tiers are recounted shortly after start and then daily
+  const loyalty = scheduleLoyaltyRuns({
+    store: () => (state === 'ready' ? store : null),
+    onRun: (run) => {
+      if (run.expired > 0) emit('data.changed', { scope: 'contacts' });
+    },
+  });
+
   return {
     async invoke(name, input) {
       if (!isCallName(name)) {
@@ -308,6 +317,7 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
     },
     async close() {
       retention.stop();
+      loyalty.stop();
       for (const j of jobs.values()) j.controller.abort();
       await Promise.allSettled([...jobs.values()].map((j) => j.done));
       await Promise.allSettled(background);

@@ -18,6 +18,7 @@ import {
   IconCashRegister,
   IconChecklist,
   IconFileImport,
+  IconGift,
   IconHome,
   IconMoon,
   IconPackage,
@@ -35,6 +36,9 @@ import { ContactPage } from '../features/contacts/ContactPage';
 import { DuplicatesPage } from '../features/duplicates/DuplicatesPage';
 import { HomePage } from '../features/home/HomePage';
 import { ImportPage } from '../features/imports/ImportPage';
+import { CardPage } from '../features/loyalty/CardPage';
+import { LoyaltyPage } from '../features/loyalty/LoyaltyPage';
+import { ScanListener } from '../features/loyalty/ScanListener';
 import { PrivacyPage } from '../features/privacy/PrivacyPage';
 import { ProductsPage } from '../features/sales/ProductsPage';
 import { SalePage } from '../features/sales/SalePage';
@@ -64,7 +68,7 @@ const ColorSchemeToggle = () => {
   );
 };
 
-type Section = 'home' | 'contacts' | 'sale' | 'tasks' | 'products' | 'duplicates' | 'imports' | 'privacy' | 'settings';
+type Section = 'home' | 'contacts' | 'sale' | 'tasks' | 'products' | 'duplicates' | 'imports' | 'privacy' | 'loyalty' | 'settings';
 
 const section = (route: Route): Section | null => {
   switch (route.name) {
@@ -82,7 +86,10 @@ const section = (route: Route): Section | null => {
     case 'duplicates':
     case 'imports':
     case 'privacy':
+    case 'loyalty':
       return route.name;
+    case 'loyaltyCard':
+      return 'loyalty';
     case 'notFound':
       return null;
   }
@@ -104,6 +111,7 @@ const navItems: readonly { route: Route; icon: typeof IconHome }[] = [
   { route: { name: 'home' }, icon: IconHome },
   { route: { name: 'contacts' }, icon: IconUsers },
   { route: { name: 'sale', contactId: null }, icon: IconCashRegister },
+  { route: { name: 'loyalty' }, icon: IconGift },
   { route: { name: 'tasks' }, icon: IconChecklist },
   { route: { name: 'products' }, icon: IconPackage },
   { route: { name: 'duplicates' }, icon: IconUsersGroup },
@@ -190,6 +198,12 @@ export const Shell = () => {
     case 'privacy':
       page = <PrivacyPage tab={route.tab} />;
       break;
+    case 'loyalty':
+      page = <LoyaltyPage />;
+      break;
+    case 'loyaltyCard':
+      page = <CardPage key={route.contactId} contactId={route.contactId} />;
+      break;
     case 'notFound':
       page = <NotFound />;
       break;
@@ -197,6 +211,7 @@ export const Shell = () => {
 
   return (
     <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: 0 }} padding="md" data-testid="app-shell">
+      <ScanListener />
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap" miw={0}>

@@ -18,6 +18,8 @@ export type Route =
   | { name: 'duplicates' }
   | { name: 'imports' }
   | { name: 'privacy'; tab: PrivacyTab }
+  | { name: 'loyalty' }
+  | { name: 'loyaltyCard'; contactId: number }
   | { name: 'notFound'; path: string };
 
 const parseId = (raw: string | undefined): number | null =>
@@ -32,6 +34,7 @@ const singlePages: Readonly<Record<string, Route>> = {
   duplicates: { name: 'duplicates' },
   imports: { name: 'imports' },
   privacy: { name: 'privacy', tab: 'requests' },
+  loyalty: { name: 'loyalty' },
 };
 
 /** `#/contacts/12/edit` → route; anything unknown is `notFound`, never an exception. */
@@ -45,6 +48,10 @@ export const parseHash = (hash: string): Route => {
     if (page !== undefined) return page;
   }
   if (first === 'privacy' && parts.length === 2 && isPrivacyTab(second)) return { name: 'privacy', tab: second };
+  if (first === 'loyalty' && second === 'card' && parts.length === 3) {
+    const contactId = parseId(third);
+    return contactId === null ? { name: 'notFound', path } : { name: 'loyaltyCard', contactId };
+  }
   if (first !== 'contacts') return { name: 'notFound', path };
   if (parts.length === 1) return { name: 'contacts' };
   if (second === 'new' && parts.length === 2) return { name: 'contactNew' };
@@ -73,7 +80,10 @@ export const routeHref = (route: Route): string => {
     case 'products':
     case 'duplicates':
     case 'imports':
+    case 'loyalty':
       return `#/${route.name}`;
+    case 'loyaltyCard':
+      return `#/loyalty/card/${route.contactId}`;
     case 'privacy':
       return route.tab === 'requests' ? '#/privacy' : `#/privacy/${route.tab}`;
     case 'sale':

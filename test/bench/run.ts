@@ -168,6 +168,7 @@ const main = async () => {
   if (process.env.BENCH_CONSENT !== '0') await (await import('./consent')).benchConsent({ source: dbPath, benchDir, record });
   // the retention review (issue 4) on the same copy of the base: ≤ 2 s
   if (process.env.BENCH_RETENTION !== '0') await (await import('./retention')).benchRetention({ source: dbPath, benchDir, record });
+  if (process.env.BENCH_LOYALTY !== '0') await (await import('./loyalty')).benchLoyalty({ source: dbPath, benchDir, record });
 
   // --- search through HTTP (browser mode: worker + web host), same queries
   {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError, mergeInput, mergeListInput, type MergeInput } from '../../src-main/contract';
+import { AppError, cardNumberFor, mergeInput, mergeListInput, type MergeInput } from '../../src-main/contract';
 import { mergeContacts, mergePreview, type MergeSnapshot } from '../../src-main/domain/duplicates/merge';
 import { matchName, sortKey } from '../../src-main/domain/duplicates/similarity';
 import { listMerges, undoMerge } from '../../src-main/domain/duplicates/undo';
@@ -77,6 +77,18 @@ const ensureTags = (db: Sqlite): number[] => {
   return db.prepare('SELECT id FROM tags ORDER BY id').pluck().all() as number[];
 };
 
+let nextCard = 900_000;
+
+/** A loyalty member with its active card, once per contact; the balance is what its entries already add up to. */
+const addMember = (db: Sqlite, contactId: number, referrerId: number | null): void => {
+  if (db.prepare('SELECT 1 FROM loyalty_members WHERE contact_id = ?').get(contactId) !== undefined) return;
+  const card = db.prepare("INSERT INTO loyalty_cards (number, contact_id, status, issued_at) VALUES (?, ?, 'active', ?)").run(cardNumberFor(nextCard++), contactId, NOW);
+  db.prepare(
+    `INSERT INTO loyalty_members (contact_id, card_id, enrolled_at, tier, tier_since, referrer_id, balance)
+     VALUES (?, ?, ?, 'basic', ?, ?, (SELECT coalesce(sum(points), 0) FROM loyalty_entries WHERE contact_id = ?))`,
+  ).run(contactId, card.lastInsertRowid, NOW, NOW, referrerId, contactId);
+};
+
 /**
  * One linked row per call, for each table known today. A table added later
  * falls back to a generic row; if that cannot be built (CHECK constraints…),
@@ -137,6 +149,31 @@ const factories: Record<string, (db: Sqlite, contactId: number, n: number) => vo
       `INSERT INTO consent_events (contact_id, channel, purpose, event, at, method, operator, recorded_at)
        VALUES (?, ?, ?, ?, ?, 'paper', 'test', ?)`,
     ).run(id, channel, purpose, n % 4 === 0 ? 'objected' : 'granted', `2025-0${1 + (n % 9)}-11T10:00:00.000Z`, NOW);
+  },
+  // loyalty (migration 10): rows as the service writes them, so balances stay the sum of the entries
+  'loyalty_cards.contact_id': (db, id) => {
+    db.prepare("INSERT INTO loyalty_cards (number, contact_id, status, issued_at) VALUES (?, ?, 'lost', ?)").run(cardNumberFor(nextCard++), id, NOW);
+  },
+  'loyalty_members.contact_id': (db, id) => {
+    addMember(db, id, null);
+  },
+  'loyalty_members.referrer_id': (db, id, n) => {
+    addMember(db, addContact(db, { first: `Filleul ${n}`, last: 'Parrainé' }), id);
+  },
+  'loyalty_entries.contact_id': (db, id, n) => {
+    db.prepare("INSERT INTO loyalty_entries (contact_id, kind, points, at, reason) VALUES (?, 'bonus', ?, ?, 'test')").run(id, 10 + n, NOW);
+  },
+  'loyalty_lots.contact_id': (db, id, n) => {
+    const entry = db.prepare("INSERT INTO loyalty_entries (contact_id, kind, points, at, lot_expires_on) VALUES (?, 'welcome', ?, ?, '2028-03-01')").run(id, 5 + n, NOW);
+    db.prepare('INSERT INTO loyalty_lots (entry_id, contact_id, expires_on, remaining) VALUES (?, ?, ?, ?)').run(entry.lastInsertRowid, id, '2028-03-01', 5 + n);
+  },
+  'loyalty_tier_history.contact_id': (db, id, n) => {
+    db.prepare("INSERT INTO loyalty_tier_history (contact_id, at, from_tier, to_tier, direction) VALUES (?, ?, NULL, 'basic', 'initial')").run(id, `2025-0${1 + (n % 9)}-01T10:00:00.000Z`);
+  },
+  'loyalty_vouchers.contact_id': (db, id, n) => {
+    const reward = db.prepare('SELECT id FROM loyalty_rewards LIMIT 1').pluck().get() ??
+      db.prepare("INSERT INTO loyalty_rewards (name, kind, value, cost_points, created_at, updated_at) VALUES ('Café', 'item', 0, 10, ?, ?)").run(NOW, NOW).lastInsertRowid;
+    db.prepare('INSERT INTO loyalty_vouchers (code, contact_id, reward_id, entry_id, issued_at) VALUES (?, ?, ?, ?, ?)').run(`FID-TEST${nextCard++}`, id, reward, n, NOW);
   },
   'privacy_requests.contact_id': (db, id, n) => {
     db.prepare(
@@ -262,8 +299,13 @@ describe('merge', () => {
       expect.arrayContaining(['purchases', 'contact_emails', 'contact_phones', 'contact_tags', 'notes', 'interactions', 'tasks']),
     );
     // a row's identity besides the contact: its rowid, or the rest of a WITHOUT ROWID key (a tag, a consent cell)
+    // a table keyed by the contact itself (a loyalty membership) has one row per contact: present or not
+    const ownKey = (t: string, column: string) =>
+      (db.prepare("SELECT name FROM pragma_table_info(?) WHERE pk > 0 AND type = 'INTEGER'").pluck().all(t) as string[]).join() === column;
     const keyed = (t: string, column: string) =>
-      (db.prepare('SELECT wr FROM pragma_table_list WHERE name = ?').pluck().get(t) as number) === 1
+      ownKey(t, column)
+        ? "'member'"
+        : (db.prepare('SELECT wr FROM pragma_table_list WHERE name = ?').pluck().get(t) as number) === 1
         ? (db.prepare('SELECT name FROM pragma_table_info(?) WHERE pk > 0 AND name <> ? ORDER BY pk').pluck().all(t, column) as string[])
             .map((c) => `"${c}"`)
             .join(" || ':' || ")
@@ -288,7 +330,8 @@ describe('merge', () => {
       expect(moved.every((k) => now.includes(k)), ref.table).toBe(true);
       expect(result.moves.find((m) => m.table === ref.table)?.rows ?? 0, ref.table).toBeGreaterThanOrEqual(moved.length - 1);
     }
-    expect(result.dropped).toBe(2);
+    // the tag both had, the removed one's membership (one membership each: the kept one's stays, with both ledgers)
+    expect(result.dropped).toBe(3);
 
     const k = db.prepare('SELECT * FROM contacts WHERE id = ?').get(kept) as Record<string, unknown>;
     expect(k).toMatchObject({
@@ -321,7 +364,7 @@ describe('merge', () => {
     const moves = snapshot.steps.filter((s) => s.op === 'move');
     expect(new Set(moves.map((s) => s.table))).toEqual(new Set(refs.map((r) => r.table)));
     const drops = (reason: string) => snapshot.steps.flatMap((s) => (s.op === 'delete' && s.reason === reason ? [s.table] : []));
-    expect(drops('collision')).toEqual(['contact_tags']);
+    expect(drops('collision')).toEqual(['contact_tags', 'loyalty_members']);
     expect(drops('duplicate')).toEqual(['contact_emails']);
     expect(drops('contact')).toEqual(['contacts']);
   });
@@ -346,14 +389,14 @@ describe('merge', () => {
     const db = store.sqlite;
     db.exec(`
       ALTER TABLE contacts ADD COLUMN referred_by INTEGER REFERENCES contacts (id) ON DELETE SET NULL;
-      CREATE TABLE loyalty_cards (
+      CREATE TABLE club_cards (
         id INTEGER PRIMARY KEY,
         contact_id INTEGER NOT NULL UNIQUE REFERENCES contacts (id) ON DELETE CASCADE,
         number TEXT NOT NULL UNIQUE
       ) STRICT;
-      CREATE TABLE loyalty_ledger (
+      CREATE TABLE club_ledger (
         id INTEGER PRIMARY KEY,
-        card_id INTEGER NOT NULL REFERENCES loyalty_cards (id) ON DELETE CASCADE,
+        card_id INTEGER NOT NULL REFERENCES club_cards (id) ON DELETE CASCADE,
         points INTEGER NOT NULL
       ) STRICT;
       CREATE TABLE consent_proofs (
@@ -373,8 +416,8 @@ describe('merge', () => {
     const removed = addContact(db, { first: 'Anne', last: 'Rousse' });
     const friend = addContact(db, { first: 'Paul', last: 'Ami' });
     db.prepare('UPDATE contacts SET referred_by = ? WHERE id IN (?, ?)').run(removed, friend, removed);
-    db.prepare('INSERT INTO loyalty_cards (id, contact_id, number) VALUES (1, ?, ?), (2, ?, ?)').run(kept, 'L-1', removed, 'L-2');
-    db.prepare('INSERT INTO loyalty_ledger (card_id, points) VALUES (1, 10), (2, 25), (2, 5)').run();
+    db.prepare('INSERT INTO club_cards (id, contact_id, number) VALUES (1, ?, ?), (2, ?, ?)').run(kept, 'L-1', removed, 'L-2');
+    db.prepare('INSERT INTO club_ledger (card_id, points) VALUES (1, 10), (2, 25), (2, 5)').run();
     db.prepare('INSERT INTO consent_proofs (contact_id, channel, at, proof) VALUES (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?)').run(
       kept, 'email', NOW, Buffer.from([1, 2]),
       removed, 'email', NOW, Buffer.from([3]),
@@ -387,8 +430,8 @@ describe('merge', () => {
 
     const result = merge(store, { keptId: kept, removedId: removed });
     // the kept card stays, the removed one (and its ledger) goes, to come back on undo
-    expect(db.prepare('SELECT contact_id, number FROM loyalty_cards').all()).toEqual([{ contact_id: kept, number: 'L-1' }]);
-    expect(count(db, 'SELECT count(*) FROM loyalty_ledger')).toBe(1);
+    expect(db.prepare('SELECT contact_id, number FROM club_cards').all()).toEqual([{ contact_id: kept, number: 'L-1' }]);
+    expect(count(db, 'SELECT count(*) FROM club_ledger')).toBe(1);
     expect(db.prepare('SELECT contact_id, channel FROM consent_proofs ORDER BY channel').all()).toEqual([
       { contact_id: kept, channel: 'email' },
       { contact_id: kept, channel: 'sms' },

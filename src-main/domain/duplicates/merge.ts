@@ -12,6 +12,7 @@ import {
 } from '../../contract';
 import { withLedgerGate, type Store } from '../../store/db';
 import { recomputeConsentState } from '../consent/events';
+import { reconcileMergedMember } from '../loyalty/merge';
 import type { Sqlite } from '../../store/open';
 import { contactFacts, recomputeAggregates, summary } from './contacts';
 import { matchName, sortKey } from './similarity';
@@ -427,6 +428,8 @@ export const mergeContacts = (
     recomputeAggregates(db, keptId);
     // the moved consent_state rows were each one side's view: the kept state comes from the joined ledger
     recomputeConsentState(db, keptId);
+    // loyalty: one membership and one active card, the balance from the joined ledger
+    reconcileMergedMember(db, keptId);
 
     const keptAfter = contactRow(db, shape, keptId);
     const snapshot: MergeSnapshot = {

@@ -9,6 +9,7 @@ import {
 } from '../../contract';
 import { withLedgerGate, type Store } from '../../store/db';
 import { recomputeConsentState } from '../consent/events';
+import { reconcileUnmerged } from '../loyalty/merge';
 import type { Sqlite } from '../../store/open';
 import { recomputeAggregates } from './contacts';
 import { atomically, type MergeSnapshot, type MergeStep } from './merge';
@@ -239,6 +240,7 @@ export const undoMerge = (store: Store, mergeId: number, now = new Date().toISOS
     // each contact's consent state again from its own ledger
     recomputeConsentState(db, m.kept_id);
     recomputeConsentState(db, m.removed_id);
+    reconcileUnmerged(db, [m.kept_id, m.removed_id]);
 
     // aggregates: exact when no sale touched the kept contact since, else recomputed for both
     const shape = tableShape(db, 'contacts');

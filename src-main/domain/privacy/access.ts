@@ -179,6 +179,12 @@ const words: Record<Language, Record<string, string>> = {
     merges: 'Fusions de fiches',
     import_changes: 'Modifications par import',
     audit_log: 'Journal des opérations',
+    loyalty_members: 'Programme de fidélité',
+    loyalty_cards: 'Cartes de fidélité',
+    loyalty_entries: 'Points de fidélité (historique)',
+    loyalty_lots: 'Points de fidélité (échéances)',
+    loyalty_tier_history: 'Niveaux de fidélité (historique)',
+    loyalty_vouchers: 'Bons de réduction',
   },
   en: {
     title: 'Your personal data',
@@ -207,6 +213,12 @@ const words: Record<Language, Record<string, string>> = {
     merges: 'Record merges',
     import_changes: 'Changes by import',
     audit_log: 'Operations log',
+    loyalty_members: 'Loyalty programme',
+    loyalty_cards: 'Loyalty cards',
+    loyalty_entries: 'Loyalty points (history)',
+    loyalty_lots: 'Loyalty points (expiry)',
+    loyalty_tier_history: 'Loyalty tiers (history)',
+    loyalty_vouchers: 'Vouchers',
   },
 };
 

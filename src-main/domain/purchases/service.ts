@@ -14,6 +14,7 @@ import {
 import { prepared, type Store } from '../../store/db';
 import { notFound as contactNotFound } from '../contacts/service';
 import { getSettings } from '../settings/service';
+import { earnOnSale, recountTier, syncSalePoints } from '../loyalty/sales';
 import { applyPurchaseToAggregates, recomputeContactAggregates } from './aggregates';
 import { productNotFound, productsById } from './products';
 
@@ -171,6 +172,8 @@ export const createPurchase = (store: Store, data: PurchaseData, nowDate: Date =
     lines,
     now,
   );
+  // loyalty points in the same transaction: a refused double scan undoes the sale too
+  earnOnSale(store, id, nowDate);
   return getPurchase(store, id);
 };
 
@@ -293,6 +296,7 @@ export const refundPurchase = (store: Store, input: z.output<typeof refundInput>
     lines,
     now,
   );
+  syncSalePoints(store, sale.id, nowDate);
   return getPurchase(store, id);
 };
 
@@ -301,14 +305,19 @@ export const refundPurchase = (store: Store, input: z.output<typeof refundInput>
  * (a refund of nothing would be meaningless). The contact's figures are
  * recomputed from its remaining purchases.
  */
-export const deletePurchase = (store: Store, id: number): PurchaseDeleted => {
-  const p = prepared(store.sqlite, 'SELECT contact_id AS contactId FROM purchases WHERE id = ?').get(id) as
-    | { contactId: number | null }
+export const deletePurchase = (store: Store, id: number, nowDate: Date = new Date()): PurchaseDeleted => {
+  const p = prepared(store.sqlite, 'SELECT contact_id AS contactId, refund_of AS refundOf FROM purchases WHERE id = ?').get(id) as
+    | { contactId: number | null; refundOf: number | null }
     | undefined;
   if (!p) throw purchaseNotFound(id);
+  // a deleted sale takes its points back (while its link to them still exists)
+  if (p.refundOf === null) syncSalePoints(store, id, nowDate, true);
   const refunds = prepared(store.sqlite, 'DELETE FROM purchases WHERE refund_of = ?').run(id).changes;
   prepared(store.sqlite, 'DELETE FROM purchases WHERE id = ?').run(id);
   if (p.contactId !== null) recomputeContactAggregates(store, p.contactId);
+  // a deleted refund gives the sale's share of points back
+  if (p.refundOf !== null) syncSalePoints(store, p.refundOf, nowDate);
+  if (p.contactId !== null) recountTier(store, p.contactId, nowDate);
   return { id, deleted: refunds + 1 };
 };
 

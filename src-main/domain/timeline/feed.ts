@@ -13,6 +13,7 @@ import { prepared, type Store } from '../../store/db';
 import { assertContact } from '../contacts/service';
 import { purchasesById } from '../purchases/service';
 import { consentEventsByIds } from '../consent/ledger';
+import { entriesByIds } from '../loyalty/ledger';
 
 /**
  * The contact page's one feed: every source is read newest first through its
@@ -104,6 +105,13 @@ export const timelineSources: readonly TimelineSource[] = [
     rank: 15,
     keys: keysOf('consent_events', 'at', 15),
     load: (store, ids) => new Map(consentEventsByIds(store, ids).map((e) => [e.id, { kind: 'consent', at: e.at, id: e.id, consent: e }])),
+  },
+  {
+    // just below the sale: at the same instant the sale comes first, then the points it earned
+    kind: 'loyalty',
+    rank: 35,
+    keys: keysOf('loyalty_entries', 'at', 35),
+    load: (store, ids) => new Map(entriesByIds(store, ids).map((e) => [e.id, { kind: 'loyalty', at: e.at, id: e.id, entry: e }])),
   },
 ];
 

@@ -7,9 +7,10 @@ import { migration0006 } from './0006-purchase-lookups';
 import { migration0007 } from './0007-privacy';
 import { migration0008 } from './0008-consent-indexes';
 import { migration0009 } from './0009-retention-indexes';
+import { migration0010 } from './0010-loyalty';
 import type { Migration } from './types';
 
 /** Static list (bundlers cannot follow a directory scan). Versions must be 1..N in order. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010];
 
 export const latestVersion = migrations.length;

@@ -23,6 +23,7 @@ import { useFormatters } from '../../app/format';
 import { notifyError, notifySuccess } from '../../app/notify';
 import { navigate, routeHref } from '../../app/router';
 import { ConsentPanel } from '../consent/ConsentPanel';
+import { LoyaltyPanel } from '../loyalty/LoyaltyPanel';
 import { PrivacyActions } from '../privacy/PrivacyActions';
 import { ContactTimeline } from '../timeline/ContactTimeline';
 import { fullName, plainName } from './names';
@@ -291,6 +292,7 @@ export const ContactPage = ({ id }: { id: number }) => {
         </Group>
       </Group>
       <Details contact={contact} />
+      <LoyaltyPanel contact={contact} />
       <ConsentPanel contact={contact} />
       <PrivacyActions contact={contact} />
       <ContactTimeline contactId={contact.id} onContactChanged={reload} />

@@ -35,9 +35,12 @@ import {
 import { useApi } from '../../api/context';
 import { issuesFromZod } from '../../app/errors';
 import { useFormatters } from '../../app/format';
-import { notifyError, notifySuccess } from '../../app/notify';
+import { notifySuccess } from '../../app/notify';
 import { routeHref } from '../../app/router';
 import { plainName } from '../contacts/names';
+import { LoyaltyCounter } from '../loyalty/LoyaltyCounter';
+import { notifyWithLoyalty } from '../loyalty/messages';
+import { useCardEntry } from '../loyalty/use-card-lookup';
 import { channelLabel, fieldMessage, storeFieldCode } from './messages';
 import { centsToInput, decimalMarkFor, parseEuros, parseQuantity } from './money';
 import { PurchaseDialog } from './PurchaseDialog';
@@ -144,6 +147,7 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
   );
   const searchProducts = useCallback((q: string) => api.call('products.search', { q, limit: SEARCH_LIMIT }), [api]);
   const contacts = useSearch(customer === null ? customerText : '', searchContacts);
+  const cardEntry = useCardEntry();
   const products = useSearch(productText, searchProducts);
 
   const clearError = (patch: (e: FormErrors) => FormErrors) => setErrors((e) => patch(e));
@@ -164,6 +168,11 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
     if (customer !== null || customerText.trim() === '') {
       // nothing to look up: on to the articles (a sale without a customer is allowed)
       productRef.current?.focus();
+      return;
+    }
+    // a loyalty card scanned into this box (where the focus waits between customers) opens that member's sale
+    if (cardEntry(customerText)) {
+      setCustomerText('');
       return;
     }
     const rows = await contacts.fresh();
@@ -344,7 +353,7 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
       setLast({ purchase, name });
       reset();
     } catch (error) {
-      if (!showIssues(issuesOf(error))) notifyError(t, error);
+      if (!showIssues(issuesOf(error))) notifyWithLoyalty(t, error);
     } finally {
       busy.current = false;
       setSaving(false);
@@ -398,6 +407,8 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
             {t('sales.hint')}
           </Text>
         </Group>
+
+        <LoyaltyCounter customerId={customer?.id ?? null} lastPurchase={last?.purchase ?? null} />
 
         {preselect === 'missing' && (
           <Alert color="yellow" data-testid="sale-customer-missing">

@@ -23,6 +23,7 @@ import {
   IconBuildingStore,
   IconCalendarEvent,
   IconChecklist,
+  IconGift,
   IconMail,
   IconMailbox,
   IconMessage,
@@ -45,6 +46,7 @@ import { useFormatters } from '../../app/format';
 import { notifyError, notifySuccess } from '../../app/notify';
 import { consentBullet, ConsentTimelineEntry } from '../consent/ConsentTimelineEntry';
 import { onConsentChanged } from '../consent/events';
+import { LoyaltyTimelineEntry } from '../loyalty/LoyaltyTimelineEntry';
 import { PurchaseDialog } from '../sales/PurchaseDialog';
 import { InteractionForm, NoteForm, TaskForm } from './EntryForms';
 import { useTimeline } from './use-timeline';
@@ -61,7 +63,7 @@ const interactionIcons: Record<InteractionKind, Icon> = {
 };
 
 // consent events are proof: never edited nor deleted from the timeline
-type Editable = Exclude<TimelineItem, { kind: 'purchase' | 'consent' }>;
+type Editable = Exclude<TimelineItem, { kind: 'purchase' | 'consent' | 'loyalty' }>;
 type Composer = 'note' | 'interaction' | 'task';
 
 const itemKey = (item: TimelineItem): string => `${item.kind}:${item.id}`;
@@ -309,6 +311,9 @@ export const ContactTimeline = ({ contactId, onContactChanged }: ContactTimeline
       };
     }
     if (item.kind === 'consent') return { ...consentBullet(item.consent), body: <ConsentTimelineEntry event={item.consent} /> };
+    if (item.kind === 'loyalty') {
+      return { icon: IconGift, color: item.entry.points < 0 ? 'gray' : 'grape', body: <LoyaltyTimelineEntry entry={item.entry} /> };
+    }
     const body = editing === itemKey(item) ? editForm(item) : null;
     switch (item.kind) {
       case 'interaction':

@@ -7,7 +7,7 @@ const PAGE = 50;
 const RELOAD_MAX = 200;
 
 /** Kinds this screen can draw; later issues add others, which are skipped until the UI knows them. */
-const knownKinds: ReadonlySet<string> = new Set<TimelineItem['kind']>(['interaction', 'purchase', 'note', 'task', 'consent']);
+const knownKinds: ReadonlySet<string> = new Set<TimelineItem['kind']>(['interaction', 'purchase', 'note', 'task', 'consent', 'loyalty']);
 const known = (items: readonly TimelineItem[]): TimelineItem[] => items.filter((i) => knownKinds.has(i.kind));
 
 export type TimelineState = {
