@@ -32,6 +32,29 @@ export const nextDate = (date: string): string => {
   return d.toISOString().slice(0, 10);
 };
 
+/**
+ * `YYYY-MM-DD` + n calendar months (n may be negative), the day clamped to
+ * the target month's length: 31 January + 1 month = 28 (or 29) February,
+ * 29 February 2024 + 36 months = 28 February 2027. The deadlines of privacy
+ * requests, retention periods and points expiry all count this way.
+ */
+export const addMonths = (date: string, months: number): string => {
+  const [y, m, d] = date.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  const day = Math.min(d, new Date(Date.UTC(year, month, 0)).getUTCDate());
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+};
+
+export const addYears = (date: string, years: number): string => addMonths(date, 12 * years);
+
+export const addDays = (date: string, days: number): string => {
+  const t = new Date(`${date.slice(0, 10)}T00:00:00.000Z`);
+  t.setUTCDate(t.getUTCDate() + days);
+  return t.toISOString().slice(0, 10);
+};
+
 /** Text that is a calendar date or an ISO-8601 instant → canonical UTC instant, or null. */
 export const toInstant = (value: string): string | null => {
   if (!INSTANT_PATTERN.test(value)) return null;

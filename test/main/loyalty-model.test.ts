@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError, contactInput, mergeInput } from '../../src-main/contract';
 import { createContact } from '../../src-main/domain/contacts/service';
 import { mergeContacts } from '../../src-main/domain/duplicates/merge';
-import { addMonths } from '../../src-main/domain/loyalty/ledger';
+import { addMonths } from '../../src-main/contract';
 import { adjust, createReward, enrol, getMember, redeem, runDaily, setProgramme } from '../../src-main/domain/loyalty/service';
 import { createPurchase, deletePurchase, refundPurchase } from '../../src-main/domain/purchases/service';
 import { transaction, type Store } from '../../src-main/store/db';

@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { localDate } from '../../src-main/contract';
-import { addMonths } from '../../src-main/domain/privacy/requests';
+import { addMonths } from '../../src-main/contract';
 import { failure, openClient } from './helpers';
 
 describe('addMonths (request deadlines)', () => {

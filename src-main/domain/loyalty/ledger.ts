@@ -1,4 +1,4 @@
-import { AppError, type LedgerEntry, type LedgerKind, type LoyaltyProgramme } from '../../contract';
+import { addMonths, AppError, type LedgerEntry, type LedgerKind, type LoyaltyProgramme } from '../../contract';
 import { prepared, type Store } from '../../store/db';
 import { tierIndex } from './programme';
 
@@ -11,15 +11,6 @@ import { tierIndex } from './programme';
  * credits before they open a lot.
  */
 
-/** `YYYY-MM-DD` plus n calendar months; the 31st becomes the month's last day. */
-export const addMonths = (day: string, months: number): string => {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const total = y * 12 + (m - 1) + months;
-  const year = Math.floor(total / 12);
-  const month = (total % 12) + 1;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-};
 
 export const dayOf = (instant: string): string => instant.slice(0, 10);
 

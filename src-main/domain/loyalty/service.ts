@@ -27,7 +27,7 @@ import { prepared, type Store } from '../../store/db';
 import { matchingIds } from '../contacts/list';
 import { insertPurchase } from '../purchases/service';
 import { getSettings } from '../settings/service';
-import { addMonths, entriesPage, expireDue, getEntry, lotExpiry, memberBalance, post, updateTier } from './ledger';
+import { entriesPage, expireDue, getEntry, lotExpiry, memberBalance, post, updateTier } from './ledger';
 import { getProgramme, tierIndex, tierOf, updateProgramme } from './programme';
 
 /* ---------- members and cards ---------- */
@@ -567,4 +567,3 @@ export const runDaily = (store: Store, now = new Date()): { expired: number } =>
   return { expired };
 };
 
-export { addMonths };

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import {
+  addDays,
+  addMonths,
   AppError,
   DUE_SOON_DAYS,
   localDate,
@@ -26,23 +28,6 @@ import { contactAddresses, suppress } from '../consent/suppression';
  * 31 January, due on 28 (or 29) February.
  */
 
-const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
-
-/** `YYYY-MM-DD` + n calendar months, the day clamped to the target month's length. */
-export const addMonths = (date: string, months: number): string => {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const index = y * 12 + (m - 1) + months;
-  const year = Math.floor(index / 12);
-  const month = (index % 12) + 1;
-  const day = Math.min(d, daysInMonth(year, month));
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-};
-
-export const addDays = (date: string, days: number): string => {
-  const t = new Date(`${date}T00:00:00.000Z`);
-  t.setUTCDate(t.getUTCDate() + days);
-  return t.toISOString().slice(0, 10);
-};
 
 type Row = {
   id: number;

@@ -15,12 +15,6 @@ const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400
 const format = (y: number, m: number, d: number): string =>
   `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 
-/** `YYYY-MM-DD` (or the day of an instant) + n calendar years; 2024-02-29 + 3 = 2027-02-28. */
-export const addYears = (date: string, years: number): string => {
-  const [y, m, d] = parse(date);
-  const year = y + years;
-  return format(year, m, m === 2 && d === 29 && !isLeap(year) ? 28 : d);
-};
 
 /**
  * The latest reference day still due on `on`: the largest d with

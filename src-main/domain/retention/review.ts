@@ -11,7 +11,8 @@ import type { z } from 'zod';
 import type { retentionReviewInput } from '../../contract/retention';
 import { prepared, type Store } from '../../store/db';
 import { CONTACT_NAME_SQL } from '../contacts/service';
-import { addYears, lastDueReference } from './dates';
+import { addYears } from '../../contract';
+import { lastDueReference } from './dates';
 import { getPolicies } from './policies';
 
 /**

@@ -2,7 +2,9 @@ import { useState } from 'react';
 import { Alert, Button, Group, Modal, NativeSelect, Radio, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import {
+  addMonths,
   ERASED_SUBJECT,
+  isCalendarDate,
   localDate,
   privacyRequestKinds,
   type PrivacyRequest,
@@ -13,17 +15,8 @@ import { errorMessage, serverIssues, toFieldErrors, validationMessage, type Fiel
 import { useFormatters } from '../../app/format';
 import { notifySuccess } from '../../app/notify';
 
-/** `YYYY-MM-DD` + n calendar months clamped to the month's end: the store's deadline rule, for hints while typing. */
-export const addMonthsTo = (date: string, months: number): string | null => {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const index = y * 12 + (mo - 1) + months;
-  const year = Math.floor(index / 12);
-  const month = (index % 12) + 1;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-};
+/** The store's deadline rule for hints while typing; null while the date typed is not a date yet. */
+export const addMonthsTo = (date: string, months: number): string | null => (isCalendarDate(date) ? addMonths(date, months) : null);
 
 /** The subject line, with the placeholder an erasure leaves translated. */
 export const subjectLabel = (t: (key: string) => string, subject: string): string =>
