@@ -36,6 +36,34 @@ type TierDraft = {
   benefits: string;
 };
 
+/** One cell of the tiers table: a small text input, its store-side error under it. */
+const TierInput = ({
+  value,
+  label,
+  error,
+  onChange,
+  inputMode,
+  right,
+}: {
+  value: string;
+  label: string;
+  error: string | undefined;
+  onChange(value: string): void;
+  inputMode?: 'decimal' | 'numeric';
+  right?: string;
+}) => (
+  <TextInput
+    size="xs"
+    value={value}
+    onChange={(e) => onChange(e.currentTarget.value)}
+    error={error}
+    aria-label={label}
+    inputMode={inputMode}
+    rightSection={right === undefined ? undefined : <Text size="xs">{right}</Text>}
+    autoComplete="off"
+  />
+);
+
 type Draft = {
   enabled: boolean;
   pointsPerEuro: string;
@@ -292,24 +320,10 @@ export const ProgrammeForm = ({ programme, onSaved }: { programme: LoyaltyProgra
                 {draft.tiers.map((tier, i) => (
                   <Table.Tr key={i} data-testid="programme-tier" style={{ verticalAlign: 'top' }}>
                     <Table.Td>
-                      <TextInput
-                        size="xs"
-                        value={tier.key}
-                        onChange={(e) => setTier(i, { key: e.currentTarget.value })}
-                        error={err(`tiers.${i}.key`)}
-                        aria-label={t('loyalty.programme.tierKey')}
-                        autoComplete="off"
-                      />
+                      <TierInput value={tier.key} label={t('loyalty.programme.tierKey')} error={err(`tiers.${i}.key`)} onChange={(v) => setTier(i, { key: v })} />
                     </Table.Td>
                     <Table.Td>
-                      <TextInput
-                        size="xs"
-                        value={tier.name}
-                        onChange={(e) => setTier(i, { name: e.currentTarget.value })}
-                        error={err(`tiers.${i}.name`)}
-                        aria-label={t('loyalty.programme.tierName')}
-                        autoComplete="off"
-                      />
+                      <TierInput value={tier.name} label={t('loyalty.programme.tierName')} error={err(`tiers.${i}.name`)} onChange={(v) => setTier(i, { name: v })} />
                     </Table.Td>
                     <Table.Td>
                       <NativeSelect
@@ -321,48 +335,16 @@ export const ProgrammeForm = ({ programme, onSaved }: { programme: LoyaltyProgra
                       />
                     </Table.Td>
                     <Table.Td>
-                      <TextInput
-                        size="xs"
-                        value={tier.threshold}
-                        onChange={(e) => setTier(i, { threshold: e.currentTarget.value })}
-                        error={err(`tiers.${i}.threshold`)}
-                        rightSection={<Text size="xs">{t(tier.basis === 'spend' ? 'loyalty.programme.unitEuro' : 'loyalty.programme.unitPoints')}</Text>}
-                        aria-label={t('loyalty.programme.tierThreshold')}
-                        inputMode="decimal"
-                        autoComplete="off"
-                      />
+                      <TierInput value={tier.threshold} label={t('loyalty.programme.tierThreshold')} error={err(`tiers.${i}.threshold`)} onChange={(v) => setTier(i, { threshold: v })} inputMode="decimal" right={t(tier.basis === 'spend' ? 'loyalty.programme.unitEuro' : 'loyalty.programme.unitPoints')} />
                     </Table.Td>
                     <Table.Td>
-                      <TextInput
-                        size="xs"
-                        value={tier.windowMonths}
-                        onChange={(e) => setTier(i, { windowMonths: e.currentTarget.value })}
-                        error={err(`tiers.${i}.windowMonths`)}
-                        aria-label={t('loyalty.programme.tierWindow')}
-                        inputMode="numeric"
-                        autoComplete="off"
-                      />
+                      <TierInput value={tier.windowMonths} label={t('loyalty.programme.tierWindow')} error={err(`tiers.${i}.windowMonths`)} onChange={(v) => setTier(i, { windowMonths: v })} inputMode="numeric" />
                     </Table.Td>
                     <Table.Td>
-                      <TextInput
-                        size="xs"
-                        value={tier.multiplier}
-                        onChange={(e) => setTier(i, { multiplier: e.currentTarget.value })}
-                        error={err(`tiers.${i}.multiplier`)}
-                        aria-label={t('loyalty.programme.tierMultiplier')}
-                        inputMode="decimal"
-                        autoComplete="off"
-                      />
+                      <TierInput value={tier.multiplier} label={t('loyalty.programme.tierMultiplier')} error={err(`tiers.${i}.multiplier`)} onChange={(v) => setTier(i, { multiplier: v })} inputMode="decimal" />
                     </Table.Td>
                     <Table.Td>
-                      <TextInput
-                        size="xs"
-                        value={tier.benefits}
-                        onChange={(e) => setTier(i, { benefits: e.currentTarget.value })}
-                        error={err(`tiers.${i}.benefits`)}
-                        aria-label={t('loyalty.programme.tierBenefits')}
-                        autoComplete="off"
-                      />
+                      <TierInput value={tier.benefits} label={t('loyalty.programme.tierBenefits')} error={err(`tiers.${i}.benefits`)} onChange={(v) => setTier(i, { benefits: v })} />
                     </Table.Td>
                     <Table.Td>
                       <ActionIcon
