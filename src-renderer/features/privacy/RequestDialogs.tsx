@@ -11,7 +11,8 @@ import {
   type PrivacyRequestKind,
 } from '@contract';
 import { useApi } from '../../api/context';
-import { errorMessage, serverIssues, toFieldErrors, validationMessage, type FieldErrors } from '../../app/errors';
+import { errorMessage, validationMessage, type FieldErrors } from '../../app/errors';
+import { useFormSubmit } from '../../app/use-form-submit';
 import { useFormatters } from '../../app/format';
 import { notifySuccess } from '../../app/notify';
 
@@ -53,15 +54,11 @@ const NewRequestForm = ({ contact = null, onClose, onCreated }: Omit<NewRequestD
   const [subject, setSubject] = useState(contact?.name ?? '');
   const [receivedOn, setReceivedOn] = useState(today);
   const [identityCheck, setIdentityCheck] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, failure, busy, submit, clearError } = useFormSubmit();
   const due = addMonthsTo(receivedOn, 1);
 
-  const save = async () => {
-    setBusy(true);
-    setFailure(null);
-    try {
+  const save = () =>
+    submit(async () => {
       const created = await api.call('privacy.requests.create', {
         contactId: contact?.id ?? null,
         kind,
@@ -72,14 +69,7 @@ const NewRequestForm = ({ contact = null, onClose, onCreated }: Omit<NewRequestD
       notifySuccess(t('privacy.requests.form.created'));
       onCreated?.(created);
       onClose();
-    } catch (error) {
-      const issues = serverIssues(error);
-      if (issues !== null && issues.length > 0) setErrors(toFieldErrors(issues));
-      else setFailure(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Stack>
@@ -101,7 +91,7 @@ const NewRequestForm = ({ contact = null, onClose, onCreated }: Omit<NewRequestD
         value={subject}
         onChange={(e) => {
           setSubject(e.currentTarget.value);
-          setErrors((er) => ({ ...er, subject: undefined }));
+          clearError('subject');
         }}
         maxLength={200}
         required
@@ -116,7 +106,7 @@ const NewRequestForm = ({ contact = null, onClose, onCreated }: Omit<NewRequestD
         max={today}
         onChange={(e) => {
           setReceivedOn(e.currentTarget.value);
-          setErrors((er) => ({ ...er, receivedOn: undefined }));
+          clearError('receivedOn');
         }}
         required
         error={fieldError(t, errors, 'receivedOn')}
@@ -128,7 +118,7 @@ const NewRequestForm = ({ contact = null, onClose, onCreated }: Omit<NewRequestD
         value={identityCheck}
         onChange={(e) => {
           setIdentityCheck(e.currentTarget.value);
-          setErrors((er) => ({ ...er, identityCheck: undefined }));
+          clearError('identityCheck');
         }}
         autosize
         minRows={2}
@@ -175,28 +165,17 @@ const ExtendForm = ({ request, onClose, onDone }: RequestActionDialogProps & { r
   const { t } = useTranslation();
   const [months, setMonths] = useState<'1' | '2'>('1');
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, failure, busy, submit, clearError } = useFormSubmit();
   // an extension already granted leaves at most one more month
   const used = request.extendedTo === null ? 0 : request.extendedTo === addMonthsTo(request.receivedOn, 2) ? 1 : 2;
 
-  const save = async () => {
-    setBusy(true);
-    setFailure(null);
-    try {
+  const save = () =>
+    submit(async () => {
       const updated = await api.call('privacy.requests.extend', { id: request.id, months: months === '1' ? 1 : 2, reason });
       notifySuccess(t('privacy.requests.extendForm.done'));
       onDone(updated);
       onClose();
-    } catch (error) {
-      const issues = serverIssues(error);
-      if (issues !== null && issues.length > 0) setErrors(toFieldErrors(issues));
-      else setFailure(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Stack>
@@ -205,7 +184,7 @@ const ExtendForm = ({ request, onClose, onDone }: RequestActionDialogProps & { r
         value={months}
         onChange={(v) => {
           setMonths(v === '2' ? '2' : '1');
-          setErrors((er) => ({ ...er, months: undefined }));
+          clearError('months');
         }}
       >
         <Group mt="xs">
@@ -224,7 +203,7 @@ const ExtendForm = ({ request, onClose, onDone }: RequestActionDialogProps & { r
         value={reason}
         onChange={(e) => {
           setReason(e.currentTarget.value);
-          setErrors((er) => ({ ...er, reason: undefined }));
+          clearError('reason');
         }}
         autosize
         minRows={2}
@@ -260,26 +239,15 @@ const CloseForm = ({ request, onClose, onDone }: RequestActionDialogProps & { re
   const { t } = useTranslation();
   const [status, setStatus] = useState<'done' | 'refused'>('done');
   const [outcome, setOutcome] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, failure, busy, submit, clearError } = useFormSubmit();
 
-  const save = async () => {
-    setBusy(true);
-    setFailure(null);
-    try {
+  const save = () =>
+    submit(async () => {
       const updated = await api.call('privacy.requests.close', { id: request.id, status, outcome });
       notifySuccess(t('privacy.requests.closeForm.closed'));
       onDone(updated);
       onClose();
-    } catch (error) {
-      const issues = serverIssues(error);
-      if (issues !== null && issues.length > 0) setErrors(toFieldErrors(issues));
-      else setFailure(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Stack>
@@ -300,7 +268,7 @@ const CloseForm = ({ request, onClose, onDone }: RequestActionDialogProps & { re
         value={outcome}
         onChange={(e) => {
           setOutcome(e.currentTarget.value);
-          setErrors((er) => ({ ...er, outcome: undefined }));
+          clearError('outcome');
         }}
         autosize
         minRows={2}
