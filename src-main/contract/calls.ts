@@ -131,6 +131,12 @@ import {
 } from './loyalty';
 import { settingsUpdateInput, type Settings } from './settings';
 import {
+  segmentCountInput,
+  segmentCreateInput,
+  segmentUpdateInput,
+  type Segment,
+} from './segments';
+import {
   checkInput,
   restoreInput,
   type AppStatus,
@@ -314,6 +320,17 @@ export const calls = {
   'loyalty.dashboard': call<LoyaltyDashboard>()(emptyInput),
   /** Runs the expiry now (also at start and daily). */
   'loyalty.expire': call<ExpireResult>()(emptyInput),
+
+  /** Saved segments, name order, without counts (each would cost a count query). */
+  'segments.list': call<Segment[]>()(emptyInput),
+  /** With today's count. */
+  'segments.get': call<Segment>()(idInput),
+  /** The live count of a definition being edited; nothing is saved. */
+  'segments.count': call<{ count: number }>()(segmentCountInput),
+  /** Name unique without case: CONFLICT 'duplicate_name'. Returned with its count. */
+  'segments.create': call<Segment>()(segmentCreateInput),
+  'segments.update': call<Segment>()(segmentUpdateInput),
+  'segments.delete': call<{ id: number }>()(idInput),
 } as const;
 
 export type Calls = typeof calls;

@@ -231,6 +231,8 @@ export const contactFilter = z
     companyId: id.optional(),
     /** Only those the consent rules allow to contact on this channel for this purpose today. */
     contactable: consentTarget.optional(),
+    /** Only the members of this saved segment (issue 6), AND-ed with the rest; an unknown id is NOT_FOUND. */
+    segmentId: id.optional(),
   })
   .strict();
 export type ContactFilter = z.input<typeof contactFilter>;

@@ -15,6 +15,7 @@ export * from './phone';
 export * from './privacy';
 export * from './purchases';
 export * from './retention';
+export * from './segments';
 export * from './settings';
 export * from './store';
 export * from './text';

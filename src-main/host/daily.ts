@@ -1,7 +1,7 @@
 import type { Store } from '../store/db';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
-/** An import holds the write lock for minutes: try again shortly rather than wait a day. */
+/** An import holds the write lock for minutes, an export its reading cursor: try again shortly rather than wait a day. */
 const RETRY_MS = 60_000;
 
 export type DailyRun = { stop(): void };
@@ -37,6 +37,8 @@ export const scheduleDaily = <T>(options: {
     try {
       options.onDone(options.run(store));
     } catch (error) {
+      // an export streaming rows holds the connection between its chunks: not a failure, just not now
+      if (error instanceof TypeError && /busy executing a query/.test(error.message)) return plan(RETRY_MS);
       console.error(`[comptoir] ${options.name} failed`, error);
     }
     plan(every);

@@ -13,6 +13,7 @@ import { transaction } from '../store/db';
 import { importHandlers } from '../domain/imports/handlers';
 import { privacyHandlers } from '../domain/privacy/handlers';
 import { loyaltyHandlers } from '../domain/loyalty/handlers';
+import { segmentHandlers } from '../domain/segments/handlers';
 import { combineHandlers, command, job, query, type HandlerContext } from './registry';
 
 /** `onboard`: the first-run choice counts as made only once the demo is fully loaded (a cancel goes back to it). */
@@ -53,4 +54,4 @@ const hostHandlers = combineHandlers({
   'store.check': query((input, ctx) => checkIntegrity(ctx.env.dbPath, input.full)),
 });
 
-export const handlers = combineHandlers(hostHandlers, contactHandlers, companyHandlers, timelineHandlers, purchaseHandlers, duplicateHandlers, importHandlers, consentHandlers, retentionHandlers, privacyHandlers, loyaltyHandlers);
+export const handlers = combineHandlers(hostHandlers, contactHandlers, companyHandlers, timelineHandlers, purchaseHandlers, duplicateHandlers, importHandlers, consentHandlers, retentionHandlers, privacyHandlers, loyaltyHandlers, segmentHandlers);

@@ -267,6 +267,9 @@ export type SchemaMigrationsTable = { version: number; name: string; appliedAt: 
 
 export type CountersTable = { name: string; value: number };
 
+/** Saved segments (migration 11): `definition` is the JSON of the contract's segmentDefinition, with its version. */
+export type SegmentsTable = { id: Generated<number>; name: string; definition: string; createdAt: string; updatedAt: string };
+
 export type DB = {
   contacts: ContactsTable;
   companies: CompaniesTable;
@@ -298,4 +301,5 @@ export type DB = {
   settings: SettingsTable;
   schemaMigrations: SchemaMigrationsTable;
   counters: CountersTable;
+  segments: SegmentsTable;
 };

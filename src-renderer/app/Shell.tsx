@@ -26,12 +26,14 @@ import {
   IconSettings,
   IconShieldLock,
   IconSun,
+  IconTopologyStar3,
   IconUsers,
   IconUsersGroup,
 } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { ContactFormPage } from '../features/contacts/ContactFormPage';
 import { ContactList, defaultListPrefs, type ListPrefs } from '../features/contacts/ContactList';
+import { noFilters } from '../features/contacts/list-filters';
 import { ContactPage } from '../features/contacts/ContactPage';
 import { DuplicatesPage } from '../features/duplicates/DuplicatesPage';
 import { HomePage } from '../features/home/HomePage';
@@ -42,6 +44,8 @@ import { ScanListener } from '../features/loyalty/ScanListener';
 import { PrivacyPage } from '../features/privacy/PrivacyPage';
 import { ProductsPage } from '../features/sales/ProductsPage';
 import { SalePage } from '../features/sales/SalePage';
+import type { SegmentRef } from '../features/segments/SegmentBuilder';
+import { SegmentPage, SegmentsPage } from '../features/segments/SegmentsPage';
 import { TasksPage } from '../features/timeline/TasksPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { navigate, routeHref, useRoute, type Route } from './router';
@@ -68,7 +72,7 @@ const ColorSchemeToggle = () => {
   );
 };
 
-type Section = 'home' | 'contacts' | 'sale' | 'tasks' | 'products' | 'duplicates' | 'imports' | 'privacy' | 'loyalty' | 'settings';
+type Section = 'home' | 'contacts' | 'segments' | 'sale' | 'tasks' | 'products' | 'duplicates' | 'imports' | 'privacy' | 'loyalty' | 'settings';
 
 const section = (route: Route): Section | null => {
   switch (route.name) {
@@ -90,6 +94,9 @@ const section = (route: Route): Section | null => {
       return route.name;
     case 'loyaltyCard':
       return 'loyalty';
+    case 'segments':
+    case 'segment':
+      return 'segments';
     case 'notFound':
       return null;
   }
@@ -110,6 +117,7 @@ const NotFound = () => {
 const navItems: readonly { route: Route; icon: typeof IconHome }[] = [
   { route: { name: 'home' }, icon: IconHome },
   { route: { name: 'contacts' }, icon: IconUsers },
+  { route: { name: 'segments' }, icon: IconTopologyStar3 },
   { route: { name: 'sale', contactId: null }, icon: IconCashRegister },
   { route: { name: 'loyalty' }, icon: IconGift },
   { route: { name: 'tasks' }, icon: IconChecklist },
@@ -130,6 +138,11 @@ export const Shell = () => {
   const [searchSignal, setSearchSignal] = useState(0);
 
   const onContacts = route.name === 'contacts';
+  // a segment opens in the list as its only criterion: the list's other filters would silently narrow it
+  const showSegment = (segment: SegmentRef) => {
+    listPrefs.current = { ...listPrefs.current, q: '', filters: { ...noFilters, segment }, filtersOpen: false };
+    navigate({ name: 'contacts' });
+  };
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented) return;
@@ -203,6 +216,12 @@ export const Shell = () => {
       break;
     case 'loyaltyCard':
       page = <CardPage key={route.contactId} contactId={route.contactId} />;
+      break;
+    case 'segments':
+      page = <SegmentsPage onShowContacts={showSegment} />;
+      break;
+    case 'segment':
+      page = <SegmentPage key={route.id ?? 'new'} id={route.id} onShowContacts={showSegment} />;
       break;
     case 'notFound':
       page = <NotFound />;

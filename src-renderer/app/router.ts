@@ -20,6 +20,9 @@ export type Route =
   | { name: 'privacy'; tab: PrivacyTab }
   | { name: 'loyalty' }
   | { name: 'loyaltyCard'; contactId: number }
+  | { name: 'segments' }
+  /** id null: a new segment. */
+  | { name: 'segment'; id: number | null }
   | { name: 'notFound'; path: string };
 
 const parseId = (raw: string | undefined): number | null =>
@@ -35,6 +38,7 @@ const singlePages: Readonly<Record<string, Route>> = {
   imports: { name: 'imports' },
   privacy: { name: 'privacy', tab: 'requests' },
   loyalty: { name: 'loyalty' },
+  segments: { name: 'segments' },
 };
 
 /** `#/contacts/12/edit` → route; anything unknown is `notFound`, never an exception. */
@@ -51,6 +55,11 @@ export const parseHash = (hash: string): Route => {
   if (first === 'loyalty' && second === 'card' && parts.length === 3) {
     const contactId = parseId(third);
     return contactId === null ? { name: 'notFound', path } : { name: 'loyaltyCard', contactId };
+  }
+  if (first === 'segments' && parts.length === 2) {
+    if (second === 'new') return { name: 'segment', id: null };
+    const segmentId = parseId(second);
+    return segmentId === null ? { name: 'notFound', path } : { name: 'segment', id: segmentId };
   }
   if (first !== 'contacts') return { name: 'notFound', path };
   if (parts.length === 1) return { name: 'contacts' };
@@ -81,7 +90,10 @@ export const routeHref = (route: Route): string => {
     case 'duplicates':
     case 'imports':
     case 'loyalty':
+    case 'segments':
       return `#/${route.name}`;
+    case 'segment':
+      return route.id === null ? '#/segments/new' : `#/segments/${route.id}`;
     case 'loyaltyCard':
       return `#/loyalty/card/${route.contactId}`;
     case 'privacy':

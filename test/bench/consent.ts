@@ -36,7 +36,7 @@ const hasConsent = (file: string): boolean => {
 };
 
 /** The source itself when it has consent data, else a copy given the demo mix. */
-const prepareConsentBase = (source: string, benchDir: string): string => {
+export const prepareConsentBase = (source: string, benchDir: string): string => {
   if (hasConsent(source)) return source;
   const target = path.join(benchDir, `consent-${path.basename(source)}`);
   if (fs.existsSync(target)) {

@@ -169,6 +169,7 @@ const main = async () => {
   // the retention review (issue 4) on the same copy of the base: ≤ 2 s
   if (process.env.BENCH_RETENTION !== '0') await (await import('./retention')).benchRetention({ source: dbPath, benchDir, record });
   if (process.env.BENCH_LOYALTY !== '0') await (await import('./loyalty')).benchLoyalty({ source: dbPath, benchDir, record });
+  if (process.env.BENCH_SEGMENTS !== '0') await (await import('./segments')).benchSegments({ source: dbPath, benchDir, record });
 
   // --- search through HTTP (browser mode: worker + web host), same queries
   {

@@ -69,6 +69,29 @@ describe('comptoir CLI', () => {
     expect(status.contactCount).toBe(200);
   });
 
+  it('exports the contacts of a saved segment by name; an unknown segment is one line and exit code 1', () => {
+    const dir = tmp();
+    const db = path.join(dir, 'shop.sqlite');
+    for (const [last, city] of [['Lefèvre', 'Lyon'], ['Martin', 'Lille'], ['Durand', 'Lyon']]) {
+      expect(run('call', 'contacts.create', JSON.stringify({ lastName: last, city, status: 'customer' }), '--db', db).code).toBe(0);
+    }
+    const definition = { version: 1, root: { field: 'city', prefix: 'lyon' } };
+    expect(run('call', 'segments.create', JSON.stringify({ name: 'Lyonnais fidèles', definition }), '--db', db).code).toBe(0);
+    const file = path.join(dir, 'lyon.csv');
+    const done = run('export', 'contacts', file, '--segment', 'LYONNAIS FIDELES', '--db', db);
+    expect(done.code).toBe(0);
+    expect(done.out).toContain('2 contacts written');
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toContain('Lefèvre');
+    expect(text).toContain('Durand');
+    expect(text).not.toContain('Martin');
+    const unknown = run('export', 'contacts', path.join(dir, 'x.csv'), '--segment', 'Parisiens', '--db', db);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err.trim().split('\n')).toHaveLength(1);
+    expect(unknown.err).toContain('no saved segment named "Parisiens"');
+    expect(fs.existsSync(path.join(dir, 'x.csv'))).toBe(false);
+  });
+
   it('reports a damaged database with exit code 1', () => {
     const db = path.join(tmp(), 'shop.sqlite');
     fs.writeFileSync(db, Buffer.alloc(16_384, 0x42));

@@ -426,6 +426,23 @@ describe('retention check at start and daily', () => {
     expect(checks).toHaveLength(2);
   });
 
+  it('waits for an export reading the base to finish instead of skipping a day', () => {
+    vi.useFakeTimers({ now: new Date('2024-06-01T12:00:00Z') });
+    const store = openStore();
+    seed(store);
+    const checks: string[] = [];
+    // an export streams rows through an open cursor, yielding between chunks
+    const cursor = store.sqlite.prepare('SELECT id FROM contacts').iterate();
+    cursor.next();
+    const schedule = scheduleRetentionChecks({ store: () => store, onChecked: (s) => checks.push(s.checkedAt ?? '') });
+    vi.advanceTimersByTime(5_000);
+    expect(checks).toEqual([]);
+    cursor.return?.();
+    vi.advanceTimersByTime(60_000);
+    expect(checks).toEqual(['2024-06-01T12:01:05.000Z']);
+    schedule.stop();
+  });
+
   it('is part of the host: retention.status reports today\'s check, or counts now when it has not run today', async () => {
     const ctx = await openClient();
     const id = (await ctx.api.call('contacts.create', { lastName: 'Vieux' })).id;

@@ -13,32 +13,33 @@ import {
 } from '../../contract';
 import type { z } from 'zod';
 import type { contactListInput } from '../../contract/contacts';
-import { prepared, type Store } from '../../store/db';
-import type { Sqlite } from '../../store/open';
+import type { Store } from '../../store/db';
 import { cityKey } from './keys';
 import { contactableCond, contactablePool, countContactable, reachIndexOf } from '../consent/sql';
+import {
+  and,
+  contactableProbe,
+  or,
+  placeholders,
+  prefixEnd,
+  rangeTest,
+  statement,
+  tagsProbe,
+  tagsSet,
+  TRUE,
+  type Cond,
+  type Ref,
+  type Test,
+} from './conditions';
+import { loadDefinition } from '../segments/definition';
+import { compileSegment } from '../segments/sql';
 
-/**
- * The planner names its indexes (INDEXED BY), but a large import sets the
- * list's indexes aside until it commits, and reads between its batches run
- * inside its transaction: there the hints would fail with "no such index".
- * Without them SQLite plans on its own: slower, but the list keeps answering
- * while the import runs. Outside a transaction nothing is checked.
- */
-const statement = (db: Sqlite, sql: string): ReturnType<typeof prepared> => {
-  if (!db.inTransaction || !sql.includes('INDEXED BY')) return prepared(db, sql);
-  const exists = prepared(db, "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?").pluck();
-  const missing = [...sql.matchAll(/INDEXED BY (\w+)/g)].some(([, name]) => exists.get(name) === undefined);
-  return prepared(db, missing ? sql.replace(/\s+INDEXED BY \w+/g, '') : sql);
-};
 
 type ListInput = z.output<typeof contactListInput>;
 type SortKey = string | number | null;
 /** `total` rides along so later pages repeat the first page's count without recounting. */
 type Cursor = { v: SortKey; id: number; total?: number | null };
 type Key = { id: number; k: SortKey };
-/** A piece of SQL with its parameters. */
-type Cond = { sql: string; params: unknown[] };
 
 /*
  * How a filtered page is found at 1M contacts. Measured (CPU time) on the
@@ -170,22 +171,6 @@ export const decodeCursor = (raw: string): Cursor => {
 
 /* ---------- conditions ---------- */
 
-const TRUE: Cond = { sql: '1', params: [] };
-const FALSE: Cond = { sql: '0', params: [] };
-
-const and = (conds: readonly Cond[]): Cond => {
-  const real = conds.filter((c) => c.sql !== '1');
-  if (real.some((c) => c.sql === '0')) return FALSE;
-  return real.length === 0 ? TRUE : { sql: real.map((c) => `(${c.sql})`).join(' AND '), params: real.flatMap((c) => c.params) };
-};
-
-const or = (conds: readonly Cond[]): Cond => {
-  const real = conds.filter((c) => c.sql !== '0');
-  if (real.some((c) => c.sql === '1')) return TRUE;
-  return real.length === 0 ? FALSE : { sql: real.map((c) => `(${c.sql})`).join(' OR '), params: real.flatMap((c) => c.params) };
-};
-
-const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 const ALL_STATUSES: readonly string[] = contactStatuses;
 
@@ -204,8 +189,6 @@ const cappedCount = (store: Store, from: Cond, where: Cond, cap: number): number
 
 /* ---------- filter criteria ---------- */
 
-type Ref = (col: string) => string;
-type Test = (ref: Ref) => Cond;
 /**
  * `c.col` may lead SQLite to the column's own index; `+c.col` may not (a walk
  * down the sort index must never turn into "read the filter's index, then
@@ -337,11 +320,7 @@ const tagsCriterion = (tagIds: readonly number[]): Criterion => {
     params: [list, ...statuses],
   });
   // the thin (contact_id, tag_id) index: the table's rows are wide (they carry the list columns)
-  const probeOf = (id: string): Cond => ({
-    sql: `EXISTS (SELECT 1 FROM contact_tags ct INDEXED BY contact_tags_by_contact
-      WHERE ct.contact_id = ${id} AND ct.tag_id IN (SELECT value FROM json_each(?)))`,
-    params: [list],
-  });
+  const probeOf = (id: string): Cond => tagsProbe(id, tagIds);
   const probe = probeOf('c.id');
   const set = (statuses: readonly string[], id = 'c.id'): Cond => {
     const m = members(statuses);
@@ -352,10 +331,7 @@ const tagsCriterion = (tagIds: readonly number[]): Criterion => {
     column: null,
     prefix: null,
     bounds: null,
-    where: {
-      sql: 'c.id IN (SELECT ct.contact_id FROM contact_tags ct WHERE ct.tag_id IN (SELECT value FROM json_each(?)))',
-      params: [list],
-    },
+    where: tagsSet('c.id', tagIds),
     residual: probe,
     onEntry: false,
     perStatus: true,
@@ -428,11 +404,7 @@ const contactableCriterion = (target: ConsentTarget, on: string): Criterion => {
           from: { sql: `(${pool.sql}) p JOIN contacts c INDEXED BY ${reachIndexOf(target.channel)} ON c.id = p.id`, params: pool.params },
           where: and([statusIn('c.status', statuses), rule('c')]),
         };
-  const probeOf = (id: string): Cond => {
-    const inner = rule('x');
-    // the channel's thin reach entry instead of the contact row: it carries all the rule reads
-    return { sql: `EXISTS (SELECT 1 FROM contacts x INDEXED BY ${reachIndexOf(target.channel)} WHERE x.id = ${id} AND ${inner.sql})`, params: inner.params };
-  };
+  const probeOf = (id: string): Cond => contactableProbe(id, target, on);
   return {
     name: 'contactable',
     column: null,
@@ -461,27 +433,52 @@ const contactableCriterion = (target: ConsentTarget, on: string): Criterion => {
   };
 };
 
-/** The smallest string greater than every string starting with `prefix` (UTF-8 order = code point order). */
-const prefixEnd = (prefix: string): string =>
-  prefix.slice(0, -1) + String.fromCodePoint((prefix.codePointAt(prefix.length - 1) ?? 0) + 1);
+
+/**
+ * A saved segment (issue 6): its definition compiled to one condition on the
+ * contact row (domain/segments/sql.ts). It may read any column, a purchase
+ * or a loyalty row, so it is never tested on an index entry: checked by id
+ * (a probe of the row, or an id set when small) while another criterion or
+ * the sort drives the walk, and its candidates are rows, taken only when few.
+ */
+const segmentCriterion = (store: Store, segmentId: number): Criterion => {
+  const definition = loadDefinition(store, segmentId);
+  const now = new Date();
+  const cond = (alias: string): Cond => compileSegment(definition, alias, { store, now });
+  const where = cond('c');
+  const from: Cond = { sql: 'contacts c', params: [] };
+  let exact: number | undefined;
+  const probeOf = (id: string): Cond => {
+    const inner = cond('x');
+    // parenthesised: a segment's top level may be an OR, which AND binds tighter than
+    return { sql: `EXISTS (SELECT 1 FROM contacts x WHERE x.id = ${id} AND (${inner.sql}))`, params: inner.params };
+  };
+  return {
+    name: 'segment',
+    column: null,
+    prefix: null,
+    bounds: null,
+    where,
+    residual: where,
+    onEntry: false,
+    perStatus: true,
+    rowsFor: () => true,
+    count: (s, status, cap) => cappedCount(s, from, and([inStatus('c', [status]), where]), cap),
+    // exact, once per request: a capped count costs as much for a selective segment (it reads until it
+    // gives up), is asked once per partition, and the page's total needs the exact figure anyway
+    size: () => (exact ??= Number(statement(store.sqlite, `SELECT count(*) FROM contacts c WHERE ${where.sql}`).pluck().get(...where.params))),
+    candidates: (statuses) => ({ from, where: and([inStatus('c', statuses), where]), copies: 1 }),
+    set: (statuses, id = 'c.id') => {
+      const inner = and([inStatus('x', statuses), cond('x')]);
+      return { sql: `${id} IN (SELECT x.id FROM contacts x WHERE ${inner.sql})`, params: inner.params };
+    },
+    probe: probeOf('c.id'),
+    probeOf,
+  };
+};
 
 type Bounds = { lo: string | null; hi: string | null };
 
-const rangeTest =
-  (col: string, from: string | null, to: string | null): Test =>
-  (ref) => {
-    const parts: string[] = [];
-    const params: unknown[] = [];
-    if (from !== null) {
-      parts.push(`${ref(col)} >= ?`);
-      params.push(from);
-    }
-    if (to !== null) {
-      parts.push(`${ref(col)} < ?`);
-      params.push(to);
-    }
-    return { sql: parts.join(' AND '), params };
-  };
 
 const prefixCriterion = (name: string, column: string, index: string, prefix: string): Criterion => {
   const end = prefixEnd(prefix);
@@ -497,7 +494,7 @@ export const statusesOf = (filter: ContactFilterParsed): string[] => {
 };
 
 /** The filter's criteria other than status (status decides the partitions read). */
-export const criteriaOf = (filter: ContactFilterParsed): Criterion[] => {
+export const criteriaOf = (filter: ContactFilterParsed, store: Store): Criterion[] => {
   const out: Criterion[] = [];
   if (filter.tags !== undefined) out.push(tagsCriterion(unique(filter.tags)));
   const source = unique(filter.source ?? []);
@@ -537,6 +534,7 @@ export const criteriaOf = (filter: ContactFilterParsed): Criterion[] => {
       ),
     );
   }
+  if (filter.segmentId !== undefined) out.push(segmentCriterion(store, filter.segmentId));
   return out;
 };
 
@@ -961,7 +959,7 @@ export const listContacts = (
   trace: string[] = [],
 ): ContactPage => {
   const tuning = { ...defaultTuning, ...tuningPatch };
-  const criteria = criteriaOf(input);
+  const criteria = criteriaOf(input, store);
   const terms = searchTerms(input.q);
   if (terms.length > 0) return searchContacts(store, terms, input, criteria, tuning, trace);
   const spec = sorts[input.sort];
@@ -1024,6 +1022,14 @@ export const listContacts = (
   // a segment "contactable by e-mail for offers" shows its size: counted from the indexes (consent/sql.ts), once
   if (total === null && cursor === null && input.contactable !== undefined && criteria.length === 1) {
     total = countContactable(store, input.contactable, localDate(), statuses);
+  }
+  // a saved segment alone shows its size too: one count query, the same the segment page runs
+  if (total === null && cursor === null && input.segmentId !== undefined && criteria.length === 1 && criteria[0] !== undefined) {
+    const only = and([statusIn('c.status', statuses), criteria[0].where]);
+    total =
+      statuses.length === ALL_STATUSES.length
+        ? criteria[0].size(store, 0)
+        : Number(statement(store.sqlite, `SELECT count(*) FROM contacts c WHERE ${only.sql}`).pluck().get(...only.params));
   }
   return finishPage(store, keys, input.limit, total, false);
 };
@@ -1129,7 +1135,7 @@ export const matchingIds = (store: Store, filter: ContactFilterParsed): number[]
   const terms = searchTerms(filter.q);
   const conds = and([
     statusIn('c.status', statusesOf(filter)),
-    ...criteriaOf(filter).map((c) => c.where),
+    ...criteriaOf(filter, store).map((c) => c.where),
     ...(terms.length > 0
       ? [{ sql: 'c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)', params: [ftsQuery(terms)] }]
       : []),

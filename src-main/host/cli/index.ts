@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { callNames, isCallName, type Envelope, type ImportReport, type JobFinished, type JobProgress } from '../../contract';
+import { callNames, fold, isCallName, type Envelope, type ImportReport, type JobFinished, type JobProgress, type Segment } from '../../contract';
 import { backupDir, replaceDatabaseFile } from '../../domain/backup/service';
 import type { StoreClient } from '../client';
 import { createInProcessClient } from '../inprocess';
@@ -30,6 +30,7 @@ Commands:
                         rows matched to contacts by code, e-mail or phone; a file imported twice adds nothing
                         [--dry-run] [--json] [--policy create: import purchases already in the base again]
   export contacts FILE  export the base [--format csv|xlsx|vcf] [--encoding utf-8-bom|windows-1252] [--delimiter ';'|',']
+                        [--segment NAME: only the contacts of that saved segment]
 
 Every command takes --db PATH (default: $COMPTOIR_DB, then the per-user data folder).
 Exit codes: 0 ok, 1 error, 2 usage.`;
@@ -60,6 +61,7 @@ type Flags = {
   format?: string;
   encoding?: string;
   delimiter?: string;
+  segment?: string;
   help: boolean;
 };
 
@@ -83,6 +85,7 @@ const parse = (argv: string[]): { command: string | undefined; rest: string[]; f
         format: { type: 'string' },
         encoding: { type: 'string' },
         delimiter: { type: 'string' },
+        segment: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -105,6 +108,7 @@ const parse = (argv: string[]): { command: string | undefined; rest: string[]; f
         format: values.format,
         encoding: values.encoding,
         delimiter: values.delimiter,
+        segment: values.segment,
         help: values.help ?? false,
       },
     };
@@ -298,12 +302,22 @@ const exportFile = (flags: Flags, kind: string | undefined, file: string | undef
   const format = flags.format ?? (path.extname(file).slice(1).toLowerCase() || 'csv');
   if (!['csv', 'xlsx', 'vcf'].includes(format)) throw new UsageError('--format is csv, xlsx or vcf');
   return withClient(flags, async (client) => {
+    let segmentId: number | undefined;
+    if (flags.segment !== undefined) {
+      // by name, as the user sees it in the app (without case or accents, like its uniqueness)
+      const wanted = fold(flags.segment);
+      const segments = unwrap(await client.invoke('segments.list', {})) as Segment[];
+      const found = segments.find((s) => fold(s.name) === wanted);
+      if (found === undefined) throw new Error(`no saved segment named "${flags.segment}"`);
+      segmentId = found.id;
+    }
     const result = unwrap(
       await client.invoke('contacts.export', {
         path: path.resolve(file),
         format,
         ...(flags.encoding ? { encoding: flags.encoding } : {}),
         ...(flags.delimiter ? { delimiter: flags.delimiter } : {}),
+        ...(segmentId === undefined ? {} : { filter: { segmentId } }),
       }),
     ) as { path: string; rows: number; unrepresentable: number };
     process.stdout.write(`${result.rows} contacts written to ${result.path}\n`);

@@ -29,8 +29,8 @@ export type ExportDialogProps = {
   initialScope: ExportScope;
   /** The ticked rows, or everything matching when "all matching" was chosen; null: nothing ticked. */
   selection: { target: BulkTarget; count: number | null } | null;
-  /** The list's search and filters; null when they narrow nothing. */
-  filter: { filter: ContactFilter; count: number | null } | null;
+  /** The list's search and filters; null when they narrow nothing. `label` names it otherwise (a saved segment). */
+  filter: { filter: ContactFilter; count: number | null; label?: string } | null;
   onClose(): void;
 };
 
@@ -180,7 +180,7 @@ const ExportBody = (props: BodyProps) => {
           {filter !== null && (
             <Radio
               value="filter"
-              label={t('export.scope.filter', { what: counted(filter.count, 'export.scope.unknown') })}
+              label={filter.label ?? t('export.scope.filter', { what: counted(filter.count, 'export.scope.unknown') })}
               data-testid="export-scope-filter"
             />
           )}

@@ -188,6 +188,8 @@ const dayLabel = (typed: string): string => {
 
 const chipValue = (t: TFunction, f: ListFilters, key: FilterKey, tags: readonly Tag[]): string => {
   switch (key) {
+    case 'segment':
+      return f.segment?.name ?? '';
     case 'status':
       return f.status.map((s) => t(`contacts.status.${s}`)).join(', ');
     case 'source':
@@ -227,8 +229,13 @@ export const FilterChips = ({ value, tags, onChange }: FilterChipsProps) => {
   return (
     <Group gap="xs" data-testid="filter-chips">
       {keys.map((key) => {
+        const chip = chipValue(t, value, key, tags);
         const label =
-          key === 'contactable' ? t('consent.filter.chip', { value: chipValue(t, value, key, tags) }) : t(`list.filters.chip.${key}`, { value: chipValue(t, value, key, tags) });
+          key === 'contactable'
+            ? t('consent.filter.chip', { value: chip })
+            : key === 'segment'
+              ? t('segments.chip', { name: chip })
+              : t(`list.filters.chip.${key}`, { value: chip });
         return (
           <Pill
             key={key}

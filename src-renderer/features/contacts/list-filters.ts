@@ -22,6 +22,8 @@ export type ListFilters = {
   lastPurchaseTo: string;
   /** "email:offers": only those the consent rules let us contact so; '' for no condition. */
   contactable: string;
+  /** A saved segment the list is narrowed to (its name for the chip); null for none. */
+  segment: { id: number; name: string } | null;
 };
 
 export const noFilters: ListFilters = {
@@ -35,6 +37,7 @@ export const noFilters: ListFilters = {
   lastPurchaseFrom: '',
   lastPurchaseTo: '',
   contactable: '',
+  segment: null,
 };
 
 export type DateRange = 'created' | 'lastPurchase';
@@ -45,7 +48,7 @@ export const rangeFields = {
 } as const satisfies Record<DateRange, { from: keyof ListFilters; to: keyof ListFilters }>;
 
 /** A criterion the chips show and remove one at a time. */
-export type FilterKey = 'status' | 'tags' | 'source' | 'city' | 'postcode' | 'contactable' | DateRange;
+export type FilterKey = 'segment' | 'status' | 'tags' | 'source' | 'city' | 'postcode' | 'contactable' | DateRange;
 
 /** Typed day → `YYYY-MM-DD`; null when empty; 'invalid' when it is not a date. */
 export const parseDay = (typed: string): string | null | 'invalid' => {
@@ -104,6 +107,7 @@ export const toContactFilter = (q: string, f: ListFilters): ContactFilter => {
   if (purchase.to !== null) out.lastPurchaseTo = dayEdge(purchase.to, 'to');
   const contactable = parseTarget(f.contactable);
   if (contactable !== null) out.contactable = contactable;
+  if (f.segment !== null) out.segmentId = f.segment.id;
   return out;
 };
 
@@ -114,6 +118,7 @@ export const narrows = (filter: ContactFilter): boolean =>
 /** The criteria set (even a mistyped date: its chip lets the user remove it). */
 export const activeKeys = (f: ListFilters): FilterKey[] => {
   const keys: FilterKey[] = [];
+  if (f.segment !== null) keys.push('segment');
   if (f.status.length > 0) keys.push('status');
   if (f.tags.length > 0) keys.push('tags');
   if (f.source.length > 0) keys.push('source');
@@ -129,6 +134,8 @@ export const activeKeys = (f: ListFilters): FilterKey[] => {
 
 export const withoutKey = (f: ListFilters, key: FilterKey): ListFilters => {
   switch (key) {
+    case 'segment':
+      return { ...f, segment: null };
     case 'status':
     case 'tags':
     case 'source':

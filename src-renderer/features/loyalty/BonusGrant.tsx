@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Group, Paper, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Paper, SegmentedControl, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ContactFilter } from '@contract';
 import { useApi } from '../../api/context';
@@ -9,6 +9,8 @@ import { notifySuccess } from '../../app/notify';
 import { ListFiltersPanel } from '../contacts/ListFilters';
 import { noFilters, toContactFilter, type ListFilters } from '../contacts/list-filters';
 import { useTags } from '../contacts/list-tags';
+import type { SegmentRef } from '../segments/SegmentBuilder';
+import { SegmentPicker } from '../segments/SegmentPicker';
 import { parsePoints } from './AdjustDialog';
 import { loyaltyErrorMessage } from './messages';
 import { loyaltyChanged } from './use-loyalty';
@@ -27,9 +29,12 @@ export const BonusGrant = () => {
   const tags = useTags();
   const [q, setQ] = useState('');
   const [filters, setFilters] = useState<ListFilters>(noFilters);
+  // the group is either picked here with the list's criteria, or a saved segment (issue 5)
+  const [mode, setMode] = useState<'filters' | 'segment'>('filters');
+  const [segment, setSegment] = useState<SegmentRef | null>(null);
   const [points, setPoints] = useState('');
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<{ points?: string; reason?: string; form?: string }>({});
+  const [errors, setErrors] = useState<{ points?: string; reason?: string; form?: string; segment?: string }>({});
   const [preview, setPreview] = useState<Preview | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -44,9 +49,10 @@ export const BonusGrant = () => {
     const e: typeof errors = {};
     if (!p.ok || p.value < 0) e.points = t(p.ok ? 'loyalty.bonus.positive' : `loyalty.adjust.${p.code}`);
     if (reason.trim() === '') e.reason = t('loyalty.adjust.reasonRequired');
+    if (mode === 'segment' && segment === null) e.segment = t('segments.bonus.required');
     setErrors(e);
-    if (!p.ok || p.value < 0 || e.reason !== undefined) return;
-    const filter = toContactFilter(q, filters);
+    if (!p.ok || p.value < 0 || e.reason !== undefined || e.segment !== undefined) return;
+    const filter = mode === 'segment' ? toContactFilter('', { ...noFilters, segment }) : toContactFilter(q, filters);
     setBusy(true);
     try {
       const result = await api.call('loyalty.bonus.preview', { filter, points: p.value, reason: reason.trim() });
@@ -83,23 +89,51 @@ export const BonusGrant = () => {
       <Text size="sm" c="dimmed">
         {t('loyalty.bonus.intro')}
       </Text>
-      <TextInput
-        label={t('loyalty.bonus.search')}
-        value={q}
-        onChange={(e) => {
-          setQ(e.currentTarget.value);
+      <SegmentedControl
+        value={mode}
+        onChange={(v) => {
+          setMode(v === 'segment' ? 'segment' : 'filters');
           changed();
         }}
-        data-testid="bonus-search"
+        data={[
+          { value: 'filters', label: t('segments.bonus.filters') },
+          { value: 'segment', label: t('segments.bonus.segment') },
+        ]}
+        aria-label={t('segments.bonus.mode')}
+        style={{ alignSelf: 'flex-start' }}
+        data-testid="bonus-mode"
       />
-      <ListFiltersPanel
-        value={filters}
-        tags={tags}
-        onChange={(next) => {
-          setFilters(next);
-          changed();
-        }}
-      />
+      {mode === 'segment' ? (
+        <SegmentPicker
+          value={segment}
+          error={errors.segment}
+          testId="bonus-segment"
+          onChange={(next) => {
+            setSegment(next);
+            changed();
+          }}
+        />
+      ) : (
+        <>
+          <TextInput
+            label={t('loyalty.bonus.search')}
+            value={q}
+            onChange={(e) => {
+              setQ(e.currentTarget.value);
+              changed();
+            }}
+            data-testid="bonus-search"
+          />
+          <ListFiltersPanel
+            value={filters}
+            tags={tags}
+            onChange={(next) => {
+              setFilters(next);
+              changed();
+            }}
+          />
+        </>
+      )}
       <Paper withBorder p="sm">
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput
