@@ -38,7 +38,7 @@ export const purposesOfHeader = (header: string): ConsentPurpose[] => {
 type Column = { index: number; channel: ConsentChannel; purposes: ConsentPurpose[]; target: string };
 
 export type ConsentColumns = {
-  /** Whether the file has any consent column. */
+  /** Whether the file has a consent column at all. */
   any: boolean;
   /** Reads one row: the entries it states, and notices for unreadable values. */
   read(line: number, cells: readonly string[]): { at: string | null; entries: { channel: ConsentChannel; purpose: ConsentPurpose; event: 'granted' | 'withdrawn' }[]; notices: RowIssue[] };
