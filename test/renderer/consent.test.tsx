@@ -2,42 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Api, ConsentStatus, ContactInput } from '../../src-main/contract';
 import { ConsentWordingsSection } from '../../src-renderer/features/consent/ConsentWordingsSection';
 import { ContactList } from '../../src-renderer/features/contacts/ContactList';
 import { ContactPage } from '../../src-renderer/features/contacts/ContactPage';
-import { openTestStore, renderWithApi } from './render';
+import { openTestStore, renderWithApi, giveContactGridAViewport } from './render';
 
 // a real store and the whole contact page in jsdom, on a machine shared with other jobs: give slow renders time
 configure({ asyncUtilTimeout: 10_000 });
 const WAIT = { timeout: 10_000 };
 
-/** jsdom has no layout: give the list's grid a real window's viewport, or the virtualiser shows no row. */
-const measured = (el: HTMLElement, size: number): number => (el.dataset.testid === 'contact-grid' ? size : 0);
-const original = {
-  clientHeight: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight'),
-  clientWidth: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientWidth'),
-};
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
-    configurable: true,
-    get(this: HTMLElement) {
-      return measured(this, 600);
-    },
-  });
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', {
-    configurable: true,
-    get(this: HTMLElement) {
-      return measured(this, 1200);
-    },
-  });
-});
-afterAll(() => {
-  for (const [name, descriptor] of Object.entries(original)) {
-    if (descriptor) Object.defineProperty(HTMLElement.prototype, name, descriptor);
-  }
-});
+giveContactGridAViewport();
 
 const cell = (channel: string, purpose: string): HTMLElement => screen.getByTestId(`consent-cell-${channel}-${purpose}`);
 const verdict = (channel: string, purpose: string) => {

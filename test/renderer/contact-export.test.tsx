@@ -4,39 +4,15 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Api, ContactInput } from '../../src-main/contract';
 import { ContactList } from '../../src-renderer/features/contacts/ContactList';
-import { openTestStore, renderWithApi, type TestStore } from './render';
+import { openTestStore, renderWithApi, type TestStore, giveContactGridAViewport } from './render';
 
 /** Testing Library's one-second default is short on a busy 2-core machine; a real regression still fails. */
 const WAIT = { timeout: 8000 };
 
-/** jsdom has no layout: give the grid a real window's viewport, or the virtualiser shows no row. */
-const measured = (el: HTMLElement, size: number): number => (el.dataset.testid === 'contact-grid' ? size : 0);
-const original = {
-  clientHeight: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight'),
-  clientWidth: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientWidth'),
-};
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
-    configurable: true,
-    get(this: HTMLElement) {
-      return measured(this, 600);
-    },
-  });
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', {
-    configurable: true,
-    get(this: HTMLElement) {
-      return measured(this, 1200);
-    },
-  });
-});
-afterAll(() => {
-  for (const [name, descriptor] of Object.entries(original)) {
-    if (descriptor) Object.defineProperty(HTMLElement.prototype, name, descriptor);
-  }
-});
+giveContactGridAViewport();
 
 /**
  * The store's own Api; downloads are noted so the test can read the file the

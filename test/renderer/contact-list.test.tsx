@@ -5,7 +5,7 @@ import { BULK_IDS_MAX, contactFilter, type Api, type ContactInput } from '../../
 import { ContactList } from '../../src-renderer/features/contacts/ContactList';
 import { noFilters, toContactFilter } from '../../src-renderer/features/contacts/list-filters';
 import { bulkTarget, noSelection, overBulkLimit, selectLoaded, toggleRow } from '../../src-renderer/features/contacts/list-selection';
-import { openTestStore, renderWithApi } from './render';
+import { openTestStore, renderWithApi, giveContactGridAViewport } from './render';
 
 const people: ContactInput[] = [
   { firstName: 'François', lastName: 'Dupont', city: 'Nantes', postcode: '44000', status: 'customer' },
@@ -34,35 +34,7 @@ const setup = async (contacts: ContactInput[] = people) => {
   return { store, onOpen, user: userEvent.setup() };
 };
 
-/**
- * jsdom has no layout: every element measures 0×0, so the virtualiser would
- * show nothing. Give the grid a 600 px viewport, like a real window.
- */
-const VIEWPORT = 600;
-const measured = (el: HTMLElement, size: number): number => (el.dataset.testid === 'contact-grid' ? size : 0);
-const original = {
-  clientHeight: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight'),
-  clientWidth: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientWidth'),
-};
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
-    configurable: true,
-    get(this: HTMLElement) {
-      return measured(this, VIEWPORT);
-    },
-  });
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', {
-    configurable: true,
-    get(this: HTMLElement) {
-      return measured(this, 1200);
-    },
-  });
-});
-afterAll(() => {
-  for (const [name, descriptor] of Object.entries(original)) {
-    if (descriptor) Object.defineProperty(HTMLElement.prototype, name, descriptor);
-  }
-});
+giveContactGridAViewport();
 
 describe('ContactList', () => {
   it('renders the rows sorted by name with the total', async () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ReactElement } from 'react';
 import { render, type RenderResult } from '@testing-library/react';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Api } from '../../src-main/contract';
 import { toApi, type StoreClient } from '../../src-main/host/client';
 import { createInProcessClient } from '../../src-main/host/inprocess';
@@ -48,4 +48,36 @@ export const renderWithApi = (ui: ReactElement, api: Api, language: 'fr' | 'en' 
 export const renderWithStore = async (ui: ReactElement, language: 'fr' | 'en' = 'fr') => {
   const store = await openTestStore(language);
   return { ...renderWithApi(ui, store.api, language), store };
+};
+
+/**
+ * jsdom has no layout: for the tests of a file, the contact grid gets a real
+ * window's size (1200 × 600) so its virtualiser shows rows; every other
+ * element measures 0, as jsdom says. Call once at the top of a test file.
+ */
+export const giveContactGridAViewport = (): void => {
+  const measured = (el: HTMLElement, size: number): number => (el.dataset.testid === 'contact-grid' ? size : 0);
+  const original = {
+    clientHeight: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight'),
+    clientWidth: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientWidth'),
+  };
+  beforeAll(() => {
+    Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+      configurable: true,
+      get(this: HTMLElement) {
+        return measured(this, 600);
+      },
+    });
+    Object.defineProperty(HTMLElement.prototype, 'clientWidth', {
+      configurable: true,
+      get(this: HTMLElement) {
+        return measured(this, 1200);
+      },
+    });
+  });
+  afterAll(() => {
+    for (const [name, descriptor] of Object.entries(original)) {
+      if (descriptor) Object.defineProperty(HTMLElement.prototype, name, descriptor);
+    }
+  });
 };

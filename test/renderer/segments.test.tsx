@@ -1,13 +1,13 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent, { type UserEvent } from '@testing-library/user-event';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Api, ContactInput, SegmentDefinition } from '../../src-main/contract';
 import { Shell } from '../../src-renderer/app/Shell';
 import { BonusGrant } from '../../src-renderer/features/loyalty/BonusGrant';
 import { dayEdge } from '../../src-renderer/features/contacts/list-filters';
 import { compile, toDraft } from '../../src-renderer/features/segments/draft';
 import { SegmentPage } from '../../src-renderer/features/segments/SegmentsPage';
-import { openTestStore, renderWithApi } from './render';
+import { openTestStore, renderWithApi, giveContactGridAViewport } from './render';
 
 /** Testing Library's one-second default is short on a busy 2-core machine; a real regression still fails. */
 const WAIT = { timeout: 8000 };
@@ -35,31 +35,7 @@ const seed = async (api: Api) => {
   return { vipId: vip.id };
 };
 
-/** jsdom has no layout: give the contact grid a real window's size so its virtualiser shows rows. */
-const measured = (el: HTMLElement, size: number): number => (el.dataset.testid === 'contact-grid' ? size : 0);
-const original = {
-  clientHeight: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight'),
-  clientWidth: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientWidth'),
-};
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
-    configurable: true,
-    get(this: HTMLElement) {
-      return measured(this, 600);
-    },
-  });
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', {
-    configurable: true,
-    get(this: HTMLElement) {
-      return measured(this, 1200);
-    },
-  });
-});
-afterAll(() => {
-  for (const [name, descriptor] of Object.entries(original)) {
-    if (descriptor) Object.defineProperty(HTMLElement.prototype, name, descriptor);
-  }
-});
+giveContactGridAViewport();
 
 const go = (hash: string) => {
   window.location.hash = hash;
