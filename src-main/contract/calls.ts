@@ -32,13 +32,16 @@ import {
 } from './contacts';
 import {
   checkDuplicatesInput,
+  dismissedPairsInput,
   dismissDuplicateInput,
   findDuplicatesInput,
   mergeInput,
   mergeListInput,
   mergePreviewInput,
   mergeUndoInput,
+  undismissDuplicateInput,
   type DismissDuplicateResult,
+  type DismissedPairPage,
   type DuplicateCandidate,
   type MergePreview,
   type MergeResult,
@@ -235,6 +238,10 @@ export const calls = {
   /** A job: its result (DuplicateFindResult) comes in `job.finished`. */
   'duplicates.find': call<JobRef>()(findDuplicatesInput),
   'duplicates.dismiss': call<DismissDuplicateResult>()(dismissDuplicateInput),
+  /** Takes a "not a duplicate" back (NOT_FOUND when the pair was not dismissed): the finder proposes it again. */
+  'duplicates.undismiss': call<DismissDuplicateResult>()(undismissDuplicateInput),
+  /** The pairs declared "not a duplicate", newest first, with both names. */
+  'duplicates.dismissed': call<DismissedPairPage>()(dismissedPairsInput),
   'merges.undo': call<MergeUndoResult>()(mergeUndoInput),
   'merges.list': call<MergeSummary[]>()(mergeListInput),
 

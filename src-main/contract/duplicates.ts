@@ -87,6 +87,31 @@ export const dismissDuplicateInput = z
   .refine((v) => v.aId !== v.bId, { path: ['bId'], message: 'same_contact' });
 export type DismissDuplicateResult = { aId: number; bId: number };
 
+/** Takes back a "not a duplicate": the finder and the capture check propose the pair again. */
+export const undismissDuplicateInput = z
+  .object({ aId: id, bId: id })
+  .strict()
+  .refine((v) => v.aId !== v.bId, { path: ['bId'], message: 'same_contact' });
+
+export const dismissedPairsInput = z
+  .object({
+    /** From the previous page's `nextCursor`. */
+    cursor: z.string().max(200).nullish().transform((v) => v ?? null),
+    limit: z.number().int().min(1).max(200).default(50),
+  })
+  .strict()
+  .default({ cursor: null, limit: 50 });
+export type DismissedPairsInput = z.input<typeof dismissedPairsInput>;
+
+/** A pair declared "not a duplicate", with both names as they are now. */
+export type DismissedPair = {
+  a: { id: number; name: string };
+  b: { id: number; name: string };
+  decidedAt: string;
+};
+/** Newest decision first. */
+export type DismissedPairPage = { rows: DismissedPair[]; nextCursor: string | null; total: number };
+
 export const mergeSides = ['kept', 'removed'] as const;
 export type MergeSide = (typeof mergeSides)[number];
 
@@ -160,6 +185,8 @@ export const mergeUndoBlockers = [
   'snapshot_invalid',
   /** Only found by trying: a row created since the merge holds a unique value the restored rows need. */
   'restore_conflict',
+  /** The merged person was deleted since: the merge's record of their data went with them. */
+  'contact_deleted',
 ] as const;
 export type MergeUndoBlocker = (typeof mergeUndoBlockers)[number];
 
@@ -197,4 +224,6 @@ export type MergeSummary = {
   moved: number;
   /** null when `merges.undo` would run. */
   undoBlocker: MergeUndoBlocker | null;
+  /** A contact of the merge was deleted since and the merge's record with it: the names are no longer known. */
+  purged: boolean;
 };

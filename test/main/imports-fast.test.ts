@@ -66,6 +66,8 @@ const cell = (target: string | null): fc.Arbitrary<string> => {
     case 'consentEmail':
     case 'consentSms':
       return fc.constantFrom('', 'oui', 'non');
+    case 'siret':
+      return fc.constantFrom('', '732 829 320 00074', '73282932000074', '732.829.320', '123 456 789 00012', 'ACME', '1234');
     default:
       return text(['Cœur de Lion SARL', '12 rue de l’Église', 'Bât. B – 2e étage', 'Paris', 'note']);
   }
@@ -92,6 +94,8 @@ const clean = (target: string | null): fc.Arbitrary<string> => {
       return fc.constantFrom('', 'VIP, fidèle; Noël', 'vip, VIP ,Vïp');
     case 'code':
       return fc.constantFrom('', 'C0001', ' C2 ');
+    case 'siret':
+      return fc.constantFrom('', '', '732 829 320 00074', '732829320');
     case 'civility':
     case 'source':
     case 'fullName':
@@ -124,6 +128,7 @@ describe('fast contact normaliser', () => {
         compared += 1;
         expect(quick.data).toEqual(slow.data);
         expect(quick.company).toBe(slow.company);
+        expect(quick.companyNumber).toEqual(slow.companyNumber);
         expect(quick.note).toBe(slow.note);
         expect(quick.notices).toEqual(slow.issues);
       }),

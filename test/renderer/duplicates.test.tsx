@@ -207,9 +207,10 @@ describe('DuplicatesPage', () => {
     await user.click(confirm);
     const refused = await screen.findByTestId('merge-undo-refused');
     expect(refused.textContent).toContain('Impossible d’annuler cette fusion');
-    expect(refused.textContent).toContain('La fiche conservée a été supprimée ou fusionnée depuis.');
+    // deleting the kept record took the merge's record of the data with it
+    expect(refused.textContent).toContain('Une fiche de cette fusion a été supprimée depuis');
     // the row now shows the reason instead of the button
-    await waitFor(() => expect(within(rowOf(m2.mergeId)).getByTestId('merge-row-blocker').dataset.blocker).toBe('kept_missing'));
+    await waitFor(() => expect(within(rowOf(m2.mergeId)).getByTestId('merge-row-blocker').dataset.blocker).toBe('contact_deleted'));
     expect(within(rowOf(m2.mergeId)).queryByTestId('merge-row-undo')).toBeNull();
     expect(await exists(api, fourth)).toBe(false);
   });

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { AppError, type BulkResult } from '../../contract';
 import type { contactBulkInput } from '../../contract/contacts';
-import { prepared, withLedgerGate, type Store } from '../../store/db';
+import { prepared, type Store } from '../../store/db';
+import { deleteContactsAndCopies } from '../privacy/erasure';
 import { matchingIds } from './list';
 import { ensureTag, findTag } from './tags';
 
@@ -21,17 +22,13 @@ const tagId = (store: Store, tag: number | string, create: boolean): number | nu
  * Tags, untags or deletes a selection or everything a filter matches. The
  * handler runs it in one transaction: all or nothing. `affected` counts
  * contacts actually changed (already tagged ones are not counted again).
- * Deleting keeps the sales, anonymous, and erases the personal rows.
+ * Deleting keeps the sales, anonymous, and removes the personal rows with
+ * their copies (contacts.delete's way).
  */
 export const bulkContacts = (store: Store, input: BulkInput): BulkResult => {
   const ids = input.ids ?? (input.filter ? matchingIds(store, input.filter) : []);
   const list = JSON.stringify(ids);
-  if (input.action === 'delete') {
-    const { changes } = withLedgerGate(store, 'erasure', () =>
-      prepared(store.sqlite, 'DELETE FROM contacts WHERE id IN (SELECT value FROM json_each(?))').run(list),
-    );
-    return { affected: changes };
-  }
+  if (input.action === 'delete') return { affected: deleteContactsAndCopies(store, ids) };
   const tag = tagId(store, input.tag ?? '', input.action === 'tag');
   if (tag === null) return { affected: 0 };
   if (input.action === 'tag') {

@@ -11,8 +11,9 @@ import {
 } from '../../contract';
 import type { z } from 'zod';
 import type { contactUpdateInput } from '../../contract/contacts';
-import { prepared, withLedgerGate, type Store } from '../../store/db';
+import { prepared, type Store } from '../../store/db';
 import { objectIfSuppressed } from '../consent/suppression';
+import { deleteContactsAndCopies } from '../privacy/erasure';
 import { cityKey, matchName, sortName } from './keys';
 import { contactTags, setContactTags } from './tags';
 
@@ -212,13 +213,13 @@ export const writeUpdate = (store: Store, id: number, data: ContactData, patch: 
 };
 
 /**
- * Erasure for real: e-mails, phones, tags, notes, interactions and tasks go
- * with the row (ON DELETE CASCADE); sales stay for the accounts, anonymous
+ * Deletion for real: e-mails, phones, tags, notes, interactions and tasks go
+ * with the row (ON DELETE CASCADE), and so do the copies merges, imports and
+ * the search index kept of it; sales stay for the accounts, anonymous
  * (ON DELETE SET NULL).
  */
 export const deleteContact = (store: Store, id: number): { id: number } => {
-  const { changes } = withLedgerGate(store, 'erasure', () => prepared(store.sqlite, 'DELETE FROM contacts WHERE id = ?').run(id));
-  if (changes === 0) throw notFound(id);
+  if (deleteContactsAndCopies(store, [id]) === 0) throw notFound(id);
   return { id };
 };
 

@@ -1,6 +1,7 @@
 import { command, job, query, type HandlerGroup } from '../../host/registry';
 import { appendAudit } from '../audit/log';
 import { checkDuplicates } from './check';
+import { listDismissed, undismissDuplicate } from './dismissed';
 import { dismissDuplicate, findDuplicates } from './finder';
 import { mergeContacts, mergePreview } from './merge';
 import { listMerges, undoMerge } from './undo';
@@ -24,6 +25,8 @@ export const duplicateHandlers: HandlerGroup = {
     return ctx.startJob('duplicates', (j) => findDuplicates(store, input, j));
   }),
   'duplicates.dismiss': command((input, { store }) => dismissDuplicate(store, input.aId, input.bId)),
+  'duplicates.undismiss': command((input, { store }) => undismissDuplicate(store, input.aId, input.bId)),
+  'duplicates.dismissed': query((input, { store }) => listDismissed(store, input)),
   'merges.undo': command((input, { store, emit }) => {
     const result = undoMerge(store, input.mergeId);
     appendAudit(store, { action: 'merges.undo', entity: 'merge', entityId: input.mergeId });

@@ -10,6 +10,7 @@ import {
 import { withLedgerGate, type Store } from '../../store/db';
 import { recomputeConsentState } from '../consent/events';
 import { reconcileUnmerged } from '../loyalty/merge';
+import { PURGED_MERGE_SNAPSHOT } from '../privacy/erasure';
 import type { Sqlite } from '../../store/open';
 import { recomputeAggregates } from './contacts';
 import { atomically, type MergeSnapshot, type MergeStep } from './merge';
@@ -84,6 +85,7 @@ const contactExists = (db: Sqlite, id: number): boolean =>
 /** Why undoing this merge now would not give back the state before it (null: it would). */
 export const undoBlocker = (db: Sqlite, m: MergeRecord): MergeUndoBlocker | null => {
   if (m.undone_at !== null) return 'already_undone';
+  if (m.snapshot === PURGED_MERGE_SNAPSHOT) return 'contact_deleted';
   const newer = stmt(
     db,
     `SELECT id FROM merges WHERE id > ? AND undone_at IS NULL
@@ -103,6 +105,7 @@ const BLOCKER_MESSAGES: Record<MergeUndoBlocker, string> = {
   removed_id_taken: 'the removed contact’s id is used by a contact created since',
   snapshot_invalid: 'the record of this merge is damaged',
   restore_conflict: 'a record created since the merge is in the way',
+  contact_deleted: 'a contact of this merge has been deleted since, with the record of the merge',
 };
 
 const AGGREGATE_COLUMNS = ['purchase_count', 'total_cents', 'first_purchase_at', 'last_purchase_at'];
@@ -302,7 +305,8 @@ export const listMerges = (store: Store, input: z.output<typeof mergeListInput>)
       mergedAt: m.merged_at,
       undoneAt: m.undone_at,
       moved: snapshot ? snapshot.steps.reduce((n, s) => n + (s.op === 'move' ? s.rows.length : 0), 0) : 0,
-      undoBlocker: snapshot ? undoBlocker(db, m) : 'snapshot_invalid',
+      undoBlocker: snapshot || m.snapshot === PURGED_MERGE_SNAPSHOT ? undoBlocker(db, m) : 'snapshot_invalid',
+      purged: m.snapshot === PURGED_MERGE_SNAPSHOT,
     };
   });
 };

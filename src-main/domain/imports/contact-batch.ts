@@ -29,7 +29,7 @@ import {
 } from '../contacts/service';
 import { ensureTag } from '../contacts/tags';
 import { createFastNormaliser, isCleanPatch, validateContact } from './contact-fast';
-import { normaliseContact, NOTICE_REASONS } from './contacts';
+import { normaliseContact, NOTICE_REASONS, type CompanyNumber } from './contacts';
 import { createKeySet, type KeySet } from './key-set';
 import type { SourceRecord } from './sources';
 
@@ -185,13 +185,44 @@ const patchFor = (current: ContactInput, data: ContactData, authoritative: boole
   return patch;
 };
 
-const companyId = (store: Store, name: string): number => {
-  const found = prepared(store.sqlite, 'SELECT id FROM companies WHERE sort_name = ? LIMIT 1').pluck().get(fold(name)) as
-    | number
-    | undefined;
-  if (found !== undefined) return found;
-  return createCompany(store, companyInput.parse({ name })).id;
+/**
+ * The company a row names, by its number first (a SIRET is one establishment,
+ * unique in the base; a SIREN the firm, preferring the establishment of the
+ * same name), else by name — but not one that carries another number: that
+ * is another establishment or another firm with the same name, so it gets
+ * its own record. A company found is linked as it is, never changed (undo
+ * only removes what the import created). Null: neither number nor name finds
+ * one and there is no name to create it with.
+ */
+const companyFor = (store: Store, name: string | null, number: CompanyNumber | null): number | null => {
+  const db = store.sqlite;
+  const sortName = name === null ? null : fold(name);
+  if (number !== null) {
+    const found = (
+      number.kind === 'siret'
+        ? prepared(db, 'SELECT id FROM companies WHERE siret = ?').pluck().get(number.digits)
+        : prepared(db, 'SELECT id FROM companies WHERE siren = ? ORDER BY sort_name IS ? DESC, id LIMIT 1').pluck().get(number.digits, sortName)
+    ) as number | undefined;
+    if (found !== undefined) return found;
+  }
+  if (name === null || sortName === null) return null;
+  const byName = (
+    number === null
+      ? prepared(db, 'SELECT id FROM companies WHERE sort_name = ? LIMIT 1').pluck().get(sortName)
+      : prepared(db, 'SELECT id FROM companies WHERE sort_name = ? AND siret IS NULL AND (siren IS NULL OR siren = ?) ORDER BY id LIMIT 1')
+          .pluck()
+          .get(sortName, number.digits.slice(0, 9))
+  ) as number | undefined;
+  if (byName !== undefined) return byName;
+  const data = companyInput.parse(
+    number === null ? { name } : number.kind === 'siret' ? { name, siret: number.digits } : { name, siren: number.digits },
+  );
+  return createCompany(store, data).id;
 };
+
+/** Whether a company with this number is in the base (a row giving only the number must name a known one). */
+const companyNumberKnown = (store: Store, number: CompanyNumber): boolean =>
+  prepared(store.sqlite, `SELECT 1 FROM companies WHERE ${number.kind} = ? LIMIT 1`).get(number.digits) !== undefined;
 
 // ---------------------------------------------------------------- search index in batches
 
@@ -472,14 +503,34 @@ export const importContactRows = async (
     return true;
   };
 
-  const companyOf = (name: string): number => {
-    const key = fold(name);
+  const companyOf = (name: string | null, number: CompanyNumber | null): number | null => {
+    const key = `${number?.kind ?? ''}:${number?.digits ?? ''}:${name === null ? '' : fold(name)}`;
     let id = companies.get(key);
     if (id === undefined) {
-      id = companyId(store, name);
+      const found = companyFor(store, name, number);
+      if (found === null) return null;
+      id = found;
       companies.set(key, id);
     }
     return id;
+  };
+
+  // company numbers that rows with a company name brought in, written or not (rows after an error are only checked)
+  const numbersInFile = new Set<string>();
+  /**
+   * A SIRET or SIREN without a company name names nothing to create: it must
+   * be a company the base or an earlier row of the file already has. Checked
+   * on every row, written or not, so a dry run reports what the run would.
+   */
+  const companyIssue = (line: number, name: string | null, number: CompanyNumber | null): RowIssue | null => {
+    if (number === null) return null;
+    const key = `${number.kind}:${number.digits}`;
+    if (name !== null) {
+      numbersInFile.add(key);
+      return null;
+    }
+    if (numbersInFile.has(key) || companyNumberKnown(store, number)) return null;
+    return { line, field: 'siret', value: number.cell, reason: 'siret_without_company' };
   };
 
   const tagOf = (name: string): number => {
@@ -554,8 +605,15 @@ export const importContactRows = async (
     }
   };
 
-  const write = (line: number, data: ContactData, company: string | null, note: string | null, today: string): number | null => {
-    if (company !== null) data.companyId = companyOf(company);
+  const write = (
+    line: number,
+    data: ContactData,
+    company: string | null,
+    companyNumber: CompanyNumber | null,
+    note: string | null,
+    today: string,
+  ): number | null => {
+    if (company !== null || companyNumber !== null) data.companyId = companyOf(company, companyNumber);
     let id: number | null;
     if (keys !== null && !mayMatch(keys, data, policy)) {
       id = insertNew(data);
@@ -588,8 +646,17 @@ export const importContactRows = async (
       const quick = readIssues.length === 0 && tuning.shortcuts ? fast.normalise(record.line, record.cells, today) : null;
       if (quick !== null) {
         for (const notice of quick.notices) addNotice(notice);
+        const issue = companyIssue(quick.line, quick.company, quick.companyNumber);
+        if (issue !== null) {
+          addIssues([issue]);
+          continue;
+        }
         // once the file has an error nothing will be written: keep validating, stop writing
-        addConsent(errorCount() === 0 ? write(quick.line, quick.data, quick.company, quick.note, today) : null, quick.line, record.cells);
+        addConsent(
+          errorCount() === 0 ? write(quick.line, quick.data, quick.company, quick.companyNumber, quick.note, today) : null,
+          quick.line,
+          record.cells,
+        );
         continue;
       }
       const n = normaliseContact(record.line, record.cells, mapping, readIssues);
@@ -599,7 +666,12 @@ export const importContactRows = async (
         addIssues(errors.length > 0 ? errors : [{ line: n.line, field: null, value: '', reason: 'invalid_row' }]);
         continue;
       }
-      addConsent(errorCount() === 0 ? write(n.line, n.data, n.company, n.note, today) : null, n.line, record.cells);
+      const issue = companyIssue(n.line, n.company, n.companyNumber);
+      if (issue !== null) {
+        addIssues([issue]);
+        continue;
+      }
+      addConsent(errorCount() === 0 ? write(n.line, n.data, n.company, n.companyNumber, n.note, today) : null, n.line, record.cells);
     }
     index.resume();
   };

@@ -29,6 +29,7 @@ import {
   type ContactTarget,
   type Parsed,
 } from '../importexport';
+import { parseCompanyNumber, type CompanyNumber } from './contacts';
 
 /**
  * The import's hot path: one file row to the contact the zod schema would
@@ -43,6 +44,7 @@ export type FastContact = {
   line: number;
   data: ContactData;
   company: string | null;
+  companyNumber: CompanyNumber | null;
   note: string | null;
   /** Non-blocking issues, in the order `normaliseContact` reports them. */
   notices: RowIssue[];
@@ -343,6 +345,9 @@ export const createFastNormaliser = (mapping: readonly (string | null)[]): FastN
       if (t === NO) return null;
       tags = t;
     }
+    const numberCell = v('siret');
+    const companyNumber = numberCell === null ? null : parseCompanyNumber(numberCell);
+    if (numberCell !== null && companyNumber === null) return null;
 
     const data: ContactData = {
       civility: civ,
@@ -369,7 +374,7 @@ export const createFastNormaliser = (mapping: readonly (string | null)[]): FastN
       dataOrigin: 'own',
       tags,
     };
-    return { line, data, company: v('company'), note: v('note'), notices };
+    return { line, data, company: v('company'), companyNumber, note: v('note'), notices };
   };
   return { normalise };
 };

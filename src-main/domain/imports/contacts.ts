@@ -1,5 +1,8 @@
 import {
+  compactIdentifier,
   contactInput,
+  isValidSiren,
+  isValidSiret,
   type ContactData,
   type ContactInput,
   type RowIssue,
@@ -34,12 +37,28 @@ export const NOTICE_REASONS: ReadonlySet<string> = new Set([
 ]);
 
 
+/**
+ * The company number a row gives, digits only: a SIRET names one
+ * establishment, a SIREN the firm (the mapping puts both headers on the same
+ * target). `cell` is the value as written, for the report.
+ */
+export type CompanyNumber = { kind: 'siret' | 'siren'; digits: string; cell: string };
+
+/** Spaces and dots as people type them are fine; the check digit must hold. Null: not a SIRET nor a SIREN. */
+export const parseCompanyNumber = (cell: string): CompanyNumber | null => {
+  const digits = compactIdentifier(cell);
+  if (isValidSiret(digits)) return { kind: 'siret', digits, cell };
+  if (isValidSiren(digits)) return { kind: 'siren', digits, cell };
+  return null;
+};
+
 export type NormalisedContact = {
   line: number;
   input: ContactInput;
   /** The data as it would be stored, or null when the row has errors. */
   data: ContactData | null;
   company: string | null;
+  companyNumber: CompanyNumber | null;
   note: string | null;
   issues: RowIssue[];
 };
@@ -136,6 +155,9 @@ export const normaliseContact = (
   input.code = v('code');
   const tags = v('tags');
   if (tags !== null) input.tags = splitTags(tags);
+  const numberCell = v('siret');
+  const companyNumber = numberCell === null ? null : parseCompanyNumber(numberCell);
+  if (numberCell !== null && companyNumber === null) bad('siret', numberCell, 'invalid_siret');
 
   const parsed = contactInput.safeParse(input);
   if (!parsed.success) {
@@ -152,6 +174,7 @@ export const normaliseContact = (
     input,
     data: parsed.success && !blocking ? parsed.data : null,
     company: v('company'),
+    companyNumber,
     note: v('note'),
     issues,
   };

@@ -105,6 +105,7 @@ const displayValues = (n: NormalisedContact): Record<string, string | null> => {
     firstName: text(d.firstName),
     lastName: text(d.lastName),
     company: n.company,
+    siret: n.companyNumber?.digits ?? null,
     email: text(d.email),
     emails: Array.isArray(d.emails) && d.emails.length > 0 ? d.emails.map((e) => e.email).join(', ') : null,
     phone: text(d.phone),

@@ -88,6 +88,40 @@ const mergedInto = (store: Store, contactId: number): number[] => {
   return [...out];
 };
 
+/** What a merge keeps once the people in it are deleted: no data, and a reason `merges.undo` can give. */
+export const PURGED_MERGE_SNAPSHOT = '{"purged":"contact_deleted"}';
+
+/**
+ * Every copy of these people's data kept beside their records, which deleting
+ * the records alone would leave: the snapshots of the merges they took part
+ * in (standing or undone), the before-images import undo keeps, the pairs
+ * declared "not duplicates" (ids are reused). `merges`: an erasure deletes
+ * the merges; a plain deletion keeps each as a line of history without its
+ * snapshot, so the history and `merges.undo` say why it cannot be undone.
+ * Import undo needs nothing more: it skips a contact that is gone.
+ */
+export const purgeCopies = (
+  store: Store,
+  persons: readonly number[],
+  merges: 'delete' | 'blank',
+): { merges: number; importRecords: number } => {
+  const list = JSON.stringify(persons);
+  const inList = 'IN (SELECT value FROM json_each(@list))';
+  const mergeRows =
+    merges === 'delete'
+      ? prepared(store.sqlite, `DELETE FROM merges WHERE kept_id ${inList} OR removed_id ${inList}`).run({ list }).changes
+      : prepared(
+          store.sqlite,
+          `UPDATE merges SET snapshot = @blank WHERE (kept_id ${inList} OR removed_id ${inList}) AND snapshot <> @blank`,
+        ).run({ list, blank: PURGED_MERGE_SNAPSHOT }).changes;
+  prepared(store.sqlite, `DELETE FROM not_duplicates WHERE a_id ${inList} OR b_id ${inList}`).run({ list });
+  const importRecords = prepared(
+    store.sqlite,
+    `DELETE FROM import_changes WHERE entity IN ('contact', 'contact_status') AND entity_id ${inList}`,
+  ).run({ list }).changes;
+  return { merges: mergeRows, importRecords };
+};
+
 /** Replaces every occurrence of the person's identifiers (any case) in a text the register keeps. */
 const scrub = (text: string | null, needles: string[]): string | null => {
   if (text === null) return null;
@@ -157,13 +191,7 @@ export const eraseOne = (
 
   const persons = mergedInto(store, contactId);
   const list = persons.map(() => '?').join(', ');
-  const merges = db
-    .prepare(`DELETE FROM merges WHERE kept_id IN (${list}) OR removed_id IN (${list})`)
-    .run(...persons, ...persons).changes;
-  db.prepare(`DELETE FROM not_duplicates WHERE a_id IN (${list}) OR b_id IN (${list})`).run(...persons, ...persons);
-  const importRecords = db
-    .prepare(`DELETE FROM import_changes WHERE entity IN ('contact', 'contact_status') AND entity_id IN (${list})`)
-    .run(...persons).changes;
+  const { merges, importRecords } = purgeCopies(store, persons, 'delete');
 
   // the register keeps the request (it is proof the right was honoured), not who asked
   const requests = prepared(db, 'SELECT id, identity_check, outcome, extension_reason FROM privacy_requests WHERE contact_id = ? OR id = ?').all(
@@ -221,6 +249,23 @@ export const eraseOne = (
  */
 export const purgeSearchIndex = (store: Store): void => {
   prepared(store.sqlite, "INSERT INTO contacts_fts (contacts_fts) VALUES ('optimize')").run();
+  prepared(store.sqlite, "DELETE FROM counters WHERE name = 'search.purge_pending'").run();
+};
+
+/**
+ * A plain deletion leaves the rewrite to the daily check: seconds per delete
+ * at a million contacts would make tidying the file a chore, and the terms
+ * left over are not searchable (the rows are tombstoned), only still bytes.
+ */
+const markSearchPurgePending = (store: Store): void => {
+  prepared(store.sqlite, "INSERT OR IGNORE INTO counters (name, value) VALUES ('search.purge_pending', 1)").run();
+};
+
+/** The daily check's share: the index rewritten once for every plain deletion since. */
+export const purgeSearchIndexIfPending = (store: Store): boolean => {
+  if (prepared(store.sqlite, "SELECT 1 FROM counters WHERE name = 'search.purge_pending'").pluck().get() === undefined) return false;
+  purgeSearchIndex(store);
+  return true;
 };
 
 /**
@@ -247,6 +292,38 @@ export const eraseContacts = (store: Store, ids: number[], reason: ErasureReason
     journalErasures(store, entries);
   }
   return { erased };
+};
+
+/**
+ * A plain deletion (the shop tidying its file, not the person's request):
+ * the records go with every copy the app could bring them back from (merge
+ * undo, import undo) inside the caller's transaction, and the search index's
+ * leftover terms at the next daily check. Unlike an erasure it leaves no suppression entry and no
+ * erasure log: restoring a backup or importing the person again brings them
+ * back, as one expects after deleting something; the right to erasure, which
+ * must survive both, is `eraseContacts`. Returns the contacts deleted.
+ */
+export const deleteContactsAndCopies = (store: Store, ids: readonly number[]): number => {
+  const list = JSON.stringify(ids);
+  // `mergedInto` for a whole selection at once (a filter may match a million): only live contacts
+  // seed it, since a gone id may be another record's merged-away one, whose merge is not theirs
+  const persons = prepared(
+    store.sqlite,
+    `WITH RECURSIVE person (id) AS (
+       SELECT id FROM contacts WHERE id IN (SELECT value FROM json_each(?))
+       UNION SELECT m.removed_id FROM merges m JOIN person ON m.kept_id = person.id WHERE m.undone_at IS NULL
+     ) SELECT id FROM person`,
+  )
+    .pluck()
+    .all(list) as number[];
+  if (persons.length === 0) return 0;
+  const { changes } = withLedgerGate(store, 'erasure', () => {
+    purgeCopies(store, persons, 'blank');
+    // personal rows cascade; sales stay, anonymous (ON DELETE SET NULL); the search entry goes by trigger
+    return prepared(store.sqlite, 'DELETE FROM contacts WHERE id IN (SELECT value FROM json_each(?))').run(list);
+  });
+  if (changes > 0) markSearchPurgePending(store);
+  return changes;
 };
 
 /**

@@ -2,6 +2,7 @@ import { scheduleDaily, type DailyRun } from '../../host/daily';
 import { localDate, type RetentionStatus } from '../../contract';
 import { transaction, type Store } from '../../store/db';
 import { removeDue } from './actions';
+import { purgeSearchIndexIfPending } from '../privacy/erasure';
 import { forgetErasedBytes } from './erase';
 import { getPolicies, getStatus, saveStatus } from './policies';
 import { dueBounds, dueCounts, dueIds } from './review';
@@ -25,6 +26,8 @@ export const runRetentionCheck = (store: Store, now: Date = new Date()): Retenti
     }
     const status: RetentionStatus = { checkedAt: now.toISOString(), on: b.on, due: dueCounts(store, b), applied };
     saveStatus(store, status);
+    // the search terms of contacts deleted since the last check (an erasure purges its own at once)
+    purgeSearchIndexIfPending(store);
     return status;
   });
   if (status.applied?.action === 'erase') forgetErasedBytes(store);

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
+import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { DuplicateFindResult } from '@contract';
 import { useApi } from '../../api/context';
@@ -8,6 +9,7 @@ import { useFormatters } from '../../app/format';
 import { JobPanel } from '../../app/JobPanel';
 import { useJobTracker } from '../../app/jobs';
 import { notifyError, notifySuccess } from '../../app/notify';
+import { DismissedNotice, dismissNoticeId } from './dismissals';
 import { PairCard } from './PairCard';
 import { isFindResult, visiblePairs, type AppliedMerge, type ListedPair } from './pairs';
 
@@ -23,13 +25,15 @@ export type DuplicateFinderProps = {
   onResult(result: DuplicateFindResult): void;
   onCompare(pair: ListedPair): void;
   onDismissed(key: string): void;
+  /** A dismissal taken back from its toast: the pair belongs in the list again. */
+  onUndismissed(key: string): void;
 };
 
 /** Pairs drawn at a time: hundreds of cards at once would make the page sluggish for nothing. */
 const PAGE = 50;
 
 /** Runs the `duplicates.find` job (progress, cancel) and lists the ranked pairs. */
-export const DuplicateFinder = ({ search, onResult, onCompare, onDismissed }: DuplicateFinderProps) => {
+export const DuplicateFinder = ({ search, onResult, onCompare, onDismissed, onUndismissed }: DuplicateFinderProps) => {
   const api = useApi();
   const { t } = useTranslation();
   const fmt = useFormatters();
@@ -100,12 +104,13 @@ export const DuplicateFinder = ({ search, onResult, onCompare, onDismissed }: Du
     try {
       await api.call('duplicates.dismiss', { aId: pair.a.id, bId: pair.b.id });
       onDismissed(pair.key);
-      notifySuccess(
-        t('duplicates.dismissed', {
-          a: pair.a.name === '' ? t('contacts.unnamed') : pair.a.name,
-          b: pair.b.name === '' ? t('contacts.unnamed') : pair.b.name,
-        }),
-      );
+      notifications.show({
+        id: dismissNoticeId(pair),
+        color: 'teal',
+        message: <DismissedNotice pair={pair} onUndone={() => onUndismissed(pair.key)} />,
+        autoClose: 10000,
+        'data-testid': 'dismiss-done',
+      });
     } catch (error) {
       notifyError(t, error);
     }

@@ -1,20 +1,22 @@
 import { useCallback, useReducer, useState } from 'react';
 import { Stack, Tabs, Title } from '@mantine/core';
-import { IconCopy, IconHistory } from '@tabler/icons-react';
+import { IconCopy, IconHistory, IconUsersMinus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { DuplicateFindResult, MergeUndoResult } from '@contract';
+import { DismissedPairs } from './DismissedPairs';
 import { DuplicateFinder, type Search } from './DuplicateFinder';
 import { MergeDialog, type MergeDone } from './MergeDialog';
 import { MergeHistory } from './MergeHistory';
 import type { ListedPair } from './pairs';
 
-type Tab = 'pairs' | 'history';
-const isTab = (v: string | null): v is Tab => v === 'pairs' || v === 'history';
+type Tab = 'pairs' | 'history' | 'dismissed';
+const isTab = (v: string | null): v is Tab => v === 'pairs' || v === 'history' || v === 'dismissed';
 
 /**
  * #/duplicates: the finder over the whole base and the merge history. The
  * search result stays on screen while the user works through it: merges and
- * dismissals are applied to it, and an undo brings its pairs back.
+ * dismissals are applied to it, and an undo (of a merge or of a dismissal)
+ * brings its pairs back.
  */
 export const DuplicatesPage = () => {
   const { t } = useTranslation();
@@ -22,6 +24,7 @@ export const DuplicatesPage = () => {
   const [search, setSearch] = useState<Search | null>(null);
   const [comparing, setComparing] = useState<readonly [number, number] | null>(null);
   const [historySignal, bumpHistory] = useReducer((n: number) => n + 1, 0);
+  const [dismissedSignal, bumpDismissed] = useReducer((n: number) => n + 1, 0);
 
   const onResult = useCallback((result: DuplicateFindResult) => {
     setSearch({ result, dismissed: new Set(), merges: [] });
@@ -31,7 +34,21 @@ export const DuplicatesPage = () => {
 
   const onDismissed = useCallback((key: string) => {
     setSearch((s) => (s === null ? s : { ...s, dismissed: new Set([...s.dismissed, key]) }));
+    bumpDismissed();
   }, []);
+
+  // taken back: the pair shows again in the result on screen (if it was in it), as the next search would
+  const onUndismissed = useCallback((key: string) => {
+    setSearch((s) => (s === null ? s : { ...s, dismissed: new Set([...s.dismissed].filter((k) => k !== key)) }));
+  }, []);
+
+  const onUndismissedFromToast = useCallback(
+    (key: string) => {
+      onUndismissed(key);
+      bumpDismissed();
+    },
+    [onUndismissed],
+  );
 
   const onMerged = useCallback(({ result, kept }: MergeDone) => {
     setSearch((s) =>
@@ -59,12 +76,24 @@ export const DuplicatesPage = () => {
           <Tabs.Tab value="history" leftSection={<IconHistory size={16} />} data-testid="duplicates-tab-history">
             {t('duplicates.tabs.history')}
           </Tabs.Tab>
+          <Tabs.Tab value="dismissed" leftSection={<IconUsersMinus size={16} />} data-testid="duplicates-tab-dismissed">
+            {t('duplicates.tabs.dismissed')}
+          </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="pairs" pt="md">
-          <DuplicateFinder search={search} onResult={onResult} onCompare={onCompare} onDismissed={onDismissed} />
+          <DuplicateFinder
+            search={search}
+            onResult={onResult}
+            onCompare={onCompare}
+            onDismissed={onDismissed}
+            onUndismissed={onUndismissedFromToast}
+          />
         </Tabs.Panel>
         <Tabs.Panel value="history" pt="md">
           <MergeHistory refreshSignal={historySignal} onUndone={onUndone} />
+        </Tabs.Panel>
+        <Tabs.Panel value="dismissed" pt="md">
+          <DismissedPairs refreshSignal={dismissedSignal} onUndismissed={onUndismissed} />
         </Tabs.Panel>
       </Tabs>
       <MergeDialog contactIds={comparing} onClose={() => setComparing(null)} onMerged={onMerged} onUndone={onUndone} />

@@ -42,7 +42,9 @@ export const MergeHistory = ({ refreshSignal = 0, onUndone }: MergeHistoryProps)
   // a merge, an undo or a deletion made elsewhere changes what can still be undone
   useEffect(() => api.on('data.changed', ({ scope }) => scope !== 'settings' && void load()), [api, load]);
 
-  const named = (name: string) => (name === '' ? t('contacts.unnamed') : name);
+  // a merge whose contact was deleted kept no names: say so rather than "no name"
+  const named = (name: string, m: MergeSummary) =>
+    name !== '' ? name : m.purged ? t('merges.deletedContact') : t('contacts.unnamed');
 
   const confirmUndo = async () => {
     if (undoing === null) return;
@@ -94,24 +96,33 @@ export const MergeHistory = ({ refreshSignal = 0, onUndone }: MergeHistoryProps)
                     <Text size="sm">{fmt.dateTime(m.mergedAt)}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <Anchor href={routeHref({ name: 'contact', id: m.keptId })} size="sm" data-testid="merge-row-kept">
-                      {named(m.keptName)}
-                    </Anchor>
+                    {m.purged && m.keptName === '' ? (
+                      <Text size="sm" c="dimmed" data-testid="merge-row-kept">
+                        {named(m.keptName, m)}
+                      </Text>
+                    ) : (
+                      <Anchor href={routeHref({ name: 'contact', id: m.keptId })} size="sm" data-testid="merge-row-kept">
+                        {named(m.keptName, m)}
+                      </Anchor>
+                    )}
                   </Table.Td>
                   <Table.Td>
-                    {m.undoneAt === null ? (
-                      <Text size="sm" data-testid="merge-row-removed">
-                        {named(m.removedName)}
+                    {m.undoneAt === null || m.purged ? (
+                      <Text size="sm" c={m.purged ? 'dimmed' : undefined} data-testid="merge-row-removed">
+                        {named(m.removedName, m)}
                       </Text>
                     ) : (
                       // undone: the removed record exists again
                       <Anchor href={routeHref({ name: 'contact', id: m.removedId })} size="sm" data-testid="merge-row-removed">
-                        {named(m.removedName)}
+                        {named(m.removedName, m)}
                       </Anchor>
                     )}
                   </Table.Td>
                   <Table.Td ta="right">
-                    <Text size="sm">{fmt.number(m.moved)}</Text>
+                    {/* the count went with the merge's record */}
+                    <Text size="sm" c={m.purged ? 'dimmed' : undefined}>
+                      {m.purged ? '—' : fmt.number(m.moved)}
+                    </Text>
                   </Table.Td>
                   <Table.Td>
                     {m.undoneAt !== null ? (
@@ -150,7 +161,7 @@ export const MergeHistory = ({ refreshSignal = 0, onUndone }: MergeHistoryProps)
         onConfirm={confirmUndo}
         onClose={() => setUndoing(null)}
       >
-        {undoing !== null && t('merges.undoConfirm', { kept: named(undoing.keptName), removed: named(undoing.removedName) })}
+        {undoing !== null && t('merges.undoConfirm', { kept: named(undoing.keptName, undoing), removed: named(undoing.removedName, undoing) })}
       </ConfirmDialog>
     </Stack>
   );

@@ -1,0 +1,155 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, Anchor, Button, Group, Loader, Stack, Table, Text } from '@mantine/core';
+import { IconArrowBackUp } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import type { DismissedPair } from '@contract';
+import { useApi } from '../../api/context';
+import { errorMessage } from '../../app/errors';
+import { useFormatters } from '../../app/format';
+import { routeHref } from '../../app/router';
+import { useUndismiss } from './dismissals';
+import { pairKey } from './pairs';
+
+export type DismissedPairsProps = {
+  /** Changing it reloads the list (a pair dismissed or taken back elsewhere on the page). */
+  refreshSignal?: number;
+  /** A pair was taken back here: the finder's result on screen shows it again. */
+  onUndismissed?(key: string): void;
+};
+
+type List = { rows: DismissedPair[]; nextCursor: string | null; total: number } | { error: unknown } | null;
+
+const PAGE = 50;
+
+/** The pairs declared "not a duplicate", newest first, each one taken back in a click. */
+export const DismissedPairs = ({ refreshSignal = 0, onUndismissed }: DismissedPairsProps) => {
+  const api = useApi();
+  const { t } = useTranslation();
+  const fmt = useFormatters();
+  const undismiss = useUndismiss();
+  const [list, setList] = useState<List>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [busy, setBusy] = useState<string | null>(null);
+
+  const load = useCallback(
+    () =>
+      api.call('duplicates.dismissed', { limit: PAGE }).then(
+        (page) => setList(page),
+        (error: unknown) => setList({ error }),
+      ),
+    [api],
+  );
+
+  useEffect(() => {
+    void load();
+  }, [load, refreshSignal]);
+  // a merge or a deletion elsewhere can make a pair disappear (one of its records is gone)
+  useEffect(() => api.on('data.changed', ({ scope }) => scope !== 'settings' && void load()), [api, load]);
+
+  const more = async () => {
+    if (list === null || 'error' in list || list.nextCursor === null) return;
+    setLoadingMore(true);
+    try {
+      const page = await api.call('duplicates.dismissed', { cursor: list.nextCursor, limit: PAGE });
+      setList({ ...page, rows: [...list.rows, ...page.rows] });
+    } catch (error) {
+      setList({ error });
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
+  const takeBack = async (pair: DismissedPair) => {
+    const key = pairKey(pair.a.id, pair.b.id);
+    setBusy(key);
+    const done = await undismiss(pair);
+    setBusy(null);
+    if (!done) return;
+    setList((l) =>
+      l === null || 'error' in l
+        ? l
+        : { ...l, rows: l.rows.filter((r) => pairKey(r.a.id, r.b.id) !== key), total: Math.max(0, l.total - 1) },
+    );
+    onUndismissed?.(key);
+  };
+
+  const named = (name: string) => (name === '' ? t('contacts.unnamed') : name);
+
+  if (list === null) return <Loader size="sm" aria-label={t('app.loading')} />;
+  if ('error' in list) {
+    return (
+      <Alert color="red" title={t('duplicates.dismissedList.loadFailed')} data-testid="dismissed-error">
+        {errorMessage(t, list.error)}
+      </Alert>
+    );
+  }
+  return (
+    <Stack>
+      <Text size="sm" c="dimmed">
+        {t('duplicates.dismissedList.intro')}
+      </Text>
+      {list.rows.length === 0 ? (
+        <Text c="dimmed" size="sm" data-testid="dismissed-none">
+          {t('duplicates.dismissedList.none')}
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={560}>
+          <Table striped data-testid="dismissed-list" data-total={list.total}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('duplicates.dismissedList.date')}</Table.Th>
+                <Table.Th>{t('duplicates.dismissedList.pair')}</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.rows.map((pair) => {
+                const key = pairKey(pair.a.id, pair.b.id);
+                return (
+                  <Table.Tr key={key} data-testid="dismissed-row" data-pair={key}>
+                    <Table.Td>
+                      <Text size="sm">{fmt.dateTime(pair.decidedAt)}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={6} wrap="wrap">
+                        <Anchor href={routeHref({ name: 'contact', id: pair.a.id })} size="sm">
+                          {named(pair.a.name)}
+                        </Anchor>
+                        <Text size="sm" c="dimmed">
+                          {t('duplicates.dismissedList.and')}
+                        </Text>
+                        <Anchor href={routeHref({ name: 'contact', id: pair.b.id })} size="sm">
+                          {named(pair.b.name)}
+                        </Anchor>
+                      </Group>
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      <Button
+                        size="xs"
+                        variant="light"
+                        leftSection={<IconArrowBackUp size={14} />}
+                        loading={busy === key}
+                        disabled={busy !== null && busy !== key}
+                        onClick={() => void takeBack(pair)}
+                        data-testid="dismissed-undo"
+                      >
+                        {t('duplicates.undismiss')}
+                      </Button>
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {list.nextCursor !== null && (
+        <Group justify="center">
+          <Button variant="subtle" loading={loadingMore} onClick={() => void more()} data-testid="dismissed-more">
+            {t('duplicates.dismissedList.more', { n: fmt.number(list.total - list.rows.length) })}
+          </Button>
+        </Group>
+      )}
+    </Stack>
+  );
+};
