@@ -1,4 +1,20 @@
 import { z } from 'zod';
+import { analyticsConfigInput, type AnalyticsRecomputeResult, type AnalyticsStatus } from './analytics';
+import {
+  atRiskInput,
+  churnInput,
+  contactValueInput,
+  lostMarkInput,
+  lostUnmarkInput,
+  productAffinityInput,
+  winbackInput,
+  type AtRiskPage,
+  type ChurnMonth,
+  type CustomerLoss,
+  type CustomerOutlook,
+  type ProductAffinity,
+  type WinbackPage,
+} from './attrition';
 import {
   companyInput,
   companyLinkInput,
@@ -32,8 +48,8 @@ import {
 } from './contacts';
 import {
   checkDuplicatesInput,
-  dismissedPairsInput,
   dismissDuplicateInput,
+  dismissedPairsInput,
   findDuplicatesInput,
   mergeInput,
   mergeListInput,
@@ -139,6 +155,8 @@ import {
   segmentUpdateInput,
   type Segment,
 } from './segments';
+import { rfmContactInput, type ContactRfm, type ParetoOverview, type RfmOverview, type RfmRecomputeResult } from './rfm';
+import { dashboardInput, type Dashboard } from './dashboard';
 import {
   checkInput,
   restoreInput,
@@ -338,6 +356,37 @@ export const calls = {
   'segments.create': call<Segment>()(segmentCreateInput),
   'segments.update': call<Segment>()(segmentUpdateInput),
   'segments.delete': call<{ id: number }>()(idInput),
+
+  /** The analysis window and at-risk factor, as configured and as computed. */
+  'analytics.status': call<AnalyticsStatus>()(emptyInput),
+  /** New window, reference date or factor: every figure recomputed with them, in the same transaction. */
+  'analytics.configure': call<AnalyticsStatus>()(analyticsConfigInput),
+  /** Every figure again from the sales (repairs), then the RFM thresholds. */
+  'analytics.recompute': call<AnalyticsRecomputeResult>()(emptyInput),
+  /** Churn per UTC month over [from, to] from the month counts (no scan of sales). */
+  'analytics.churn': call<ChurnMonth[]>()(churnInput),
+  /** Customers at risk with their reasons, keyset-paged by value at stake or days overdue, with the totals. */
+  'analytics.atRisk': call<AtRiskPage>()(atRiskInput),
+  /** One customer's lifetime value (with its formula's terms), risk, loss mark and next best offers. */
+  'analytics.contact.value': call<CustomerOutlook>()(contactValueInput),
+  /** What sells with a product: same baskets, same customers. */
+  'analytics.product.affinity': call<ProductAffinity>()(productAffinityInput),
+  /** Marks a customer lost (replacing an earlier mark); their status becomes 'former'. */
+  'analytics.lost.mark': call<CustomerLoss>()(lostMarkInput),
+  /** Takes a loss mark back (NOT_FOUND when there is none). */
+  'analytics.lost.unmark': call<{ contactId: number }>()(lostUnmarkInput),
+  /** Customers marked lost and not won back, latest first, with the counts lost / won back. */
+  'analytics.winback': call<WinbackPage>()(winbackInput),
+  /** RFM with the stored thresholds: score ranges, the R×F grid, the named segments with their strategy. */
+  'analytics.rfm': call<RfmOverview>()(emptyInput),
+  /** Gold / basic / bottom tiers with their revenue share, the Pareto curve, movements since the previous window. */
+  'analytics.pareto': call<ParetoOverview>()(emptyInput),
+  /** One contact's scores, segment and tier (the contact page's badge). */
+  'analytics.rfm.contact': call<ContactRfm>()(rfmContactInput),
+  /** New RFM and tier thresholds from the figures as they are now. */
+  'analytics.thresholds.recompute': call<RfmRecomputeResult>()(emptyInput),
+  /** The dashboard: revenue and customers per month for a period against the same months a year earlier, tier mix, RFM segment sizes, at-risk value (contract/dashboard.ts). */
+  'analytics.dashboard': call<Dashboard>()(dashboardInput),
 } as const;
 
 export type Calls = typeof calls;

@@ -2,28 +2,16 @@ import { z } from 'zod';
 import { consentTarget } from './consent';
 import { optionalPastDate, dateBound } from './dates';
 import { countryCode, id, optionalEmail, optionalPhone, optionalText } from './fields';
+import { contactSources, contactStatuses, TAGS_PER_CONTACT_MAX } from './contact-kinds';
+import { segmentDefinition } from './segments';
 import { fold } from './text';
+
+export * from './contact-kinds';
 
 export const civilities = ['mme', 'm'] as const;
 export type Civility = (typeof civilities)[number];
 
-export const contactStatuses = ['prospect', 'customer', 'former'] as const;
-export type ContactStatus = (typeof contactStatuses)[number];
 
-/** Where a record was collected (DESIGN §1); retention and consent depend on it. */
-export const contactSources = [
-  'shop_form',
-  'survey',
-  'salesperson',
-  'accounting',
-  'after_sales',
-  'website',
-  'purchased_file',
-  'referral',
-  'import',
-  'other',
-] as const;
-export type ContactSource = (typeof contactSources)[number];
 
 export const dataOrigins = ['own', 'purchased', 'derived'] as const;
 /** Own data, a purchased file, or derived from other data: consent and retention rules differ. */
@@ -32,7 +20,6 @@ export type DataOrigin = (typeof dataOrigins)[number];
 export const NAME_MAX = 100;
 export const CODE_MAX = 40;
 export const TAG_NAME_MAX = 50;
-export const TAGS_PER_CONTACT_MAX = 50;
 /** Additional e-mails or phones per contact, besides the primary one. */
 export const EXTRA_CONTACTS_MAX = 10;
 
@@ -233,6 +220,8 @@ export const contactFilter = z
     contactable: consentTarget.optional(),
     /** Only the members of this saved segment (issue 6), AND-ed with the rest; an unknown id is NOT_FOUND. */
     segmentId: id.optional(),
+    /** Only the contacts matching this unsaved definition: a chart, a grid cell or a tier clicked through to its customers. */
+    definition: segmentDefinition.optional(),
   })
   .strict();
 export type ContactFilter = z.input<typeof contactFilter>;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { consentChannels, consentPurposes } from './consent';
-import { contactSources, contactStatuses, TAGS_PER_CONTACT_MAX } from './contacts';
+import { contactSources, contactStatuses, TAGS_PER_CONTACT_MAX } from './contact-kinds';
 import { dateBound } from './dates';
 import { id } from './fields';
+import { paretoTiers, rfmSegmentKeys } from './rfm';
 
 /**
  * Saved segments (issue 6): a named, typed, versioned tree of criteria over
@@ -50,6 +51,12 @@ const range =
     if (a !== undefined && b !== undefined && a > b) ctx.addIssue({ code: 'custom', path: [hi], message: 'range_inverted' });
   };
 
+const rfmScore = z.number({ error: 'required' }).int({ error: 'invalid_number' }).min(1, { error: 'too_small' }).max(5, { error: 'too_large' });
+const rfmScoreBounds = z.object({ min: rfmScore, max: rfmScore }).strict().superRefine(range('min', 'max'));
+
+/** A UTC calendar month, as the analytics tables count them. */
+const month = z.string({ error: 'required' }).regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'invalid_month' });
+
 const criterion = <F extends string, S extends z.ZodRawShape>(field: F, shape: S) =>
   z.object({ field: z.literal(field), ...shape }).strict();
 
@@ -88,6 +95,26 @@ export const segmentCriterionSchemas = [
   criterion('loyaltyBalance', { min: int(-Number.MAX_SAFE_INTEGER).optional(), max: int(-Number.MAX_SAFE_INTEGER).optional() }).superRefine(
     range('min', 'max'),
   ),
+  /** RFM scores (1–5, bounds included) with the thresholds last computed; customers who did not buy in the window never match. */
+  criterion('rfmScore', { r: rfmScoreBounds.optional(), f: rfmScoreBounds.optional(), m: rfmScoreBounds.optional() }).superRefine((v, ctx) => {
+    if (v.r === undefined && v.f === undefined && v.m === undefined) ctx.addIssue({ code: 'custom', path: ['r'], message: 'required' });
+  }),
+  /** Named RFM segments ('lost': bought before, not in the window). */
+  criterion('rfmSegment', { in: list(z.enum(rfmSegmentKeys), rfmSegmentKeys.length) }),
+  /** Pareto tiers of the window (gold = top 20 % by revenue). */
+  criterion('paretoTier', { in: list(z.enum(paretoTiers), paretoTiers.length) }),
+  /** At risk today: overdue against their usual gap (or the shop's), or buying half as often; not marked lost. */
+  criterion('atRisk', {}),
+  /** Marked lost by hand and not bought since (the win-back list). */
+  criterion('markedLost', {}),
+  /**
+   * Made a sale in any UTC month from `from` to `to` (`YYYY-MM`, both
+   * included): a month's customers exactly as the dashboard counts them, so
+   * "bought in March and not in April" is the churn of April.
+   */
+  criterion('boughtInMonths', { from: month, to: month }).superRefine((v, ctx) => {
+    if (v.from > v.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'range_inverted' });
+  }),
 ] as const;
 
 export const segmentCriterion = z.discriminatedUnion('field', segmentCriterionSchemas, { error: 'unknown_field' });

@@ -24,6 +24,8 @@ import { pruneTransfers } from './transfers';
 import { getSettings } from '../domain/settings/service';
 import { scheduleRetentionChecks } from '../domain/retention/schedule';
 import { scheduleLoyaltyRuns } from '../domain/loyalty/schedule';
+import { ensureWindow } from '../domain/analytics/figures';
+import { scheduleAnalyticsRuns } from '../domain/analytics/schedule';
 import { createStore, transaction, type Store } from '../store/db';
 import { latestVersion } from '../store/migrations';
 import { openDatabase, schemaVersion, StoreOpenError } from '../store/open';
@@ -81,6 +83,8 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
       recoverInterruptedDemo(store);
       // an older backup restored must not bring back a person erased since
       attachErasureJournal(store, erasureJournalFile(options.dataDir, options.dbPath));
+      const opened = store;
+      transaction(opened, () => ensureWindow(opened));
       state = 'ready';
       detail = null;
     } catch (error) {
@@ -291,6 +295,14 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
     },
   });
 
+  // analytics: the window follows today; an upgraded base gets its figures computed once
+  const analytics = scheduleAnalyticsRuns({
+    store: () => (state === 'ready' ? store : null),
+    onRun: (run) => {
+      if (run !== 'none') emit('data.changed', { scope: 'contacts' });
+    },
+  });
+
   return {
     async invoke(name, input) {
       if (!isCallName(name)) {
@@ -318,6 +330,7 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
     async close() {
       retention.stop();
       loyalty.stop();
+      analytics.stop();
       for (const j of jobs.values()) j.controller.abort();
       await Promise.allSettled([...jobs.values()].map((j) => j.done));
       await Promise.allSettled(background);

@@ -14,6 +14,10 @@ import { importHandlers } from '../domain/imports/handlers';
 import { privacyHandlers } from '../domain/privacy/handlers';
 import { loyaltyHandlers } from '../domain/loyalty/handlers';
 import { segmentHandlers } from '../domain/segments/handlers';
+import { analyticsHandlers } from '../domain/analytics/handlers';
+import { rfmHandlers } from '../domain/analytics/rfm-handlers';
+import { attritionHandlers } from '../domain/analytics/attrition-handlers';
+import { dashboardHandlers } from '../domain/analytics/dashboard-handlers';
 import { combineHandlers, command, job, query, type HandlerContext } from './registry';
 
 /** `onboard`: the first-run choice counts as made only once the demo is fully loaded (a cancel goes back to it). */
@@ -54,4 +58,4 @@ const hostHandlers = combineHandlers({
   'store.check': query((input, ctx) => checkIntegrity(ctx.env.dbPath, input.full)),
 });
 
-export const handlers = combineHandlers(hostHandlers, contactHandlers, companyHandlers, timelineHandlers, purchaseHandlers, duplicateHandlers, importHandlers, consentHandlers, retentionHandlers, privacyHandlers, loyaltyHandlers, segmentHandlers);
+export const handlers = combineHandlers(hostHandlers, contactHandlers, companyHandlers, timelineHandlers, purchaseHandlers, duplicateHandlers, importHandlers, consentHandlers, retentionHandlers, privacyHandlers, loyaltyHandlers, segmentHandlers, analyticsHandlers, attritionHandlers, rfmHandlers, dashboardHandlers);

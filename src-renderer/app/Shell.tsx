@@ -16,6 +16,7 @@ import {
 import {
   IconBuildingStore,
   IconCashRegister,
+  IconChartDots,
   IconChecklist,
   IconFileImport,
   IconGift,
@@ -31,9 +32,10 @@ import {
   IconUsersGroup,
 } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import { AnalysisPage } from '../features/analysis/AnalysisPage';
 import { ContactFormPage } from '../features/contacts/ContactFormPage';
 import { ContactList, defaultListPrefs, type ListPrefs } from '../features/contacts/ContactList';
-import { noFilters } from '../features/contacts/list-filters';
+import { noFilters, type ListFilters } from '../features/contacts/list-filters';
 import { ContactPage } from '../features/contacts/ContactPage';
 import { DuplicatesPage } from '../features/duplicates/DuplicatesPage';
 import { HomePage } from '../features/home/HomePage';
@@ -44,12 +46,12 @@ import { ScanListener } from '../features/loyalty/ScanListener';
 import { PrivacyPage } from '../features/privacy/PrivacyPage';
 import { ProductsPage } from '../features/sales/ProductsPage';
 import { SalePage } from '../features/sales/SalePage';
-import type { SegmentRef } from '../features/segments/SegmentBuilder';
 import { SegmentPage, SegmentsPage } from '../features/segments/SegmentsPage';
 import { TasksPage } from '../features/timeline/TasksPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { navigate, routeHref, useRoute, type Route } from './router';
 import { useSettings } from './settings';
+import { ShowCustomersContext, type ShowCustomers } from './show-customers';
 import { isTypingTarget, shortcutFor } from './shortcuts';
 
 const ColorSchemeToggle = () => {
@@ -72,7 +74,7 @@ const ColorSchemeToggle = () => {
   );
 };
 
-type Section = 'home' | 'contacts' | 'segments' | 'sale' | 'tasks' | 'products' | 'duplicates' | 'imports' | 'privacy' | 'loyalty' | 'settings';
+type Section = 'home' | 'contacts' | 'segments' | 'analysis' | 'sale' | 'tasks' | 'products' | 'duplicates' | 'imports' | 'privacy' | 'loyalty' | 'settings';
 
 const section = (route: Route): Section | null => {
   switch (route.name) {
@@ -91,6 +93,7 @@ const section = (route: Route): Section | null => {
     case 'imports':
     case 'privacy':
     case 'loyalty':
+    case 'analysis':
       return route.name;
     case 'loyaltyCard':
       return 'loyalty';
@@ -118,6 +121,7 @@ const navItems: readonly { route: Route; icon: typeof IconHome }[] = [
   { route: { name: 'home' }, icon: IconHome },
   { route: { name: 'contacts' }, icon: IconUsers },
   { route: { name: 'segments' }, icon: IconTopologyStar3 },
+  { route: { name: 'analysis', tab: 'rfm' }, icon: IconChartDots },
   { route: { name: 'sale', contactId: null }, icon: IconCashRegister },
   { route: { name: 'loyalty' }, icon: IconGift },
   { route: { name: 'tasks' }, icon: IconChecklist },
@@ -139,10 +143,11 @@ export const Shell = () => {
 
   const onContacts = route.name === 'contacts';
   // a segment opens in the list as its only criterion: the list's other filters would silently narrow it
-  const showSegment = (segment: SegmentRef) => {
+  const showSegment = (segment: NonNullable<ListFilters['segment']>) => {
     listPrefs.current = { ...listPrefs.current, q: '', filters: { ...noFilters, segment }, filtersOpen: false };
     navigate({ name: 'contacts' });
   };
+  const showCustomers: ShowCustomers = (name, definition) => showSegment({ name, definition });
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented) return;
@@ -223,55 +228,60 @@ export const Shell = () => {
     case 'segment':
       page = <SegmentPage key={route.id ?? 'new'} id={route.id} onShowContacts={showSegment} />;
       break;
+    case 'analysis':
+      page = <AnalysisPage tab={route.tab} />;
+      break;
     case 'notFound':
       page = <NotFound />;
       break;
   }
 
   return (
-    <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: 0 }} padding="md" data-testid="app-shell">
-      <ScanListener />
-      <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap" miw={0}>
-            <IconBuildingStore size={22} aria-hidden />
-            <Text fw={700}>{t('app.name')}</Text>
-            {shopName !== null && (
-              <Text c="dimmed" truncate data-testid="shop-name-header">
-                {shopName}
-              </Text>
-            )}
+    <ShowCustomersContext.Provider value={showCustomers}>
+      <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: 0 }} padding="md" data-testid="app-shell">
+        <ScanListener />
+        <AppShell.Header>
+          <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+            <Group gap="sm" wrap="nowrap" miw={0}>
+              <IconBuildingStore size={22} aria-hidden />
+              <Text fw={700}>{t('app.name')}</Text>
+              {shopName !== null && (
+                <Text c="dimmed" truncate data-testid="shop-name-header">
+                  {shopName}
+                </Text>
+              )}
+            </Group>
+            <ColorSchemeToggle />
           </Group>
-          <ColorSchemeToggle />
-        </Group>
-      </AppShell.Header>
-      <AppShell.Navbar p="sm">
-        <Stack gap={4}>
-          <Button
-            leftSection={<IconPlus size={16} />}
-            component="a"
-            href={routeHref({ name: 'contactNew' })}
-            mb="sm"
-            title={t('shortcuts.newContact')}
-            data-testid="new-contact-button"
-          >
-            {t('contacts.new')}
-          </Button>
-          {navItems.map(({ route: target, icon: Icon }) => (
-            <NavLink
-              key={target.name}
-              href={routeHref(target)}
-              label={t(`nav.${target.name}`)}
-              leftSection={<Icon size={18} />}
-              active={active === section(target)}
-              data-testid={`nav-${target.name}`}
-            />
-          ))}
-        </Stack>
-      </AppShell.Navbar>
-      <AppShell.Main h="100dvh" style={{ display: 'flex', flexDirection: 'column' }}>
-        <Box style={{ flex: 1, minHeight: 0, overflow: onContacts ? 'hidden' : 'auto' }}>{page}</Box>
-      </AppShell.Main>
-    </AppShell>
+        </AppShell.Header>
+        <AppShell.Navbar p="sm">
+          <Stack gap={4}>
+            <Button
+              leftSection={<IconPlus size={16} />}
+              component="a"
+              href={routeHref({ name: 'contactNew' })}
+              mb="sm"
+              title={t('shortcuts.newContact')}
+              data-testid="new-contact-button"
+            >
+              {t('contacts.new')}
+            </Button>
+            {navItems.map(({ route: target, icon: Icon }) => (
+              <NavLink
+                key={target.name}
+                href={routeHref(target)}
+                label={t(`nav.${target.name}`)}
+                leftSection={<Icon size={18} />}
+                active={active === section(target)}
+                data-testid={`nav-${target.name}`}
+              />
+            ))}
+          </Stack>
+        </AppShell.Navbar>
+        <AppShell.Main h="100dvh" style={{ display: 'flex', flexDirection: 'column' }}>
+          <Box style={{ flex: 1, minHeight: 0, overflow: onContacts ? 'hidden' : 'auto' }}>{page}</Box>
+        </AppShell.Main>
+      </AppShell>
+    </ShowCustomersContext.Provider>
   );
 };

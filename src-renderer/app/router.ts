@@ -5,6 +5,11 @@ export const privacyTabs = ['requests', 'retention', 'register', 'breaches', 'au
 export type PrivacyTab = (typeof privacyTabs)[number];
 const isPrivacyTab = (raw: string | undefined): raw is PrivacyTab => (privacyTabs as readonly (string | undefined)[]).includes(raw);
 
+/** The Analyse page's tabs (issue 6), each its own address so the dashboard can link to one. */
+export const analysisTabs = ['rfm', 'pareto', 'attrition'] as const;
+export type AnalysisTab = (typeof analysisTabs)[number];
+const isAnalysisTab = (raw: string | undefined): raw is AnalysisTab => (analysisTabs as readonly (string | undefined)[]).includes(raw);
+
 export type Route =
   | { name: 'home' }
   | { name: 'contacts' }
@@ -23,6 +28,7 @@ export type Route =
   | { name: 'segments' }
   /** id null: a new segment. */
   | { name: 'segment'; id: number | null }
+  | { name: 'analysis'; tab: AnalysisTab }
   | { name: 'notFound'; path: string };
 
 const parseId = (raw: string | undefined): number | null =>
@@ -39,6 +45,7 @@ const singlePages: Readonly<Record<string, Route>> = {
   privacy: { name: 'privacy', tab: 'requests' },
   loyalty: { name: 'loyalty' },
   segments: { name: 'segments' },
+  analysis: { name: 'analysis', tab: 'rfm' },
 };
 
 /** `#/contacts/12/edit` → route; anything unknown is `notFound`, never an exception. */
@@ -52,6 +59,7 @@ export const parseHash = (hash: string): Route => {
     if (page !== undefined) return page;
   }
   if (first === 'privacy' && parts.length === 2 && isPrivacyTab(second)) return { name: 'privacy', tab: second };
+  if (first === 'analysis' && parts.length === 2 && isAnalysisTab(second)) return { name: 'analysis', tab: second };
   if (first === 'loyalty' && second === 'card' && parts.length === 3) {
     const contactId = parseId(third);
     return contactId === null ? { name: 'notFound', path } : { name: 'loyaltyCard', contactId };
@@ -98,6 +106,8 @@ export const routeHref = (route: Route): string => {
       return `#/loyalty/card/${route.contactId}`;
     case 'privacy':
       return route.tab === 'requests' ? '#/privacy' : `#/privacy/${route.tab}`;
+    case 'analysis':
+      return `#/analysis/${route.tab}`;
     case 'sale':
       return route.contactId === null ? '#/sale' : `#/contacts/${route.contactId}/sale`;
     case 'notFound':

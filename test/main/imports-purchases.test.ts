@@ -59,11 +59,11 @@ const query = <T>(dbPath: string, sql: string, ...params: unknown[]): T[] => {
   }
 };
 
-/** Every user table, row by row (the import history aside). */
+/** Every user table, row by row (the import history aside, and the RFM thresholds: recomputed, with their time, after an import or its undo). */
 const dump = (dbPath: string): string => {
   const tables = query<{ name: string }>(
     dbPath,
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'contacts_fts%' AND name NOT IN ('imports', 'import_changes', 'import_layouts') ORDER BY name",
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'contacts_fts%' AND name NOT IN ('imports', 'import_changes', 'import_layouts', 'analytics_state') ORDER BY name",
   ).map((t) => t.name);
   return JSON.stringify(tables.map((t) => [t, query(dbPath, `SELECT * FROM "${t}"`).map((r) => JSON.stringify(r)).sort()]));
 };

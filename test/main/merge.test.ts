@@ -4,7 +4,8 @@ import { AppError, cardNumberFor, mergeInput, mergeListInput, type MergeInput } 
 import { mergeContacts, mergePreview, type MergeSnapshot } from '../../src-main/domain/duplicates/merge';
 import { matchName, sortKey } from '../../src-main/domain/duplicates/similarity';
 import { listMerges, undoMerge } from '../../src-main/domain/duplicates/undo';
-import type { Store } from '../../src-main/store/db';
+import { recomputeFigures } from '../../src-main/domain/analytics/figures';
+import { createStore, type Store } from '../../src-main/store/db';
 import type { Sqlite } from '../../src-main/store/open';
 import { openClient, openStore } from './helpers';
 
@@ -175,6 +176,15 @@ const factories: Record<string, (db: Sqlite, contactId: number, n: number) => vo
       db.prepare("INSERT INTO loyalty_rewards (name, kind, value, cost_points, created_at, updated_at) VALUES ('Café', 'item', 0, 10, ?, ?)").run(NOW, NOW).lastInsertRowid;
     db.prepare('INSERT INTO loyalty_vouchers (code, contact_id, reward_id, entry_id, issued_at) VALUES (?, ?, ?, ?, ?)').run(`FID-TEST${nextCard++}`, id, reward, n, NOW);
   },
+  // analytics (migration 12): a customer marked as lost by hand
+  'customer_losses.contact_id': (db, id, n) => {
+    db.prepare('INSERT OR IGNORE INTO customer_losses (contact_id, attrition, note, marked_at) VALUES (?, ?, ?, ?)').run(
+      id,
+      ['dissatisfaction', 'structural', 'conjunctural', 'anecdotal'][n % 4],
+      `Perdu ${n}`,
+      NOW,
+    );
+  },
   'privacy_requests.contact_id': (db, id, n) => {
     db.prepare(
       `INSERT INTO privacy_requests (contact_id, subject, kind, received_on, identity_check, due_on, created_at, updated_at)
@@ -226,6 +236,8 @@ const fixAggregates = (db: Sqlite): void => {
     SELECT count(*) FILTER (WHERE kind = 'sale'), coalesce(sum(amount_cents), 0),
       min(purchased_at) FILTER (WHERE kind = 'sale'), max(purchased_at) FILTER (WHERE kind = 'sale')
     FROM purchases WHERE contact_id = contacts.id)`);
+  // and the analytics tables derived from the purchases, as the purchase calls would have kept them
+  recomputeFigures(createStore(db, ''));
 };
 
 /**
@@ -330,8 +342,9 @@ describe('merge', () => {
       expect(moved.every((k) => now.includes(k)), ref.table).toBe(true);
       expect(result.moves.find((m) => m.table === ref.table)?.rows ?? 0, ref.table).toBeGreaterThanOrEqual(moved.length - 1);
     }
-    // the tag both had, the removed one's membership (one membership each: the kept one's stays, with both ledgers)
-    expect(result.dropped).toBe(3);
+    // the tag both had, the removed one's membership (one membership each: the kept one's stays, with both ledgers),
+    // the removed one's loss mark (one per customer: the kept one's stays)
+    expect(result.dropped).toBe(4);
 
     const k = db.prepare('SELECT * FROM contacts WHERE id = ?').get(kept) as Record<string, unknown>;
     expect(k).toMatchObject({
@@ -362,9 +375,10 @@ describe('merge', () => {
     expect(snapshot.removed).toMatchObject({ id: removed, last_name: 'Dupond', email: 'jd@example.fr' });
     expect(snapshot.kept).toMatchObject({ id: kept, last_name: 'Dupont', email: 'jean@example.fr' });
     const moves = snapshot.steps.filter((s) => s.op === 'move');
-    expect(new Set(moves.map((s) => s.table))).toEqual(new Set(refs.map((r) => r.table)));
+    // a loss mark is one row per customer: both had one, the kept one's stays and the other is dropped, not moved
+    expect(new Set(moves.map((s) => s.table))).toEqual(new Set(refs.map((r) => r.table).filter((t) => t !== 'customer_losses')));
     const drops = (reason: string) => snapshot.steps.flatMap((s) => (s.op === 'delete' && s.reason === reason ? [s.table] : []));
-    expect(drops('collision')).toEqual(['contact_tags', 'loyalty_members']);
+    expect(drops('collision')).toEqual(['contact_tags', 'customer_losses', 'loyalty_members']);
     expect(drops('duplicate')).toEqual(['contact_emails']);
     expect(drops('contact')).toEqual(['contacts']);
   });

@@ -192,6 +192,10 @@ const factsOf = (base: Base, id: number) => {
     contact,
     member,
     held: (base.held.get(id) ?? []).map((h) => ({ ...h, category: categoryOf.get(h.productId) ?? null })),
+    /** UTC months with a sale, read straight from the purchases (not from the analytics tables the criterion reads). */
+    saleMonths: new Set(
+      base.store.sqlite.prepare("SELECT DISTINCT substr(purchased_at, 1, 7) FROM purchases WHERE contact_id = ? AND kind = 'sale'").pluck().all(id) as string[],
+    ),
     reachable: (channel: ConsentChannel, purpose: ConsentPurpose): boolean =>
       consentStatus(base.store, id, ON).cells.find((c) => c.channel === channel && c.purpose === purpose)?.decision.allowed ?? false,
   };
@@ -235,6 +239,17 @@ const holds = (c: SegmentCriterion, f: Facts): boolean => {
       return f.member !== null && c.in.includes(f.member.tier);
     case 'loyaltyBalance':
       return f.member !== null && within(f.member.balance, c.min, c.max);
+    case 'rfmScore':
+    case 'rfmSegment':
+    case 'paretoTier':
+      // not generated here: their reference evaluation lives in rfm.test.ts
+      throw new Error(`${c.field} is checked in rfm.test.ts`);
+    case 'atRisk':
+    case 'markedLost':
+      // not generated here: their reference evaluation lives in attrition.test.ts
+      throw new Error(`${c.field} is checked in attrition.test.ts`);
+    case 'boughtInMonths':
+      return [...f.saleMonths].some((m) => m >= c.from && m <= c.to);
   }
 };
 
@@ -277,6 +292,9 @@ const criterionArb = (base: Base): fc.Arbitrary<SegmentCriterion> =>
     }),
     fc.record({ field: fc.constant('loyaltyTier' as const), in: fc.uniqueArray(fc.constantFrom('basic', 'gold', 'platinum'), { minLength: 1 }) }),
     fc.record({ min: fc.integer({ min: -50, max: 400 }), max: fc.integer({ min: -50, max: 700 }) }, { requiredKeys: [] }).map((r) => ({ field: 'loyaltyBalance' as const, ...r })),
+    fc
+      .tuple(fc.integer({ min: -40, max: 370 }), fc.integer({ min: 0, max: 120 }))
+      .map(([start, span]) => ({ field: 'boughtInMonths' as const, from: day(start).slice(0, 7), to: day(start + span).slice(0, 7) })),
   );
 
 const nodeArb = (base: Base): fc.Arbitrary<SegmentNode> =>
@@ -333,7 +351,7 @@ describe('segment definitions compiled to SQL', () => {
         expect(countSegment(base.store, definition, NOW), JSON.stringify(definition)).toBe(want.length);
       }
     }
-    expect(fields.size).toBe(15);
+    expect(fields.size).toBe(16);
     // "contactable by e-mail for offers" with a status is counted from the consent indexes: the same answer
     for (const status of [['customer'], ['prospect', 'former']] as ContactStatus[][]) {
       const definition: SegmentDefinition = {

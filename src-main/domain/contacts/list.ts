@@ -10,6 +10,7 @@ import {
   type ContactRow,
   type ContactSort,
   type ConsentTarget,
+  type SegmentDefinition,
 } from '../../contract';
 import type { z } from 'zod';
 import type { contactListInput } from '../../contract/contacts';
@@ -441,8 +442,7 @@ const contactableCriterion = (target: ConsentTarget, on: string): Criterion => {
  * (a probe of the row, or an id set when small) while another criterion or
  * the sort drives the walk, and its candidates are rows, taken only when few.
  */
-const segmentCriterion = (store: Store, segmentId: number): Criterion => {
-  const definition = loadDefinition(store, segmentId);
+const segmentCriterion = (store: Store, definition: SegmentDefinition): Criterion => {
   const now = new Date();
   const cond = (alias: string): Cond => compileSegment(definition, alias, { store, now });
   const where = cond('c');
@@ -534,7 +534,9 @@ export const criteriaOf = (filter: ContactFilterParsed, store: Store): Criterion
       ),
     );
   }
-  if (filter.segmentId !== undefined) out.push(segmentCriterion(store, filter.segmentId));
+  if (filter.segmentId !== undefined) out.push(segmentCriterion(store, loadDefinition(store, filter.segmentId)));
+  // an unsaved definition (a chart clicked through) reads exactly as a saved one
+  if (filter.definition !== undefined) out.push(segmentCriterion(store, filter.definition));
   return out;
 };
 
@@ -1024,7 +1026,13 @@ export const listContacts = (
     total = countContactable(store, input.contactable, localDate(), statuses);
   }
   // a saved segment alone shows its size too: one count query, the same the segment page runs
-  if (total === null && cursor === null && input.segmentId !== undefined && criteria.length === 1 && criteria[0] !== undefined) {
+  if (
+    total === null &&
+    cursor === null &&
+    (input.segmentId !== undefined || input.definition !== undefined) &&
+    criteria.length === 1 &&
+    criteria[0] !== undefined
+  ) {
     const only = and([statusIn('c.status', statuses), criteria[0].where]);
     total =
       statuses.length === ALL_STATUSES.length

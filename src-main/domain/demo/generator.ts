@@ -1,4 +1,5 @@
 import { AppError, type DemoResult } from '../../contract';
+import { recomputeAnalytics } from '../analytics/recompute';
 import { prepared, type Store } from '../../store/db';
 import type { JobContext } from '../../host/registry';
 import {
@@ -243,6 +244,8 @@ export const generateDemo = async (
     }
     // nothing was set aside: the marker written with the rows goes now
     if (readMarker(store) !== null) store.sqlite.transaction(() => clearMarker(store)).immediate();
+    // the rows were written with their figures precomputed: the analytics tables are derived in one pass
+    store.sqlite.transaction(() => recomputeAnalytics(store, now)).immediate();
   } catch (error) {
     writer.discard();
     try {

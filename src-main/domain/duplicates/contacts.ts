@@ -1,4 +1,5 @@
 import { createStore } from '../../store/db';
+import { refreshCustomers } from '../analytics/figures';
 import { recomputeContactAggregates } from '../purchases/aggregates';
 import { displayName, type DuplicateContact } from '../../contract';
 import type { Sqlite } from '../../store/open';
@@ -75,3 +76,6 @@ export const conflicting = (a: ContactFacts, b: ContactFacts): boolean =>
 /** Purchase aggregates of one contact: the purchases service's one definition, on a bare connection. */
 export const recomputeAggregates = (db: Sqlite, contactId: number): void =>
   recomputeContactAggregates(createStore(db, ''), contactId);
+
+/** Analytics rows of these contacts rebuilt from their purchases (after an undo restored the figures on the rows). */
+export const refreshAnalytics = (db: Sqlite, contactIds: readonly number[]): void => refreshCustomers(createStore(db, ''), contactIds);

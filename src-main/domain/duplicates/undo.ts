@@ -12,7 +12,7 @@ import { recomputeConsentState } from '../consent/events';
 import { reconcileUnmerged } from '../loyalty/merge';
 import { PURGED_MERGE_SNAPSHOT } from '../privacy/erasure';
 import type { Sqlite } from '../../store/open';
-import { recomputeAggregates } from './contacts';
+import { recomputeAggregates, refreshAnalytics } from './contacts';
 import { atomically, type MergeSnapshot, type MergeStep } from './merge';
 import { matchName, sortKey } from './similarity';
 import {
@@ -259,6 +259,8 @@ export const undoMerge = (store: Store, mergeId: number, now = new Date().toISOS
           m.kept_id,
         );
       }
+      // the analytics rows are not in the snapshot: rebuilt from each side's purchases
+      refreshAnalytics(db, [m.kept_id, m.removed_id]);
     } else {
       recomputeAggregates(db, m.kept_id);
       recomputeAggregates(db, m.removed_id);

@@ -34,6 +34,7 @@ import {
   type Parsed,
   type PurchaseTarget,
 } from '../importexport';
+import { recomputeDerived } from '../analytics/recompute';
 import { applyPurchaseTotalsInBulk, recomputeContactAggregatesInBulk, type PurchaseTotals } from '../purchases/aggregates';
 import { insertPurchase, type NewPurchaseLine } from '../purchases/service';
 import { getSettings } from '../settings/service';
@@ -999,6 +1000,8 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
     await applyPurchaseTotalsInBulk(store, totals.size, totals.inIdOrder(), async () => {
       if (job) await job.tick();
     });
+    // RFM and tier thresholds follow an import that added sales (issue 6), in its transaction
+    if (report.created > 0) recomputeDerived(store);
     prepared(db, 'UPDATE imports SET created = ?, skipped = ?, errors = 0 WHERE id = ?').run(report.created, report.skipped, importId);
     prepared(
       db,
@@ -1056,6 +1059,7 @@ export const removeImportedPurchases = (store: Store, importId: number): void =>
     .all(importId) as number[];
   prepared(db, 'DELETE FROM purchases WHERE import_id = ?').run(importId);
   recomputeContactAggregatesInBulk(store, contacts);
+  recomputeDerived(store);
   const statuses = prepared(
     db,
     "SELECT entity_id AS id, before FROM import_changes WHERE import_id = ? AND entity = 'contact_status'",

@@ -1,5 +1,7 @@
 import type { PurchaseKind } from '../../contract';
 import { prepared, type Store } from '../../store/db';
+import { recordWinBacks } from '../analytics/attrition';
+import { refreshCustomers } from '../analytics/figures';
 
 /**
  * A contact's purchase figures live on the contact row (DESIGN §4) and are
@@ -67,12 +69,16 @@ export const applyPurchaseTotalsInBulk = async (
 ): Promise<void> => {
   const restore = setFigureIndexesAside(store, count);
   let done = 0;
+  const ids: number[] = [];
   for (const t of totalsInIdOrder) {
     applyPurchaseTotals(store, t);
+    ids.push(t.contactId);
     done += 1;
     if (done % 10_000 === 0) await tick(done);
   }
   restore();
+  refreshCustomers(store, ids);
+  recordWinBacks(store, ids);
 };
 
 /** Drops the figure indexes when `count` contacts are about to change and that is cheaper; returns what rebuilds them. */
@@ -85,9 +91,12 @@ const setFigureIndexesAside = (store: Store, count: number): (() => void) => {
   };
 };
 
-/** O(1): adds one new purchase (sale or refund) to its contact's figures. */
+/** O(1): adds one new purchase (sale or refund) to its contact's figures, and rebuilds its analytics rows (a few index entries). */
 export const applyPurchaseToAggregates = (store: Store, p: PurchaseFacts): void => {
   if (p.contactId === null) return;
+  refreshCustomers(store, [p.contactId]);
+  // a customer marked lost who buys again is won back, dated by that sale
+  if (p.kind === 'sale') recordWinBacks(store, [p.contactId]);
   const sale = p.kind === 'sale';
   applyPurchaseTotals(store, {
     contactId: p.contactId,
@@ -123,11 +132,14 @@ const SET_FIGURES = `UPDATE contacts SET
 export const recomputeContactAggregates = (store: Store, contactId: number): void => {
   const f = contactFigures(store, contactId);
   prepared(store.sqlite, SET_FIGURES).run({ ...f, id: contactId });
+  refreshCustomers(store, [contactId]);
 };
 
 /** The same for many contacts (an import undone), in id order, with the figure indexes set aside when that is cheaper. */
 export const recomputeContactAggregatesInBulk = (store: Store, contactIds: readonly number[]): void => {
   const restore = setFigureIndexesAside(store, contactIds.length);
-  for (const id of [...contactIds].sort((a, b) => a - b)) recomputeContactAggregates(store, id);
+  const ids = [...contactIds].sort((a, b) => a - b);
+  for (const id of ids) prepared(store.sqlite, SET_FIGURES).run({ ...contactFigures(store, id), id });
   restore();
+  refreshCustomers(store, ids);
 };

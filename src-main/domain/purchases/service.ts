@@ -312,12 +312,18 @@ export const deletePurchase = (store: Store, id: number, nowDate: Date = new Dat
   if (!p) throw purchaseNotFound(id);
   // a deleted sale takes its points back (while its link to them still exists)
   if (p.refundOf === null) syncSalePoints(store, id, nowDate, true);
+  // a refund may sit on another contact than its sale (recorded after a merge that was undone since)
+  const owners = new Set(
+    prepared(store.sqlite, 'SELECT contact_id FROM purchases WHERE (refund_of = ?1 OR id = ?1) AND contact_id IS NOT NULL')
+      .pluck()
+      .all({ 1: id }) as number[],
+  );
   const refunds = prepared(store.sqlite, 'DELETE FROM purchases WHERE refund_of = ?').run(id).changes;
   prepared(store.sqlite, 'DELETE FROM purchases WHERE id = ?').run(id);
-  if (p.contactId !== null) recomputeContactAggregates(store, p.contactId);
+  for (const owner of owners) recomputeContactAggregates(store, owner);
   // a deleted refund gives the sale's share of points back
   if (p.refundOf !== null) syncSalePoints(store, p.refundOf, nowDate);
-  if (p.contactId !== null) recountTier(store, p.contactId, nowDate);
+  for (const owner of owners) recountTier(store, owner, nowDate);
   return { id, deleted: refunds + 1 };
 };
 

@@ -13,6 +13,8 @@ import type { Store } from '../../store/db';
 import { contactableCond, countContactable } from '../consent/sql';
 import { and, FALSE, or, placeholders, prefixEnd, rangeTest, statement, tagsProbe, tagsSet, TRUE, type Cond } from '../contacts/conditions';
 import { cityKey } from '../contacts/keys';
+import { paretoTierCond, rfmScoreCond, rfmSegmentCond } from '../analytics/rfm';
+import { atRiskCond, markedLostCond } from '../analytics/attrition';
 
 /**
  * A segment definition as ONE SQL condition over a contacts alias, values
@@ -135,6 +137,16 @@ const compilers: { [F in SegmentField]: Compiler<F> } = {
     const r = numberRange('m.balance', c.min, c.max);
     return { sql: `${a}.id IN (SELECT m.contact_id FROM loyalty_members m WHERE ${r.sql})`, params: r.params };
   },
+  rfmScore: (c, a, { store }) => rfmScoreCond(store, a, c),
+  rfmSegment: (c, a, { store }) => rfmSegmentCond(store, a, c.in),
+  paretoTier: (c, a, { store }) => paretoTierCond(store, a, c.in),
+  atRisk: (_c, a, { store, now }) => atRiskCond(store, a, now),
+  markedLost: (_c, a) => markedLostCond(a),
+  // a range of the months index: the month's buyers, each once whatever their number of sales
+  boughtInMonths: (c, a) => ({
+    sql: `${a}.id IN (SELECT m.contact_id FROM customer_months m INDEXED BY customer_months_by_month WHERE m.month BETWEEN ? AND ?)`,
+    params: [c.from, c.to],
+  }),
 };
 
 const compileCriterion = <F extends SegmentField>(c: Extract<SegmentCriterion, { field: F }>, alias: string, ctx: CompileContext): Cond =>

@@ -9,9 +9,10 @@ import { migration0008 } from './0008-consent-indexes';
 import { migration0009 } from './0009-retention-indexes';
 import { migration0010 } from './0010-loyalty';
 import { migration0011 } from './0011-segments';
+import { migration0012 } from './0012-analytics';
 import type { Migration } from './types';
 
 /** Static list (bundlers cannot follow a directory scan). Versions must be 1..N in order. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012];
 
 export const latestVersion = migrations.length;

@@ -22,9 +22,11 @@ import { errorCode, errorMessage } from '../../app/errors';
 import { useFormatters } from '../../app/format';
 import { notifyError, notifySuccess } from '../../app/notify';
 import { navigate, routeHref } from '../../app/router';
+import { CustomerOutlook } from '../attrition/CustomerOutlook';
 import { ConsentPanel } from '../consent/ConsentPanel';
 import { LoyaltyPanel } from '../loyalty/LoyaltyPanel';
 import { PrivacyActions } from '../privacy/PrivacyActions';
+import { RfmBadge } from '../rfm/RfmBadge';
 import { ContactTimeline } from '../timeline/ContactTimeline';
 import { fullName, plainName } from './names';
 import { StatusBadge } from './StatusBadge';
@@ -73,6 +75,7 @@ const Identity = ({ contact }: { contact: Contact }) => {
           {fullName(t, contact)}
         </Title>
         <StatusBadge status={contact.status} size="md" />
+        <RfmBadge contactId={contact.id} />
         {contact.code !== null && (
           <Badge variant="outline" color="gray" size="md" tt="none" data-testid="contact-code">
             {t('contacts.page.codeBadge', { code: contact.code })}
@@ -292,6 +295,7 @@ export const ContactPage = ({ id }: { id: number }) => {
         </Group>
       </Group>
       <Details contact={contact} />
+      <CustomerOutlook contactId={contact.id} onChanged={reload} />
       <LoyaltyPanel contact={contact} />
       <ConsentPanel contact={contact} />
       <PrivacyActions contact={contact} />

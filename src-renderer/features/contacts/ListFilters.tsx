@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { Button, Chip, Group, MultiSelect, NativeSelect, Paper, Pill, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
-import { IconFilterOff } from '@tabler/icons-react';
+import { IconDeviceFloppy, IconFilterOff } from '@tabler/icons-react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { contactSources, contactStatuses, type ContactSource, type ContactStatus, type Tag } from '@contract';
 import { validationMessage } from '../../app/errors';
 import { parseTarget, targetLabel, targetOptions } from '../consent/labels';
+import { SaveAsDialog } from '../segments/SegmentDialogs';
 import { dayToInput } from './day-input';
 import {
   activeKeys,
@@ -224,10 +225,27 @@ export type FilterChipsProps = {
 /** The criteria in force, each removable, and a way to drop them all. */
 export const FilterChips = ({ value, tags, onChange }: FilterChipsProps) => {
   const { t } = useTranslation();
+  const [saving, setSaving] = useState(false);
   const keys = activeKeys(value);
   if (keys.length === 0) return null;
+  const draft = value.segment !== null && 'definition' in value.segment ? value.segment : null;
   return (
     <Group gap="xs" data-testid="filter-chips">
+      {draft !== null && (
+        <>
+          <Button size="compact-xs" variant="light" leftSection={<IconDeviceFloppy size={14} />} onClick={() => setSaving(true)} data-testid="segment-save-as">
+            {t('segments.saveAs.open')}
+          </Button>
+          <SaveAsDialog
+            draft={saving ? draft : null}
+            onClose={() => setSaving(false)}
+            onSaved={(segment) => {
+              setSaving(false);
+              onChange({ ...value, segment: { id: segment.id, name: segment.name } });
+            }}
+          />
+        </>
+      )}
       {keys.map((key) => {
         const chip = chipValue(t, value, key, tags);
         const label =

@@ -1,4 +1,4 @@
-import { isCalendarDate, type ContactFilter, type ContactSource, type ContactStatus } from '@contract';
+import { isCalendarDate, type ContactFilter, type ContactSource, type ContactStatus, type SegmentDefinition } from '@contract';
 import { parseTarget } from '../consent/labels';
 import { dayFromInput } from './day-input';
 
@@ -22,8 +22,11 @@ export type ListFilters = {
   lastPurchaseTo: string;
   /** "email:offers": only those the consent rules let us contact so; '' for no condition. */
   contactable: string;
-  /** A saved segment the list is narrowed to (its name for the chip); null for none. */
-  segment: { id: number; name: string } | null;
+  /**
+   * A saved segment the list is narrowed to, or an unsaved definition (a
+   * chart or a grid cell clicked through), with its name for the chip; null for none.
+   */
+  segment: { id: number; name: string } | { name: string; definition: SegmentDefinition } | null;
 };
 
 export const noFilters: ListFilters = {
@@ -107,7 +110,10 @@ export const toContactFilter = (q: string, f: ListFilters): ContactFilter => {
   if (purchase.to !== null) out.lastPurchaseTo = dayEdge(purchase.to, 'to');
   const contactable = parseTarget(f.contactable);
   if (contactable !== null) out.contactable = contactable;
-  if (f.segment !== null) out.segmentId = f.segment.id;
+  if (f.segment !== null) {
+    if ('id' in f.segment) out.segmentId = f.segment.id;
+    else out.definition = f.segment.definition;
+  }
   return out;
 };
 

@@ -8,6 +8,7 @@ import { useBoot } from '../../app/boot';
 import { useFormatters } from '../../app/format';
 import { routeHref } from '../../app/router';
 import { useSettings } from '../../app/settings';
+import { Dashboard } from '../dashboard/Dashboard';
 import { PrivacyAlerts } from './PrivacyAlerts';
 
 const Figure = ({ label, value, testId }: { label: string; value: ReactNode; testId: string }) => (
@@ -65,6 +66,8 @@ export const HomePage = () => {
         />
       </SimpleGrid>
       <PrivacyAlerts />
+      {/* nothing until the shop has sales: then the dashboard is the home screen's body */}
+      <Dashboard />
       <Group>
         <Button component="a" href={routeHref({ name: 'contactNew' })} leftSection={<IconPlus size={16} />}>
           {t('contacts.new')}

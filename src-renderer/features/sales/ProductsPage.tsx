@@ -24,6 +24,7 @@ import { errorMessage } from '../../app/errors';
 import { useFormatters } from '../../app/format';
 import { notifyError, notifySuccess } from '../../app/notify';
 import { ProductForm } from './ProductForm';
+import { ProductAffinityButton } from '../attrition/ProductAffinity';
 
 const PAGE = 100;
 const DEBOUNCE_MS = 120;
@@ -213,7 +214,7 @@ export const ProductsPage = () => {
               <Table.Th>{t('products.fields.sku')}</Table.Th>
               <Table.Th>{t('products.fields.category')}</Table.Th>
               <Table.Th ta="right">{t('products.fields.price')}</Table.Th>
-              <Table.Th w={90} />
+              <Table.Th w={120} />
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -258,6 +259,7 @@ export const ProductsPage = () => {
                 </Table.Td>
                 <Table.Td>
                   <Group gap={4} justify="flex-end" wrap="nowrap">
+                    <ProductAffinityButton productId={p.id} name={p.name} />
                     <ActionIcon
                       variant="subtle"
                       aria-label={t('products.editOf', { name: p.name })}

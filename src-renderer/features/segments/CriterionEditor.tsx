@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import { Chip, Group, MultiSelect, NativeSelect, TagsInput, Text, TextInput } from '@mantine/core';
+import { Chip, Group, MultiSelect, NativeSelect, RangeSlider, Stack, TagsInput, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import {
@@ -7,14 +7,18 @@ import {
   consentPurposes,
   contactSources,
   contactStatuses,
+  paretoTiers,
+  rfmSegmentKeys,
   type ConsentChannel,
   type ConsentPurpose,
   type ContactSource,
   type ContactStatus,
+  type ParetoTier,
+  type RfmSegmentKey,
   type Tag,
 } from '@contract';
 import { useApi } from '../../api/context';
-import type { DateMode, DraftCriterion, RowProblems } from './draft';
+import type { DateMode, DraftCriterion, RowProblems, ScoreRange } from './draft';
 
 /** What the pickers offer: loaded once by the builder, shared by every row. */
 export type BuilderOptions = {
@@ -142,6 +146,34 @@ const ProductPicker = ({ ids, error, onChange }: { ids: number[]; error: string 
       style={{ flex: 1 }}
       data-testid="segment-products"
     />
+  );
+};
+
+const SCORE_MARKS = [1, 2, 3, 4, 5].map((value) => ({ value, label: String(value) }));
+
+/** One RFM dimension's score range; the full 1–5 range means "any". */
+const ScoreSlider = ({ dim, value, onChange }: { dim: 'r' | 'f' | 'm'; value: ScoreRange; onChange(next: ScoreRange): void }) => {
+  const { t } = useTranslation();
+  return (
+    <Stack gap={2} w={170}>
+      <Text size="xs" fw={500}>
+        {t(`rfm.dimension.${dim}`)}
+      </Text>
+      <RangeSlider
+        size="sm"
+        min={1}
+        max={5}
+        step={1}
+        minRange={0}
+        marks={SCORE_MARKS}
+        value={value}
+        onChange={onChange}
+        label={null}
+        mb="md"
+        aria-label={t(`rfm.dimension.${dim}`)}
+        data-testid={`segment-rfm-${dim}`}
+      />
+    </Stack>
   );
 };
 
@@ -360,6 +392,84 @@ export const CriterionEditor = ({ criterion: c, problems, reveal, incomplete, on
         </Group>
       );
     }
+    case 'rfmScore':
+      return (
+        <Group gap="lg" align="flex-start" wrap="wrap">
+          {(['r', 'f', 'm'] as const).map((dim) => (
+            <ScoreSlider key={dim} dim={dim} value={c[dim]} onChange={(next) => onChange({ ...c, [dim]: next })} />
+          ))}
+          {required !== null && (
+            <Text size="xs" c="red">
+              {t('segments.editor.rfmAny')}
+            </Text>
+          )}
+        </Group>
+      );
+    case 'rfmSegment':
+      return (
+        <MultiSelect<RfmSegmentKey>
+          size="xs"
+          label={t('segments.editor.anyOf')}
+          data={rfmSegmentKeys.map((k) => ({ value: k, label: t(`rfm.segment.${k}.name`) }))}
+          value={c.values}
+          onChange={(values) => onChange({ ...c, values })}
+          searchable
+          error={required}
+          miw={260}
+          style={{ flex: 1 }}
+          data-testid="segment-rfm-segments"
+        />
+      );
+    case 'paretoTier':
+      return (
+        <Group gap={6} wrap="wrap">
+          <Chip.Group<true, ParetoTier> multiple value={c.values} onChange={(values) => onChange({ ...c, values })}>
+            {paretoTiers.map((tier) => (
+              <Chip key={tier} value={tier} size="xs" wrapperProps={{ 'data-testid': `segment-tier-${tier}` }}>
+                {t(`pareto.tier.${tier}`)}
+              </Chip>
+            ))}
+          </Chip.Group>
+          {required !== null && (
+            <Text size="xs" c="red">
+              {required}
+            </Text>
+          )}
+        </Group>
+      );
+    case 'boughtInMonths':
+      return (
+        <Group gap="xs" align="flex-start" wrap="nowrap">
+          <TypedInput
+            label={t('segments.editor.fromMonth')}
+            value={c.from}
+            error={problems.from ?? (required !== null ? 'required_month' : undefined)}
+            reveal={reveal}
+            testId="segment-month-from"
+            placeholder="mm/aaaa"
+            w={120}
+            onChange={(from) => onChange({ ...c, from })}
+          />
+          <TypedInput
+            label={t('segments.editor.toMonth')}
+            value={c.to}
+            error={problems.to}
+            reveal={reveal}
+            testId="segment-month-to"
+            placeholder="mm/aaaa"
+            w={120}
+            onChange={(to) => onChange({ ...c, to })}
+          />
+        </Group>
+      );
+    case 'atRisk':
+    case 'markedLost':
+      // a flag, nothing to choose: say what it means
+      return (
+        <Text size="xs" c="dimmed" data-testid={`segment-${c.field}-hint`}>
+          {t(`attrition.criterion.${c.field}`)}
+        </Text>
+      );
     case 'contactable':
       return (
         <Group gap="xs" align="flex-start" wrap="wrap">

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { AppError, SEGMENT_NAME_MAX, type Segment } from '@contract';
+import { AppError, SEGMENT_NAME_MAX, type Segment, type SegmentDefinition } from '@contract';
 import { useApi } from '../../api/context';
 import { ConfirmDialog } from '../../app/ConfirmDialog';
 import { errorCode, errorMessage, serverIssues, validationMessage } from '../../app/errors';
@@ -50,7 +50,65 @@ export const RenameDialog = ({ segment, onClose }: RenameDialogProps) => {
 const RenameBody = ({ segment, onClose }: { segment: Segment; onClose(): void }) => {
   const api = useApi();
   const { t } = useTranslation();
-  const [name, setName] = useState(segment.name);
+  return (
+    <NameForm
+      initial={segment.name}
+      submitLabel={t('segments.rename.save')}
+      testPrefix="segment-rename"
+      onCancel={onClose}
+      onSubmit={async (name) => {
+        const result = await api.call('segments.update', { id: segment.id, name });
+        segmentsChanged();
+        notifySuccess(t('segments.rename.done', { name: result.name }));
+        onClose();
+      }}
+    />
+  );
+};
+
+export type SaveAsDialogProps = {
+  /** The unsaved definition (a chart or a cell clicked through) and the name it was shown under; null: closed. */
+  draft: { name: string; definition: SegmentDefinition } | null;
+  onClose(): void;
+  onSaved(segment: Segment): void;
+};
+
+/** Keeps what the list shows as a saved segment, to export it or target it later. */
+export const SaveAsDialog = ({ draft, onClose, onSaved }: SaveAsDialogProps) => {
+  const api = useApi();
+  const { t } = useTranslation();
+  return (
+    <Modal opened={draft !== null} onClose={onClose} title={<Text fw={600}>{t('segments.saveAs.title')}</Text>} centered>
+      {draft !== null && (
+        <NameForm
+          initial={draft.name}
+          submitLabel={t('segments.saveAs.save')}
+          testPrefix="segment-save-as"
+          onCancel={onClose}
+          onSubmit={async (name) => {
+            const created = await api.call('segments.create', { name, definition: draft.definition });
+            segmentsChanged();
+            notifySuccess(t('segments.saveAs.done', { name: created.name }));
+            onSaved(created);
+          }}
+        />
+      )}
+    </Modal>
+  );
+};
+
+type NameFormProps = {
+  initial: string;
+  submitLabel: string;
+  testPrefix: string;
+  onCancel(): void;
+  /** Throws what the store said: a name taken or refused shows on the field. */
+  onSubmit(name: string): Promise<void>;
+};
+
+const NameForm = ({ initial, submitLabel, testPrefix, onCancel, onSubmit }: NameFormProps) => {
+  const { t } = useTranslation();
+  const [name, setName] = useState(initial);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -62,10 +120,7 @@ const RenameBody = ({ segment, onClose }: { segment: Segment; onClose(): void })
     }
     setBusy(true);
     try {
-      const result = await api.call('segments.update', { id: segment.id, name: trimmed });
-      segmentsChanged();
-      notifySuccess(t('segments.rename.done', { name: result.name }));
-      onClose();
+      await onSubmit(trimmed);
     } catch (failure) {
       const split = saveFailure(t, failure);
       setError(split.name ?? split.form);
@@ -89,14 +144,14 @@ const RenameBody = ({ segment, onClose }: { segment: Segment; onClose(): void })
         error={error}
         maxLength={SEGMENT_NAME_MAX}
         data-autofocus
-        data-testid="segment-rename-input"
+        data-testid={`${testPrefix}-input`}
       />
       <Group justify="flex-end">
-        <Button variant="default" onClick={onClose} disabled={busy} data-testid="segment-rename-cancel">
+        <Button variant="default" onClick={onCancel} disabled={busy} data-testid={`${testPrefix}-cancel`}>
           {t('common.cancel')}
         </Button>
-        <Button onClick={() => void save()} loading={busy} data-testid="segment-rename-save">
-          {t('segments.rename.save')}
+        <Button onClick={() => void save()} loading={busy} data-testid={`${testPrefix}-save`}>
+          {submitLabel}
         </Button>
       </Group>
     </Stack>

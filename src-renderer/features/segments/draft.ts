@@ -4,6 +4,8 @@ import {
   type ConsentPurpose,
   type ContactSource,
   type ContactStatus,
+  type ParetoTier,
+  type RfmSegmentKey,
   type SegmentCriterion,
   type SegmentDefinition,
   type SegmentField,
@@ -38,7 +40,19 @@ export type DraftCriterion =
   | { field: DateField; mode: DateMode; from: string; to: string; days: string }
   | { field: NumberField; min: string; max: string }
   | { field: 'totalSpent'; min: string; max: string }
-  | { field: 'contactable'; channel: ConsentChannel; purpose: ConsentPurpose };
+  | { field: 'contactable'; channel: ConsentChannel; purpose: ConsentPurpose }
+  /** Each dimension a score range; 1–5 means "any" and is left out. */
+  | { field: 'rfmScore'; r: ScoreRange; f: ScoreRange; m: ScoreRange }
+  | { field: 'rfmSegment'; values: RfmSegmentKey[] }
+  | { field: 'paretoTier'; values: ParetoTier[] }
+  /** Flags without a value: at risk today, marked lost. */
+  | { field: 'atRisk' | 'markedLost' }
+  /** Months as typed ("03/2026"). */
+  | { field: 'boughtInMonths'; from: string; to: string };
+
+export type ScoreRange = [number, number];
+const ANY_SCORE: ScoreRange = [1, 5];
+const isAny = (r: ScoreRange): boolean => r[0] <= 1 && r[1] >= 5;
 
 export type DraftRow = { kind: 'row'; key: number; not: boolean; criterion: DraftCriterion };
 export type DraftGroup = { kind: 'group'; key: number; not: boolean; op: 'and' | 'or'; children: DraftNode[] };
@@ -60,6 +74,12 @@ export const fieldOrder: readonly SegmentField[] = [
   'boughtCategory',
   'loyaltyTier',
   'loyaltyBalance',
+  'rfmSegment',
+  'rfmScore',
+  'paretoTier',
+  'atRisk',
+  'markedLost',
+  'boughtInMonths',
   'contactable',
 ];
 
@@ -94,6 +114,17 @@ export const blankCriterion = (field: SegmentField): DraftCriterion => {
       return { field, min: '', max: '' };
     case 'contactable':
       return { field, channel: 'email', purpose: 'offers' };
+    case 'rfmScore':
+      return { field, r: ANY_SCORE, f: ANY_SCORE, m: ANY_SCORE };
+    case 'rfmSegment':
+      return { field, values: [] };
+    case 'paretoTier':
+      return { field, values: [] };
+    case 'atRisk':
+    case 'markedLost':
+      return { field };
+    case 'boughtInMonths':
+      return { field, from: '', to: '' };
   }
 };
 
@@ -203,6 +234,20 @@ const sinceBound = (typed: string): { since?: string; problem?: string } => {
   return day === null ? {} : { since: dayEdge(day, 'from') };
 };
 
+/** "03/2026", "3/2026" or "2026-03" → `2026-03`; null when empty. */
+export const parseMonth = (typed: string): string | null | 'invalid' => {
+  const s = typed.trim();
+  if (s === '') return null;
+  const fr = /^(\d{1,2})\/(\d{4})$/.exec(s);
+  const iso = /^(\d{4})-(\d{2})$/.exec(s);
+  const [year, month] = fr !== null ? [fr[2], fr[1]] : iso !== null ? [iso[1], iso[2]] : [undefined, undefined];
+  if (year === undefined || month === undefined || Number(month) < 1 || Number(month) > 12) return 'invalid';
+  return `${year}-${month.padStart(2, '0')}`;
+};
+
+/** `2026-03` → "03/2026", as typed in France. */
+export const monthToInput = (month: string): string => `${month.slice(5, 7)}/${month.slice(0, 4)}`;
+
 const buildCriterion = (c: DraftCriterion): Built => {
   switch (c.field) {
     case 'status':
@@ -270,6 +315,32 @@ const buildCriterion = (c: DraftCriterion): Built => {
     }
     case 'contactable':
       return done({ field: 'contactable', channel: c.channel, purpose: c.purpose });
+    case 'rfmScore': {
+      const dims = (['r', 'f', 'm'] as const).filter((d) => !isAny(c[d]));
+      if (dims.length === 0) return unfinished;
+      const out: Extract<SegmentCriterion, { field: 'rfmScore' }> = { field: 'rfmScore' };
+      for (const d of dims) out[d] = { min: c[d][0], max: c[d][1] };
+      return done(out);
+    }
+    case 'rfmSegment':
+      return c.values.length === 0 ? unfinished : done({ field: c.field, in: [...c.values] });
+    case 'paretoTier':
+      return c.values.length === 0 ? unfinished : done({ field: c.field, in: [...c.values] });
+    case 'atRisk':
+    case 'markedLost':
+      return done({ field: c.field });
+    case 'boughtInMonths': {
+      const from = parseMonth(c.from);
+      // one month typed: that month alone
+      const to = c.to.trim() === '' ? from : parseMonth(c.to);
+      const problems: RowProblems = {};
+      if (from === 'invalid') problems.from = 'invalid_month';
+      if (to === 'invalid') problems.to = 'invalid_month';
+      else if (to !== null && from !== null && from !== 'invalid' && to < from) problems.to = 'inverted';
+      if (hasProblems(problems)) return wrong(problems);
+      if (from === null || from === 'invalid' || to === null || to === 'invalid') return unfinished;
+      return done({ field: 'boughtInMonths', from, to });
+    }
   }
 };
 
@@ -349,6 +420,19 @@ const criterionToDraft = (c: SegmentCriterion, mark: ',' | '.'): DraftCriterion 
       return { field: 'totalSpent', min: centsInput(c.minCents, mark), max: centsInput(c.maxCents, mark) };
     case 'contactable':
       return { field: 'contactable', channel: c.channel, purpose: c.purpose };
+    case 'rfmScore': {
+      const range = (b: { min: number; max: number } | undefined): ScoreRange => (b === undefined ? ANY_SCORE : [b.min, b.max]);
+      return { field: 'rfmScore', r: range(c.r), f: range(c.f), m: range(c.m) };
+    }
+    case 'rfmSegment':
+      return { field: 'rfmSegment', values: [...c.in] };
+    case 'paretoTier':
+      return { field: 'paretoTier', values: [...c.in] };
+    case 'atRisk':
+    case 'markedLost':
+      return { field: c.field };
+    case 'boughtInMonths':
+      return { field: 'boughtInMonths', from: monthToInput(c.from), to: c.to === c.from ? '' : monthToInput(c.to) };
   }
 };
 

@@ -2,7 +2,7 @@ import type { TFunction } from 'i18next';
 import type { SegmentCriterion, SegmentNode, Tag } from '@contract';
 import type { Formatters } from '../../app/format';
 import { targetLabel } from '../consent/labels';
-import { boundToInput } from './draft';
+import { boundToInput, monthToInput } from './draft';
 
 /** Names the summary can show instead of ids. */
 export type SummaryNames = { tags: readonly Tag[] };
@@ -52,6 +52,27 @@ const criterionText = (t: TFunction, fmt: Formatters, names: SummaryNames, c: Se
       return since(values(c.categories.join(', ')), c.since);
     case 'contactable':
       return `${field} ${targetLabel(t, { channel: c.channel, purpose: c.purpose })}`;
+    case 'rfmScore':
+      return (['r', 'f', 'm'] as const)
+        .flatMap((d) => {
+          const b = c[d];
+          if (b === undefined) return [];
+          const dim = t(`rfm.dimension.${d}`);
+          return [b.min === b.max ? t('segments.summary.score', { dim, min: b.min }) : t('segments.summary.scoreRange', { dim, min: b.min, max: b.max })];
+        })
+        .join(` ${t('segments.group.andWord')} `);
+    case 'rfmSegment':
+      return values(c.in.map((k) => t(`rfm.segment.${k}.name`)).join(', '));
+    case 'paretoTier':
+      return values(c.in.map((k) => t(`pareto.tier.${k}`)).join(', '));
+    case 'atRisk':
+    case 'markedLost':
+      // a flag: its name says it all
+      return field;
+    case 'boughtInMonths':
+      return c.from === c.to
+        ? t('segments.summary.inMonth', { field, month: monthToInput(c.from) })
+        : t('segments.summary.inMonths', { field, from: monthToInput(c.from), to: monthToInput(c.to) });
   }
 };
 

@@ -1,0 +1,455 @@
+import { addDays, addMonths, AppError, type AnalyticsConfig, type AnalyticsStatus } from '../../contract';
+import { prepared, type Store } from '../../store/db';
+
+/**
+ * Per-customer and per-month figures (migration 0012), kept current in the
+ * transaction of every purchase change: one contact's rows are rebuilt from
+ * that contact's purchases, read from the covering index purchases_by_contact
+ * (a handful of entries), so there is one definition of every figure — the
+ * same function serves a sale at the counter, a deletion, a merge and the
+ * full recompute.
+ */
+
+export type AnalyticsState = AnalyticsConfig & {
+  windowStart: string | null;
+  windowEnd: string | null;
+  prevStart: string | null;
+  thresholds: unknown;
+  thresholdsAt: string | null;
+  previousThresholds: unknown;
+  stale: boolean;
+};
+
+type StateRow = {
+  windowMonths: number;
+  referenceDate: string | null;
+  riskFactor: number;
+  windowStart: string | null;
+  windowEnd: string | null;
+  prevStart: string | null;
+  thresholds: string | null;
+  thresholdsAt: string | null;
+  previousThresholds: string | null;
+  stale: number;
+};
+
+export const analyticsState = (store: Store): AnalyticsState => {
+  const row = prepared(
+    store.sqlite,
+    `SELECT window_months AS windowMonths, reference_date AS referenceDate, risk_factor AS riskFactor,
+      window_start AS windowStart, window_end AS windowEnd, prev_start AS prevStart, thresholds,
+      thresholds_at AS thresholdsAt, previous_thresholds AS previousThresholds, stale
+      FROM analytics_state WHERE id = 1`,
+  ).get() as StateRow | undefined;
+  if (row === undefined) throw new AppError('INTERNAL', 'analytics state missing');
+  return {
+    ...row,
+    thresholds: row.thresholds === null ? null : (JSON.parse(row.thresholds) as unknown),
+    previousThresholds: row.previousThresholds === null ? null : (JSON.parse(row.previousThresholds) as unknown),
+    stale: row.stale === 1,
+  };
+};
+
+export const analyticsStatus = (store: Store): AnalyticsStatus => {
+  const s = analyticsState(store);
+  return {
+    windowMonths: s.windowMonths,
+    referenceDate: s.referenceDate,
+    riskFactor: s.riskFactor,
+    window: s.windowStart === null || s.prevStart === null ? null : { start: s.windowStart, end: s.windowEnd, prevStart: s.prevStart },
+    thresholdsAt: s.thresholdsAt,
+    stale: s.stale,
+  };
+};
+
+export type WindowBounds = { start: string; end: string | null; prevStart: string };
+
+const midnight = (day: string): string => `${day}T00:00:00.000Z`;
+
+/**
+ * The window for a configuration on a given day: the last `months` months up
+ * to the end of the reference day (UTC), or of today when it follows today —
+ * then open-ended, so a sale dated later today or tomorrow still counts.
+ */
+export const windowBounds = (config: Pick<AnalyticsConfig, 'windowMonths' | 'referenceDate'>, now: Date): WindowBounds => {
+  const lastDay = config.referenceDate ?? now.toISOString().slice(0, 10);
+  const endDay = addDays(lastDay, 1);
+  const startDay = addMonths(endDay, -config.windowMonths);
+  return {
+    start: midnight(startDay),
+    end: config.referenceDate === null ? null : midnight(endDay),
+    prevStart: midnight(addMonths(startDay, -config.windowMonths)),
+  };
+};
+
+/** One purchase as the covering index gives it. */
+type Sale = { at: string; cents: number; sale: boolean };
+
+export type CustomerFigures = {
+  sales: number;
+  totalCents: number;
+  firstAt: string | null;
+  lastAt: string | null;
+  prevSales: number;
+  prevTotalCents: number;
+  gapDays: number | null;
+  riskAt: string | null;
+};
+
+const DAY_MS = 86_400_000;
+
+/** Median of sorted whole numbers, halves rounded up: the usual gap in whole days. */
+const median = (sorted: readonly number[]): number => {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : Math.round(((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2);
+};
+
+/**
+ * A contact's figures from its purchases in date order. The usual gap is the
+ * median number of days between consecutive days with a sale (two tickets
+ * the same day are one visit); it needs two such days.
+ */
+export const figuresOf = (purchases: readonly Sale[], bounds: WindowBounds, riskFactor: number): CustomerFigures => {
+  const f: CustomerFigures = { sales: 0, totalCents: 0, firstAt: null, lastAt: null, prevSales: 0, prevTotalCents: 0, gapDays: null, riskAt: null };
+  const days: number[] = [];
+  let lastSale: string | null = null;
+  for (const p of purchases) {
+    const inWindow = p.at >= bounds.start && (bounds.end === null || p.at < bounds.end);
+    const inPrevious = !inWindow && p.at >= bounds.prevStart && p.at < bounds.start;
+    if (inWindow) {
+      f.totalCents += p.cents;
+      if (p.sale) {
+        f.sales += 1;
+        if (f.firstAt === null) f.firstAt = p.at;
+        f.lastAt = p.at;
+      }
+    } else if (inPrevious) {
+      f.prevTotalCents += p.cents;
+      if (p.sale) f.prevSales += 1;
+    }
+    if (p.sale) {
+      lastSale = p.at;
+      const day = Math.floor(Date.parse(p.at) / DAY_MS);
+      if (days[days.length - 1] !== day) days.push(day);
+    }
+  }
+  if (days.length >= 2 && lastSale !== null) {
+    const gaps: number[] = [];
+    for (let i = 1; i < days.length; i++) gaps.push((days[i] ?? 0) - (days[i - 1] ?? 0));
+    gaps.sort((a, b) => a - b);
+    f.gapDays = median(gaps);
+    f.riskAt = new Date(Date.parse(lastSale) + Math.round(f.gapDays * riskFactor * DAY_MS)).toISOString();
+  }
+  return f;
+};
+
+/** Sales per UTC month, refunds excluded: the months in which the customer bought. */
+const monthsOf = (purchases: readonly Sale[]): Map<string, number> => {
+  const months = new Map<string, number>();
+  for (const p of purchases) if (p.sale) months.set(p.at.slice(0, 7), (months.get(p.at.slice(0, 7)) ?? 0) + 1);
+  return months;
+};
+
+/**
+ * The materialised window: every refresh must use the bounds the other rows
+ * were computed with, not "now", or one customer would be measured on another
+ * day. A base never computed yet (new) uses today's, which the first
+ * scheduled run then stores.
+ */
+const currentBounds = (store: Store, now: Date): { bounds: WindowBounds; riskFactor: number } => {
+  const s = analyticsState(store);
+  const bounds =
+    s.windowStart !== null && s.prevStart !== null ? { start: s.windowStart, end: s.windowEnd, prevStart: s.prevStart } : windowBounds(s, now);
+  return { bounds, riskFactor: s.riskFactor };
+};
+
+const saveBounds = (store: Store, b: WindowBounds): void => {
+  prepared(store.sqlite, 'UPDATE analytics_state SET window_start = ?, window_end = ?, prev_start = ? WHERE id = 1').run(
+    b.start,
+    b.end,
+    b.prevStart,
+  );
+};
+
+const PURCHASES_OF = `SELECT purchased_at, amount_cents, kind = 'sale' FROM purchases INDEXED BY purchases_by_contact
+  WHERE contact_id = ? ORDER BY purchased_at`;
+
+const readPurchases = (store: Store, contactId: number): Sale[] =>
+  (prepared(store.sqlite, PURCHASES_OF).raw(true).all(contactId) as [string, number, number][]).map(([at, cents, sale]) => ({
+    at,
+    cents,
+    sale: sale === 1,
+  }));
+
+const UPSERT_FIGURES = `INSERT INTO customer_figures
+    (contact_id, sales, total_cents, first_at, last_at, prev_sales, prev_total_cents, gap_days, risk_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (contact_id) DO UPDATE SET sales = excluded.sales, total_cents = excluded.total_cents,
+    first_at = excluded.first_at, last_at = excluded.last_at, prev_sales = excluded.prev_sales,
+    prev_total_cents = excluded.prev_total_cents, gap_days = excluded.gap_days, risk_at = excluded.risk_at`;
+
+const figureValues = (contactId: number, f: CustomerFigures): (string | number | null)[] => [
+  contactId,
+  f.sales,
+  f.totalCents,
+  f.firstAt,
+  f.lastAt,
+  f.prevSales,
+  f.prevTotalCents,
+  f.gapDays,
+  f.riskAt,
+];
+
+/** Writes one contact's rows; months are diffed so the month triggers only see real changes. */
+const writeCustomer = (store: Store, contactId: number, purchases: readonly Sale[], bounds: WindowBounds, riskFactor: number): void => {
+  const db = store.sqlite;
+  if (purchases.length === 0) {
+    prepared(db, 'DELETE FROM customer_figures WHERE contact_id = ?').run(contactId);
+  } else {
+    prepared(db, UPSERT_FIGURES).run(...figureValues(contactId, figuresOf(purchases, bounds, riskFactor)));
+  }
+  const wanted = monthsOf(purchases);
+  const existing = prepared(db, 'SELECT month, sales FROM customer_months WHERE contact_id = ?').raw(true).all(contactId) as [
+    string,
+    number,
+  ][];
+  for (const [month, sales] of existing) {
+    const w = wanted.get(month);
+    if (w === undefined) prepared(db, 'DELETE FROM customer_months WHERE contact_id = ? AND month = ?').run(contactId, month);
+    else if (w !== sales) prepared(db, 'UPDATE customer_months SET sales = ? WHERE contact_id = ? AND month = ?').run(w, contactId, month);
+    wanted.delete(month);
+  }
+  for (const [month, sales] of wanted) {
+    prepared(db, 'INSERT INTO customer_months (contact_id, month, sales) VALUES (?, ?, ?)').run(contactId, month, sales);
+  }
+};
+
+/** Above this many contacts at once, one pass over every purchase beats a lookup per contact. */
+const REFRESH_ONE_BY_ONE_MAX = 100_000;
+
+/**
+ * Rebuilds the figures of these contacts from their purchases, in the
+ * caller's transaction. A contact that no longer exists or has no purchase
+ * loses its rows.
+ */
+export const refreshCustomers = (store: Store, contactIds: Iterable<number>, now: Date = new Date()): void => {
+  const ids = [...new Set(contactIds)].sort((a, b) => a - b);
+  if (ids.length === 0) return;
+  if (ids.length > REFRESH_ONE_BY_ONE_MAX) {
+    recomputeFigures(store, now);
+    return;
+  }
+  const { bounds, riskFactor } = currentBounds(store, now);
+  for (const id of ids) writeCustomer(store, id, readPurchases(store, id), bounds, riskFactor);
+};
+
+type MonthCount = { active: number; new: number; retained: number };
+
+/** Rows read at once by the full recompute: slices keep memory flat whatever the base. */
+const SLICE = 50_000;
+const CONTACTS_PER_SLICE = 5_000;
+type MonthSales = { sales: number; refunds: number; revenue: number };
+
+const previousMonth = (month: string): string => addMonths(`${month}-01`, -1).slice(0, 7);
+
+/** The tables a full recompute fills from nothing. */
+const DERIVED_TABLES = ['customer_figures', 'customer_months', 'month_customers', 'sales_months'];
+
+/**
+ * Empties the derived tables the fast way: dropped and created again from
+ * their own schema, indexes and triggers set aside until `fill` has run.
+ * Deleting 7M month rows one by one through their triggers, then filling
+ * the indexes in random order, is what made a recompute take minutes.
+ */
+const rebuildTables = (store: Store, fill: () => void): void => {
+  const db = store.sqlite;
+  const list = DERIVED_TABLES.map((t) => `'${t}'`).join(', ');
+  const schema = (type: string) =>
+    prepared(db, `SELECT sql FROM sqlite_schema WHERE type = ? AND tbl_name IN (${list}) AND sql IS NOT NULL ORDER BY name`)
+      .pluck()
+      .all(type) as string[];
+  const tables = schema('table');
+  const indexes = schema('index');
+  const triggers = schema('trigger');
+  for (const t of DERIVED_TABLES) db.exec(`DROP TABLE ${t}`);
+  for (const sql of tables) db.exec(sql);
+  fill();
+  for (const sql of [...indexes, ...triggers]) db.exec(sql);
+};
+
+/**
+ * Every figures table again from the purchases, in one pass over the covering
+ * index in (contact, date) order — anonymous sales first, as NULL sorts
+ * first. The month counts the triggers keep for single changes are summed
+ * here instead: one definition in SQL for single changes, the same
+ * arithmetic in bulk, and the property test holds them equal.
+ */
+export const recomputeFigures = (store: Store, now: Date = new Date()): number => {
+  const db = store.sqlite;
+  const s = analyticsState(store);
+  const bounds = windowBounds(s, now);
+  saveBounds(store, bounds);
+  let customers = 0;
+  rebuildTables(store, () => {
+    customers = fillFigures(store, bounds, s.riskFactor);
+  });
+  prepared(db, 'UPDATE analytics_state SET stale = 0 WHERE id = 1').run();
+  return customers;
+};
+
+const fillFigures = (store: Store, bounds: WindowBounds, riskFactor: number): number => {
+  const db = store.sqlite;
+  const putFigures = prepared(db, UPSERT_FIGURES);
+  const putMonth = prepared(db, 'INSERT INTO customer_months (contact_id, month, sales) VALUES (?, ?, ?)');
+  const months = new Map<string, MonthCount>();
+  const salesMonths = new Map<string, MonthSales>();
+  const countMonth = (m: string): MonthCount => {
+    let c = months.get(m);
+    if (c === undefined) months.set(m, (c = { active: 0, new: 0, retained: 0 }));
+    return c;
+  };
+  let customers = 0;
+  let current: number | null = null;
+  let purchases: Sale[] = [];
+  const flush = (): void => {
+    if (current === null || purchases.length === 0) return;
+    customers += 1;
+    putFigures.run(...figureValues(current, figuresOf(purchases, bounds, riskFactor)));
+    const own = monthsOf(purchases);
+    let first: string | null = null;
+    for (const [m, sales] of own) {
+      putMonth.run(current, m, sales);
+      const c = countMonth(m);
+      c.active += 1;
+      if (own.has(previousMonth(m))) c.retained += 1;
+      if (first === null || m < first) first = m;
+    }
+    if (first !== null) countMonth(first).new += 1;
+  };
+  const addSale = (at: string, cents: number, sale: boolean): void => {
+    const m = at.slice(0, 7);
+    let sm = salesMonths.get(m);
+    if (sm === undefined) salesMonths.set(m, (sm = { sales: 0, refunds: 0, revenue: 0 }));
+    if (sale) sm.sales += 1;
+    else sm.refunds += 1;
+    sm.revenue += cents;
+  };
+  // read in slices, as the connection cannot write while a statement iterates
+  const anonymous = prepared(
+    db,
+    `SELECT purchased_at, id, amount_cents, kind = 'sale' FROM purchases INDEXED BY purchases_by_contact
+      WHERE contact_id IS NULL AND (purchased_at, id) > (?, ?) ORDER BY purchased_at, id LIMIT ${SLICE}`,
+  ).raw(true);
+  for (let after: [string, number] = ['', 0]; ; ) {
+    const rows = anonymous.all(...after) as [string, number, number, number][];
+    for (const [at, , cents, sale] of rows) addSale(at, cents, sale === 1);
+    const last = rows[rows.length - 1];
+    if (last === undefined || rows.length < SLICE) break;
+    after = [last[0], last[1]];
+  }
+  const maxId = Number(prepared(db, 'SELECT coalesce(max(id), 0) FROM contacts').pluck().get());
+  const slice = prepared(
+    db,
+    `SELECT contact_id, purchased_at, amount_cents, kind = 'sale' FROM purchases INDEXED BY purchases_by_contact
+      WHERE contact_id >= ? AND contact_id < ? ORDER BY contact_id, purchased_at`,
+  ).raw(true);
+  for (let lo = 1; lo <= maxId; lo += CONTACTS_PER_SLICE) {
+    for (const [contactId, at, cents, sale] of slice.all(lo, lo + CONTACTS_PER_SLICE) as [number, string, number, number][]) {
+      addSale(at, cents, sale === 1);
+      if (contactId !== current) {
+        flush();
+        current = contactId;
+        purchases = [];
+      }
+      purchases.push({ at, cents, sale: sale === 1 });
+    }
+  }
+  flush();
+  const putCounts = prepared(db, 'INSERT INTO month_customers (month, active, new, retained) VALUES (?, ?, ?, ?)');
+  for (const [m, c] of months) putCounts.run(m, c.active, c.new, c.retained);
+  const putSales = prepared(db, 'INSERT INTO sales_months (month, sales, refunds, revenue_cents) VALUES (?, ?, ?, ?)');
+  for (const [m, c] of salesMonths) putSales.run(m, c.sales, c.refunds, c.revenue);
+  return customers;
+};
+
+/**
+ * Moves the window to today's bounds (it follows today): only the contacts
+ * with a purchase in the days that left the window or the previous one are
+ * rebuilt. A long absence (the app closed for weeks) rebuilds everything.
+ */
+export const rollWindow = (store: Store, now: Date = new Date()): 'none' | 'rolled' | 'recomputed' => {
+  const s = analyticsState(store);
+  if (s.stale) {
+    recomputeFigures(store, now);
+    return 'recomputed';
+  }
+  const next = windowBounds(s, now);
+  if (s.windowStart === null || s.prevStart === null) {
+    saveBounds(store, next);
+    return 'rolled';
+  }
+  if (next.start === s.windowStart && next.end === s.windowEnd && next.prevStart === s.prevStart) return 'none';
+  const moved = next.start > s.windowStart && next.end === null && s.windowEnd === null;
+  const span = moved
+    ? Number(
+        prepared(
+          store.sqlite,
+          'SELECT count(*) FROM purchases INDEXED BY purchases_by_date WHERE purchased_at >= ? AND purchased_at < ?',
+        )
+          .pluck()
+          .get(s.windowStart, next.start),
+      ) +
+      Number(
+        prepared(
+          store.sqlite,
+          'SELECT count(*) FROM purchases INDEXED BY purchases_by_date WHERE purchased_at >= ? AND purchased_at < ?',
+        )
+          .pluck()
+          .get(s.prevStart, next.prevStart),
+      )
+    : Infinity;
+  if (span > REFRESH_ONE_BY_ONE_MAX) {
+    recomputeFigures(store, now);
+    return 'recomputed';
+  }
+  const ids = prepared(
+    store.sqlite,
+    `SELECT DISTINCT contact_id FROM purchases INDEXED BY purchases_by_date
+      WHERE ((purchased_at >= ?1 AND purchased_at < ?2) OR (purchased_at >= ?3 AND purchased_at < ?4)) AND contact_id IS NOT NULL`,
+  )
+    .pluck()
+    .all({ 1: s.windowStart, 2: next.start, 3: s.prevStart, 4: next.prevStart }) as number[];
+  saveBounds(store, next);
+  refreshCustomers(store, ids, now);
+  return 'rolled';
+};
+
+/**
+ * A base that never had its window set (new, or just upgraded) gets today's
+ * bounds at open, so RFM's "lost" and the status have a window from the first
+ * screen; the figures themselves follow with the first scheduled run.
+ */
+export const ensureWindow = (store: Store, now: Date = new Date()): void => {
+  const s = analyticsState(store);
+  if (s.windowStart === null || s.prevStart === null) saveBounds(store, windowBounds(s, now));
+};
+
+/** New settings: saved, then every figure recomputed with them (the window or the at-risk factor changed). */
+export const configureAnalytics = (
+  store: Store,
+  patch: Partial<AnalyticsConfig>,
+  now: Date = new Date(),
+): void => {
+  const s = analyticsState(store);
+  const next: AnalyticsConfig = {
+    windowMonths: patch.windowMonths ?? s.windowMonths,
+    referenceDate: patch.referenceDate === undefined ? s.referenceDate : patch.referenceDate,
+    riskFactor: patch.riskFactor ?? s.riskFactor,
+  };
+  prepared(store.sqlite, 'UPDATE analytics_state SET window_months = ?, reference_date = ?, risk_factor = ? WHERE id = 1').run(
+    next.windowMonths,
+    next.referenceDate,
+    next.riskFactor,
+  );
+  recomputeFigures(store, now);
+};

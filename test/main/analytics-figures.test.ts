@@ -1,0 +1,247 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Sqlite } from '../../src-main/store/open';
+import { figuresOf, windowBounds } from '../../src-main/domain/analytics/figures';
+import { failure, openClient, openStore } from './helpers';
+
+type Api = Awaited<ReturnType<typeof openClient>>['api'];
+
+/** The derived tables as rows, all-zero month rows left out (a month emptied by deletions keeps its row). */
+const snapshot = (db: Sqlite) => ({
+  figures: db.prepare('SELECT * FROM customer_figures ORDER BY contact_id').all(),
+  months: db.prepare('SELECT * FROM customer_months ORDER BY contact_id, month').all(),
+  monthCustomers: db
+    .prepare('SELECT * FROM month_customers WHERE active <> 0 OR new <> 0 OR retained <> 0 ORDER BY month')
+    .all(),
+  salesMonths: db
+    .prepare('SELECT * FROM sales_months WHERE sales <> 0 OR refunds <> 0 OR revenue_cents <> 0 ORDER BY month')
+    .all(),
+});
+
+const DAY = 86_400_000;
+
+/**
+ * The figures written independently: plain SQL over the purchases for the
+ * window columns, and month activity from distinct (contact, month) pairs.
+ */
+const independent = (db: Sqlite, bounds: { start: string; prevStart: string }) => ({
+  figures: db
+    .prepare(
+      `SELECT contact_id,
+         count(*) FILTER (WHERE kind = 'sale' AND purchased_at >= :start) AS sales,
+         coalesce(sum(amount_cents) FILTER (WHERE purchased_at >= :start), 0) AS total_cents,
+         min(purchased_at) FILTER (WHERE kind = 'sale' AND purchased_at >= :start) AS first_at,
+         max(purchased_at) FILTER (WHERE kind = 'sale' AND purchased_at >= :start) AS last_at,
+         count(*) FILTER (WHERE kind = 'sale' AND purchased_at >= :prev AND purchased_at < :start) AS prev_sales,
+         coalesce(sum(amount_cents) FILTER (WHERE purchased_at >= :prev AND purchased_at < :start), 0) AS prev_total_cents
+       FROM purchases WHERE contact_id IS NOT NULL GROUP BY contact_id ORDER BY contact_id`,
+    )
+    .all({ start: bounds.start, prev: bounds.prevStart }),
+  activeByMonth: db
+    .prepare(
+      `SELECT m AS month, count(*) AS active FROM (SELECT DISTINCT contact_id, substr(purchased_at, 1, 7) AS m FROM purchases
+        WHERE contact_id IS NOT NULL AND kind = 'sale') GROUP BY m ORDER BY m`,
+    )
+    .all(),
+  revenueByMonth: db
+    .prepare('SELECT substr(purchased_at, 1, 7) AS month, sum(amount_cents) AS revenue_cents FROM purchases GROUP BY 1 ORDER BY 1')
+    .all(),
+});
+
+type Step =
+  | { op: 'sale'; who: number | null; daysAgo: number; cents: number }
+  | { op: 'refund'; pick: number }
+  | { op: 'delete'; pick: number }
+  | { op: 'merge'; a: number; b: number }
+  | { op: 'undo' }
+  | { op: 'erase'; who: number };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ op: fc.constant('sale' as const), who: fc.option(fc.nat(5), { freq: 6 }), daysAgo: fc.nat(1_100), cents: fc.integer({ min: 1, max: 50_000 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('refund' as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('delete' as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('merge' as const), a: fc.nat(5), b: fc.nat(5) }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'undo' as const }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('erase' as const), who: fc.nat(5) }) },
+);
+
+/** Plays one step through the real calls; a refused step (refunded twice, merged contact gone) is part of life. */
+const play = async (api: Api, contacts: number[], purchases: number[], merges: number[], s: Step, now: number): Promise<void> => {
+  const pick = <T>(list: readonly T[], n: number): T | undefined => (list.length === 0 ? undefined : list[n % list.length]);
+  const attempt = async (p: Promise<unknown>) => p.catch(() => undefined);
+  switch (s.op) {
+    case 'sale': {
+      const who = s.who === null ? null : (contacts[s.who] ?? null);
+      const p = await attempt(
+        api.call('purchases.create', {
+          contactId: who,
+          purchasedAt: new Date(now - s.daysAgo * DAY - (s.cents % 7_200) * 1_000).toISOString(),
+          lines: [{ label: 'Article', unitPriceCents: s.cents }],
+        }),
+      );
+      if (p && typeof p === 'object' && 'id' in p) purchases.push(p.id as number);
+      return;
+    }
+    case 'refund': {
+      const id = pick(purchases, s.pick);
+      if (id !== undefined) await attempt(api.call('purchases.refund', { purchaseId: id }));
+      return;
+    }
+    case 'delete': {
+      const id = pick(purchases, s.pick);
+      if (id !== undefined) await attempt(api.call('purchases.delete', { id }));
+      return;
+    }
+    case 'merge': {
+      const kept = contacts[s.a];
+      const removed = contacts[s.b];
+      if (kept === undefined || removed === undefined || kept === removed) return;
+      const r = await attempt(api.call('contacts.merge', { keptId: kept, removedId: removed }));
+      if (r && typeof r === 'object' && 'mergeId' in r) merges.push(r.mergeId as number);
+      return;
+    }
+    case 'undo': {
+      const id = merges.pop();
+      if (id !== undefined) await attempt(api.call('merges.undo', { mergeId: id }));
+      return;
+    }
+    case 'erase': {
+      const id = contacts[s.who];
+      if (id !== undefined) await attempt(api.call('contacts.delete', { id }));
+      return;
+    }
+  }
+};
+
+describe('per-customer figures kept current', () => {
+  it('equal a full recompute, and an independent computation, after random purchase changes, merges and deletions', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 5, maxLength: 40 }), async (steps) => {
+        const { api, dbPath } = await openClient();
+        const contacts: number[] = [];
+        for (let i = 0; i < 6; i++) {
+          contacts.push((await api.call('contacts.create', { firstName: `Client${i}`, lastName: 'Test', postcode: `7500${i}` })).id);
+        }
+        const purchases: number[] = [];
+        const merges: number[] = [];
+        const now = Date.now();
+        for (const s of steps) await play(api, contacts, purchases, merges, s, now);
+
+        const db = openStore(dbPath).sqlite;
+        const kept = snapshot(db);
+        await api.call('analytics.recompute', {});
+        const rebuilt = snapshot(db);
+        expect(kept).toEqual(rebuilt);
+
+        const status = await api.call('analytics.status', {});
+        if (status.window === null) throw new Error('window not set');
+        const ref = independent(db, status.window);
+        expect(
+          rebuilt.figures.map((r) => {
+            const { gap_days: _g, risk_at: _r, ...rest } = r as Record<string, unknown>;
+            return rest;
+          }),
+        ).toEqual(ref.figures);
+        expect(rebuilt.monthCustomers.map((r) => ({ month: (r as { month: string }).month, active: (r as { active: number }).active }))).toEqual(
+          ref.activeByMonth,
+        );
+        expect(rebuilt.salesMonths.map((r) => ({ month: (r as { month: string }).month, revenue_cents: (r as { revenue_cents: number }).revenue_cents }))).toEqual(
+          ref.revenueByMonth,
+        );
+      }),
+      { numRuns: 25 },
+    );
+  }, 240_000);
+});
+
+describe('figures of one customer', () => {
+  const bounds = windowBounds({ windowMonths: 12, referenceDate: '2026-06-30' }, new Date('2026-11-29T10:00:00Z'));
+
+  it('puts the window at the end of the reference day and the previous one just before it', () => {
+    expect(bounds).toEqual({ start: '2025-07-01T00:00:00.000Z', end: '2026-07-01T00:00:00.000Z', prevStart: '2024-07-01T00:00:00.000Z' });
+    expect(windowBounds({ windowMonths: 1, referenceDate: null }, new Date('2026-03-30T23:59:00Z'))).toEqual({
+      start: '2026-02-28T00:00:00.000Z',
+      end: null,
+      prevStart: '2026-01-28T00:00:00.000Z',
+    });
+  });
+
+  it('counts sales and refunds by window, and takes the median gap between days with a sale', () => {
+    const f = figuresOf(
+      [
+        { at: '2024-12-01T10:00:00.000Z', cents: 1_000, sale: true },
+        { at: '2025-07-01T09:00:00.000Z', cents: 2_000, sale: true },
+        { at: '2025-07-01T18:00:00.000Z', cents: 500, sale: true },
+        { at: '2025-07-11T10:00:00.000Z', cents: -500, sale: false },
+        { at: '2025-08-10T10:00:00.000Z', cents: 3_000, sale: true },
+        { at: '2026-07-01T00:00:00.000Z', cents: 9_999, sale: true },
+      ],
+      bounds,
+      1.5,
+    );
+    // the sale on the day after the reference day is outside; two tickets the same day are one visit
+    expect(f).toEqual({
+      sales: 3,
+      totalCents: 5_000,
+      firstAt: '2025-07-01T09:00:00.000Z',
+      lastAt: '2025-08-10T10:00:00.000Z',
+      prevSales: 1,
+      prevTotalCents: 1_000,
+      // days between visits: 212, 40, 325 → median 212
+      gapDays: 212,
+      riskAt: new Date(Date.parse('2026-07-01T00:00:00.000Z') + 318 * DAY).toISOString(),
+    });
+  });
+
+  it('has no usual gap with a single day of sales', () => {
+    const f = figuresOf([{ at: '2026-01-05T10:00:00.000Z', cents: 100, sale: true }], bounds, 2);
+    expect(f.gapDays).toBeNull();
+    expect(f.riskAt).toBeNull();
+    expect(f.sales).toBe(1);
+  });
+});
+
+describe('analysis settings', () => {
+  it('refuses a window out of range or a reference date that is not a date, and changes nothing', async () => {
+    const { api } = await openClient();
+    const before = await api.call('analytics.status', {});
+    expect((await failure(api.call('analytics.configure', { windowMonths: 0 }))).details).toMatchObject({ issues: [{ path: 'windowMonths', code: 'too_small' }] });
+    expect((await failure(api.call('analytics.configure', { referenceDate: '2026-02-30' }))).details).toMatchObject({
+      issues: [{ path: 'referenceDate', code: 'invalid_date' }],
+    });
+    expect(await api.call('analytics.status', {})).toEqual(before);
+  });
+
+  it('recomputes the window with new settings', async () => {
+    const { api } = await openClient();
+    const c = await api.call('contacts.create', { firstName: 'Anne', lastName: 'Martin' });
+    await api.call('purchases.create', { contactId: c.id, purchasedAt: '2025-03-10T10:00:00.000Z', lines: [{ label: 'Pain', unitPriceCents: 250 }] });
+    const s = await api.call('analytics.configure', { windowMonths: 6, referenceDate: '2025-06-30' });
+    expect(s.window).toEqual({ start: '2025-01-01T00:00:00.000Z', end: '2025-07-01T00:00:00.000Z', prevStart: '2024-07-01T00:00:00.000Z' });
+    expect(s.stale).toBe(false);
+  });
+});
+
+describe('the list narrowed to an unsaved definition', () => {
+  it('lists and counts exactly the contacts a chart clicked through stands for', async () => {
+    const { api } = await openClient();
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await api.call('contacts.create', { firstName: `Cliente${i}`, lastName: 'Durand' })).id);
+    // two sales for the first two, one for the third, none for the others
+    for (const [k, n] of [[0, 2], [1, 2], [2, 1]] as const) {
+      for (let j = 0; j < n; j++) {
+        await api.call('purchases.create', { contactId: ids[k], purchasedAt: `2026-0${j + 1}-10T10:00:00.000Z`, lines: [{ label: 'Thé', unitPriceCents: 900 }] });
+      }
+    }
+    const definition = { version: 1 as const, root: { field: 'purchaseCount' as const, min: 2 } };
+    const page = await api.call('contacts.list', { definition });
+    expect(page.rows.map((r) => r.id).sort((a, b) => a - b)).toEqual([ids[0], ids[1]]);
+    expect(page.total).toBe(2);
+    const none = await api.call('contacts.list', { definition: { version: 1, root: { op: 'not', child: { field: 'status', in: ['prospect', 'customer', 'former'] } } } });
+    expect(none.rows).toEqual([]);
+    // a definition that is not one is refused with its path, not ignored
+    const bad = await failure(api.call('contacts.list', { definition: { version: 1, root: { field: 'nope' } } as never }));
+    expect(bad.code).toBe('VALIDATION');
+    expect(JSON.stringify(bad.details)).toContain('definition');
+  });
+});
