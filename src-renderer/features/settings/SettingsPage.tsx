@@ -23,6 +23,7 @@ import { issuesFromZod, serverIssues, toFieldErrors, validationMessage, type Fie
 import { useFormatters } from '../../app/format';
 import { notifyError, notifySuccess } from '../../app/notify';
 import { useSettings } from '../../app/settings';
+import { AnalysisSettingsSection } from '../analysis/AnalysisSettingsSection';
 import { ConsentWordingsSection } from '../consent/ConsentWordingsSection';
 import { BackupList } from './BackupList';
 
@@ -354,6 +355,7 @@ export const SettingsPage = () => {
         // a restore or another window's change starts the form afresh; this form's own saves do not
         <SettingsForm key={revision} settings={settings} />
       )}
+      <AnalysisSettingsSection />
       <ConsentWordingsSection />
       <Backups />
     </Stack>
