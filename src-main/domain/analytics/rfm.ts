@@ -15,6 +15,7 @@ import {
   type RfmSegmentKey,
   type RfmSegmentRow,
   type RfmThresholds,
+  type SegmentCriterion,
 } from '../../contract';
 import type { Store } from '../../store/db';
 import { and, FALSE, or, statement, TRUE, type Cond } from '../contacts/conditions';
@@ -506,21 +507,26 @@ export const contactRfm = (store: Store, contactId: number): ContactRfm => {
 
 type ScoreBounds = { min: number; max: number } | undefined;
 
-/**
- * Active customers meeting `cond`, as a set of contact ids the contacts are
- * looked up from. The index is named: without statistics SQLite walks the
- * sales index for any range (measured: tier gold at 1M, 250 → 200 ms).
- */
-const activeIn = (alias: string, cond: Cond, index: string = DIMENSIONS.f.index): Cond =>
-  cond.sql === '0'
-    ? FALSE
-    : {
-        sql: `${alias}.id IN (SELECT contact_id FROM customer_figures INDEXED BY ${index} WHERE ${cond.sql === '1' ? '' : `(${cond.sql}) AND `}sales > 0)`,
-        params: cond.params,
-      };
+/** Active customers meeting `cond`, read from one index of the figures. */
+type ActiveSet = { cond: Cond; index: string };
 
-/** R, F and M scores within bounds (each 1–5, inclusive), with the stored thresholds. */
-export const rfmScoreCond = (store: Store, alias: string, c: { r?: ScoreBounds; f?: ScoreBounds; m?: ScoreBounds }): Cond => {
+/**
+ * The set as a list of contact ids the contacts are looked up from. The
+ * index is named: without statistics SQLite walks the sales index for any
+ * range (measured: tier gold at 1M, 250 → 200 ms).
+ */
+const activeIds = (s: ActiveSet): Cond => ({
+  sql: `SELECT contact_id FROM customer_figures INDEXED BY ${s.index} WHERE ${s.cond.sql === '1' ? '' : `(${s.cond.sql}) AND `}sales > 0`,
+  params: s.cond.params,
+});
+
+const activeIn = (alias: string, s: ActiveSet): Cond => {
+  if (s.cond.sql === '0') return FALSE;
+  const ids = activeIds(s);
+  return { sql: `${alias}.id IN (${ids.sql})`, params: ids.params };
+};
+
+const scoreSet = (store: Store, c: { r?: ScoreBounds; f?: ScoreBounds; m?: ScoreBounds }): ActiveSet => {
   const t = storedThresholds(store) ?? NONE;
   const parts: Cond[] = [];
   if (c.r) parts.push(scoreRangeCond('last_at', t.r, c.r.min, c.r.max));
@@ -528,8 +534,48 @@ export const rfmScoreCond = (store: Store, alias: string, c: { r?: ScoreBounds; 
   if (c.m) parts.push(scoreRangeCond('total_cents', t.m, c.m.min, c.m.max));
   // one dimension alone: its own index holds the range; several: the sales index (sales, last_at, total_cents) covers them all
   const only = c.r && !c.f && !c.m ? DIMENSIONS.r.index : c.m && !c.r && !c.f ? DIMENSIONS.m.index : DIMENSIONS.f.index;
-  return activeIn(alias, and(parts), only);
+  return { cond: and(parts), index: only };
 };
+
+const segmentSet = (store: Store, keys: readonly RfmSegmentKey[]): ActiveSet => {
+  const t = storedThresholds(store) ?? NONE;
+  const boxes: Cond[] = [];
+  for (const key of new Set(keys)) {
+    if (key === 'lost') continue;
+    const box = rfmSegmentCells[key];
+    boxes.push(and([scoreRangeCond('last_at', t.r, box.r[0], box.r[1]), scoreRangeCond('sales', t.f, box.f[0], box.f[1])]));
+  }
+  return { cond: or(boxes), index: DIMENSIONS.f.index };
+};
+
+const tierSet = (store: Store, tiers: readonly ParetoTier[]): ActiveSet => {
+  const t = storedThresholds(store) ?? NONE;
+  return { cond: or([...new Set(tiers)].map((tier) => tierCond('total_cents', t.m, tier))), index: DIMENSIONS.m.index };
+};
+
+/**
+ * A segment that is one score, segment or tier criterion is counted on the
+ * figures' index alone, without looking each contact up (every figures row
+ * has its contact): null for anything else, which the general count handles.
+ */
+export const countFiguresOnly = (store: Store, c: SegmentCriterion): number | null => {
+  const set =
+    c.field === 'rfmScore'
+      ? scoreSet(store, c)
+      : c.field === 'paretoTier'
+        ? tierSet(store, c.in)
+        : c.field === 'rfmSegment' && !c.in.includes('lost')
+          ? segmentSet(store, c.in)
+          : null;
+  if (set === null) return null;
+  if (set.cond.sql === '0') return 0;
+  const ids = activeIds(set);
+  return Number(statement(store.sqlite, `SELECT count(*) FROM (${ids.sql})`).pluck().get(...ids.params));
+};
+
+/** R, F and M scores within bounds (each 1–5, inclusive), with the stored thresholds. */
+export const rfmScoreCond = (store: Store, alias: string, c: { r?: ScoreBounds; f?: ScoreBounds; m?: ScoreBounds }): Cond =>
+  activeIn(alias, scoreSet(store, c));
 
 /** Bought, but not in the window: as lostCount, a test of the contact's own last sale (a probe only with a closed window). */
 const lostCond = (store: Store, alias: string): Cond => {
@@ -548,19 +594,9 @@ const lostCond = (store: Store, alias: string): Cond => {
 
 /** Customers in any of these named segments. */
 export const rfmSegmentCond = (store: Store, alias: string, keys: readonly RfmSegmentKey[]): Cond => {
-  const t = storedThresholds(store) ?? NONE;
-  const boxes: Cond[] = [];
-  for (const key of new Set(keys)) {
-    if (key === 'lost') continue;
-    const box = rfmSegmentCells[key];
-    boxes.push(and([scoreRangeCond('last_at', t.r, box.r[0], box.r[1]), scoreRangeCond('sales', t.f, box.f[0], box.f[1])]));
-  }
-  const scored = activeIn(alias, or(boxes));
+  const scored = activeIn(alias, segmentSet(store, keys));
   return keys.includes('lost') ? or([scored, lostCond(store, alias)]) : scored;
 };
 
 /** Active customers in any of these Pareto tiers. */
-export const paretoTierCond = (store: Store, alias: string, tiers: readonly ParetoTier[]): Cond => {
-  const t = storedThresholds(store) ?? NONE;
-  return activeIn(alias, or([...new Set(tiers)].map((tier) => tierCond('total_cents', t.m, tier))), DIMENSIONS.m.index);
-};
+export const paretoTierCond = (store: Store, alias: string, tiers: readonly ParetoTier[]): Cond => activeIn(alias, tierSet(store, tiers));

@@ -13,7 +13,7 @@ import type { Store } from '../../store/db';
 import { contactableCond, countContactable } from '../consent/sql';
 import { and, FALSE, or, placeholders, prefixEnd, rangeTest, statement, tagsProbe, tagsSet, TRUE, type Cond } from '../contacts/conditions';
 import { cityKey } from '../contacts/keys';
-import { paretoTierCond, rfmScoreCond, rfmSegmentCond } from '../analytics/rfm';
+import { countFiguresOnly, paretoTierCond, rfmScoreCond, rfmSegmentCond } from '../analytics/rfm';
 import { atRiskCond, markedLostCond } from '../analytics/attrition';
 
 /**
@@ -211,6 +211,8 @@ const contactableOnly = (root: SegmentNode): { target: ConsentTarget; statuses: 
 };
 
 export const countSegment = (store: Store, definition: SegmentDefinition, now = new Date()): number => {
+  const figures = 'field' in definition.root ? countFiguresOnly(store, definition.root) : null;
+  if (figures !== null) return figures;
   const fast = contactableOnly(definition.root);
   if (fast !== null) return fast.statuses.length === 0 ? 0 : countContactable(store, fast.target, localDate(now), fast.statuses);
   const cond = compileSegment(definition, 'c', { store, now });
