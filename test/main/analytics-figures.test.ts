@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Sqlite } from '../../src-main/store/open';
-import { figuresOf, windowBounds } from '../../src-main/domain/analytics/figures';
+import { dayNumber, figuresOf, windowBounds } from '../../src-main/domain/analytics/figures';
 import { failure, openClient, openStore } from './helpers';
 
 type Api = Awaited<ReturnType<typeof openClient>>['api'];
@@ -191,6 +191,16 @@ describe('figures of one customer', () => {
       gapDays: 212,
       riskAt: new Date(Date.parse('2026-07-01T00:00:00.000Z') + 318 * DAY).toISOString(),
     });
+  });
+
+  it('counts days from the digits of an instant exactly as the calendar does', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2200-12-31T23:59:59Z'), noInvalidDate: true }), (d) => {
+        const iso = d.toISOString();
+        expect(dayNumber(iso)).toBe(Math.floor(Date.parse(iso) / DAY));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('has no usual gap with a single day of sales', () => {

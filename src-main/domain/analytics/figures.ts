@@ -98,6 +98,23 @@ export type CustomerFigures = {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Days since 1970-01-01 of an ISO instant's UTC date, by integer arithmetic
+ * on its digits (days-from-civil): the full recompute takes it for 10M
+ * sales, where Date.parse was a tenth of the time.
+ */
+export const dayNumber = (iso: string): number => {
+  const y0 = Number(iso.slice(0, 4));
+  const m = Number(iso.slice(5, 7));
+  const d = Number(iso.slice(8, 10));
+  const y = m <= 2 ? y0 - 1 : y0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+};
+
 /** Median of sorted whole numbers, halves rounded up: the usual gap in whole days. */
 const median = (sorted: readonly number[]): number => {
   const mid = sorted.length >> 1;
@@ -129,7 +146,7 @@ export const figuresOf = (purchases: readonly Sale[], bounds: WindowBounds, risk
     }
     if (p.sale) {
       lastSale = p.at;
-      const day = Math.floor(Date.parse(p.at) / DAY_MS);
+      const day = dayNumber(p.at);
       if (days[days.length - 1] !== day) days.push(day);
     }
   }
@@ -248,9 +265,18 @@ type MonthCount = { active: number; new: number; retained: number };
 /** Rows read at once by the full recompute: slices keep memory flat whatever the base. */
 const SLICE = 50_000;
 const CONTACTS_PER_SLICE = 5_000;
+const MONTHS_PER_INSERT = 200;
 type MonthSales = { sales: number; refunds: number; revenue: number };
 
-const previousMonth = (month: string): string => addMonths(`${month}-01`, -1).slice(0, 7);
+/** 'YYYY-MM' a month earlier; plain arithmetic, as it runs once per customer-month in a recompute. */
+const previousMonth = (month: string): string => {
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return m === 1 ? `${String(y - 1).padStart(4, '0')}-12` : `${month.slice(0, 5)}${String(m - 1).padStart(2, '0')}`;
+};
+
+/** Page cache while the recompute builds its indexes (the store's own is 64 MB). */
+const REBUILD_CACHE_KB = 256 * 1024;
 
 /** The tables a full recompute fills from nothing. */
 const DERIVED_TABLES = ['customer_figures', 'customer_months', 'month_customers', 'sales_months'];
@@ -274,7 +300,14 @@ const rebuildTables = (store: Store, fill: () => void): void => {
   for (const t of DERIVED_TABLES) db.exec(`DROP TABLE ${t}`);
   for (const sql of tables) db.exec(sql);
   fill();
-  for (const sql of [...indexes, ...triggers]) db.exec(sql);
+  // the index builds sort millions of entries: a larger page cache keeps the sort in memory
+  const cache = Number(db.pragma('cache_size', { simple: true }));
+  db.pragma(`cache_size = ${-REBUILD_CACHE_KB}`);
+  try {
+    for (const sql of [...indexes, ...triggers]) db.exec(sql);
+  } finally {
+    db.pragma(`cache_size = ${cache}`);
+  }
 };
 
 /**
@@ -300,7 +333,17 @@ export const recomputeFigures = (store: Store, now: Date = new Date()): number =
 const fillFigures = (store: Store, bounds: WindowBounds, riskFactor: number): number => {
   const db = store.sqlite;
   const putFigures = prepared(db, UPSERT_FIGURES);
+  // months go in by hundreds: one statement per row was a third of the fill
+  const putMonths = prepared(db, `INSERT INTO customer_months (contact_id, month, sales) VALUES ${Array.from({ length: MONTHS_PER_INSERT }, () => '(?, ?, ?)').join(', ')}`);
   const putMonth = prepared(db, 'INSERT INTO customer_months (contact_id, month, sales) VALUES (?, ?, ?)');
+  const pending: (string | number)[] = [];
+  const addMonth = (contactId: number, month: string, sales: number): void => {
+    pending.push(contactId, month, sales);
+    if (pending.length === MONTHS_PER_INSERT * 3) {
+      putMonths.run(pending);
+      pending.length = 0;
+    }
+  };
   const months = new Map<string, MonthCount>();
   const salesMonths = new Map<string, MonthSales>();
   const countMonth = (m: string): MonthCount => {
@@ -318,7 +361,7 @@ const fillFigures = (store: Store, bounds: WindowBounds, riskFactor: number): nu
     const own = monthsOf(purchases);
     let first: string | null = null;
     for (const [m, sales] of own) {
-      putMonth.run(current, m, sales);
+      addMonth(current, m, sales);
       const c = countMonth(m);
       c.active += 1;
       if (own.has(previousMonth(m))) c.retained += 1;
@@ -365,6 +408,7 @@ const fillFigures = (store: Store, bounds: WindowBounds, riskFactor: number): nu
     }
   }
   flush();
+  for (let i = 0; i < pending.length; i += 3) putMonth.run(pending[i], pending[i + 1], pending[i + 2]);
   const putCounts = prepared(db, 'INSERT INTO month_customers (month, active, new, retained) VALUES (?, ?, ?, ?)');
   for (const [m, c] of months) putCounts.run(m, c.active, c.new, c.retained);
   const putSales = prepared(db, 'INSERT INTO sales_months (month, sales, refunds, revenue_cents) VALUES (?, ?, ?, ?)');
