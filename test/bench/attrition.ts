@@ -10,16 +10,15 @@
  *
  *   from `npm run bench`, or alone: npx tsx test/bench/attrition.ts [segments-base.sqlite]
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { atRiskPage, atRiskSummary, churnByMonth, contactRisk, shopMedianGap } from '../../src-main/domain/analytics/attrition';
 import { customerValue, shopRetention } from '../../src-main/domain/analytics/clv';
 import { nextBestOffers, productAffinity } from '../../src-main/domain/analytics/offers';
-import { recomputeAnalytics } from '../../src-main/domain/analytics/recompute';
 import { countSegment } from '../../src-main/domain/segments/sql';
-import { createStore, transaction, type Store } from '../../src-main/store/db';
+import { createStore, type Store } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
+import { figuresBase } from './figures-base';
 
 type Recorder = (name: string, value: string, raw?: string, ratio?: string, target?: string) => void;
 
@@ -40,26 +39,6 @@ const timed = <T>(runs: number, fn: () => T): { p50: number; p95: number; last: 
   return { p50: percentile(times, 50), p95: percentile(times, 95), last };
 };
 
-/** The segments base with its figures computed; a half-made copy is never reused. */
-const prepareBase = (segmentsBase: string, benchDir: string, record: Recorder): string => {
-  const target = path.join(benchDir, `attrition-${path.basename(segmentsBase)}`);
-  if (fs.existsSync(target)) return target;
-  if (!fs.existsSync(segmentsBase)) throw new Error(`run the segments bench first: ${segmentsBase} is missing`);
-  const tmp = `${target}.tmp`;
-  for (const ext of ['', '-wal', '-shm']) fs.rmSync(tmp + ext, { force: true });
-  fs.copyFileSync(segmentsBase, tmp);
-  // commits still in the source's WAL come along (read-only here: no checkpoint of a shared file)
-  if (fs.existsSync(`${segmentsBase}-wal`)) fs.copyFileSync(`${segmentsBase}-wal`, `${tmp}-wal`);
-  const store = createStore(openDatabase(tmp), tmp);
-  const t = performance.now();
-  const customers = transaction(store, () => recomputeAnalytics(store));
-  record(`attrition base: recomputeAnalytics (${customers.toLocaleString('en')} customers)`, `${((performance.now() - t) / 1000).toFixed(1)} s`);
-  store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  store.sqlite.close();
-  fs.renameSync(tmp, target);
-  return target;
-};
-
 const month = (d: Date): string => d.toISOString().slice(0, 7);
 
 /** Contacts spread over the id range, with purchases: the customers whose page a user opens. */
@@ -75,7 +54,7 @@ const sampleCustomers = (store: Store, n: number): number[] => {
 };
 
 export const benchAttrition = async (opts: { source: string; benchDir: string; record: Recorder }): Promise<void> => {
-  const file = prepareBase(opts.source, opts.benchDir, opts.record);
+  const file = figuresBase(opts.source, opts.benchDir, 'attrition', opts.record);
   const store = createStore(openDatabase(file), file);
   const { record } = opts;
   try {

@@ -16,18 +16,17 @@
  *
  *   from `npm run bench`, or alone: npx tsx test/bench/dashboard.ts [segments-base.sqlite | --computed base.sqlite]
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { dashboardPeriods } from '../../src-main/contract';
 import { atRiskSummary, churnByMonth } from '../../src-main/domain/analytics/attrition';
 import { dashboardData } from '../../src-main/domain/analytics/dashboard';
-import { recomputeAnalytics } from '../../src-main/domain/analytics/recompute';
 import { rfmOverview } from '../../src-main/domain/analytics/rfm';
 import { toApi } from '../../src-main/host/client';
 import { createInProcessClient } from '../../src-main/host/inprocess';
-import { createStore, transaction } from '../../src-main/store/db';
+import { createStore } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
+import { figuresBase } from './figures-base';
 
 type Recorder = (name: string, value: string, raw?: string, ratio?: string, target?: string) => void;
 
@@ -39,26 +38,6 @@ const percentile = (values: readonly number[], p: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 };
 const ms = (v: number) => `${v.toFixed(1)} ms`;
-
-/** The segments base with its figures computed once; a half-made copy is never reused. */
-const prepareBase = (segmentsBase: string, benchDir: string, record: Recorder): string => {
-  const target = path.join(benchDir, `dashboard-${path.basename(segmentsBase)}`);
-  if (fs.existsSync(target)) return target;
-  if (!fs.existsSync(segmentsBase)) throw new Error(`run the segments bench first: ${segmentsBase} is missing`);
-  const tmp = `${target}.tmp`;
-  for (const ext of ['', '-wal', '-shm']) fs.rmSync(tmp + ext, { force: true });
-  fs.copyFileSync(segmentsBase, tmp);
-  // commits still in the source's WAL come along (no checkpoint of a file another bench may hold)
-  if (fs.existsSync(`${segmentsBase}-wal`)) fs.copyFileSync(`${segmentsBase}-wal`, `${tmp}-wal`);
-  const store = createStore(openDatabase(tmp), tmp);
-  const t = performance.now();
-  const customers = transaction(store, () => recomputeAnalytics(store));
-  record(`dashboard base: recomputeAnalytics (${customers.toLocaleString('en')} customers)`, `${((performance.now() - t) / 1000).toFixed(1)} s`);
-  store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  store.sqlite.close();
-  fs.renameSync(tmp, target);
-  return target;
-};
 
 /**
  * A write committed by another connection, on a scratch table of this copy
@@ -86,7 +65,7 @@ const timed = async <T>(runs: number, fn: () => T | Promise<T>, before?: () => v
 };
 
 export const benchDashboard = async (opts: { source: string; benchDir: string; record: Recorder; computed?: boolean }): Promise<void> => {
-  const file = opts.computed === true ? opts.source : prepareBase(opts.source, opts.benchDir, opts.record);
+  const file = opts.computed === true ? opts.source : figuresBase(opts.source, opts.benchDir, 'dashboard', opts.record);
   const { record } = opts;
   const write = touch(file);
 
