@@ -216,6 +216,25 @@ export const benchLoyalty = async (opts: { source: string; benchDir: string; rec
         '',
         '≤ 5 s',
       );
+      // the same members as a saved segment, the way the loyalty page offers it
+      const segment = await api.call('segments.create', {
+        name: `Bench ${Date.now()}`,
+        definition: { version: 1, root: { field: 'postcode', prefix: String(best.filter.postcode) } },
+      });
+      const filter = contactFilter.parse({ segmentId: segment.id });
+      const sp = performance.now();
+      const preview = await api.call('loyalty.bonus.preview', { filter, points: 10, reason: 'Bench' });
+      const previewMs = performance.now() - sp;
+      const sg = performance.now();
+      const saved = await api.call('loyalty.bonus.grant', { filter, points: 10, reason: 'Bench', expectedMembers: preview.members });
+      opts.record(
+        `bonus grant to a saved segment of ${saved.granted.toLocaleString('en')} members, one transaction`,
+        `${((performance.now() - sg) / 1000).toFixed(2)} s; preview ${ms(previewMs)}`,
+        '',
+        '',
+        '≤ 5 s',
+      );
+      await api.call('segments.delete', { id: segment.id });
     }
     // the daily run: expiry, then every member above the first tier recounted against its window
     const t = performance.now();
