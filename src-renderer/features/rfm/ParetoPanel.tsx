@@ -1,12 +1,12 @@
-import { Alert, Center, Loader, Paper, SimpleGrid, Stack, Table, Text, Title, UnstyledButton } from '@mantine/core';
+import { Alert, Paper, SimpleGrid, Stack, Table, Text, Title, UnstyledButton } from '@mantine/core';
 import { Chart as ChartJS, Filler, Legend, LinearScale, LineElement, PointElement, Tooltip } from 'chart.js';
 import { Line } from 'react-chartjs-2';
 import { useTranslation } from 'react-i18next';
 import { paretoTiers, type Api, type ParetoOverview, type ParetoTier } from '@contract';
-import { errorMessage } from '../../app/errors';
 import { useFormatters, type Formatters } from '../../app/format';
 import { tierDefinition, type ShowCustomers } from './definitions';
 import { ThresholdsBar } from './ThresholdsBar';
+import { Waiting } from './Waiting';
 import { useAnalysis } from './use-analysis';
 
 const loadPareto = (api: Api) => api.call('analytics.pareto', {});
@@ -159,14 +159,7 @@ export const ParetoPanel = ({ onShowCustomers }: { onShowCustomers?: ShowCustome
   const { t } = useTranslation();
   const fmt = useFormatters();
   const { data, error, reload } = useAnalysis(loadPareto);
-  if (error !== null && data === null) return <Alert color="red">{`${t('rfm.error')} ${errorMessage(t, error)}`}</Alert>;
-  if (data === null) {
-    return (
-      <Center py="xl">
-        <Loader aria-label={t('app.loading')} />
-      </Center>
-    );
-  }
+  if (data === null) return <Waiting error={error} />;
   const scored = data.tiers.reduce((n, r) => n + r.customers, 0);
   return (
     <Stack gap="md" data-testid="pareto-panel">

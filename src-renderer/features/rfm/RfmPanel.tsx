@@ -1,11 +1,11 @@
-import { Alert, Badge, Box, Center, Loader, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
+import { Badge, Box, Center, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Api, RfmCell, RfmOverview, RfmScoreRange, RfmStrategy } from '@contract';
-import { errorMessage } from '../../app/errors';
 import { useFormatters, type Formatters } from '../../app/format';
 import { useSettings } from '../../app/settings';
 import { cellDefinition, segmentDefinition, type ShowCustomers } from './definitions';
 import { ThresholdsBar } from './ThresholdsBar';
+import { Waiting } from './Waiting';
 import { useAnalysis } from './use-analysis';
 
 const loadRfm = (api: Api) => api.call('analytics.rfm', {});
@@ -213,14 +213,7 @@ export const RfmPanel = ({ onShowCustomers }: { onShowCustomers?: ShowCustomers 
   const { t } = useTranslation();
   const fmt = useFormatters();
   const { data, error, reload } = useAnalysis(loadRfm);
-  if (error !== null && data === null) return <Alert color="red">{`${t('rfm.error')} ${errorMessage(t, error)}`}</Alert>;
-  if (data === null) {
-    return (
-      <Center py="xl">
-        <Loader aria-label={t('app.loading')} />
-      </Center>
-    );
-  }
+  if (data === null) return <Waiting error={error} />;
   const w = data.window;
   return (
     <Stack gap="md" data-testid="rfm-panel">
