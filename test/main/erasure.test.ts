@@ -361,6 +361,10 @@ describe('privacy.access', () => {
     expect(data.referenced.consent_wordings?.length).toBeGreaterThan(0);
     expect(data.history.merges).toHaveLength(1);
     expect(data.history.import_changes).toHaveLength(1);
+    // what is computed about the person (profiling): their figures, the months they bought in, their RFM segment
+    expect(data.tables.customer_figures).toEqual([expect.objectContaining({ contact_id: person.id })]);
+    expect(data.tables.customer_months?.length).toBeGreaterThan(0);
+    expect(data.tables.rfm_profile).toEqual([expect.objectContaining({ segment: expect.any(String) })]);
 
     const html = await api.call('privacy.access', { contactId: person.id, format: 'html' });
     const doc = fs.readFileSync(html.path, 'utf8');

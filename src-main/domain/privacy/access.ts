@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { AppError, type AccessFormat, type Language } from '../../contract';
 import { prepared, type Store } from '../../store/db';
 import { appendAudit } from '../audit/log';
+import { contactRfm } from '../analytics/rfm';
 import { encodeRow, foreignKeysTo, quote, type JsonRow, type Row } from '../duplicates/tables';
 import { getSettings } from '../settings/service';
 
@@ -80,6 +81,26 @@ export const collectAccessExport = (store: Store, contactId: number): AccessExpo
     }
   }
   for (const [name, rows] of Object.entries(raw)) tables[name] = rows.map(encodeRow);
+  // the figures kept about the person and what they make of them (profiling, GDPR art. 15(1)(h)):
+  // derived rows without a foreign key, so named here
+  for (const table of ['customer_figures', 'customer_months']) {
+    const rows = rowsWhere(store, table, 'contact_id', [contactId]);
+    if (rows.length > 0) tables[table] = rows.map(encodeRow);
+  }
+  const rfm = contactRfm(store, contactId);
+  if (rfm.segment !== null) {
+    tables.rfm_profile = [
+      encodeRow({
+        segment: rfm.segment,
+        strategy: rfm.strategy,
+        recency: rfm.scores?.r ?? null,
+        frequency: rfm.scores?.f ?? null,
+        monetary: rfm.scores?.m ?? null,
+        tier: rfm.tier,
+        computed_at: rfm.thresholdsAt,
+      }),
+    ];
+  }
 
   // shared rows they point at: company, tags, products, wordings
   const referenced: Record<string, JsonRow[]> = {};
@@ -185,6 +206,10 @@ const words: Record<Language, Record<string, string>> = {
     loyalty_lots: 'Points de fidélité (échéances)',
     loyalty_tier_history: 'Niveaux de fidélité (historique)',
     loyalty_vouchers: 'Bons de réduction',
+    customer_losses: 'Client marqué perdu',
+    customer_figures: 'Chiffres d’achat sur la période d’analyse',
+    customer_months: 'Mois d’achat',
+    rfm_profile: 'Segmentation (notes RFM, palier)',
   },
   en: {
     title: 'Your personal data',
@@ -219,6 +244,10 @@ const words: Record<Language, Record<string, string>> = {
     loyalty_lots: 'Loyalty points (expiry)',
     loyalty_tier_history: 'Loyalty tiers (history)',
     loyalty_vouchers: 'Vouchers',
+    customer_losses: 'Marked as a lost customer',
+    customer_figures: 'Purchase figures over the analysis period',
+    customer_months: 'Months with a purchase',
+    rfm_profile: 'Segmentation (RFM scores, tier)',
   },
 };
 
