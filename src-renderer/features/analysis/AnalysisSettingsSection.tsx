@@ -87,7 +87,7 @@ export const AnalysisSettingsSection = () => {
               <TextInput
                 label={t('analysisSettings.referenceDate')}
                 description={t('analysisSettings.referenceHelp')}
-                placeholder="jj/mm/aaaa"
+                placeholder={t('contacts.form.datePlaceholder')}
                 value={reference}
                 onChange={(e) => {
                   setReference(e.currentTarget.value);

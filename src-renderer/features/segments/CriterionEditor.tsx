@@ -446,7 +446,7 @@ export const CriterionEditor = ({ criterion: c, problems, reveal, incomplete, on
             error={problems.from ?? (required !== null ? 'required_month' : undefined)}
             reveal={reveal}
             testId="segment-month-from"
-            placeholder="mm/aaaa"
+            placeholder={t('segments.editor.monthPlaceholder')}
             w={120}
             onChange={(from) => onChange({ ...c, from })}
           />
@@ -456,7 +456,7 @@ export const CriterionEditor = ({ criterion: c, problems, reveal, incomplete, on
             error={problems.to}
             reveal={reveal}
             testId="segment-month-to"
-            placeholder="mm/aaaa"
+            placeholder={t('segments.editor.monthPlaceholder')}
             w={120}
             onChange={(to) => onChange({ ...c, to })}
           />
