@@ -1,12 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { Alert, Button, Group, Paper, SegmentedControl, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { AtRiskCustomer, AtRiskSort, AtRiskSummary, SegmentDefinition } from '@contract';
+import type { AtRiskSort, SegmentDefinition } from '@contract';
 import { atRiskSorts } from '@contract';
 import { useApi } from '../../api/context';
 import { errorMessage } from '../../app/errors';
 import { useFormatters } from '../../app/format';
 import { navigate } from '../../app/router';
+import { useKeysetPages } from '../../app/use-pages';
 import { plainName } from '../contacts/names';
 import { reasonText } from './labels';
 
@@ -18,33 +19,10 @@ export const AtRiskTable = ({ onShowCustomers }: { onShowCustomers(name: string,
   const { t } = useTranslation();
   const fmt = useFormatters();
   const [sort, setSort] = useState<AtRiskSort>('value');
-  const [rows, setRows] = useState<AtRiskCustomer[]>([]);
-  const [summary, setSummary] = useState<AtRiskSummary | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const load = useCallback(
-    async (from: string | null, replace: boolean) => {
-      setLoading(true);
-      try {
-        const page = await api.call('analytics.atRisk', { sort, cursor: from, limit: PAGE });
-        setRows((r) => (replace ? page.rows : [...r, ...page.rows]));
-        setSummary(page.summary);
-        setCursor(page.nextCursor);
-        setError(null);
-      } catch (e) {
-        setError(e);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [api, sort],
-  );
-
-  useEffect(() => {
-    void load(null, true);
-  }, [load]);
+  const fetch = useCallback((cursor: string | null) => api.call('analytics.atRisk', { sort, cursor, limit: PAGE }), [api, sort]);
+  const { page, error, loading, more } = useKeysetPages(fetch);
+  const rows = page?.rows ?? [];
+  const summary = page?.summary ?? null;
 
   return (
     <Paper withBorder p="md" data-testid="at-risk">
@@ -117,9 +95,9 @@ export const AtRiskTable = ({ onShowCustomers }: { onShowCustomers(name: string,
           </Table.Tbody>
         </Table>
       )}
-      {cursor !== null && (
+      {page?.nextCursor != null && (
         <Group justify="center" mt="sm">
-          <Button variant="subtle" size="xs" loading={loading} onClick={() => void load(cursor, false)} data-testid="at-risk-more">
+          <Button variant="subtle" size="xs" loading={loading} onClick={more} data-testid="at-risk-more">
             {t('attrition.atRisk.more')}
           </Button>
         </Group>

@@ -1,11 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import { Alert, Badge, Button, Group, Paper, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { SegmentDefinition, WinbackRow } from '@contract';
+import type { SegmentDefinition } from '@contract';
 import { useApi } from '../../api/context';
 import { errorMessage } from '../../app/errors';
 import { useFormatters } from '../../app/format';
 import { navigate } from '../../app/router';
+import { useKeysetPages } from '../../app/use-pages';
 import { plainName } from '../contacts/names';
 
 const PAGE = 50;
@@ -15,27 +16,10 @@ export const WinbackList = ({ onShowCustomers }: { onShowCustomers(name: string,
   const api = useApi();
   const { t } = useTranslation();
   const fmt = useFormatters();
-  const [rows, setRows] = useState<WinbackRow[]>([]);
-  const [counts, setCounts] = useState<{ lost: number; wonBack: number } | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  const load = useCallback(
-    async (from: string | null) => {
-      try {
-        const page = await api.call('analytics.winback', { cursor: from, limit: PAGE });
-        setRows((r) => (from === null ? page.rows : [...r, ...page.rows]));
-        setCounts({ lost: page.lost, wonBack: page.wonBack });
-        setCursor(page.nextCursor);
-      } catch (e) {
-        setError(e);
-      }
-    },
-    [api],
-  );
-  useEffect(() => {
-    void load(null);
-  }, [load]);
+  const fetch = useCallback((cursor: string | null) => api.call('analytics.winback', { cursor, limit: PAGE }), [api]);
+  const { page, error, loading, more } = useKeysetPages(fetch);
+  const rows = page?.rows ?? [];
+  const counts = page === null ? null : { lost: page.lost, wonBack: page.wonBack };
 
   return (
     <Paper withBorder p="md" data-testid="winback">
@@ -97,9 +81,9 @@ export const WinbackList = ({ onShowCustomers }: { onShowCustomers(name: string,
           </Table.Tbody>
         </Table>
       )}
-      {cursor !== null && (
+      {page?.nextCursor != null && (
         <Group justify="center" mt="sm">
-          <Button variant="subtle" size="xs" onClick={() => void load(cursor)}>
+          <Button variant="subtle" size="xs" loading={loading} onClick={more}>
             {t('attrition.atRisk.more')}
           </Button>
         </Group>

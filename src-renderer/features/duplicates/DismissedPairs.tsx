@@ -7,6 +7,7 @@ import { useApi } from '../../api/context';
 import { errorMessage } from '../../app/errors';
 import { useFormatters } from '../../app/format';
 import { routeHref } from '../../app/router';
+import { useKeysetPages } from '../../app/use-pages';
 import { useUndismiss } from './dismissals';
 import { pairKey } from './pairs';
 
@@ -17,8 +18,6 @@ export type DismissedPairsProps = {
   onUndismissed?(key: string): void;
 };
 
-type List = { rows: DismissedPair[]; nextCursor: string | null; total: number } | { error: unknown } | null;
-
 const PAGE = 50;
 
 /** The pairs declared "not a duplicate", newest first, each one taken back in a click. */
@@ -27,37 +26,15 @@ export const DismissedPairs = ({ refreshSignal = 0, onUndismissed }: DismissedPa
   const { t } = useTranslation();
   const fmt = useFormatters();
   const undismiss = useUndismiss();
-  const [list, setList] = useState<List>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
-
-  const load = useCallback(
-    () =>
-      api.call('duplicates.dismissed', { limit: PAGE }).then(
-        (page) => setList(page),
-        (error: unknown) => setList({ error }),
-      ),
-    [api],
-  );
+  const fetch = useCallback((cursor: string | null) => api.call('duplicates.dismissed', { cursor, limit: PAGE }), [api]);
+  const { page: list, error, loading: loadingMore, more, reload, setPage } = useKeysetPages(fetch);
 
   useEffect(() => {
-    void load();
-  }, [load, refreshSignal]);
+    if (refreshSignal > 0) reload();
+  }, [reload, refreshSignal]);
   // a merge or a deletion elsewhere can make a pair disappear (one of its records is gone)
-  useEffect(() => api.on('data.changed', ({ scope }) => scope !== 'settings' && void load()), [api, load]);
-
-  const more = async () => {
-    if (list === null || 'error' in list || list.nextCursor === null) return;
-    setLoadingMore(true);
-    try {
-      const page = await api.call('duplicates.dismissed', { cursor: list.nextCursor, limit: PAGE });
-      setList({ ...page, rows: [...list.rows, ...page.rows] });
-    } catch (error) {
-      setList({ error });
-    } finally {
-      setLoadingMore(false);
-    }
-  };
+  useEffect(() => api.on('data.changed', ({ scope }) => scope !== 'settings' && reload()), [api, reload]);
 
   const takeBack = async (pair: DismissedPair) => {
     const key = pairKey(pair.a.id, pair.b.id);
@@ -65,24 +42,20 @@ export const DismissedPairs = ({ refreshSignal = 0, onUndismissed }: DismissedPa
     const done = await undismiss(pair);
     setBusy(null);
     if (!done) return;
-    setList((l) =>
-      l === null || 'error' in l
-        ? l
-        : { ...l, rows: l.rows.filter((r) => pairKey(r.a.id, r.b.id) !== key), total: Math.max(0, l.total - 1) },
-    );
+    setPage((l) => (l === null ? l : { ...l, rows: l.rows.filter((r) => pairKey(r.a.id, r.b.id) !== key), total: Math.max(0, l.total - 1) }));
     onUndismissed?.(key);
   };
 
   const named = (name: string) => (name === '' ? t('contacts.unnamed') : name);
 
-  if (list === null) return <Loader size="sm" aria-label={t('app.loading')} />;
-  if ('error' in list) {
+  if (error !== null) {
     return (
       <Alert color="red" title={t('duplicates.dismissedList.loadFailed')} data-testid="dismissed-error">
-        {errorMessage(t, list.error)}
+        {errorMessage(t, error)}
       </Alert>
     );
   }
+  if (list === null) return <Loader size="sm" aria-label={t('app.loading')} />;
   return (
     <Stack>
       <Text size="sm" c="dimmed">
@@ -145,7 +118,7 @@ export const DismissedPairs = ({ refreshSignal = 0, onUndismissed }: DismissedPa
       )}
       {list.nextCursor !== null && (
         <Group justify="center">
-          <Button variant="subtle" loading={loadingMore} onClick={() => void more()} data-testid="dismissed-more">
+          <Button variant="subtle" loading={loadingMore} onClick={more} data-testid="dismissed-more">
             {t('duplicates.dismissedList.more', { n: fmt.number(list.total - list.rows.length) })}
           </Button>
         </Group>

@@ -186,6 +186,34 @@ export type CriterionEditorProps = {
   onChange(next: DraftCriterion): void;
 };
 
+type ChipChoiceProps<T extends string> = {
+  options: readonly T[];
+  value: T[];
+  label(option: T): string;
+  /** Each chip is `${testId}-${option}`. */
+  testId: string;
+  required: string | null;
+  onChange(values: T[]): void;
+};
+
+/** A few fixed values, any of which match (statuses, tiers): chips rather than a menu. */
+const ChipChoice = <T extends string>({ options, value, label, testId, required, onChange }: ChipChoiceProps<T>) => (
+  <Group gap={6} wrap="wrap">
+    <Chip.Group<true, T> multiple value={value} onChange={onChange}>
+      {options.map((option) => (
+        <Chip key={option} value={option} size="xs" wrapperProps={{ 'data-testid': `${testId}-${option}` }}>
+          {label(option)}
+        </Chip>
+      ))}
+    </Chip.Group>
+    {required !== null && (
+      <Text size="xs" c="red">
+        {required}
+      </Text>
+    )}
+  </Group>
+);
+
 /** The compact editor of one criterion kind. */
 export const CriterionEditor = ({ criterion: c, problems, reveal, incomplete, onChange }: CriterionEditorProps) => {
   const { t } = useTranslation();
@@ -195,20 +223,14 @@ export const CriterionEditor = ({ criterion: c, problems, reveal, incomplete, on
   switch (c.field) {
     case 'status':
       return (
-        <Group gap={6} wrap="wrap">
-          <Chip.Group<true, ContactStatus> multiple value={c.values} onChange={(values) => onChange({ ...c, values })}>
-            {contactStatuses.map((status) => (
-              <Chip key={status} value={status} size="xs" wrapperProps={{ 'data-testid': `segment-status-${status}` }}>
-                {t(`contacts.status.${status}`)}
-              </Chip>
-            ))}
-          </Chip.Group>
-          {required !== null && (
-            <Text size="xs" c="red">
-              {required}
-            </Text>
-          )}
-        </Group>
+        <ChipChoice<ContactStatus>
+          options={contactStatuses}
+          value={c.values}
+          label={(status) => t(`contacts.status.${status}`)}
+          testId="segment-status"
+          required={required}
+          onChange={(values) => onChange({ ...c, values })}
+        />
       );
     case 'source':
       return (
@@ -422,20 +444,14 @@ export const CriterionEditor = ({ criterion: c, problems, reveal, incomplete, on
       );
     case 'paretoTier':
       return (
-        <Group gap={6} wrap="wrap">
-          <Chip.Group<true, ParetoTier> multiple value={c.values} onChange={(values) => onChange({ ...c, values })}>
-            {paretoTiers.map((tier) => (
-              <Chip key={tier} value={tier} size="xs" wrapperProps={{ 'data-testid': `segment-tier-${tier}` }}>
-                {t(`pareto.tier.${tier}`)}
-              </Chip>
-            ))}
-          </Chip.Group>
-          {required !== null && (
-            <Text size="xs" c="red">
-              {required}
-            </Text>
-          )}
-        </Group>
+        <ChipChoice<ParetoTier>
+          options={paretoTiers}
+          value={c.values}
+          label={(tier) => t(`pareto.tier.${tier}`)}
+          testId="segment-tier"
+          required={required}
+          onChange={(values) => onChange({ ...c, values })}
+        />
       );
     case 'boughtInMonths':
       return (
