@@ -16,7 +16,6 @@ export type AnalyticsState = AnalyticsConfig & {
   prevStart: string | null;
   thresholds: unknown;
   thresholdsAt: string | null;
-  previousThresholds: unknown;
   stale: boolean;
 };
 
@@ -29,7 +28,6 @@ type StateRow = {
   prevStart: string | null;
   thresholds: string | null;
   thresholdsAt: string | null;
-  previousThresholds: string | null;
   stale: number;
 };
 
@@ -38,14 +36,13 @@ export const analyticsState = (store: Store): AnalyticsState => {
     store.sqlite,
     `SELECT window_months AS windowMonths, reference_date AS referenceDate, risk_factor AS riskFactor,
       window_start AS windowStart, window_end AS windowEnd, prev_start AS prevStart, thresholds,
-      thresholds_at AS thresholdsAt, previous_thresholds AS previousThresholds, stale
+      thresholds_at AS thresholdsAt, stale
       FROM analytics_state WHERE id = 1`,
   ).get() as StateRow | undefined;
   if (row === undefined) throw new AppError('INTERNAL', 'analytics state missing');
   return {
     ...row,
     thresholds: row.thresholds === null ? null : (JSON.parse(row.thresholds) as unknown),
-    previousThresholds: row.previousThresholds === null ? null : (JSON.parse(row.previousThresholds) as unknown),
     stale: row.stale === 1,
   };
 };
@@ -174,7 +171,12 @@ const monthsOf = (purchases: readonly Sale[]): Map<string, number> => {
  * scheduled run then stores.
  */
 const currentBounds = (store: Store, now: Date): { bounds: WindowBounds; riskFactor: number } => {
-  const s = analyticsState(store);
+  // only the window's columns: this runs in every sale's transaction, the thresholds' JSON is not needed there
+  const s = prepared(
+    store.sqlite,
+    `SELECT window_months AS windowMonths, reference_date AS referenceDate, risk_factor AS riskFactor,
+      window_start AS windowStart, window_end AS windowEnd, prev_start AS prevStart FROM analytics_state WHERE id = 1`,
+  ).get() as Pick<AnalyticsState, 'windowMonths' | 'referenceDate' | 'riskFactor' | 'windowStart' | 'windowEnd' | 'prevStart'>;
   const bounds =
     s.windowStart !== null && s.prevStart !== null ? { start: s.windowStart, end: s.windowEnd, prevStart: s.prevStart } : windowBounds(s, now);
   return { bounds, riskFactor: s.riskFactor };
