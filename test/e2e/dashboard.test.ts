@@ -102,4 +102,16 @@ describe('the dashboard and the RFM grid in the browser', () => {
     expect(Number(await saved.getByTestId('segment-list-count').getAttribute('data-count'))).toBe(champions);
     expect(app.errors).toEqual([]);
   });
+
+  it('shows the analysis period and risk settings', async () => {
+    const { page } = app;
+    await page.getByTestId('nav-settings').click();
+    const section = page.getByTestId('analysis-settings');
+    await section.getByTestId('analysis-window-now').waitFor();
+    expect(await section.getByTestId('analysis-window-now').innerText()).toMatch(/\d{4}/);
+    expect(await section.getByTestId('analysis-window-months').inputValue()).toBe('12');
+    await section.scrollIntoViewIfNeeded();
+    await app.shot('dashboard-07-analysis-settings');
+    expect(app.errors).toEqual([]);
+  });
 });
