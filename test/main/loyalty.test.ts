@@ -571,6 +571,23 @@ describe('tiers on points, the daily run, the programme switched off', () => {
     { key: 'gold', name: 'Or', basis: 'spend' as const, threshold: 50_000, windowMonths: 12, multiplier: 2, benefits: '' },
   ];
 
+  it('a bonus to a group lifts exactly the members it takes over a points threshold, counting only their window', () => {
+    const store = openStore();
+    const t0 = new Date('2026-01-05T10:00:00.000Z');
+    transaction(store, () => setProgramme(store, { tiers: threeTiers }, t0));
+    const [near, far, old] = ['Nadia', 'Fabien', 'Odile'].map((name) => contactIn(store, name)) as [number, number, number];
+    for (const id of [near, far, old]) transaction(store, () => enrol(store, { contactId: id, paidEntry: false }, t0));
+    // Odile's 120 points are outside silver's 3-month window by the time of the group bonus
+    transaction(store, () => grantBonus(store, { filter: contactFilter.parse({ q: 'nadia' }), points: 60, reason: 'a', expectedMembers: 1 }, t0));
+    transaction(store, () => grantBonus(store, { filter: contactFilter.parse({ q: 'odile' }), points: 120, reason: 'b', expectedMembers: 1 }, t0));
+    const later = new Date('2026-05-10T10:00:00.000Z');
+    // in the window then: Nadia 100 + 100 (her older 110 no longer count), the others only the group's 100
+    transaction(store, () => grantBonus(store, { filter: contactFilter.parse({ q: 'nadia' }), points: 100, reason: 'c', expectedMembers: 1 }, later));
+    transaction(store, () => grantBonus(store, { filter: contactFilter.parse({}), points: 100, reason: 'group', expectedMembers: 3 }, later));
+    expect([near, far, old].map((id) => getMember(store, id).tier)).toEqual(['silver', 'basic', 'basic']);
+    expect(store.sqlite.prepare("SELECT contact_id FROM loyalty_tier_history WHERE direction = 'up'").pluck().all()).toEqual([near]);
+  });
+
   it('a points tier is reached by a bonus, lost when its window slides past (daily run), with its history', () => {
     const store = openStore();
     const t0 = new Date('2026-01-05T10:00:00.000Z');

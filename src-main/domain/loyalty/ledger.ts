@@ -161,14 +161,17 @@ const measure = (store: Store, contactId: number, basis: 'points' | 'spend', fro
   );
 };
 
+/** The instant a tier's rolling window starts, seen from `now`. */
+export const tierWindowStart = (now: Date, windowMonths: number): string =>
+  `${addMonths(now.toISOString().slice(0, 10), -windowMonths)}T00:00:00.000Z`;
+
 /** The highest tier whose threshold the member meets over its window (the first tier always). */
 export const qualifyingTier = (store: Store, contactId: number, programme: LoyaltyProgramme, now: Date): string => {
-  const today = now.toISOString().slice(0, 10);
   const cache = new Map<string, number>();
   for (let i = programme.tiers.length - 1; i > 0; i--) {
     const t = programme.tiers[i];
     if (!t) continue;
-    const from = `${addMonths(today, -t.windowMonths)}T00:00:00.000Z`;
+    const from = tierWindowStart(now, t.windowMonths);
     const key = `${t.basis}:${from}`;
     let value = cache.get(key);
     if (value === undefined) {

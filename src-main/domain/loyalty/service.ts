@@ -27,7 +27,7 @@ import { prepared, type Store } from '../../store/db';
 import { matchingIds } from '../contacts/list';
 import { insertPurchase } from '../purchases/service';
 import { getSettings } from '../settings/service';
-import { entriesPage, expireDue, getEntry, lotExpiry, memberBalance, post, updateTier } from './ledger';
+import { EARNING_KINDS, entriesPage, expireDue, getEntry, lotExpiry, memberBalance, post, tierWindowStart, updateTier } from './ledger';
 import { getProgramme, tierIndex, tierOf, updateProgramme } from './programme';
 
 /* ---------- members and cards ---------- */
@@ -443,6 +443,32 @@ export const previewBonus = (store: Store, input: z.output<typeof loyaltyBonusPr
   members: segmentMembers(store, input.filter).length,
 });
 
+/**
+ * Members a bonus may have lifted: a bonus only adds points, so it can only
+ * bring a member below a points tier up to its threshold (spend tiers and
+ * lower moves are the daily recount's). One grouped read per points tier
+ * instead of a recount per member; the few found are recounted in full.
+ */
+const liftedByBonus = (store: Store, members: readonly number[], programme: LoyaltyProgramme, now: Date): Set<number> => {
+  const lifted = new Set<number>();
+  const ids = JSON.stringify(members);
+  for (const [i, tier] of programme.tiers.entries()) {
+    if (i === 0 || tier.basis !== 'points') continue;
+    const below = JSON.stringify(programme.tiers.slice(0, i).map((t) => t.key));
+    const found = prepared(
+      store.sqlite,
+      `SELECT e.contact_id FROM loyalty_members m JOIN loyalty_entries e ON e.contact_id = m.contact_id
+        WHERE m.contact_id IN (SELECT value FROM json_each(?)) AND m.tier IN (SELECT value FROM json_each(?))
+          AND e.at >= ? AND e.kind IN (SELECT value FROM json_each(?))
+        GROUP BY e.contact_id HAVING sum(e.points) >= ?`,
+    )
+      .pluck()
+      .all(ids, below, tierWindowStart(now, tier.windowMonths), JSON.stringify(EARNING_KINDS), tier.threshold) as number[];
+    for (const id of found) lifted.add(id);
+  }
+  return lifted;
+};
+
 /** Every member of the segment gets the points, in the caller's one transaction: all or none. */
 export const grantBonus = (store: Store, input: z.output<typeof loyaltyBonusGrantInput>, now = new Date()): BonusGrantResult => {
   const programme = getProgramme(store);
@@ -469,10 +495,7 @@ export const grantBonus = (store: Store, input: z.output<typeof loyaltyBonusGran
       SELECT e.id, e.contact_id, e.lot_expires_on, min(e.points, m.balance) FROM loyalty_entries e
       JOIN loyalty_members m ON m.contact_id = e.contact_id WHERE e.id > ? AND min(e.points, m.balance) > 0`,
   ).run(last);
-  // a bonus moves a tier only when some tier counts points: skip the per-member recount otherwise
-  if (programme.tiers.slice(1).some((t) => t.basis === 'points')) {
-    for (const contactId of members) updateTier(store, contactId, programme, now);
-  }
+  for (const contactId of liftedByBonus(store, members, programme, now)) updateTier(store, contactId, programme, now);
   return { granted: members.length };
 };
 
