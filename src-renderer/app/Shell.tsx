@@ -123,7 +123,7 @@ const navItems: readonly { route: Route; icon: typeof IconHome }[] = [
   { route: { name: 'segments' }, icon: IconTopologyStar3 },
   { route: { name: 'analysis', tab: 'rfm' }, icon: IconChartDots },
   { route: { name: 'sale', contactId: null }, icon: IconCashRegister },
-  { route: { name: 'loyalty' }, icon: IconGift },
+  { route: { name: 'loyalty', tab: 'dashboard' }, icon: IconGift },
   { route: { name: 'tasks' }, icon: IconChecklist },
   { route: { name: 'products' }, icon: IconPackage },
   { route: { name: 'duplicates' }, icon: IconUsersGroup },
@@ -217,7 +217,7 @@ export const Shell = () => {
       page = <PrivacyPage tab={route.tab} />;
       break;
     case 'loyalty':
-      page = <LoyaltyPage />;
+      page = <LoyaltyPage tab={route.tab} />;
       break;
     case 'loyaltyCard':
       page = <CardPage key={route.contactId} contactId={route.contactId} />;

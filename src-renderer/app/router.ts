@@ -5,6 +5,11 @@ export const privacyTabs = ['requests', 'retention', 'register', 'breaches', 'au
 export type PrivacyTab = (typeof privacyTabs)[number];
 const isPrivacyTab = (raw: string | undefined): raw is PrivacyTab => (privacyTabs as readonly (string | undefined)[]).includes(raw);
 
+/** The loyalty page's tabs, each its own address (a bookmark, the back button, a link from elsewhere). */
+export const loyaltyTabs = ['dashboard', 'members', 'rewards', 'programme', 'bonus'] as const;
+export type LoyaltyTab = (typeof loyaltyTabs)[number];
+const isLoyaltyTab = (raw: string | undefined): raw is LoyaltyTab => (loyaltyTabs as readonly (string | undefined)[]).includes(raw);
+
 /** The Analyse page's tabs (issue 6), each its own address so the dashboard can link to one. */
 export const analysisTabs = ['rfm', 'pareto', 'attrition'] as const;
 export type AnalysisTab = (typeof analysisTabs)[number];
@@ -23,7 +28,7 @@ export type Route =
   | { name: 'duplicates' }
   | { name: 'imports' }
   | { name: 'privacy'; tab: PrivacyTab }
-  | { name: 'loyalty' }
+  | { name: 'loyalty'; tab: LoyaltyTab }
   | { name: 'loyaltyCard'; contactId: number }
   | { name: 'segments' }
   /** id null: a new segment. */
@@ -43,7 +48,7 @@ const singlePages: Readonly<Record<string, Route>> = {
   duplicates: { name: 'duplicates' },
   imports: { name: 'imports' },
   privacy: { name: 'privacy', tab: 'requests' },
-  loyalty: { name: 'loyalty' },
+  loyalty: { name: 'loyalty', tab: 'dashboard' },
   segments: { name: 'segments' },
   analysis: { name: 'analysis', tab: 'rfm' },
 };
@@ -60,6 +65,7 @@ export const parseHash = (hash: string): Route => {
   }
   if (first === 'privacy' && parts.length === 2 && isPrivacyTab(second)) return { name: 'privacy', tab: second };
   if (first === 'analysis' && parts.length === 2 && isAnalysisTab(second)) return { name: 'analysis', tab: second };
+  if (first === 'loyalty' && parts.length === 2 && isLoyaltyTab(second)) return { name: 'loyalty', tab: second };
   if (first === 'loyalty' && second === 'card' && parts.length === 3) {
     const contactId = parseId(third);
     return contactId === null ? { name: 'notFound', path } : { name: 'loyaltyCard', contactId };
@@ -97,9 +103,10 @@ export const routeHref = (route: Route): string => {
     case 'products':
     case 'duplicates':
     case 'imports':
-    case 'loyalty':
     case 'segments':
       return `#/${route.name}`;
+    case 'loyalty':
+      return route.tab === 'dashboard' ? '#/loyalty' : `#/loyalty/${route.tab}`;
     case 'segment':
       return route.id === null ? '#/segments/new' : `#/segments/${route.id}`;
     case 'loyaltyCard':

@@ -126,6 +126,18 @@ describe('attrition in the browser', () => {
     await page.getByTestId('customer-outlook').scrollIntoViewIfNeeded();
     await app.shot('attrition-outlook-lost');
 
+    // a sale refunded from this page's timeline: the value figures follow without leaving the page
+    const before = await page.getByTestId('clv-historical').innerText();
+    await page.getByTestId('timeline-purchase').first().click();
+    await page.getByTestId('purchase-refund').click();
+    await page.getByTestId('refund-confirm').click();
+    await page.getByTestId('purchase-refund-row').first().waitFor();
+    await page.getByTestId('purchase-close').click();
+    await page.waitForFunction(
+      (text) => document.querySelector('[data-testid="clv-historical"]')?.textContent !== text,
+      before,
+    );
+
     await page.goto(`${app.url}#/analysis/attrition`);
     await page.getByTestId('winback-row').first().waitFor();
     expect(await page.getByTestId('winback-counts').textContent()).toMatch(/^1 perdus/);

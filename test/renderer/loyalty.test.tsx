@@ -12,7 +12,7 @@ import {
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cardNumberFor, type Api } from '../../src-main/contract';
-import { parseHash, routeHref } from '../../src-renderer/app/router';
+import { parseHash, routeHref, useRoute } from '../../src-renderer/app/router';
 import { code128Svg, qrSvg } from '../../src-renderer/features/loyalty/barcodes';
 import { CardPage } from '../../src-renderer/features/loyalty/CardPage';
 import { LoyaltyPage } from '../../src-renderer/features/loyalty/LoyaltyPage';
@@ -125,9 +125,11 @@ const decodeQr = (svg: string) => {
 
 describe('loyalty routes', () => {
   it('round-trip, and refuse a card page without a valid contact id', () => {
-    expect(routeHref({ name: 'loyalty' })).toBe('#/loyalty');
+    expect(routeHref({ name: 'loyalty', tab: 'dashboard' })).toBe('#/loyalty');
+    expect(routeHref({ name: 'loyalty', tab: 'bonus' })).toBe('#/loyalty/bonus');
+    expect(parseHash('#/loyalty/members')).toEqual({ name: 'loyalty', tab: 'members' });
     expect(routeHref({ name: 'loyaltyCard', contactId: 12 })).toBe('#/loyalty/card/12');
-    expect(parseHash('#/loyalty')).toEqual({ name: 'loyalty' });
+    expect(parseHash('#/loyalty')).toEqual({ name: 'loyalty', tab: 'dashboard' });
     expect(parseHash('#/loyalty/card/12')).toEqual({ name: 'loyaltyCard', contactId: 12 });
     for (const odd of ['#/loyalty/card', '#/loyalty/card/0', '#/loyalty/card/abc', '#/loyalty/card/1/x', '#/loyalty/nope']) {
       expect(parseHash(odd).name, odd).toBe('notFound');
@@ -444,11 +446,20 @@ describe('scanning a card anywhere in the app', () => {
   });
 });
 
+/** The page as the shell shows it: its tab is the address's. */
+const RoutedLoyaltyPage = () => {
+  const route = useRoute();
+  return <LoyaltyPage tab={route.name === 'loyalty' ? route.tab : 'dashboard'} />;
+};
+
 describe('programme page', () => {
   it('saves the rules; an entry fee then offers paid entry at enrolment', async () => {
     const { api, jeanne, user } = await setup();
-    const { unmount } = renderWithApi(<LoyaltyPage />, api);
+    window.location.hash = '#/loyalty';
+    const { unmount } = renderWithApi(<RoutedLoyaltyPage />, api);
     await user.click(await screen.findByTestId('loyalty-tab-programme'));
+    // each tab is its own address
+    await waitFor(() => expect(window.location.hash).toBe('#/loyalty/programme'));
     const fee = await screen.findByTestId('programme-entryFee');
     await user.type(fee, '15,00');
     await user.clear(screen.getByTestId('programme-pointsPerEuro'));
@@ -470,8 +481,7 @@ describe('programme page', () => {
 
   it('refuses tiers whose thresholds do not go up, and says so on the field', async () => {
     const { api, user } = await setup();
-    renderWithApi(<LoyaltyPage />, api);
-    await user.click(await screen.findByTestId('loyalty-tab-programme'));
+    renderWithApi(<LoyaltyPage tab="programme" />, api);
     const tiers = await screen.findAllByTestId('programme-tier');
     const threshold = within(tiers[1]!).getByLabelText('Seuil');
     await user.clear(threshold);

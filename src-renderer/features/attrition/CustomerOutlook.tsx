@@ -89,7 +89,16 @@ const formula = (t: ReturnType<typeof useTranslation>['t'], fmt: Formatters, v: 
  * The contact page's view of a customer's worth and loyalty: lifetime value
  * with its formula, at-risk reasons, the loss mark, and what to offer next.
  */
-export const CustomerOutlook = ({ contactId, onChanged }: { contactId: number; onChanged?: () => void }) => {
+export const CustomerOutlook = ({
+  contactId,
+  revision,
+  onChanged,
+}: {
+  contactId: number;
+  /** The contact as the page last read it: a new one (a refund, a deleted sale) means the figures moved too. */
+  revision?: unknown;
+  onChanged?: () => void;
+}) => {
   const api = useApi();
   const { t } = useTranslation();
   const fmt = useFormatters();
@@ -101,7 +110,7 @@ export const CustomerOutlook = ({ contactId, onChanged }: { contactId: number; o
   const load = useCallback(() => {
     api.call('analytics.contact.value', { contactId }).then(setData, setError);
   }, [api, contactId]);
-  useEffect(load, [load]);
+  useEffect(load, [load, revision]);
 
   const changed = () => {
     load();

@@ -295,7 +295,7 @@ export const ContactPage = ({ id }: { id: number }) => {
         </Group>
       </Group>
       <Details contact={contact} />
-      <CustomerOutlook contactId={contact.id} onChanged={reload} />
+      <CustomerOutlook contactId={contact.id} revision={contact} onChanged={reload} />
       <LoyaltyPanel contact={contact} />
       <ConsentPanel contact={contact} />
       <PrivacyActions contact={contact} />

@@ -1,6 +1,6 @@
-import { useState } from 'react';
 import { Alert, Center, Loader, Stack, Tabs, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { loyaltyTabs, navigate, type LoyaltyTab } from '../../app/router';
 import { BonusGrant } from './BonusGrant';
 import { Dashboard } from './Dashboard';
 import { MembersList } from './MembersList';
@@ -9,13 +9,9 @@ import { ProgrammeForm } from './ProgrammeForm';
 import { RewardsCatalogue } from './RewardsCatalogue';
 import { useProgramme, useRewards } from './use-loyalty';
 
-const tabs = ['dashboard', 'members', 'rewards', 'programme', 'bonus'] as const;
-type Tab = (typeof tabs)[number];
-
-/** #/loyalty — the programme: figures, members, the rewards catalogue, the rules, bonuses to a group. */
-export const LoyaltyPage = () => {
+/** #/loyalty[/tab] — the programme: figures, members, the rewards catalogue, the rules, bonuses to a group. */
+export const LoyaltyPage = ({ tab }: { tab: LoyaltyTab }) => {
   const { t } = useTranslation();
-  const [tab, setTab] = useState<Tab>('dashboard');
   const programme = useProgramme();
   const rewards = useRewards();
   const prog = programme.load.state === 'ready' ? programme.load.value : null;
@@ -23,9 +19,13 @@ export const LoyaltyPage = () => {
   return (
     <Stack data-testid="loyalty-page">
       <Title order={2}>{t('loyalty.page.title')}</Title>
-      <Tabs value={tab} onChange={(v) => setTab((tabs as readonly (string | null)[]).includes(v) ? (v as Tab) : 'dashboard')} keepMounted={false}>
+      <Tabs
+        value={tab}
+        onChange={(v) => navigate({ name: 'loyalty', tab: (loyaltyTabs as readonly (string | null)[]).includes(v) ? (v as LoyaltyTab) : 'dashboard' })}
+        keepMounted={false}
+      >
         <Tabs.List>
-          {tabs.map((name) => (
+          {loyaltyTabs.map((name) => (
             <Tabs.Tab key={name} value={name} data-testid={`loyalty-tab-${name}`}>
               {t(`loyalty.page.tabs.${name}`)}
             </Tabs.Tab>
