@@ -42,7 +42,12 @@ const log = (message: string) => console.log(`  … ${message}`);
  * itself is never opened for writing.
  */
 const prepareBase = (demoDb: string, base: string): void => {
-  if (fs.existsSync(base)) return;
+  if (fs.existsSync(base)) {
+    // made by an older Comptoir: brought to this schema here, once, so the CLI's time is the import's alone
+    // (else every run would also pay the upgrade and the backup taken before it)
+    openDatabase(base).close();
+    return;
+  }
   const started = performance.now();
   const partial = `${base}.partial`;
   for (const ext of ['', '-wal', '-shm']) fs.rmSync(partial + ext, { force: true });
