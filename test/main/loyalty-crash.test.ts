@@ -126,8 +126,9 @@ describe('bulk bonus grant under kill -9', () => {
       fs.copyFileSync(base, file);
       const script = path.join(dir, `run${run}.ts`);
       fs.writeFileSync(script, childScript(file));
-      // spread over the grant's own duration (and a little either side)
-      const delay = Math.round(Math.random() * grantMs * 1.2);
+      // spread over twice the grant's own duration: a fresh process starts slower than the timed run,
+      // so the later half is what lands around and after the commit
+      const delay = Math.round(Math.random() * grantMs * 2);
       const r = await runChild(script, delay);
       const seen = inspect(file);
       expect(seen.wrong, `run ${run}`).toBe(0);
