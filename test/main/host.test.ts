@@ -32,6 +32,16 @@ describe('dispatcher', () => {
     await expect(api.call('app.setup', { mode: 'empty' })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
+  it("answers a command before its commit is checkpointed into the file, then checkpoints it", async () => {
+    const { api, dbPath } = await openClient();
+    const inFile = () => fs.readFileSync(dbPath).includes(Buffer.from('Checkpointeau'));
+    await api.call('contacts.create', { firstName: 'Zéphyrine', lastName: 'Checkpointeau' });
+    // the reply is out: the row is in the log only
+    expect(inFile()).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(inFile()).toBe(true);
+  });
+
   it('keeps settings with defaults and validation', async () => {
     const { api } = await openClient();
     const s = await api.call('settings.get', {});

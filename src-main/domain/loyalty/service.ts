@@ -482,7 +482,9 @@ export const grantBonus = (store: Store, input: z.output<typeof loyaltyBonusGran
   }
   const at = now.toISOString();
   // set-based, what `post` does row by row: the entries (their triggers keep balances and figures), then
-  // each credit's lot — what lifts the balance above zero (the balance read is already the one after)
+  // each credit's lot — what lifts the balance above zero (the balance read is already the one after).
+  // CROSS JOIN keeps the new entries (a rowid range) outside: with statistics, SQLite preferred walking
+  // every member and probing its entries, 1M probes for 100k entries (0.5 s → 6-7 s)
   const last = Number(prepared(store.sqlite, 'SELECT coalesce(max(id), 0) FROM loyalty_entries').pluck().get());
   prepared(
     store.sqlite,
@@ -493,7 +495,7 @@ export const grantBonus = (store: Store, input: z.output<typeof loyaltyBonusGran
     store.sqlite,
     `INSERT INTO loyalty_lots (entry_id, contact_id, expires_on, remaining)
       SELECT e.id, e.contact_id, e.lot_expires_on, min(e.points, m.balance) FROM loyalty_entries e
-      JOIN loyalty_members m ON m.contact_id = e.contact_id WHERE e.id > ? AND min(e.points, m.balance) > 0`,
+      CROSS JOIN loyalty_members m ON m.contact_id = e.contact_id WHERE e.id > ? AND min(e.points, m.balance) > 0`,
   ).run(last);
   for (const contactId of liftedByBonus(store, members, programme, now)) updateTier(store, contactId, programme, now);
   return { granted: members.length };
