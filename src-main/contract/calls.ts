@@ -135,6 +135,7 @@ import {
   loyaltyMembersInput,
   loyaltyProgrammeUpdateInput,
   loyaltyRedeemInput,
+  loyaltyVouchersInput,
   rewardInput,
   rewardUpdateInput,
   type BonusGrantResult,
@@ -147,6 +148,7 @@ import {
   type MemberPage,
   type RedeemResult,
   type Reward,
+  type Voucher,
 } from './loyalty';
 import { settingsUpdateInput, type Settings } from './settings';
 import {
@@ -336,6 +338,8 @@ export const calls = {
   'loyalty.card.replace': call<Member>()(loyaltyCardInput),
   'loyalty.card.close': call<Member>()(loyaltyCardInput),
   'loyalty.redeem': call<RedeemResult>()(loyaltyRedeemInput),
+  /** The member's vouchers not yet spent, newest first. */
+  'loyalty.vouchers': call<Voucher[]>()(loyaltyVouchersInput),
   /** The only way a balance may go below zero; a reason is required. */
   'loyalty.adjust': call<Member>()(loyaltyAdjustInput),
   'loyalty.members': call<MemberPage>()(loyaltyMembersInput),

@@ -363,6 +363,20 @@ export const loyaltyCardInput = contactIdInput;
 export const loyaltyRedeemInput = z.object({ contactId: id, rewardId: id }).strict();
 export type RedeemResult = { member: Member; voucherCode: string; entry: LedgerEntry };
 
+/** A reward redeemed and not yet spent: what the counter offers to apply to the member's sale. */
+export type Voucher = {
+  code: string;
+  issuedAt: string;
+  rewardId: number;
+  rewardName: string;
+  kind: RewardKind;
+  /** As on the reward: cents off, percent off, or 0 for a free item. */
+  value: number;
+  productId: number | null;
+};
+
+export const loyaltyVouchersInput = contactIdInput;
+
 const signedPoints = int(-POINTS_MAX, POINTS_MAX).refine((v) => v !== 0, { error: 'must_not_be_zero' });
 
 export const loyaltyAdjustInput = z

@@ -134,6 +134,14 @@ export const purchaseLineInput = z
   });
 export type PurchaseLineInput = z.input<typeof purchaseLineInput>;
 
+/** A loyalty voucher's code as printed (FID- and ten letters or digits), any case, spaces around ignored. */
+const voucherCodeField = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^FID-[A-Z0-9]{10}$/, { error: 'invalid_voucher' })
+  .nullish();
+
 /** One call records a sale at the counter: lines, total, the customer's figures and status. */
 export const purchaseInput = z
   .object({
@@ -147,6 +155,8 @@ export const purchaseInput = z
       .max(PURCHASE_LINES_MAX, { error: 'too_many' }),
     reference: optionalText(100),
     note: optionalText(1000),
+    /** A loyalty voucher of the buyer, spent on this sale: its discount (or free item) becomes a line. */
+    voucherCode: voucherCodeField,
   })
   .strict();
 export type PurchaseInput = z.input<typeof purchaseInput>;

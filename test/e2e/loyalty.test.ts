@@ -157,6 +157,27 @@ describe('loyalty in the browser', () => {
     expect((await voucher.innerText()).trim()).not.toBe('');
     expect(await page.getByTestId('loyalty-voucher').innerText()).toContain('14 points');
     await app.shot('loyalty-06-redeemed');
+    await page.keyboard.press('Escape');
+
+    // the next visit: the card scanned again, the voucher spent on the sale (3 € off 10 €)
+    await page.getByTestId('loyalty-redeem-dialog').waitFor({ state: 'detached' });
+    await page.getByTestId('nav-home').click();
+    await page.locator('body').click({ position: { x: 900, y: 700 } });
+    await page.keyboard.type(cardNumber);
+    await page.keyboard.press('Enter');
+    const use = page.getByTestId('loyalty-counter-voucher');
+    await use.waitFor();
+    await use.click();
+    expect(await use.getAttribute('aria-pressed')).toBe('true');
+    await page.getByTestId('sale-product').fill('Bouquet');
+    await page.getByTestId('sale-product').press('Enter');
+    await page.getByTestId('sale-price').fill('10,00');
+    await page.getByTestId('sale-voucher-note').waitFor();
+    await app.shot('loyalty-06b-voucher-applied');
+    await page.getByTestId('sale-save').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="loyalty-earned"]')?.getAttribute('data-points') === '7');
+    // spent: the counter offers it no more
+    expect(await page.getByTestId('loyalty-counter-voucher').count()).toBe(0);
     expect(app.errors).toEqual([]);
   });
 
@@ -166,8 +187,8 @@ describe('loyalty in the browser', () => {
     await page.getByTestId('nav-loyalty').click();
     await page.getByTestId('loyalty-dashboard').waitFor();
     expect(await page.getByTestId('dash-members').innerText()).toBe('1');
-    // 50 welcome + 24 earned, 60 spent on the reward
-    expect(await page.getByTestId('dash-issued').innerText()).toBe('74');
+    // 50 welcome + 24 + 7 earned, 60 spent on the reward
+    expect(await page.getByTestId('dash-issued').innerText()).toBe('81');
     expect(await page.getByTestId('dash-redeemed').innerText()).toBe('60');
     await app.shot('loyalty-07-dashboard');
 
@@ -188,8 +209,8 @@ describe('loyalty in the browser', () => {
 
     await page.getByTestId('loyalty-tab-members').click();
     await page.getByTestId('member-row').first().waitFor();
-    // 74 − 60 + 10
-    expect(await page.getByTestId('member-row').first().innerText()).toContain('24');
+    // 81 − 60 + 10
+    expect(await page.getByTestId('member-row').first().innerText()).toContain('31');
     await app.shot('loyalty-09-members');
     await page.getByTestId('loyalty-tab-programme').click();
     await page.getByTestId('programme-form').waitFor();

@@ -451,6 +451,58 @@ describe('redeem and adjust', () => {
     readOnly(ctx, ledgerConsistent);
   });
 
+  it('spends a voucher on the holder’s next sale: amount, percentage or free item as a line, once; a deleted sale gives it back', async () => {
+    const ctx = await openClient();
+    const { api } = ctx;
+    const c = await person(api, 'Inès');
+    const other = await person(api, 'Jules');
+    await api.call('loyalty.enrol', { contactId: c.id });
+    await api.call('loyalty.adjust', { contactId: c.id, points: 1000, reason: 'Reprise de l’ancien programme' });
+    const croissant = await api.call('products.create', { name: 'Croissant', priceCents: 120 });
+    const fiveOff = await api.call('loyalty.rewards.create', { name: '5 € offerts', kind: 'amount', value: 500, costPoints: 100 });
+    const tenPercent = await api.call('loyalty.rewards.create', { name: '-10 %', kind: 'percent', value: 10, costPoints: 100 });
+    const free = await api.call('loyalty.rewards.create', { name: 'Croissant offert', kind: 'item', productId: croissant.id, costPoints: 50 });
+    const codeOf = async (rewardId: number) => (await api.call('loyalty.redeem', { contactId: c.id, rewardId })).voucherCode;
+    const [amount, percent, item] = [await codeOf(fiveOff.id), await codeOf(tenPercent.id), await codeOf(free.id)];
+    expect((await api.call('loyalty.vouchers', { contactId: c.id })).map((v) => v.code)).toEqual([item, percent, amount]);
+
+    const buy = (cents: number, voucherCode: string, contactId = c.id) =>
+      api.call('purchases.create', { contactId, lines: [{ label: 'Panier', unitPriceCents: cents }], voucherCode });
+    // typed in lower case at the till: the same code
+    const first = await buy(3250, amount.toLowerCase());
+    expect(first.amountCents).toBe(2750);
+    expect(first.lines.at(-1)).toMatchObject({ label: `5 € offerts (${amount})`, quantity: 1, unitPriceCents: -500 });
+    // the sale earns on what was paid: 27 points
+    const earned = (await api.call('loyalty.ledger', { contactId: c.id, limit: 5 })).entries.find((e) => e.purchaseId === first.id);
+    expect(earned?.points).toBe(27);
+    // 10 % of 19,99 €, to the cent
+    const second = await buy(1999, percent);
+    expect(second.amountCents).toBe(1799);
+    const third = await buy(800, item);
+    expect(third.lines.at(-1)).toMatchObject({ productId: croissant.id, unitPriceCents: 0, label: `Croissant offert (${item})` });
+    expect(third.amountCents).toBe(800);
+    expect(await api.call('loyalty.vouchers', { contactId: c.id })).toEqual([]);
+
+    // refusals write nothing: spent, someone else's, unknown, no customer, malformed
+    const purchases = count(ctx, 'purchases');
+    expect((await failure(buy(1000, amount))).details?.reason).toBe('voucher_used');
+    expect((await failure(buy(1000, amount, other.id))).details?.reason).toBe('voucher_used');
+    expect((await failure(buy(1000, 'FID-AAAAAAAAAA'))).details?.reason).toBe('voucher_unknown');
+    expect((await failure(api.call('purchases.create', { contactId: null, lines: [{ label: 'x', unitPriceCents: 100 }], voucherCode: amount }))).code).toBe(
+      'CONFLICT',
+    );
+    expect((await failure(buy(1000, 'BON-5'))).details?.issues).toEqual([{ path: 'voucherCode', code: 'invalid_voucher' }]);
+    expect(count(ctx, 'purchases')).toBe(purchases);
+
+    // the sale deleted: the voucher is back, and goes to the right customer only
+    await api.call('purchases.delete', { id: first.id });
+    expect((await api.call('loyalty.vouchers', { contactId: c.id })).map((v) => v.code)).toEqual([amount]);
+    expect((await failure(buy(1000, amount, other.id))).details?.reason).toBe('voucher_other_customer');
+    // never below zero: 5 € off a 3 € sale takes 3 €
+    expect((await buy(300, amount)).amountCents).toBe(0);
+    readOnly(ctx, ledgerConsistent);
+  });
+
   it('adjustments need a reason and a non-zero amount, and alone may go below zero', async () => {
     const ctx = await openClient();
     const { api } = ctx;

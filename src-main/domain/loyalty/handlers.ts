@@ -1,5 +1,6 @@
 import { command, query, type HandlerGroup } from '../../host/registry';
 import { getProgramme } from './programme';
+import { openVouchers } from './vouchers';
 import {
   adjust,
   closeCard,
@@ -33,6 +34,7 @@ export const loyaltyHandlers: HandlerGroup = {
   'loyalty.card.replace': command((input, { store }) => replaceCard(store, input.contactId)),
   'loyalty.card.close': command((input, { store }) => closeCard(store, input.contactId)),
   'loyalty.redeem': command((input, { store }) => redeem(store, input.contactId, input.rewardId)),
+  'loyalty.vouchers': query((input, { store }) => openVouchers(store, input.contactId)),
   'loyalty.adjust': command((input, { store }) => adjust(store, input)),
   'loyalty.members': query((input, { store }) => listMembers(store, input)),
   'loyalty.bonus.preview': query((input, { store }) => previewBonus(store, input)),

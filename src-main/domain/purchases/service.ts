@@ -15,6 +15,7 @@ import { prepared, type Store } from '../../store/db';
 import { notFound as contactNotFound } from '../contacts/service';
 import { getSettings } from '../settings/service';
 import { earnOnSale, recountTier, syncSalePoints } from '../loyalty/sales';
+import { releaseVouchers, spendVoucher, voucherLine } from '../loyalty/vouchers';
 import { applyPurchaseToAggregates, recomputeContactAggregates } from './aggregates';
 import { productNotFound, productsById } from './products';
 
@@ -154,9 +155,12 @@ export const createPurchase = (store: Store, data: PurchaseData, nowDate: Date =
       refundsLine: null,
     };
   });
-  if (lines.reduce((sum, l) => sum + l.totalCents, 0) < 0) {
+  const subtotal = lines.reduce((sum, l) => sum + l.totalCents, 0);
+  if (subtotal < 0) {
     throw validation([{ path: 'lines', code: 'negative_total' }], 'a sale cannot total less than zero: record a refund instead');
   }
+  const voucher = data.voucherCode === null || data.voucherCode === undefined ? null : voucherLine(store, data.contactId, data.voucherCode, subtotal);
+  if (voucher !== null) lines.push({ ...voucher.line, totalCents: voucher.line.quantity * voucher.line.unitPriceCents, refundsLine: null });
   const id = insertPurchase(
     store,
     {
@@ -172,6 +176,7 @@ export const createPurchase = (store: Store, data: PurchaseData, nowDate: Date =
     lines,
     now,
   );
+  if (voucher !== null) spendVoucher(store, voucher.voucherId, id, now);
   // loyalty points in the same transaction: a refused double scan undoes the sale too
   earnOnSale(store, id, nowDate);
   return getPurchase(store, id);
@@ -318,6 +323,7 @@ export const deletePurchase = (store: Store, id: number, nowDate: Date = new Dat
       .pluck()
       .all({ 1: id }) as number[],
   );
+  if (p.refundOf === null) releaseVouchers(store, id);
   const refunds = prepared(store.sqlite, 'DELETE FROM purchases WHERE refund_of = ?').run(id).changes;
   prepared(store.sqlite, 'DELETE FROM purchases WHERE id = ?').run(id);
   for (const owner of owners) recomputeContactAggregates(store, owner);

@@ -2,14 +2,15 @@ import { useEffect, useRef, useState } from 'react';
 import { Alert, Badge, Button, Group, Paper, Text, TextInput } from '@mantine/core';
 import { IconGift, IconId, IconTicket } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import type { Member, Purchase } from '@contract';
+import type { TFunction } from 'i18next';
+import type { Member, Purchase, Voucher } from '@contract';
 import { useApi } from '../../api/context';
-import { useFormatters } from '../../app/format';
+import { useFormatters, type Formatters } from '../../app/format';
 import { notifySuccess } from '../../app/notify';
 import { loyaltyErrorMessage, spacedCardNumber } from './messages';
 import { RedeemDialog } from './RedeemDialog';
 import { useCardLookup } from './use-card-lookup';
-import { loyaltyChanged, useMember } from './use-loyalty';
+import { loyaltyChanged, onLoyaltyChanged, useMember } from './use-loyalty';
 
 type Earned = { purchaseId: number; member: Member; points: number };
 
@@ -19,7 +20,22 @@ type Earned = { purchaseId: number; member: Member; points: number };
  * sale is keyed; the points the sale earned once recorded; rewards redeemed
  * without leaving the till.
  */
-export const LoyaltyCounter = ({ customerId, lastPurchase }: { customerId: number | null; lastPurchase: Purchase | null }) => {
+type LoyaltyCounterProps = {
+  customerId: number | null;
+  lastPurchase: Purchase | null;
+  /** The voucher applied to the sale being keyed, if any. */
+  voucher: string | null;
+  onVoucher(code: string | null): void;
+};
+
+const voucherText = (t: TFunction, fmt: Formatters, v: Voucher): string =>
+  v.kind === 'amount'
+    ? t('loyalty.counter.voucherAmount', { amount: fmt.money(v.value) })
+    : v.kind === 'percent'
+      ? t('loyalty.counter.voucherPercent', { percent: v.value })
+      : t('loyalty.counter.voucherItem');
+
+export const LoyaltyCounter = ({ customerId, lastPurchase, voucher, onVoucher }: LoyaltyCounterProps) => {
   const api = useApi();
   const { t } = useTranslation();
   const fmt = useFormatters();
@@ -33,6 +49,26 @@ export const LoyaltyCounter = ({ customerId, lastPurchase }: { customerId: numbe
   const field = useRef<HTMLInputElement>(null);
 
   const member = load.state === 'ready' ? load.value : null;
+
+  // the member's vouchers not yet spent: read again after a redemption and after each sale
+  const memberId = member?.contactId ?? null;
+  const [vouchers, setVouchers] = useState<Voucher[]>([]);
+  const [revision, setRevision] = useState(0);
+  useEffect(() => (memberId === null ? undefined : onLoyaltyChanged(memberId, () => setRevision((n) => n + 1))), [memberId]);
+  useEffect(() => {
+    if (memberId === null) {
+      setVouchers([]);
+      return;
+    }
+    let live = true;
+    api.call('loyalty.vouchers', { contactId: memberId }).then(
+      (v) => live && setVouchers(v),
+      () => live && setVouchers([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, memberId, revision, lastPurchase?.id]);
 
   // the store credits the points with the sale itself: read them back from the ledger
   const purchaseId = lastPurchase?.id ?? null;
@@ -148,6 +184,33 @@ export const LoyaltyCounter = ({ customerId, lastPurchase }: { customerId: numbe
           </Group>
         ) : null}
       </Group>
+      {member !== null && vouchers.length > 0 && (
+        <Group gap="xs" mt="sm" data-testid="loyalty-counter-vouchers">
+          <Text size="sm" c="dimmed">
+            {t('loyalty.counter.vouchers')}
+          </Text>
+          {vouchers.map((v) => {
+            const applied = voucher === v.code;
+            return (
+              <Button
+                key={v.code}
+                size="xs"
+                variant={applied ? 'filled' : 'light'}
+                color="grape"
+                leftSection={<IconTicket size={14} />}
+                onClick={() => onVoucher(applied ? null : v.code)}
+                aria-pressed={applied}
+                title={applied ? t('loyalty.counter.voucherRemove') : t('loyalty.counter.voucherUse')}
+                data-testid="loyalty-counter-voucher"
+                data-code={v.code}
+              >
+                {v.rewardName} · {voucherText(t, fmt, v)}
+                {applied ? ` — ${t('loyalty.counter.voucherApplied')}` : ''}
+              </Button>
+            );
+          })}
+        </Group>
+      )}
       {earned !== null && earned.purchaseId === purchaseId && (
         <Alert color="teal" mt="sm" icon={<IconGift size={18} />} data-testid="loyalty-earned" data-points={earned.points}>
           <Group justify="space-between" wrap="nowrap">

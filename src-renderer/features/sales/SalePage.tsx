@@ -101,6 +101,8 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
   const [saving, setSaving] = useState(false);
   const [last, setLast] = useState<{ purchase: Purchase; name: string | null } | null>(null);
   const [shownPurchase, setShownPurchase] = useState<number | null>(null);
+  /** A voucher of the customer's, spent on this sale (the store turns it into a line). */
+  const [voucher, setVoucher] = useState<string | null>(null);
 
   const busy = useRef(false);
   const nextKey = useRef(1);
@@ -111,6 +113,10 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
 
   const today = localDate();
   const dateValue = date ?? today;
+
+  // a voucher is personal: another customer (or none) drops it
+  const customerId = customer?.id ?? null;
+  useEffect(() => setVoucher(null), [customerId]);
 
   useEffect(() => {
     if (contactId === null) return;
@@ -330,6 +336,7 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
       // today: the moment itself, so the day's sales keep their order
       ...(dateValue === today ? {} : { purchasedAt: dateValue }),
       note,
+      ...(voucher === null ? {} : { voucherCode: voucher }),
     };
     const parsed = purchaseInput.safeParse(input);
     if (!parsed.success) {
@@ -408,7 +415,7 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
           </Text>
         </Group>
 
-        <LoyaltyCounter customerId={customer?.id ?? null} lastPurchase={last?.purchase ?? null} />
+        <LoyaltyCounter customerId={customerId} lastPurchase={last?.purchase ?? null} voucher={voucher} onVoucher={setVoucher} />
 
         {preselect === 'missing' && (
           <Alert color="yellow" data-testid="sale-customer-missing">
@@ -617,6 +624,11 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
             {fmt.money(total)}
           </Text>
         </Group>
+        {voucher !== null && (
+          <Text size="sm" c="dimmed" ta="right" data-testid="sale-voucher-note">
+            {t('sales.voucherNote', { code: voucher })}
+          </Text>
+        )}
 
         <Group align="flex-start" grow>
           <NativeSelect
