@@ -6,7 +6,8 @@
  * The base is a copy of the demo base where every contact is enrolled and
  * every sale has earned its points (one welcome entry per member besides),
  * written with set-based SQL, not through the service: the counters the
- * triggers keep are rebuilt in bulk. Made once, reused.
+ * triggers keep are rebuilt in bulk. Made once, reused; each run works on
+ * a fresh copy of it, so every run measures the same ledger.
  *
  *   from `npm run bench`, or alone: npx tsx test/bench/loyalty.ts [source.sqlite]
  */
@@ -156,8 +157,12 @@ const ms = (v: number) => `${v.toFixed(2)} ms`;
 
 export const benchLoyalty = async (opts: { source: string; benchDir: string; record: Recorder }): Promise<void> => {
   const t0 = performance.now();
-  const file = prepareBase(opts.source, opts.benchDir);
-  console.log(`loyalty: base ${path.relative(process.cwd(), file)} ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const base = prepareBase(opts.source, opts.benchDir);
+  // every run on a fresh copy: the grants and sales measured here would otherwise grow the ledger run after run
+  const file = path.join(opts.benchDir, 'loyalty-run.sqlite');
+  for (const ext of ['', '-wal', '-shm']) fs.rmSync(file + ext, { force: true });
+  fs.copyFileSync(base, file);
+  console.log(`loyalty: base ${path.relative(process.cwd(), base)} copied for this run in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const probe = new BetterSqlite3(file, { readonly: true });
   const members = Number(probe.prepare('SELECT members FROM loyalty_totals').pluck().get());
   const entries = Number(probe.prepare('SELECT max(id) FROM loyalty_entries').pluck().get());
@@ -271,6 +276,7 @@ export const benchLoyalty = async (opts: { source: string; benchDir: string; rec
     opts.record('earn points on a sale incl. tier update (service)', `p50 ${ms(percentile(earn, 50))}, p95 ${ms(percentile(earn, 95))}`, '', '', 'p95 ≤ 2 ms');
   } finally {
     store.sqlite.close();
+    for (const ext of ['', '-wal', '-shm']) fs.rmSync(file + ext, { force: true });
   }
 };
 

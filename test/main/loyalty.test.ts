@@ -12,6 +12,7 @@ import { createContact } from '../../src-main/domain/contacts/service';
 import { transaction, type Store } from '../../src-main/store/db';
 import { createPurchase, deletePurchase, refundPurchase } from '../../src-main/domain/purchases/service';
 import { adjust, createReward, dashboard, enrol, getMember, grantBonus, redeem, runDaily, setProgramme } from '../../src-main/domain/loyalty/service';
+import { IN_WINDOW, tierWindowStart } from '../../src-main/domain/loyalty/ledger';
 import { earnOnSale } from '../../src-main/domain/loyalty/sales';
 import { failure, openClient, openStore } from './helpers';
 
@@ -622,6 +623,20 @@ describe('tiers on points, the daily run, the programme switched off', () => {
     { key: 'silver', name: 'Argent', basis: 'points' as const, threshold: 200, windowMonths: 3, multiplier: 1.5, benefits: 'Points × 1,5' },
     { key: 'gold', name: 'Or', basis: 'spend' as const, threshold: 50_000, windowMonths: 12, multiplier: 2, benefits: '' },
   ];
+
+  it('reads a points window as a range of the member index, whose day is exact at the window start', () => {
+    const store = openStore();
+    const id = contactIn(store, 'Régine');
+    transaction(store, () => enrol(store, { contactId: id, paidEntry: false }, new Date('2026-01-05T10:00:00.000Z')));
+    const from = tierWindowStart(new Date('2026-04-05T15:00:00.000Z'), 3);
+    expect(from).toBe('2026-01-05T00:00:00.000Z');
+    const sql = `SELECT count(*) FROM loyalty_entries WHERE contact_id = ? AND ${IN_WINDOW('at')}`;
+    const plan = store.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(id, from) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING (COVERING )?INDEX loyalty_entries_by_member \(contact_id=\? AND <expr>>\?\)/);
+    // the welcome entry of 10:00 that day is in; the same instant a day earlier would not be
+    expect(store.sqlite.prepare(sql).pluck().get(id, from)).toBe(1);
+    expect(store.sqlite.prepare(sql).pluck().get(id, '2026-01-06T00:00:00.000Z')).toBe(0);
+  });
 
   it('a bonus to a group lifts exactly the members it takes over a points threshold, counting only their window', () => {
     const store = openStore();

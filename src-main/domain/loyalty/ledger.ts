@@ -154,14 +154,21 @@ const measure = (store: Store, contactId: number, basis: 'points' | 'spend', fro
     prepared(
       store.sqlite,
       `SELECT coalesce(sum(points), 0) FROM loyalty_entries
-        WHERE contact_id = ? AND at >= ? AND kind IN ('earn', 'reverse', 'welcome', 'referral', 'bonus')`,
+        WHERE contact_id = ? AND ${IN_WINDOW('at')} AND kind IN ('earn', 'reverse', 'welcome', 'referral', 'bonus')`,
     )
       .pluck()
       .get(contactId, from),
   );
 };
 
-/** The instant a tier's rolling window starts, seen from `now`. */
+/**
+ * An entry at or after a window's start (a midnight UTC, the parameter), in
+ * the terms of loyalty_entries_by_member (member, UTC day): a range of that
+ * index, exact because windows start on a day.
+ */
+export const IN_WINDOW = (at: string): string => `unixepoch(${at}) / 86400 >= unixepoch(?) / 86400`;
+
+/** The instant a tier's rolling window starts (midnight UTC), seen from `now`. */
 export const tierWindowStart = (now: Date, windowMonths: number): string =>
   `${addMonths(now.toISOString().slice(0, 10), -windowMonths)}T00:00:00.000Z`;
 

@@ -27,7 +27,7 @@ import { prepared, type Store } from '../../store/db';
 import { matchingIds } from '../contacts/list';
 import { insertPurchase } from '../purchases/service';
 import { getSettings } from '../settings/service';
-import { EARNING_KINDS, entriesPage, expireDue, getEntry, lotExpiry, memberBalance, post, tierWindowStart, updateTier } from './ledger';
+import { EARNING_KINDS, IN_WINDOW, entriesPage, expireDue, getEntry, lotExpiry, memberBalance, post, tierWindowStart, updateTier } from './ledger';
 import { getProgramme, tierIndex, tierOf, updateProgramme } from './programme';
 
 /* ---------- members and cards ---------- */
@@ -459,7 +459,7 @@ const liftedByBonus = (store: Store, members: readonly number[], programme: Loya
       store.sqlite,
       `SELECT e.contact_id FROM loyalty_members m JOIN loyalty_entries e ON e.contact_id = m.contact_id
         WHERE m.contact_id IN (SELECT value FROM json_each(?)) AND m.tier IN (SELECT value FROM json_each(?))
-          AND e.at >= ? AND e.kind IN (SELECT value FROM json_each(?))
+          AND ${IN_WINDOW('e.at')} AND e.kind IN (SELECT value FROM json_each(?))
         GROUP BY e.contact_id HAVING sum(e.points) >= ?`,
     )
       .pluck()
