@@ -480,6 +480,27 @@ export const grantBonus = (store: Store, input: z.output<typeof loyaltyBonusGran
       actual: members.length,
     });
   }
+  // ~150 MB of pages change at 100k members: held until the commit instead of spilled to the log mid-way and
+  // written again as the same pages change once more (measured at 1M members: 4.3–5.3 s → 4.0–4.2 s)
+  const cache = Number(store.sqlite.pragma('cache_size', { simple: true }));
+  store.sqlite.pragma(`cache_size = ${GRANT_CACHE_KIB}`);
+  try {
+    return grantTo(store, members, input, programme, now);
+  } finally {
+    store.sqlite.pragma(`cache_size = ${cache}`);
+  }
+};
+
+/** Page cache while granting, in KiB (negative: SQLite's unit for a size); what is unused is never allocated. */
+const GRANT_CACHE_KIB = -262_144;
+
+const grantTo = (
+  store: Store,
+  members: readonly number[],
+  input: z.output<typeof loyaltyBonusGrantInput>,
+  programme: LoyaltyProgramme,
+  now: Date,
+): BonusGrantResult => {
   const at = now.toISOString();
   // set-based, what `post` does row by row: the entries (their triggers keep balances and figures), then
   // each credit's lot — what lifts the balance above zero (the balance read is already the one after).
