@@ -377,6 +377,14 @@ export type Voucher = {
 
 export const loyaltyVouchersInput = contactIdInput;
 
+/**
+ * Cents a voucher takes off a sale's subtotal: never more than the subtotal
+ * (a sale cannot go below zero); a free item takes nothing off, it is a line
+ * at 0 €. The store applies it; the counter shows it before recording.
+ */
+export const voucherDiscount = (kind: RewardKind, value: number, subtotalCents: number): number =>
+  subtotalCents <= 0 ? 0 : kind === 'amount' ? Math.min(value, subtotalCents) : kind === 'percent' ? Math.round((subtotalCents * value) / 100) : 0;
+
 const signedPoints = int(-POINTS_MAX, POINTS_MAX).refine((v) => v !== 0, { error: 'must_not_be_zero' });
 
 export const loyaltyAdjustInput = z

@@ -172,7 +172,9 @@ describe('loyalty in the browser', () => {
     await page.getByTestId('sale-product').fill('Bouquet');
     await page.getByTestId('sale-product').press('Enter');
     await page.getByTestId('sale-price').fill('10,00');
-    await page.getByTestId('sale-voucher-note').waitFor();
+    // what the customer pays, before recording
+    await page.getByTestId('sale-voucher').waitFor();
+    expect(await page.getByTestId('sale-to-pay').innerText()).toMatch(/^7,00\s€$/);
     await app.shot('loyalty-06b-voucher-applied');
     await page.getByTestId('sale-save').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="loyalty-earned"]')?.getAttribute('data-points') === '7');

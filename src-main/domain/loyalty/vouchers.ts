@@ -1,4 +1,4 @@
-import { AppError, type RewardKind, type Voucher } from '../../contract';
+import { AppError, voucherDiscount, type Voucher } from '../../contract';
 import { prepared, type Store } from '../../store/db';
 
 /**
@@ -27,10 +27,6 @@ type Found = Voucher & { id: number; contactId: number; usedAt: string | null };
 const refuse = (code: 'CONFLICT' | 'NOT_FOUND', message: string, reason: string): AppError =>
   new AppError(code, message, { reason, issues: [{ path: 'voucherCode', code: reason }] });
 
-/** Cents off a subtotal: never more than the subtotal (a sale cannot go below zero). */
-const discountOf = (kind: RewardKind, value: number, subtotalCents: number): number =>
-  kind === 'amount' ? Math.min(value, subtotalCents) : kind === 'percent' ? Math.round((subtotalCents * value) / 100) : 0;
-
 /**
  * Checks the voucher for this buyer and gives its line: refused when unknown,
  * spent already, or someone else's (a voucher is personal).
@@ -54,7 +50,7 @@ export const voucherLine = (
   const line =
     v.kind === 'item'
       ? { productId: v.productId, label, quantity: 1, unitPriceCents: 0 }
-      : { productId: null, label, quantity: 1, unitPriceCents: -discountOf(v.kind, v.value, subtotalCents) };
+      : { productId: null, label, quantity: 1, unitPriceCents: 0 - voucherDiscount(v.kind, v.value, subtotalCents) || 0 };
   return { voucherId: v.id, line };
 };
 

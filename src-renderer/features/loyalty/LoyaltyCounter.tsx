@@ -24,8 +24,8 @@ type LoyaltyCounterProps = {
   customerId: number | null;
   lastPurchase: Purchase | null;
   /** The voucher applied to the sale being keyed, if any. */
-  voucher: string | null;
-  onVoucher(code: string | null): void;
+  voucher: Voucher | null;
+  onVoucher(voucher: Voucher | null): void;
 };
 
 const voucherText = (t: TFunction, fmt: Formatters, v: Voucher): string =>
@@ -190,7 +190,7 @@ export const LoyaltyCounter = ({ customerId, lastPurchase, voucher, onVoucher }:
             {t('loyalty.counter.vouchers')}
           </Text>
           {vouchers.map((v) => {
-            const applied = voucher === v.code;
+            const applied = voucher?.code === v.code;
             return (
               <Button
                 key={v.code}
@@ -198,7 +198,7 @@ export const LoyaltyCounter = ({ customerId, lastPurchase, voucher, onVoucher }:
                 variant={applied ? 'filled' : 'light'}
                 color="grape"
                 leftSection={<IconTicket size={14} />}
-                onClick={() => onVoucher(applied ? null : v.code)}
+                onClick={() => onVoucher(applied ? null : v)}
                 aria-pressed={applied}
                 title={applied ? t('loyalty.counter.voucherRemove') : t('loyalty.counter.voucherUse')}
                 data-testid="loyalty-counter-voucher"

@@ -31,6 +31,8 @@ import {
   type PurchaseChannel,
   type PurchaseInput,
   type PurchaseLineInput,
+  type Voucher,
+  voucherDiscount,
 } from '@contract';
 import { useApi } from '../../api/context';
 import { issuesFromZod } from '../../app/errors';
@@ -102,7 +104,7 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
   const [last, setLast] = useState<{ purchase: Purchase; name: string | null } | null>(null);
   const [shownPurchase, setShownPurchase] = useState<number | null>(null);
   /** A voucher of the customer's, spent on this sale (the store turns it into a line). */
-  const [voucher, setVoucher] = useState<string | null>(null);
+  const [voucher, setVoucher] = useState<Voucher | null>(null);
 
   const busy = useRef(false);
   const nextKey = useRef(1);
@@ -336,7 +338,7 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
       // today: the moment itself, so the day's sales keep their order
       ...(dateValue === today ? {} : { purchasedAt: dateValue }),
       note,
-      ...(voucher === null ? {} : { voucherCode: voucher }),
+      ...(voucher === null ? {} : { voucherCode: voucher.code }),
     };
     const parsed = purchaseInput.safeParse(input);
     if (!parsed.success) {
@@ -625,9 +627,19 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
           </Text>
         </Group>
         {voucher !== null && (
-          <Text size="sm" c="dimmed" ta="right" data-testid="sale-voucher-note">
-            {t('sales.voucherNote', { code: voucher })}
-          </Text>
+          <Stack gap={2} align="flex-end" data-testid="sale-voucher">
+            <Text size="sm">
+              {voucher.kind === 'item'
+                ? t('sales.voucherItem', { code: voucher.code, name: voucher.rewardName })
+                : t('sales.voucherLine', { code: voucher.code, amount: fmt.money(-voucherDiscount(voucher.kind, voucher.value, total)) })}
+            </Text>
+            <Group gap="md" align="baseline">
+              <Text size="lg">{t('sales.toPay')}</Text>
+              <Text size="xl" fw={700} data-testid="sale-to-pay">
+                {fmt.money(total - voucherDiscount(voucher.kind, voucher.value, total))}
+              </Text>
+            </Group>
+          </Stack>
         )}
 
         <Group align="flex-start" grow>
