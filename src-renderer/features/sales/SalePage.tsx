@@ -405,6 +405,7 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
   };
 
   const total = lines.reduce((sum, l) => sum + (lineTotal(l) ?? 0), 0);
+  const discount = voucher === null ? 0 : voucherDiscount(voucher.kind, voucher.value, total);
   const productQ = productText.trim();
 
   return (
@@ -631,12 +632,12 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
             <Text size="sm">
               {voucher.kind === 'item'
                 ? t('sales.voucherItem', { code: voucher.code, name: voucher.rewardName })
-                : t('sales.voucherLine', { code: voucher.code, amount: fmt.money(-voucherDiscount(voucher.kind, voucher.value, total)) })}
+                : t('sales.voucherLine', { code: voucher.code, amount: fmt.money(-discount) })}
             </Text>
             <Group gap="md" align="baseline">
               <Text size="lg">{t('sales.toPay')}</Text>
               <Text size="xl" fw={700} data-testid="sale-to-pay">
-                {fmt.money(total - voucherDiscount(voucher.kind, voucher.value, total))}
+                {fmt.money(total - discount)}
               </Text>
             </Group>
           </Stack>
