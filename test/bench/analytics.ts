@@ -16,15 +16,11 @@ import { analyticsState, recomputeFigures, rollWindow } from '../../src-main/dom
 import { createPurchase } from '../../src-main/domain/purchases/service';
 import { createStore, transaction, type Store } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
+import { percentile, type Recorder } from './common';
 
-type Recorder = (name: string, value: string, raw?: string, ratio?: string, target?: string) => void;
 
 const PURCHASE_TARGET_MS = 2;
 
-const percentile = (values: readonly number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
 
 /** A copy of the demo base; a half-made copy is never reused. */
 const prepareBase = (source: string, benchDir: string): string => {

@@ -10,7 +10,6 @@
  *
  *   from `npm run bench`, or alone: npx tsx test/bench/attrition.ts [segments-base.sqlite]
  */
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { atRiskPage, atRiskSummary, churnByMonth, contactRisk, shopMedianGap } from '../../src-main/domain/analytics/attrition';
 import { customerValue, shopRetention } from '../../src-main/domain/analytics/clv';
@@ -19,13 +18,9 @@ import { countSegment } from '../../src-main/domain/segments/sql';
 import { createStore, type Store } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
 import { figuresBase } from './figures-base';
+import { percentile, runAlone, type Recorder } from './common';
 
-type Recorder = (name: string, value: string, raw?: string, ratio?: string, target?: string) => void;
 
-const percentile = (values: readonly number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
 const ms = (v: number) => `${v.toFixed(2)} ms`;
 
 const timed = <T>(runs: number, fn: () => T): { p50: number; p95: number; last: T } => {
@@ -147,14 +142,4 @@ export const benchAttrition = async (opts: { source: string; benchDir: string; r
   }
 };
 
-if (process.argv[1]?.endsWith('attrition.ts')) {
-  const source = process.argv[2] ?? path.join(process.cwd(), '.bench', 'segments-consent-demo-1000000x10.sqlite');
-  benchAttrition({
-    source,
-    benchDir: path.dirname(source),
-    record: (name, value, _raw, _ratio, target) => console.log(`  ${name}: ${value}${target ? ` [target ${target}]` : ''}`),
-  }).catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runAlone('attrition.ts', 'segments-consent-demo-1000000x10.sqlite', benchAttrition);

@@ -19,8 +19,8 @@ import { toApi } from '../../src-main/host/client';
 import { createInProcessClient } from '../../src-main/host/inprocess';
 import { createStore, transaction } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
+import { runAlone, type Recorder } from './common';
 
-type Recorder = (name: string, value: string, raw?: string, ratio?: string, target?: string) => void;
 
 const TARGET_MS = 300;
 
@@ -120,14 +120,4 @@ export const benchConsent = async (opts: { source: string; benchDir: string; rec
   }
 };
 
-if (process.argv[1]?.endsWith('consent.ts')) {
-  const source = process.argv[2] ?? path.join(process.cwd(), '.bench', 'demo-1000000x10.sqlite');
-  benchConsent({
-    source,
-    benchDir: path.dirname(source),
-    record: (name, value, _raw, _ratio, target) => console.log(`  ${name}: ${value}${target ? ` [target ${target}]` : ''}`),
-  }).catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runAlone('consent.ts', 'demo-1000000x10.sqlite', benchConsent);

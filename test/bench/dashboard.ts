@@ -27,16 +27,12 @@ import { createInProcessClient } from '../../src-main/host/inprocess';
 import { createStore } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
 import { figuresBase } from './figures-base';
+import { percentile, type Recorder } from './common';
 
-type Recorder = (name: string, value: string, raw?: string, ratio?: string, target?: string) => void;
 
 const TARGET_MS = 300;
 const RUNS = 10;
 
-const percentile = (values: readonly number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
 /**

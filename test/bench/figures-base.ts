@@ -8,8 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { recomputeAnalytics } from '../../src-main/domain/analytics/recompute';
 import { createStore, transaction } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
+import { type Recorder } from './common';
 
-type Recorder = (name: string, value: string, raw?: string, ratio?: string, target?: string) => void;
 
 export const figuresBase = (source: string, benchDir: string, name: string, record: Recorder): string => {
   const target = path.join(benchDir, `${name}-${path.basename(source)}`);

@@ -23,8 +23,8 @@ import { createInProcessClient } from '../../src-main/host/inprocess';
 import BetterSqlite3 from 'better-sqlite3';
 import { createStore } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
+import { percentile, runAlone, type Recorder } from './common';
 
-type Recorder = (name: string, value: string, raw?: string, ratio?: string, target?: string) => void;
 type Filter = Omit<ContactListInput, 'sort' | 'dir' | 'cursor' | 'limit'>;
 
 const TARGET_MS = 10;
@@ -72,10 +72,6 @@ export const prepareListBase = (source: string, target: string): void => {
   fs.renameSync(tmp, target);
 };
 
-const percentile = (values: readonly number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
 
 /** The filters measured: each criterion alone at several selectivities, then combinations, then with a search. */
 export const filtersOf = (tag: (name: string) => number, company: number): [string, Filter][] => {
@@ -268,15 +264,5 @@ export const benchListFilters = async (opts: { source: string; benchDir: string;
   );
 };
 
-if (process.argv[1]?.endsWith('list-filters.ts')) {
-  const root = process.cwd();
-  const source = process.argv[2] ?? path.join(root, '.bench', 'demo-1000000x10.sqlite');
-  benchListFilters({
-    source,
-    benchDir: path.dirname(source),
-    record: (name, value) => console.log(`\n${name}: ${value}`),
-  }).catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+// its one figure carries a table: on a line of its own
+runAlone('list-filters.ts', 'demo-1000000x10.sqlite', benchListFilters, (name, value) => console.log(`\n${name}: ${value}`));

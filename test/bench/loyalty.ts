@@ -22,8 +22,8 @@ import { toApi } from '../../src-main/host/client';
 import { createInProcessClient } from '../../src-main/host/inprocess';
 import { createStore, transaction } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
+import { percentile, runAlone, type Recorder } from './common';
 
-type Recorder = (name: string, value: string, raw?: string, ratio?: string, target?: string) => void;
 type Db = BetterSqlite3.Database;
 
 /** Triggers that keep derived figures (not the append-only guards): dropped for a bulk load, then rebuilt. */
@@ -159,10 +159,6 @@ const writeTag = (file: string, tagId: number): void => {
   }
 };
 
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
 const ms = (v: number) => `${v.toFixed(2)} ms`;
 
 export const benchLoyalty = async (opts: { source: string; benchDir: string; record: Recorder }): Promise<void> => {
@@ -286,14 +282,4 @@ export const benchLoyalty = async (opts: { source: string; benchDir: string; rec
   }
 };
 
-if (process.argv[1]?.endsWith('loyalty.ts')) {
-  const source = process.argv[2] ?? path.join(process.cwd(), '.bench', 'demo-1000000x10.sqlite');
-  benchLoyalty({
-    source,
-    benchDir: path.dirname(source),
-    record: (name, value, _raw, _ratio, target) => console.log(`  ${name}: ${value}${target ? ` [target ${target}]` : ''}`),
-  }).catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runAlone('loyalty.ts', 'demo-1000000x10.sqlite', benchLoyalty);

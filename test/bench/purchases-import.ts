@@ -18,8 +18,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import iconv from 'iconv-lite';
 import { createStore } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
+import { type Recorder } from './common';
 
-type Recorder = (name: string, value: string, raw?: string, ratio?: string, target?: string) => void;
 
 export type PurchaseBenchOptions = {
   root: string;

@@ -14,8 +14,8 @@ import { toApi } from '../../src-main/host/client';
 import { createInProcessClient } from '../../src-main/host/inprocess';
 import { REFERENCE_SQL, pageSql } from '../../src-main/domain/retention/review';
 import { prepareListBase } from './list-filters';
+import { runAlone, type Recorder } from './common';
 
-type Recorder = (name: string, value: string, raw?: string, ratio?: string, target?: string) => void;
 
 const TARGET_MS = 2000;
 /** STACK.md: NTILE(5) over 1M rows, the raw figure for one ordered pass over the whole table. */
@@ -91,11 +91,4 @@ export const benchRetention = async (opts: { source: string; benchDir: string; r
   }
 };
 
-if (process.argv[1]?.endsWith('retention.ts')) {
-  const source = process.argv[2] ?? path.join(process.cwd(), '.bench', 'demo-1000000x10.sqlite');
-  void benchRetention({
-    source,
-    benchDir: path.dirname(source),
-    record: (name, value, raw = '', ratio = '', target = '') => console.log(`| ${name} | ${value} | ${raw} | ${ratio} | ${target} |`),
-  });
-}
+runAlone('retention.ts', 'demo-1000000x10.sqlite', benchRetention);

@@ -20,17 +20,13 @@ import { contactRfm, paretoOverview, recomputeThresholds, rfmOverview } from '..
 import { countSegment } from '../../src-main/domain/segments/sql';
 import { createStore, transaction } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
+import { percentile, runAlone, type Recorder } from './common';
 
-type Recorder = (name: string, value: string, raw?: string, ratio?: string, target?: string) => void;
 
 const TARGET_MS = 500;
 const NTILE_RAW_MS = 1_400;
 const RUNS = 9;
 
-const percentile = (values: readonly number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
 
 /** The demo base upgraded and given its figures; a half-made copy is never reused. */
 const prepareBase = (source: string, benchDir: string, record: Recorder): string => {
@@ -135,14 +131,4 @@ export const benchRfm = async (opts: { source: string; benchDir: string; record:
   }
 };
 
-if (process.argv[1]?.endsWith('rfm.ts')) {
-  const source = process.argv[2] ?? path.join(process.cwd(), '.bench', 'demo-1000000x10.sqlite');
-  benchRfm({
-    source,
-    benchDir: path.dirname(source),
-    record: (name, value, raw, ratio, target) => console.log(`  ${name}: ${value}${ratio ? ` (${ratio})` : ''}${raw ? ` [raw ${raw}]` : ''}${target ? ` [target ${target}]` : ''}`),
-  }).catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runAlone('rfm.ts', 'demo-1000000x10.sqlite', benchRfm);

@@ -15,6 +15,7 @@ import { createInProcessClient } from '../../src-main/host/inprocess';
 import { startWebHost } from '../../src-main/host/web/server';
 import { createWorkerClient } from '../../src-main/host/worker-client';
 import { benchPurchaseImport } from './purchases-import';
+import { percentile } from './common';
 
 // npm runs scripts from the package root
 const root = process.cwd();
@@ -32,10 +33,6 @@ const record = (name: string, value: string, raw = '', ratio = '', target = '') 
   console.log(`  ${name}: ${value}${ratio ? ` (${ratio})` : ''}`);
 };
 
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
 const ms = (v: number) => `${v.toFixed(2)} ms`;
 
 /** Runs the built CLI's demo generator in a child process, sampling its peak memory. */

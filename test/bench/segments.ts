@@ -20,8 +20,8 @@ import { createInProcessClient } from '../../src-main/host/inprocess';
 import { createStore } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
 import { prepareConsentBase } from './consent';
+import { runAlone, type Recorder } from './common';
 
-type Recorder = (name: string, value: string, raw?: string, ratio?: string, target?: string) => void;
 
 const COUNT_TARGET_MS = 200;
 const EXPORT_TARGET_MS = 3_000;
@@ -160,14 +160,4 @@ export const benchSegments = async (opts: { source: string; benchDir: string; re
   }
 };
 
-if (process.argv[1]?.endsWith('segments.ts')) {
-  const source = process.argv[2] ?? path.join(process.cwd(), '.bench', 'demo-1000000x10.sqlite');
-  benchSegments({
-    source,
-    benchDir: path.dirname(source),
-    record: (name, value, _raw, _ratio, target) => console.log(`  ${name}: ${value}${target ? ` [target ${target}]` : ''}`),
-  }).catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runAlone('segments.ts', 'demo-1000000x10.sqlite', benchSegments);

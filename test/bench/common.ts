@@ -1,0 +1,33 @@
+/**
+ * What every benchmark file shares: the recorder `run.ts` passes in, the
+ * percentile they report, and the way each one also runs on its own.
+ */
+import path from 'node:path';
+
+/** One figure: its name, value, the raw SQLite figure beside it, the ratio to it, the target. */
+export type Recorder = (name: string, value: string, raw?: string, ratio?: string, target?: string) => void;
+
+/** Nearest-rank percentile (p in 0..100) of the values; NaN when there are none. */
+export const percentile = (values: readonly number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+
+/** A bench run on its own prints each figure on a line. */
+export const printRecorder: Recorder = (name, value, raw, ratio, target) =>
+  console.log(`  ${name}: ${value}${ratio ? ` (${ratio})` : ''}${raw ? ` [raw ${raw}]` : ''}${target ? ` [target ${target}]` : ''}`);
+
+type BenchOptions = { source: string; benchDir: string; record: Recorder };
+
+/**
+ * `npx tsx test/bench/<file> [source.sqlite]`: runs the bench when `file` is
+ * the script started, on the given base or `defaultBase` in `.bench/`.
+ */
+export const runAlone = (file: string, defaultBase: string, bench: (opts: BenchOptions) => Promise<void>, record = printRecorder): void => {
+  if (!process.argv[1]?.endsWith(file)) return;
+  const source = process.argv[2] ?? path.join(process.cwd(), '.bench', defaultBase);
+  bench({ source, benchDir: path.dirname(source), record }).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+};
