@@ -279,6 +279,7 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
     const handler = handlers[name] as unknown as {
       kind: 'query' | 'command' | 'job';
       run: (input: unknown, ctx: typeof context) => unknown;
+      parentsRead?: true;
     };
     // an import holds one long transaction and yields between batches: other writes must wait for it
     if (handler.kind !== 'query' && store?.sqlite.inTransaction) {
@@ -287,6 +288,8 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
     if (handler.kind === 'command') {
       const s = context.store;
       s.sqlite.pragma('wal_autocheckpoint = 0');
+      // only outside a transaction does SQLite take this pragma
+      if (handler.parentsRead) s.sqlite.pragma('foreign_keys = OFF');
       try {
         return transaction(s, () => {
           const out = handler.run(parsed.data, context);
@@ -295,7 +298,10 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
         });
       } finally {
         // a restore closes the connection it ran on
-        if (s.sqlite.open) s.sqlite.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+        if (s.sqlite.open) {
+          s.sqlite.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+          s.sqlite.pragma('foreign_keys = ON');
+        }
         checkpointAfterReply();
       }
     }

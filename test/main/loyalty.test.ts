@@ -614,6 +614,15 @@ describe('expiry, members, bonus, dashboard', () => {
     ]);
     expect(d.tierMovements).toHaveLength(12);
     readOnly(ctx, ledgerConsistent);
+
+    // the grant ran without SQLite's per-row parent probes: every row it wrote has its parents, and the
+    // next command has the foreign keys back (a deleted member takes its entries and lots with it)
+    expect(readOnly(ctx, (db) => db.pragma('foreign_key_check'))).toEqual([]);
+    await api.call('contacts.delete', { id: ids[3] ?? 0 });
+    for (const table of ['loyalty_entries', 'loyalty_lots', 'loyalty_members']) {
+      expect(readOnly(ctx, (db) => db.prepare(`SELECT count(*) FROM ${table} WHERE contact_id = ?`).pluck().get(ids[3]))).toBe(0);
+    }
+    readOnly(ctx, ledgerConsistent);
   });
 });
 

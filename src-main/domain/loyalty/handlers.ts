@@ -1,4 +1,4 @@
-import { command, query, type HandlerGroup } from '../../host/registry';
+import { bulkCommand, command, query, type HandlerGroup } from '../../host/registry';
 import { getProgramme } from './programme';
 import { openVouchers } from './vouchers';
 import {
@@ -38,7 +38,7 @@ export const loyaltyHandlers: HandlerGroup = {
   'loyalty.adjust': command((input, { store }) => adjust(store, input)),
   'loyalty.members': query((input, { store }) => listMembers(store, input)),
   'loyalty.bonus.preview': query((input, { store }) => previewBonus(store, input)),
-  'loyalty.bonus.grant': command((input, { store }) => grantBonus(store, input)),
+  'loyalty.bonus.grant': bulkCommand((input, { store }) => grantBonus(store, input)),
   'loyalty.dashboard': query((_input, { store }) => dashboard(store)),
   'loyalty.expire': command((_input, { store }) => runDaily(store)),
 };
