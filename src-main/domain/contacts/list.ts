@@ -1139,14 +1139,19 @@ const searchContacts = (
 };
 
 /** Ids of every contact a filter matches (bulk actions): the same criteria, SQLite picks the plan. */
-export const matchingIds = (store: Store, filter: ContactFilterParsed): number[] => {
+/** The filter as one condition on `contacts c`, for a caller that joins it to its own tables. */
+export const matchingWhere = (store: Store, filter: ContactFilterParsed): { sql: string; params: unknown[] } => {
   const terms = searchTerms(filter.q);
-  const conds = and([
+  return and([
     statusIn('c.status', statusesOf(filter)),
     ...criteriaOf(filter, store).map((c) => c.where),
     ...(terms.length > 0
       ? [{ sql: 'c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)', params: [ftsQuery(terms)] }]
       : []),
   ]);
-  return statement(store.sqlite, `SELECT c.id FROM contacts c WHERE ${conds.sql}`).pluck().all(...conds.params) as number[];
+};
+
+export const matchingIds = (store: Store, filter: ContactFilterParsed): number[] => {
+  const where = matchingWhere(store, filter);
+  return statement(store.sqlite, `SELECT c.id FROM contacts c WHERE ${where.sql}`).pluck().all(...where.params) as number[];
 };

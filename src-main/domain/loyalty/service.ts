@@ -24,7 +24,8 @@ import {
   type rewardUpdateInput,
 } from '../../contract';
 import { prepared, type Store } from '../../store/db';
-import { matchingIds } from '../contacts/list';
+import { statement } from '../contacts/conditions';
+import { matchingWhere } from '../contacts/list';
 import { insertPurchase } from '../purchases/service';
 import { getSettings } from '../settings/service';
 import { EARNING_KINDS, IN_WINDOW, entriesPage, expireDue, getEntry, lotExpiry, memberBalance, post, tierWindowStart, updateTier } from './ledger';
@@ -429,14 +430,15 @@ export const listMembers = (store: Store, input: z.output<typeof loyaltyMembersI
 
 /** Members among the contacts the filter matches, in id order. */
 const segmentMembers = (store: Store, filter: z.output<typeof loyaltyBonusPreviewInput>['filter']): number[] => {
-  const ids = matchingIds(store, filter);
-  return prepared(
+  // one statement: the contacts matched are never carried through JavaScript and back (100k ids at a time)
+  const where = matchingWhere(store, filter);
+  return statement(
     store.sqlite,
     `SELECT m.contact_id FROM loyalty_members m JOIN loyalty_cards k ON k.id = m.card_id
-      WHERE k.status = 'active' AND m.contact_id IN (SELECT value FROM json_each(?)) ORDER BY m.contact_id`,
+      WHERE k.status = 'active' AND m.contact_id IN (SELECT c.id FROM contacts c WHERE ${where.sql}) ORDER BY m.contact_id`,
   )
     .pluck()
-    .all(JSON.stringify(ids)) as number[];
+    .all(...where.params) as number[];
 };
 
 export const previewBonus = (store: Store, input: z.output<typeof loyaltyBonusPreviewInput>): BonusPreview => ({
