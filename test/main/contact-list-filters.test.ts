@@ -24,7 +24,7 @@ import { createCompany } from '../../src-main/domain/companies/service';
 import { createPurchase } from '../../src-main/domain/purchases/service';
 import { createStore, transaction, type Store } from '../../src-main/store/db';
 import { applyPragmas, migrate, openDatabase } from '../../src-main/store/open';
-import { openClient } from './helpers';
+import { openClient, openStore } from './helpers';
 
 /** One base per describe block, shared by its tests (read-only after seeding), removed at the end. */
 const opened: { db: BetterSqlite3.Database; dir: string }[] = [];
@@ -552,5 +552,37 @@ describe('contact list through the contract', () => {
     });
     await expect(api.call('contacts.list', { status: ['vip' as never] })).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(api.call('contacts.list', { tags: [0] })).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+});
+
+describe('contact search', () => {
+  it('finds a contact by its name typed as stored, in any script the index reads, whatever the accents', () => {
+    const store = openStore();
+    // letters SQLite's tokenizer reads as letters: French, other Latin, Greek with its accents, Cyrillic with its breves
+    const letter = fc.constantFrom(...'aeéèêëàâäîïôöùûüçœæßñøåłšžčğıǎăőűΆάέήίόύώαβγδλωΑΩЙйЁёӐӑӒӓбвгджзЯяșț0123456789'.split(''));
+    const word = fc.array(letter, { minLength: 1, maxLength: 8 }).map((l) => l.join(''));
+    const name = fc
+      .tuple(fc.array(word, { minLength: 1, maxLength: 3 }), fc.constantFrom(' ', '-', '’', "'", '.'))
+      .map(([words, sep]) => words.join(sep));
+    fc.assert(
+      fc.property(name, fc.boolean(), (text, upper) => {
+        const id = transaction(store, () => insertContact(store, contactInput.parse({ firstName: 'Zéphyr', lastName: text })));
+        // typed in capitals too, except where capitals lose the letter (ß → SS, ı → I)
+        const q = upper && !/[ßı]/.test(text) ? text.toUpperCase() : text;
+        expect(listContacts(store, contactListInput.parse({ q, limit: 100 })).rows.map((r) => r.id)).toContain(id);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('answers whatever is typed, without an error', () => {
+    const store = openStore();
+    transaction(store, () => insertContact(store, contactInput.parse({ firstName: 'Zéphyr', lastName: 'Ӑ𞤀b' })));
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.string()), (q) => {
+        expect(() => listContacts(store, contactListInput.parse({ q, limit: 10 }))).not.toThrow();
+      }),
+      { numRuns: 300 },
+    );
   });
 });
