@@ -24,7 +24,7 @@ import { createCompany } from '../../src-main/domain/companies/service';
 import { createPurchase } from '../../src-main/domain/purchases/service';
 import { createStore, transaction, type Store } from '../../src-main/store/db';
 import { applyPragmas, migrate, openDatabase } from '../../src-main/store/open';
-import { openClient, openStore } from './helpers';
+import { openClient } from './helpers';
 
 /** One base per describe block, shared by its tests (read-only after seeding), removed at the end. */
 const opened: { db: BetterSqlite3.Database; dir: string }[] = [];
