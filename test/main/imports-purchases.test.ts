@@ -489,6 +489,12 @@ describe('purchase import: all or nothing, idempotent, undoable', () => {
     // the purchase counter (kept by a trigger, added in one go by a big import) matches the table
     expect(query(dbPath, "SELECT value AS n FROM counters WHERE name = 'purchases'")).toEqual([{ n: 60_001 }]);
     expect(query(dbPath, 'SELECT count(*) AS n FROM purchases')).toEqual([{ n: 60_001 }]);
+    // so do the month sums (a trigger too, added in one go as well)
+    const months = 'SELECT month, sales, refunds, revenue_cents FROM sales_months ORDER BY month';
+    const summed = `SELECT substr(purchased_at, 1, 7) AS month, sum(kind = 'sale') AS sales, sum(kind = 'refund') AS refunds,
+        sum(amount_cents) AS revenue_cents FROM purchases GROUP BY 1 ORDER BY 1`;
+    expect(query(dbPath, months)).toEqual(query(dbPath, summed));
+    expect(query(dbPath, months)).toHaveLength(1);
     // every figure as recomputed from the purchases themselves
     const wrong = query(
       dbPath,
@@ -509,6 +515,7 @@ describe('purchase import: all or nothing, idempotent, undoable', () => {
     expect(schema()).toBe(before);
     expect(query(dbPath, 'SELECT count(*) AS n FROM contacts WHERE purchase_count > 0 OR total_cents <> 0 OR last_purchase_at IS NOT NULL')).toEqual([{ n: 0 }]);
     expect(query(dbPath, "SELECT value AS n FROM counters WHERE name = 'purchases'")).toEqual([{ n: 0 }]);
+    expect(query(dbPath, months)).toEqual([]);
     expect(counts()).toEqual([
       { name: 'contacts.customer', value: 0 },
       { name: 'contacts.former', value: 0 },
