@@ -479,6 +479,12 @@ describe('purchase import: all or nothing, idempotent, undoable', () => {
     for (let i = 0; i < 60_000; i += 1) sales.push(`${String(1 + (i % 28)).padStart(2, '0')}/01/2024;V${i};K${1 + ((i * 7) % 12_000)};${1 + (i % 90)},50`);
     sales.push('29/01/2024;;K1;9,99');
     const salesFile = path.join(dir, 'ventes.csv');
+    // at a row per customer or more, codes are looked up in memory: an unknown one is still reported where it is
+    const wrongFile = path.join(dir, 'ventes-erreur.csv');
+    fs.writeFileSync(wrongFile, `${[...sales.slice(0, 30_000), '15/01/2024;W1;K12001;5,00', ...sales.slice(30_000)].join('\r\n')}\r\n`);
+    expect(report(await importFile(client, wrongFile, { dryRun: true })).errors).toEqual([
+      { line: 30_001, field: 'customerCode', value: 'K12001', reason: 'unknown_contact' },
+    ]);
     fs.writeFileSync(salesFile, `${sales.join('\r\n')}\r\n`);
     const r = report(await importFile(client, salesFile));
     expect(r).toMatchObject({ created: 60_001, errors: [] });
