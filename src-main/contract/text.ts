@@ -15,16 +15,16 @@ export const fold = (value: string): string =>
 
 /**
  * Search terms typed by a user, split the way the full-text index splits them.
- * Accents are left to the index's tokenizer, which removes them from both
- * sides alike: `fold` here would also strip those it keeps (Greek tonos,
- * Cyrillic breve), and "Άννα" typed as stored would find nothing.
+ * Case and accents are left to the index's tokenizer, which folds both sides
+ * alike: `fold` here would also strip accents it keeps (Greek tonos, Cyrillic
+ * breve) and lower letters it does not (Adlam), and "Άννα" typed as stored
+ * would find nothing.
  * A number typed with spaces or dots ("06 12 34", "+33 6 12") is one term:
  * phones are indexed as one run of digits.
  */
 export const searchTerms = (query: string): string[] => {
   if (/^[\d\s+().-]+$/.test(query) && /\d.*\d/.test(query)) return [query.replace(/\D/g, '')];
   return query
-    .toLowerCase()
     .normalize('NFC')
     .split(/[^\p{L}\p{N}]+/u)
     .filter((t) => t.length > 0)

@@ -14,12 +14,13 @@ import {
 } from '../../contract';
 import type { z } from 'zod';
 import type { contactListInput } from '../../contract/contacts';
-import type { Store } from '../../store/db';
+import { prepared, type Store } from '../../store/db';
 import { cityKey } from './keys';
 import { contactableCond, contactablePool, countContactable, reachIndexOf } from '../consent/sql';
 import {
   and,
   contactableProbe,
+  FALSE,
   or,
   placeholders,
   prefixEnd,
@@ -1051,7 +1052,30 @@ export const planList = (store: Store, input: ListInput, tuning: Partial<ListTun
 
 /* ---------- search ---------- */
 
-const ftsQuery = (terms: string[]): string => terms.map((t) => `"${t.replace(/"/g, '')}"*`).join(' AND ');
+const ftsQuery = (terms: readonly string[]): string => terms.map((t) => `"${t.replace(/"/g, '')}"*`).join(' AND ');
+
+/**
+ * The full-text query for these terms. The index keeps no word positions
+ * (migration 15), so a term must be one word to its tokenizer: `searchTerms`
+ * cuts where it does, except at the few letters its Unicode tables still
+ * class as marks (New Tai Lue vowels, two Vedic signs: 21 code points), which
+ * it takes for a space. SQLite refuses such a term; it is then cut at every
+ * character outside ASCII letters and digits, which every tokenizer reads
+ * alike: a broader search, never an error.
+ * Null when nothing searchable is left.
+ */
+export const searchMatch = (store: Store, terms: readonly string[]): string | null => {
+  const probe = prepared(store.sqlite, 'SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? LIMIT 1');
+  const query = ftsQuery(terms);
+  try {
+    probe.get(query);
+    return query;
+  } catch (error) {
+    if (!(error instanceof Error) || !/phrase queries are not supported/.test(error.message)) throw error;
+    const ascii = terms.flatMap((t) => t.split(/[^A-Za-z0-9]+/)).filter((t) => t.length > 0);
+    return ascii.length === 0 ? null : ftsQuery(ascii);
+  }
+};
 
 
 /**
@@ -1071,7 +1095,8 @@ const searchContacts = (
   tuning: ListTuning,
   trace: string[],
 ): ContactPage => {
-  const match = ftsQuery(terms);
+  const match = searchMatch(store, terms);
+  if (match === null) return finishPage(store, [], input.limit, 0, false);
   const statuses = statusesOf(input);
   const rowChecks = and([statusIn('+c.status', statuses), ...criteria.map((c) => c.residual)]);
   const probe = statement(
@@ -1142,12 +1167,11 @@ const searchContacts = (
 /** The filter as one condition on `contacts c`, for a caller that joins it to its own tables. */
 export const matchingWhere = (store: Store, filter: ContactFilterParsed): { sql: string; params: unknown[] } => {
   const terms = searchTerms(filter.q);
+  const match = terms.length > 0 ? searchMatch(store, terms) : null;
   return and([
     statusIn('c.status', statusesOf(filter)),
     ...criteriaOf(filter, store).map((c) => c.where),
-    ...(terms.length > 0
-      ? [{ sql: 'c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)', params: [ftsQuery(terms)] }]
-      : []),
+    ...(terms.length === 0 ? [] : match === null ? [FALSE] : [{ sql: 'c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)', params: [match] }]),
   ]);
 };
 
