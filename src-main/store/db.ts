@@ -50,6 +50,25 @@ export const prepared = (db: Sqlite, sql: string): Statement => {
   return stmt;
 };
 
+/**
+ * The planner names its indexes (INDEXED BY), but a large import sets the
+ * list's indexes aside until it commits, and reads between its batches run
+ * inside its transaction: there the hints would fail with "no such index".
+ * Without them SQLite plans on its own: slower, but the list keeps answering
+ * while the import runs. Outside a transaction nothing is checked. Reads
+ * that name an index an import sets aside (contacts', purchases_by_contact)
+ * go through here, or through `statement`.
+ */
+export const runnableSql = (db: Sqlite, sql: string): string => {
+  if (!db.inTransaction || !sql.includes('INDEXED BY')) return sql;
+  const exists = prepared(db, "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?").pluck();
+  const missing = [...sql.matchAll(/INDEXED BY (\w+)/g)].some(([, name]) => exists.get(name) === undefined);
+  return missing ? sql.replace(/\s+INDEXED BY \w+/g, '') : sql;
+};
+
+/** `runnableSql`, prepared in the store's cache. */
+export const statement = (db: Sqlite, sql: string): Statement => prepared(db, runnableSql(db, sql));
+
 const camelKeys = new Map<string, string>();
 const camel = (key: string): string => {
   let out = camelKeys.get(key);

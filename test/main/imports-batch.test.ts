@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppError, contactListInput, type ContactListInput, type ImportReport } from '../../src-main/contract';
+import { AppError, checkDuplicatesInput, contactListInput, type ContactListInput, type ImportReport } from '../../src-main/contract';
+import { checkDuplicates } from '../../src-main/domain/duplicates/check';
 import { listContacts } from '../../src-main/domain/contacts/list';
 import { searchIndex, type ContactBatchTuning } from '../../src-main/domain/imports/contact-batch';
 import { createKeySet } from '../../src-main/domain/imports/key-set';
@@ -187,6 +188,23 @@ describe('batched contact import', () => {
     expect(db.prepare("SELECT value FROM counters WHERE name = 'contacts'").pluck().get()).toBe(26);
     expect(db.prepare('SELECT phone, city FROM contacts WHERE id = 1').get()).toEqual({ phone: '+33781000001', city: 'Bourg-en-Bresse' });
     dump(store);
+  });
+
+  it('answers the capture form\'s duplicate check while a large import has the name index set aside', async () => {
+    const dir = tempDir();
+    const lines = ['Nom;Prénom;CP;Ville', 'Lefèvre;Élodie;01000;Bourg-en-Bresse'];
+    for (let i = 0; i < 40; i++) lines.push(`Nom${i};Prénom${i};75011;Paris`);
+    const file = path.join(dir, 'big.csv');
+    fs.writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+    const store = openStore();
+    const seen: unknown[] = [];
+    const during = job(() => {
+      if (seen.length > 0) return;
+      expect(store.sqlite.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'contacts_by_match'").pluck().get()).toBe(0);
+      seen.push(checkDuplicates(store, checkDuplicatesInput.parse({ firstName: 'Elodie', lastName: 'LEFEVRE', postcode: '01000' })));
+    });
+    await runImport(store, { kind: 'contacts', path: file, policy: 'merge', dryRun: false }, during, { batchRows: 10, deferIndexesFrom: 1 });
+    expect(seen).toEqual([[expect.objectContaining({ id: 1, reasons: ['similar_name_same_postcode'] })]]);
   });
 
   it('rolls everything back, schema included, when the last batch has an error or the import is cancelled', async () => {

@@ -1,5 +1,5 @@
 import type { Offer, ProductAffinity } from '../../contract';
-import { prepared, type Store } from '../../store/db';
+import { prepared, statement, type Store } from '../../store/db';
 import { notFound as contactNotFound } from '../contacts/service';
 import { productNotFound } from '../purchases/products';
 import { untilWrite } from './attrition';
@@ -51,7 +51,7 @@ const baseline = (store: Store): Map<number, number> =>
 /** What these customers bought in their recent sales: per product, how many of them and how many lines. */
 const tallyBuyers = (store: Store, buyers: readonly number[]): { tallies: Tally[]; lines: number } => {
   if (buyers.length === 0) return { tallies: [], lines: 0 };
-  const tallies = prepared(
+  const tallies = statement(
     store.sqlite,
     `SELECT l.product_id AS productId, count(DISTINCT p.contact_id) AS count, count(*) AS lines
       FROM json_each(?) b
@@ -125,7 +125,7 @@ const recentBuyers = (store: Store, productId: number, lines: number, max: numbe
  */
 export const nextBestOffers = (store: Store, contactId: number): { offers: Offer[]; similarCustomers: number } => {
   if (prepared(store.sqlite, 'SELECT 1 FROM contacts WHERE id = ?').get(contactId) === undefined) throw contactNotFound(contactId);
-  const own = prepared(
+  const own = statement(
     store.sqlite,
     `SELECT l.product_id FROM (SELECT id, purchased_at FROM purchases INDEXED BY purchases_by_contact
           WHERE contact_id = ? AND kind = 'sale' ORDER BY purchased_at DESC LIMIT ?) p

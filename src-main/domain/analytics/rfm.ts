@@ -17,8 +17,8 @@ import {
   type RfmThresholds,
   type SegmentCriterion,
 } from '../../contract';
-import type { Store } from '../../store/db';
-import { and, FALSE, or, statement, TRUE, type Cond } from '../contacts/conditions';
+import { statement, type Store } from '../../store/db';
+import { and, FALSE, or, TRUE, type Cond } from '../contacts/conditions';
 import { analyticsState } from './figures';
 
 /**

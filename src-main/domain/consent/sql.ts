@@ -1,5 +1,5 @@
 import type { ConsentChannel, ConsentPurpose, ConsentTarget } from '../../contract';
-import { prepared, type Store } from '../../store/db';
+import { prepared, runnableSql, type Store } from '../../store/db';
 import { PHONE_OPT_IN_FROM } from './rules';
 
 /**
@@ -99,17 +99,8 @@ const reachIndex: Record<ConsentChannel, string> = {
   post: 'contacts_reach_post',
 };
 
-/**
- * An import or the demo sets the contacts indexes aside until it commits;
- * reads inside its transaction then plan without the hints (slower, but they
- * answer), as the list does.
- */
-const statement = (store: Store, sql: string): ReturnType<typeof prepared> => {
-  if (!store.sqlite.inTransaction) return prepared(store.sqlite, sql);
-  const exists = prepared(store.sqlite, "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?").pluck();
-  const missing = [...sql.matchAll(/INDEXED BY (\w+)/g)].some(([, name]) => exists.get(name) === undefined);
-  return prepared(store.sqlite, missing ? sql.replace(/\s+INDEXED BY \w+/g, '') : sql);
-};
+/** An import or the demo sets the contacts indexes aside until it commits: see `runnableSql`. */
+const statement = (store: Store, sql: string): ReturnType<typeof prepared> => prepared(store.sqlite, runnableSql(store.sqlite, sql));
 
 /**
  * How many contacts (with a status among `statuses`) may be contacted on

@@ -1,6 +1,4 @@
 import type { ConsentTarget } from '../../contract';
-import { prepared } from '../../store/db';
-import type { Sqlite } from '../../store/open';
 import { contactableCond, reachIndexOf } from '../consent/sql';
 
 /**
@@ -11,20 +9,6 @@ import { contactableCond, reachIndexOf } from '../consent/sql';
 
 /** A piece of SQL with its parameters. */
 export type Cond = { sql: string; params: unknown[] };
-
-/**
- * The planner names its indexes (INDEXED BY), but a large import sets the
- * list's indexes aside until it commits, and reads between its batches run
- * inside its transaction: there the hints would fail with "no such index".
- * Without them SQLite plans on its own: slower, but the list keeps answering
- * while the import runs. Outside a transaction nothing is checked.
- */
-export const statement = (db: Sqlite, sql: string): ReturnType<typeof prepared> => {
-  if (!db.inTransaction || !sql.includes('INDEXED BY')) return prepared(db, sql);
-  const exists = prepared(db, "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?").pluck();
-  const missing = [...sql.matchAll(/INDEXED BY (\w+)/g)].some(([, name]) => exists.get(name) === undefined);
-  return prepared(db, missing ? sql.replace(/\s+INDEXED BY \w+/g, '') : sql);
-};
 
 export const TRUE: Cond = { sql: '1', params: [] };
 export const FALSE: Cond = { sql: '0', params: [] };

@@ -14,7 +14,7 @@ import {
 } from '../../contract';
 import type { z } from 'zod';
 import type { contactListInput } from '../../contract/contacts';
-import { prepared, type Store } from '../../store/db';
+import { prepared, statement, type Store } from '../../store/db';
 import { cityKey } from './keys';
 import { contactableCond, contactablePool, countContactable, reachIndexOf } from '../consent/sql';
 import {
@@ -25,7 +25,6 @@ import {
   placeholders,
   prefixEnd,
   rangeTest,
-  statement,
   tagsProbe,
   tagsSet,
   TRUE,

@@ -1,6 +1,7 @@
 import { AppError } from '../../contract';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Sqlite } from '../../store/open';
+import { runnableSql } from '../../store/db';
 
 /**
  * The schema read at run time, so a merge moves the rows of tables added by
@@ -184,9 +185,12 @@ const statements = new WeakMap<Sqlite, Map<string, Statement>>();
 /**
  * Prepared once per connection, in a cache of this module's own: these
  * statements are switched to pluck/raw mode, which must not leak to other
- * code sharing the store's cache with the same SQL text.
+ * code sharing the store's cache with the same SQL text. An index an import
+ * has set aside is not named (`runnableSql`): the capture form's check still
+ * answers while a large import runs.
  */
-export const stmt = (db: Sqlite, sql: string): Statement => {
+export const stmt = (db: Sqlite, query: string): Statement => {
+  const sql = runnableSql(db, query);
   let cache = statements.get(db);
   if (!cache) {
     cache = new Map();

@@ -23,8 +23,7 @@ import {
   rewardInput,
   type rewardUpdateInput,
 } from '../../contract';
-import { prepared, type Store } from '../../store/db';
-import { statement } from '../contacts/conditions';
+import { prepared, statement, type Store } from '../../store/db';
 import { matchingWhere } from '../contacts/list';
 import { insertPurchase } from '../purchases/service';
 import { getSettings } from '../settings/service';

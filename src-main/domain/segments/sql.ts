@@ -9,9 +9,9 @@ import {
   type SegmentField,
   type SegmentNode,
 } from '../../contract';
-import type { Store } from '../../store/db';
+import { statement, type Store } from '../../store/db';
 import { contactableCond, countContactable } from '../consent/sql';
-import { and, FALSE, or, placeholders, prefixEnd, rangeTest, statement, tagsProbe, tagsSet, TRUE, type Cond } from '../contacts/conditions';
+import { and, FALSE, or, placeholders, prefixEnd, rangeTest, tagsProbe, tagsSet, TRUE, type Cond } from '../contacts/conditions';
 import { cityKey } from '../contacts/keys';
 import { countFiguresOnly, paretoTierCond, rfmScoreCond, rfmSegmentCond } from '../analytics/rfm';
 import { atRiskCond, markedLostCond } from '../analytics/attrition';
