@@ -151,12 +151,12 @@ export const benchPurchaseImport = async (o: PurchaseBenchOptions): Promise<void
     throw new Error(`purchase import failed (exit ${run.code}): ${run.out.slice(0, 500)} ${run.err.slice(0, 500)}`);
   }
   const rate = rows / run.seconds;
-  const at10M = 10_000_000 / rate;
   o.record(
     `import ${rows.toLocaleString('en')} purchases (customer figures kept current; exit ${run.code})`,
     `${run.seconds.toFixed(1)} s wall, ${run.cpu.toFixed(1)} s CPU (${Math.round(rate).toLocaleString('en')} rows/s), peak RSS ${run.peakMb.toFixed(0)} MB`,
     '530k purchases/s raw inserts',
-    rows < 10_000_000 ? `10M at this rate: ${at10M.toFixed(0)} s (extrapolated)` : `${(530_000 / rate).toFixed(1)}× raw`,
+    // no extrapolation from a partial run: the index rebuilds at the end cost about the same whatever the file's size
+    rows < 10_000_000 ? `${(530_000 / rate).toFixed(1)}× raw; a partial run (10M: run all rows)` : `${(530_000 / rate).toFixed(1)}× raw`,
     '10M ≤ 60 s',
   );
 
