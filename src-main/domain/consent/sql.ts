@@ -1,5 +1,5 @@
 import type { ConsentChannel, ConsentPurpose, ConsentTarget } from '../../contract';
-import { prepared, runnableSql, type Store } from '../../store/db';
+import { statement, type Store } from '../../store/db';
 import { PHONE_OPT_IN_FROM } from './rules';
 
 /**
@@ -99,8 +99,6 @@ const reachIndex: Record<ConsentChannel, string> = {
   post: 'contacts_reach_post',
 };
 
-/** An import or the demo sets the contacts indexes aside until it commits: see `runnableSql`. */
-const statement = (store: Store, sql: string): ReturnType<typeof prepared> => prepared(store.sqlite, runnableSql(store.sqlite, sql));
 
 /**
  * How many contacts (with a status among `statuses`) may be contacted on
@@ -118,7 +116,8 @@ export const countContactable = (store: Store, target: ConsentTarget, on: string
   const inStatus = all ? '1' : `c.status IN (${placeholders(statuses.length)})`;
   const st = all ? [] : [...statuses];
   const cell = [target.channel, target.purpose];
-  const one = (sql: string, ...params: unknown[]): number => Number(statement(store, sql).pluck().get(...params));
+  // an import or the demo sets the contacts indexes aside until it commits: `statement` plans without them then
+  const one = (sql: string, ...params: unknown[]): number => Number(statement(store.sqlite, sql).pluck().get(...params));
   if (regime.everyone) {
     const reachable = one(`SELECT count(*) FROM ${reach} WHERE ${addr} AND ${inStatus}`, ...st);
     const refused = one(
