@@ -928,6 +928,13 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
     const rowTriggers = setAsideRowTriggers(store, bulk);
     // a ticket by its number and day (index purchases_by_reference), then the customer in JS: anonymous days stay cheap
     const byReference = prepared(db, 'SELECT id, contact_id AS contactId FROM purchases WHERE reference = ? AND purchased_at = ?');
+    /*
+     * Tills number their tickets in order: a number above every one stored (this file's included) has no
+     * rows yet and needs no lookup (10M rows: 15 s of them). Only for ASCII numbers, where JavaScript
+     * orders strings as SQLite does (UTF-16 units and UTF-8 bytes agree on them, whatever the other side).
+     */
+    let highest = prepared(db, 'SELECT max(reference) FROM purchases WHERE reference IS NOT NULL').pluck().get() as string | null;
+    const unseen = (reference: string): boolean => (highest === null || reference > highest) && /^[\x20-\x7e]*$/.test(reference);
     // same customer, day, amount and kind, already in the base: read from purchases_by_contact alone
     const lookalikes = prepared(
       db,
@@ -960,7 +967,7 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
     const write = (g: Group): void => {
       const first = g.rows[0]!;
       const ticket =
-        first.reference === null
+        first.reference === null || unseen(first.reference)
           ? []
           : (byReference.all(first.reference, first.instant) as { id: number; contactId: number | null }[]).filter(
               (c) => c.contactId === first.contactId,
@@ -995,6 +1002,7 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
         now,
         { aggregates: 'caller' },
       );
+      if (first.reference !== null && (highest === null || first.reference > highest)) highest = first.reference;
       rowTriggers.add(first.instant!, settled.kind, settled.amountCents);
       if (first.contactId !== null) totals.add(first.contactId, settled.kind, settled.amountCents, first.day);
       report.created += 1;
