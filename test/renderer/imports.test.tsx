@@ -19,6 +19,14 @@ const fixedGolden = (): Buffer =>
     'latin1',
   );
 
+/**
+ * A dry run or a commit runs as a job on the test's own store: milliseconds alone, but a CI run shares two
+ * cores with the Chromium suite, and one such wait once took over 10 s there.
+ */
+const JOB_WAIT = { timeout: 25_000 };
+/** Several job waits per test. */
+const TEST_TIMEOUT = 90_000;
+
 const csvFile = (bytes: Buffer, name: string): File => new File([new Uint8Array(bytes)], name, { type: 'text/csv' });
 
 const select = (column: number): HTMLSelectElement => screen.getByTestId(`mapping-select-${column}`);
@@ -116,7 +124,7 @@ describe('ImportPage', () => {
 
     // the dry run: the whole file read, every bad cell located, nothing stored
     await user.click(screen.getByTestId('import-to-check'));
-    await screen.findByTestId('import-report', {}, { timeout: 10_000 });
+    await screen.findByTestId('import-report', {}, JOB_WAIT);
     const rows = screen.getAllByTestId('report-error-row');
     expect(rows.map((r) => [r.dataset.line, r.dataset.field, r.dataset.reason])).toEqual([
       ['10', 'birthDate', 'impossible_date'],
@@ -151,7 +159,7 @@ describe('ImportPage', () => {
     expect(within(sampleRow(10)).getByTestId('sample-issues').textContent).toBe('Prête');
 
     await user.click(screen.getByTestId('import-to-check'));
-    await screen.findByTestId('report-clean', {}, { timeout: 10_000 });
+    await screen.findByTestId('report-clean', {}, JOB_WAIT);
     expect(screen.getByTestId('report-count-created').textContent).toBe('6');
     // Hervé shares François's mobile under another name: a new record, flagged
     expect(screen.getAllByTestId('report-notice').map((n) => n.dataset.reason)).toContain('possible_duplicate');
@@ -159,7 +167,7 @@ describe('ImportPage', () => {
 
     // the all-or-nothing import
     await user.click(screen.getByTestId('import-commit'));
-    const result = await screen.findByTestId('import-result', {}, { timeout: 10_000 });
+    const result = await screen.findByTestId('import-result', {}, JOB_WAIT);
     expect(result.dataset.status).toBe('done');
     expect(screen.getByTestId('report-count-created').textContent).toBe('6');
     expect(screen.getByTestId('import-open-contacts').getAttribute('href')).toBe('#/contacts');
@@ -178,7 +186,7 @@ describe('ImportPage', () => {
     expect(screen.getByTestId('import-history-undone')).toBeTruthy();
     expect(screen.queryByTestId('import-history-undo')).toBeNull();
     expect(await contactCount(api)).toBe(0);
-  });
+  }, TEST_TIMEOUT);
 
   it('reads a till export as purchases, with the targets of that kind and each refused cell located', async () => {
     const { api } = await openTestStore();
@@ -197,12 +205,12 @@ describe('ImportPage', () => {
     expect(screen.getByTestId('mapping-refused-1').textContent).toContain('Cette date n’existe pas.');
 
     await user.click(screen.getByTestId('import-to-check'));
-    await screen.findByTestId('import-report', {}, { timeout: 10_000 });
+    await screen.findByTestId('import-report', {}, JOB_WAIT);
     const errors = screen.getAllByTestId('report-error-row').map((r) => [r.dataset.line, within(r).getByTestId('report-error-column').textContent]);
     expect(errors).toContainEqual(['8', 'Date']);
     expect(screen.queryByTestId('import-commit')).toBeNull();
     expect((await api.call('app.status', {})).contactCount).toBe(1);
-  });
+  }, TEST_TIMEOUT);
 
   it('offers the remembered mapping for a file with the same columns, and refuses a file that is no table', async () => {
     const { api } = await openTestStore();
@@ -218,8 +226,8 @@ describe('ImportPage', () => {
     await user.selectOptions(select(14), '');
     await waitFor(() => expect(screen.getByTestId('mapping-origin-14').dataset.origin).toBe('edited'));
     await user.click(screen.getByTestId('import-to-check'));
-    await user.click(await screen.findByTestId('import-commit', {}, { timeout: 10_000 }));
-    expect((await screen.findByTestId('import-result', {}, { timeout: 10_000 })).dataset.status).toBe('done');
+    await user.click(await screen.findByTestId('import-commit', {}, JOB_WAIT));
+    expect((await screen.findByTestId('import-result', {}, JOB_WAIT)).dataset.status).toBe('done');
     expect(await contactCount(api)).toBe(6);
 
     // next month's export: same columns, the mapping comes back as the user left it
@@ -233,8 +241,8 @@ describe('ImportPage', () => {
 
     // importing it again changes nothing: every row is already there
     await user.click(screen.getByTestId('import-to-check'));
-    await screen.findByTestId('report-clean', {}, { timeout: 10_000 });
+    await screen.findByTestId('report-clean', {}, JOB_WAIT);
     expect(screen.getByTestId('report-count-created').textContent).toBe('0');
     expect(screen.getByTestId('report-count-skipped').textContent).toBe('6');
-  });
+  }, TEST_TIMEOUT);
 });
