@@ -35,6 +35,7 @@ import {
   type PurchaseTarget,
 } from '../importexport';
 import { recomputeDerived } from '../analytics/recompute';
+import { contactCount } from '../contacts/list';
 import { applyPurchaseTotalsInBulk, recomputeContactAggregatesInBulk, type PurchaseTotals } from '../purchases/aggregates';
 import { insertPurchase, type NewPurchaseLine } from '../purchases/service';
 import { getSettings } from '../settings/service';
@@ -892,8 +893,7 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
     throw error;
   }
   const bulk = isBulk(store, source.format, total);
-  const contacts = Number(prepared(db, "SELECT value FROM counters WHERE name = 'contacts'").pluck().get());
-  const read = rowReader(store, mapping, source.format, dateOrderOf(mapping, ahead.head), bulk && mapping.includes('customerCode') && total >= contacts);
+  const read = rowReader(store, mapping, source.format, dateOrderOf(mapping, ahead.head), bulk && mapping.includes('customerCode') && total >= contactCount(store));
 
   /*
    * A bulk import changes three connection settings, which cannot change inside a transaction and are put

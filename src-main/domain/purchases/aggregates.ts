@@ -2,6 +2,7 @@ import type { PurchaseKind } from '../../contract';
 import { prepared, type Store } from '../../store/db';
 import { recordWinBacks } from '../analytics/attrition';
 import { refreshCustomers } from '../analytics/figures';
+import { contactCount } from '../contacts/list';
 
 /**
  * A contact's purchase figures live on the contact row (DESIGN §4) and are
@@ -83,7 +84,7 @@ export const applyPurchaseTotalsInBulk = async (
 
 /** Drops the figure indexes when `count` contacts are about to change and that is cheaper; returns what rebuilds them. */
 const setFigureIndexesAside = (store: Store, count: number): (() => void) => {
-  const contacts = Number(prepared(store.sqlite, "SELECT value FROM counters WHERE name = 'contacts'").pluck().get());
+  const contacts = contactCount(store);
   const setAside = count >= 10_000 && count * 6 >= contacts ? figureIndexes(store) : [];
   for (const index of setAside) store.sqlite.exec(`DROP INDEX "${index.name.replace(/"/g, '""')}"`);
   return () => {
