@@ -159,7 +159,8 @@ export const createPurchase = (store: Store, data: PurchaseData, nowDate: Date =
   if (subtotal < 0) {
     throw validation([{ path: 'lines', code: 'negative_total' }], 'a sale cannot total less than zero: record a refund instead');
   }
-  const voucher = data.voucherCode === null || data.voucherCode === undefined ? null : voucherLine(store, data.contactId, data.voucherCode, subtotal);
+  const code = data.voucherCode ?? null;
+  const voucher = code === null ? null : voucherLine(store, data.contactId, code, subtotal);
   if (voucher !== null) lines.push({ ...voucher.line, totalCents: voucher.line.quantity * voucher.line.unitPriceCents, refundsLine: null });
   const id = insertPurchase(
     store,
