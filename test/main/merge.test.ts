@@ -563,6 +563,30 @@ describe('undo', () => {
     expect(count(db, 'SELECT count(*) FROM notes')).toBe(0);
   });
 
+  it('waits for a newer merge that touched the same rows through other contacts', () => {
+    const store = openStore();
+    const db = store.sqlite;
+    const referrer = addContact(db, { first: 'Rémi', last: 'Parrain' });
+    const twin = addContact(db, { first: 'Rémi', last: 'Parin' });
+    const member = addContact(db, { first: 'Fanny', last: 'Filleule' });
+    const other = addContact(db, { first: 'Fanny', last: 'Fileule' });
+    addMember(db, member, referrer);
+    addMember(db, other, null);
+    const original = dump(db);
+    // the member's referrer moves to the twin; then the member is merged into another member, whose row wins
+    const first = merge(store, { keptId: twin, removedId: referrer }).mergeId;
+    const second = merge(store, { keptId: other, removedId: member }).mergeId;
+    expect(listMerges(store, mergeListInput.parse({})).map((m) => [m.id, m.undoBlocker])).toEqual([
+      [second, null],
+      [first, 'newer_merge'],
+    ]);
+    // undone first, the older merge could not find the member row the newer one deleted (with the moved referrer in it)
+    expectError(() => undoMerge(store, first), 'CONFLICT', 'newer_merge');
+    undoMerge(store, second);
+    undoMerge(store, first);
+    expect(dump(db)).toEqual(original);
+  });
+
   it('undoing any sequence of merges, newest first, gives back the original base', () => {
     const names = ['Jean Dupont', 'Jean Dupond', 'Marie Curie', 'Luc Perrin', 'Anne Roux', 'Paul Ami', 'Léa Bonnet', 'Zoé Autre'];
     const sides = fc.constantFrom('kept' as const, 'removed' as const);

@@ -82,8 +82,70 @@ type MergeRecord = {
 const contactExists = (db: Sqlite, id: number): boolean =>
   stmt(db, 'SELECT 1 AS found FROM contacts WHERE id = ?').get(id) !== undefined;
 
+/** Parsed snapshots' row sets, shared by the blockers of one listing (each snapshot read once). */
+type TouchedMemo = Map<number, Set<string> | null>;
+
+/**
+ * Every row a merge moved, deleted, nulled or inserted, as `table|key`. A
+ * move whose key holds the moved column counts under both keys.
+ */
+const touchedRows = (db: Sqlite, snapshot: MergeSnapshot): Set<string> => {
+  const out = new Set<string>();
+  const keys = new Map<string, string[]>();
+  const keyOfTable = (table: string): string[] => {
+    let key = keys.get(table);
+    if (!key) {
+      key = tableShape(db, table).key;
+      keys.set(table, key);
+    }
+    return key;
+  };
+  const add = (table: string, key: JsonValue[]) => out.add(`${table}|${JSON.stringify(key)}`);
+  for (const step of snapshot.steps) {
+    if (step.op === 'kept') continue;
+    if (step.op === 'delete') {
+      add(step.table, keyOfTable(step.table).map((k) => step.row[k] ?? null));
+      continue;
+    }
+    const at = step.op === 'move' ? step.key.indexOf(step.column) : -1;
+    for (const k of step.rows) {
+      add(step.table, k);
+      if (step.op === 'move' && at >= 0) add(step.table, k.map((v, i) => (i === at ? step.to : v)));
+    }
+  }
+  return out;
+};
+
+/**
+ * A newer merge still in place that touched one of this merge's rows, though
+ * through other contacts: a member whose referrer this merge moved, merged
+ * since into another member, took the moved referrer into that later merge's
+ * record. Undoing this one first would leave that record stale.
+ */
+const newerMergeOnSameRows = (db: Sqlite, m: MergeRecord, memo: TouchedMemo): boolean => {
+  const rowsOf = (id: number, raw: string): Set<string> | null => {
+    if (!memo.has(id)) {
+      const snapshot = parseSnapshot(raw);
+      memo.set(id, snapshot ? touchedRows(db, snapshot) : null);
+    }
+    return memo.get(id) ?? null;
+  };
+  const own = rowsOf(m.id, m.snapshot);
+  if (!own || own.size === 0) return false;
+  const newer = stmt(db, 'SELECT id, snapshot FROM merges WHERE id > ? AND undone_at IS NULL ORDER BY id').all(m.id) as {
+    id: number;
+    snapshot: string;
+  }[];
+  return newer.some((n) => {
+    const rows = rowsOf(n.id, n.snapshot);
+    if (!rows) return false;
+    for (const r of rows) if (own.has(r)) return true;
+    return false;
+  });
+};
+
 /** Why undoing this merge now would not give back the state before it (null: it would). */
-export const undoBlocker = (db: Sqlite, m: MergeRecord): MergeUndoBlocker | null => {
+export const undoBlocker = (db: Sqlite, m: MergeRecord, memo: TouchedMemo = new Map()): MergeUndoBlocker | null => {
   if (m.undone_at !== null) return 'already_undone';
   if (m.snapshot === PURGED_MERGE_SNAPSHOT) return 'contact_deleted';
   const newer = stmt(
@@ -91,7 +153,7 @@ export const undoBlocker = (db: Sqlite, m: MergeRecord): MergeUndoBlocker | null
     `SELECT id FROM merges WHERE id > ? AND undone_at IS NULL
        AND (kept_id IN (?, ?) OR removed_id IN (?, ?)) LIMIT 1`,
   ).get(m.id, m.kept_id, m.removed_id, m.kept_id, m.removed_id);
-  if (newer !== undefined) return 'newer_merge';
+  if (newer !== undefined || newerMergeOnSameRows(db, m, memo)) return 'newer_merge';
   if (!contactExists(db, m.kept_id)) return 'kept_missing';
   // ids are not AUTOINCREMENT: a contact created after the merge may have taken the freed id
   if (contactExists(db, m.removed_id)) return 'removed_id_taken';
@@ -100,7 +162,7 @@ export const undoBlocker = (db: Sqlite, m: MergeRecord): MergeUndoBlocker | null
 
 const BLOCKER_MESSAGES: Record<MergeUndoBlocker, string> = {
   already_undone: 'this merge has already been undone',
-  newer_merge: 'a later merge involving these contacts must be undone first',
+  newer_merge: 'a later merge involving these contacts, or rows this merge moved, must be undone first',
   kept_missing: 'the kept contact has been deleted or merged since',
   removed_id_taken: 'the removed contact’s id is used by a contact created since',
   snapshot_invalid: 'the record of this merge is damaged',
@@ -293,6 +355,7 @@ export const listMerges = (store: Store, input: z.output<typeof mergeListInput>)
            WHERE kept_id = @id OR removed_id = @id ORDER BY id DESC LIMIT @limit`,
         ).all({ id: contactId, limit: input.limit })
   ) as MergeRecord[];
+  const memo: TouchedMemo = new Map();
   return rows.map((m) => {
     const snapshot = parseSnapshot(m.snapshot);
     const current = stmt(db, 'SELECT first_name, last_name FROM contacts WHERE id = ?').get(m.kept_id) as
@@ -307,7 +370,7 @@ export const listMerges = (store: Store, input: z.output<typeof mergeListInput>)
       mergedAt: m.merged_at,
       undoneAt: m.undone_at,
       moved: snapshot ? snapshot.steps.reduce((n, s) => n + (s.op === 'move' ? s.rows.length : 0), 0) : 0,
-      undoBlocker: snapshot || m.snapshot === PURGED_MERGE_SNAPSHOT ? undoBlocker(db, m) : 'snapshot_invalid',
+      undoBlocker: snapshot || m.snapshot === PURGED_MERGE_SNAPSHOT ? undoBlocker(db, m, memo) : 'snapshot_invalid',
       purged: m.snapshot === PURGED_MERGE_SNAPSHOT,
     };
   });
