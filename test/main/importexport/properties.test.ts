@@ -30,28 +30,34 @@ const contentCount = (text: string, delimiter: string): number => {
 };
 
 const READ_ERRORS: ImportErrorCode[] = ['empty_file', 'binary_file', 'xls_file', 'invalid_utf8', 'unclosed_quote', 'cell_too_large', 'too_many_columns'];
+const WHOLE_FILE_AT_OPENING: ImportErrorCode[] = ['binary_file', 'xls_file'];
 
 describe('CSV reader on arbitrary bytes', () => {
   it('never crashes: every record is returned, or the read stops with a located error', async () => {
     await fc.assert(
       fc.asyncProperty(anyBytes, fc.integer({ min: 1, max: 64 }), async (bytes, size) => {
-        let file;
+        let file: Awaited<ReturnType<typeof openDelimited>> | undefined;
+        const expectLocated = (error: unknown): void => {
+          expect(error).toBeInstanceOf(ImportError);
+          const e = error as ImportError;
+          expect(READ_ERRORS).toContain(e.code);
+          // an empty file, or what a file is (binary, an old Excel one) found at opening, is said of the whole file; every other fault has its line
+          const wholeFile = e.code === 'empty_file' || (file === undefined && WHOLE_FILE_AT_OPENING.includes(e.code));
+          if (!wholeFile) expect(e.location.line).toBeGreaterThanOrEqual(1);
+          if (e.code === 'invalid_utf8') expect(e.location.byte).toBeLessThan(bytes.length);
+        };
         try {
+          // opening reads a sample (encoding, separator): a fault inside it is reported there, located the same way
           file = await openDelimited(chunked(bytes, size));
         } catch (error) {
-          expect(error).toBeInstanceOf(ImportError);
-          expect(['empty_file', 'binary_file', 'xls_file']).toContain((error as ImportError).code);
+          expectLocated(error);
           return;
         }
         let rows: Row[];
         try {
           rows = await collect(file.rows);
         } catch (error) {
-          expect(error).toBeInstanceOf(ImportError);
-          const e = error as ImportError;
-          expect(READ_ERRORS).toContain(e.code);
-          if (e.code !== 'empty_file') expect(e.location.line).toBeGreaterThanOrEqual(1);
-          if (e.code === 'invalid_utf8') expect(e.location.byte).toBeLessThan(bytes.length);
+          expectLocated(error);
           return;
         }
         // No silent loss: every character of content is in exactly one returned cell.
@@ -64,7 +70,8 @@ describe('CSV reader on arbitrary bytes', () => {
         for (let i = 1; i < rows.length; i += 1) expect(rows[i]!.line).toBeGreaterThan(rows[i - 1]!.line);
         for (const r of rows) expect(isBlankRow(r.cells)).toBe(false);
       }),
-      RUNS,
+      // a UTF-8 mark then a byte UTF-8 cannot start with: refused while opening (found by a longer run)
+      { ...RUNS, examples: [[Uint8Array.from([0xef, 0xbb, 0xbf, 0x9c]), 1]] },
     );
   });
 
