@@ -53,6 +53,9 @@ const dump = (dbPath: string): string => {
   }
 };
 
+/** An undo restores the fields; only the update time moves on. */
+const withoutUpdateTimes = (d: string) => d.replace(/\\"updated_at\\":\\"[^\\]+\\"/g, '');
+
 /** The golden Windows-1252 file with its one bad row fixed, as a user would in Excel. */
 const fixedExcelFile = (dir: string): string => {
   const bytes = fs.readFileSync(path.join(fixtures, 'clients-excel-fr.csv'));
@@ -143,13 +146,33 @@ describe('contact import', () => {
     off();
     // open lists and contact pages are told to read again
     expect(changed).toEqual([{ scope: 'contacts' }]);
-    // undo restores the fields; only the update time moves on
-    const strip = (d: string) => d.replace(/\\"updated_at\\":\\"[^\\]+\\"/g, '');
-    expect(strip(dump(dbPath))).toBe(strip(before));
+    expect(withoutUpdateTimes(dump(dbPath))).toBe(withoutUpdateTimes(before));
     const after = (await api.call('contacts.list', {})).rows;
     expect(after).toHaveLength(1);
     expect(after[0]).toMatchObject({ postcode: null, city: null });
     await expect(api.call('imports.undo', { importId: r.importId! })).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('keeps a before-image only of contacts that were there before the import', async () => {
+    const dir = tempDir();
+    const { client, api, dbPath } = await openClient(dir);
+    const elodie = await api.call('contacts.create', { firstName: 'Élodie', lastName: 'Lefèvre', email: 'elodie.lefevre@orange.fr' });
+    const before = dump(dbPath);
+    const file = path.join(dir, 'doublons.csv');
+    // the third row completes the contact the second one created
+    fs.writeFileSync(
+      file,
+      'Prénom;Nom;E-mail;Ville\r\nÉlodie;Lefèvre;elodie.lefevre@orange.fr;Lyon\r\nPaul;Durand;paul.durand@example.fr;\r\nPaul;Durand;paul.durand@example.fr;Nantes\r\n',
+    );
+    const r = report(await importFile(client, file));
+    expect(r).toMatchObject({ created: 1, merged: 2, errors: [] });
+    expect((await api.call('contacts.list', { q: 'durand' })).rows).toMatchObject([{ city: 'Nantes' }]);
+    const db = new BetterSqlite3(dbPath, { readonly: true });
+    const images = db.prepare("SELECT entity_id FROM import_changes WHERE import_id = ? AND entity = 'contact'").pluck().all(r.importId);
+    db.close();
+    expect(images).toEqual([elodie.id]);
+    await api.call('imports.undo', { importId: r.importId! });
+    expect(withoutUpdateTimes(dump(dbPath))).toBe(withoutUpdateTimes(before));
   });
 
   it('imports UTF-8 with BOM, xlsx and vCard files', async () => {

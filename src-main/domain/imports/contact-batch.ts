@@ -465,6 +465,7 @@ export const importContactRows = async (
     db,
     "INSERT OR IGNORE INTO import_changes (import_id, entity, entity_id, before) VALUES (?, ?, ?, 'null')",
   );
+  const importOf = prepared(db, 'SELECT import_id FROM contacts WHERE id = ?').pluck();
   const insertRow = prepared(db, INSERT_SQL);
   const insertEmail = prepared(db, 'INSERT INTO contact_emails (contact_id, email, label) VALUES (?, ?, ?)');
   const insertPhone = prepared(db, 'INSERT INTO contact_phones (contact_id, phone, label) VALUES (?, ?, ?)');
@@ -581,7 +582,9 @@ export const importContactRows = async (
       if (Object.keys(patch).length === 0 && !noteIsNew) {
         report.skipped += 1;
       } else {
-        recordBefore.run(importId, existing.id, JSON.stringify(current));
+        // a contact an earlier row of this file created goes whole with an undo: no copy of it to keep
+        const ours = importOf.get(existing.id) === importId;
+        if (!ours) recordBefore.run(importId, existing.id, JSON.stringify(current));
         try {
           if (Object.keys(patch).length > 0) {
             index.updating(existing.id);
@@ -597,7 +600,7 @@ export const importContactRows = async (
           }
           throw error;
         }
-        if (note !== null) addNote(existing.id, note, true);
+        if (note !== null) addNote(existing.id, note, !ours);
         if (existing.by === 'code') report.updated += 1;
         else report.merged += 1;
       }
