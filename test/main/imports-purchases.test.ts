@@ -4,11 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import ExcelJS from 'exceljs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Api, ImportReport, JobFinished } from '../../src-main/contract';
 import { purchaseTargets } from '../../src-main/domain/importexport';
+import { loadCodeTable } from '../../src-main/domain/imports/code-table';
 import type { StoreClient } from '../../src-main/host/client';
-import { failure, openClient, tempDir } from './helpers';
+import { failure, openClient, openStore, tempDir } from './helpers';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const fixtures = path.join(root, 'test', 'fixtures', 'import');
@@ -588,4 +590,39 @@ describe('comptoir import purchases', () => {
     expect(again).toMatchObject({ code: 0, out: '7 rows — created 0, updated 0, merged 0, skipped 6, errors 0\n' });
     expect(run('import', 'orders', golden, '--db', dbPath).code).toBe(2);
   }, 60_000);
+});
+
+describe('customer codes in memory', () => {
+  it('answers as the code index does, for any codes, and leaves out only what it cannot hold', () => {
+    const code = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.string({ unit: 'binary', maxLength: 6 }),
+      fc.integer({ min: 0, max: 99_999 }).map((n) => `C${String(n).padStart(7, '0')}`),
+    );
+    fc.assert(
+      fc.property(fc.uniqueArray(code, { maxLength: 300 }), fc.array(code, { maxLength: 50 }), (codes, others) => {
+        const store = openStore();
+        const db = store.sqlite;
+        const insert = db.prepare(
+          "INSERT INTO contacts (last_name, code, source, sort_name, created_at, updated_at) VALUES ('X', ?, 'import', 'x', '2026-01-01', '2026-01-01')",
+        );
+        // ids with gaps, as deletes leave them
+        codes.forEach((c, i) => {
+          const id = Number(insert.run(c).lastInsertRowid);
+          if (i % 7 === 3) db.prepare('DELETE FROM contacts WHERE id = ?').run(id);
+        });
+        const table = loadCodeTable(db);
+        expect(table).not.toBeNull();
+        const byIndex = db.prepare('SELECT id FROM contacts WHERE code = ?').pluck();
+        for (const c of [...codes, ...others, '']) {
+          const expected = byIndex.get(c) as number | undefined;
+          const found = table?.get(c);
+          // a code with a NUL is left to the index (the caller asks it on every miss)
+          expect(found).toBe(c.includes('\u0000') ? undefined : expected);
+        }
+        db.close();
+      }),
+      { numRuns: 40 },
+    );
+  });
 });
