@@ -563,7 +563,9 @@ describe('contact search', () => {
     const word = fc.array(letter, { minLength: 1, maxLength: 8 }).map((l) => l.join(''));
     const name = fc
       .tuple(fc.array(word, { minLength: 1, maxLength: 3 }), fc.constantFrom(' ', '-', '’', "'", '.'))
-      .map(([words, sep]) => words.join(sep));
+      .map(([words, sep]) => words.join(sep))
+      // digits alone, spaced ("06 12 34"), are read as a phone number typed in parts: searched as one run of digits
+      .filter((t) => /\p{L}/u.test(t) || /^\d+$/.test(t));
     fc.assert(
       fc.property(name, fc.boolean(), (text, upper) => {
         const id = transaction(store, () => insertContact(store, contactInput.parse({ firstName: 'Zéphyr', lastName: text })));

@@ -85,6 +85,9 @@ describe('text helpers', () => {
     expect(searchTerms('jean.dup@ora')).toEqual(['jean', 'dup', 'ora']);
     expect(searchTerms('  ')).toEqual([]);
     expect(searchTerms('"; DROP')).toEqual(['DROP']);
+    // digits typed in parts are a phone number, indexed as one run of digits
+    expect(searchTerms('06 12.34')).toEqual(['061234']);
+    expect(searchTerms('8 0')).toEqual(['80']);
   });
   it('formats French numbers nationally and others internationally', () => {
     expect(formatPhone('+33612345678')).toBe('06 12 34 56 78');
