@@ -190,6 +190,37 @@ describe('batched contact import', () => {
     dump(store);
   });
 
+  it('lets the search index merge less often during a large import, and puts its setting back', async () => {
+    const dir = tempDir();
+    const lines = ['Nom;Prénom;E-mail;CP;Ville'];
+    for (let i = 0; i < 60; i++) lines.push(`Nom${i};Prénom${i};p${i}@exemple.fr;75011;Paris`);
+    const file = path.join(dir, 'big.csv');
+    fs.writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+    const store = openStore();
+    const db = store.sqlite;
+    const setting = db.prepare("SELECT v FROM contacts_fts_config WHERE k = 'automerge'").pluck();
+    // a user's own setting, kept by imports of every kind
+    db.prepare("INSERT INTO contacts_fts (contacts_fts, rank) VALUES ('automerge', 8)").run();
+    let during: unknown[] = [];
+    const tuning = { batchRows: 10, deferIndexesFrom: 1 };
+    const dry = await runImport(store, { kind: 'contacts', path: file, policy: 'merge', dryRun: true }, job(), tuning);
+    expect(dry.created).toBe(60);
+    expect(setting.get()).toBe(8);
+    const report = await runImport(store, { kind: 'contacts', path: file, policy: 'merge', dryRun: false }, job(() => during.push(setting.get())), tuning);
+    expect(report).toMatchObject({ created: 60, errors: [] });
+    // 16 while the indexes set aside are rebuilt, 8 again at the last report, after the commit
+    expect(during.length).toBeGreaterThan(1);
+    expect(during.slice(0, -1).every((v) => v === 16)).toBe(true);
+    expect(during.at(-1)).toBe(8);
+    // a small import next to the base leaves it alone
+    during = [];
+    fs.writeFileSync(file, 'Nom;Prénom\r\nSeul;Petit\r\n');
+    await runImport(store, { kind: 'contacts', path: file, policy: 'merge', dryRun: false }, job(() => during.push(setting.get())), { batchRows: 10 });
+    expect(during.every((v) => v === 8)).toBe(true);
+    expect(db.prepare('SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH ?').pluck().get('"nom"*')).toBe(60);
+    dump(store);
+  });
+
   it('answers the capture form\'s duplicate check while a large import has the name index set aside', async () => {
     const dir = tempDir();
     const lines = ['Nom;Prénom;CP;Ville', 'Lefèvre;Élodie;01000;Bourg-en-Bresse'];
