@@ -46,7 +46,17 @@ export type DropReason = 'collision' | 'duplicate' | 'cascade' | 'contact';
  * a delete set to NULL, rows inserted.
  */
 export type MergeStep =
-  | { op: 'move'; table: string; column: string; key: string[]; from: JsonValue; to: JsonValue; rows: JsonValue[][] }
+  | {
+      op: 'move';
+      table: string;
+      column: string;
+      key: string[];
+      from: JsonValue;
+      to: JsonValue;
+      rows: JsonValue[][];
+      /** Other contacts the moved rows refer to (a member's own id when its referrer moved): a later merge of one of them may touch these rows. */
+      related?: JsonValue[];
+    }
   | { op: 'delete'; table: string; reason: DropReason; row: JsonRow }
   | { op: 'nulled'; table: string; columns: string[]; key: string[]; values: JsonValue[]; rows: JsonValue[][] }
   | { op: 'insert'; table: string; key: string[]; rows: JsonValue[][] }
@@ -255,6 +265,7 @@ export const deleteLogged = (
 const moveReferences = (
   db: Sqlite,
   fk: ForeignKey,
+  others: readonly string[],
   from: SqlValue,
   to: SqlValue,
   steps: MergeStep[],
@@ -285,6 +296,11 @@ const moveReferences = (
     }
   }
   if (moved.length > 0) {
+    const related = new Set<SqlValue>();
+    if (others.length > 0) {
+      const read = db.prepare(`SELECT ${others.map(quote).join(', ')} FROM ${quote(fk.table)} WHERE ${whereKey(shape.key)}`).raw();
+      for (const k of moved) for (const v of (read.get(...k) as SqlValue[] | undefined) ?? []) if (v !== null) related.add(v);
+    }
     steps.push({
       op: 'move',
       table: fk.table,
@@ -293,6 +309,7 @@ const moveReferences = (
       from: encodeValue(from),
       to: encodeValue(to),
       rows: moved.map((k) => k.map(encodeValue)),
+      ...(related.size > 0 ? { related: [...related].map(encodeValue) } : {}),
     });
   }
   return { moved: moved.length, dropped };
@@ -390,7 +407,8 @@ export const mergeContacts = (
     let dropped = 0;
     // the consent ledger lets a merge move its events to the kept contact, and nothing else
     withLedgerGate(store, 'merge', () => {
-      for (const fk of contactReferences(db)) {
+      const references = contactReferences(db);
+      for (const fk of references) {
         const { from, to } = referenceValues(fk, keptBefore, removedBefore);
         if (from === null) continue;
         if (to === null) {
@@ -399,7 +417,9 @@ export const mergeContacts = (
             table: fk.table,
           });
         }
-        const r = moveReferences(db, fk, from, to, steps);
+        // the table's other references to contacts (loyalty_members: the member and its referrer)
+        const others = references.filter((o) => o.table === fk.table && o !== fk).map((o) => o.from[0] ?? '');
+        const r = moveReferences(db, fk, others, from, to, steps);
         if (r.moved > 0) moves.push({ table: fk.table, column: fk.from[0] ?? '', rows: r.moved });
         dropped += r.dropped;
       }

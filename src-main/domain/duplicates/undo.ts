@@ -46,7 +46,16 @@ const keyRows = z.array(z.array(jsonValue));
 const names = z.array(z.string().min(1)).min(1);
 
 const stepSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('move'), table: z.string(), column: z.string(), key: names, from: jsonValue, to: jsonValue, rows: keyRows }),
+  z.object({
+    op: z.literal('move'),
+    table: z.string(),
+    column: z.string(),
+    key: names,
+    from: jsonValue,
+    to: jsonValue,
+    rows: keyRows,
+    related: z.array(jsonValue).optional(),
+  }),
   z.object({ op: z.literal('delete'), table: z.string(), reason: z.enum(['collision', 'duplicate', 'cascade', 'contact']), row: jsonRow }),
   z.object({ op: z.literal('nulled'), table: z.string(), columns: names, key: names, values: z.array(jsonValue), rows: keyRows }),
   z.object({ op: z.literal('insert'), table: z.string(), key: names, rows: keyRows }),
@@ -82,78 +91,34 @@ type MergeRecord = {
 const contactExists = (db: Sqlite, id: number): boolean =>
   stmt(db, 'SELECT 1 AS found FROM contacts WHERE id = ?').get(id) !== undefined;
 
-/** Parsed snapshots' row sets, shared by the blockers of one listing (each snapshot read once). */
-type TouchedMemo = Map<number, Set<string> | null>;
-
 /**
- * Every row a merge moved, deleted, nulled or inserted, as `table|key`. A
- * move whose key holds the moved column counts under both keys.
+ * The contacts a later merge must involve to touch what this one did: its
+ * two contacts, and the others its moved rows refer to. Every row a merge
+ * moves, deletes or nulls refers to one of its own two contacts: a member
+ * whose referrer this merge moved, merged since into another member, is a
+ * row this merge moved that the later one deleted (with the moved referrer
+ * in its record); undone first, this merge would leave that record stale.
  */
-const touchedRows = (db: Sqlite, snapshot: MergeSnapshot): Set<string> => {
-  const out = new Set<string>();
-  const keys = new Map<string, string[]>();
-  const keyOfTable = (table: string): string[] => {
-    let key = keys.get(table);
-    if (!key) {
-      key = tableShape(db, table).key;
-      keys.set(table, key);
-    }
-    return key;
-  };
-  const add = (table: string, key: JsonValue[]) => out.add(`${table}|${JSON.stringify(key)}`);
-  for (const step of snapshot.steps) {
-    if (step.op === 'kept') continue;
-    if (step.op === 'delete') {
-      add(step.table, keyOfTable(step.table).map((k) => step.row[k] ?? null));
-      continue;
-    }
-    const at = step.op === 'move' ? step.key.indexOf(step.column) : -1;
-    for (const k of step.rows) {
-      add(step.table, k);
-      if (step.op === 'move' && at >= 0) add(step.table, k.map((v, i) => (i === at ? step.to : v)));
-    }
+const involved = (m: MergeRecord, snapshot: MergeSnapshot | null): number[] => {
+  const ids = new Set<number>([m.kept_id, m.removed_id]);
+  for (const step of snapshot?.steps ?? []) {
+    if (step.op !== 'move') continue;
+    // contact ids are plain numbers; anything else in a snapshot read from disk is not a contact
+    for (const v of step.related ?? []) if (typeof v === 'number') ids.add(v);
   }
-  return out;
-};
-
-/**
- * A newer merge still in place that touched one of this merge's rows, though
- * through other contacts: a member whose referrer this merge moved, merged
- * since into another member, took the moved referrer into that later merge's
- * record. Undoing this one first would leave that record stale.
- */
-const newerMergeOnSameRows = (db: Sqlite, m: MergeRecord, memo: TouchedMemo): boolean => {
-  const rowsOf = (id: number, raw: string): Set<string> | null => {
-    if (!memo.has(id)) {
-      const snapshot = parseSnapshot(raw);
-      memo.set(id, snapshot ? touchedRows(db, snapshot) : null);
-    }
-    return memo.get(id) ?? null;
-  };
-  const own = rowsOf(m.id, m.snapshot);
-  if (!own || own.size === 0) return false;
-  const newer = stmt(db, 'SELECT id, snapshot FROM merges WHERE id > ? AND undone_at IS NULL ORDER BY id').all(m.id) as {
-    id: number;
-    snapshot: string;
-  }[];
-  return newer.some((n) => {
-    const rows = rowsOf(n.id, n.snapshot);
-    if (!rows) return false;
-    for (const r of rows) if (own.has(r)) return true;
-    return false;
-  });
+  return [...ids];
 };
 
 /** Why undoing this merge now would not give back the state before it (null: it would). */
-export const undoBlocker = (db: Sqlite, m: MergeRecord, memo: TouchedMemo = new Map()): MergeUndoBlocker | null => {
+export const undoBlocker = (db: Sqlite, m: MergeRecord, snapshot: MergeSnapshot | null): MergeUndoBlocker | null => {
   if (m.undone_at !== null) return 'already_undone';
   if (m.snapshot === PURGED_MERGE_SNAPSHOT) return 'contact_deleted';
   const newer = stmt(
     db,
     `SELECT id FROM merges WHERE id > ? AND undone_at IS NULL
-       AND (kept_id IN (?, ?) OR removed_id IN (?, ?)) LIMIT 1`,
-  ).get(m.id, m.kept_id, m.removed_id, m.kept_id, m.removed_id);
-  if (newer !== undefined || newerMergeOnSameRows(db, m, memo)) return 'newer_merge';
+       AND (kept_id IN (SELECT value FROM json_each(?)) OR removed_id IN (SELECT value FROM json_each(?))) LIMIT 1`,
+  ).get(m.id, ...Array<string>(2).fill(JSON.stringify(involved(m, snapshot))));
+  if (newer !== undefined) return 'newer_merge';
   if (!contactExists(db, m.kept_id)) return 'kept_missing';
   // ids are not AUTOINCREMENT: a contact created after the merge may have taken the freed id
   if (contactExists(db, m.removed_id)) return 'removed_id_taken';
@@ -275,9 +240,9 @@ export const undoMerge = (store: Store, mergeId: number, now = new Date().toISOS
   atomically(store, () => {
     const db = store.sqlite;
     const m = mergeRecord(db, mergeId);
-    const blocker = undoBlocker(db, m);
-    if (blocker !== null) throw new AppError('CONFLICT', BLOCKER_MESSAGES[blocker], { reason: blocker, mergeId });
     const snapshot = parseSnapshot(m.snapshot);
+    const blocker = undoBlocker(db, m, snapshot);
+    if (blocker !== null) throw new AppError('CONFLICT', BLOCKER_MESSAGES[blocker], { reason: blocker, mergeId });
     if (!snapshot) throw new AppError('CONFLICT', BLOCKER_MESSAGES.snapshot_invalid, { reason: 'snapshot_invalid', mergeId });
 
     const flags = { edited: false };
@@ -355,7 +320,6 @@ export const listMerges = (store: Store, input: z.output<typeof mergeListInput>)
            WHERE kept_id = @id OR removed_id = @id ORDER BY id DESC LIMIT @limit`,
         ).all({ id: contactId, limit: input.limit })
   ) as MergeRecord[];
-  const memo: TouchedMemo = new Map();
   return rows.map((m) => {
     const snapshot = parseSnapshot(m.snapshot);
     const current = stmt(db, 'SELECT first_name, last_name FROM contacts WHERE id = ?').get(m.kept_id) as
@@ -370,7 +334,7 @@ export const listMerges = (store: Store, input: z.output<typeof mergeListInput>)
       mergedAt: m.merged_at,
       undoneAt: m.undone_at,
       moved: snapshot ? snapshot.steps.reduce((n, s) => n + (s.op === 'move' ? s.rows.length : 0), 0) : 0,
-      undoBlocker: snapshot || m.snapshot === PURGED_MERGE_SNAPSHOT ? undoBlocker(db, m, memo) : 'snapshot_invalid',
+      undoBlocker: snapshot || m.snapshot === PURGED_MERGE_SNAPSHOT ? undoBlocker(db, m, snapshot) : 'snapshot_invalid',
       purged: m.snapshot === PURGED_MERGE_SNAPSHOT,
     };
   });
