@@ -33,8 +33,11 @@ const hashRange = (text: string, start: number, end: number): number => {
  */
 export const loadCodeTable = (db: Sqlite): CodeTable | null => {
   const where = 'code IS NOT NULL AND instr(code, char(0)) = 0';
-  const count = Number(db.prepare(`SELECT count(*) FROM contacts WHERE ${where}`).pluck().get());
-  const joined = String(db.prepare(`SELECT group_concat(code, char(0) ORDER BY id) FROM contacts WHERE ${where}`).pluck().get() ?? '');
+  const text = db.prepare(`SELECT group_concat(code, char(0) ORDER BY id) FROM contacts WHERE ${where}`).pluck().get() as string | null;
+  const joined = text ?? '';
+  // a code more than separators; none when SQLite had no row to join (one empty code joins to '' too)
+  let count = text === null ? 0 : 1;
+  for (let at = joined.indexOf(SEPARATOR); at >= 0; at = joined.indexOf(SEPARATOR, at + 1)) count += 1;
   let slots = 1 << 10;
   while (slots < count * 2) slots *= 2;
   const mask = slots - 1;
