@@ -115,9 +115,9 @@ export const undoBlocker = (db: Sqlite, m: MergeRecord, snapshot: MergeSnapshot 
   if (m.snapshot === PURGED_MERGE_SNAPSHOT) return 'contact_deleted';
   const newer = stmt(
     db,
-    `SELECT id FROM merges WHERE id > ? AND undone_at IS NULL
-       AND (kept_id IN (SELECT value FROM json_each(?)) OR removed_id IN (SELECT value FROM json_each(?))) LIMIT 1`,
-  ).get(m.id, ...Array<string>(2).fill(JSON.stringify(involved(m, snapshot))));
+    `SELECT id FROM merges WHERE id > @id AND undone_at IS NULL
+       AND (kept_id IN (SELECT value FROM json_each(@ids)) OR removed_id IN (SELECT value FROM json_each(@ids))) LIMIT 1`,
+  ).get({ id: m.id, ids: JSON.stringify(involved(m, snapshot)) });
   if (newer !== undefined) return 'newer_merge';
   if (!contactExists(db, m.kept_id)) return 'kept_missing';
   // ids are not AUTOINCREMENT: a contact created after the merge may have taken the freed id
