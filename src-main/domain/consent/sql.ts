@@ -99,7 +99,6 @@ const reachIndex: Record<ConsentChannel, string> = {
   post: 'contacts_reach_post',
 };
 
-
 /**
  * How many contacts (with a status among `statuses`) may be contacted on
  * `target`, in disjoint parts: the consent rows of the cell (granted;
