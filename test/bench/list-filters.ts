@@ -246,6 +246,8 @@ export const benchListFilters = async (opts: { source: string; benchDir: string;
           max: Math.max(...m.times),
           cpu50: percentile(m.cpu, 50),
           cpu95: percentile(m.cpu, 95),
+          times: m.times,
+          cpuTimes: m.cpu,
         })),
         null,
         1,

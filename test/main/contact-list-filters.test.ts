@@ -179,9 +179,12 @@ const TUNINGS: Partial<ListTuning>[] = [
   { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0 },
   { candidateMax: 40, setCandidateMax: 40, rowCandidateMax: 40, sortedSearchMax: 20 },
   { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0, sortedSearchMax: 10, setMax: 0 },
+  { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0, sortedSearchMax: 10, setMax: 0, tagWalkMax: 0 },
   { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 1, walkBudget: 3, sortedSearchMax: 10 },
   { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0, walkBudget: 2, fallbackMax: 0 },
+  { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0, walkBudget: 2, fallbackMax: 0, tagWalkMax: 1 },
   { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0, walkBudget: 5, fallbackMax: 30, setMax: 0 },
+  { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0, walkBudget: 5, fallbackMax: 30, setMax: 0, tagWalkMax: 0 },
   { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, walkBudget: 1, fallbackMax: 1000 },
 ];
 
@@ -293,9 +296,13 @@ describe('contact list: filters × sorts × paging', () => {
     const relance = store.sqlite.prepare("SELECT id FROM tags WHERE folded = 'relance'").pluck().get() as number;
     expect(plan({ tags: [relance], sort: 'createdAt' }, { setCandidateMax: 0 })).toEqual([
       'customer:empty/tags',
-      'former:walk',
+      'former:tags-walk',
       'prospect:empty/tags',
     ]);
+    // a tag walks its own entries, the other criteria tested on them; beyond tagWalkMax tags, the contacts' index
+    const walks = { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0 };
+    expect(plan({ tags: [tagIds[0]!, tagIds[1]!], source: [...SOURCES], status: ['customer'] }, walks)).toEqual(['customer:tags-walk']);
+    expect(plan({ tags: [tagIds[0]!, tagIds[1]!], status: ['customer'] }, { ...walks, tagWalkMax: 1 })).toEqual(['customer:walk']);
     expect(plan({ city: 'pau', tags: [tagIds[0]!] }, { setCandidateMax: 0 })).toEqual(['all:candidates/city']);
     expect(plan({ city: 'lyon', sort: 'postcode' }, { candidateMax: 0 })).toEqual(['customer:stream', 'former:stream', 'prospect:stream']);
     expect(plan({ postcode: '6', sort: 'city' }, { candidateMax: 0 })).toEqual(['customer:stream', 'former:stream', 'prospect:stream']);
@@ -476,13 +483,43 @@ describe('contact list: query plans', () => {
     }
   });
 
-  it('reads a tag from contact_tags_by_tag alone, and probes contact_tags_by_contact when walking', () => {
-    // no contact row is read but the page's own
-    for (const p of run({ tags: [tag], sort: 'totalCents', limit: 5 }).filter((p) => !p.sql.includes('AS companyName'))) {
-      if (p.sql.includes('contact_tags_by_tag')) expect(p.plan.join('\n')).toMatch(/SEARCH ct USING COVERING INDEX contact_tags_by_tag \(tag_id=\? AND status=\?\)/);
-      expect(p.plan.join('\n')).not.toMatch(/USING INTEGER PRIMARY KEY/);
+  it('reads a tag from its own index in the list\'s order, and probes contact_tags_by_contact when walking the contacts', () => {
+    const tagIndex: Record<ContactSort, string> = {
+      name: 'contact_tags_by_tag_name',
+      city: 'contact_tags_by_tag_city',
+      postcode: 'contact_tags_by_tag_postcode',
+      createdAt: 'contact_tags_by_tag_created',
+      lastPurchaseAt: 'contact_tags_by_tag_last_purchase',
+      totalCents: 'contact_tags_by_tag_total',
+    };
+    const walks = { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0 };
+    for (const sort of contactSorts) {
+      for (const [input, tuning] of [
+        [{ tags: [tag], sort, limit: 5 }, {}],
+        [{ tags: [tag], sort, limit: 5 }, walks],
+        [{ tags: [tag, tag + 1], source: ['website' as const, 'shop_form' as const], postcode: '6', sort, dir: 'desc' as const, limit: 5 }, { ...walks, walkBudget: 2 }],
+      ] as const) {
+        const rec = recordingStore(store);
+        const first = listContacts(rec.store, contactListInput.parse(input), tuning);
+        listContacts(rec.store, contactListInput.parse({ ...input, cursor: first.nextCursor }), tuning);
+        // no contact row is read but the page's own
+        for (const p of plansOf(store, rec.seen).filter((p) => !p.sql.includes('AS companyName'))) {
+          const plan = p.plan.join('\n');
+          // (the tags' own counts are read by primary key: tags.contact_count)
+          if (!/FROM tags WHERE/.test(p.sql)) expect(plan).not.toMatch(/USING INTEGER PRIMARY KEY/);
+          expect(scansContacts(p.plan), `${p.sql}\n${plan}`).toBe(false);
+          if (p.sql.includes(`INDEXED BY ${tagIndex[sort]}`) && p.sql.includes('ORDER BY') && !p.sql.includes('json_each')) {
+            expect(plan).toMatch(new RegExp(`SEARCH (c|ct) USING COVERING INDEX ${tagIndex[sort]} \\(tag_id=\\? AND status=\\?`));
+            expect(plan, p.sql).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+          }
+        }
+        if (tuning === walks) expect(rec.seen.some((r) => r.sql.includes(`FROM contact_tags c INDEXED BY ${tagIndex[sort]}`))).toBe(true);
+      }
     }
-    const walked = run({ tags: [tag], sort: 'name', limit: 5 }, { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, setMax: 0 });
+    const walked = run(
+      { tags: [tag], sort: 'name', limit: 5 },
+      { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, setMax: 0, tagWalkMax: 0 },
+    );
     const probe = walked.find((p) => p.sql.includes('INDEXED BY contacts_by_status') && p.sql.includes('EXISTS'));
     expect(probe?.plan.join('\n')).toMatch(/SEARCH ct (EXISTS )?USING COVERING INDEX contact_tags_by_contact \(contact_id=\? AND tag_id=\?\)/);
     for (const p of walked) expect(scansContacts(p.plan)).toBe(false);

@@ -79,6 +79,8 @@ export const WALK_BUDGET = 12_000;
 export const FALLBACK_MAX = 64_000;
 /** A tag or company is checked through its id set up to this size, by a probe per entry beyond. */
 export const SET_MAX = 5_000;
+/** Each tag asked is one walk, merged: a few are cheaper than probing every entry of the contacts' walk. */
+export const TAG_WALK_MAX = 8;
 
 /** The thresholds; tests lower them to drive every path on a small base. */
 export type ListTuning = {
@@ -91,6 +93,8 @@ export type ListTuning = {
   setMax: number;
   /** A search matching more than this is not sorted (SORTED_SEARCH_MAX in the contract). */
   sortedSearchMax: number;
+  /** Up to this many tags asked, a walk reads their own entries in the list's order (0: never). */
+  tagWalkMax: number;
 };
 const defaultTuning: ListTuning = {
   candidateMax: CANDIDATE_MAX,
@@ -101,6 +105,7 @@ const defaultTuning: ListTuning = {
   fallbackMax: FALLBACK_MAX,
   setMax: SET_MAX,
   sortedSearchMax: SORTED_SEARCH_MAX,
+  tagWalkMax: TAG_WALK_MAX,
 };
 
 const ROW_SELECT = `SELECT c.id, c.civility, c.first_name AS firstName, c.last_name AS lastName, c.email, c.phone,
@@ -108,17 +113,28 @@ const ROW_SELECT = `SELECT c.id, c.civility, c.first_name AS firstName, c.last_n
   c.total_cents AS totalCents, c.last_purchase_at AS lastPurchaseAt, c.code, c.company_id AS companyId,
   (SELECT co.name FROM companies co WHERE co.id = c.company_id) AS companyName`;
 
-type SortSpec = { col: string; index: string; nullable: boolean };
+type SortSpec = { col: string; index: string; tagIndex: string; nullable: boolean };
 
-/** Every sort walks a (status, column, id) index; city sorts on its folded key. */
+/**
+ * Every sort walks a (status, column, id) index of contacts, and a tag's
+ * members a (tag_id, status, column, contact_id) index of contact_tags
+ * (migration 16); city sorts on its folded key.
+ */
 const sorts: Record<ContactSort, SortSpec> = {
-  name: { col: 'sort_name', index: 'contacts_by_status', nullable: false },
-  city: { col: 'city_key', index: 'contacts_by_status_city', nullable: true },
-  postcode: { col: 'postcode', index: 'contacts_by_status_postcode', nullable: true },
-  createdAt: { col: 'created_at', index: 'contacts_by_status_created', nullable: false },
-  lastPurchaseAt: { col: 'last_purchase_at', index: 'contacts_by_status_last_purchase', nullable: true },
-  totalCents: { col: 'total_cents', index: 'contacts_by_status_total', nullable: false },
+  name: { col: 'sort_name', index: 'contacts_by_status', tagIndex: 'contact_tags_by_tag_name', nullable: false },
+  city: { col: 'city_key', index: 'contacts_by_status_city', tagIndex: 'contact_tags_by_tag_city', nullable: true },
+  postcode: { col: 'postcode', index: 'contacts_by_status_postcode', tagIndex: 'contact_tags_by_tag_postcode', nullable: true },
+  createdAt: { col: 'created_at', index: 'contacts_by_status_created', tagIndex: 'contact_tags_by_tag_created', nullable: false },
+  lastPurchaseAt: {
+    col: 'last_purchase_at',
+    index: 'contacts_by_status_last_purchase',
+    tagIndex: 'contact_tags_by_tag_last_purchase',
+    nullable: true,
+  },
+  totalCents: { col: 'total_cents', index: 'contacts_by_status_total', tagIndex: 'contact_tags_by_tag_total', nullable: false },
 };
+/** The tag index in the order of a sort column. */
+const tagIndexOf = (col: string): string => Object.values(sorts).find((s) => s.col === col)?.tagIndex ?? sorts.name.tagIndex;
 
 /** Carried by every list index after id (migration 5): a criterion on them is tested on the index entry. */
 const FILTER_COLUMNS = ['source', 'city_key', 'postcode', 'created_at', 'last_purchase_at'] as const;
@@ -237,7 +253,9 @@ type Criterion = {
    * for several tags); within `range` of the sort column `col` when given,
    * which must then be on the criterion's index.
    */
-  count(store: Store, status: string, cap: number, range?: Cond): number;
+  count(store: Store, status: string, cap: number, range?: { cond: Cond; col: string }): number;
+  /** The tags asked, when the criterion is a tag filter: a walk may read their entries instead of the contacts'. */
+  tagIds: readonly number[] | null;
   /** Matches over the whole base, or an upper bound; only for choosing how to check it. */
   size(store: Store, cap: number): number;
   /** Its candidates in `statuses` under the sort on `col`. */
@@ -280,7 +298,7 @@ const columnCriterion = (
     onEntry: true,
     perStatus: true,
     rowsFor: () => false,
-    count: (store, status, cap, range = TRUE) => cappedCount(store, from, and([own('c', [status]), range]), cap),
+    count: (store, status, cap, range) => cappedCount(store, from, and([own('c', [status]), range?.cond ?? TRUE]), cap),
     size: (store, cap) => cappedCount(store, from, own('c', ALL_STATUSES), cap),
     candidates: (statuses) => ({ from, where: own('c', statuses), copies: 1 }),
     set: (statuses, id = 'c.id') => {
@@ -292,31 +310,27 @@ const columnCriterion = (
       const inner = own('x', ALL_STATUSES);
       return { sql: `${id} IN (SELECT x.id FROM contacts x INDEXED BY ${index} WHERE ${inner.sql})`, params: inner.params };
     },
+    tagIds: null,
   };
 };
-
-/** The contacts columns contact_tags carries (migration 5), under their own names. */
-const TAG_COPIED = 'status, sort_name, source, city_key, postcode, created_at, last_purchase_at, total_cents';
 
 const tagsCriterion = (tagIds: readonly number[]): Criterion => {
   const list = JSON.stringify(tagIds);
   const members = (statuses: readonly string[]): Cond => ({
-    sql: `SELECT ct.contact_id FROM contact_tags ct INDEXED BY contact_tags_by_tag
+    sql: `SELECT ct.contact_id FROM contact_tags ct INDEXED BY ${sorts.name.tagIndex}
       WHERE ct.tag_id IN (SELECT value FROM json_each(?)) AND ct.status IN (${placeholders(statuses.length)})`,
     params: [list, ...statuses],
   });
   /**
-   * The members in `statuses` as contact entries (c.id and the list columns),
-   * from contact_tags_by_tag alone; a contact holding several of the tags
-   * comes once per tag (removing the copies in SQL would cost a temporary
-   * b-tree of every member: they are skipped in the sorted page instead).
+   * The members in `statuses` as contact entries (c.id, the sort column `col`
+   * and the filter columns), from the tag index in `col`'s order alone; a
+   * contact holding several of the tags comes once per tag (removing the
+   * copies in SQL would cost a temporary b-tree of every member: they are
+   * skipped in the sorted page instead).
    */
-  const entries = (statuses: readonly string[]): Cond => ({
-    sql: `(SELECT ct.contact_id AS id, ${TAG_COPIED
-      .split(', ')
-      .map((col) => `ct.${col}`)
-      .join(', ')}
-      FROM contact_tags ct INDEXED BY contact_tags_by_tag
+  const entries = (statuses: readonly string[], col: string): Cond => ({
+    sql: `(SELECT ct.contact_id AS id, ct.status, ${[col, ...FILTER_COLUMNS.filter((f) => f !== col)].map((f) => `ct.${f}`).join(', ')}
+      FROM contact_tags ct INDEXED BY ${tagIndexOf(col)}
       WHERE ct.tag_id IN (SELECT value FROM json_each(?)) AND ct.status IN (${placeholders(statuses.length)})) c`,
     params: [list, ...statuses],
   });
@@ -340,7 +354,7 @@ const tagsCriterion = (tagIds: readonly number[]): Criterion => {
     count: (store, status, cap, range) =>
       range === undefined
         ? Number(statement(store.sqlite, `SELECT count(*) FROM (${members([status]).sql} LIMIT ?)`).pluck().get(...members([status]).params, cap + 1))
-        : cappedCount(store, entries([status]), range, cap),
+        : cappedCount(store, entries([status], range.col), range.cond, cap),
     // triggers keep tags.contact_count: free, exact for one tag
     size: (store) =>
       Number(
@@ -348,10 +362,11 @@ const tagsCriterion = (tagIds: readonly number[]): Criterion => {
           .pluck()
           .get(list),
       ),
-    candidates: (statuses) => ({ from: entries(statuses), where: TRUE, copies: tagIds.length }),
+    candidates: (statuses, col) => ({ from: entries(statuses, col), where: TRUE, copies: tagIds.length }),
     set,
     probe,
     probeOf,
+    tagIds,
   };
 };
 
@@ -383,6 +398,7 @@ const companyCriterion = (companyId: number): Criterion => {
     set: (_statuses, id) => set(id),
     probe: set(),
     probeOf: (id) => set(id),
+    tagIds: null,
   };
 };
 
@@ -431,6 +447,7 @@ const contactableCriterion = (target: ConsentTarget, on: string): Criterion => {
     },
     probe: probeOf('c.id'),
     probeOf,
+    tagIds: null,
   };
 };
 
@@ -474,6 +491,7 @@ const segmentCriterion = (store: Store, definition: SegmentDefinition): Criterio
     },
     probe: probeOf('c.id'),
     probeOf,
+    tagIds: null,
   };
 };
 
@@ -606,6 +624,8 @@ const partsBetween = (
   from: Cursor | null,
   to: Cursor | null,
   within: Bounds | null,
+  /** the contact id on the index read: c.contact_id on a tag's entries */
+  idCol = 'c.id',
 ): Part[] => {
   const { col } = spec;
   const asc = dir === 'asc';
@@ -631,8 +651,8 @@ const partsBetween = (
       parts.push({
         range: and([
           { sql: `c.${col} IS NULL`, params: [] },
-          ...(lo ? [{ sql: `c.id ${after} ?`, params: [lo.id] }] : []),
-          ...(hi ? [{ sql: `c.id ${before} ?`, params: [hi.id] }] : []),
+          ...(lo ? [{ sql: `${idCol} ${after} ?`, params: [lo.id] }] : []),
+          ...(hi ? [{ sql: `${idCol} ${before} ?`, params: [hi.id] }] : []),
         ]),
         order: byId,
       });
@@ -643,10 +663,10 @@ const partsBetween = (
       order: byId,
     });
     if (lo && hi && lo.v === hi.v) {
-      parts.push(run(lo, [{ sql: `c.id ${after} ?`, params: [lo.id] }, { sql: `c.id ${before} ?`, params: [hi.id] }]));
+      parts.push(run(lo, [{ sql: `${idCol} ${after} ?`, params: [lo.id] }, { sql: `${idCol} ${before} ?`, params: [hi.id] }]));
       return;
     }
-    if (lo) parts.push(run(lo, [{ sql: `c.id ${after} ?`, params: [lo.id] }]));
+    if (lo) parts.push(run(lo, [{ sql: `${idCol} ${after} ?`, params: [lo.id] }]));
     // the values strictly between; the smaller values' side is the cursor's ascending, the frontier's descending
     const below = asc ? lo : hi;
     const above = asc ? hi : lo;
@@ -657,7 +677,7 @@ const partsBetween = (
     if (max !== null) middle.push({ sql: `${above ? '+' : ''}c.${col} < ?`, params: [max] });
     if (spec.nullable && !below && min === null) middle.push({ sql: `c.${col} IS NOT NULL`, params: [] });
     parts.push({ range: and(middle), order: byKey });
-    if (hi) parts.push(run(hi, [{ sql: `c.id ${before} ?`, params: [hi.id] }]));
+    if (hi) parts.push(run(hi, [{ sql: `${idCol} ${before} ?`, params: [hi.id] }]));
   });
   return parts;
 };
@@ -778,37 +798,59 @@ const streamed = (ctx: Ctx, status: string, parts: readonly Part[]): PartResult 
   return { keys, count: null };
 };
 
+/** Where a walk reads one partition's entries in the list's order, and the contact id on them. */
+type Walked = { from: string; lead: Cond; id: string };
+
+/** The contacts' sort index. */
+const contactsWalked = (spec: SortSpec, status: string): Walked => ({
+  from: `contacts c INDEXED BY ${spec.index}`,
+  lead: { sql: 'c.status = ?', params: [status] },
+  id: 'c.id',
+});
+
+/** One tag's members, in the sort's tag index (migration 16): the filter columns ride on its entries too. */
+const tagWalked = (spec: SortSpec, status: string, tagId: number): Walked => ({
+  from: `contact_tags c INDEXED BY ${spec.tagIndex}`,
+  lead: { sql: 'c.tag_id = ? AND c.status = ?', params: [tagId, status] },
+  id: 'c.contact_id',
+});
+
+type Walk = { keys: Key[]; stopped: Cursor | null };
+
 /**
- * Keyset walk of partition `status` down the sort index, every check on the
- * entry. With a budget it stops after that many entries of one part without
- * a full page and says where (the last entry visited).
+ * Keyset walk of one index after `start` and before `frontier`, every check
+ * on the entry. With a budget it stops after that many entries of one part
+ * without a full page and says where (the last entry visited).
  */
-const walk = (
+const walkOne = (
   ctx: Ctx,
-  status: string,
-  parts: readonly Part[],
+  source: Walked,
+  start: Cursor | null,
+  frontier: Cursor | null,
   checks: Cond,
   want: number,
   budget: number | null,
-): { keys: Key[]; stopped: Cursor | null } => {
+): Walk => {
   const { store, spec } = ctx;
-  const { col, index } = spec;
-  // the columns checks may test, read from the entry (the sort index carries them); the sort
+  const { col } = spec;
+  // the columns checks may test, read from the entry (the index carries them); the sort
   // column only once, or SQLite no longer sees that the walk comes in order and sorts all of it
   const columns = FILTER_COLUMNS.filter((f) => f !== col)
     .map((f) => `, c.${f}`)
     .join('');
   const walked = (part: Part) => ({
-    sql: `SELECT c.id, c.${col} AS k${columns} FROM contacts c INDEXED BY ${index}
-      WHERE c.status = ? AND ${part.range.sql}`,
-    params: [status, ...part.range.params],
-    order: part.order(`c.${col}`, 'c.id'),
+    sql: `SELECT ${source.id} AS id, c.${col} AS k${columns} FROM ${source.from}
+      WHERE ${source.lead.sql} AND ${part.range.sql}`,
+    params: [...source.lead.params, ...part.range.params],
+    order: part.order(`c.${col}`, source.id),
   });
   const keys: Key[] = [];
-  for (const part of parts) {
+  for (const part of partsBetween(spec, ctx.dir, start, frontier, ctx.within, source.id)) {
     const w = walked(part);
     const need = want - keys.length;
-    if (budget === null) {
+    // checks name the contact c.id: on another index they read the walk's own columns
+    const direct = source.id === 'c.id' || checks.sql === TRUE.sql;
+    if (budget === null && direct) {
       keys.push(
         ...(statement(store.sqlite, `${w.sql} AND ${checks.sql} ORDER BY ${w.order} LIMIT ?`).all(
           ...w.params,
@@ -821,10 +863,11 @@ const walk = (
       keys.push(
         ...(statement(
           store.sqlite,
-          `SELECT c.id, c.k FROM (${w.sql} ORDER BY ${w.order} LIMIT ?) c WHERE ${checks.sql} ORDER BY ${part.order('c.k', 'c.id')} LIMIT ?`,
-        ).all(...w.params, budget, ...checks.params, need) as Key[]),
+          `SELECT c.id, c.k FROM (${w.sql} ORDER BY ${w.order}${budget === null ? '' : ' LIMIT ?'}) c
+            WHERE ${checks.sql} ORDER BY ${part.order('c.k', 'c.id')} LIMIT ?`,
+        ).all(...w.params, ...(budget === null ? [] : [budget]), ...checks.params, need) as Key[]),
       );
-      if (keys.length < want) {
+      if (budget !== null && keys.length < want) {
         const last = statement(store.sqlite, `${w.sql} ORDER BY ${w.order} LIMIT 1 OFFSET ?`).get(...w.params, budget - 1) as
           | Key
           | undefined;
@@ -837,20 +880,54 @@ const walk = (
 };
 
 /**
- * After a walk ran out of budget: the criterion whose candidates in `parts`
- * cost least, if they cost at most `cap` index entries (scanned and sorted:
- * ~2 each; a row read ~20). Each count stops at the cost of the best so far.
+ * Keyset walk of several indexes (a contact's tags), merged: the page is
+ * known up to the earliest place a walk stopped, and a contact holding
+ * several of the tags comes once.
  */
-const fallbackOf = (ctx: Ctx, status: string, parts: readonly Part[], cap: number): Criterion | null => {
+const walk = (
+  ctx: Ctx,
+  sources: readonly Walked[],
+  start: Cursor | null,
+  frontier: Cursor | null,
+  checks: Cond,
+  want: number,
+  budget: number | null,
+): Walk => {
+  const walks = sources.map((source) => walkOne(ctx, source, start, frontier, checks, want, budget));
+  const [only] = walks;
+  if (walks.length === 1 && only !== undefined) return only;
+  const order = byKey(ctx.dir);
+  const asKey = (c: Cursor): Key => ({ id: c.id, k: c.v });
+  const cut = walks
+    .flatMap((w) => (w.stopped === null ? [] : [asKey(w.stopped)]))
+    .reduce<Key | null>((a, b) => (a === null || order(b, a) < 0 ? b : a), null);
+  const seen = new Set<number>();
+  const keys: Key[] = [];
+  for (const k of walks.flatMap((w) => w.keys).sort(order)) {
+    if (keys.length === want || (cut !== null && order(k, cut) > 0)) break;
+    if (seen.has(k.id)) continue;
+    seen.add(k.id);
+    keys.push(k);
+  }
+  return { keys, stopped: keys.length < want && cut !== null ? { v: cut.k, id: cut.id } : null };
+};
+
+/**
+ * After a walk ran out of budget: the criterion of `criteria` whose
+ * candidates in `parts` cost least, if they cost at most `cap` index entries
+ * (scanned and sorted: ~2 each; a row read ~20). Each count stops at the
+ * cost of the best so far.
+ */
+const fallbackOf = (ctx: Ctx, criteria: readonly Criterion[], status: string, parts: readonly Part[], cap: number): Criterion | null => {
   const { store, spec } = ctx;
   const range = or(parts.map((p) => p.range));
   let best: { c: Criterion; cost: number } | null = null;
-  for (const c of ctx.others) {
+  for (const c of criteria) {
     const rows = c.rowsFor(spec.col);
     const each = rows ? 20 : 2;
     const limit = Math.floor((best === null ? cap : Math.min(cap, best.cost)) / each);
     // on the criterion's index, only the candidates after the walk count; the name is only on the row
-    const n = rows ? c.count(store, status, limit) : c.count(store, status, limit, range);
+    const n = rows ? c.count(store, status, limit) : c.count(store, status, limit, { cond: range, col: spec.col });
     if (n <= limit) best = { c, cost: n * each };
   }
   return best?.c ?? null;
@@ -911,25 +988,32 @@ const listPartition = (ctx: Ctx, status: string, counts: Counts, frontier: Curso
     note('stream');
     return stream;
   }
-  const checks = checksOf(ctx, ctx.others, [status]);
-  if (ctx.others.length === 0) {
-    note('walk');
-    return { keys: walk(ctx, status, parts, checks.cond, ctx.want, null).keys, count: null };
+  // a few tags asked: their own entries, in the list's order, hold every member and only them
+  const tags = ctx.others.find((c) => c.tagIds !== null && c.tagIds.length <= tuning.tagWalkMax);
+  const sources = tags?.tagIds?.map((id) => tagWalked(ctx.spec, status, id)) ?? [contactsWalked(ctx.spec, status)];
+  const rest = ctx.others.filter((c) => c !== tags);
+  const mode = tags === undefined ? 'walk' : 'tags-walk';
+  const checks = checksOf(ctx, rest, [status]);
+  if (rest.length === 0) {
+    note(mode);
+    return { keys: walk(ctx, sources, ctx.cursor, frontier, checks.cond, ctx.want, null).keys, count: null };
   }
   const keys: Key[] = [];
   let budget = Math.max(1, Math.floor(tuning.walkBudget / checks.first));
   let cap = tuning.fallbackMax;
+  let start = ctx.cursor;
   for (let round = 0; ; round += 1) {
-    const got = walk(ctx, status, parts, checks.cond, ctx.want - keys.length, budget);
+    const got = walk(ctx, sources, start, frontier, checks.cond, ctx.want - keys.length, budget);
     keys.push(...got.keys);
     if (got.stopped === null) {
-      note(round === 0 ? 'walk' : `walk×${round + 1}`);
+      note(round === 0 ? mode : `${mode}×${round + 1}`);
       return { keys, count: null };
     }
-    parts = partsBetween(ctx.spec, ctx.dir, got.stopped, frontier, ctx.within);
+    start = got.stopped;
+    parts = partsBetween(ctx.spec, ctx.dir, start, frontier, ctx.within);
     // at the density the walk met, what finishing it would cost: candidates must be cheaper than that
     const expected = got.keys.length === 0 ? Infinity : ((ctx.want - keys.length) * budget * checks.first) / got.keys.length;
-    const best = fallbackOf(ctx, status, parts, Math.min(cap, expected));
+    const best = fallbackOf(ctx, rest, status, parts, Math.min(cap, expected));
     if (best !== null) {
       note(`fallback${round === 0 ? '' : `×${round + 1}`}/${best.name}`);
       return { keys: [...keys, ...candidates(ctx, best, [status], parts, false).keys], count: null };
