@@ -317,6 +317,37 @@ describe('contact list: filters × sorts × paging', () => {
     expect(plan({ q: 'mar', city: 'ly' }, { sortedSearchMax: 5, setMax: 0 })).toEqual(['search:capped rows']);
   });
 
+  it('reads later pages with the counts the first page made, which choose how a page is read, never its rows', () => {
+    // a broad filter: every criterion is counted on the first page, none on the next
+    const input = { city: 'l', postcode: '6', sort: 'totalCents' as const, limit: 5 };
+    const rec = recordingStore(store);
+    const first = listContacts(rec.store, contactListInput.parse(input));
+    expect(rec.seen.some((r) => r.sql.includes('count(*)'))).toBe(true);
+    rec.seen.length = 0;
+    listContacts(rec.store, contactListInput.parse({ ...input, cursor: first.nextCursor }));
+    expect(rec.seen.filter((r) => r.sql.includes('count(*)'))).toEqual([]);
+
+    // a partition found empty on the first page is read again on the next: a contact tagged since shows up
+    const own = openStore();
+    seedBase(own, 120);
+    const relance = own.sqlite.prepare("SELECT id FROM tags WHERE folded = 'relance'").pluck().get() as number;
+    const tagged = { tags: [relance], sort: 'createdAt' as const, limit: 2 };
+    const tuning = { setCandidateMax: 0 };
+    expect(planList(own, contactListInput.parse(tagged), tuning)).toContain('customer:empty/tags');
+    const page = listContacts(own, contactListInput.parse(tagged), tuning);
+    const late = own.sqlite.prepare("SELECT id FROM contacts WHERE status = 'customer' ORDER BY id LIMIT 1").pluck().get() as number;
+    own.sqlite.prepare("UPDATE contacts SET created_at = '2099-01-01T00:00:00.000Z' WHERE id = ?").run(late);
+    own.sqlite.prepare('INSERT INTO contact_tags (contact_id, tag_id) VALUES (?, ?)').run(late, relance);
+    const ids = page.rows.map((r) => r.id);
+    for (let cursor = page.nextCursor; cursor !== null; ) {
+      const next: ContactPage = listContacts(own, contactListInput.parse({ ...tagged, cursor }), tuning);
+      ids.push(...next.rows.map((r) => r.id));
+      cursor = next.nextCursor;
+    }
+    expect(ids.at(-1)).toBe(late);
+    expect(ids).toEqual(expected(rowsOf(own), contactListInput.parse(tagged), null));
+  });
+
   it('keeps the list columns contact_tags copies equal to its contacts, whatever writes them', () => {
     const copy = (db: BetterSqlite3.Database) =>
       db

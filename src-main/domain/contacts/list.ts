@@ -38,8 +38,13 @@ import { compileSegment } from '../segments/sql';
 
 type ListInput = z.output<typeof contactListInput>;
 type SortKey = string | number | null;
-/** `total` rides along so later pages repeat the first page's count without recounting. */
-type Cursor = { v: SortKey; id: number; total?: number | null };
+/**
+ * `total` rides along so later pages repeat the first page's count without
+ * recounting; so do the first page's counts of each criterion per status
+ * partition (-1: beyond its cap), which only choose how a page is read:
+ * stale ones cost time, never rows.
+ */
+type Cursor = { v: SortKey; id: number; total?: number | null; counts?: Record<string, number[]> };
 type Key = { id: number; k: SortKey };
 
 /*
@@ -164,9 +169,23 @@ const statusCount = (store: Store, statuses: readonly string[]): number =>
 
 /* ---------- cursor ---------- */
 
-export const encodeCursor = (c: Cursor): string =>
-  Buffer.from(JSON.stringify(c.total === undefined || c.total === null ? [c.v, c.id] : [c.v, c.id, c.total])).toString(
-    'base64url',
+export const encodeCursor = (c: Cursor): string => {
+  const total = c.total ?? null;
+  const fields = c.counts !== undefined ? [c.v, c.id, total, c.counts] : total !== null ? [c.v, c.id, total] : [c.v, c.id];
+  return Buffer.from(JSON.stringify(fields)).toString('base64url');
+};
+
+/** A criterion count per partition, as the cursor carries them: a few integers per status named. */
+const isCounts = (value: unknown): value is Record<string, number[]> =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.entries(value).every(
+    ([status, counts]) =>
+      ALL_STATUSES.includes(status) &&
+      Array.isArray(counts) &&
+      counts.length <= 32 &&
+      counts.every((n) => Number.isInteger(n) && (n as number) >= -1),
   );
 
 export const decodeCursor = (raw: string): Cursor => {
@@ -174,11 +193,18 @@ export const decodeCursor = (raw: string): Cursor => {
     const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
     if (
       Array.isArray(parsed) &&
-      (parsed.length === 2 || (parsed.length === 3 && Number.isInteger(parsed[2]))) &&
+      (parsed.length === 2 ||
+        (parsed.length === 3 && Number.isInteger(parsed[2])) ||
+        (parsed.length === 4 && (parsed[2] === null || Number.isInteger(parsed[2])) && isCounts(parsed[3]))) &&
       (parsed[0] === null || typeof parsed[0] === 'string' || typeof parsed[0] === 'number') &&
       Number.isInteger(parsed[1])
     ) {
-      return { v: parsed[0] as SortKey, id: parsed[1] as number, total: (parsed[2] as number | undefined) ?? null };
+      return {
+        v: parsed[0] as SortKey,
+        id: parsed[1] as number,
+        total: (parsed[2] as number | null | undefined) ?? null,
+        ...(parsed.length === 4 ? { counts: parsed[3] as Record<string, number[]> } : {}),
+      };
     }
   } catch {
     // fall through to the validation error
@@ -587,6 +613,7 @@ const finishPage = (
   limit: number,
   total: number | null,
   capped: boolean,
+  counts?: Record<string, number[]>,
 ): ContactPage => {
   const more = keys.length > limit;
   const page = keys.slice(0, limit);
@@ -600,7 +627,7 @@ const finishPage = (
       const r = byId.get(k.id);
       return r ? [r] : [];
     }),
-    nextCursor: more && last ? encodeCursor({ v: last.k, id: last.id, total }) : null,
+    nextCursor: more && last ? encodeCursor({ v: last.k, id: last.id, total, ...(counts === undefined ? {} : { counts }) }) : null,
     total,
     capped,
   };
@@ -1083,7 +1110,16 @@ export const listContacts = (
   const sizes = new Map(statuses.map((s) => [s, statusCount(store, [s])]));
   const order = [...statuses].sort((a, b) => (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0));
   const live: { status: string; counts: Counts }[] = [];
+  // what the next page's cursor carries: the counts below, or those this page was given
+  const carried: Record<string, number[]> = {};
   for (const status of order) {
+    const given = cursor?.counts?.[status];
+    if (given !== undefined && given.length === criteria.length) {
+      // never skipped as empty now: a partition that was is read through its candidates (count 0), which see new rows
+      live.push({ status, counts: new Map(criteria.map((c, i) => [c, (given[i] ?? -1) < 0 ? Infinity : (given[i] ?? 0)])) });
+      carried[status] = given;
+      continue;
+    }
     const counts: Counts = new Map();
     const empty = criteria.find((c) => {
       // the range walked: reading it is already the cheapest way, and an empty one ends at once
@@ -1101,6 +1137,10 @@ export const listContacts = (
     });
     if (empty === undefined) live.push({ status, counts });
     else trace.push(`${status}:empty/${empty.name}`);
+    carried[status] = criteria.map((c) => {
+      const n = counts.get(c) ?? Infinity;
+      return Number.isFinite(n) ? n : -1;
+    });
   }
 
   let keys: Key[] = [];
@@ -1138,7 +1178,7 @@ export const listContacts = (
         ? criteria[0].size(store, 0)
         : Number(statement(store.sqlite, `SELECT count(*) FROM contacts c WHERE ${only.sql}`).pluck().get(...only.params));
   }
-  return finishPage(store, keys, input.limit, total, false);
+  return finishPage(store, keys, input.limit, total, false, criteria.length === 0 ? undefined : carried);
 };
 
 /** How the first page of a list request is read, partition by partition (tests and the bench print it). */
