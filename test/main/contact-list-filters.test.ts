@@ -327,6 +327,18 @@ describe('contact list: filters × sorts × paging', () => {
     listContacts(rec.store, contactListInput.parse({ ...input, cursor: first.nextCursor }));
     expect(rec.seen.filter((r) => r.sql.includes('count(*)'))).toEqual([]);
 
+    // a walk that fell back to a criterion's candidates: the next page reads them at once, without walking first
+    const firstCustomer = rows.filter((r) => r.status === 'customer').sort((x, y) => compare(x.sort_name, y.sort_name) || x.id - y.id)[0]!;
+    const fell = { status: ['customer' as const], source: [SOURCES.find((src) => src !== firstCustomer.source)!], limit: 3 };
+    const budget = { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0, walkBudget: 1 };
+    expect(planList(store, contactListInput.parse(fell), budget)).toEqual(['customer:fallback/source']);
+    rec.seen.length = 0;
+    const fellFirst = listContacts(rec.store, contactListInput.parse(fell), budget);
+    expect(rec.seen.some((r) => r.sql.includes('OFFSET'))).toBe(true);
+    rec.seen.length = 0;
+    listContacts(rec.store, contactListInput.parse({ ...fell, cursor: fellFirst.nextCursor }), budget);
+    expect(rec.seen.filter((r) => r.sql.includes('OFFSET') || r.sql.includes('count(*)'))).toEqual([]);
+
     // a partition found empty on the first page is read again on the next: a contact tagged since shows up
     const own = openStore();
     seedBase(own, 120);

@@ -41,10 +41,12 @@ type SortKey = string | number | null;
 /**
  * `total` rides along so later pages repeat the first page's count without
  * recounting; so do the first page's counts of each criterion per status
- * partition (-1: beyond its cap), which only choose how a page is read:
- * stale ones cost time, never rows.
+ * partition (-1: beyond its cap), and the criterion (its index) whose
+ * candidates a partition's walk fell back to. Both only choose how a page is
+ * read: stale ones cost time, never rows.
  */
-type Cursor = { v: SortKey; id: number; total?: number | null; counts?: Record<string, number[]> };
+type Plan = { counts: Record<string, number[]>; via: Record<string, number> };
+type Cursor = { v: SortKey; id: number; total?: number | null; plan?: Plan };
 type Key = { id: number; k: SortKey };
 
 /*
@@ -171,22 +173,20 @@ const statusCount = (store: Store, statuses: readonly string[]): number =>
 
 export const encodeCursor = (c: Cursor): string => {
   const total = c.total ?? null;
-  const fields = c.counts !== undefined ? [c.v, c.id, total, c.counts] : total !== null ? [c.v, c.id, total] : [c.v, c.id];
+  const fields =
+    c.plan !== undefined ? [c.v, c.id, total, c.plan.counts, c.plan.via] : total !== null ? [c.v, c.id, total] : [c.v, c.id];
   return Buffer.from(JSON.stringify(fields)).toString('base64url');
 };
 
-/** A criterion count per partition, as the cursor carries them: a few integers per status named. */
-const isCounts = (value: unknown): value is Record<string, number[]> =>
+const isCount = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= -1;
+
+/** Per status partition named, as the cursor carries them: a few integers (counts) or one (a criterion). */
+const isPerStatus = <T>(value: unknown, valid: (v: unknown) => v is T): value is Record<string, T> =>
   typeof value === 'object' &&
   value !== null &&
   !Array.isArray(value) &&
-  Object.entries(value).every(
-    ([status, counts]) =>
-      ALL_STATUSES.includes(status) &&
-      Array.isArray(counts) &&
-      counts.length <= 32 &&
-      counts.every((n) => Number.isInteger(n) && (n as number) >= -1),
-  );
+  Object.entries(value).every(([status, v]) => ALL_STATUSES.includes(status) && valid(v));
+const isCounts = (v: unknown): v is number[] => Array.isArray(v) && v.length <= 32 && v.every(isCount);
 
 export const decodeCursor = (raw: string): Cursor => {
   try {
@@ -195,7 +195,10 @@ export const decodeCursor = (raw: string): Cursor => {
       Array.isArray(parsed) &&
       (parsed.length === 2 ||
         (parsed.length === 3 && Number.isInteger(parsed[2])) ||
-        (parsed.length === 4 && (parsed[2] === null || Number.isInteger(parsed[2])) && isCounts(parsed[3]))) &&
+        (parsed.length === 5 &&
+          (parsed[2] === null || Number.isInteger(parsed[2])) &&
+          isPerStatus(parsed[3], isCounts) &&
+          isPerStatus(parsed[4], isCount))) &&
       (parsed[0] === null || typeof parsed[0] === 'string' || typeof parsed[0] === 'number') &&
       Number.isInteger(parsed[1])
     ) {
@@ -203,7 +206,7 @@ export const decodeCursor = (raw: string): Cursor => {
         v: parsed[0] as SortKey,
         id: parsed[1] as number,
         total: (parsed[2] as number | null | undefined) ?? null,
-        ...(parsed.length === 4 ? { counts: parsed[3] as Record<string, number[]> } : {}),
+        ...(parsed.length === 5 ? { plan: { counts: parsed[3] as Record<string, number[]>, via: parsed[4] as Record<string, number> } } : {}),
       };
     }
   } catch {
@@ -613,7 +616,7 @@ const finishPage = (
   limit: number,
   total: number | null,
   capped: boolean,
-  counts?: Record<string, number[]>,
+  plan?: Plan,
 ): ContactPage => {
   const more = keys.length > limit;
   const page = keys.slice(0, limit);
@@ -627,7 +630,7 @@ const finishPage = (
       const r = byId.get(k.id);
       return r ? [r] : [];
     }),
-    nextCursor: more && last ? encodeCursor({ v: last.k, id: last.id, total, ...(counts === undefined ? {} : { counts }) }) : null,
+    nextCursor: more && last ? encodeCursor({ v: last.k, id: last.id, total, ...(plan === undefined ? {} : { plan }) }) : null,
     total,
     capped,
   };
@@ -735,7 +738,8 @@ type Ctx = {
   trace: string[];
 };
 
-type PartResult = { keys: Key[]; count: number | null };
+/** `via`: the criterion whose candidates the walk fell back to, up to the end of the list (the next page starts there). */
+type PartResult = { keys: Key[]; count: number | null; via?: Criterion };
 
 /**
  * How a criterion is checked on entries already read (walks, another
@@ -1010,7 +1014,7 @@ const smallest = (ctx: Ctx, counts: readonly Counts[]): Criterion | null => {
  * "walk until the page is full" and "sort the candidates", whichever
  * way the filter and the sort correlate.
  */
-const listPartition = (ctx: Ctx, status: string, counts: Counts, frontier: Cursor | null): PartResult => {
+const listPartition = (ctx: Ctx, status: string, counts: Counts, frontier: Cursor | null, via: Criterion | null): PartResult => {
   const { tuning } = ctx;
   let parts = partsBetween(ctx.spec, ctx.dir, ctx.cursor, frontier, ctx.within);
   const note = (mode: string): void => {
@@ -1024,6 +1028,11 @@ const listPartition = (ctx: Ctx, status: string, counts: Counts, frontier: Curso
   if (small !== null) {
     note(`candidates/${small.name}`);
     return candidates(ctx, small, [status], parts, ctx.cursor === null);
+  }
+  // the previous page's walk fell back to these candidates: after it, they can only be fewer
+  if (via !== null && ctx.others.includes(via)) {
+    note(`fallback/${via.name}`);
+    return { ...candidates(ctx, via, [status], parts, false), via };
   }
   const stream = streamed(ctx, status, parts);
   if (stream !== null) {
@@ -1058,7 +1067,8 @@ const listPartition = (ctx: Ctx, status: string, counts: Counts, frontier: Curso
     const best = fallbackOf(ctx, rest, status, parts, Math.min(cap, expected));
     if (best !== null) {
       note(`fallback${round === 0 ? '' : `×${round + 1}`}/${best.name}`);
-      return { keys: [...keys, ...candidates(ctx, best, [status], parts, false).keys], count: null };
+      // carried to the next page only when its range had no end: the next page's then lies within it
+      return { keys: [...keys, ...candidates(ctx, best, [status], parts, false).keys], count: null, ...(frontier === null ? { via: best } : {}) };
     }
     budget *= 2;
     cap *= 2;
@@ -1110,10 +1120,11 @@ export const listContacts = (
   const sizes = new Map(statuses.map((s) => [s, statusCount(store, [s])]));
   const order = [...statuses].sort((a, b) => (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0));
   const live: { status: string; counts: Counts }[] = [];
-  // what the next page's cursor carries: the counts below, or those this page was given
+  // what the next page's cursor carries: the counts below, or those this page was given, and the fallbacks taken
   const carried: Record<string, number[]> = {};
+  const via: Record<string, number> = {};
   for (const status of order) {
-    const given = cursor?.counts?.[status];
+    const given = cursor?.plan?.counts[status];
     if (given !== undefined && given.length === criteria.length) {
       // never skipped as empty now: a partition that was is read through its candidates (count 0), which see new rows
       live.push({ status, counts: new Map(criteria.map((c, i) => [c, (given[i] ?? -1) < 0 ? Infinity : (given[i] ?? 0)])) });
@@ -1154,7 +1165,15 @@ export const listContacts = (
   } else {
     for (const { status, counts } of live) {
       const frontier = keys.length >= ctx.want ? (keys[ctx.want - 1] ?? null) : null;
-      const got = listPartition(ctx, status, counts, frontier === null ? null : { v: frontier.k, id: frontier.id });
+      const given = cursor?.plan?.via[status];
+      const got = listPartition(
+        ctx,
+        status,
+        counts,
+        frontier === null ? null : { v: frontier.k, id: frontier.id },
+        given === undefined ? null : (criteria[given] ?? null),
+      );
+      if (got.via !== undefined) via[status] = criteria.indexOf(got.via);
       counted = counted === null || got.count === null ? null : counted + got.count;
       keys = [...keys, ...got.keys].sort(byKey(input.dir)).slice(0, ctx.want);
     }
@@ -1178,7 +1197,7 @@ export const listContacts = (
         ? criteria[0].size(store, 0)
         : Number(statement(store.sqlite, `SELECT count(*) FROM contacts c WHERE ${only.sql}`).pluck().get(...only.params));
   }
-  return finishPage(store, keys, input.limit, total, false, criteria.length === 0 ? undefined : carried);
+  return finishPage(store, keys, input.limit, total, false, criteria.length === 0 ? undefined : { counts: carried, via });
 };
 
 /** How the first page of a list request is read, partition by partition (tests and the bench print it). */
