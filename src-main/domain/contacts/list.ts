@@ -70,13 +70,18 @@ type Key = { id: number; k: SortKey };
  * 2. a city under the postcode sort (or the reverse): the runs of each
  *    matching city, already by postcode, merged (STREAM_MAX runs);
  * 3. else the sort index is walked, every criterion tested on the entry:
- *    uncorrelated filters fill a page in ~limit / density entries. A filter
- *    that disagrees with the sort (lapsed customers by creation date, VIPs
- *    by ascending total) leaves a walk of WALK_BUDGET entries short: then
- *    the cheapest criterion's candidates after it are taken if they cost
- *    less than FALLBACK_MAX entries (and less than finishing the walk at the
- *    density it met), else the walk goes on; both budgets double each round,
- *    so a page costs a few times the cheaper of the two.
+ *    uncorrelated filters fill a page in ~limit / density entries. With a
+ *    few tags asked, the walk reads the tags' own entries in the list's
+ *    order instead (migration 16), merged: members only, no probe per entry.
+ *    A filter that disagrees with the sort (lapsed customers by creation
+ *    date, VIPs by ascending total) leaves a walk of WALK_BUDGET entries
+ *    short: then the cheapest criterion's candidates after it are taken if
+ *    they cost less than FALLBACK_MAX entries (and less than finishing the
+ *    walk at the density it met), else the walk goes on; both budgets double
+ *    each round, so a page costs a few times the cheaper of the two.
+ * The next page's cursor carries what this one learnt: the counts, and a
+ * fallback taken up to the end of the list, whose candidates it then reads
+ * at once. Neither decides which rows a page holds, only how it is read.
  */
 export const CANDIDATE_MAX = 4_000;
 export const SET_CANDIDATE_MAX = 15_000;
