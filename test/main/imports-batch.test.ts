@@ -274,21 +274,26 @@ describe('batched contact import', () => {
     const dir = tempDir();
     const store = openStore(path.join(dir, 'base.sqlite'));
     await runImport(store, { kind: 'contacts', path: messyFile(dir, 'base.csv', 200, 21), policy: 'merge', dryRun: false }, null);
+    const tag = store.sqlite.prepare('SELECT id FROM tags ORDER BY contact_count DESC LIMIT 1').pluck().get() as number;
     const lists: ContactListInput[] = [
       {},
       { status: ['prospect'] },
       { postcode: '75', sort: 'city' },
       { sort: 'lastPurchaseAt', dir: 'desc' },
       { createdFrom: '2000-01-01', sort: 'createdAt' },
+      // the file brings tags: the tag indexes are set aside too
+      { tags: [tag], sort: 'totalCents' },
     ];
     const readings: (number | null)[][] = [];
     let indexesAside = 0;
+    let tagIndexesAside = 0;
     const reading = job();
     // the host serves other calls while the job yields: read the list there
     const tick = reading.tick;
     reading.tick = async () => {
       await tick();
       if (store.sqlite.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'contacts_by_status'").get() === undefined) indexesAside += 1;
+      if (store.sqlite.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'contact_tags_by_tag_total'").get() === undefined) tagIndexesAside += 1;
       readings.push(lists.map((input) => listContacts(store, contactListInput.parse(input)).total));
     };
     const report = await runImport(store, { kind: 'contacts', path: messyFile(dir, 'big.csv', 600, 22), policy: 'merge', dryRun: false }, reading, {
@@ -297,6 +302,8 @@ describe('batched contact import', () => {
     });
     expect(report.errors).toEqual([]);
     expect(indexesAside).toBeGreaterThan(2);
+    expect(tagIndexesAside).toBeGreaterThan(2);
+    expect(readings.at(-1)?.at(-1)).toBeGreaterThan(readings[0]?.at(-1) ?? Infinity);
     expect(readings.length).toBeGreaterThan(2);
     // the whole base grows batch after batch, as the rows are written
     const wholeBase = readings.map((r) => r[0] ?? -1);

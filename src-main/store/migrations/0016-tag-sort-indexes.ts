@@ -14,6 +14,12 @@ import type { Migration } from './types';
  *
  * The copies of the contact's columns these indexes read are kept by the
  * triggers of migration 5.
+ *
+ * What it costs, measured at 1M contacts with 426k tag memberships: tagging
+ * 333k contacts at once took 18–21 s instead of 4.6 s, and a membership
+ * ~45 µs to write instead of ~14 µs (six wide entries in random places). A
+ * large contact import bringing tags and a purchase import set the indexes
+ * aside and rebuild them (~2 s each at that size).
  */
 const FILTERS = ['source', 'city_key', 'postcode', 'created_at', 'last_purchase_at'] as const;
 const SORTED: [string, string][] = [
