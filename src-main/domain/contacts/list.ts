@@ -857,20 +857,15 @@ const tagWalked = (spec: SortSpec, status: string, tagId: number): Walked => ({
 
 type Walk = { keys: Key[]; stopped: Cursor | null };
 
+/** A walk's span (after `start`, before `frontier`), its checks, how many keys it wants, and its budget of entries. */
+type WalkSpan = { start: Cursor | null; frontier: Cursor | null; checks: Cond; want: number; budget: number | null };
+
 /**
  * Keyset walk of one index after `start` and before `frontier`, every check
  * on the entry. With a budget it stops after that many entries of one part
  * without a full page and says where (the last entry visited).
  */
-const walkOne = (
-  ctx: Ctx,
-  source: Walked,
-  start: Cursor | null,
-  frontier: Cursor | null,
-  checks: Cond,
-  want: number,
-  budget: number | null,
-): Walk => {
+const walkOne = (ctx: Ctx, source: Walked, { start, frontier, checks, want, budget }: WalkSpan): Walk => {
   const { store, spec } = ctx;
   const { col } = spec;
   // the columns checks may test, read from the entry (the index carries them); the sort
@@ -924,16 +919,9 @@ const walkOne = (
  * known up to the earliest place a walk stopped, and a contact holding
  * several of the tags comes once.
  */
-const walk = (
-  ctx: Ctx,
-  sources: readonly Walked[],
-  start: Cursor | null,
-  frontier: Cursor | null,
-  checks: Cond,
-  want: number,
-  budget: number | null,
-): Walk => {
-  const walks = sources.map((source) => walkOne(ctx, source, start, frontier, checks, want, budget));
+const walk = (ctx: Ctx, sources: readonly Walked[], span: WalkSpan): Walk => {
+  const { want } = span;
+  const walks = sources.map((source) => walkOne(ctx, source, span));
   const [only] = walks;
   if (walks.length === 1 && only !== undefined) return only;
   const order = byKey(ctx.dir);
@@ -1052,14 +1040,14 @@ const listPartition = (ctx: Ctx, status: string, counts: Counts, frontier: Curso
   const checks = checksOf(ctx, rest, [status]);
   if (rest.length === 0) {
     note(mode);
-    return { keys: walk(ctx, sources, ctx.cursor, frontier, checks.cond, ctx.want, null).keys, count: null };
+    return { keys: walk(ctx, sources, { start: ctx.cursor, frontier, checks: checks.cond, want: ctx.want, budget: null }).keys, count: null };
   }
   const keys: Key[] = [];
   let budget = Math.max(1, Math.floor(tuning.walkBudget / checks.first));
   let cap = tuning.fallbackMax;
   let start = ctx.cursor;
   for (let round = 0; ; round += 1) {
-    const got = walk(ctx, sources, start, frontier, checks.cond, ctx.want - keys.length, budget);
+    const got = walk(ctx, sources, { start, frontier, checks: checks.cond, want: ctx.want - keys.length, budget });
     keys.push(...got.keys);
     if (got.stopped === null) {
       note(round === 0 ? mode : `${mode}×${round + 1}`);
