@@ -391,6 +391,32 @@ describe('contact list: filters × sorts × paging', () => {
 
   it('refuses a forged cursor', () => {
     expect(() => listContacts(store, contactListInput.parse({ status: ['customer'], cursor: 'WzEsMiwzLDRd' }))).toThrow(/invalid cursor/);
+    const forged = (fields: unknown[]) => Buffer.from(JSON.stringify(fields)).toString('base64url');
+    for (const fields of [
+      ['a', 2, null, { customer: ['x'] }, {}],
+      ['a', 2, null, { vip: [1] }, {}],
+      ['a', 2, null, { customer: [-2] }, {}],
+      ['a', 2, null, { customer: [1] }, { customer: 'tags' }],
+      ['a', 2, 1.5, {}, {}],
+    ]) {
+      expect(() => listContacts(store, contactListInput.parse({ cursor: forged(fields) }))).toThrow(/invalid cursor/);
+    }
+  });
+
+  it('takes a cursor made under another filter as a place in the list only', () => {
+    const input = { city: 'l', sort: 'name' as const, limit: 4 };
+    const other = listContacts(store, contactListInput.parse({ tags: [tagIds[0]!], source: [...SOURCES], sort: 'name', limit: 4 }), {
+      candidateMax: 0,
+      setCandidateMax: 0,
+      walkBudget: 1,
+    });
+    const after = listContacts(store, contactListInput.parse({ ...input, cursor: other.nextCursor }));
+    const last = rows.find((r) => r.id === other.rows.at(-1)?.id)!;
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const want = expected(rows, contactListInput.parse(input), null).filter(
+      (id) => (compare(byId.get(id)!.sort_name, last.sort_name) || id - last.id) > 0,
+    );
+    expect(after.rows.map((r) => r.id)).toEqual(want.slice(0, 4));
   });
 });
 
