@@ -45,8 +45,14 @@ const prepareBase = (demoDb: string, base: string): void => {
   if (fs.existsSync(base)) {
     // made by an older Comptoir: brought to this schema here, once, so the CLI's time is the import's alone
     // (else every run would also pay the upgrade and the backup taken before it)
-    openDatabase(base).close();
-    return;
+    try {
+      openDatabase(base).close();
+      return;
+    } catch (error) {
+      // a base left by a development schema that never shipped cannot be upgraded: made again
+      log(`base ${path.basename(base)} cannot be upgraded (${error instanceof Error ? error.message : String(error)}): made again`);
+      for (const ext of ['', '-wal', '-shm']) fs.rmSync(base + ext, { force: true });
+    }
   }
   const started = performance.now();
   const partial = `${base}.partial`;
