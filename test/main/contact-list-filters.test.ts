@@ -6,6 +6,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  contactBulkInput,
   contactInput,
   contactListInput,
   contactSorts,
@@ -18,6 +19,7 @@ import {
   type ContactStatus,
 } from '../../src-main/contract';
 import { cityKey } from '../../src-main/domain/contacts/keys';
+import { bulkContacts } from '../../src-main/domain/contacts/bulk';
 import { listContacts, planList, type ListTuning } from '../../src-main/domain/contacts/list';
 import { insertContact, updateContact } from '../../src-main/domain/contacts/service';
 import { createCompany } from '../../src-main/domain/companies/service';
@@ -387,6 +389,11 @@ describe('contact list: filters × sorts × paging', () => {
     });
     expect(copy(own.sqlite)).toBe(0);
     expect(own.sqlite.prepare('SELECT count(*) FROM contact_tags WHERE contact_id = ?').pluck().get(e)).toBe(0);
+    // the bulk action writes the copies itself (the trigger leaves such a row alone)
+    const everyone = own.sqlite.prepare('SELECT id FROM contacts').pluck().all() as number[];
+    transaction(own, () => bulkContacts(own, contactBulkInput.parse({ action: 'tag', tag: 'Tous', ids: everyone })));
+    expect(own.sqlite.prepare("SELECT count(*) FROM contact_tags WHERE tag_id = (SELECT id FROM tags WHERE name = 'Tous')").pluck().get()).toBe(everyone.length);
+    expect(copy(own.sqlite)).toBe(0);
   });
 
   it('refuses a forged cursor', () => {

@@ -8,6 +8,9 @@ import { ensureTag, findTag } from './tags';
 
 type BulkInput = z.output<typeof contactBulkInput>;
 
+/** The contact columns contact_tags keeps a copy of (migration 5), for the list's tag indexes. */
+const TAG_COPIES = 'status, sort_name, source, city_key, postcode, created_at, last_purchase_at, total_cents';
+
 const tagId = (store: Store, tag: number | string, create: boolean): number | null => {
   if (typeof tag === 'number') {
     if (prepared(store.sqlite, 'SELECT 1 FROM tags WHERE id = ?').pluck().get(tag) === undefined) {
@@ -32,10 +35,11 @@ export const bulkContacts = (store: Store, input: BulkInput): BulkResult => {
   const tag = tagId(store, input.tag ?? '', input.action === 'tag');
   if (tag === null) return { affected: 0 };
   if (input.action === 'tag') {
+    // with the contact's list columns, copied here rather than by the insert trigger (migration 16)
     const { changes } = prepared(
       store.sqlite,
-      `INSERT OR IGNORE INTO contact_tags (contact_id, tag_id)
-        SELECT c.id, ? FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`,
+      `INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, ${TAG_COPIES})
+        SELECT c.id, ?, ${TAG_COPIES.split(', ').map((col) => `c.${col}`).join(', ')} FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`,
     ).run(tag, list);
     return { affected: changes };
   }

@@ -20,7 +20,13 @@ import type { Migration } from './types';
  * ~45 µs to write instead of ~14 µs (six wide entries in random places). A
  * large contact import bringing tags and a purchase import set the indexes
  * aside and rebuild them (~2 s each at that size).
+ *
+ * The copy trigger now leaves alone a membership inserted with its copies
+ * (status set): the bulk tag action writes them in the same statement, which
+ * spares rewriting six entries per new member (333k members at 1M: 13.6–20.7 s
+ * through the trigger, 12.1 s with the copies in the insert).
  */
+const COPIED = ['status', 'sort_name', 'source', 'city_key', 'postcode', 'created_at', 'last_purchase_at', 'total_cents'] as const;
 const FILTERS = ['source', 'city_key', 'postcode', 'created_at', 'last_purchase_at'] as const;
 const SORTED: [string, string][] = [
   ['contact_tags_by_tag_name', 'sort_name'],
@@ -36,6 +42,11 @@ export const migration0016: Migration = {
   name: 'tag-sort-indexes',
   up(db) {
     db.exec(`
+      DROP TRIGGER contact_tags_copy_ai;
+      CREATE TRIGGER contact_tags_copy_ai AFTER INSERT ON contact_tags WHEN new.status IS NULL BEGIN
+        UPDATE contact_tags SET (${COPIED.join(', ')}) = (SELECT ${COPIED.join(', ')} FROM contacts c WHERE c.id = new.contact_id)
+          WHERE contact_id = new.contact_id AND tag_id = new.tag_id;
+      END;
       DROP INDEX contact_tags_by_tag;
       ${SORTED.map(
         ([name, col]) =>
