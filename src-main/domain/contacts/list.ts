@@ -883,9 +883,8 @@ const walkOne = (ctx: Ctx, source: Walked, { start, frontier, checks, want, budg
   for (const part of partsBetween(spec, ctx.dir, start, frontier, ctx.within, source.id)) {
     const w = walked(part);
     const need = want - keys.length;
-    // checks name the contact c.id: on another index they read the walk's own columns
-    const direct = source.id === 'c.id' || checks.sql === TRUE.sql;
-    if (budget === null && direct) {
+    // unbudgeted only without checks (listPartition): on a tag's index, checks naming c.id read the budgeted walk's columns
+    if (budget === null) {
       keys.push(
         ...(statement(store.sqlite, `${w.sql} AND ${checks.sql} ORDER BY ${w.order} LIMIT ?`).all(
           ...w.params,
@@ -898,11 +897,10 @@ const walkOne = (ctx: Ctx, source: Walked, { start, frontier, checks, want, budg
       keys.push(
         ...(statement(
           store.sqlite,
-          `SELECT c.id, c.k FROM (${w.sql} ORDER BY ${w.order}${budget === null ? '' : ' LIMIT ?'}) c
-            WHERE ${checks.sql} ORDER BY ${part.order('c.k', 'c.id')} LIMIT ?`,
-        ).all(...w.params, ...(budget === null ? [] : [budget]), ...checks.params, need) as Key[]),
+          `SELECT c.id, c.k FROM (${w.sql} ORDER BY ${w.order} LIMIT ?) c WHERE ${checks.sql} ORDER BY ${part.order('c.k', 'c.id')} LIMIT ?`,
+        ).all(...w.params, budget, ...checks.params, need) as Key[]),
       );
-      if (budget !== null && keys.length < want) {
+      if (keys.length < want) {
         const last = statement(store.sqlite, `${w.sql} ORDER BY ${w.order} LIMIT 1 OFFSET ?`).get(...w.params, budget - 1) as
           | Key
           | undefined;
@@ -953,6 +951,7 @@ const fallbackOf = (ctx: Ctx, criteria: readonly Criterion[], status: string, pa
   let left = [...criteria];
   for (let spend = Math.min(cap, FALLBACK_FIRST_COUNT); left.length > 0; spend = Math.min(cap, spend * 4)) {
     let best: { c: Criterion; cost: number } | null = null;
+    // the next round recounts only these (once one fits, this round's best is the answer)
     const over: Criterion[] = [];
     for (const c of left) {
       const each = c.rowsFor(spec.col) ? 20 : 2;
@@ -960,7 +959,7 @@ const fallbackOf = (ctx: Ctx, criteria: readonly Criterion[], status: string, pa
       // on the criterion's index, only the candidates after the walk count; the name is only on the row
       const n = c.rowsFor(spec.col) ? c.count(store, status, limit) : c.count(store, status, limit, { cond: range, col: spec.col });
       if (n <= limit) best = { c, cost: n * each };
-      else if (best === null || limit * each >= spend) over.push(c);
+      else over.push(c);
     }
     if (best !== null) return best.c;
     if (spend >= cap) return null;
