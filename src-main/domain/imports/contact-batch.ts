@@ -357,30 +357,29 @@ type DeferredIndex = { name: string; sql: string };
  * Measured at 1M: keeping the five indexes whose new entries only append
  * cost 13 s live against 7 s to rebuild them.
  */
-const deferrableIndexes = (db: Sqlite): DeferredIndex[] => {
+const deferrableIndexes = (db: Sqlite, table: 'contacts' | 'contact_tags', live: ReadonlySet<string>): DeferredIndex[] => {
   const indexes = prepared(
     db,
-    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts' AND sql IS NOT NULL ORDER BY name",
-  ).all() as DeferredIndex[];
+    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
+  ).all(table) as DeferredIndex[];
   const leading = prepared(db, 'SELECT name FROM pragma_index_info(?) WHERE seqno = 0').pluck();
-  const foreignKeys = prepared(db, 'SELECT "from" FROM pragma_foreign_key_list(?)').pluck().all('contacts') as string[];
-  const live = new Set(['email', 'phone', 'code', ...foreignKeys]);
   return indexes.filter((i) => !/^\s*CREATE\s+UNIQUE\b/i.test(i.sql) && !live.has(leading.get(i.name) as string));
 };
+
+const contactsLive = (db: Sqlite): Set<string> =>
+  new Set(['email', 'phone', 'code', ...(prepared(db, 'SELECT "from" FROM pragma_foreign_key_list(?)').pluck().all('contacts') as string[])]);
 
 /**
  * The list's tag indexes (migration 16: six, each with the contact's list
  * columns) cost ~45 µs a new tag membership at 1M contacts, against ~2 s each
  * to rebuild: an import bringing tags to many contacts sets them aside too.
- * The import finds a contact's tags by contact (the primary key), never by tag.
+ * The import finds a contact's tags by contact (the primary key and the index
+ * led by contact_id stay), never by tag.
  */
-const deferrableTagIndexes = (db: Sqlite): DeferredIndex[] =>
-  prepared(
-    db,
-    `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contact_tags' AND sql IS NOT NULL
-      AND sql NOT LIKE 'CREATE UNIQUE%' AND (SELECT name FROM pragma_index_info(sqlite_master.name) WHERE seqno = 0) = 'tag_id'
-      ORDER BY name`,
-  ).all() as DeferredIndex[];
+const TAGS_LIVE: ReadonlySet<string> = new Set(['contact_id']);
+
+/** Tag memberships in the base (triggers keep each tag's count). */
+const tagMemberships = (db: Sqlite): number => Number(prepared(db, 'SELECT coalesce(sum(contact_count), 0) FROM tags').pluck().get());
 
 /**
  * Rebuilds what was set aside, inside the import's transaction; cancel is
@@ -509,11 +508,12 @@ export const importContactRows = async (
   const tuning = { ...defaultTuning, ...options.tuning };
   let keys = tuning.shortcuts ? readBaseKeys(db, policy, options.estimatedRows, base) : null;
   const large = tuning.shortcuts && options.estimatedRows >= tuning.deferIndexesFrom;
-  const tagged = Number(prepared(db, "SELECT coalesce(sum(contact_count), 0) FROM tags").pluck().get());
-  const listDeferred = large && options.estimatedRows * 2 >= base ? deferrableIndexes(db) : [];
+  const listDeferred = large && options.estimatedRows * 2 >= base ? deferrableIndexes(db, 'contacts', contactsLive(db)) : [];
   const deferred = [
     ...listDeferred,
-    ...(large && mapping.includes('tags') && options.estimatedRows * 2 >= tagged ? deferrableTagIndexes(db) : []),
+    ...(large && mapping.includes('tags') && options.estimatedRows * 2 >= tagMemberships(db)
+      ? deferrableIndexes(db, 'contact_tags', TAGS_LIVE)
+      : []),
   ];
   for (const i of deferred) db.exec(`DROP INDEX "${i.name}"`);
   // the same test as the indexes: the file is large next to the base
