@@ -1277,7 +1277,10 @@ const searchContacts = (
     const rows = and(onRow);
     trace.push(`search:capped${onMatch.length > 0 ? ' match' : ''}${onRow.length > 0 ? ' rows' : ''}`);
     const below = input.cursor === null ? Number.MAX_SAFE_INTEGER : decodeCursor(input.cursor).id;
-    const scan = 'SELECT f.rowid AS id FROM contacts_fts f WHERE contacts_fts MATCH ? AND f.rowid < ? ORDER BY f.rowid DESC';
+    // better-sqlite3 binds a number as a REAL, and FTS5 only seeks to an INTEGER rowid bound: a REAL one it
+    // leaves to SQLite, so every page would read the matches from the newest (measured at 1M, "ma" below
+    // the middle id: 7.0 ms against 3.4 ms)
+    const scan = 'SELECT f.rowid AS id FROM contacts_fts f WHERE contacts_fts MATCH ? AND f.rowid < CAST(? AS INTEGER) ORDER BY f.rowid DESC';
     const ids = statement(
       store.sqlite,
       rows.sql === '1'
