@@ -188,6 +188,9 @@ const TUNINGS: Partial<ListTuning>[] = [
   { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0, walkBudget: 5, fallbackMax: 30, setMax: 0 },
   { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0, walkBudget: 5, fallbackMax: 30, setMax: 0, tagWalkMax: 0 },
   { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, walkBudget: 1, fallbackMax: 1000 },
+  // a broad search checks a small criterion's contacts itself (Œuvray: unsure, asked of the index)
+  { sortedSearchMax: 10, searchVerifyRatio: 0 },
+  { sortedSearchMax: 3, setMax: 40, searchVerifyRatio: 0 },
 ];
 
 describe('contact list: filters × sorts × paging', () => {
@@ -317,6 +320,33 @@ describe('contact list: filters × sorts × paging', () => {
     expect(plan({ q: 'mar' })).toEqual(['search:sorted']);
     expect(plan({ q: 'mar', tags: [tagIds[0]!], status: ['customer'] }, { sortedSearchMax: 5 })).toEqual(['search:capped match']);
     expect(plan({ q: 'mar', city: 'ly' }, { sortedSearchMax: 5, setMax: 0 })).toEqual(['search:capped rows']);
+    expect(plan({ q: 'mar', tags: [tagIds[0]!], status: ['customer'] }, { sortedSearchMax: 5, searchVerifyRatio: 0 })).toEqual(['search:verify match']);
+    expect(plan({ q: 'mar', city: 'ly' }, { sortedSearchMax: 5, searchVerifyRatio: 0 })).toEqual(['search:verify match']);
+  });
+
+  it('checks a broad search on the contacts of a small filter itself, and asks the index where a letter makes it unsure', () => {
+    const own = openStore();
+    const names: [string, string][] = [
+      ['Σοφία', 'Martin'],
+      ['Anna', 'Strauss'],
+      ['Σοφία', 'Strand'],
+      ['Jörg', 'Straße'],
+      ['Paul', 'Durand'],
+      ['Stéphane', 'Marchand'],
+    ];
+    const ids = transaction(own, () =>
+      names.map(([firstName, lastName]) => insertContact(own, contactInput.parse({ firstName, lastName, tags: ['Salon'] }), '2024-01-01T00:00:00.000Z')),
+    );
+    const tag = own.sqlite.prepare("SELECT id FROM tags WHERE folded = 'salon'").pluck().get() as number;
+    const tuning = { sortedSearchMax: 1, searchVerifyRatio: 0 };
+    const trace: string[] = [];
+    const page = listContacts(own, contactListInput.parse({ q: 'st', tags: [tag], limit: 2 }), tuning, trace);
+    expect(trace).toEqual(['search:verify match']);
+    // newest first, as every broad search; the Greek-named contacts were asked of the index, the others checked here
+    expect(page.rows.map((r) => r.id)).toEqual([ids[5], ids[3]]);
+    expect(pageAll(own, { q: 'st', tags: [tag], limit: 2 }, tuning).ids).toEqual([ids[5], ids[3], ids[2], ids[1]]);
+    // few enough to sort: the same contacts, by name
+    expect(pageAll(own, { q: 'st', tags: [tag], limit: 2 }, {}).ids.sort((a, b) => b - a)).toEqual([ids[5], ids[3], ids[2], ids[1]]);
   });
 
   it('reads later pages with the counts the first page made, which choose how a page is read, never its rows', () => {
