@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button, Group, Modal, Radio, Stack, Text, Textarea } from '@mantine/core';
+import { Button, Group, Modal, Radio, Stack, Textarea } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { attritionKinds, LOSS_NOTE_MAX, type AttritionKind } from '@contract';
 import { useApi } from '../../api/context';
@@ -38,7 +38,7 @@ export const MarkLostDialog = ({ contactId, opened, onClose, onDone }: { contact
                 key={k}
                 value={k}
                 label={t(`attrition.kind.${k}`)}
-                description={<Text size="xs">{t(`attrition.kindHint.${k}`)}</Text>}
+                description={t(`attrition.kindHint.${k}`)}
                 data-testid={`mark-lost-kind-${k}`}
               />
             ))}
