@@ -4,15 +4,15 @@ import BetterSqlite3 from 'better-sqlite3';
  * The search index's tokenizer (unicode61, remove_diacritics 2) replayed in
  * JavaScript, for checking a few hundred contacts against a search without
  * reading the search index: a broad search ("ma", 157k matches at 1M) next
- * to a small filter costs a scan of every match (~9 ms), or ~16–84 µs per
- * contact looked up by rowid in the index, against ~3 µs per contact read
- * and tokenized here.
+ * to a small filter costs a scan of every match (9–16 ms), or 16–84 µs per
+ * contact looked up by rowid in the index, against 5–8 µs per contact read
+ * (a random row) and checked here, ~1 µs of it the check.
  *
  * The tokenizer treats each character on its own: a token character folded
  * to a lower-case letter or digit, folded to nothing (a combining accent), or
  * a separator. What it does with each character of the Latin blocks, the
  * combining accents and General Punctuation is asked of SQLite itself, once
- * per process (~900 characters, a few milliseconds), through a
+ * per process (~900 characters, 10–15 ms), through a
  * throw-away in-memory index made with the same options; a character outside
  * that table, or one it folds to anything else (ß, œ, Greek…), makes the
  * check answer "unsure", and the caller asks the index.
