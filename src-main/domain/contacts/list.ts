@@ -958,7 +958,14 @@ const walk = (ctx: Ctx, sources: readonly Walked[], span: WalkSpan): Walk => {
  * that grows fourfold a round, so a broad criterion (all of Paris) is never
  * counted far past the cost of the small one beside it (last month's).
  */
-const fallbackOf = (ctx: Ctx, criteria: readonly Criterion[], status: string, parts: readonly Part[], cap: number): Criterion | null => {
+const fallbackOf = (
+  ctx: Ctx,
+  criteria: readonly Criterion[],
+  status: string,
+  parts: readonly Part[],
+  cap: number,
+  above: Above,
+): Criterion | null => {
   const { store, spec } = ctx;
   const range = or(parts.map((p) => p.range));
   let left = [...criteria];
@@ -969,10 +976,18 @@ const fallbackOf = (ctx: Ctx, criteria: readonly Criterion[], status: string, pa
     for (const c of left) {
       const each = c.rowsFor(spec.col) ? 20 : 2;
       const limit = Math.floor((best === null ? spend : Math.min(spend, best.cost)) / each);
+      // a count an earlier round found larger than this limit would not fit it either
+      if ((above.get(c) ?? -1) >= limit) {
+        over.push(c);
+        continue;
+      }
       // on the criterion's index, only the candidates after the walk count; the name is only on the row
       const n = c.rowsFor(spec.col) ? c.count(store, status, limit) : c.count(store, status, limit, { cond: range, col: spec.col });
       if (n <= limit) best = { c, cost: n * each };
-      else over.push(c);
+      else {
+        above.set(c, limit);
+        over.push(c);
+      }
     }
     if (best !== null) return best.c;
     if (spend >= cap) return null;
@@ -983,6 +998,9 @@ const fallbackOf = (ctx: Ctx, criteria: readonly Criterion[], status: string, pa
 
 /** What the first round of fallback counts may spend, in index entries. */
 const FALLBACK_FIRST_COUNT = 4_000;
+
+/** Per criterion, a number its count after the walk's frontier is known to exceed. */
+type Above = Map<Criterion, number>;
 
 /** Matches of each criterion in one partition, counted up to the size where its candidates stop being cheap. */
 type Counts = Map<Criterion, number>;
@@ -1058,9 +1076,15 @@ const listPartition = (ctx: Ctx, status: string, counts: Counts, frontier: Curso
   let budget = Math.max(1, Math.floor(tuning.walkBudget / checks.first));
   let cap = tuning.fallbackMax;
   let start = ctx.cursor;
+  const above: Above = new Map();
   for (let round = 0; ; round += 1) {
     const got = walk(ctx, sources, { start, frontier, checks: checks.cond, want: ctx.want - keys.length, budget });
     keys.push(...got.keys);
+    // what the last counts learnt still holds after the walk, less the matches it went past: with one
+    // criterion checked on the contacts' own index, those are the keys it found; else unknown (the
+    // counts start over: a tag's walk passes the non-members without reading them)
+    if (rest.length === 1 && tags === undefined) for (const [c, n] of above) above.set(c, n - got.keys.length);
+    else above.clear();
     if (got.stopped === null) {
       note(round === 0 ? mode : `${mode}×${round + 1}`);
       return { keys, count: null };
@@ -1069,7 +1093,7 @@ const listPartition = (ctx: Ctx, status: string, counts: Counts, frontier: Curso
     parts = partsBetween(ctx.spec, ctx.dir, start, frontier, ctx.within);
     // at the density the walk met, what finishing it would cost: candidates must be cheaper than that
     const expected = got.keys.length === 0 ? Infinity : ((ctx.want - keys.length) * budget * checks.first) / got.keys.length;
-    const best = fallbackOf(ctx, rest, status, parts, Math.min(cap, expected));
+    const best = fallbackOf(ctx, rest, status, parts, Math.min(cap, expected), above);
     if (best !== null) {
       note(`fallback${round === 0 ? '' : `×${round + 1}`}/${best.name}`);
       // carried to the next page only when its range had no end: the next page's then lies within it
