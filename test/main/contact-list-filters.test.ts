@@ -188,6 +188,8 @@ const TUNINGS: Partial<ListTuning>[] = [
   { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0, walkBudget: 5, fallbackMax: 30, setMax: 0 },
   { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0, walkBudget: 5, fallbackMax: 30, setMax: 0, tagWalkMax: 0 },
   { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, walkBudget: 1, fallbackMax: 1000 },
+  // walks that fall back after rounds of counts, some skipped as already exceeded
+  { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0, walkBudget: 2, fallbackMax: 8, fallbackFirstCount: 1 },
   // a broad search checks a small criterion's contacts itself (Œuvray: unsure, asked of the index)
   { sortedSearchMax: 10, searchVerifyRatio: 0 },
   { sortedSearchMax: 3, setMax: 40, searchVerifyRatio: 0 },
@@ -390,6 +392,25 @@ describe('contact list: filters × sorts × paging', () => {
     }
     expect(ids.at(-1)).toBe(late);
     expect(ids).toEqual(expected(rowsOf(own), contactListInput.parse(tagged), null));
+  });
+
+  it('never counts a criterion again at a limit an earlier count of the same page already exceeded', () => {
+    // the customers that match come last by name: every walk round finds none and the counts climb
+    const own = openStore();
+    seedBase(own, 120);
+    own.sqlite.exec(`UPDATE contacts SET source = 'referral' WHERE status = 'customer';
+      UPDATE contacts SET source = 'website' WHERE id IN (SELECT id FROM contacts WHERE status = 'customer' ORDER BY sort_name DESC, id DESC LIMIT 6)`);
+    const input = contactListInput.parse({ status: ['customer'], source: ['website'], sort: 'name', limit: 10 });
+    const tuning = { candidateMax: 0, setCandidateMax: 0, rowCandidateMax: 0, streamMax: 0, walkBudget: 2, fallbackMax: 4, fallbackFirstCount: 1 };
+    expect(planList(own, input, tuning)[0]).toMatch(/^customer:fallback×\d+\/source$/);
+    const rec = recordingStore(own);
+    const page = listContacts(rec.store, input, tuning);
+    // the fallback's counts: of the matches after where the walk stopped
+    const limits = rec.seen.filter((r) => r.sql.includes('count(*)') && r.sql.includes('c.sort_name')).map((r) => Number(r.params.at(-1)));
+    expect(limits.length).toBeGreaterThan(3);
+    expect(limits).toEqual([...limits].sort((a, b) => a - b));
+    expect(new Set(limits).size).toBe(limits.length);
+    expect(page.rows.map((r) => r.id)).toEqual(expected(rowsOf(own), input, null).slice(0, 10));
   });
 
   it('keeps the list columns contact_tags copies equal to its contacts, whatever writes them', () => {

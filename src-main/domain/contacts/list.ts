@@ -94,6 +94,8 @@ export const FALLBACK_MAX = 64_000;
 export const SET_MAX = 5_000;
 /** Each tag asked is one walk, merged: a few are cheaper than probing every entry of the contacts' walk. */
 export const TAG_WALK_MAX = 8;
+/** What the first round of a walk's fallback counts may spend, in index entries. */
+export const FALLBACK_FIRST_COUNT = 4_000;
 /**
  * A broad search next to a small criterion reads the criterion's contacts
  * and checks the search on their values (search-text.ts) when the matches
@@ -119,6 +121,8 @@ export type ListTuning = {
   tagWalkMax: number;
   /** A broad search checks a small criterion's contacts itself when its matches are this many times more (0: always). */
   searchVerifyRatio: number;
+  /** What the first round of a walk's fallback counts may spend, in index entries. */
+  fallbackFirstCount: number;
 };
 const defaultTuning: ListTuning = {
   candidateMax: CANDIDATE_MAX,
@@ -131,6 +135,7 @@ const defaultTuning: ListTuning = {
   sortedSearchMax: SORTED_SEARCH_MAX,
   tagWalkMax: TAG_WALK_MAX,
   searchVerifyRatio: SEARCH_VERIFY_RATIO,
+  fallbackFirstCount: FALLBACK_FIRST_COUNT,
 };
 
 const ROW_SELECT = `SELECT c.id, c.civility, c.first_name AS firstName, c.last_name AS lastName, c.email, c.phone,
@@ -969,7 +974,7 @@ const fallbackOf = (
   const { store, spec } = ctx;
   const range = or(parts.map((p) => p.range));
   let left = [...criteria];
-  for (let spend = Math.min(cap, FALLBACK_FIRST_COUNT); left.length > 0; spend = Math.min(cap, spend * 4)) {
+  for (let spend = Math.min(cap, ctx.tuning.fallbackFirstCount); left.length > 0; spend = Math.min(cap, spend * 4)) {
     let best: { c: Criterion; cost: number } | null = null;
     // the next round recounts only these (once one fits, this round's best is the answer)
     const over: Criterion[] = [];
@@ -995,9 +1000,6 @@ const fallbackOf = (
   }
   return null;
 };
-
-/** What the first round of fallback counts may spend, in index entries. */
-const FALLBACK_FIRST_COUNT = 4_000;
 
 /** Per criterion, a number its count after the walk's frontier is known to exceed. */
 type Above = Map<Criterion, number>;
