@@ -20,7 +20,7 @@ import {
 } from '../../src-main/contract';
 import { cityKey } from '../../src-main/domain/contacts/keys';
 import { bulkContacts } from '../../src-main/domain/contacts/bulk';
-import { listContacts, planList, type ListTuning } from '../../src-main/domain/contacts/list';
+import { listContacts, planList, VERIFY_UNSURE_MAX, type ListTuning } from '../../src-main/domain/contacts/list';
 import { insertContact, updateContact } from '../../src-main/domain/contacts/service';
 import { createCompany } from '../../src-main/domain/companies/service';
 import { createPurchase } from '../../src-main/domain/purchases/service';
@@ -349,6 +349,18 @@ describe('contact list: filters × sorts × paging', () => {
     expect(pageAll(own, { q: 'st', tags: [tag], limit: 2 }, tuning).ids).toEqual([ids[5], ids[3], ids[2], ids[1]]);
     // few enough to sort: the same contacts, by name
     expect(pageAll(own, { q: 'st', tags: [tag], limit: 2 }, {}).ids.sort((a, b) => b - a)).toEqual([ids[5], ids[3], ids[2], ids[1]]);
+
+    // a tag of names in another script: past VERIFY_UNSURE_MAX lookups the matches are scanned instead, same rows
+    const greek = transaction(own, () =>
+      Array.from({ length: VERIFY_UNSURE_MAX + 5 }, (_, i) =>
+        insertContact(own, contactInput.parse({ firstName: 'Σοφία', lastName: i % 2 === 0 ? 'Stavrou' : 'Papadopoulou', tags: ['Athènes'] }), '2024-01-01T00:00:00.000Z'),
+      ),
+    );
+    const athens = own.sqlite.prepare("SELECT id FROM tags WHERE folded = 'athenes'").pluck().get() as number;
+    const scanned: string[] = [];
+    listContacts(own, contactListInput.parse({ q: 'st', tags: [athens], limit: 50 }), tuning, scanned);
+    expect(scanned).toEqual(['search:capped match']);
+    expect(pageAll(own, { q: 'st', tags: [athens], limit: 50 }, tuning).ids).toEqual(greek.filter((_, i) => i % 2 === 0).reverse());
   });
 
   it('reads later pages with the counts the first page made, which choose how a page is read, never its rows', () => {

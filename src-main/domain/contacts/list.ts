@@ -1266,20 +1266,25 @@ export const searchMatch = (store: Store, terms: readonly string[]): string | nu
 };
 
 
+/** Lookups in the full-text index a checked page may make before the scan is the better deal (16–84 µs each). */
+export const VERIFY_UNSURE_MAX = 32;
+
 /**
  * The newest `limit + 1` contacts below `below` among a small criterion's
  * members that pass `checks` and match the search, newest first: each
  * member's indexed values checked in JavaScript, and looked up in the
- * full-text index only when a character makes that check unsure (~16–84 µs;
- * the bound must reach FTS5 as an INTEGER: bound as a REAL, it is ignored
- * and every match answers).
+ * full-text index only when a character makes that check unsure (the bound
+ * must reach FTS5 as an INTEGER: bound as a REAL, it is ignored and every
+ * match answers). Null past VERIFY_UNSURE_MAX lookups (names in another
+ * script): the caller scans the matches instead.
  */
 const verified = (
   store: Store,
   match: string,
   check: TextMatch,
   q: { members: Cond; checks: Cond; below: number; limit: number },
-): number[] => {
+): number[] | null => {
+  // `+c.id < ?`: the members drive, never a scan of the table below the cursor
   const members = statement(
     store.sqlite,
     `SELECT c.id, c.first_name, c.last_name, c.email, c.phone, c.city, c.postcode FROM contacts c
@@ -1287,8 +1292,13 @@ const verified = (
   ).all(...q.members.params, q.below, ...q.checks.params) as ({ id: number } & Parameters<typeof indexedValues>[0])[];
   const inIndex = statement(store.sqlite, 'SELECT 1 FROM contacts_fts WHERE contacts_fts MATCH ? AND rowid = CAST(? AS INTEGER)').pluck();
   const ids: number[] = [];
+  let lookups = 0;
   for (const m of members) {
-    const matches = check(indexedValues(m)) ?? inIndex.get(match, m.id) !== undefined;
+    let matches = check(indexedValues(m));
+    if (matches === null) {
+      if (++lookups > VERIFY_UNSURE_MAX) return null;
+      matches = inIndex.get(match, m.id) !== undefined;
+    }
     if (!matches) continue;
     ids.push(m.id);
     if (ids.length > q.limit) break;
@@ -1359,17 +1369,20 @@ const searchContacts = (
     // the smallest criterion as a set, whose members may be read and checked instead (the search as typed only)
     const smallest = onMatch.reduce<(typeof onMatch)[number] | null>((best, m) => (m.c !== null && (best === null || m.size < best.size) ? m : best), null);
     const verify = smallest !== null && smallest.size * tuning.searchVerifyRatio <= matchesBelow && match === ftsQuery(terms) ? textMatch(terms) : null;
-    if (smallest?.c && verify !== null) {
+    const checkedIds =
+      smallest?.c && verify !== null
+        ? verified(store, match, verify, {
+            members: smallest.c.set(statuses, 'c.id'),
+            checks: and([...onMatch.filter((m) => m !== smallest).map((m) => m.of('c')), rows]),
+            below,
+            limit: input.limit,
+          })
+        : null;
+    if (checkedIds !== null) {
       trace.push(`search:verify${checked}`);
-      // `+c.id < ?`: the members drive, never a scan of the table below the cursor
       return finishPage(
         store,
-        verified(store, match, verify, {
-          members: smallest.c.set(statuses, 'c.id'),
-          checks: and([...onMatch.filter((m) => m !== smallest).map((m) => m.of('c')), rows]),
-          below,
-          limit: input.limit,
-        }).map((id) => ({ id, k: null })),
+        checkedIds.map((id) => ({ id, k: null })),
         input.limit,
         null,
         true,
