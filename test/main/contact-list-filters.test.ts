@@ -577,6 +577,24 @@ describe('contact list: query plans', () => {
     }
   });
 
+  it('a broad search checked on a small filter\'s contacts reads them by id from the filter\'s own index, with statistics or not', () => {
+    for (const analysed of [false, true]) {
+      if (analysed) store.sqlite.exec('ANALYZE');
+      for (const input of [
+        { q: 'mar', tags: [tag], limit: 5 },
+        { q: 'mar', city: 'ly', status: ['customer' as const], limit: 5 },
+        { q: 'mar', createdFrom: '2024-01-01', createdTo: '2024-02-01', limit: 5 },
+      ]) {
+        const plans = run(input, { sortedSearchMax: 3, searchVerifyRatio: 0 });
+        const checked = plans.filter((p) => p.sql.includes('c.first_name, c.last_name, c.email'));
+        expect(checked.length, JSON.stringify(input)).toBeGreaterThan(0);
+        for (const p of checked) expect(p.plan.join('\n'), p.sql).toMatch(/^SEARCH c USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+        for (const p of plans) expect(scansContacts(p.plan), `${p.sql}\n${p.plan.join('\n')}`).toBe(false);
+      }
+    }
+    store.sqlite.exec('DROP TABLE sqlite_stat1; ANALYZE sqlite_schema');
+  });
+
   it('every sort walks its (status, column) index without sorting or reading a contact row, filtered or not', () => {
     const index: Record<ContactSort, string> = {
       name: 'contacts_by_status',
