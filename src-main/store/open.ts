@@ -52,6 +52,34 @@ export const applyPragmas = (db: Sqlite): void => {
   db.pragma('cache_size = -65536');
 };
 
+/**
+ * Runs a bulk import's one transaction under a rollback journal instead of
+ * the write-ahead log. Once a transaction outgrows the page cache, SQLite in
+ * WAL mode writes a log frame for nearly every row (measured: 5.6M writes
+ * for 2M purchases, against 69k pages under a rollback journal), so each
+ * insert costs 13 µs instead of 4.5 (10M purchases: 282 s → 191 s; 1M
+ * contacts: 63 → 55–59 s). The rollback journal keeps the transaction
+ * all-or-nothing, a crash included: the next open rolls the hot journal back,
+ * then sets WAL again (`applyPragmas`). Switching needs this to be the only
+ * connection and no statement running; otherwise the import stays in WAL.
+ * Called outside a transaction; returns what puts WAL back once it has ended.
+ * A failed import leaves every table as it was, only the header's change
+ * counter moves with the switches.
+ */
+export const bulkJournal = (db: Sqlite): (() => void) => {
+  let switched = false;
+  try {
+    switched = db.pragma('journal_mode = DELETE', { simple: true }) === 'delete';
+  } catch {
+    // another connection reads the file, or an export streams on this one: WAL it is
+  }
+  return () => {
+    if (!switched) return;
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new StoreOpenError('failed', `journal_mode is ${String(mode)} after a bulk import, expected wal`);
+  };
+};
+
 export const schemaVersion = (db: Sqlite): number => Number(db.pragma('user_version', { simple: true }));
 
 /**

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { AppError, checkDuplicatesInput, contactListInput, type ContactListInput, type ImportReport } from '../../src-main/contract';
 import { checkDuplicates } from '../../src-main/domain/duplicates/check';
@@ -268,6 +269,45 @@ describe('batched contact import', () => {
     expect(cancelledAt).toBe(1000);
     expect(seedStore.sqlite.inTransaction).toBe(false);
     expect(dump(seedStore)).toEqual(before);
+  });
+
+  it('runs a large import under a rollback journal and puts the write-ahead log back, whatever the outcome', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'base.sqlite');
+    const store = openStore(file);
+    const mode = () => store.sqlite.pragma('journal_mode', { simple: true });
+    const tuning = { batchRows: 50, deferIndexesFrom: 1 };
+    let modes: unknown[] = [];
+    const done = await runImport(store, { kind: 'contacts', path: messyFile(dir, 'a.csv', 300, 31), policy: 'merge', dryRun: false }, job(() => modes.push(mode())), tuning);
+    expect(done.errors).toEqual([]);
+    expect(modes.length).toBeGreaterThan(0);
+    expect(modes.every((m) => m === 'delete')).toBe(true);
+    expect(mode()).toBe('wal');
+    const before = dump(store);
+
+    // failing on its last row: nothing written, WAL again
+    const failing = messyFile(dir, 'b.csv', 300, 32, ['Dernier;;Ligne;;;pas-un-email;;;;01000;Bourg;;;;;;']);
+    expect((await runImport(store, { kind: 'contacts', path: failing, policy: 'merge', dryRun: false }, job(), tuning)).importId).toBeNull();
+    expect(mode()).toBe('wal');
+    expect(dump(store)).toEqual(before);
+
+    // a small file keeps the log; so does a large one while another connection has the file open
+    modes = [];
+    await runImport(store, { kind: 'contacts', path: messyFile(dir, 'c.csv', 300, 33), policy: 'merge', dryRun: false }, job(() => modes.push(mode())), { batchRows: 50 });
+    expect(modes.every((m) => m === 'wal')).toBe(true);
+    const reader = new BetterSqlite3(file, { readonly: true });
+    // once it has read, a connection keeps its hold on the log until it closes
+    expect(reader.prepare('SELECT count(*) FROM contacts').pluck().get()).toBeGreaterThan(0);
+    try {
+      modes = [];
+      const shared = await runImport(store, { kind: 'contacts', path: messyFile(dir, 'd.csv', 300, 34), policy: 'merge', dryRun: false }, job(() => modes.push(mode())), tuning);
+      expect(shared.errors).toEqual([]);
+      expect(modes.length).toBeGreaterThan(0);
+      expect(modes.every((m) => m === 'wal')).toBe(true);
+    } finally {
+      reader.close();
+    }
+    expect(mode()).toBe('wal');
   });
 
   it('keeps the list answering between batches while its indexes are set aside', async () => {

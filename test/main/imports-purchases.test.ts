@@ -501,6 +501,8 @@ describe('purchase import: all or nothing, idempotent, undoable', () => {
     await expect(opened).resolves.toMatchObject({ offers: [] });
     expect(r).toMatchObject({ created: 60_001, errors: [] });
     expect(schema()).toBe(before);
+    // run under a rollback journal (store/open.ts bulkJournal), the file is back in WAL mode
+    expect(query(dbPath, 'PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
     const again = report(await importFile(client, salesFile));
     expect(again).toMatchObject({ created: 0, skipped: 60_001, errors: [] });
     expect(schema()).toBe(before);

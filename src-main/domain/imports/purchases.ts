@@ -20,6 +20,7 @@ import {
 import type { importPreviewInput, importRunInput } from '../../contract/imports';
 import type { JobContext } from '../../host/registry';
 import { prepared, type Store } from '../../store/db';
+import { bulkJournal } from '../../store/open';
 import {
   guessDateOrder,
   guessMapping,
@@ -908,8 +909,10 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
     db.pragma(`cache_size = ${-BULK_CACHE_KB}`);
     db.pragma('foreign_keys = OFF');
   }
-  db.exec('BEGIN IMMEDIATE');
+  // WAL writes a log frame for nearly every sale once the transaction outgrows the cache (bulkJournal)
+  const restoreJournal = bulk ? bulkJournal(db) : () => undefined;
   try {
+    db.exec('BEGIN IMMEDIATE');
     const importId = Number(
       prepared(
         db,
@@ -1092,6 +1095,7 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
       db.pragma(`cache_size = ${cacheSize}`);
       db.pragma(`foreign_keys = ${foreignKeys}`);
     }
+    restoreJournal();
   }
 };
 

@@ -17,7 +17,8 @@ import type { JobContext } from '../../host/registry';
 import { updateContact } from '../contacts/service';
 import { recomputeConsentState } from '../consent/events';
 import { contactTargets, guessMapping, isImportError, layoutKey, SAMPLE_BYTES } from '../importexport';
-import { importContactRows, type ContactBatchTuning } from './contact-batch';
+import { bulkJournal } from '../../store/open';
+import { defaultTuning, importContactRows, type ContactBatchTuning } from './contact-batch';
 import { normaliseContact, type NormalisedContact } from './contacts';
 import { openSource, type OpenedSource } from './sources';
 
@@ -183,8 +184,11 @@ export const runImport = async (
   const total = estimateRows(input.path);
   const db = store.sqlite;
   const now = new Date().toISOString();
-  db.exec('BEGIN IMMEDIATE');
+  // a file large enough for its indexes to be set aside outgrows the page cache too
+  const bulk = { ...defaultTuning, ...tuning };
+  const restoreJournal = bulk.shortcuts && total >= bulk.deferIndexesFrom ? bulkJournal(db) : () => undefined;
   try {
+    db.exec('BEGIN IMMEDIATE');
     const importId = Number(
       prepared(
         db,
@@ -242,6 +246,8 @@ export const runImport = async (
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw asAppError(error);
+  } finally {
+    restoreJournal();
   }
 };
 
