@@ -39,6 +39,12 @@ const sampleRow = (line: number): HTMLElement => {
 
 const cell = (line: number, field: string): string => within(sampleRow(line)).getByTestId(`sample-cell-${field}`).textContent ?? '';
 
+/** "Check" stays disabled while the preview catches up with the mapping: clicked before, it would do nothing. */
+const toCheck = async (user: ReturnType<typeof userEvent.setup>): Promise<void> => {
+  await waitFor(() => expect((screen.getByTestId('import-to-check') as HTMLButtonElement).disabled).toBe(false), JOB_WAIT);
+  await user.click(screen.getByTestId('import-to-check'));
+};
+
 const contactCount = async (api: Api): Promise<number> => (await api.call('app.status', {})).contactCount;
 
 /**
@@ -123,7 +129,7 @@ describe('ImportPage', () => {
     expect(screen.getByTestId('mapping-origin-3').dataset.origin).toBe('edited');
 
     // the dry run: the whole file read, every bad cell located, nothing stored
-    await user.click(screen.getByTestId('import-to-check'));
+    await toCheck(user);
     await screen.findByTestId('import-report', {}, JOB_WAIT);
     const rows = screen.getAllByTestId('report-error-row');
     expect(rows.map((r) => [r.dataset.line, r.dataset.field, r.dataset.reason])).toEqual([
@@ -158,7 +164,7 @@ describe('ImportPage', () => {
     expect(screen.getByTestId('mapping-origin-3').dataset.origin).toBe('edited');
     expect(within(sampleRow(10)).getByTestId('sample-issues').textContent).toBe('Prête');
 
-    await user.click(screen.getByTestId('import-to-check'));
+    await toCheck(user);
     await screen.findByTestId('report-clean', {}, JOB_WAIT);
     expect(screen.getByTestId('report-count-created').textContent).toBe('6');
     // Hervé shares François's mobile under another name: a new record, flagged
@@ -204,7 +210,7 @@ describe('ImportPage', () => {
     expect(within(select(4)).queryByRole('option', { name: 'Civilité (M., Mme)' })).toBeNull();
     expect(screen.getByTestId('mapping-refused-1').textContent).toContain('Cette date n’existe pas.');
 
-    await user.click(screen.getByTestId('import-to-check'));
+    await toCheck(user);
     await screen.findByTestId('import-report', {}, JOB_WAIT);
     const errors = screen.getAllByTestId('report-error-row').map((r) => [r.dataset.line, within(r).getByTestId('report-error-column').textContent]);
     expect(errors).toContainEqual(['8', 'Date']);
@@ -225,7 +231,7 @@ describe('ImportPage', () => {
     await screen.findByTestId('import-mapping');
     await user.selectOptions(select(14), '');
     await waitFor(() => expect(screen.getByTestId('mapping-origin-14').dataset.origin).toBe('edited'));
-    await user.click(screen.getByTestId('import-to-check'));
+    await toCheck(user);
     await user.click(await screen.findByTestId('import-commit', {}, JOB_WAIT));
     expect((await screen.findByTestId('import-result', {}, JOB_WAIT)).dataset.status).toBe('done');
     expect(await contactCount(api)).toBe(6);
@@ -240,7 +246,7 @@ describe('ImportPage', () => {
     expect(screen.getByTestId('mapping-origin-1').dataset.origin).toBe('remembered');
 
     // importing it again changes nothing: every row is already there
-    await user.click(screen.getByTestId('import-to-check'));
+    await toCheck(user);
     await screen.findByTestId('report-clean', {}, JOB_WAIT);
     expect(screen.getByTestId('report-count-created').textContent).toBe('0');
     expect(screen.getByTestId('report-count-skipped').textContent).toBe('6');
