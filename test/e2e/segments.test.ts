@@ -130,8 +130,11 @@ describe('saved segments in the browser', () => {
     await page.getByTestId('segment-add-g').focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('segment-add-g-postcode').waitFor();
-    // the first arrow enters the menu on "status"; then tags, source, city, postcode
-    for (let i = 0; i < 5; i += 1) await page.keyboard.press('ArrowDown');
+    // arrows down the menu (status, tags, source, city…) until "postcode" has the focus: counted presses
+    // went astray when the menu was still opening, and one CI run waited 30 s for the new row
+    const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid);
+    for (let i = 0; i < 12 && (await focused()) !== 'segment-add-g-postcode'; i += 1) await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('segment-add-g-postcode');
     await page.keyboard.press('Enter');
     await page.getByTestId('segment-row-g-1').waitFor();
     expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe('segment-postcode');
