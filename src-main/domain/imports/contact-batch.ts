@@ -74,6 +74,12 @@ const PROGRESS_ROWS = 1000;
 
 export const defaultTuning: ContactBatchTuning = { batchRows: 4000, deferIndexesFrom: 50_000, shortcuts: true };
 
+/** A file this large sets indexes aside (`deferrableIndexes`) and runs under a rollback journal (`bulkJournal`). */
+export const isLargeImport = (estimatedRows: number, tuning: Partial<ContactBatchTuning> = {}): boolean => {
+  const t = { ...defaultTuning, ...tuning };
+  return t.shortcuts && estimatedRows >= t.deferIndexesFrom;
+};
+
 export type ContactRowsOptions = {
   mapping: readonly (string | null)[];
   policy: DuplicatePolicy;
@@ -510,7 +516,7 @@ export const importContactRows = async (
   const base = (prepared(db, "SELECT value FROM counters WHERE name = 'contacts'").pluck().get() as number | undefined) ?? 0;
   const tuning = { ...defaultTuning, ...options.tuning };
   let keys = tuning.shortcuts ? readBaseKeys(db, policy, options.estimatedRows, base) : null;
-  const large = tuning.shortcuts && options.estimatedRows >= tuning.deferIndexesFrom;
+  const large = isLargeImport(options.estimatedRows, tuning);
   const listDeferred = large && options.estimatedRows * 2 >= base ? deferrableIndexes(db, 'contacts', contactsLive(db)) : [];
   const deferred = [
     ...listDeferred,

@@ -18,7 +18,7 @@ import { updateContact } from '../contacts/service';
 import { recomputeConsentState } from '../consent/events';
 import { contactTargets, guessMapping, isImportError, layoutKey, SAMPLE_BYTES } from '../importexport';
 import { bulkJournal } from '../../store/open';
-import { defaultTuning, importContactRows, type ContactBatchTuning } from './contact-batch';
+import { importContactRows, isLargeImport, type ContactBatchTuning } from './contact-batch';
 import { normaliseContact, type NormalisedContact } from './contacts';
 import { openSource, type OpenedSource } from './sources';
 
@@ -185,8 +185,7 @@ export const runImport = async (
   const db = store.sqlite;
   const now = new Date().toISOString();
   // a file large enough for its indexes to be set aside outgrows the page cache too
-  const bulk = { ...defaultTuning, ...tuning };
-  const restoreJournal = bulk.shortcuts && total >= bulk.deferIndexesFrom ? bulkJournal(db) : () => undefined;
+  const restoreJournal = isLargeImport(total, tuning) ? bulkJournal(db) : () => undefined;
   try {
     db.exec('BEGIN IMMEDIATE');
     const importId = Number(
