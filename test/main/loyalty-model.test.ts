@@ -100,7 +100,9 @@ const run = (ops: Op[]): void => {
     if (m) m.tier = spend(who) >= 50_000 ? 'gold' : 'basic';
   };
   const syncSale = (s: MSale) => {
-    if (s.earnId === null || !model.has(s.owner)) return;
+    if (!model.has(s.owner)) return;
+    // the spend over the window moved even when no point does
+    if (s.earnId === null) return retier(s.owner);
     const target = s.deleted ? 0 : s.earned - Math.floor((s.earned * Math.min(s.refunded, s.amount)) / s.amount);
     const delta = target - s.effective;
     if (delta < 0) {
@@ -241,6 +243,24 @@ describe('loyalty ledger model', () => {
       fc.property(fc.array(opArb, { minLength: 1, maxLength: 40 }), (ops) => run(ops)),
       { numRuns: 60 },
     );
+  });
+
+  it("a refund too small to cost a point still drops a tier reached to the cent (a CI run's counterexample)", () => {
+    run([
+      { op: 'sale', who: 0, cents: 7_910, days: 1 },
+      { op: 'sale', who: 0, cents: 26_038, days: 1 },
+      { op: 'sale', who: 0, cents: 5_538, days: 1 },
+      { op: 'sale', who: 0, cents: 10_514, days: 1 },
+      { op: 'refund', pick: 0, cents: 1, days: 1 },
+    ]);
+  });
+
+  it('a refund of a sale that earned nothing recounts the tier too', () => {
+    run([
+      { op: 'sale', who: 0, cents: 49, days: 1 },
+      { op: 'sale', who: 0, cents: 49_951, days: 1 },
+      { op: 'refund', pick: 0, cents: 49, days: 1 },
+    ]);
   });
 
   it('a known sequence: points spent, sale deleted, expiry after two years', () => {

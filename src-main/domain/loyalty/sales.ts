@@ -88,17 +88,22 @@ export const earnOnSale = (store: Store, purchaseId: number, now = new Date()): 
  * below zero: if the points were spent, it takes what is left and records
  * the rest as `uncovered` (the member keeps the reward; only an explicit
  * adjustment can claim it back).
+ *
+ * Returns the member holding the sale's points (null when it earned none).
+ * The tier is the caller's to recount: a refund moves the spend over the
+ * window even when it moves no points (a refund too small to cost a point,
+ * a sale that earned nothing), so the recount cannot hang on the points.
  */
-export const syncSalePoints = (store: Store, saleId: number, now = new Date(), deleting = false): void => {
+export const syncSalePoints = (store: Store, saleId: number, now = new Date(), deleting = false): number | null => {
   const earned = prepared(
     store.sqlite,
     `SELECT e.id, e.contact_id AS contactId, e.points FROM loyalty_sale_links l JOIN loyalty_entries e ON e.id = l.earn_id
       WHERE l.purchase_id = ?`,
   ).get(saleId) as { id: number; contactId: number; points: number } | undefined;
-  if (!earned) return;
+  if (!earned) return null;
   // the entries may have moved with a merge: the member is whoever holds the earning now
   const owner = earned.contactId;
-  if (memberBalance(store, owner) === undefined) return;
+  if (memberBalance(store, owner) === undefined) return null;
   const sale = saleRow(store, saleId);
   let target = 0;
   if (!deleting && sale && sale.amountCents > 0) {
@@ -116,7 +121,7 @@ export const syncSalePoints = (store: Store, saleId: number, now = new Date(), d
       .get(earned.id),
   );
   const delta = target - (earned.points + reversed);
-  if (delta === 0) return;
+  if (delta === 0) return owner;
   const programme = getProgramme(store);
   const at = now.toISOString();
   if (delta > 0) {
@@ -130,7 +135,7 @@ export const syncSalePoints = (store: Store, saleId: number, now = new Date(), d
       programme,
     );
   }
-  if (!deleting) updateTier(store, owner, programme, now);
+  return owner;
 };
 
 /** After a purchase row is gone: the member's spend over the window changed. */

@@ -302,7 +302,8 @@ export const refundPurchase = (store: Store, input: z.output<typeof refundInput>
     lines,
     now,
   );
-  syncSalePoints(store, sale.id, nowDate);
+  const holder = syncSalePoints(store, sale.id, nowDate);
+  for (const who of new Set([sale.contactId, holder])) if (who !== null) recountTier(store, who, nowDate);
   return getPurchase(store, id);
 };
 
@@ -329,7 +330,8 @@ export const deletePurchase = (store: Store, id: number, nowDate: Date = new Dat
   prepared(store.sqlite, 'DELETE FROM purchases WHERE id = ?').run(id);
   for (const owner of owners) recomputeContactAggregates(store, owner);
   // a deleted refund gives the sale's share of points back
-  if (p.refundOf !== null) syncSalePoints(store, p.refundOf, nowDate);
+  const holder = p.refundOf !== null ? syncSalePoints(store, p.refundOf, nowDate) : null;
+  if (holder !== null) owners.add(holder);
   for (const owner of owners) recountTier(store, owner, nowDate);
   return { id, deleted: refunds + 1 };
 };
