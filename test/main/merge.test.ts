@@ -587,6 +587,29 @@ describe('undo', () => {
     expect(dump(db)).toEqual(original);
   });
 
+  it("waits for a newer merge of the referrer of a member row it moved (the row's key moved with it)", () => {
+    const store = openStore();
+    const db = store.sqlite;
+    const referrer = addContact(db, { first: 'Rémi', last: 'Parrain' });
+    const member = addContact(db, { first: 'Fanny', last: 'Filleule' });
+    const twin = addContact(db, { first: 'Fanny', last: 'Fileule' });
+    const other = addContact(db, { first: 'Rémy', last: 'Parain' });
+    addMember(db, member, referrer);
+    const original = dump(db);
+    // the member row (keyed by its contact) moves to the twin; then its referrer is merged into another contact
+    const first = merge(store, { keptId: twin, removedId: member }).mergeId;
+    const second = merge(store, { keptId: other, removedId: referrer }).mergeId;
+    expect(listMerges(store, mergeListInput.parse({})).map((m) => [m.id, m.undoBlocker])).toEqual([
+      [second, null],
+      [first, 'newer_merge'],
+    ]);
+    // undone first, the older merge would take the row back with the newer merge's referrer, out of that merge's reach
+    expectError(() => undoMerge(store, first), 'CONFLICT', 'newer_merge');
+    undoMerge(store, second);
+    undoMerge(store, first);
+    expect(dump(db)).toEqual(original);
+  });
+
   it('undoing any sequence of merges, newest first, gives back the original base', () => {
     const names = ['Jean Dupont', 'Jean Dupond', 'Marie Curie', 'Luc Perrin', 'Anne Roux', 'Paul Ami', 'Léa Bonnet', 'Zoé Autre'];
     const sides = fc.constantFrom('kept' as const, 'removed' as const);

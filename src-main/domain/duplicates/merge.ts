@@ -22,6 +22,7 @@ import {
   encodeValue,
   foreignKeysTo,
   isUniqueViolation,
+  keyAfterMove,
   quote,
   readKeys,
   readRow,
@@ -299,7 +300,9 @@ const moveReferences = (
     const related = new Set<SqlValue>();
     if (others.length > 0) {
       const read = db.prepare(`SELECT ${others.map(quote).join(', ')} FROM ${quote(fk.table)} WHERE ${whereKey(shape.key)}`).raw();
-      for (const k of moved) for (const v of (read.get(...k) as SqlValue[] | undefined) ?? []) if (v !== null) related.add(v);
+      for (const k of moved) {
+        for (const v of (read.get(...keyAfterMove(shape.key, column, k, to)) as SqlValue[] | undefined) ?? []) if (v !== null) related.add(v);
+      }
     }
     steps.push({
       op: 'move',

@@ -159,6 +159,10 @@ export const readKeys = (db: Sqlite, shape: TableShape, column: string, value: S
 
 export const keyOf = (shape: TableShape, row: Row): SqlValue[] => shape.key.map((k) => row[k] ?? null);
 
+/** A row's key once `column` was set to `to`: a key that contains the moved column (contact_tags, loyalty_members) moved with it. */
+export const keyAfterMove = (keyColumns: readonly string[], column: string, key: readonly SqlValue[], to: SqlValue): SqlValue[] =>
+  keyColumns.map((k, i) => (k === column ? to : (key[i] ?? null)));
+
 /** Writes a captured row back as it was (columns added since take their defaults). */
 export const insertRow = (db: Sqlite, shape: TableShape, row: Row): void => {
   const cols = [...(shape.hiddenRowid ? ['rowid'] : []), ...shape.columns].filter((c) => c in row);

@@ -21,6 +21,7 @@ import {
   deleteByKey,
   insertRow,
   isUniqueViolation,
+  keyAfterMove,
   quote,
   readRow,
   sameValue,
@@ -205,17 +206,13 @@ const revert = (db: Sqlite, step: MergeStep, keptId: number, snapshot: MergeSnap
     case 'move': {
       const from = decodeValue(step.from);
       const to = decodeValue(step.to);
-      const at = step.key.indexOf(step.column);
       const update = db.prepare(
         `UPDATE OR ABORT ${quote(step.table)} SET ${quote(step.column)} = ? WHERE ${whereKey(step.key)} AND ${quote(step.column)} IS ?`,
       );
       let restored = 0;
       for (const k of step.rows) {
-        const key = decodeKey(k);
-        // a key that contains the moved column (contact_tags) changed with the move
-        if (at >= 0) key[at] = to;
         // a row deleted or moved elsewhere since the merge stays where the user put it
-        restored += update.run(from, ...key, to).changes;
+        restored += update.run(from, ...keyAfterMove(step.key, step.column, decodeKey(k), to), to).changes;
       }
       return restored;
     }
