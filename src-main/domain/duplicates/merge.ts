@@ -55,7 +55,7 @@ export type MergeStep =
       from: JsonValue;
       to: JsonValue;
       rows: JsonValue[][];
-      /** Other contacts the moved rows refer to (a member's own id when its referrer moved): a later merge of one of them may touch these rows. */
+      /** Other contacts the moved rows refer to (a member's own id when its referrer moved, its referrer when the member row moved): a later merge of one of them may touch these rows. */
       related?: JsonValue[];
     }
   | { op: 'delete'; table: string; reason: DropReason; row: JsonRow }

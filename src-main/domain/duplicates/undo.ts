@@ -99,6 +99,8 @@ const contactExists = (db: Sqlite, id: number): boolean =>
  * whose referrer this merge moved, merged since into another member, is a
  * row this merge moved that the later one deleted (with the moved referrer
  * in its record); undone first, this merge would leave that record stale.
+ * The other way round, a member row this merge moved whose referrer a later
+ * merge moved would come back with the later merge's referrer.
  */
 const involved = (m: MergeRecord, snapshot: MergeSnapshot | null): number[] => {
   const ids = new Set<number>([m.kept_id, m.removed_id]);
