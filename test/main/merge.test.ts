@@ -563,50 +563,43 @@ describe('undo', () => {
     expect(count(db, 'SELECT count(*) FROM notes')).toBe(0);
   });
 
-  it('waits for a newer merge that touched the same rows through other contacts', () => {
+  // a referrer R with its referred member M, R's twin T and M's twin N (a member too in the first case)
+  it.each([
+    {
+      // R moves to T (on M's row); then M is merged into N, whose row wins: undone first, the
+      // older merge could not find the member row the newer one deleted (with the moved referrer in it)
+      case: 'the referrer moved, then the member row deleted',
+      twinIsMember: true,
+      merges: ['TR', 'NM'],
+    },
+    {
+      // M's row (keyed by its contact) moves to N; then R is merged into T: undone first, the
+      // older merge would take the row back with the newer merge's referrer, out of that merge's reach
+      case: "the member row moved (its key with it), then its referrer",
+      twinIsMember: false,
+      merges: ['NM', 'TR'],
+    },
+  ])('waits for a newer merge that touched the same rows through other contacts: $case', ({ twinIsMember, merges }) => {
     const store = openStore();
     const db = store.sqlite;
-    const referrer = addContact(db, { first: 'Rémi', last: 'Parrain' });
-    const twin = addContact(db, { first: 'Rémi', last: 'Parin' });
-    const member = addContact(db, { first: 'Fanny', last: 'Filleule' });
-    const other = addContact(db, { first: 'Fanny', last: 'Fileule' });
-    addMember(db, member, referrer);
-    addMember(db, other, null);
+    const ids: Record<string, number> = {
+      R: addContact(db, { first: 'Rémi', last: 'Parrain' }),
+      T: addContact(db, { first: 'Rémi', last: 'Parin' }),
+      M: addContact(db, { first: 'Fanny', last: 'Filleule' }),
+      N: addContact(db, { first: 'Fanny', last: 'Fileule' }),
+    };
+    const id = (k: string | undefined): number => ids[k ?? ''] ?? 0;
+    addMember(db, id('M'), id('R'));
+    if (twinIsMember) addMember(db, id('N'), null);
     const original = dump(db);
-    // the member's referrer moves to the twin; then the member is merged into another member, whose row wins
-    const first = merge(store, { keptId: twin, removedId: referrer }).mergeId;
-    const second = merge(store, { keptId: other, removedId: member }).mergeId;
+    const [first, second] = merges.map((pair) => merge(store, { keptId: id(pair[0]), removedId: id(pair[1]) }).mergeId);
     expect(listMerges(store, mergeListInput.parse({})).map((m) => [m.id, m.undoBlocker])).toEqual([
       [second, null],
       [first, 'newer_merge'],
     ]);
-    // undone first, the older merge could not find the member row the newer one deleted (with the moved referrer in it)
-    expectError(() => undoMerge(store, first), 'CONFLICT', 'newer_merge');
-    undoMerge(store, second);
-    undoMerge(store, first);
-    expect(dump(db)).toEqual(original);
-  });
-
-  it("waits for a newer merge of the referrer of a member row it moved (the row's key moved with it)", () => {
-    const store = openStore();
-    const db = store.sqlite;
-    const referrer = addContact(db, { first: 'Rémi', last: 'Parrain' });
-    const member = addContact(db, { first: 'Fanny', last: 'Filleule' });
-    const twin = addContact(db, { first: 'Fanny', last: 'Fileule' });
-    const other = addContact(db, { first: 'Rémy', last: 'Parain' });
-    addMember(db, member, referrer);
-    const original = dump(db);
-    // the member row (keyed by its contact) moves to the twin; then its referrer is merged into another contact
-    const first = merge(store, { keptId: twin, removedId: member }).mergeId;
-    const second = merge(store, { keptId: other, removedId: referrer }).mergeId;
-    expect(listMerges(store, mergeListInput.parse({})).map((m) => [m.id, m.undoBlocker])).toEqual([
-      [second, null],
-      [first, 'newer_merge'],
-    ]);
-    // undone first, the older merge would take the row back with the newer merge's referrer, out of that merge's reach
-    expectError(() => undoMerge(store, first), 'CONFLICT', 'newer_merge');
-    undoMerge(store, second);
-    undoMerge(store, first);
+    expectError(() => undoMerge(store, first ?? 0), 'CONFLICT', 'newer_merge');
+    undoMerge(store, second ?? 0);
+    undoMerge(store, first ?? 0);
     expect(dump(db)).toEqual(original);
   });
 
