@@ -81,7 +81,15 @@ export const launchApp = async (name: string, prepare?: (dbPath: string) => void
     errors,
     async shot(shotName) {
       const file = path.join(shots, `${shotName}.png`);
-      await page.screenshot({ path: file, fullPage: false });
+      // the screen at rest, not a dialog half faded in or a radio between two choices (spinners loop: not waited for)
+      await page
+        .waitForFunction(
+          () => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+          undefined,
+          { timeout: 3_000 },
+        )
+        .catch(() => undefined);
+      await page.screenshot({ path: file, fullPage: false, animations: 'disabled' });
       return file;
     },
     async close() {
