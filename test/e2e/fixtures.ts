@@ -21,7 +21,12 @@ export type App = {
   browser: Browser;
   page: Page;
   errors: string[];
-  shot(name: string): Promise<string>;
+  /**
+   * A screenshot of the viewport once the screen is at rest. `height` makes the window that tall for
+   * the picture, then puts it back: the app scrolls inside its shell, so `fullPage` would see one
+   * window's worth of a long step.
+   */
+  shot(name: string, height?: number): Promise<string>;
   close(): Promise<void>;
 };
 
@@ -79,8 +84,10 @@ export const launchApp = async (name: string, prepare?: (dbPath: string) => void
     browser,
     page,
     errors,
-    async shot(shotName) {
+    async shot(shotName, height) {
       const file = path.join(shots, `${shotName}.png`);
+      const size = page.viewportSize();
+      if (height !== undefined) await page.setViewportSize({ width: size?.width ?? 1280, height });
       // the screen at rest, not a dialog half faded in or a radio between two choices (spinners loop: not waited for)
       await page
         .waitForFunction(
@@ -90,6 +97,7 @@ export const launchApp = async (name: string, prepare?: (dbPath: string) => void
         )
         .catch(() => undefined);
       await page.screenshot({ path: file, fullPage: false, animations: 'disabled' });
+      if (height !== undefined && size) await page.setViewportSize(size);
       return file;
     },
     async close() {

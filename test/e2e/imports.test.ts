@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchApp, shots, type App } from './fixtures';
+import { launchApp, type App } from './fixtures';
 import {
   chooseImportFile,
   commitImport,
@@ -28,18 +27,6 @@ const clients = [
   // the same Élodie typed again years later in capitals, with her new address: a duplicate to merge
   ['LEFEVRE', 'Elodie', '', 'elodie.l@gmail.com', '', '01000', 'Bourg-en-Bresse', ''],
 ];
-
-/**
- * The whole step, not just the window: the mapping table and the report run
- * below the fold, and the app scrolls inside its shell (so `fullPage` sees
- * one window's worth). A tall window for the picture, then back.
- */
-const tallShot = async (app: App, name: string, height: number): Promise<void> => {
-  const size = app.page.viewportSize();
-  await app.page.setViewportSize({ width: size?.width ?? 1280, height });
-  await app.page.screenshot({ path: path.join(shots, `${name}.png`) });
-  if (size) await app.page.setViewportSize(size);
-};
 
 describe('importing contacts in the browser', () => {
   let app: App;
@@ -78,7 +65,7 @@ describe('importing contacts in the browser', () => {
     // the job title read as a civility is already flagged in the preview
     expect(await sampleCell(page, 3, 'civility').getAttribute('data-issue')).toBe('unknown_civility');
     expect(await page.getByTestId('mapping-refused-2').innerText()).toContain('Civilité inconnue');
-    await tallShot(app, 'imports-01-mapping', 1500);
+    await app.shot('imports-01-mapping', 1500);
   });
 
   it('locates the bad cell in the dry run and writes nothing', async () => {
@@ -97,7 +84,7 @@ describe('importing contacts in the browser', () => {
     expect(csv).toBe(
       '\ufeffLigne;Colonne;Champ;Valeur;Problème;Gravité\r\n3;Titre;Civilité;Gérant;Civilité inconnue (attendu : M., Mme…).;Ligne refusée\r\n',
     );
-    await tallShot(app, 'imports-02-report', 1100);
+    await app.shot('imports-02-report', 1100);
   });
 
   it('fixes it through the mapping, checks clean and imports all at once', async () => {
@@ -159,7 +146,7 @@ describe('importing contacts in the browser', () => {
     const email = page.locator('[data-testid="merge-field"][data-field="email"]');
     const side = (await email.innerText()).indexOf('elodie.l@gmail.com') > (await email.innerText()).indexOf('elodie.lefevre@orange.fr') ? 'b' : 'a';
     await page.getByTestId(`merge-field-email-${side}`).check();
-    await tallShot(app, 'imports-05-merge', 1100);
+    await app.shot('imports-05-merge', 1100);
     await page.getByTestId('merge-confirm').click();
     await page.getByTestId('merge-done').waitFor();
     await lefevreRows(1);
