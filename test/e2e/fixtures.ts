@@ -67,6 +67,8 @@ export const launchApp = async (name: string, prepare?: (dbPath: string) => void
       '--disable-component-update',
       '--disable-sync',
     ],
+    // the context's locale reaches the page's Intl; native date fields follow the browser's own language
+    env: { ...process.env, LANG: 'fr_FR.UTF-8', LANGUAGE: 'fr' },
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
   const page = await context.newPage();
