@@ -6,7 +6,7 @@ import { AppError, checkDuplicatesInput, contactListInput, type ContactListInput
 import { checkDuplicates } from '../../src-main/domain/duplicates/check';
 import { listContacts } from '../../src-main/domain/contacts/list';
 import { searchIndex, type ContactBatchTuning } from '../../src-main/domain/imports/contact-batch';
-import { createKeySet } from '../../src-main/domain/imports/key-set';
+import { createKeyDirectory, createKeySet } from '../../src-main/domain/imports/key-set';
 import { runImport } from '../../src-main/domain/imports/service';
 import type { JobContext } from '../../src-main/host/registry';
 import type { Store } from '../../src-main/store/db';
@@ -153,6 +153,32 @@ describe('batched contact import', () => {
         expect(got.state.schema).toEqual(expected.state.schema);
       }
     }
+  });
+
+  it('with the e-mail and phone indexes aside, finds a contact by the value it holds now, not one it held earlier in the file', async () => {
+    const dir = tempDir();
+    const base = path.join(dir, 'base.sqlite');
+    const seedStore = openStore(base);
+    seedStore.sqlite.exec(`INSERT INTO contacts (first_name, last_name, email, phone, status, source, sort_name, match_name, created_at, updated_at)
+      VALUES ('Anne', 'Roux', 'anne@exemple.fr', '+33611111111', 'prospect', 'shop_form', 'roux anne', 'anne roux', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`);
+    seedStore.sqlite.close();
+    const lines = ['Code client;Nom;Prénom;E-mail;Portable'];
+    lines.push('C1;Lefèvre;Élodie;ancienne@exemple.fr;06 22 22 22 22');
+    // the shop's code is authoritative: the e-mail and the mobile change
+    lines.push('C1;Lefèvre;Élodie;nouvelle@exemple.fr;06 33 33 33 33');
+    // what the contact no longer holds finds nothing; what it holds now, and the base's values, find their holder
+    lines.push(';Lefèvre;Élodie;ancienne@exemple.fr;');
+    lines.push(';Lefèvre;Élodie;;06 22 22 22 22');
+    lines.push(';Lefèvre;Élodie;nouvelle@exemple.fr;');
+    lines.push(';Roux;Anne;;06 11 11 11 11');
+    lines.push(';Roux;Anne;anne@exemple.fr;06 44 44 44 44');
+    const source = path.join(dir, 'codes.csv');
+    fs.writeFileSync(source, `${lines.join('\r\n')}\r\n`);
+    const expected = await importInto(copyOf(dir, base, 'slow.sqlite'), source, ROW_BY_ROW);
+    expect(expected.report).toMatchObject({ created: 3, updated: 1, merged: 1, skipped: 2, errors: [] });
+    const got = await importInto(copyOf(dir, base, 'fast.sqlite'), source, { batchRows: 2, deferIndexesFrom: 1 });
+    expect(got.report).toEqual(expected.report);
+    expect(got.state).toEqual(expected.state);
   });
 
   it('finds duplicates across batches when the base is too big to read its keys', async () => {
@@ -379,5 +405,21 @@ describe('key set', () => {
     for (let i = 0; i < n; i++) small.add(0, String(i));
     for (let i = 0; i < n; i++) if (!small.has(0, String(i))) forgotten += 1;
     expect(forgotten).toBe(0);
+  });
+});
+
+describe('key directory', () => {
+  it('lists every contact ever given a key, ascending and once, past its expected size', () => {
+    const directory = createKeyDirectory(10);
+    const n = 50_000;
+    for (let i = 0; i < n; i++) directory.add(2, `user${i}@exemple.fr`, i + 1);
+    // a shared family phone, given in any order and twice
+    for (const id of [9, 3, 7, 3]) directory.add(3, '+33611111111', id);
+    const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !directory.candidates(2, `user${i}@exemple.fr`).includes(i + 1));
+    expect(missing).toEqual([]);
+    expect(directory.candidates(3, '+33611111111')).toEqual([3, 7, 9]);
+    // the kind is part of the key; an unknown key has no candidate (a collision would only add one, checked by the caller)
+    expect(directory.candidates(3, 'user1@exemple.fr')).toEqual([]);
+    expect(directory.candidates(2, 'nobody@exemple.fr')).toEqual([]);
   });
 });

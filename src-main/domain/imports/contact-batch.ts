@@ -30,7 +30,7 @@ import {
 import { ensureTag } from '../contacts/tags';
 import { createFastNormaliser, isCleanPatch, validateContact } from './contact-fast';
 import { normaliseContact, NOTICE_REASONS, type CompanyNumber } from './contacts';
-import { createKeySet, type KeySet } from './key-set';
+import { createKeyDirectory, createKeySet, type KeyDirectory, type KeySet } from './key-set';
 import type { SourceRecord } from './sources';
 
 /**
@@ -48,7 +48,10 @@ import type { SourceRecord } from './sources';
  *   of `updateContact`, and writes through the same `writeUpdate`;
  * - the search index is written per batch instead of per row by triggers
  *   (see `searchIndex`), and a large import sets the list's indexes aside
- *   and rebuilds them before it commits (see `deferrableIndexes`).
+ *   and rebuilds them before it commits (see `deferrableIndexes`); when the
+ *   filter runs too, the e-mail and phone indexes go with them, and the
+ *   lookups' primary half asks a `KeyDirectory` of who may hold the value,
+ *   checked row by row, as the index would have answered.
  *
  * Both are DDL inside the import's one transaction: a rollback (error, dry
  * run, cancel, crash) puts the schema back with the rows. The host refuses
@@ -114,12 +117,25 @@ const KEY_LOOKUPS = [
   ['phone', 'SELECT id FROM contacts WHERE phone = ?1 UNION ALL SELECT contact_id FROM contact_phones WHERE phone = ?1 LIMIT 1'],
 ] as const;
 
-const findByKeys = (store: Store, data: ContactData): { id: number; by: 'code' | 'email' | 'phone' } | null => {
+/** The additional half of the e-mail and phone lookups, for when the primary half is answered without the index. */
+const EXTRA_LOOKUPS = {
+  email: 'SELECT contact_id FROM contact_emails WHERE email = ?1 LIMIT 1',
+  phone: 'SELECT contact_id FROM contact_phones WHERE phone = ?1 LIMIT 1',
+} as const;
+
+/**
+ * The lowest id holding a value as its primary e-mail or phone, as the
+ * index would give it first; used while that index is set aside.
+ */
+type PrimaryHolder = (by: 'email' | 'phone', value: string) => number | undefined;
+
+const findByKeys = (store: Store, data: ContactData, primary: PrimaryHolder | null): { id: number; by: 'code' | 'email' | 'phone' } | null => {
+  // better-sqlite3 binds an object to named/numbered parameters: ?1 is { 1: value }
+  const get = (sql: string, value: string) => prepared(store.sqlite, sql).pluck().get({ 1: value }) as number | undefined;
   for (const [by, sql] of KEY_LOOKUPS) {
     const value = data[by];
     if (value === null) continue;
-    // better-sqlite3 binds an object to named/numbered parameters: ?1 is { 1: value }
-    const id = prepared(store.sqlite, sql).pluck().get({ 1: value }) as number | undefined;
+    const id = by === 'code' || primary === null ? get(sql, value) : (primary(by, value) ?? get(EXTRA_LOOKUPS[by], value));
     if (id !== undefined) return { id, by };
   }
   return null;
@@ -133,8 +149,9 @@ const findByKeys = (store: Store, data: ContactData): { id: number; by: 'code' |
 const findExisting = (
   store: Store,
   data: ContactData,
+  primary: PrimaryHolder | null,
 ): { id: number; by: 'code' | 'email' | 'phone' } | { id: number; by: 'conflict' } | null => {
-  const found = findByKeys(store, data);
+  const found = findByKeys(store, data, primary);
   if (found === null || found.by === 'code') return found;
   const theirs = prepared(store.sqlite, 'SELECT match_name FROM contacts WHERE id = ?').pluck().get(found.id) as string | null;
   const ours = matchName(data);
@@ -358,25 +375,41 @@ export type DeferredIndex = { name: string; sql: string };
  * rows only append), against about 1.5 s to rebuild it by sorting. A large
  * import sets them aside and rebuilds them before it commits (the demo load
  * does the same). Kept live: unique indexes (their constraint must hold all
- * along), those the duplicate lookups read (e-mail, phone, code) and those
- * led by a foreign key (companies look their contacts up through them).
+ * along), those the duplicate lookups read (e-mail, phone, code: the first
+ * two may go, see `contactKeyIndexes`) and those led by a foreign key
+ * (companies look their contacts up through them).
  * Measured at 1M: keeping the five indexes whose new entries only append
  * cost 13 s live against 7 s to rebuild them.
  */
-const deferrableIndexes = (db: Sqlite, table: 'contacts' | 'contact_tags', live: ReadonlySet<string>): DeferredIndex[] => {
+const indexesLedBy = (db: Sqlite, table: 'contacts' | 'contact_tags', led: (column: string) => boolean): DeferredIndex[] => {
   const indexes = prepared(
     db,
     "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
   ).all(table) as DeferredIndex[];
   const leading = prepared(db, 'SELECT name FROM pragma_index_info(?) WHERE seqno = 0').pluck();
-  return indexes.filter((i) => !/^\s*CREATE\s+UNIQUE\b/i.test(i.sql) && !live.has(leading.get(i.name) as string));
+  return indexes.filter((i) => !/^\s*CREATE\s+UNIQUE\b/i.test(i.sql) && led(leading.get(i.name) as string));
 };
 
+const deferrableIndexes = (db: Sqlite, table: 'contacts' | 'contact_tags', live: ReadonlySet<string>): DeferredIndex[] =>
+  indexesLedBy(db, table, (column) => !live.has(column));
+
+/** The contacts' primary e-mail and phone, which the duplicate lookups read. */
+const KEY_COLUMNS: ReadonlySet<string> = new Set(['email', 'phone']);
+
 const contactsLive = (db: Sqlite): Set<string> =>
-  new Set(['email', 'phone', 'code', ...(prepared(db, 'SELECT "from" FROM pragma_foreign_key_list(?)').pluck().all('contacts') as string[])]);
+  new Set([...KEY_COLUMNS, 'code', ...(prepared(db, 'SELECT "from" FROM pragma_foreign_key_list(?)').pluck().all('contacts') as string[])]);
+
+/**
+ * The e-mail and phone indexes: set aside with the list's when the import
+ * can answer the lookups from a `KeyDirectory` of the base and the file.
+ */
+const contactKeyIndexes = (db: Sqlite): DeferredIndex[] => indexesLedBy(db, 'contacts', (column) => KEY_COLUMNS.has(column));
 
 /** The contacts' indexes a large import sets aside and rebuilds (the bench times rebuilding them alone). */
-export const deferredContactIndexes = (db: Sqlite): DeferredIndex[] => deferrableIndexes(db, 'contacts', contactsLive(db));
+export const deferredContactIndexes = (db: Sqlite): DeferredIndex[] => [
+  ...deferrableIndexes(db, 'contacts', contactsLive(db)),
+  ...contactKeyIndexes(db),
+];
 
 /**
  * The list's tag indexes (migration 16: six, each with the contact's list
@@ -464,6 +497,17 @@ const readBaseKeys = (db: Sqlite, policy: DuplicatePolicy, estimatedRows: number
   return keys;
 };
 
+/** Every contact's primary e-mail and phone, by covering index scans (before those indexes are set aside). */
+const readBaseDirectory = (db: Sqlite, expected: number): KeyDirectory => {
+  const directory = createKeyDirectory(expected);
+  const read = (kind: number, sql: string): void => {
+    for (const [id, v] of prepared(db, sql).raw().iterate() as Iterable<[number, string]>) directory.add(kind, v, id);
+  };
+  read(EMAIL, 'SELECT id, email FROM contacts WHERE email IS NOT NULL');
+  read(PHONE, 'SELECT id, phone FROM contacts WHERE phone IS NOT NULL');
+  return directory;
+};
+
 const remember = (keys: KeySet, d: ContactData): void => {
   if (d.code !== null) keys.add(CODE, d.code);
   if (d.email !== null) keys.add(EMAIL, d.email);
@@ -518,8 +562,18 @@ export const importContactRows = async (
   let keys = tuning.shortcuts ? readBaseKeys(db, policy, options.estimatedRows, base) : null;
   const large = isLargeImport(options.estimatedRows, tuning);
   const listDeferred = large && options.estimatedRows * 2 >= base ? deferrableIndexes(db, 'contacts', contactsLive(db)) : [];
+  // the e-mail and phone indexes go too when the key set proves most rows new: the rest ask a directory
+  const keyIndexes = listDeferred.length > 0 && keys !== null ? contactKeyIndexes(db) : [];
+  let directory = keyIndexes.length > 0 && policy !== 'create' ? readBaseDirectory(db, base * 2 + options.estimatedRows * 2) : null;
+  const holds = {
+    email: prepared(db, 'SELECT 1 FROM contacts WHERE id = ? AND email = ?'),
+    phone: prepared(db, 'SELECT 1 FROM contacts WHERE id = ? AND phone = ?'),
+  };
+  const primaryHolder: PrimaryHolder = (by, value) =>
+    directory?.candidates(by === 'email' ? EMAIL : PHONE, value).find((id) => holds[by].get(id, value) !== undefined);
   const deferred = [
     ...listDeferred,
+    ...keyIndexes,
     ...(large && mapping.includes('tags') && options.estimatedRows * 2 >= tagMemberships(db)
       ? deferrableIndexes(db, 'contact_tags', TAGS_LIVE)
       : []),
@@ -609,7 +663,7 @@ export const importContactRows = async (
   /** The row-by-row import's write step: a lookup, then create, skip, update or merge. */
   /** The contact the row landed on (null: skipped by policy, or refused). */
   const applyRow = (line: number, data: ContactData, note: string | null, today: string): number | null => {
-    let existing = policy === 'create' ? null : findExisting(store, data);
+    let existing = policy === 'create' ? null : findExisting(store, data, directory === null ? null : primaryHolder);
     if (existing !== null && existing.by === 'conflict') {
       addNotice({ line, field: null, value: String(existing.id), reason: 'possible_duplicate' });
       existing = null;
@@ -676,6 +730,11 @@ export const importContactRows = async (
       id = applyRow(line, data, note, today);
     }
     if (keys !== null) remember(keys, data);
+    // whatever the row did, its values may now be the contact's primary ones (the holder checks)
+    if (directory !== null && id !== null) {
+      if (data.email !== null) directory.add(EMAIL, data.email, id);
+      if (data.phone !== null) directory.add(PHONE, data.phone, id);
+    }
     return id;
   };
 
@@ -741,6 +800,12 @@ export const importContactRows = async (
         keys = null;
         companies.clear();
         tags.clear();
+        // back to the indexed lookups, which see the other writer's rows
+        directory = null;
+        for (const i of keyIndexes.splice(0)) {
+          db.exec(i.sql);
+          deferred.splice(deferred.indexOf(i), 1);
+        }
       }
     }
   }
