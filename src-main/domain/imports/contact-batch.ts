@@ -497,6 +497,13 @@ const readBaseKeys = (db: Sqlite, policy: DuplicatePolicy, estimatedRows: number
   return keys;
 };
 
+/**
+ * Past this many keys (an e-mail and a phone a contact, base and file) the
+ * directory would outgrow the import's memory budget (32 bytes a key: 128 MB
+ * here): the e-mail and phone indexes then stay live.
+ */
+const DIRECTORY_MAX_KEYS = 4_000_000;
+
 /** Every contact's primary e-mail and phone, by covering index scans (before those indexes are set aside). */
 const readBaseDirectory = (db: Sqlite, expected: number): KeyDirectory => {
   const directory = createKeyDirectory(expected);
@@ -563,8 +570,9 @@ export const importContactRows = async (
   const large = isLargeImport(options.estimatedRows, tuning);
   const listDeferred = large && options.estimatedRows * 2 >= base ? deferrableIndexes(db, 'contacts', contactsLive(db)) : [];
   // the e-mail and phone indexes go too when the key set proves most rows new: the rest ask a directory
-  const keyIndexes = listDeferred.length > 0 && keys !== null ? contactKeyIndexes(db) : [];
-  let directory = keyIndexes.length > 0 && policy !== 'create' ? readBaseDirectory(db, base * 2 + options.estimatedRows * 2) : null;
+  const directoryKeys = policy === 'create' ? 0 : base * 2 + options.estimatedRows * 2;
+  const keyIndexes = listDeferred.length > 0 && keys !== null && directoryKeys <= DIRECTORY_MAX_KEYS ? contactKeyIndexes(db) : [];
+  let directory = keyIndexes.length > 0 && policy !== 'create' ? readBaseDirectory(db, directoryKeys) : null;
   const holds = {
     email: prepared(db, 'SELECT 1 FROM contacts WHERE id = ? AND email = ?'),
     phone: prepared(db, 'SELECT 1 FROM contacts WHERE id = ? AND phone = ?'),
