@@ -181,6 +181,39 @@ describe('batched contact import', () => {
     expect(got.state).toEqual(expected.state);
   });
 
+  it('goes back to the indexed lookups when another call writes while the import yields', async () => {
+    const dir = tempDir();
+    const lines = ['Nom;Prénom;E-mail;Portable'];
+    for (let i = 0; i < 30; i++) lines.push(`Nom${i};Prénom${i};p${i}@exemple.fr;`);
+    // written by the other call after the first batch: found by its e-mail, and given the mobile
+    lines.push('Martin;Paul;paul@exemple.fr;06 55 55 55 55');
+    const file = path.join(dir, 'big.csv');
+    fs.writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+    const store = openStore();
+    const db = store.sqlite;
+    const keyIndexes = db.prepare("SELECT count(*) FROM sqlite_schema WHERE name IN ('contacts_by_email', 'contacts_by_phone')").pluck();
+    const seen: number[] = [];
+    const plain = job();
+    const writer = {
+      ...plain,
+      tick: async () => {
+        seen.push(keyIndexes.get() as number);
+        if (seen.length === 1) {
+          db.exec(`INSERT INTO contacts (first_name, last_name, email, status, source, sort_name, match_name, created_at, updated_at)
+            VALUES ('Paul', 'Martin', 'paul@exemple.fr', 'prospect', 'shop_form', 'martin paul', 'paul martin', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`);
+        }
+        await plain.tick();
+      },
+    };
+    const report = await runImport(store, { kind: 'contacts', path: file, policy: 'merge', dryRun: false }, writer, { batchRows: 10, deferIndexesFrom: 1 });
+    expect(report).toMatchObject({ rows: 31, created: 30, merged: 1, errors: [] });
+    // set aside for the first batch, back from the next one on
+    expect(seen[0]).toBe(0);
+    expect(seen.slice(1).every((n) => n === 2)).toBe(true);
+    expect(db.prepare("SELECT phone FROM contacts WHERE email = 'paul@exemple.fr'").pluck().all()).toEqual(['+33655555555']);
+    dump(store);
+  });
+
   it('finds duplicates across batches when the base is too big to read its keys', async () => {
     const dir = tempDir();
     const base = path.join(dir, 'base.sqlite');
