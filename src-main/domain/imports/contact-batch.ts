@@ -41,7 +41,7 @@ import type { SourceRecord } from './sources';
  *
  * - rows are normalised by `createFastNormaliser`, which steps aside to
  *   `normaliseContact` (the zod schema) for any row it cannot vouch for;
- * - the duplicate lookup (three indexed queries a row) is skipped when a
+ * - the duplicate lookup (up to five indexed queries a row) is skipped when a
  *   filter of the base's and the file's keys proves the row matches nothing;
  *   a row that may match runs the same lookup as before;
  * - a merge the import can validate itself skips the schema and the re-reads
@@ -110,32 +110,36 @@ export type ContactRowsSink = {
 const withReadIssues = (line: number, issues: SourceRecord['issues']): RowIssue[] =>
   issues.map((i) => ({ line, field: i.field, value: i.value, reason: i.reason }));
 
-/** Lookups in the order they are trusted; primary and additional e-mails and phones both count. */
-const KEY_LOOKUPS = [
-  ['code', 'SELECT id FROM contacts WHERE code = ?1'],
-  ['email', 'SELECT id FROM contacts WHERE email = ?1 UNION ALL SELECT contact_id FROM contact_emails WHERE email = ?1 LIMIT 1'],
-  ['phone', 'SELECT id FROM contacts WHERE phone = ?1 UNION ALL SELECT contact_id FROM contact_phones WHERE phone = ?1 LIMIT 1'],
-] as const;
+/**
+ * Who holds a value as a contact's own code, e-mail or phone: the lowest id,
+ * as the index gives it first (`indexedHolder`), or the import's directory
+ * while the e-mail and phone indexes are set aside.
+ */
+type Holder = (by: 'code' | 'email' | 'phone', value: string) => number | undefined;
 
-/** The additional half of the e-mail and phone lookups, for when the primary half is answered without the index. */
-const EXTRA_LOOKUPS = {
-  email: 'SELECT contact_id FROM contact_emails WHERE email = ?1 LIMIT 1',
-  phone: 'SELECT contact_id FROM contact_phones WHERE phone = ?1 LIMIT 1',
+const HOLDER_SQL = {
+  code: 'SELECT id FROM contacts WHERE code = ?',
+  email: 'SELECT id FROM contacts WHERE email = ? LIMIT 1',
+  phone: 'SELECT id FROM contacts WHERE phone = ? LIMIT 1',
 } as const;
 
-/**
- * The lowest id holding a value as its primary e-mail or phone, as the
- * index would give it first; used while that index is set aside.
- */
-type PrimaryHolder = (by: 'email' | 'phone', value: string) => number | undefined;
+const indexedHolder =
+  (store: Store): Holder =>
+  (by, value) =>
+    prepared(store.sqlite, HOLDER_SQL[by]).pluck().get(value) as number | undefined;
 
-const findByKeys = (store: Store, data: ContactData, primary: PrimaryHolder | null): { id: number; by: 'code' | 'email' | 'phone' } | null => {
-  // better-sqlite3 binds an object to named/numbered parameters: ?1 is { 1: value }
-  const get = (sql: string, value: string) => prepared(store.sqlite, sql).pluck().get({ 1: value }) as number | undefined;
-  for (const [by, sql] of KEY_LOOKUPS) {
+/** Lookups in the order they are trusted; an additional e-mail or phone counts after the contacts' own. */
+const KEY_LOOKUPS = [
+  ['code', null],
+  ['email', 'SELECT contact_id FROM contact_emails WHERE email = ? LIMIT 1'],
+  ['phone', 'SELECT contact_id FROM contact_phones WHERE phone = ? LIMIT 1'],
+] as const;
+
+const findByKeys = (store: Store, data: ContactData, holder: Holder): { id: number; by: 'code' | 'email' | 'phone' } | null => {
+  for (const [by, extra] of KEY_LOOKUPS) {
     const value = data[by];
     if (value === null) continue;
-    const id = by === 'code' || primary === null ? get(sql, value) : (primary(by, value) ?? get(EXTRA_LOOKUPS[by], value));
+    const id = holder(by, value) ?? (extra === null ? undefined : (prepared(store.sqlite, extra).pluck().get(value) as number | undefined));
     if (id !== undefined) return { id, by };
   }
   return null;
@@ -149,9 +153,9 @@ const findByKeys = (store: Store, data: ContactData, primary: PrimaryHolder | nu
 const findExisting = (
   store: Store,
   data: ContactData,
-  primary: PrimaryHolder | null,
+  holder: Holder,
 ): { id: number; by: 'code' | 'email' | 'phone' } | { id: number; by: 'conflict' } | null => {
-  const found = findByKeys(store, data, primary);
+  const found = findByKeys(store, data, holder);
   if (found === null || found.by === 'code') return found;
   const theirs = prepared(store.sqlite, 'SELECT match_name FROM contacts WHERE id = ?').pluck().get(found.id) as string | null;
   const ours = matchName(data);
@@ -477,7 +481,7 @@ const PHONE = 3;
 
 /**
  * Reading every key of the base costs about a microsecond a key; looking a
- * row up costs three indexed queries. The set pays when the file is not tiny
+ * row up costs up to five indexed queries. The set pays when the file is not tiny
  * next to the base (an empty base costs nothing to read).
  */
 const readBaseKeys = (db: Sqlite, policy: DuplicatePolicy, estimatedRows: number, base: number): KeySet | null => {
@@ -577,8 +581,11 @@ export const importContactRows = async (
     email: prepared(db, 'SELECT 1 FROM contacts WHERE id = ? AND email = ?'),
     phone: prepared(db, 'SELECT 1 FROM contacts WHERE id = ? AND phone = ?'),
   };
-  const primaryHolder: PrimaryHolder = (by, value) =>
-    directory?.candidates(by === 'email' ? EMAIL : PHONE, value).find((id) => holds[by].get(id, value) !== undefined);
+  const indexed = indexedHolder(store);
+  const holder: Holder = (by, value) =>
+    directory === null || by === 'code'
+      ? indexed(by, value)
+      : directory.candidates(by === 'email' ? EMAIL : PHONE, value).find((id) => holds[by].get(id, value) !== undefined);
   const deferred = [
     ...listDeferred,
     ...keyIndexes,
@@ -671,7 +678,7 @@ export const importContactRows = async (
   /** The row-by-row import's write step: a lookup, then create, skip, update or merge. */
   /** The contact the row landed on (null: skipped by policy, or refused). */
   const applyRow = (line: number, data: ContactData, note: string | null, today: string): number | null => {
-    let existing = policy === 'create' ? null : findExisting(store, data, directory === null ? null : primaryHolder);
+    let existing = policy === 'create' ? null : findExisting(store, data, holder);
     if (existing !== null && existing.by === 'conflict') {
       addNotice({ line, field: null, value: String(existing.id), reason: 'possible_duplicate' });
       existing = null;
