@@ -64,8 +64,9 @@ export const createKeySet = (expected: number): KeySet => {
  * a new entry in each cost ~4 µs, as much as writing the row itself). Keyed
  * by a 52-bit hash and never pruned: a collision, or a value a contact has
  * lost since, only adds a candidate, and the caller checks every candidate
- * against its row. Open addressing over typed arrays, 24 bytes a slot at
- * most half full: a Map of 2M number keys took 300 MB and its collections.
+ * against its row. Open addressing over typed arrays, 16 bytes a slot at
+ * most half full (32 bytes a key): a Map of 2M number keys took 300 MB and
+ * its collections.
  */
 export type KeyDirectory = {
   add(kind: number, key: string, id: number): void;
@@ -93,7 +94,7 @@ export const createKeyDirectory = (expected = 1024): KeyDirectory => {
   const slotOf = (table: Float64Array, h: number): number => {
     const mask = table.length - 1;
     // the low bits come from the second hash: independent of the first's
-    let i = h % table.length & mask;
+    let i = h % table.length;
     while (table[i] !== FREE && table[i] !== h) i = (i + 1) & mask;
     return i;
   };
