@@ -137,7 +137,7 @@ describe('saved segments in the browser', () => {
     expect(await focused()).toBe('segment-add-g-postcode');
     await page.keyboard.press('Enter');
     await page.getByTestId('segment-row-g-1').waitFor();
-    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe('segment-postcode');
+    expect(await focused()).toBe('segment-postcode');
     await page.keyboard.type('75');
     await page.getByTestId('segment-remove-g-0').focus();
     await page.keyboard.press('Enter');
