@@ -369,6 +369,41 @@ describe('batched contact import', () => {
     expect(mode()).toBe('wal');
   });
 
+  it('reports a committed large import as done when another connection keeps the rollback journal in place', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'base.sqlite');
+    const store = openStore(file);
+    const mode = () => store.sqlite.pragma('journal_mode', { simple: true });
+    // the switch back waits this long for the other connection before giving up
+    store.sqlite.pragma('busy_timeout = 50');
+    let reader: BetterSqlite3.Database | null = null;
+    try {
+      const done = await runImport(
+        store,
+        { kind: 'contacts', path: messyFile(dir, 'a.csv', 300, 35), policy: 'merge', dryRun: false },
+        job(() => {
+          // once committed, another process starts reading before the log can come back
+          if (store.sqlite.inTransaction || reader !== null) return;
+          reader = new BetterSqlite3(file, { readonly: true });
+          reader.exec('BEGIN');
+          reader.prepare('SELECT count(*) FROM contacts').get();
+        }),
+        { batchRows: 50, deferIndexesFrom: 1 },
+      );
+      expect(reader).not.toBeNull();
+      expect(done.errors).toEqual([]);
+      expect(done.importId).not.toBeNull();
+      expect(done.created).toBeGreaterThan(0);
+      expect(store.sqlite.prepare('SELECT count(*) FROM contacts').pluck().get()).toBe(done.created);
+      // as safe meanwhile (a rollback journal, synchronous FULL); the next large import puts the log back
+      expect(mode()).toBe('delete');
+    } finally {
+      (reader as BetterSqlite3.Database | null)?.close();
+    }
+    await runImport(store, { kind: 'contacts', path: messyFile(dir, 'b.csv', 300, 36), policy: 'merge', dryRun: false }, job(), { batchRows: 50, deferIndexesFrom: 1 });
+    expect(mode()).toBe('wal');
+  });
+
   it('keeps the list answering between batches while its indexes are set aside', async () => {
     const dir = tempDir();
     const store = openStore(path.join(dir, 'base.sqlite'));
