@@ -41,7 +41,7 @@ import { applyPurchaseTotalsInBulk, recomputeContactAggregatesInBulk, type Purch
 import { insertPurchase, type NewPurchaseLine } from '../purchases/service';
 import { getSettings } from '../settings/service';
 import { loadCodeTable } from './code-table';
-import { asAppError, estimateRows, MAX_REPORTED_ISSUES, PREVIEW_ROWS, TICK_ROWS } from './service';
+import { asAppError, estimateRows, PREVIEW_ROWS, startReport, TICK_ROWS } from './service';
 import { openSource, type OpenedSource, type SourceRecord } from './sources';
 
 /*
@@ -847,28 +847,9 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
   const source = await openPurchases(input.path);
   const resolved = resolveMapping(store, source, input.mapping);
   const { layout } = resolved;
-  const report: ImportReport = {
-    dryRun: input.dryRun,
-    importId: null,
-    rows: 0,
-    created: 0,
-    updated: 0,
-    merged: 0,
-    skipped: 0,
-    errors: [],
-    errorsTruncated: false,
-    notices: [],
-  };
-  let errorCount = 0;
-  const addIssue = (issue: RowIssue) => {
-    if (NOTICE_REASONS.has(issue.reason)) {
-      if (report.notices.length < MAX_REPORTED_ISSUES) report.notices.push(issue);
-      return;
-    }
-    errorCount += 1;
-    if (report.errors.length < MAX_REPORTED_ISSUES) report.errors.push(issue);
-    else report.errorsTruncated = true;
-  };
+  const { report, addError, addNotice, errorCount } = startReport(input.dryRun);
+  // anonymous sales and unknown channels are said, not refused
+  const addIssue = (issue: RowIssue) => (NOTICE_REASONS.has(issue.reason) ? addNotice(issue) : addError(issue));
   const total = estimateRows(input.path);
   const db = store.sqlite;
   const now = new Date().toISOString();
@@ -1051,7 +1032,7 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
     flush();
     if (report.rows === 0) addIssue({ line: 1, field: null, value: '', reason: 'no_rows' });
 
-    if (input.dryRun || errorCount > 0) {
+    if (input.dryRun || errorCount() > 0) {
       // the index set aside comes back with the rollback
       db.exec('ROLLBACK');
       // a real run that failed wrote nothing: say so in the counts; a dry run says what would happen

@@ -67,7 +67,8 @@ const withReadIssues = (line: number, issues: { field: string | null; reason: st
 
 /** The first rows as they would be stored, so the user checks the mapping before anything runs. */
 export const previewImport = async (store: Store, input: PreviewInput): Promise<ImportPreview> => {
-  if (input.kind !== 'contacts') throw new AppError('VALIDATION', 'purchase imports are not available yet', { reason: 'kind_unavailable' });
+  // purchase files go through runPurchaseImport (the handler picks by kind)
+  if (input.kind !== 'contacts') throw new AppError('INTERNAL', `runImport reads contact files, not ${input.kind}`);
   let source: OpenedSource;
   try {
     source = await openSource(input.path);
@@ -142,6 +143,40 @@ export const estimateRows = (file: string): number => {
 };
 
 /**
+ * An empty report and what fills it, shared by both kinds of import: every
+ * error counts (a real run with any writes nothing), but the report lists at
+ * most MAX_REPORTED_ISSUES of each kind, so a file wrong on every row keeps
+ * memory flat.
+ */
+export const startReport = (dryRun: boolean) => {
+  const report: ImportReport = {
+    dryRun,
+    importId: null,
+    rows: 0,
+    created: 0,
+    updated: 0,
+    merged: 0,
+    skipped: 0,
+    errors: [],
+    errorsTruncated: false,
+    notices: [],
+  };
+  let errors = 0;
+  return {
+    report,
+    addError: (issue: RowIssue): void => {
+      errors += 1;
+      if (report.errors.length < MAX_REPORTED_ISSUES) report.errors.push(issue);
+      else report.errorsTruncated = true;
+    },
+    addNotice: (notice: RowIssue): void => {
+      if (report.notices.length < MAX_REPORTED_ISSUES) report.notices.push(notice);
+    },
+    errorCount: (): number => errors,
+  };
+};
+
+/**
  * One pass, one transaction: every row is validated and applied; a dry run
  * or any row error rolls everything back (all or nothing), so the report of a
  * dry run is exactly what the real run would do. Duplicates inside the file
@@ -153,7 +188,8 @@ export const runImport = async (
   job: JobContext | null,
   tuning?: Partial<ContactBatchTuning>,
 ): Promise<ImportReport> => {
-  if (input.kind !== 'contacts') throw new AppError('VALIDATION', 'purchase imports are not available yet', { reason: 'kind_unavailable' });
+  // purchase files go through runPurchaseImport (the handler picks by kind)
+  if (input.kind !== 'contacts') throw new AppError('INTERNAL', `runImport reads contact files, not ${input.kind}`);
   let source: OpenedSource;
   try {
     source = await openSource(input.path);
@@ -161,25 +197,9 @@ export const runImport = async (
     throw asAppError(error);
   }
   const { mapping, layout } = resolveMapping(store, source, input.mapping);
-  const report: ImportReport = {
-    dryRun: input.dryRun,
-    importId: null,
-    rows: 0,
-    created: 0,
-    updated: 0,
-    merged: 0,
-    skipped: 0,
-    errors: [],
-    errorsTruncated: false,
-    notices: [],
-  };
-  let errorCount = 0;
+  const { report, addError, addNotice, errorCount } = startReport(input.dryRun);
   const addIssues = (issues: RowIssue[]) => {
-    for (const issue of issues) {
-      errorCount += 1;
-      if (report.errors.length < MAX_REPORTED_ISSUES) report.errors.push(issue);
-      else report.errorsTruncated = true;
-    }
+    for (const issue of issues) addError(issue);
   };
   const total = estimateRows(input.path);
   const db = store.sqlite;
@@ -204,14 +224,12 @@ export const runImport = async (
       {
         report,
         addIssues,
-        addNotice: (notice) => {
-          if (report.notices.length < MAX_REPORTED_ISSUES) report.notices.push(notice);
-        },
-        errorCount: () => errorCount,
+        addNotice,
+        errorCount,
       },
       job,
     );
-    if (input.dryRun || errorCount > 0) {
+    if (input.dryRun || errorCount() > 0) {
       db.exec('ROLLBACK');
       // a real run that failed wrote nothing: say so in the counts; a dry run says what would happen
       return input.dryRun ? report : { ...report, created: 0, updated: 0, merged: 0, skipped: 0 };
