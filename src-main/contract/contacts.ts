@@ -22,6 +22,8 @@ export const CODE_MAX = 40;
 export const TAG_NAME_MAX = 50;
 /** Additional e-mails or phones per contact, besides the primary one. */
 export const EXTRA_CONTACTS_MAX = 10;
+/** Longest origin detail ("Salon de l'habitat 2026, stand B"). */
+export const SOURCE_DETAIL_MAX = 200;
 
 /** A name typed in the tag box: trimmed, inner spaces collapsed, no control characters. */
 export const tagName = z
@@ -112,7 +114,7 @@ const contactShape = {
     .transform(uniqueBy((p) => p.phone)),
   birthDate: optionalPastDate,
   language: languageCode,
-  sourceDetail: optionalText(200),
+  sourceDetail: optionalText(SOURCE_DETAIL_MAX),
   /** When the record was collected (retention of prospects runs from it or from the last inbound contact). */
   sourceDate: optionalPastDate,
   dataOrigin: z.enum(dataOrigins),

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import type { ImportReport, JobFinished } from '../../src-main/contract';
 import type { StoreClient } from '../../src-main/host/client';
@@ -259,6 +260,58 @@ describe('contact export', () => {
     const names = async (api: typeof source.api) =>
       (await api.call('contacts.list', { sort: 'name' })).rows.map((c) => [c.firstName, c.lastName, c.postcode, c.phone]);
     expect(await names(target.api)).toEqual(await names(source.api));
+  });
+
+  it('writes status and origin in words that import back as the same values, detail included', async () => {
+    const dir = tempDir();
+    const source = await openClient(dir, 'a.sqlite');
+    await source.api.call('contacts.create', { lastName: 'Arnaud', status: 'former', source: 'website' });
+    await source.api.call('contacts.create', { lastName: 'Bastide', source: 'other', sourceDetail: 'Marché de Noël' });
+    await source.api.call('contacts.create', { lastName: 'Colin', status: 'customer', source: 'after_sales' });
+    const out = path.join(dir, 'export.csv');
+    await source.api.call('contacts.export', { path: out, format: 'csv', encoding: 'windows-1252', delimiter: ';' });
+    const lines = iconv.decode(fs.readFileSync(out), 'win1252').split('\r\n');
+    expect(lines[0]).toContain(';Statut;Origine;Détail origine;');
+    expect(lines[1]).toContain(';Ancien client;Site web;;');
+    expect(lines[2]).toContain(';Prospect;Autre;Marché de Noël;');
+    expect(lines[3]).toContain(';Client;Service après-vente;;');
+
+    const target = await openClient(dir, 'b.sqlite');
+    expect(report(await importFile(target.client, out))).toMatchObject({ created: 3, errors: [] });
+    const origins = async (api: typeof source.api) =>
+      Promise.all(
+        (await api.call('contacts.list', { sort: 'name' })).rows.map(async ({ id }) => {
+          const c = await api.call('contacts.get', { id });
+          return [c.lastName, c.status, c.source, c.sourceDetail];
+        }),
+      );
+    expect(await origins(target.api)).toEqual([
+      ['Arnaud', 'former', 'website', null],
+      ['Bastide', 'prospect', 'other', 'Marché de Noël'],
+      ['Colin', 'customer', 'after_sales', null],
+    ]);
+    expect(await origins(target.api)).toEqual(await origins(source.api));
+  });
+
+  it('keeps an origin it cannot name in words, as "other" with that detail unless the row gives one', async () => {
+    const dir = tempDir();
+    const { client, api } = await openClient(dir);
+    const file = path.join(dir, 'origines.csv');
+    fs.writeFileSync(file, 'Nom;Origine;Détail origine\r\nDurand;Facebook;\r\nEvrard;Facebook;Publicité de mars\r\nFaure;Autre;\r\nGilles;Salon de Lyon;\r\n');
+    expect(report(await importFile(client, file))).toMatchObject({ created: 4, errors: [] });
+    const rows = (await api.call('contacts.list', { sort: 'name' })).rows;
+    const details = await Promise.all(
+      rows.map(async ({ id }) => {
+        const c = await api.call('contacts.get', { id });
+        return [c.lastName, c.source, c.sourceDetail];
+      }),
+    );
+    expect(details).toEqual([
+      ['Durand', 'other', 'Facebook'],
+      ['Evrard', 'other', 'Publicité de mars'],
+      ['Faure', 'other', null],
+      ['Gilles', 'salesperson', null],
+    ]);
   });
 
   it('neutralises formula injection but keeps phones readable', async () => {

@@ -304,9 +304,10 @@ const SOURCES: [RegExp, ContactSource][] = [
   [/^(?:fichier achete|achat de fichier|location de fichier|purchased)/, 'purchased_file'],
   [/^(?:parrain|recommand|bouche a oreille|referral|referred)/, 'referral'],
   [/^import/, 'import'],
+  [/^(?:autre|other)$/, 'other'],
 ];
 
-/** A free-text origin mapped onto the collection sources; null leaves it to the caller ('other' + detail). */
+/** A free-text origin mapped onto the collection sources; null when none fits (the caller keeps it as 'other' + detail). */
 export const parseSource = (value: string): ContactSource | null => {
   const v = fold(value);
   for (const [pattern, source] of SOURCES) if (pattern.test(v)) return source;

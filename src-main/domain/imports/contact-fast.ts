@@ -7,6 +7,7 @@ import {
   EMAIL_PATTERN,
   fold,
   isCalendarDate,
+  SOURCE_DETAIL_MAX,
   toE164,
   type ContactData,
   type ContactInput,
@@ -333,8 +334,10 @@ export const createFastNormaliser = (mapping: readonly (string | null)[]): FastN
       contactStatus = s;
     }
     const sourceRaw = v('source');
-    const contactSource: ContactData['source'] = sourceRaw === null ? 'import' : (source(sourceRaw) ?? 'import');
-    const sourceDetail = optionalText(v('sourceDetail'), 200);
+    const known = sourceRaw === null ? 'import' : source(sourceRaw);
+    const contactSource: ContactData['source'] = known ?? 'other';
+    // as normaliseContact: an origin the list does not name is kept in words, unless the row has its own detail
+    const sourceDetail = optionalText(v('sourceDetail') ?? (known === null ? sourceRaw?.slice(0, SOURCE_DETAIL_MAX) : null), SOURCE_DETAIL_MAX);
     const jobTitle = optionalText(v('jobTitle'), 100);
     const code = optionalText(v('code'), 40);
     if (sourceDetail === NO || jobTitle === NO || code === NO) return null;
@@ -451,7 +454,7 @@ const TEXT_MAX = {
   city: 100,
   code: 40,
   jobTitle: 100,
-  sourceDetail: 200,
+  sourceDetail: SOURCE_DETAIL_MAX,
 } as const;
 
 const idOf = (v: unknown): number | null | No =>

@@ -3,6 +3,7 @@ import {
   contactInput,
   isValidSiren,
   isValidSiret,
+  SOURCE_DETAIL_MAX,
   type ContactData,
   type ContactInput,
   type RowIssue,
@@ -149,8 +150,13 @@ export const normaliseContact = (
     else bad('status', status, s.reason);
   }
   const source = v('source');
-  if (source !== null) input.source = parseSource(source) ?? 'import';
   input.sourceDetail = v('sourceDetail');
+  if (source !== null) {
+    const known = parseSource(source);
+    input.source = known ?? 'other';
+    // an origin the list does not name ("Facebook", "Marché de Noël") is kept in words, unless the row has its own detail
+    if (known === null) input.sourceDetail ??= source.slice(0, SOURCE_DETAIL_MAX);
+  }
   input.jobTitle = v('jobTitle');
   input.code = v('code');
   const tags = v('tags');

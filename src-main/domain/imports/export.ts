@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { formatPhone, type ExportResult } from '../../contract';
+import { formatPhone, type ContactSource, type ContactStatus, type ExportResult } from '../../contract';
 import type { z } from 'zod';
 import type { exportInput } from '../../contract/imports';
 import type { Store } from '../../store/db';
@@ -28,12 +28,31 @@ const HEADER = [
   'Date de naissance',
   'Statut',
   'Origine',
+  'Détail origine',
   'Étiquettes',
   'Créé le',
   "Nombre d'achats",
   'Total dépensé',
   'Dernier achat',
 ];
+
+/**
+ * Status and origin in words, like the headers: what an Excel user reads,
+ * and what the importer reads back (parseStatus, parseSource).
+ */
+export const STATUS_LABELS: Record<ContactStatus, string> = { prospect: 'Prospect', customer: 'Client', former: 'Ancien client' };
+export const SOURCE_LABELS: Record<ContactSource, string> = {
+  shop_form: 'Formulaire en boutique',
+  survey: 'Enquête',
+  salesperson: 'Commercial',
+  accounting: 'Comptabilité',
+  after_sales: 'Service après-vente',
+  website: 'Site web',
+  purchased_file: 'Fichier acheté',
+  referral: 'Parrainage',
+  import: 'Import',
+  other: 'Autre',
+};
 
 type ExportRow = {
   id: number;
@@ -51,8 +70,9 @@ type ExportRow = {
   city: string | null;
   country: string;
   birth_date: string | null;
-  status: string;
-  source: string;
+  status: ContactStatus;
+  source: ContactSource;
+  source_detail: string | null;
   tags: string | null;
   created_at: string;
   purchase_count: number;
@@ -61,7 +81,7 @@ type ExportRow = {
 };
 
 const SELECT = `SELECT c.id, c.code, c.civility, c.first_name, c.last_name, co.name AS company, c.job_title, c.email, c.phone,
-  c.address_line1, c.address_line2, c.postcode, c.city, c.country, c.birth_date, c.status, c.source,
+  c.address_line1, c.address_line2, c.postcode, c.city, c.country, c.birth_date, c.status, c.source, c.source_detail,
   (SELECT group_concat(t.name, ', ') FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id) AS tags,
   c.created_at, c.purchase_count, c.total_cents, c.last_purchase_at
   FROM contacts c LEFT JOIN companies co ON co.id = c.company_id`;
@@ -87,8 +107,9 @@ const cells = (r: ExportRow): string[] => [
   r.city ?? '',
   r.country,
   r.birth_date ?? '',
-  r.status,
-  r.source,
+  STATUS_LABELS[r.status],
+  SOURCE_LABELS[r.source],
+  r.source_detail ?? '',
   r.tags ?? '',
   r.created_at.slice(0, 10),
   String(r.purchase_count),

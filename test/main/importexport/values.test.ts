@@ -15,6 +15,7 @@ import {
   splitFullName,
   splitTags,
 } from '../../../src-main/domain/importexport/values';
+import { SOURCE_LABELS, STATUS_LABELS } from '../../../src-main/domain/imports/export';
 
 describe('parseFrenchDecimal', () => {
   it.each([
@@ -165,6 +166,13 @@ describe('words', () => {
     expect(parseSource('Parrainage')).toBe('referral');
     expect(parseSource('Salon de Lyon')).toBe('salesperson');
     expect(parseSource('Facebook')).toBeNull();
+    expect(parseSource('Autre')).toBe('other');
+    expect(parseSource('other')).toBe('other');
+  });
+
+  it('reads back every status and origin the export writes in words', () => {
+    for (const [status, label] of Object.entries(STATUS_LABELS)) expect(parseStatus(label)).toEqual({ ok: true, value: status });
+    for (const [source, label] of Object.entries(SOURCE_LABELS)) expect(parseSource(label)).toBe(source);
   });
 
   it('reads countries and languages by name or code', () => {
