@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import type { ImportReport, JobFinished } from '../../src-main/contract';
@@ -312,6 +313,25 @@ describe('contact export', () => {
       ['Faure', 'other', null],
       ['Gilles', 'salesperson', null],
     ]);
+  });
+
+  it('types counts, amounts and days in the .xlsx export, and keeps codes and phones as text', async () => {
+    const dir = tempDir();
+    const { api } = await openClient(dir);
+    await api.call('contacts.create', { lastName: 'Arnaud', code: '00042', phone: '06 12 34 56 78', birthDate: '1985-03-05' });
+    const out = path.join(dir, 'export.xlsx');
+    await api.call('contacts.export', { path: out, format: 'xlsx' });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(out);
+    const sheet = workbook.worksheets[0]!;
+    const cell = (name: string) => sheet.getRow(2).getCell((sheet.getRow(1).values as string[]).indexOf(name));
+    expect(cell('Code client').value).toBe('00042');
+    expect(cell('Téléphone').value).toBe('06 12 34 56 78');
+    expect(cell('Date de naissance').value).toEqual(new Date(Date.UTC(1985, 2, 5)));
+    expect(cell('Créé le').type).toBe(ExcelJS.ValueType.Date);
+    expect(cell("Nombre d'achats").value).toBe(0);
+    expect(cell('Total dépensé').type).toBe(ExcelJS.ValueType.Number);
+    expect(cell('Dernier achat').value).toBeNull();
   });
 
   it('neutralises formula injection but keeps phones readable', async () => {

@@ -240,18 +240,36 @@ const compressed = async (sheet: unknown): Promise<void> => {
 };
 
 /**
- * Streams a one-sheet workbook to `path`. Every cell is a string cell, so
- * "01000", "0612345678" and "+33…" stay text in Excel; the header is bold and
- * frozen. Inline strings rather than a shared table keep memory flat.
+ * A cell of the writer: text (the default, so "01000", "0612345678" and
+ * "+33…" stay text), or a number or a calendar day that Excel can sum, sort
+ * and filter as such.
+ */
+export type XlsxCell = string | { number: number; format: string } | { day: string };
+
+/** How Excel shows a day cell (French order, whatever the reader's locale settings do with it). */
+const DAY_FORMAT = 'dd/mm/yyyy';
+
+/** 'YYYY-MM-DD' as Excel's day serial (days since 1899-12-30); null before 1900, which Excel cannot show. */
+const daySerial = (day: string): number | null => {
+  const ms = Date.parse(`${day.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(ms) || ms < Date.UTC(1900, 2, 1)) return null;
+  return ms / 86_400_000 + 25_569;
+};
+
+/**
+ * Streams a one-sheet workbook to `path`. Text cells are string cells, so
+ * leading zeros and plus signs survive; numbers and days are typed, with
+ * their display format. The header is bold and frozen. Inline strings rather
+ * than a shared table keep memory flat.
  */
 export const writeXlsx = async (
   path: string,
   header: readonly string[],
-  rows: AsyncIterable<readonly string[]> | Iterable<readonly string[]>,
+  rows: AsyncIterable<readonly XlsxCell[]> | Iterable<readonly XlsxCell[]>,
   options: XlsxWriteOptions = {},
 ): Promise<{ rows: number }> => {
   const guard = options.neutralise === false ? (c: string) => c : neutralise;
-  const cellsOf = (cells: readonly string[]): string[] => cells.map((c) => encodeExcelEscapes(guard(c)));
+  const text = (c: string): string => encodeExcelEscapes(guard(c));
   const Excel = await loadExcel();
   const workbook = new Excel.stream.xlsx.WorkbookWriter({
     filename: path,
@@ -262,12 +280,30 @@ export const writeXlsx = async (
   });
   const sheet = workbook.addWorksheet(options.sheetName ?? 'Export', { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = header.map((h) => ({ width: Math.min(40, Math.max(10, h.length + 2)) }));
-  const headerRow = sheet.addRow(cellsOf(header));
+  const headerRow = sheet.addRow(header.map(text));
   headerRow.font = { bold: true };
   headerRow.commit();
   let count = 0;
+  const formats: (string | null)[] = [];
   for await (const cells of rows) {
-    sheet.addRow(cellsOf(cells)).commit();
+    formats.length = 0;
+    const values = cells.map((c, i) => {
+      formats[i] = null;
+      if (typeof c === 'string') return text(c);
+      if ('number' in c) {
+        formats[i] = c.format;
+        return c.number;
+      }
+      const serial = daySerial(c.day);
+      if (serial === null) return text(c.day);
+      formats[i] = DAY_FORMAT;
+      return serial;
+    });
+    const row = sheet.addRow(values);
+    formats.forEach((format, i) => {
+      if (format !== null) row.getCell(i + 1).numFmt = format;
+    });
+    row.commit();
     count += 1;
     if (count % 1000 === 0) await compressed(sheet);
   }

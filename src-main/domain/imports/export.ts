@@ -6,7 +6,7 @@ import type { exportInput } from '../../contract/imports';
 import type { Store } from '../../store/db';
 import { matchingIds } from '../contacts/list';
 import { marketingSelection } from '../consent/export';
-import { writeDelimited, writeVCard, writeXlsx } from '../importexport';
+import { writeDelimited, writeVCard, writeXlsx, type XlsxCell } from '../importexport';
 
 type ExportInput = z.output<typeof exportInput>;
 
@@ -117,6 +117,30 @@ const cells = (r: ExportRow): string[] => [
   r.last_purchase_at?.slice(0, 10) ?? '',
 ];
 
+const column = (name: string): number => {
+  const i = HEADER.indexOf(name);
+  if (i < 0) throw new Error(`export column ${name} missing`);
+  return i;
+};
+const BIRTH = column('Date de naissance');
+const CREATED = column('Créé le');
+const COUNT = column("Nombre d'achats");
+const TOTAL = column('Total dépensé');
+const LAST = column('Dernier achat');
+
+const day = (iso: string | null): XlsxCell => (iso === null ? '' : { day: iso.slice(0, 10) });
+
+/** The same row for .xlsx: counts, amounts and days as typed cells Excel can sum, sort and filter. */
+const xlsxCells = (r: ExportRow): XlsxCell[] => {
+  const c: XlsxCell[] = cells(r);
+  c[BIRTH] = day(r.birth_date);
+  c[CREATED] = day(r.created_at);
+  c[COUNT] = { number: r.purchase_count, format: '0' };
+  c[TOTAL] = { number: r.total_cents / 100, format: '#,##0.00' };
+  c[LAST] = day(r.last_purchase_at);
+  return c;
+};
+
 /** Streams rows straight from SQLite: memory stays flat whatever the size of the base. */
 function* rowsOf(store: Store, ids: number[] | undefined): Generator<ExportRow> {
   if (ids === undefined) {
@@ -145,7 +169,7 @@ export const exportContacts = async (store: Store, input: ExportInput & { path: 
   try {
     if (input.format === 'xlsx') {
       const out = await writeXlsx(tmp, HEADER, (function* () {
-        for (const r of rowsOf(store, ids)) yield cells(r);
+        for (const r of rowsOf(store, ids)) yield xlsxCells(r);
       })());
       rows = out.rows;
     } else {

@@ -41,6 +41,24 @@ describe('writeXlsx', () => {
     ]);
   });
 
+  it('writes numbers and days as typed cells that read back as the CSV reader gives them', async () => {
+    const path = file();
+    const row = [{ number: 1234.5, format: '#,##0.00' }, { number: 3, format: '0' }, { day: '2026-11-30' }, { day: '1850-01-01' }, '01000'];
+    await writeXlsx(path, ['Total', 'Achats', 'Le', 'Ancien', 'CP'], [row]);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(path);
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.getCell('A2').type).toBe(ExcelJS.ValueType.Number);
+    expect(sheet.getCell('A2').numFmt).toBe('#,##0.00');
+    expect(sheet.getCell('B2').value).toBe(3);
+    expect(sheet.getCell('C2').type).toBe(ExcelJS.ValueType.Date);
+    expect(sheet.getCell('C2').value).toEqual(new Date(Date.UTC(2026, 10, 30)));
+    // Excel has no day before 1900: such a day stays text
+    expect(sheet.getCell('D2').value).toBe('1850-01-01');
+    expect(sheet.getCell('E2').type).toBe(ExcelJS.ValueType.String);
+    expect((await collect(readXlsx(path)))[1]).toEqual({ line: 2, cells: ['1234.5', '3', '2026-11-30', '1850-01-01', '01000'] });
+  });
+
   it('round-trips arbitrary text', async () => {
     const cell = fc.string({ unit: 'binary', maxLength: 10 }).map((s) => s.replace(/[\ud800-\udfff]/g, ''));
     await fc.assert(
