@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { describe, expect, it } from 'vitest';
 import {
   callNames,
@@ -12,6 +14,13 @@ import {
   formatPhone,
 } from '../../src-main/contract';
 import { handlers } from '../../src-main/host/handlers';
+
+/** The display form by libphonenumber alone: the oracle for formatPhone's shortcut. */
+const libphonenumberDisplay = (e164: string): string => {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed) return e164;
+  return parsed.country === 'FR' ? parsed.formatNational() : parsed.formatInternational();
+};
 
 const issues = (r: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
   (r.error?.issues ?? []).map((i) => `${i.path.join('.')}:${i.message}`);
@@ -93,6 +102,20 @@ describe('text helpers', () => {
     expect(formatPhone('+33612345678')).toBe('06 12 34 56 78');
     expect(formatPhone('+4930901820')).toMatch(/^\+49 30/);
     expect(toE164('+33 (0)6 12 34 56 78')).toBe('+33612345678');
+    expect(formatPhone('+33800123456')).toBe(libphonenumberDisplay('+33800123456'));
+    expect(formatPhone('+262692123456')).toBe(libphonenumberDisplay('+262692123456'));
+  });
+
+  it('shows every French number as libphonenumber does, allocated or not, without asking it for most', () => {
+    const french = fc
+      .tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 99_999_999 }))
+      .map(([lead, rest]) => `+33${lead}${String(rest).padStart(8, '0')}`);
+    fc.assert(
+      fc.property(french, (e164) => {
+        expect(formatPhone(e164)).toBe(libphonenumberDisplay(e164));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
 
