@@ -1,4 +1,5 @@
 import type { Civility, ContactSource, ContactStatus } from '../../contract/contacts';
+import { contactSources } from '../../contract/contact-kinds';
 import { fold } from '../../contract/text';
 
 /**
@@ -310,6 +311,9 @@ const SOURCES: [RegExp, ContactSource][] = [
 /** A free-text origin mapped onto the collection sources; null when none fits (the caller keeps it as 'other' + detail). */
 export const parseSource = (value: string): ContactSource | null => {
   const v = fold(value);
+  // the codes themselves, as older exports wrote them ("after_sales" matches no pattern below)
+  const code = contactSources.find((c) => c === v);
+  if (code !== undefined) return code;
   for (const [pattern, source] of SOURCES) if (pattern.test(v)) return source;
   return null;
 };

@@ -168,6 +168,9 @@ describe('words', () => {
     expect(parseSource('Facebook')).toBeNull();
     expect(parseSource('Autre')).toBe('other');
     expect(parseSource('other')).toBe('other');
+    // codes as older exports wrote them
+    expect(parseSource('after_sales')).toBe('after_sales');
+    expect(parseSource('Purchased_File')).toBe('purchased_file');
   });
 
   it('reads back every status and origin the export writes in words', () => {
