@@ -1,6 +1,6 @@
 import { createDecoder, detectEncoding, SAMPLE_BYTES, type TextEncoding } from './encoding';
 import { ImportError } from './errors';
-import { isBlankRow, MAX_CELL_CHARS, MAX_COLUMNS, type Row } from './rows';
+import { eachOf, isBlankRow, MAX_CELL_CHARS, MAX_COLUMNS, type Row, type RowBatches } from './rows';
 
 export type Delimiter = ';' | ',' | '\t' | '|';
 export const DELIMITERS: readonly Delimiter[] = [';', ',', '\t', '|'];
@@ -101,8 +101,8 @@ export type DelimitedFile = {
   /** May change from utf-8 to windows-1252 while reading an ASCII-looking file. */
   readonly encoding: TextEncoding;
   readonly delimiter: Delimiter;
-  /** Read once. Blank lines are skipped (their line numbers still count). */
-  readonly rows: AsyncIterable<Row>;
+  /** Read once, a batch per chunk read. Blank lines are skipped (their line numbers still count). */
+  readonly batches: RowBatches;
   /** Releases the source when the rows are not read to the end (reading them does it). */
   close(): Promise<void>;
 };
@@ -344,7 +344,7 @@ export const openDelimited = async (
   const delimiter = options.delimiter ?? sniffDelimiter(sampleText);
   const decoder = createDecoder(encoding);
 
-  async function* rows(): AsyncGenerator<Row> {
+  async function* batches(): AsyncGenerator<Row[]> {
     const parser = createCsvParser(delimiter);
     let batch: Row[] = [];
     const emit = (row: Row): void => {
@@ -356,14 +356,17 @@ export const openDelimited = async (
     try {
       for await (const text of decodeText(peeked.rest, decoder)) {
         parser.push(text, emit);
+        if (batch.length === 0) continue;
         const ready = batch;
         batch = [];
         yielded += ready.length;
-        yield* ready;
+        yield ready;
       }
       parser.end(emit);
-      yielded += batch.length;
-      yield* batch;
+      if (batch.length > 0) {
+        yielded += batch.length;
+        yield batch;
+      }
     } finally {
       await peeked.close();
     }
@@ -375,7 +378,7 @@ export const openDelimited = async (
       return decoder.encoding;
     },
     delimiter,
-    rows: rows(),
+    batches: batches(),
     close: peeked.close,
   };
 };
@@ -386,5 +389,5 @@ export async function* readDelimited(
   options: DelimitedOptions = {},
 ): AsyncGenerator<Row> {
   const file = await openDelimited(source, options);
-  yield* file.rows;
+  yield* eachOf(file.batches);
 }

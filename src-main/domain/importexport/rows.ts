@@ -13,3 +13,27 @@ export const MAX_COLUMNS = 500;
 export const MAX_CELL_CHARS = 1_000_000;
 
 export const isBlankRow = (cells: readonly string[]): boolean => cells.every((c) => c.trim() === '');
+
+/**
+ * Readers hand rows over in batches (a CSV chunk's worth): an async step per
+ * row, at each layer, cost more than parsing them (10M rows: ~15 s).
+ */
+export type RowBatches<T = Row> = AsyncIterable<T[]>;
+
+/** One at a time, for callers that read only a few (a preview, a test). */
+export async function* eachOf<T>(batches: AsyncIterable<readonly T[]>): AsyncGenerator<T> {
+  for await (const batch of batches) yield* batch;
+}
+
+/** Groups a reader that yields one at a time (xlsx, vCard); never yields an empty batch. */
+export async function* inBatches<T>(items: AsyncIterable<T>, size = 256): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}

@@ -1,6 +1,6 @@
 import { EMAIL_PATTERN } from '../../contract/fields';
 import { knownHeaderCount, normaliseHeader } from './mapping';
-import type { Row } from './rows';
+import type { Row, RowBatches } from './rows';
 
 /** Rows looked at for the header: exports often start with a title, a date and a blank line. */
 export const HEADER_SCAN_ROWS = 20;
@@ -61,8 +61,8 @@ export type Table = {
   header: Row | null;
   /** Rows above the header (titles, export dates). */
   preamble: Row[];
-  /** Data rows, read once; a copy of the header further down (concatenated exports) is skipped. */
-  rows: AsyncIterable<Row>;
+  /** Data rows in batches, read once; a copy of the header further down (concatenated exports) is skipped. */
+  batches: RowBatches;
   /** Releases the source when the rows are not read to the end (a preview). */
   close(): Promise<void>;
 };
@@ -71,8 +71,9 @@ export type Table = {
  * Splits a stream of rows into header and data without reading the file
  * twice: the first rows are buffered to find the header, the rest streams on.
  */
-export const openTable = async (source: AsyncIterable<Row>, options: TableOptions = {}): Promise<Table> => {
+export const openTable = async (source: RowBatches, options: TableOptions = {}): Promise<Table> => {
   const iterator = source[Symbol.asyncIterator]();
+  // whole batches: the rows past the first ones scanned are data, handed on first
   const head: Row[] = [];
   let done = false;
   while (head.length < HEADER_SCAN_ROWS) {
@@ -81,11 +82,11 @@ export const openTable = async (source: AsyncIterable<Row>, options: TableOption
       done = true;
       break;
     }
-    head.push(next.value);
+    for (const row of next.value) head.push(row);
   }
   let index: number;
   if (options.headerLine === null) index = -1;
-  else if (options.headerLine !== undefined) index = head.findIndex((r) => r.line === options.headerLine);
+  else if (options.headerLine !== undefined) index = head.slice(0, HEADER_SCAN_ROWS).findIndex((r) => r.line === options.headerLine);
   else index = findHeaderRow(head);
   const header = index >= 0 ? head[index]! : null;
   const preamble = head.splice(0, index + 1).slice(0, Math.max(0, index));
@@ -105,25 +106,25 @@ export const openTable = async (source: AsyncIterable<Row>, options: TableOption
     return Math.abs(cell.length - probeText.length) <= 2 && (NON_ASCII.test(cell) || NON_ASCII.test(probeText));
   };
 
-  async function* rows(): AsyncGenerator<Row> {
+  const isRepeatedHeader = (row: Row): boolean => {
+    if (key === null || !maybeHeader(row.cells) || headerKey(row.cells) !== key) return false;
+    options.onSkip?.(row.line, 'repeated_header');
+    return true;
+  };
+
+  async function* batches(): AsyncGenerator<Row[]> {
     try {
+      let next: Row[] = head.splice(0);
       for (;;) {
-        let row: Row;
-        if (head.length > 0) row = head.shift()!;
-        else if (done) return;
-        else {
-          const next = await iterator.next();
-          if (next.done) {
-            done = true;
-            return;
-          }
-          row = next.value;
+        const kept = key === null ? next : next.filter((row) => !isRepeatedHeader(row));
+        if (kept.length > 0) yield kept;
+        if (done) return;
+        const read = await iterator.next();
+        if (read.done) {
+          done = true;
+          return;
         }
-        if (key !== null && maybeHeader(row.cells) && headerKey(row.cells) === key) {
-          options.onSkip?.(row.line, 'repeated_header');
-          continue;
-        }
-        yield row;
+        next = read.value;
       }
     } finally {
       await close();
@@ -136,5 +137,5 @@ export const openTable = async (source: AsyncIterable<Row>, options: TableOption
       await iterator.return?.();
     }
   };
-  return { header, preamble, rows: rows(), close };
+  return { header, preamble, batches: batches(), close };
 };

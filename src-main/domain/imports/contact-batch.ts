@@ -542,7 +542,7 @@ const mayMatch = (keys: KeySet, d: ContactData, policy: DuplicatePolicy): boolea
  */
 export const importContactRows = async (
   store: Store,
-  records: AsyncIterable<SourceRecord>,
+  records: AsyncIterable<SourceRecord[]>,
   options: ContactRowsOptions,
   sink: ContactRowsSink,
   job: JobContext | null,
@@ -802,24 +802,26 @@ export const importContactRows = async (
   };
 
   let batch: SourceRecord[] = [];
-  for await (const record of records) {
-    batch.push(record);
-    if (batch.length < tuning.batchRows) continue;
-    processBatch(batch);
-    batch = [];
-    if (job) {
-      const before = totalChanges.get();
-      await job.tick();
-      // another call wrote while the import yielded: what the caches know may be stale
-      if (totalChanges.get() !== before) {
-        keys = null;
-        companies.clear();
-        tags.clear();
-        // back to the indexed lookups, which see the other writer's rows
-        directory = null;
-        for (const i of keyIndexes.splice(0)) {
-          db.exec(i.sql);
-          deferred.splice(deferred.indexOf(i), 1);
+  for await (const read of records) {
+    for (const record of read) {
+      batch.push(record);
+      if (batch.length < tuning.batchRows) continue;
+      processBatch(batch);
+      batch = [];
+      if (job) {
+        const before = totalChanges.get();
+        await job.tick();
+        // another call wrote while the import yielded: what the caches know may be stale
+        if (totalChanges.get() !== before) {
+          keys = null;
+          companies.clear();
+          tags.clear();
+          // back to the indexed lookups, which see the other writer's rows
+          directory = null;
+          for (const i of keyIndexes.splice(0)) {
+            db.exec(i.sql);
+            deferred.splice(deferred.indexOf(i), 1);
+          }
         }
       }
     }

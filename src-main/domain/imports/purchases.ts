@@ -754,9 +754,13 @@ const displayValues = (row: PurchaseRow): Record<string, string | null> => {
   };
 };
 
-/** Reads the first rows ahead of the others: enough to guess the order of day and month. */
-const readAhead = async (records: AsyncIterable<SourceRecord>, limit: number) => {
-  const iterator = records[Symbol.asyncIterator]();
+/**
+ * Reads the first rows ahead of the others: enough to guess the order of day
+ * and month from (`sample`, `limit` rows). `head` holds the whole batches
+ * read for it, `rest` the batches after them.
+ */
+const readAhead = async (batches: AsyncIterable<SourceRecord[]>, limit: number) => {
+  const iterator = batches[Symbol.asyncIterator]();
   const head: SourceRecord[] = [];
   let done = false;
   while (head.length < limit) {
@@ -765,10 +769,12 @@ const readAhead = async (records: AsyncIterable<SourceRecord>, limit: number) =>
       done = true;
       break;
     }
-    head.push(next.value);
+    for (const row of next.value) head.push(row);
   }
-  const rest: AsyncIterable<SourceRecord> = { [Symbol.asyncIterator]: () => (done ? { next: async () => ({ done: true, value: undefined }) } : iterator) };
-  return { head, rest, close: () => iterator.return?.() };
+  const rest: AsyncIterable<SourceRecord[]> = {
+    [Symbol.asyncIterator]: () => (done ? { next: async () => ({ done: true, value: undefined }) } : iterator),
+  };
+  return { sample: head.slice(0, limit), head, rest, close: () => iterator.return?.() };
 };
 
 /**
@@ -811,7 +817,7 @@ export const previewPurchaseImport = async (store: Store, input: PreviewInput): 
   let mapping = resolved.mapping;
   const sample: ImportPreview['sample'] = [];
   try {
-    const { head, close } = await readAhead(source.records, DATE_SAMPLE_ROWS);
+    const { sample: head, close } = await readAhead(source.batches, DATE_SAMPLE_ROWS);
     await close();
     if (resolved.from === 'guessed') mapping = refineGuess(mapping, head);
     const read = rowReader(store, mapping, source.format, dateOrderOf(mapping, head));
@@ -857,11 +863,11 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
   const dedupe = input.policy !== 'create';
   let ahead: Awaited<ReturnType<typeof readAhead>>;
   try {
-    ahead = await readAhead(source.records, DATE_SAMPLE_ROWS);
+    ahead = await readAhead(source.batches, DATE_SAMPLE_ROWS);
   } catch (error) {
     throw asAppError(error);
   }
-  const mapping = resolved.from === 'guessed' ? refineGuess(resolved.mapping, ahead.head) : resolved.mapping;
+  const mapping = resolved.from === 'guessed' ? refineGuess(resolved.mapping, ahead.sample) : resolved.mapping;
   try {
     requireColumns(mapping);
   } catch (error) {
@@ -869,7 +875,7 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
     throw error;
   }
   const bulk = isBulk(store, source.format, total);
-  const read = rowReader(store, mapping, source.format, dateOrderOf(mapping, ahead.head), bulk && mapping.includes('customerCode') && total * 2 >= contactCount(store));
+  const read = rowReader(store, mapping, source.format, dateOrderOf(mapping, ahead.sample), bulk && mapping.includes('customerCode') && total * 2 >= contactCount(store));
 
   /*
    * A bulk import changes three connection settings, which cannot change inside a transaction and are put
@@ -1022,11 +1028,13 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
     };
 
     for (const record of ahead.head) handle(record);
-    for await (const record of ahead.rest) {
-      handle(record);
-      if (job && report.rows % TICK_ROWS === 0) {
-        job.progress('import.rows', report.rows, Math.max(total, report.rows));
-        await job.tick();
+    for await (const batch of ahead.rest) {
+      for (const record of batch) {
+        handle(record);
+        if (job && report.rows % TICK_ROWS === 0) {
+          job.progress('import.rows', report.rows, Math.max(total, report.rows));
+          await job.tick();
+        }
       }
     }
     flush();

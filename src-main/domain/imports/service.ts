@@ -16,7 +16,7 @@ import { prepared, withLedgerGate, type Store } from '../../store/db';
 import type { JobContext } from '../../host/registry';
 import { updateContact } from '../contacts/service';
 import { recomputeConsentState } from '../consent/events';
-import { contactTargets, guessMapping, isImportError, layoutKey, SAMPLE_BYTES } from '../importexport';
+import { contactTargets, eachOf, guessMapping, isImportError, layoutKey, SAMPLE_BYTES } from '../importexport';
 import { bulkJournal } from '../../store/open';
 import { importContactRows, isLargeImport, type ContactBatchTuning } from './contact-batch';
 import { normaliseContact, type NormalisedContact } from './contacts';
@@ -78,7 +78,7 @@ export const previewImport = async (store: Store, input: PreviewInput): Promise<
   const { mapping, from } = resolveMapping(store, source, input.mapping);
   const sample: ImportPreview['sample'] = [];
   try {
-    for await (const record of source.records) {
+    for await (const record of eachOf(source.batches)) {
       const n = normaliseContact(record.line, record.cells, mapping, withReadIssues(record.line, record.issues));
       sample.push({ line: n.line, cells: record.cells, values: displayValues(n), issues: n.issues });
       if (sample.length >= PREVIEW_ROWS) break;
@@ -219,7 +219,7 @@ export const runImport = async (
     const maxCompany = prepared(db, 'SELECT coalesce(max(id), 0) FROM companies').pluck().get() as number;
     const rows = await importContactRows(
       store,
-      source.records,
+      source.batches,
       { mapping, policy: input.policy, importId, now, estimatedRows: total, tuning, headers: source.headers },
       {
         report,

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import {
   detectFileKind,
   ImportError,
+  inBatches,
   isVCardFault,
   openDelimited,
   openTable,
@@ -11,6 +12,7 @@ import {
   readXlsx,
   SAMPLE_BYTES,
   type Row,
+  type RowBatches,
 } from '../importexport';
 
 /** One record of any file format: a line to report, and values by column header. */
@@ -26,7 +28,8 @@ export type OpenedSource = {
   encoding: string | null;
   delimiter: string | null;
   headers: string[];
-  records: AsyncIterable<SourceRecord>;
+  /** Read once, in batches (`RowBatches`). */
+  batches: AsyncIterable<SourceRecord[]>;
 };
 
 /** vCards have no header: their fields come in this fixed order, already named as targets. */
@@ -65,15 +68,16 @@ const sampleOf = (file: string): Uint8Array => {
   }
 };
 
-async function* tableRecords(header: Row | null, rows: AsyncIterable<Row>): AsyncGenerator<SourceRecord> {
+async function* tableRecords(header: Row | null, batches: RowBatches): AsyncGenerator<SourceRecord[]> {
   const width = header?.cells.length ?? 0;
-  for await (const row of rows) {
+  const record = (row: Row): SourceRecord => {
     const issues: SourceRecord['issues'] = [];
     if (header !== null && row.cells.length > width && row.cells.slice(width).some((c) => c.trim() !== '')) {
       issues.push({ field: null, reason: 'too_many_cells', value: String(row.cells.length) });
     }
-    yield { line: row.line, cells: row.cells, issues };
-  }
+    return { line: row.line, cells: row.cells, issues };
+  };
+  for await (const rows of batches) yield rows.map(record);
 }
 
 async function* vcardRecords(file: string): AsyncGenerator<SourceRecord> {
@@ -105,25 +109,25 @@ export const openSource = async (file: string): Promise<OpenedSource> => {
   const kind = detectFileKind(sample);
   const head = Buffer.from(sample.subarray(0, 200)).toString('latin1').replace(/^\uFEFF|^ï»¿/, '').trimStart();
   if (path.extname(file).toLowerCase() === '.vcf' || /^BEGIN:VCARD/i.test(head)) {
-    return { format: 'vcard', encoding: null, delimiter: null, headers: [...VCARD_COLUMNS], records: vcardRecords(file) };
+    return { format: 'vcard', encoding: null, delimiter: null, headers: [...VCARD_COLUMNS], batches: inBatches(vcardRecords(file)) };
   }
   if (kind === 'xlsx') {
-    const table = await openTable(readXlsx(file));
+    const table = await openTable(inBatches(readXlsx(file)));
     return {
       format: 'xlsx',
       encoding: null,
       delimiter: null,
       headers: table.header?.cells ?? [],
-      records: tableRecords(table.header, table.rows),
+      batches: tableRecords(table.header, table.batches),
     };
   }
   const delimited = await openDelimited(chunks(file));
-  const table = await openTable(delimited.rows);
+  const table = await openTable(delimited.batches);
   return {
     format: 'csv',
     encoding: delimited.encoding,
     delimiter: delimited.delimiter,
     headers: table.header?.cells ?? [],
-    records: tableRecords(table.header, table.rows),
+    batches: tableRecords(table.header, table.batches),
   };
 };

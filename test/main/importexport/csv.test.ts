@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { createCsvParser, openDelimited, readDelimited, sniffDelimiter } from '../../../src-main/domain/importexport/csv';
-import { MAX_CELL_CHARS, type Row } from '../../../src-main/domain/importexport/rows';
+import { eachOf, inBatches, MAX_CELL_CHARS, type Row } from '../../../src-main/domain/importexport/rows';
 import { findHeaderRow, openTable } from '../../../src-main/domain/importexport/table';
 import { chunked, collect, expectCode, fromText } from './helpers';
 
@@ -93,12 +93,12 @@ describe('readDelimited', () => {
   it('reports the detected encoding and separator, and accepts forced ones', async () => {
     const file = await openDelimited(chunked(iconv.encode('a,b;c\n1,2;3\n', 'windows1252')), { delimiter: ',' });
     expect(file.delimiter).toBe(',');
-    expect(await collect(file.rows)).toEqual([
+    expect(await collect(eachOf(file.batches))).toEqual([
       { line: 1, cells: ['a', 'b;c'] },
       { line: 2, cells: ['1', '2;3'] },
     ]);
     const forced = await openDelimited(chunked(Buffer.from('é;è\n', 'utf8')), { encoding: 'windows-1252' });
-    expect(await collect(forced.rows)).toEqual([{ line: 1, cells: ['Ã©', 'Ã¨'] }]);
+    expect(await collect(eachOf(forced.batches))).toEqual([{ line: 1, cells: ['Ã©', 'Ã¨'] }]);
   });
 
   it('closes the source when the reader stops early', async () => {
@@ -178,20 +178,31 @@ describe('header row', () => {
 
   it('skips copies of the header further down, even with other case and accents', async () => {
     const skipped: number[] = [];
+    const data = Array.from({ length: 30 }, (_, i) => ['Client', String(i)]);
     const source = (async function* (): AsyncGenerator<Row> {
-      yield* rows([['Nom', 'Prénom'], ['Dupont', 'Jean'], ['NOM', 'prenom'], ['Nom', 'Prénom'], ['Martin', 'Anne']]);
+      yield* rows([['Nom', 'Prénom'], ['Dupont', 'Jean'], ['NOM', 'prenom'], ['Nom', 'Prénom'], ['Martin', 'Anne'], ...data, ['Nom', 'Prénom'], ['Zola', 'Émile']]);
     })();
-    const table = await openTable(source, { onSkip: (line) => skipped.push(line) });
-    expect((await collect(table.rows)).map((r) => r.line)).toEqual([2, 5]);
-    expect(skipped).toEqual([3, 4]);
+    // batches of 7: the copies are found in the rows read for the header and in the batches after them
+    const table = await openTable(inBatches(source, 7), { onSkip: (line) => skipped.push(line) });
+    expect((await collect(eachOf(table.batches))).map((r) => r.line)).toEqual([2, 5, ...data.map((_, i) => i + 6), 37]);
+    expect(skipped).toEqual([3, 4, 36]);
+  });
+
+  it('hands on a batch of any size, a chunk of 150,000 one-character rows included', async () => {
+    const file = await openDelimited(fromText(`n\n${'7\n'.repeat(150_000)}`, 400_000));
+    const table = await openTable(file.batches);
+    expect(table.header?.cells).toEqual(['n']);
+    let count = 0;
+    for await (const batch of table.batches) count += batch.length;
+    expect(count).toBe(150_000);
   });
 
   it('takes a header line chosen by the user, or none', async () => {
     const make = () => (async function* (): AsyncGenerator<Row> { yield* rows([['x', 'y'], ['a', 'b'], ['1', '2']]); })();
-    const chosen = await openTable(make(), { headerLine: 2 });
+    const chosen = await openTable(inBatches(make(), 2), { headerLine: 2 });
     expect([chosen.header?.cells, chosen.preamble.length]).toEqual([['a', 'b'], 1]);
-    const none = await openTable(make(), { headerLine: null });
-    expect([none.header, (await collect(none.rows)).length]).toEqual([null, 3]);
+    const none = await openTable(inBatches(make(), 2), { headerLine: null });
+    expect([none.header, (await collect(eachOf(none.batches))).length]).toEqual([null, 3]);
   });
 });
 

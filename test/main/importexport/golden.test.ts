@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openDelimited } from '../../../src-main/domain/importexport/csv';
 import { guessMapping, mapRow, type ContactTarget, type PurchaseTarget } from '../../../src-main/domain/importexport/mapping';
 import { openTable, type SkipReason } from '../../../src-main/domain/importexport/table';
+import { eachOf, inBatches } from '../../../src-main/domain/importexport/rows';
 import { parseDate, parseFrenchDecimal, parseQuantity, restorePhone, restorePostcode } from '../../../src-main/domain/importexport/values';
 import { isVCardFault, parseVCards, readVCards } from '../../../src-main/domain/importexport/vcard';
 import { readXlsx } from '../../../src-main/domain/importexport/xlsx';
@@ -14,8 +15,8 @@ type Mapped<T extends string> = { line: number; count: number } & Partial<Record
 const readFixture = async <T extends string>(name: string, guess: (headers: string[]) => (T | null)[]) => {
   const file = await openDelimited(fixtureStream(name));
   const skipped: [number, SkipReason][] = [];
-  const table = await openTable(file.rows, { onSkip: (line, reason) => skipped.push([line, reason]) });
-  const rows = await collect(table.rows);
+  const table = await openTable(file.batches, { onSkip: (line, reason) => skipped.push([line, reason]) });
+  const rows = await collect(eachOf(table.batches));
   const mapping = guess(table.header?.cells ?? []);
   const mapped: Mapped<T>[] = rows.map((r) => ({ line: r.line, count: r.cells.length, ...mapRow(mapping, r.cells) }));
   return { file, table, rows, mapping, mapped, skipped };
@@ -192,10 +193,10 @@ describe('clients.xlsx (exceljs, shared strings, typed cells)', () => {
   });
 
   it("maps the header and restores what Excel's number cells lost", async () => {
-    const table = await openTable(readXlsx(fixture('clients.xlsx')));
+    const table = await openTable(inBatches(readXlsx(fixture('clients.xlsx'))));
     const mapping = guessMapping(table.header?.cells ?? [], 'contacts');
     expect(mapping).toEqual(['civility', 'lastName', 'firstName', 'email', 'mobile', 'postcode', 'city', 'birthDate', null, null, null, 'note']);
-    const rows = (await collect(table.rows)).map((r) => mapRow(mapping, r.cells));
+    const rows = (await collect(eachOf(table.batches))).map((r) => mapRow(mapping, r.cells));
     expect(rows.map((r) => [restorePostcode(r.postcode ?? ''), restorePhone(r.mobile ?? '')])).toEqual([
       [{ value: '01000', fixed: false }, { value: '06 12 34 56 78', fixed: false }],
       [{ value: '01000', fixed: true }, { value: '0612345678', fixed: true }],

@@ -7,7 +7,7 @@ import { encodeWindows1252, writeDelimited } from '../../../src-main/domain/impo
 import { createDecoder, decodeWindows1252, detectEncoding, SAMPLE_BYTES } from '../../../src-main/domain/importexport/encoding';
 import { ImportError, type ImportErrorCode } from '../../../src-main/domain/importexport/errors';
 import { neutralise, unneutralise } from '../../../src-main/domain/importexport/neutralise';
-import { isBlankRow, type Row } from '../../../src-main/domain/importexport/rows';
+import { eachOf, isBlankRow, type Row } from '../../../src-main/domain/importexport/rows';
 import { parseFrenchDecimal } from '../../../src-main/domain/importexport/values';
 import { chunked, collect } from './helpers';
 
@@ -55,7 +55,7 @@ describe('CSV reader on arbitrary bytes', () => {
         }
         let rows: Row[];
         try {
-          rows = await collect(file.rows);
+          rows = await collect(eachOf(file.batches));
         } catch (error) {
           expectLocated(error);
           return;
