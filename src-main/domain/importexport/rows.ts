@@ -25,15 +25,24 @@ export async function* eachOf<T>(batches: AsyncIterable<readonly T[]>): AsyncGen
   for await (const batch of batches) yield* batch;
 }
 
-/** Groups a reader that yields one at a time (xlsx, vCard); never yields an empty batch. */
+/**
+ * Groups a reader that yields one at a time (xlsx, vCard); never yields an
+ * empty batch. What was read before a fault is handed on before the fault, as
+ * one at a time would: a preview shows its first rows even if row 100 is bad.
+ */
 export async function* inBatches<T>(items: AsyncIterable<T>, size = 256): AsyncGenerator<T[]> {
   let batch: T[] = [];
-  for await (const item of items) {
-    batch.push(item);
-    if (batch.length >= size) {
-      yield batch;
-      batch = [];
+  try {
+    for await (const item of items) {
+      batch.push(item);
+      if (batch.length >= size) {
+        yield batch;
+        batch = [];
+      }
     }
+  } catch (error) {
+    if (batch.length > 0) yield batch;
+    throw error;
   }
   if (batch.length > 0) yield batch;
 }

@@ -197,6 +197,27 @@ describe('header row', () => {
     expect(count).toBe(150_000);
   });
 
+  it('groups a one-at-a-time reader, handing on what it read before a fault first', async () => {
+    const source = async function* (): AsyncGenerator<number> {
+      for (let i = 1; i <= 5; i += 1) yield i;
+      throw new Error('bad row 6');
+    };
+    const seen: number[][] = [];
+    await expect(
+      (async () => {
+        for await (const batch of inBatches(source(), 2)) seen.push(batch);
+      })(),
+    ).rejects.toThrow('bad row 6');
+    expect(seen).toEqual([[1, 2], [3, 4], [5]]);
+    // a reader that stops early never meets the fault
+    const first: number[] = [];
+    for await (const batch of inBatches(source(), 10)) {
+      first.push(...batch);
+      break;
+    }
+    expect(first).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('takes a header line chosen by the user, or none', async () => {
     const make = () => (async function* (): AsyncGenerator<Row> { yield* rows([['x', 'y'], ['a', 'b'], ['1', '2']]); })();
     const chosen = await openTable(inBatches(make(), 2), { headerLine: 2 });
