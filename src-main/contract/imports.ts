@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { consentTarget, type ConsentReason } from './consent';
 import { contactFilter } from './contacts';
+import { languages } from './settings';
 
 export const importKinds = ['contacts', 'purchases'] as const;
 
@@ -112,6 +113,8 @@ export const exportInput = z
     format: z.enum(exportFormats).default('csv'),
     encoding: z.enum(['utf-8-bom', 'windows-1252']).default('utf-8-bom'),
     delimiter: z.enum([';', ',']).default(';'),
+    /** Language of the headers, statuses and origins (the app's, from the renderer); absent: the language setting, else French. */
+    language: z.enum(languages).optional(),
     /** Only these contacts (a selection); otherwise the whole base. */
     ids: z.array(z.number().int().positive()).max(100_000).optional(),
     /** Only what this list filter matches (the list as the user sees it). */

@@ -18,8 +18,10 @@ giveContactGridAViewport();
  * The store's own Api; downloads are noted so the test can read the file the
  * store wrote (the real download only checks the file is one it may hand out).
  */
-const open = async (contacts: ContactInput[]) => {
+const open = async (contacts: ContactInput[], shownIn: 'fr' | 'en' = 'fr') => {
   const store = await openTestStore();
+  // English: the app follows the system's language (jsdom's is en-US), which only the window knows
+  if (shownIn === 'en') await store.api.call('settings.update', { language: null });
   for (const c of contacts) await store.api.call('contacts.create', c);
   const downloads: string[] = [];
   const api: Api = {
@@ -29,7 +31,7 @@ const open = async (contacts: ContactInput[]) => {
       downloads.push(file);
     },
   };
-  renderWithApi(<ContactList onOpen={() => {}} />, api);
+  renderWithApi(<ContactList onOpen={() => {}} />, api, shownIn);
   await screen.findAllByTestId('contact-row', {}, WAIT);
   return { store, downloads, user: userEvent.setup() };
 };
@@ -119,6 +121,17 @@ describe('contact export', () => {
     expect(text.match(/^FN:.*$/gm)).toEqual(['FN:Zoé Abel', 'FN:Élodie Martin']);
     expect(text).toContain('EMAIL;PREF=1:zoe@exemple.fr');
     expect(text).not.toContain('Dupont');
+  });
+
+  it('writes its headers and words in the language the app is shown in', async () => {
+    const { store, downloads, user } = await open([{ firstName: 'Zoé', lastName: 'Abel', status: 'customer', source: 'website' }], 'en');
+    await user.click(screen.getByTestId('export-open'));
+    await waitFor(() => expect(screen.getByText('The whole base (1 contact)')).toBeTruthy(), WAIT);
+    await user.click(screen.getByTestId('export-run'));
+    expect((await screen.findByTestId('export-result', {}, WAIT)).textContent).toBe('1 contact exported.');
+    const lines = exported(store, downloads).toString('utf8').replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines[0]?.split(';').slice(0, 4)).toEqual(['Customer code', 'Title', 'First name', 'Last name']);
+    expect(lines[1]).toContain(';Customer;Website;');
   });
 
   it('exports the whole base as .xlsx from the list toolbar', async () => {

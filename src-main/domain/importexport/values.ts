@@ -296,7 +296,7 @@ export const parseStatus = (value: string): Parsed<ContactStatus> => {
 };
 
 const SOURCES: [RegExp, ContactSource][] = [
-  [/^(?:magasin|boutique|formulaire|comptoir|caisse|shop|store|shop form)/, 'shop_form'],
+  [/^(?:magasin|boutique|formulaire|comptoir|caisse|shop|store|in[- ]?shop|in[- ]?store)/, 'shop_form'],
   [/^(?:enquete|sondage|questionnaire|survey)/, 'survey'],
   [/^(?:commercial|vendeur|vendeuse|salon|foire|salesperson|sales)/, 'salesperson'],
   [/^(?:compta|accounting)/, 'accounting'],

@@ -1,57 +1,105 @@
 import fs from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { formatPhone, type ContactSource, type ContactStatus, type ExportResult } from '../../contract';
+import { formatPhone, type ContactSource, type ContactStatus, type ExportResult, type Language } from '../../contract';
 import type { z } from 'zod';
 import type { exportInput } from '../../contract/imports';
 import type { Store } from '../../store/db';
 import { matchingIds } from '../contacts/list';
+import { getSettings } from '../settings/service';
 import { marketingSelection } from '../consent/export';
 import { writeDelimited, writeVCard, writeXlsx, type XlsxCell } from '../importexport';
 
 type ExportInput = z.output<typeof exportInput>;
 
-/** French headers, the ones the importer recognises: an export re-imports as is. */
-const HEADER = [
-  'Code client',
-  'Civilité',
-  'Prénom',
-  'Nom',
-  'Société',
-  'Fonction',
-  'E-mail',
-  'Téléphone',
-  'Adresse',
-  "Complément d'adresse",
-  'Code postal',
-  'Ville',
-  'Pays',
-  'Date de naissance',
-  'Statut',
-  'Origine',
-  'Détail origine',
-  'Étiquettes',
-  'Créé le',
-  "Nombre d'achats",
-  'Total dépensé',
-  'Dernier achat',
-];
+/**
+ * Headers in the user's language, all of which the importer recognises: an
+ * export re-imports as is, whatever the language it was written in.
+ */
+const HEADERS: Record<Language, readonly string[]> = {
+  fr: [
+    'Code client',
+    'Civilité',
+    'Prénom',
+    'Nom',
+    'Société',
+    'Fonction',
+    'E-mail',
+    'Téléphone',
+    'Adresse',
+    "Complément d'adresse",
+    'Code postal',
+    'Ville',
+    'Pays',
+    'Date de naissance',
+    'Statut',
+    'Origine',
+    'Détail origine',
+    'Étiquettes',
+    'Créé le',
+    "Nombre d'achats",
+    'Total dépensé',
+    'Dernier achat',
+  ],
+  en: [
+    'Customer code',
+    'Title',
+    'First name',
+    'Last name',
+    'Company',
+    'Job title',
+    'Email',
+    'Phone',
+    'Address',
+    'Address line 2',
+    'Postcode',
+    'City',
+    'Country',
+    'Birth date',
+    'Status',
+    'Source',
+    'Source detail',
+    'Tags',
+    'Created on',
+    'Purchases',
+    'Total spent',
+    'Last purchase',
+  ],
+};
 
 /**
- * Status and origin in words, like the headers: what an Excel user reads,
- * and what the importer reads back (parseStatus, parseSource).
+ * Status and origin in words, as the app shows them (a test holds them to
+ * the locale files): what a spreadsheet user reads, and what the importer
+ * reads back (parseStatus, parseSource).
  */
-export const STATUS_LABELS: Record<ContactStatus, string> = { prospect: 'Prospect', customer: 'Client', former: 'Ancien client' };
-export const SOURCE_LABELS: Record<ContactSource, string> = {
-  shop_form: 'Formulaire en boutique',
-  survey: 'Enquête',
-  salesperson: 'Commercial',
-  accounting: 'Comptabilité',
-  after_sales: 'Service après-vente',
-  website: 'Site web',
-  purchased_file: 'Fichier acheté',
-  referral: 'Parrainage',
-  import: 'Import',
-  other: 'Autre',
+export const STATUS_LABELS: Record<Language, Record<ContactStatus, string>> = {
+  fr: { prospect: 'Prospect', customer: 'Client', former: 'Ancien client' },
+  en: { prospect: 'Prospect', customer: 'Customer', former: 'Former customer' },
+};
+export const SOURCE_LABELS: Record<Language, Record<ContactSource, string>> = {
+  fr: {
+    shop_form: 'Formulaire en boutique',
+    survey: 'Enquête',
+    salesperson: 'Commercial',
+    accounting: 'Comptabilité',
+    after_sales: 'Service après-vente',
+    website: 'Site web',
+    purchased_file: 'Fichier acheté',
+    referral: 'Parrainage',
+    import: 'Import',
+    other: 'Autre',
+  },
+  en: {
+    shop_form: 'In-shop form',
+    survey: 'Survey',
+    salesperson: 'Salesperson',
+    accounting: 'Accounting',
+    after_sales: 'After-sales service',
+    website: 'Website',
+    purchased_file: 'Purchased list',
+    referral: 'Referral',
+    import: 'Import',
+    other: 'Other',
+  },
 };
 
 type ExportRow = {
@@ -92,7 +140,7 @@ const money = (cents: number): string => {
   return `${sign}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
 };
 
-const cells = (r: ExportRow): string[] => [
+const cells = (r: ExportRow, language: Language): string[] => [
   r.code ?? '',
   r.civility === 'mme' ? 'Mme' : r.civility === 'm' ? 'M.' : '',
   r.first_name ?? '',
@@ -107,8 +155,8 @@ const cells = (r: ExportRow): string[] => [
   r.city ?? '',
   r.country,
   r.birth_date ?? '',
-  STATUS_LABELS[r.status],
-  SOURCE_LABELS[r.source],
+  STATUS_LABELS[language][r.status],
+  SOURCE_LABELS[language][r.source],
   r.source_detail ?? '',
   r.tags ?? '',
   r.created_at.slice(0, 10),
@@ -118,7 +166,7 @@ const cells = (r: ExportRow): string[] => [
 ];
 
 const column = (name: string): number => {
-  const i = HEADER.indexOf(name);
+  const i = HEADERS.fr.indexOf(name);
   if (i < 0) throw new Error(`export column ${name} missing`);
   return i;
 };
@@ -131,8 +179,8 @@ const LAST = column('Dernier achat');
 const day = (iso: string | null): XlsxCell => (iso === null ? '' : { day: iso.slice(0, 10) });
 
 /** The same row for .xlsx: counts, amounts and days as typed cells Excel can sum, sort and filter. */
-const xlsxCells = (r: ExportRow): XlsxCell[] => {
-  const c: XlsxCell[] = cells(r);
+const xlsxCells = (r: ExportRow, language: Language): XlsxCell[] => {
+  const c: XlsxCell[] = cells(r, language);
   c[BIRTH] = day(r.birth_date);
   c[CREATED] = day(r.created_at);
   c[COUNT] = { number: r.purchase_count, format: '0' };
@@ -163,13 +211,14 @@ export const exportContacts = async (store: Store, input: ExportInput & { path: 
   // a marketing export keeps only whom the consent rules allow, and says how many it left out and why
   const marketing = input.marketing === undefined ? null : marketingSelection(store, input.marketing, chosen);
   const ids = marketing === null ? chosen : marketing.ids;
+  const language = input.language ?? getSettings(store).language ?? 'fr';
   const tmp = `${input.path}.part`;
   let rows = 0;
   let unrepresentable = 0;
   try {
     if (input.format === 'xlsx') {
-      const out = await writeXlsx(tmp, HEADER, (function* () {
-        for (const r of rowsOf(store, ids)) yield xlsxCells(r);
+      const out = await writeXlsx(tmp, HEADERS[language], (function* () {
+        for (const r of rowsOf(store, ids)) yield xlsxCells(r, language);
       })());
       rows = out.rows;
     } else {
@@ -177,8 +226,8 @@ export const exportContacts = async (store: Store, input: ExportInput & { path: 
       if (input.format === 'csv') {
         const out = await writeDelimited(
           (function* () {
-            yield HEADER;
-            for (const r of rowsOf(store, ids)) yield cells(r);
+            yield HEADERS[language];
+            for (const r of rowsOf(store, ids)) yield cells(r, language);
           })(),
           stream,
           { delimiter: input.delimiter, encoding: input.encoding },

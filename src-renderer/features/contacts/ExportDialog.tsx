@@ -6,6 +6,7 @@ import { errorCode, errorMessage } from '../../app/errors';
 import type { CallInput, ContactFilter, ExportResult } from '@contract';
 import { useApi } from '../../api/context';
 import { useFormatters } from '../../app/format';
+import { currentLanguage } from '../../app/i18n';
 import { parseTarget } from '../consent/labels';
 import { ExcludedCounts, MarketingOption } from '../consent/MarketingExport';
 import type { BulkTarget } from './list-selection';
@@ -74,7 +75,7 @@ const firstScope = (wanted: ExportScope, props: ExportDialogProps): ExportScope 
 const ExportBody = (props: BodyProps) => {
   const { selection, filter, options, onOptions, busy, onBusy, onClose } = props;
   const api = useApi();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const fmt = useFormatters();
   const [scope, setScope] = useState<ExportScope>(() => firstScope(props.initialScope, props));
   const [wholeBase, setWholeBase] = useState<number | null>(null);
@@ -109,9 +110,11 @@ const ExportBody = (props: BodyProps) => {
           : {};
     const target = parseTarget(marketing);
     const chosen = target === null ? what : { ...what, marketing: target };
+    // headers and words in the language the user reads the app in
+    const language = currentLanguage(i18n);
     return options.format === 'csv'
-      ? { ...chosen, format: 'csv', encoding: options.encoding, delimiter: options.delimiter }
-      : { ...chosen, format: options.format };
+      ? { ...chosen, format: 'csv', encoding: options.encoding, delimiter: options.delimiter, language }
+      : { ...chosen, format: options.format, language };
   };
 
   const hand = async (path: string) => {

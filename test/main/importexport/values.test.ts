@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   guessDateOrder,
@@ -173,9 +175,14 @@ describe('words', () => {
     expect(parseSource('Purchased_File')).toBe('purchased_file');
   });
 
-  it('reads back every status and origin the export writes in words', () => {
-    for (const [status, label] of Object.entries(STATUS_LABELS)) expect(parseStatus(label)).toEqual({ ok: true, value: status });
-    for (const [source, label] of Object.entries(SOURCE_LABELS)) expect(parseSource(label)).toBe(source);
+  it.each(['fr', 'en'] as const)('reads back every status and origin the export writes in words (%s), the words the app shows', (language) => {
+    const shown = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, `../../../src-renderer/locales/${language}/contacts.json`), 'utf8')) as {
+      contacts: { status: Record<string, string>; source: Record<string, string> };
+    };
+    expect(STATUS_LABELS[language]).toEqual(shown.contacts.status);
+    expect(SOURCE_LABELS[language]).toEqual(shown.contacts.source);
+    for (const [status, label] of Object.entries(STATUS_LABELS[language])) expect(parseStatus(label)).toEqual({ ok: true, value: status });
+    for (const [source, label] of Object.entries(SOURCE_LABELS[language])) expect(parseSource(label)).toBe(source);
   });
 
   it('reads countries and languages by name or code', () => {
