@@ -264,14 +264,14 @@ describe('contact export', () => {
   });
 
   it.each([
-    ['fr', ';Statut;Origine;Détail origine;', [';Ancien client;Site web;;', ';Prospect;Autre;Marché de Noël;', ';Client;Service après-vente;;']],
-    ['en', ';Status;Source;Source detail;', [';Former customer;Website;;', ';Prospect;Other;Marché de Noël;', ';Customer;After-sales service;;']],
+    ['fr', ';Pays;Date de naissance;Statut;Origine;Détail origine;', [';France;;Ancien client;Site web;;', ';France;;Prospect;Autre;Marché de Noël;', ';Belgique;1985-03-05;Client;Service après-vente;;']],
+    ['en', ';Country;Birth date;Status;Source;Source detail;', [';France;;Former customer;Website;;', ';France;;Prospect;Other;Marché de Noël;', ';Belgium;1985-03-05;Customer;After-sales service;;']],
   ] as const)('writes headers, status and origin in words (%s) that import back as the same values, detail included', async (language, header, rows) => {
     const dir = tempDir();
     const source = await openClient(dir, 'a.sqlite');
     await source.api.call('contacts.create', { lastName: 'Arnaud', status: 'former', source: 'website', phone: '06 12 34 56 78' });
     await source.api.call('contacts.create', { lastName: 'Bastide', source: 'other', sourceDetail: 'Marché de Noël', postcode: '01000' });
-    await source.api.call('contacts.create', { lastName: 'Colin', status: 'customer', source: 'after_sales', birthDate: '1985-03-05' });
+    await source.api.call('contacts.create', { lastName: 'Colin', status: 'customer', source: 'after_sales', birthDate: '1985-03-05', country: 'BE' });
     const out = path.join(dir, 'export.csv');
     await source.api.call('contacts.export', { path: out, format: 'csv', encoding: 'windows-1252', delimiter: ';', language });
     const lines = iconv.decode(fs.readFileSync(out), 'win1252').split('\r\n');
@@ -287,13 +287,13 @@ describe('contact export', () => {
       Promise.all(
         (await api.call('contacts.list', { sort: 'name' })).rows.map(async ({ id }) => {
           const c = await api.call('contacts.get', { id });
-          return [c.lastName, c.status, c.source, c.sourceDetail, c.phone, c.postcode, c.birthDate];
+          return [c.lastName, c.status, c.source, c.sourceDetail, c.phone, c.postcode, c.birthDate, c.country];
         }),
       );
     expect(await origins(target.api)).toEqual([
-      ['Arnaud', 'former', 'website', null, '+33612345678', null, null],
-      ['Bastide', 'prospect', 'other', 'Marché de Noël', null, '01000', null],
-      ['Colin', 'customer', 'after_sales', null, null, null, '1985-03-05'],
+      ['Arnaud', 'former', 'website', null, '+33612345678', null, null, 'FR'],
+      ['Bastide', 'prospect', 'other', 'Marché de Noël', null, '01000', null, 'FR'],
+      ['Colin', 'customer', 'after_sales', null, null, null, '1985-03-05', 'BE'],
     ]);
     expect(await origins(target.api)).toEqual(await origins(source.api));
   });

@@ -363,6 +363,30 @@ export const parseCountry = (value: string): Parsed<string> => {
   return code ? ok(code) : fail('unknown_country');
 };
 
+const countryLabels = new Map<string, string>();
+
+/**
+ * A country as an export writes it: its name in the file's language
+ * ("Belgique", "Belgium"), or its code when that name would not read back
+ * as the same country.
+ */
+export const countryLabel = (code: string, language: 'fr' | 'en'): string => {
+  const key = `${language}:${code}`;
+  let label = countryLabels.get(key);
+  if (label === undefined) {
+    let name: string | undefined;
+    try {
+      name = new Intl.DisplayNames([language], { type: 'region' }).of(code);
+    } catch {
+      // not a region code ICU knows: written as stored
+    }
+    const back = name === undefined || name === code ? null : parseCountry(name);
+    label = back?.ok === true && back.value === code ? name! : code;
+    countryLabels.set(key, label);
+  }
+  return label;
+};
+
 let languageNames: Map<string, string> | null = null;
 
 /** An ISO 639-1 code from "fr", "français", "French", "FR-fr"… */

@@ -7,7 +7,7 @@ import type { Store } from '../../store/db';
 import { matchingIds } from '../contacts/list';
 import { getSettings } from '../settings/service';
 import { marketingSelection } from '../consent/export';
-import { writeDelimited, writeVCard, writeXlsx, type XlsxCell } from '../importexport';
+import { countryLabel, writeDelimited, writeVCard, writeXlsx, type XlsxCell } from '../importexport';
 
 type ExportInput = z.output<typeof exportInput>;
 
@@ -153,7 +153,7 @@ const cells = (r: ExportRow, language: Language): string[] => [
   r.address_line2 ?? '',
   r.postcode ?? '',
   r.city ?? '',
-  r.country,
+  countryLabel(r.country, language),
   r.birth_date ?? '',
   STATUS_LABELS[language][r.status],
   SOURCE_LABELS[language][r.source],

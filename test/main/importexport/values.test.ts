@@ -10,6 +10,7 @@ import {
   parseFrenchDecimal,
   parseLanguage,
   parseQuantity,
+  countryLabel,
   parseSource,
   parseStatus,
   restorePhone,
@@ -183,6 +184,21 @@ describe('words', () => {
     expect(SOURCE_LABELS[language]).toEqual(shown.contacts.source);
     for (const [status, label] of Object.entries(STATUS_LABELS[language])) expect(parseStatus(label)).toEqual({ ok: true, value: status });
     for (const [source, label] of Object.entries(SOURCE_LABELS[language])) expect(parseSource(label)).toBe(source);
+  });
+
+  it('names a country in the language of the export, and reads every name it writes back as that country', () => {
+    expect(['FR', 'BE', 'GB', 'DE'].map((c) => countryLabel(c, 'fr'))).toEqual(['France', 'Belgique', 'Royaume-Uni', 'Allemagne']);
+    expect(['FR', 'BE', 'GB', 'DE'].map((c) => countryLabel(c, 'en'))).toEqual(['France', 'Belgium', 'United Kingdom', 'Germany']);
+    for (let a = 65; a <= 90; a += 1) {
+      for (let b = 65; b <= 90; b += 1) {
+        // every code the importer stores ("UK" is stored as GB) must come back as it, by name or by code
+        const stored = parseCountry(String.fromCharCode(a, b));
+        if (!stored.ok) continue;
+        for (const language of ['fr', 'en'] as const) {
+          expect(parseCountry(countryLabel(stored.value, language)), `${stored.value} in ${language}`).toEqual(stored);
+        }
+      }
+    }
   });
 
   it('reads countries and languages by name or code', () => {
