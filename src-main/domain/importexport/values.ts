@@ -1,5 +1,6 @@
 import type { Civility, ContactSource, ContactStatus } from '../../contract/contacts';
 import { contactSources } from '../../contract/contact-kinds';
+import type { Language } from '../../contract/settings';
 import { fold } from '../../contract/text';
 
 /**
@@ -370,7 +371,7 @@ const countryLabels = new Map<string, string>();
  * ("Belgique", "Belgium"), or its code when that name would not read back
  * as the same country.
  */
-export const countryLabel = (code: string, language: 'fr' | 'en'): string => {
+export const countryLabel = (code: string, language: Language): string => {
   const key = `${language}:${code}`;
   let label = countryLabels.get(key);
   if (label === undefined) {

@@ -252,8 +252,8 @@ const compressed = async (sheet: unknown): Promise<void> => {
  */
 export type XlsxCell = string | { number: number; format: string } | { day: string };
 
-/** How Excel shows a day cell (French order, whatever the reader's locale settings do with it). */
-const DAY_FORMAT = 'dd/mm/yyyy';
+/** Excel's built-in short date (format 14): each reader sees days in their own order, 30/11/2026 in France, 11/30/2026 in the US. */
+const DAY_FORMAT = 'mm-dd-yy';
 
 /** 'YYYY-MM-DD' as Excel's day serial (days since 1899-12-30); null before 1900, which Excel cannot show. */
 const daySerial = (day: string): number | null => {

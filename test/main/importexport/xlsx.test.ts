@@ -53,6 +53,8 @@ describe('writeXlsx', () => {
     expect(sheet.getCell('B2').value).toBe(3);
     expect(sheet.getCell('C2').type).toBe(ExcelJS.ValueType.Date);
     expect(sheet.getCell('C2').value).toEqual(new Date(Date.UTC(2026, 10, 30)));
+    // Excel's built-in short date (id 14), shown in each reader's own order
+    expect(sheet.getCell('C2').numFmt).toBe('mm-dd-yy');
     // Excel has no day before 1900: such a day stays text
     expect(sheet.getCell('D2').value).toBe('1850-01-01');
     expect(sheet.getCell('E2').type).toBe(ExcelJS.ValueType.String);
