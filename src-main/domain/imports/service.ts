@@ -67,8 +67,8 @@ const withReadIssues = (line: number, issues: { field: string | null; reason: st
 
 /** The first rows as they would be stored, so the user checks the mapping before anything runs. */
 export const previewImport = async (store: Store, input: PreviewInput): Promise<ImportPreview> => {
-  // purchase files go through runPurchaseImport (the handler picks by kind)
-  if (input.kind !== 'contacts') throw new AppError('INTERNAL', `runImport reads contact files, not ${input.kind}`);
+  // purchase files go through previewPurchaseImport (the handler picks by kind)
+  if (input.kind !== 'contacts') throw new AppError('INTERNAL', `previewImport reads contact files, not ${input.kind}`);
   let source: OpenedSource;
   try {
     source = await openSource(input.path);
