@@ -259,8 +259,18 @@ describe('contact export', () => {
     const r = report(await importFile(target.client, out));
     expect(r).toMatchObject({ created: 6, errors: [] });
     const names = async (api: typeof source.api) =>
-      (await api.call('contacts.list', { sort: 'name' })).rows.map((c) => [c.firstName, c.lastName, c.postcode, c.phone]);
+      Promise.all(
+        (await api.call('contacts.list', { sort: 'name' })).rows.map(async (c) => [
+          c.firstName,
+          c.lastName,
+          c.postcode,
+          c.phone,
+          (await api.call('contacts.get', { id: c.id })).country,
+        ]),
+      );
     expect(await names(target.api)).toEqual(await names(source.api));
+    // a country is written by its name, which address books show as is
+    if (format === 'vcf') expect(fs.readFileSync(out, 'utf8')).toMatch(/^ADR.*;France$/m);
   });
 
   it.each([

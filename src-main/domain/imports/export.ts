@@ -248,7 +248,7 @@ export const exportContacts = async (store: Store, input: ExportInput & { path: 
             addressLine2: r.address_line2,
             postcode: r.postcode,
             city: r.city,
-            country: r.country,
+            country: countryLabel(r.country, language),
             birthDate: r.birth_date,
             tags: r.tags ? r.tags.split(', ') : [],
           });
