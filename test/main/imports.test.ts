@@ -274,9 +274,9 @@ describe('contact export', () => {
   });
 
   it.each([
-    ['fr', ';Pays;Date de naissance;Statut;Origine;Détail origine;', [';France;;Ancien client;Site web;;', ';France;;Prospect;Autre;Marché de Noël;', ';Belgique;1985-03-05;Client;Service après-vente;;']],
-    ['en', ';Country;Birth date;Status;Source;Source detail;', [';France;;Former customer;Website;;', ';France;;Prospect;Other;Marché de Noël;', ';Belgium;1985-03-05;Customer;After-sales service;;']],
-  ] as const)('writes headers, status and origin in words (%s) that import back as the same values, detail included', async (language, header, rows) => {
+    ['fr', ';Pays;Date de naissance;Statut;Origine;Détail origine;', [';France;;Ancien client;Site web;;', ';France;;Prospect;Autre;Marché de Noël;', ';Belgique;1985-03-05;Client;Service après-vente;;'], ';0;0,00;'],
+    ['en', ';Country;Birth date;Status;Source;Source detail;', [';France;;Former customer;Website;;', ';France;;Prospect;Other;Marché de Noël;', ';Belgium;1985-03-05;Customer;After-sales service;;'], ';0;0.00;'],
+  ] as const)('writes headers, words and amounts in its language (%s), which import back as the same values, detail included', async (language, header, rows, figures) => {
     const dir = tempDir();
     const source = await openClient(dir, 'a.sqlite');
     await source.api.call('contacts.create', { lastName: 'Arnaud', status: 'former', source: 'website', phone: '06 12 34 56 78' });
@@ -287,6 +287,8 @@ describe('contact export', () => {
     const lines = iconv.decode(fs.readFileSync(out), 'win1252').split('\r\n');
     expect(lines[0]).toContain(header);
     rows.forEach((row, i) => expect(lines[i + 1]).toContain(row));
+    // purchases, total spent (with the language's decimal mark), no last purchase
+    rows.forEach((_, i) => expect(lines[i + 1]?.endsWith(figures)).toBe(true));
 
     const target = await openClient(dir, 'b.sqlite');
     const preview = await target.api.call('imports.preview', { kind: 'contacts', path: out });

@@ -134,10 +134,11 @@ const SELECT = `SELECT c.id, c.code, c.civility, c.first_name, c.last_name, co.n
   c.created_at, c.purchase_count, c.total_cents, c.last_purchase_at
   FROM contacts c LEFT JOIN companies co ON co.id = c.company_id`;
 
-const money = (cents: number): string => {
+/** Euros with the decimal mark of the file's language ("12,50" in French, "12.50" in English), no grouping. */
+const money = (cents: number, language: Language): string => {
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
-  return `${sign}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
+  return `${sign}${Math.floor(abs / 100)}${language === 'fr' ? ',' : '.'}${String(abs % 100).padStart(2, '0')}`;
 };
 
 const cells = (r: ExportRow, language: Language): string[] => [
@@ -161,7 +162,7 @@ const cells = (r: ExportRow, language: Language): string[] => [
   r.tags ?? '',
   r.created_at.slice(0, 10),
   String(r.purchase_count),
-  money(r.total_cents),
+  money(r.total_cents, language),
   r.last_purchase_at?.slice(0, 10) ?? '',
 ];
 
