@@ -573,7 +573,7 @@ export const importContactRows = async (
   let keys = tuning.shortcuts ? readBaseKeys(db, policy, options.estimatedRows, base) : null;
   const large = isLargeImport(options.estimatedRows, tuning);
   const listDeferred = large && options.estimatedRows * 2 >= base ? deferrableIndexes(db, 'contacts', contactsLive(db)) : [];
-  // the e-mail and phone indexes go too when the key set proves most rows new: the rest ask a directory
+  // the e-mail and phone indexes go too when the key filter runs (it spares most rows a lookup): the rest ask a directory
   const directoryKeys = policy === 'create' ? 0 : base * 2 + options.estimatedRows * 2;
   const keyIndexes = listDeferred.length > 0 && keys !== null && directoryKeys <= DIRECTORY_MAX_KEYS ? contactKeyIndexes(db) : [];
   let directory = keyIndexes.length > 0 && policy !== 'create' ? readBaseDirectory(db, directoryKeys) : null;
@@ -801,6 +801,23 @@ export const importContactRows = async (
     index.resume();
   };
 
+  /** Between two batches other calls get their turn; one that wrote makes what the caches know stale. */
+  const yieldToOthers = async (): Promise<void> => {
+    if (!job) return;
+    const before = totalChanges.get();
+    await job.tick();
+    if (totalChanges.get() === before) return;
+    keys = null;
+    companies.clear();
+    tags.clear();
+    // back to the indexed lookups, which see the other writer's rows
+    directory = null;
+    for (const i of keyIndexes.splice(0)) {
+      db.exec(i.sql);
+      deferred.splice(deferred.indexOf(i), 1);
+    }
+  };
+
   let batch: SourceRecord[] = [];
   for await (const read of records) {
     for (const record of read) {
@@ -808,22 +825,7 @@ export const importContactRows = async (
       if (batch.length < tuning.batchRows) continue;
       processBatch(batch);
       batch = [];
-      if (job) {
-        const before = totalChanges.get();
-        await job.tick();
-        // another call wrote while the import yielded: what the caches know may be stale
-        if (totalChanges.get() !== before) {
-          keys = null;
-          companies.clear();
-          tags.clear();
-          // back to the indexed lookups, which see the other writer's rows
-          directory = null;
-          for (const i of keyIndexes.splice(0)) {
-            db.exec(i.sql);
-            deferred.splice(deferred.indexOf(i), 1);
-          }
-        }
-      }
+      await yieldToOthers();
     }
   }
   if (batch.length > 0) processBatch(batch);
