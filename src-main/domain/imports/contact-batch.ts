@@ -16,13 +16,15 @@ import type { Sqlite } from '../../store/open';
 import { createCompany } from '../companies/service';
 import { consentColumns, recordImportedConsent } from '../consent/import';
 import { wordingIds } from '../consent/ledger';
-import { objectIfSuppressed } from '../consent/suppression';
+import { isSuppressed, objectIfSuppressed } from '../consent/suppression';
 import {
   columnValues,
   contactToInput,
   getContact,
   INSERT_SQL,
+  INSERT_WIDTH,
   insertContact,
+  insertRowsSql,
   matchName,
   updateContact,
   writeUpdate,
@@ -71,6 +73,9 @@ export type ContactBatchTuning = {
    */
   shortcuts: boolean;
 };
+
+/** New contacts a statement inserts at once (see `queueNew`): 16 and 32 measured the same at 1M. */
+const INSERT_ROWS = 16;
 
 /** Rows between two progress reports. */
 const PROGRESS_ROWS = 1000;
@@ -675,6 +680,50 @@ export const importContactRows = async (
     return id;
   };
 
+  /*
+   * A new contact with nothing attached (no extra e-mail or phone, tag, note,
+   * consent or suppression) waits for the next few and goes in with them,
+   * INSERT_ROWS to a statement: at 1M rows that takes a third off inserting
+   * them. Its id is given ahead, the one SQLite would have picked (the
+   * largest + 1), so what follows the insert (search index, directory,
+   * report) runs at once; the queue is written before anything else writes
+   * a contact or reads the contacts table.
+   */
+  const insertMany = prepared(db, insertRowsSql(INSERT_ROWS));
+  const insertOne = prepared(db, insertRowsSql(1));
+  const maxId = prepared(db, 'SELECT coalesce(max(id), 0) FROM contacts').pluck();
+  const queued: unknown[][] = [];
+  let nextId = 0;
+  const many: unknown[] = new Array<unknown>(INSERT_ROWS * (INSERT_WIDTH + 1));
+
+  const queueNew = (data: ContactData): number => {
+    if (queued.length === 0) nextId = (maxId.get() as number) + 1;
+    const id = nextId;
+    nextId += 1;
+    queued.push([id, ...columnValues(data), now, now, importId]);
+    return id;
+  };
+
+  const flushNew = (): void => {
+    let at = 0;
+    for (; at + INSERT_ROWS <= queued.length; at += INSERT_ROWS) {
+      let k = 0;
+      for (let r = at; r < at + INSERT_ROWS; r += 1) for (const v of queued[r] ?? []) many[k++] = v;
+      insertMany.run(many);
+    }
+    for (; at < queued.length; at += 1) insertOne.run(queued[at]);
+    queued.length = 0;
+  };
+
+  /** Whether a new row can wait in the queue: nothing else is written with it. */
+  const plain = (data: ContactData, note: string | null): boolean =>
+    note === null &&
+    !consent.any &&
+    data.emails.length === 0 &&
+    data.phones.length === 0 &&
+    data.tags.length === 0 &&
+    !isSuppressed(store, [data.email], [data.phone]);
+
   /** The row-by-row import's write step: a lookup, then create, skip, update or merge. */
   /** The contact the row landed on (null: skipped by policy, or refused). */
   const applyRow = (line: number, data: ContactData, note: string | null, today: string): number | null => {
@@ -736,12 +785,18 @@ export const importContactRows = async (
     if (company !== null || companyNumber !== null) data.companyId = companyOf(company, companyNumber);
     let id: number | null;
     if (keys !== null && !mayMatch(keys, data, policy)) {
-      id = insertNew(data);
+      if (plain(data, note)) {
+        id = queueNew(data);
+      } else {
+        flushNew();
+        id = insertNew(data);
+        // a new contact has no notes yet
+        if (note !== null) insertNote.run(id, note, now, now);
+      }
       index.inserted(id);
-      // a new contact has no notes yet
-      if (note !== null) insertNote.run(id, note, now, now);
       report.created += 1;
     } else {
+      flushNew();
       id = applyRow(line, data, note, today);
     }
     if (keys !== null) remember(keys, data);
@@ -798,6 +853,7 @@ export const importContactRows = async (
       }
       addConsent(errorCount() === 0 ? write(n.line, n.data, n.company, n.companyNumber, n.note, today) : null, n.line, record.cells);
     }
+    flushNew();
     index.resume();
   };
 
