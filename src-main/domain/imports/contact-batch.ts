@@ -48,6 +48,8 @@ import type { SourceRecord } from './sources';
  *   a row that may match runs the same lookup as before;
  * - a merge the import can validate itself skips the schema and the re-reads
  *   of `updateContact`, and writes through the same `writeUpdate`;
+ * - new contacts with nothing attached are inserted several to a statement,
+ *   with the ids SQLite would have given them (see `queueNew`);
  * - the search index is written per batch instead of per row by triggers
  *   (see `searchIndex`), and a large import sets the list's indexes aside
  *   and rebuilds them before it commits (see `deferrableIndexes`); when the
