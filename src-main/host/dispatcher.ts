@@ -113,7 +113,13 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
     checkpointTimer = setTimeout(() => {
       checkpointTimer = null;
       // an import between two batches holds its transaction: its own commit checkpoints
-      if (store && state === 'ready' && !store.sqlite.inTransaction) store.sqlite.pragma('wal_checkpoint(PASSIVE)');
+      if (!store || state !== 'ready' || store.sqlite.inTransaction) return;
+      try {
+        store.sqlite.pragma('wal_checkpoint(PASSIVE)');
+      } catch (error) {
+        // thrown from a timer it would end the worker; the next command's checkpoint catches up
+        console.error('[comptoir] checkpoint failed', error);
+      }
     }, 0);
   };
 

@@ -5,7 +5,9 @@ import { toApi } from '../../src-main/host/client';
 import { latestVersion } from '../../src-main/store/migrations';
 import { createInProcessClient } from '../../src-main/host/inprocess';
 import { defaultDataDir, dbFlag, resolveDbPath } from '../../src-main/host/paths';
-import { openClient, tempDir } from './helpers';
+import { openClient, openStore, tempDir } from './helpers';
+import { contactInput } from '../../src-main/contract';
+import { insertContact } from '../../src-main/domain/contacts/service';
 
 describe('dispatcher', () => {
   it('answers an unknown call with UNKNOWN_CALL, never a stack trace', async () => {
@@ -40,6 +42,35 @@ describe('dispatcher', () => {
     expect(inFile()).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(inFile()).toBe(true);
+  });
+
+  it('takes commands while an export is streaming the base to its file', async () => {
+    const dir = tempDir();
+    const dbPath = path.join(dir, 'comptoir.sqlite');
+    const seed = openStore(dbPath);
+    seed.sqlite.transaction(() => {
+      for (let i = 0; i < 3000; i += 1) {
+        insertContact(seed, contactInput.parse({ firstName: `Prénom${i}`, lastName: `Exporté${i}`, city: 'Lyon', email: `p${i}@exemple.fr` }));
+      }
+    })();
+    seed.sqlite.close();
+    const { api } = await openClient(dir);
+    const target = path.join(dir, 'base.csv');
+    // the export writes until the file stream asks it to wait, and waits: a sale at the counter comes in then
+    const exporting = api.call('contacts.export', { path: target });
+    for (let i = 0; !(fs.existsSync(`${target}.part`) && fs.statSync(`${target}.part`).size > 0); i += 1) {
+      if (i === 10_000) throw new Error('the export never started writing');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const created = await api.call('contacts.create', { firstName: 'Pendant', lastName: "L'Export" });
+    // the checkpoint that follows a command's reply runs while the export still waits
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const exported = await exporting;
+    expect(exported.rows).toBeGreaterThanOrEqual(3000);
+    expect((await api.call('contacts.get', { id: created.id })).lastName).toBe("L'Export");
+    const lines = fs.readFileSync(target, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(exported.rows + 1);
+    expect(new Set(lines).size).toBe(lines.length);
   });
 
   it('keeps settings with defaults and validation', async () => {
