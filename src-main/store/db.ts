@@ -50,6 +50,45 @@ export const prepared = (db: Sqlite, sql: string): Statement => {
   return stmt;
 };
 
+export type BulkInsert = {
+  /** Rows waiting to be written. */
+  readonly pending: number;
+  /** Queues one row, its values in the order of the columns. */
+  push(values: readonly unknown[]): void;
+  /** Writes every queued row. */
+  flush(): void;
+};
+
+/**
+ * Rows of one table inserted several to a statement: at 1M contacts that took
+ * a third off inserting them one by one (16 and 32 rows measured the same).
+ * Nothing reaches the table before `flush`: the caller flushes before anything
+ * reads the table, and gives ids itself when it needs them at once.
+ */
+export const bulkInsert = (db: Sqlite, table: string, columns: readonly string[], rowsPerStatement = 16): BulkInsert => {
+  const width = columns.length;
+  const sql = (rows: number) =>
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array<string>(rows).fill(`(${Array<string>(width).fill('?').join(', ')})`).join(', ')}`;
+  const many = prepared(db, sql(rowsPerStatement));
+  const one = prepared(db, sql(1));
+  let values: unknown[] = [];
+  return {
+    get pending() {
+      return values.length / width;
+    },
+    push(row) {
+      for (const v of row) values.push(v);
+    },
+    flush() {
+      const chunk = rowsPerStatement * width;
+      let at = 0;
+      for (; at + chunk <= values.length; at += chunk) many.run(values.slice(at, at + chunk));
+      for (; at < values.length; at += width) one.run(values.slice(at, at + width));
+      values = [];
+    },
+  };
+};
+
 /**
  * The planner names its indexes (INDEXED BY), but a large import sets the
  * list's indexes aside until it commits, and reads between its batches run

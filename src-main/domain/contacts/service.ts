@@ -94,21 +94,37 @@ const writePhones = (store: Store, id: number, phones: readonly ExtraPhone[]): v
 };
 
 /** Shared with the import's batch path, which writes new contacts the same way without the per-row checks it has already made. */
-const INSERT_COLUMNS = `civility, first_name, last_name, email, phone, address_line1, address_line2,
-  postcode, city, country, status, source, code, company_id, job_title, birth_date, language, source_detail,
-  source_date, data_origin, sort_name, match_name, city_key, created_at, updated_at, import_id`;
+/** The columns `columnValues` fills, then created_at, updated_at and import_id. */
+export const INSERT_COLUMNS = [
+  'civility',
+  'first_name',
+  'last_name',
+  'email',
+  'phone',
+  'address_line1',
+  'address_line2',
+  'postcode',
+  'city',
+  'country',
+  'status',
+  'source',
+  'code',
+  'company_id',
+  'job_title',
+  'birth_date',
+  'language',
+  'source_detail',
+  'source_date',
+  'data_origin',
+  'sort_name',
+  'match_name',
+  'city_key',
+  'created_at',
+  'updated_at',
+  'import_id',
+] as const;
 
-/** `columnValues`, then created_at, updated_at and import_id. */
-export const INSERT_WIDTH = 26;
-
-export const INSERT_SQL = `INSERT INTO contacts (${INSERT_COLUMNS}) VALUES (${Array(INSERT_WIDTH).fill('?').join(', ')})`;
-
-/**
- * Several new contacts in one statement, each with its id first: an import
- * knows the ids ahead (see contact-batch.ts `queueNew`).
- */
-export const insertRowsSql = (rows: number): string =>
-  `INSERT INTO contacts (id, ${INSERT_COLUMNS}) VALUES ${Array(rows).fill(`(${Array(INSERT_WIDTH + 1).fill('?').join(', ')})`).join(', ')}`;
+export const INSERT_SQL = `INSERT INTO contacts (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`;
 
 export const columnValues = (d: ContactData): unknown[] => [
   d.civility,

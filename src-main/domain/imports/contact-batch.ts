@@ -11,7 +11,7 @@ import {
 } from '../../contract';
 import { contactUpdateInput } from '../../contract/contacts';
 import type { JobContext } from '../../host/registry';
-import { prepared, type Store } from '../../store/db';
+import { bulkInsert, prepared, type Store } from '../../store/db';
 import type { Sqlite } from '../../store/open';
 import { createCompany } from '../companies/service';
 import { consentColumns, recordImportedConsent } from '../consent/import';
@@ -21,10 +21,9 @@ import {
   columnValues,
   contactToInput,
   getContact,
+  INSERT_COLUMNS,
   INSERT_SQL,
-  INSERT_WIDTH,
   insertContact,
-  insertRowsSql,
   matchName,
   updateContact,
   writeUpdate,
@@ -75,9 +74,6 @@ export type ContactBatchTuning = {
    */
   shortcuts: boolean;
 };
-
-/** New contacts a statement inserts at once (see `queueNew`): 16 and 32 measured the same at 1M. */
-const INSERT_ROWS = 16;
 
 /** Rows between two progress reports. */
 const PROGRESS_ROWS = 1000;
@@ -685,36 +681,21 @@ export const importContactRows = async (
   /*
    * A new contact with nothing attached (no extra e-mail or phone, tag, note,
    * consent or suppression) waits for the next few and goes in with them,
-   * INSERT_ROWS to a statement: at 1M rows that takes a third off inserting
-   * them. Its id is given ahead, the one SQLite would have picked (the
-   * largest + 1), so what follows the insert (search index, directory,
-   * report) runs at once; the queue is written before anything else writes
-   * a contact or reads the contacts table.
+   * several to a statement (`bulkInsert`). Its id is given ahead, the one
+   * SQLite would have picked (the largest + 1), so what follows the insert
+   * (search index, directory, report) runs at once; the queue is written
+   * before anything else writes a contact or reads the contacts table.
    */
-  const insertMany = prepared(db, insertRowsSql(INSERT_ROWS));
-  const insertOne = prepared(db, insertRowsSql(1));
+  const queue = bulkInsert(db, 'contacts', ['id', ...INSERT_COLUMNS]);
   const maxId = prepared(db, 'SELECT coalesce(max(id), 0) FROM contacts').pluck();
-  const queued: unknown[][] = [];
   let nextId = 0;
-  const many: unknown[] = new Array<unknown>(INSERT_ROWS * (INSERT_WIDTH + 1));
 
   const queueNew = (data: ContactData): number => {
-    if (queued.length === 0) nextId = (maxId.get() as number) + 1;
+    if (queue.pending === 0) nextId = (maxId.get() as number) + 1;
     const id = nextId;
     nextId += 1;
-    queued.push([id, ...columnValues(data), now, now, importId]);
+    queue.push([id, ...columnValues(data), now, now, importId]);
     return id;
-  };
-
-  const flushNew = (): void => {
-    let at = 0;
-    for (; at + INSERT_ROWS <= queued.length; at += INSERT_ROWS) {
-      let k = 0;
-      for (let r = at; r < at + INSERT_ROWS; r += 1) for (const v of queued[r] ?? []) many[k++] = v;
-      insertMany.run(many);
-    }
-    for (; at < queued.length; at += 1) insertOne.run(queued[at]);
-    queued.length = 0;
   };
 
   /** Whether a new row can wait in the queue: nothing else is written with it. */
@@ -790,7 +771,7 @@ export const importContactRows = async (
       if (plain(data, note)) {
         id = queueNew(data);
       } else {
-        flushNew();
+        queue.flush();
         id = insertNew(data);
         // a new contact has no notes yet
         if (note !== null) insertNote.run(id, note, now, now);
@@ -798,7 +779,7 @@ export const importContactRows = async (
       index.inserted(id);
       report.created += 1;
     } else {
-      flushNew();
+      queue.flush();
       id = applyRow(line, data, note, today);
     }
     if (keys !== null) remember(keys, data);
@@ -855,7 +836,7 @@ export const importContactRows = async (
       }
       addConsent(errorCount() === 0 ? write(n.line, n.data, n.company, n.companyNumber, n.note, today) : null, n.line, record.cells);
     }
-    flushNew();
+    queue.flush();
     index.resume();
   };
 

@@ -38,7 +38,7 @@ import {
 import { recomputeDerived } from '../analytics/recompute';
 import { contactCount } from '../contacts/list';
 import { applyPurchaseTotalsInBulk, recomputeContactAggregatesInBulk, type PurchaseTotals } from '../purchases/aggregates';
-import { insertPurchase, type NewPurchaseLine } from '../purchases/service';
+import { purchaseQueue, type NewPurchaseLine } from '../purchases/service';
 import { getSettings } from '../settings/service';
 import { loadCodeTable } from './code-table';
 import { asAppError, estimateRows, PREVIEW_ROWS, startReport, TICK_ROWS } from './service';
@@ -947,15 +947,19 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
       return false;
     };
     const totals = contactTotals();
+    // purchases and lines go in several to a statement; the figures are summed by `totals` and written at the end
+    const queue = purchaseQueue(store, now);
 
     const write = (g: Group): void => {
       const first = g.rows[0]!;
-      const ticket =
-        first.reference === null || unseen(first.reference)
-          ? []
-          : (byReference.all(first.reference, first.instant) as { id: number; contactId: number | null }[]).filter(
-              (c) => c.contactId === first.contactId,
-            );
+      const lookup = first.reference !== null && !unseen(first.reference);
+      // the lookup must see this file's earlier tickets
+      if (lookup) queue.flush();
+      const ticket = lookup
+        ? (byReference.all(first.reference, first.instant) as { id: number; contactId: number | null }[]).filter(
+            (c) => c.contactId === first.contactId,
+          )
+        : [];
       // a ticket met again after other rows: said first, as its partial total would mislead
       if (ticket.some((c) => c.id > maxIdBefore)) {
         addIssue({ line: first.line, field: 'reference', value: first.reference ?? '', reason: 'ticket_split' });
@@ -968,8 +972,7 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
         report.skipped += 1;
         return;
       }
-      insertPurchase(
-        store,
+      queue.add(
         {
           contactId: first.contactId,
           kind: settled.kind,
@@ -983,8 +986,6 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
           amountCents: settled.amountCents,
         },
         settled.lines,
-        now,
-        { aggregates: 'caller' },
       );
       if (first.reference !== null && (highest === null || first.reference > highest)) highest = first.reference;
       rowTriggers.add(first.instant!, settled.kind, settled.amountCents);
@@ -1033,11 +1034,14 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
         handle(record);
         if (job && report.rows % TICK_ROWS === 0) {
           job.progress('import.rows', report.rows, Math.max(total, report.rows));
+          // other calls may read the purchases between two ticks
+          queue.flush();
           await job.tick();
         }
       }
     }
     flush();
+    queue.flush();
     if (report.rows === 0) addIssue({ line: 1, field: null, value: '', reason: 'no_rows' });
 
     if (input.dryRun || errorCount() > 0) {

@@ -11,7 +11,7 @@ import {
   type purchaseListInput,
   type refundInput,
 } from '../../contract';
-import { prepared, type Store } from '../../store/db';
+import { bulkInsert, prepared, type Store } from '../../store/db';
 import { notFound as contactNotFound } from '../contacts/service';
 import { getSettings } from '../settings/service';
 import { earnOnSale, recountTier, syncSalePoints } from '../loyalty/sales';
@@ -84,6 +84,51 @@ export type PurchaseHeader = {
   amountCents?: number;
 };
 
+const PURCHASE_COLUMNS_IN = [
+  'contact_id',
+  'kind',
+  'refund_of',
+  'purchased_at',
+  'amount_cents',
+  'currency',
+  'channel',
+  'reference',
+  'note',
+  'import_id',
+  'created_at',
+] as const;
+const LINE_COLUMNS_IN = ['purchase_id', 'product_id', 'label', 'quantity', 'unit_price_cents', 'total_cents', 'refunds_line'] as const;
+
+const amountOf = (header: PurchaseHeader, lines: readonly NewLine[]): number =>
+  lines.length === 0 ? (header.amountCents ?? 0) : lines.reduce((sum, l) => sum + l.totalCents, 0);
+
+const purchaseValues = (header: PurchaseHeader, amountCents: number, now: string): unknown[] => [
+  header.contactId,
+  header.kind,
+  header.refundOf,
+  header.purchasedAt,
+  amountCents,
+  header.currency,
+  header.channel,
+  header.reference,
+  header.note,
+  header.importId ?? null,
+  now,
+];
+
+const lineValues = (purchaseId: number, l: NewLine): unknown[] => [
+  purchaseId,
+  l.productId,
+  l.label,
+  l.quantity,
+  l.unitPriceCents,
+  l.totalCents,
+  l.refundsLine,
+];
+
+const insertSql = (table: string, columns: readonly string[]): string =>
+  `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+
 /**
  * Writes a purchase and its lines and updates its contact's figures, in the
  * caller's transaction. The amount is the sum of the lines, never typed; only
@@ -97,36 +142,52 @@ export const insertPurchase = (
   now: string,
   options: { aggregates: 'now' | 'caller' } = { aggregates: 'now' },
 ): number => {
-  const amountCents = lines.length === 0 ? (header.amountCents ?? 0) : lines.reduce((sum, l) => sum + l.totalCents, 0);
+  const amountCents = amountOf(header, lines);
   const id = Number(
-    prepared(
-      store.sqlite,
-      `INSERT INTO purchases (contact_id, kind, refund_of, purchased_at, amount_cents, currency, channel, reference, note,
-        import_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      header.contactId,
-      header.kind,
-      header.refundOf,
-      header.purchasedAt,
-      amountCents,
-      header.currency,
-      header.channel,
-      header.reference,
-      header.note,
-      header.importId ?? null,
-      now,
-    ).lastInsertRowid,
+    prepared(store.sqlite, insertSql('purchases', PURCHASE_COLUMNS_IN)).run(purchaseValues(header, amountCents, now)).lastInsertRowid,
   );
-  const add = prepared(
-    store.sqlite,
-    `INSERT INTO purchase_lines (purchase_id, product_id, label, quantity, unit_price_cents, total_cents, refunds_line)
-      VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
-  for (const l of lines) add.run(id, l.productId, l.label, l.quantity, l.unitPriceCents, l.totalCents, l.refundsLine);
+  const add = prepared(store.sqlite, insertSql('purchase_lines', LINE_COLUMNS_IN));
+  for (const l of lines) add.run(lineValues(id, l));
   if (options.aggregates === 'now') {
     applyPurchaseToAggregates(store, { contactId: header.contactId, kind: header.kind, purchasedAt: header.purchasedAt, amountCents });
   }
   return id;
+};
+
+export type PurchaseQueue = {
+  /** Queues a purchase and its lines (aggregates are the caller's); returns the id it will have. */
+  add(header: PurchaseHeader, lines: readonly NewLine[]): number;
+  /** Writes what is queued: before anything reads purchases or their lines. */
+  flush(): void;
+};
+
+/**
+ * `insertPurchase` for an import: purchases and lines go in several to a
+ * statement (`bulkInsert`). Each purchase gets at once the id SQLite would
+ * have given it (the largest + 1), so its lines and the caller's totals
+ * need not wait for the write.
+ */
+export const purchaseQueue = (store: Store, now: string): PurchaseQueue => {
+  const db = store.sqlite;
+  const sales = bulkInsert(db, 'purchases', ['id', ...PURCHASE_COLUMNS_IN], 32);
+  const lines = bulkInsert(db, 'purchase_lines', LINE_COLUMNS_IN, 32);
+  const maxId = prepared(db, 'SELECT coalesce(max(id), 0) FROM purchases').pluck();
+  let nextId = 0;
+  return {
+    add(header, newLines) {
+      if (sales.pending === 0) nextId = (maxId.get() as number) + 1;
+      const id = nextId;
+      nextId += 1;
+      sales.push([id, ...purchaseValues(header, amountOf(header, newLines), now)]);
+      for (const l of newLines) lines.push(lineValues(id, l));
+      return id;
+    },
+    flush() {
+      // the lines name their purchase: purchases first
+      sales.flush();
+      lines.flush();
+    },
+  };
 };
 
 /**
