@@ -72,7 +72,7 @@ export const bulkJournal = (db: Sqlite): (() => void) => {
   try {
     switched = db.pragma('journal_mode = DELETE', { simple: true }) === 'delete';
   } catch {
-    // another connection reads the file, or an export streams on this one: WAL it is
+    // another connection reads the file, or a statement is still open on this one: WAL it is
   }
   return () => {
     if (!switched) return;
