@@ -11,7 +11,7 @@ import {
 } from '../../contract';
 import type { z } from 'zod';
 import type { contactUpdateInput } from '../../contract/contacts';
-import { prepared, type Store } from '../../store/db';
+import { insertSql, prepared, type Store } from '../../store/db';
 import { objectIfSuppressed } from '../consent/suppression';
 import { deleteContactsAndCopies } from '../privacy/erasure';
 import { cityKey, matchName, sortName } from './keys';
@@ -99,7 +99,7 @@ export const INSERT_COLUMNS: readonly string[] = `civility first_name last_name 
   sort_name match_name city_key created_at updated_at import_id`.split(/\s+/);
 
 /** Shared with the import's batch path, which writes new contacts the same way without the per-row checks it has already made. */
-export const INSERT_SQL = `INSERT INTO contacts (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`;
+export const INSERT_SQL = insertSql('contacts', INSERT_COLUMNS);
 
 export const columnValues = (d: ContactData): unknown[] => [
   d.civility,

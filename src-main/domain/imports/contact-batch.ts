@@ -681,22 +681,13 @@ export const importContactRows = async (
   /*
    * A new contact with nothing attached (no extra e-mail or phone, tag, note,
    * consent or suppression) waits for the next few and goes in with them,
-   * several to a statement (`bulkInsert`). Its id is given ahead, the one
-   * SQLite would have picked (the largest + 1), so what follows the insert
-   * (search index, directory, report) runs at once; the queue is written
-   * before anything else writes a contact or reads the contacts table.
+   * several to a statement (`bulkInsert`). Its id is given ahead, so what
+   * follows the insert (search index, directory, report) runs at once; the
+   * queue is written before anything else writes a contact or reads the
+   * contacts table.
    */
   const queue = bulkInsert(db, 'contacts', ['id', ...INSERT_COLUMNS]);
-  const maxId = prepared(db, 'SELECT coalesce(max(id), 0) FROM contacts').pluck();
-  let nextId = 0;
-
-  const queueNew = (data: ContactData): number => {
-    if (queue.pending === 0) nextId = (maxId.get() as number) + 1;
-    const id = nextId;
-    nextId += 1;
-    queue.push([id, ...columnValues(data), now, now, importId]);
-    return id;
-  };
+  const queueNew = (data: ContactData): number => queue.pushNew([...columnValues(data), now, now, importId]);
 
   /** Whether a new row can wait in the queue: nothing else is written with it. */
   const plain = (data: ContactData, note: string | null): boolean =>

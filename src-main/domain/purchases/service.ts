@@ -11,7 +11,7 @@ import {
   type purchaseListInput,
   type refundInput,
 } from '../../contract';
-import { bulkInsert, prepared, type Store } from '../../store/db';
+import { bulkInsert, insertSql, prepared, type Store } from '../../store/db';
 import { notFound as contactNotFound } from '../contacts/service';
 import { getSettings } from '../settings/service';
 import { earnOnSale, recountTier, syncSalePoints } from '../loyalty/sales';
@@ -126,9 +126,6 @@ const lineValues = (purchaseId: number, l: NewLine): unknown[] => [
   l.refundsLine,
 ];
 
-const insertSql = (table: string, columns: readonly string[]): string =>
-  `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
-
 /**
  * Writes a purchase and its lines and updates its contact's figures, in the
  * caller's transaction. The amount is the sum of the lines, never typed; only
@@ -171,14 +168,9 @@ export const purchaseQueue = (store: Store, now: string): PurchaseQueue => {
   const db = store.sqlite;
   const sales = bulkInsert(db, 'purchases', ['id', ...PURCHASE_COLUMNS_IN], 32);
   const lines = bulkInsert(db, 'purchase_lines', LINE_COLUMNS_IN, 32);
-  const maxId = prepared(db, 'SELECT coalesce(max(id), 0) FROM purchases').pluck();
-  let nextId = 0;
   return {
     add(header, newLines) {
-      if (sales.pending === 0) nextId = (maxId.get() as number) + 1;
-      const id = nextId;
-      nextId += 1;
-      sales.push([id, ...purchaseValues(header, amountOf(header, newLines), now)]);
+      const id = sales.pushNew(purchaseValues(header, amountOf(header, newLines), now));
       for (const l of newLines) lines.push(lineValues(id, l));
       return id;
     },
