@@ -204,11 +204,9 @@ function* rowsOf(store: Store, ids: number[] | undefined): Generator<ExportRow> 
   const db = store.sqlite;
   const order = (
     ids === undefined
-      ? db.prepare('SELECT id FROM contacts ORDER BY sort_name, id')
-      : db.prepare('SELECT c.id FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.sort_name, c.id')
-  )
-    .pluck()
-    .all(...(ids === undefined ? [] : [JSON.stringify(ids)])) as number[];
+      ? db.prepare('SELECT id FROM contacts ORDER BY sort_name, id').pluck().all()
+      : db.prepare('SELECT id FROM contacts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY sort_name, id').pluck().all(JSON.stringify(ids))
+  ) as number[];
   const page = db.prepare(`${SELECT} WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.sort_name, c.id`);
   for (let at = 0; at < order.length; at += EXPORT_PAGE) {
     yield* page.all(JSON.stringify(order.slice(at, at + EXPORT_PAGE))) as ExportRow[];
