@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError, type Api, type Purchase } from '../../src-main/contract';
 import { CONTACT_FIGURES_SQL } from '../../src-main/domain/purchases/aggregates';
-import { openClient, failure } from './helpers';
+import { openClient, openStore, failure } from './helpers';
+import { purchaseQueue } from '../../src-main/domain/purchases/service';
 
 type Ctx = Awaited<ReturnType<typeof openClient>>;
 
@@ -403,5 +404,24 @@ describe('aggregates', () => {
     ).map((r) => r.detail);
     db.close();
     expect(plan.join('\n')).toMatch(/SEARCH purchases USING COVERING INDEX purchases_by_contact \(contact_id=\?\)/);
+  });
+});
+
+describe('purchase queue of an import', () => {
+  it('writes what it holds every 4096 purchases, lines after their sale, with the ids it gave', () => {
+    const store = openStore();
+    const queue = purchaseQueue(store, '2026-11-30T10:00:00.000Z');
+    const count = (table: string) => Number(store.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
+    const header = { contactId: null, kind: 'sale' as const, refundOf: null, purchasedAt: '2026-11-29T09:00:00.000Z', currency: 'EUR', channel: 'shop', reference: null, note: null };
+    const line = { productId: null, label: 'Pain', quantity: 1, unitPriceCents: 120, totalCents: 120, refundsLine: null };
+    store.sqlite.exec('BEGIN');
+    const ids = Array.from({ length: 4097 }, () => queue.add(header, [line]));
+    // nothing read back yet: the first 4096 are in, the last one waits
+    expect(count('purchases')).toBe(4096);
+    expect(count('purchase_lines')).toBe(4096);
+    queue.flush();
+    store.sqlite.exec('COMMIT');
+    expect(store.sqlite.prepare('SELECT id FROM purchases ORDER BY id').pluck().all()).toEqual(ids);
+    expect(store.sqlite.prepare('SELECT count(*) FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id WHERE p.amount_cents = 120').pluck().get()).toBe(4097);
   });
 });

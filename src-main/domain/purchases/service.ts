@@ -158,6 +158,9 @@ export type PurchaseQueue = {
   flush(): void;
 };
 
+/** Purchases queued at most before they are written. */
+const QUEUE_MAX = 4096;
+
 /**
  * `insertPurchase` for an import: purchases and lines go in several to a
  * statement (`bulkInsert`). Each purchase gets at once the id SQLite would
@@ -168,17 +171,23 @@ export const purchaseQueue = (store: Store, now: string): PurchaseQueue => {
   const db = store.sqlite;
   const sales = bulkInsert(db, 'purchases', ['id', ...PURCHASE_COLUMNS_IN], 32);
   const lines = bulkInsert(db, 'purchase_lines', LINE_COLUMNS_IN, 32);
+  let queued = 0;
+  const flush = (): void => {
+    // the lines name their purchase: purchases first
+    sales.flush();
+    lines.flush();
+    queued = 0;
+  };
   return {
     add(header, newLines) {
       const id = sales.pushNew(purchaseValues(header, amountOf(header, newLines), now));
       for (const l of newLines) lines.push(lineValues(id, l));
+      // a caller that never needs to read back (no lookups, no job ticks) still keeps memory flat
+      queued += 1;
+      if (queued === QUEUE_MAX) flush();
       return id;
     },
-    flush() {
-      // the lines name their purchase: purchases first
-      sales.flush();
-      lines.flush();
-    },
+    flush,
   };
 };
 
