@@ -96,12 +96,12 @@ const dump = (store: Store): { rows: string[]; index: string[]; schema: string[]
   return { rows, index, schema };
 };
 
-const job = (onProgress: (done: number) => void = () => undefined): JobContext & { cancel(): void } => {
+const job = (onProgress: (done: number, phase: string) => void = () => undefined): JobContext & { cancel(): void } => {
   const controller = new AbortController();
   return {
     jobId: 'test',
     signal: controller.signal,
-    progress: (_phase, done) => onProgress(done),
+    progress: (phase, done) => onProgress(done, phase),
     tick: () =>
       new Promise<void>((resolve, reject) =>
         setImmediate(() => (controller.signal.aborted ? reject(new AppError('CANCELLED', 'cancelled')) : resolve())),
@@ -335,19 +335,36 @@ describe('batched contact import', () => {
     const file = path.join(dir, 'base.sqlite');
     const store = openStore(file);
     const mode = () => store.sqlite.pragma('journal_mode', { simple: true });
+    // temporary storage (2: memory, 1: file) and the sorter's helper threads
+    const sorts = () => [store.sqlite.pragma('temp_store', { simple: true }), store.sqlite.pragma('threads', { simple: true })];
+    const atOpen = sorts();
+    expect(atOpen).toEqual([2, 0]);
     const tuning = { batchRows: 50, deferIndexesFrom: 1 };
     let modes: unknown[] = [];
-    const done = await runImport(store, { kind: 'contacts', path: messyFile(dir, 'a.csv', 300, 31), policy: 'merge', dryRun: false }, job(() => modes.push(mode())), tuning);
+    const rebuilding: unknown[][] = [];
+    const otherwise: unknown[][] = [];
+    const watch = (_done: number, phase: string) => {
+      modes.push(mode());
+      (phase === 'import.indexes' ? rebuilding : otherwise).push(sorts());
+    };
+    const done = await runImport(store, { kind: 'contacts', path: messyFile(dir, 'a.csv', 300, 31), policy: 'merge', dryRun: false }, job(watch), tuning);
     expect(done.errors).toEqual([]);
     expect(modes.length).toBeGreaterThan(0);
     expect(modes.every((m) => m === 'delete')).toBe(true);
+    // indexes are sorted on disk by helper threads; statement journals stay in memory the rest of the time
+    expect(rebuilding.length).toBeGreaterThan(0);
+    expect(rebuilding.every(([temp, threads]) => temp === 1 && Number(threads) >= 1)).toBe(true);
+    expect(otherwise.length).toBeGreaterThan(0);
+    expect(otherwise.every((s) => s.join() === atOpen.join())).toBe(true);
     expect(mode()).toBe('wal');
+    expect(sorts()).toEqual(atOpen);
     const before = dump(store);
 
-    // failing on its last row: nothing written, WAL again
+    // failing on its last row: nothing written, WAL and sorts in memory again
     const failing = messyFile(dir, 'b.csv', 300, 32, ['Dernier;;Ligne;;;pas-un-email;;;;01000;Bourg;;;;;;']);
     expect((await runImport(store, { kind: 'contacts', path: failing, policy: 'merge', dryRun: false }, job(), tuning)).importId).toBeNull();
     expect(mode()).toBe('wal');
+    expect(sorts()).toEqual(atOpen);
     expect(dump(store)).toEqual(before);
 
     // a small file keeps the log; so does a large one while another connection has the file open

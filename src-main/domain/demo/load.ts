@@ -1,4 +1,5 @@
 import { prepared, withLedgerGate, type Store } from '../../store/db';
+import { diskSorts } from '../../store/open';
 
 /**
  * The bookkeeping that lets a demo load be big, fast and still all or
@@ -134,22 +135,15 @@ export const dropIndexes = (store: Store, indexes: readonly DeferredIndex[]): vo
   for (const index of indexes) store.sqlite.exec(`DROP INDEX ${quoteIdent(index.name)}`);
 };
 
-/**
- * With temp_store=MEMORY (set at open) the sort behind CREATE INDEX keeps all
- * its runs in RAM: 10M purchase dates took ~700 MB. On disk it stays bounded
- * by the cache size. The setting is per connection and only touches TEMP
- * objects, which the app does not use; it is put back right after. Must run
- * outside a transaction.
- */
+/** Rebuilds a set-aside index in its own transaction, sorting on disk (`diskSorts`): run outside a transaction. */
 export const rebuildIndex = (store: Store, index: DeferredIndex, inTransaction: (fn: () => void) => void): void => {
-  const previous = Number(store.sqlite.pragma('temp_store', { simple: true }));
-  store.sqlite.pragma('temp_store = FILE');
+  const restore = diskSorts(store.sqlite);
   try {
     inTransaction(() => {
       if (!indexExists(store, index.name)) store.sqlite.exec(index.sql);
     });
   } finally {
-    store.sqlite.pragma(`temp_store = ${previous}`);
+    restore();
   }
 };
 
@@ -159,8 +153,7 @@ export const rebuildIndex = (store: Store, index: DeferredIndex, inTransaction: 
  * the marker. Rows added by other calls during the load are left alone.
  */
 export const undoLoad = (store: Store, marker: Marker): void => {
-  const previous = Number(store.sqlite.pragma('temp_store', { simple: true }));
-  store.sqlite.pragma('temp_store = FILE');
+  const restore = diskSorts(store.sqlite);
   try {
     store.sqlite
       .transaction(() => {
@@ -176,7 +169,7 @@ export const undoLoad = (store: Store, marker: Marker): void => {
       })
       .immediate();
   } finally {
-    store.sqlite.pragma(`temp_store = ${previous}`);
+    restore();
   }
 };
 
