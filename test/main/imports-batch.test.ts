@@ -335,10 +335,10 @@ describe('batched contact import', () => {
     const file = path.join(dir, 'base.sqlite');
     const store = openStore(file);
     const mode = () => store.sqlite.pragma('journal_mode', { simple: true });
-    // temporary storage (2: memory, 1: file) and the sorter's helper threads
-    const sorts = () => [store.sqlite.pragma('temp_store', { simple: true }), store.sqlite.pragma('threads', { simple: true })];
+    // temporary storage (2: memory, 1: file), the sorter's helper threads, the page cache (KiB when negative)
+    const sorts = () => ['temp_store', 'threads', 'cache_size'].map((p) => store.sqlite.pragma(p, { simple: true }));
     const atOpen = sorts();
-    expect(atOpen).toEqual([2, 0]);
+    expect(atOpen).toEqual([2, 0, -65536]);
     const tuning = { batchRows: 50, deferIndexesFrom: 1 };
     let modes: unknown[] = [];
     const rebuilding: unknown[][] = [];
@@ -353,7 +353,7 @@ describe('batched contact import', () => {
     expect(modes.every((m) => m === 'delete')).toBe(true);
     // indexes are sorted on disk by helper threads; statement journals stay in memory the rest of the time
     expect(rebuilding.length).toBeGreaterThan(0);
-    expect(rebuilding.every(([temp, threads]) => temp === 1 && Number(threads) >= 1)).toBe(true);
+    expect(rebuilding.every(([temp, threads, cache]) => temp === 1 && Number(threads) >= 1 && cache === -2000)).toBe(true);
     expect(otherwise.length).toBeGreaterThan(0);
     expect(otherwise.every((s) => s.join() === atOpen.join())).toBe(true);
     expect(mode()).toBe('wal');

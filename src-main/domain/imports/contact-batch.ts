@@ -431,17 +431,12 @@ const TAGS_LIVE: ReadonlySet<string> = new Set(['contact_id']);
 const tagMemberships = (db: Sqlite): number => Number(prepared(db, 'SELECT coalesce(sum(contact_count), 0) FROM tags').pluck().get());
 
 /**
- * Rebuilds what was set aside, inside the import's transaction; cancel is
- * still heard between two indexes. The sort behind CREATE INDEX writes runs
- * the size of the page cache to temporary files (`diskSorts`), on helper
- * threads: smaller runs keep both cores busy sooner and memory lower
- * (17 indexes over 936k contacts: 14.5–18.0 s with 2 MB, 16.2 s with 4 MB,
- * 18.4 s with 16 MB).
+ * Rebuilds what was set aside, inside the import's transaction, sorting on
+ * disk with helper threads (`diskSorts`); cancel is still heard between two
+ * indexes.
  */
 const rebuildIndexes = async (db: Sqlite, indexes: readonly DeferredIndex[], job: JobContext | null): Promise<void> => {
   if (indexes.length === 0) return;
-  const cache = Number(db.pragma('cache_size', { simple: true }));
-  db.pragma(`cache_size = ${REBUILD_CACHE}`);
   const restoreSorts = diskSorts(db);
   try {
     for (const [i, index] of indexes.entries()) {
@@ -453,12 +448,8 @@ const rebuildIndexes = async (db: Sqlite, indexes: readonly DeferredIndex[], job
     }
   } finally {
     restoreSorts();
-    db.pragma(`cache_size = ${cache}`);
   }
 };
-
-/** Page cache while rebuilding, in KiB (negative: SQLite's unit for a size). */
-const REBUILD_CACHE = -2000;
 
 /**
  * FTS5 merges its segments as they pile up, by default once 4 share a level.
