@@ -3,7 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { latestVersion, migrations } from '../../src-main/store/migrations';
-import { classifyOpenError, migrate, openDatabase, StoreOpenError, writeProbe } from '../../src-main/store/open';
+import { classifyOpenError, diskSorts, migrate, openDatabase, StoreOpenError, writeProbe } from '../../src-main/store/open';
 import { tempDir } from './helpers';
 
 const pragmas = (db: BetterSqlite3.Database) => ({
@@ -27,6 +27,32 @@ describe('openDatabase', () => {
     const bare = new BetterSqlite3(file);
     expect(bare.pragma('synchronous', { simple: true })).toBe(1);
     bare.close();
+  });
+
+  it('sorts on disk with helper threads inside a transaction, even on the connection that just migrated, and puts everything back', () => {
+    // migration 4's ALTER TABLE opens the TEMP database, which would forbid the switch for the connection's lifetime
+    const db = openDatabase(path.join(tempDir(), 'db.sqlite'));
+    const sorts = () => ['temp_store', 'threads', 'cache_size'].map((p) => db.pragma(p, { simple: true }));
+    expect(sorts()).toEqual([2, 0, -65536]);
+    db.exec('BEGIN IMMEDIATE');
+    const restore = diskSorts(db);
+    const during = sorts();
+    expect(during[0]).toBe(1);
+    expect(Number(during[1])).toBeGreaterThanOrEqual(1);
+    expect(during[2]).toBe(-2000);
+    db.exec('CREATE INDEX contacts_sorted ON contacts (last_name, id)');
+    restore();
+    expect(sorts()).toEqual([2, 0, -65536]);
+    db.exec('ROLLBACK');
+    // with a TEMP table SQLite refuses the switch inside a transaction: the sort then stays in memory, no error
+    db.exec('CREATE TEMP TABLE scratch (x)');
+    db.exec('BEGIN IMMEDIATE');
+    const untouched = diskSorts(db);
+    expect(sorts()).toEqual([2, 0, -65536]);
+    untouched();
+    expect(sorts()).toEqual([2, 0, -65536]);
+    db.exec('ROLLBACK');
+    db.close();
   });
 
   it('uses STRICT tables: a text in an integer column is refused', () => {
