@@ -142,4 +142,4 @@ export const benchAttrition = async (opts: { source: string; benchDir: string; r
   }
 };
 
-runAlone('attrition.ts', 'segments-consent-demo-1000000x10.sqlite', benchAttrition);
+runAlone('attrition.ts', 'segments-demo-1000000x10.sqlite', benchAttrition);

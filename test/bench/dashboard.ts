@@ -113,7 +113,7 @@ export const benchDashboard = async (opts: { source: string; benchDir: string; r
 
 if (process.argv[1]?.endsWith('dashboard.ts')) {
   const computed = process.argv[2] === '--computed';
-  const source = (computed ? process.argv[3] : process.argv[2]) ?? path.join(process.cwd(), '.bench', 'segments-consent-demo-1000000x10.sqlite');
+  const source = (computed ? process.argv[3] : process.argv[2]) ?? path.join(process.cwd(), '.bench', 'segments-demo-1000000x10.sqlite');
   benchDashboard({
     source,
     benchDir: path.dirname(source),

@@ -174,12 +174,13 @@ const main = async () => {
   if (process.env.BENCH_RFM !== '0') await (await import('./rfm')).benchRfm({ source: dbPath, benchDir, record });
   // attrition, lifetime value and next best offer (issue 6) on a copy of the segments base (its 10M sales lines)
   if (process.env.BENCH_ATTRITION !== '0') {
-    await (await import('./attrition')).benchAttrition({ source: path.join(benchDir, `segments-consent-${path.basename(dbPath)}`), benchDir, record });
+    const source = (await import('./segments')).segmentsBase(dbPath, benchDir);
+    await (await import('./attrition')).benchAttrition({ source, benchDir, record });
   }
   // the dashboard's data call (issue 6) on the segments bench's base, figures computed once: ≤ 300 ms
   if (process.env.BENCH_DASHBOARD !== '0') {
-    const segmentsBase = path.join(benchDir, `segments-consent-${path.basename(dbPath)}`);
-    await (await import('./dashboard')).benchDashboard({ source: segmentsBase, benchDir, record });
+    const source = (await import('./segments')).segmentsBase(dbPath, benchDir);
+    await (await import('./dashboard')).benchDashboard({ source, benchDir, record });
   }
 
   // --- search through HTTP (browser mode: worker + web host), same queries

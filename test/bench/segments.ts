@@ -88,9 +88,12 @@ const timed = (runs: number, fn: () => number): { ms: number; n: number } => {
   return { ms: median(times), n };
 };
 
+/** The segments base made from a bench source (made on first call), which the attrition and dashboard benches read too. */
+export const segmentsBase = (source: string, benchDir: string): string => prepareBase(prepareConsentBase(source, benchDir), benchDir);
+
 export const benchSegments = async (opts: { source: string; benchDir: string; record: Recorder }): Promise<void> => {
   const t0 = performance.now();
-  const file = prepareBase(prepareConsentBase(opts.source, opts.benchDir), opts.benchDir);
+  const file = segmentsBase(opts.source, opts.benchDir);
   addLines(file);
   console.log(`segments: base ${path.relative(process.cwd(), file)} ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const store = createStore(openDatabase(file), file);
