@@ -153,24 +153,25 @@ export const rebuildIndex = (store: Store, index: DeferredIndex, inTransaction: 
  * the marker. Rows added by other calls during the load are left alone.
  */
 export const undoLoad = (store: Store, marker: Marker): void => {
-  const restore = diskSorts(store.sqlite);
-  try {
-    store.sqlite
-      .transaction(() => {
-        // the demo's consent events go with their contacts: the ledger opens to this removal only
-        withLedgerGate(store, 'erasure', () => {
-          for (const table of TABLES) {
-            const del = prepared(store.sqlite, `DELETE FROM ${table} WHERE id BETWEEN ? AND ?`);
-            for (const [from, to] of marker[table]) del.run(from, to);
-          }
-        });
+  store.sqlite
+    .transaction(() => {
+      // the demo's consent events go with their contacts: the ledger opens to this removal only
+      withLedgerGate(store, 'erasure', () => {
+        for (const table of TABLES) {
+          const del = prepared(store.sqlite, `DELETE FROM ${table} WHERE id BETWEEN ? AND ?`);
+          for (const [from, to] of marker[table]) del.run(from, to);
+        }
+      });
+      // only the sorts: the deletes keep the whole page cache
+      const restore = diskSorts(store.sqlite);
+      try {
         for (const index of marker.indexes) if (!indexExists(store, index.name)) store.sqlite.exec(index.sql);
-        clearMarker(store);
-      })
-      .immediate();
-  } finally {
-    restore();
-  }
+      } finally {
+        restore();
+      }
+      clearMarker(store);
+    })
+    .immediate();
 };
 
 /**
