@@ -190,6 +190,18 @@ export type OpenOptions = {
   timeoutMs?: number;
 };
 
+/** A connection with the app's pragmas, closed again if they cannot be set. */
+const connect = (file: string, options: OpenOptions): Sqlite => {
+  const db = new BetterSqlite3(file, { timeout: options.timeoutMs ?? 3000 });
+  try {
+    applyPragmas(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+};
+
 /**
  * Opens (or creates) the database: pragmas, a write probe (locked / read-only
  * files are reported, not discovered later), version check, migrations.
@@ -198,8 +210,7 @@ export const openDatabase = (file: string, options: OpenOptions = {}): Sqlite =>
   let db: Sqlite | null = null;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    db = new BetterSqlite3(file, { timeout: options.timeoutMs ?? 3000 });
-    applyPragmas(db);
+    db = connect(file, options);
     const version = schemaVersion(db);
     if (version > latestVersion) {
       throw new StoreOpenError(
@@ -216,8 +227,7 @@ export const openDatabase = (file: string, options: OpenOptions = {}): Sqlite =>
     if (migrate(db).length > 0) {
       // ALTER TABLE (migration 4) opens the TEMP database for the rest of the connection, and diskSorts can then no longer switch
       db.close();
-      db = new BetterSqlite3(file, { timeout: options.timeoutMs ?? 3000 });
-      applyPragmas(db);
+      db = connect(file, options);
     }
     return db;
   } catch (error) {

@@ -129,25 +129,17 @@ const lineValues = (purchaseId: number, l: NewLine): unknown[] => [
 /**
  * Writes a purchase and its lines and updates its contact's figures, in the
  * caller's transaction. The amount is the sum of the lines, never typed; only
- * a purchase without lines carries its own. An import that sums its rows per
- * contact first (`aggregates: 'caller'`) updates the figures itself.
+ * a purchase without lines carries its own. An import goes through
+ * `purchaseQueue` instead and sums the figures itself.
  */
-export const insertPurchase = (
-  store: Store,
-  header: PurchaseHeader,
-  lines: readonly NewLine[],
-  now: string,
-  options: { aggregates: 'now' | 'caller' } = { aggregates: 'now' },
-): number => {
+export const insertPurchase = (store: Store, header: PurchaseHeader, lines: readonly NewLine[], now: string): number => {
   const amountCents = amountOf(header, lines);
   const id = Number(
     prepared(store.sqlite, insertSql('purchases', PURCHASE_COLUMNS_IN)).run(purchaseValues(header, amountCents, now)).lastInsertRowid,
   );
   const add = prepared(store.sqlite, insertSql('purchase_lines', LINE_COLUMNS_IN));
   for (const l of lines) add.run(lineValues(id, l));
-  if (options.aggregates === 'now') {
-    applyPurchaseToAggregates(store, { contactId: header.contactId, kind: header.kind, purchasedAt: header.purchasedAt, amountCents });
-  }
+  applyPurchaseToAggregates(store, { contactId: header.contactId, kind: header.kind, purchasedAt: header.purchasedAt, amountCents });
   return id;
 };
 
