@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError, type Api, type Purchase } from '../../src-main/contract';
-import { CONTACT_FIGURES_SQL } from '../../src-main/domain/purchases/aggregates';
+import { applyPurchaseTotalsInBulk, CONTACT_FIGURES_SQL } from '../../src-main/domain/purchases/aggregates';
 import { openClient, openStore, failure } from './helpers';
 import { purchaseQueue } from '../../src-main/domain/purchases/service';
 
@@ -404,6 +404,45 @@ describe('aggregates', () => {
     ).map((r) => r.detail);
     db.close();
     expect(plan.join('\n')).toMatch(/SEARCH purchases USING COVERING INDEX purchases_by_contact \(contact_id=\?\)/);
+  });
+
+  it('set the list indexes aside when most contacts change at once, and put them and the sort settings back', async () => {
+    const store = openStore();
+    const db = store.sqlite;
+    db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12000)
+      INSERT INTO contacts (last_name, sort_name, source, created_at, updated_at)
+      SELECT 'Nom' || i, 'nom' || i, 'import', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z' FROM n`);
+    const schema = () => db.prepare("SELECT type, name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name").all();
+    // temporary storage, the sorter's helper threads, the page cache: the rebuild changes all three
+    const sorts = () => ['temp_store', 'threads', 'cache_size'].map((p) => db.pragma(p, { simple: true }));
+    const before = schema();
+    const atOpen = sorts();
+    const totals = Array.from({ length: 12_000 }, (_, i) => ({
+      contactId: i + 1,
+      sales: i % 3,
+      totalCents: 100 * (i % 7),
+      first: i % 3 === 0 ? null : '2024-02-01',
+      last: i % 3 === 0 ? null : `2024-03-${String(1 + (i % 28)).padStart(2, '0')}`,
+    }));
+    let asideMidway = false;
+    db.exec('BEGIN');
+    await applyPurchaseTotalsInBulk(store, totals.length, totals, async () => {
+      asideMidway = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'contacts_by_status'").get() === undefined;
+    });
+    db.exec('COMMIT');
+    expect(asideMidway).toBe(true);
+    expect(schema()).toEqual(before);
+    expect(sorts()).toEqual(atOpen);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    // the rebuilt index answers as the table does
+    const customers = db.prepare("SELECT count(*) FROM contacts INDEXED BY contacts_by_status WHERE status = 'customer'").pluck().get();
+    expect(customers).toBe(8_000);
+    expect(db.prepare('SELECT purchase_count, total_cents, first_purchase_at, last_purchase_at FROM contacts WHERE id = 5').get()).toEqual({
+      purchase_count: 1,
+      total_cents: 400,
+      first_purchase_at: '2024-02-01',
+      last_purchase_at: '2024-03-05',
+    });
   });
 });
 

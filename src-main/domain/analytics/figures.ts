@@ -1,5 +1,6 @@
 import { addDays, addMonths, AppError, type AnalyticsConfig, type AnalyticsStatus } from '../../contract';
 import { prepared, type Store } from '../../store/db';
+import { diskSorts } from '../../store/open';
 
 /**
  * Per-customer and per-month figures (migration 0012), kept current in the
@@ -277,9 +278,6 @@ const previousMonth = (month: string): string => {
   return m === 1 ? `${String(y - 1).padStart(4, '0')}-12` : `${month.slice(0, 5)}${String(m - 1).padStart(2, '0')}`;
 };
 
-/** Page cache while the recompute builds its indexes (the store's own is 64 MB). */
-const REBUILD_CACHE_KB = 256 * 1024;
-
 /** The tables a full recompute fills from nothing. */
 const DERIVED_TABLES = ['customer_figures', 'customer_months', 'month_customers', 'sales_months'];
 
@@ -302,14 +300,14 @@ const rebuildTables = (store: Store, fill: () => void): void => {
   for (const t of DERIVED_TABLES) db.exec(`DROP TABLE ${t}`);
   for (const sql of tables) db.exec(sql);
   fill();
-  // the index builds sort millions of entries: a larger page cache keeps the sort in memory
-  const cache = Number(db.pragma('cache_size', { simple: true }));
-  db.pragma(`cache_size = ${-REBUILD_CACHE_KB}`);
+  // the index builds sort millions of entries: on every core
+  const restoreSorts = diskSorts(db);
   try {
-    for (const sql of [...indexes, ...triggers]) db.exec(sql);
+    for (const sql of indexes) db.exec(sql);
   } finally {
-    db.pragma(`cache_size = ${cache}`);
+    restoreSorts();
   }
+  for (const sql of triggers) db.exec(sql);
 };
 
 /**

@@ -1,5 +1,6 @@
 import type { PurchaseKind } from '../../contract';
 import { prepared, type Store } from '../../store/db';
+import { diskSorts } from '../../store/open';
 import { recordWinBacks } from '../analytics/attrition';
 import { refreshCustomers } from '../analytics/figures';
 import { contactCount } from '../contacts/list';
@@ -92,7 +93,14 @@ const setFigureIndexesAside = (store: Store, count: number): (() => void) => {
   const setAside = count >= 10_000 && count * 6 >= contacts ? figureIndexes(store) : [];
   for (const index of setAside) store.sqlite.exec(`DROP INDEX "${index.name.replace(/"/g, '""')}"`);
   return () => {
-    for (const index of setAside) store.sqlite.exec(index.sql);
+    if (setAside.length === 0) return;
+    // 9 list indexes and the tag copies, 8 columns wide, over the whole base: sorted on every core
+    const restoreSorts = diskSorts(store.sqlite);
+    try {
+      for (const index of setAside) store.sqlite.exec(index.sql);
+    } finally {
+      restoreSorts();
+    }
   };
 };
 
