@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -27,6 +28,30 @@ describe('openDatabase', () => {
     const bare = new BetterSqlite3(file);
     expect(bare.pragma('synchronous', { simple: true })).toBe(1);
     bare.close();
+  });
+
+  it('keeps a schema that older SQLite reads: the system sqlite3 opens the base, and no statement nests deeper than its parser allows', () => {
+    const file = path.join(tempDir(), 'db.sqlite');
+    const db = openDatabase(file);
+    db.prepare("INSERT INTO contacts (last_name, city, source, sort_name, created_at, updated_at) VALUES ('Dupont', 'Saint-Étienne', 'other', 'dupont', '', '')").run();
+    // SQLite before 3.46 has a parser stack of fixed depth: 31 nested calls in a plain SELECT on Debian 12's 3.40
+    const depth = (sql: string): number => {
+      let d = 0;
+      let max = 0;
+      for (const c of sql) {
+        if (c === '(') max = Math.max(max, ++d);
+        else if (c === ')') d -= 1;
+      }
+      return max;
+    };
+    const deep = (db.prepare('SELECT name, sql FROM sqlite_schema WHERE sql IS NOT NULL').all() as { name: string; sql: string }[])
+      .filter((o) => depth(o.sql) > 24)
+      .map((o) => o.name);
+    expect(deep).toEqual([]);
+    db.close();
+    // the set-up installs Debian's sqlite3 (README); the file is the user's, readable by the usual tools
+    const out = execFileSync('sqlite3', ['-readonly', file, 'SELECT count(*) FROM sqlite_schema; SELECT city_key FROM contacts;'], { encoding: 'utf8' });
+    expect(out.trim().split('\n').slice(1)).toEqual(['saint etienne']);
   });
 
   it('sorts on disk with helper threads inside a transaction, even on the connection that just migrated, and puts everything back', () => {
