@@ -38,16 +38,24 @@ export const migration0017: Migration = {
   version: 17,
   name: 'portable-city-key',
   up(db) {
-    db.exec(`
-      DROP TRIGGER contacts_city_key_ai;
-      DROP TRIGGER contacts_city_key_au;
-      CREATE TRIGGER contacts_city_key_ai AFTER INSERT ON contacts WHEN new.city IS NOT NULL AND new.city_key IS NULL BEGIN
+    /*
+     * SQLite fires a table's triggers newest first, and the copy trigger of migration 5 relies on
+     * running before the city-key one (its own copy is then refreshed by the city-key UPDATE): every
+     * trigger of contacts is created again in its original order, the two city-key ones rewritten.
+     */
+    const triggers = db
+      .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'contacts' ORDER BY rowid")
+      .all() as { name: string; sql: string }[];
+    const rewritten: Record<string, string> = {
+      contacts_city_key_ai: `CREATE TRIGGER contacts_city_key_ai AFTER INSERT ON contacts WHEN new.city IS NOT NULL AND new.city_key IS NULL BEGIN
         UPDATE contacts SET city_key = ${cityKeySql('new.city')} WHERE id = new.id;
-      END;
-      CREATE TRIGGER contacts_city_key_au AFTER UPDATE OF city ON contacts
+      END`,
+      contacts_city_key_au: `CREATE TRIGGER contacts_city_key_au AFTER UPDATE OF city ON contacts
         WHEN new.city IS NOT old.city AND new.city_key IS old.city_key BEGIN
         UPDATE contacts SET city_key = ${cityKeySql('new.city')} WHERE id = new.id;
-      END;
-    `);
+      END`,
+    };
+    for (const t of triggers) db.exec(`DROP TRIGGER "${t.name.replace(/"/g, '""')}"`);
+    for (const t of triggers) db.exec(rewritten[t.name] ?? t.sql);
   },
 };
