@@ -17,10 +17,15 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const run = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+/** The command in a terminal set to `lang` (LANG), whatever this machine's own locale variables say. */
+const runIn = (lang: string, ...args: string[]) => {
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', LANG: lang };
+  delete env.LC_ALL;
+  delete env.LC_MESSAGES;
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
+const run = (...args: string[]) => runIn('en_GB.UTF-8', ...args);
 
 describe('comptoir CLI', () => {
   it('prints usage with exit code 2 for no command, an unknown command or a bad flag', () => {
@@ -30,6 +35,44 @@ describe('comptoir CLI', () => {
     expect(unknown.err).toContain('unknown command "frobnicate"');
     expect(run('demo', '--customers', 'lots', '--db', path.join(tmp(), 'x.sqlite')).code).toBe(2);
     expect(run('--help').code).toBe(0);
+  });
+
+  it('speaks French unless the terminal is set to another language, in usage, reports and refusals', () => {
+    const dir = tmp();
+    const db = path.join(dir, 'shop.sqlite');
+    const file = path.join(dir, 'clients.csv');
+    fs.writeFileSync(file, 'Nom;Prénom;E-mail;Date de naissance\r\nDupont;Jean;jean@exemple.fr;12/03/1980\r\nMartin;Lise;pas-un-mail;31/02/1990\r\n');
+    for (const lang of ['fr_FR.UTF-8', 'C.UTF-8', '']) {
+      const refused = runIn(lang, 'import', 'contacts', file, '--db', db);
+      expect(refused.code).toBe(1);
+      expect(refused.out).toBe(
+        [
+          '2 lignes — créées 0, mises à jour 0, complétées 0, ignorées 0, problèmes 2',
+          '  ligne 3, Date de naissance : Cette date n’existe pas. (31/02/1990)',
+          '  ligne 3, E-mail : Adresse e-mail invalide. (pas-un-mail)',
+          'Rien n’a été enregistré : corrigez ces lignes et relancez l’import.',
+          '',
+        ].join('\n'),
+      );
+    }
+    const english = runIn('en_US.UTF-8', 'import', 'contacts', file, '--db', db, '--dry-run');
+    expect(english.out).toContain('dry run: 2 rows — created 1, updated 0, merged 0, skipped 0, errors 2');
+    expect(english.out).toContain('  line 3, Date of birth: This date does not exist. (31/02/1990)');
+    // a German terminal gets English, the app's other language
+    expect(runIn('de_DE.UTF-8', 'frobnicate').err).toContain('unknown command "frobnicate"');
+    const french = runIn('fr_FR.UTF-8', 'frobnicate');
+    expect(french.code).toBe(2);
+    expect(french.err).toContain('commande inconnue « frobnicate »');
+    expect(french.err).toContain('Usage : comptoir <commande> [options]');
+    expect(runIn('fr_FR.UTF-8', 'import', 'contacts', path.join(dir, 'absent.csv'), '--db', db).err).toBe(
+      `comptoir: aucun fichier à ${path.join(dir, 'absent.csv')}\n`,
+    );
+    fs.writeFileSync(path.join(dir, 'vide.csv'), '');
+    expect(runIn('fr_FR.UTF-8', 'import', 'contacts', path.join(dir, 'vide.csv'), '--db', db).err).toBe(
+      'comptoir: Le fichier est vide ou ne contient aucune ligne.\n',
+    );
+    // nothing was written by any of them
+    expect(JSON.parse(run('call', 'app.status', '{}', '--db', db).out)).toMatchObject({ contactCount: 0 });
   });
 
   it('runs any contract call and prints JSON; errors are one line with exit code 1', () => {

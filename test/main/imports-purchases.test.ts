@@ -558,7 +558,11 @@ describe('comptoir import purchases', () => {
   const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   const cli = path.join(root, 'src-main', 'host', 'cli', 'index.ts');
   const run = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [tsx, cli, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    // a French terminal, whatever this machine's own locale variables say
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', LANG: 'fr_FR.UTF-8' };
+    delete env.LC_ALL;
+    delete env.LC_MESSAGES;
+    const r = spawnSync(process.execPath, [tsx, cli, ...args], { encoding: 'utf8', env });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
 
@@ -589,7 +593,7 @@ describe('comptoir import purchases', () => {
     expect(JSON.parse(done.out)).toEqual({ created: 6, updated: 0, merged: 0, skipped: 0, errors: [] });
     expect(done.code).toBe(0);
     const again = run('import', 'purchases', golden, '--db', dbPath);
-    expect(again).toMatchObject({ code: 0, out: '7 rows — created 0, updated 0, merged 0, skipped 6, errors 0\n' });
+    expect(again).toMatchObject({ code: 0, out: '7 lignes — créées 0, mises à jour 0, complétées 0, ignorées 6, problèmes 0\n' });
     expect(run('import', 'orders', golden, '--db', dbPath).code).toBe(2);
   }, 60_000);
 });

@@ -11,29 +11,11 @@ import { defaultDataDir, resolveDbPath } from '../paths';
 import { startWebHost } from '../web/server';
 import { createWorkerClient } from '../worker-client';
 import { defaultSettings } from '../../contract';
+import { cliLanguage, cliText } from './i18n';
 
-const USAGE = `Comptoir — offline CRM
-
-Usage: comptoir <command> [options]
-
-Commands:
-  start                 open the desktop window (browser mode when Electron is not installed)
-  serve                 browser mode: serve the app on 127.0.0.1 [--port N] [--no-open] [--json]
-  demo                  load a demo shop into an empty base [--customers N] [--seed N] [--purchases-per-customer N]
-  backup                write a backup now
-  restore FILE          replace the database with a backup (a file path or a backup name)
-  check                 integrity check [--full]
-  call NAME [JSON]      run any contract call and print its JSON result (names: comptoir call --list)
-  import contacts FILE  import a CSV / TSV / .xlsx / vCard file, all or nothing
-                        [--dry-run] [--json] [--policy merge|skip|create]
-  import purchases FILE import a CSV / TSV / .xlsx of sales (till, e-shop, accounting export), all or nothing;
-                        rows matched to contacts by code, e-mail or phone; a file imported twice adds nothing
-                        [--dry-run] [--json] [--policy create: import purchases already in the base again]
-  export contacts FILE  export the base [--format csv|xlsx|vcf] [--encoding utf-8-bom|windows-1252] [--delimiter ';'|',']
-                        [--segment NAME: only the contacts of that saved segment]
-
-Every command takes --db PATH (default: $COMPTOIR_DB, then the per-user data folder).
-Exit codes: 0 ok, 1 error, 2 usage.`;
+const text = cliText(cliLanguage(process.env));
+const { t } = text;
+const usage = (): string => t('cli.usage');
 
 class UsageError extends Error {}
 
@@ -113,14 +95,14 @@ const parse = (argv: string[]): { command: string | undefined; rest: string[]; f
       },
     };
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(t('cli.usageError.badOption', { detail: error instanceof Error ? error.message : String(error) }));
   }
 };
 
 const intFlag = (raw: string | undefined, name: string, fallback: number): number => {
   if (raw === undefined) return fallback;
   const n = Number(raw.replace(/_/g, ''));
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} takes a whole number`);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(t('cli.usageError.wholeNumber', { name }));
   return n;
 };
 
@@ -135,6 +117,15 @@ const unwrap = (result: Envelope): unknown => {
     result.error.details?.issues ? ` (${result.error.details.issues.map((i) => `${i.path}: ${i.code}`).join(', ')})` : ''
   }`);
 };
+
+/** The same for a user's command (import, export): the refusal in the user's words, the store's message after it. */
+const unwrapWords = (result: Envelope): unknown => {
+  if (result.ok) return result.value;
+  throw new Error(text.failure(result.error));
+};
+
+/** Row issues printed before the count of the others (`--json` gives them all). */
+const SHOWN_ISSUES = 50;
 
 const withClient = async <T>(flags: Flags, fn: (client: StoreClient) => Promise<T>): Promise<T> => {
   const { dataDir, dbPath } = paths(flags);
@@ -171,7 +162,7 @@ const serve = async (flags: Flags): Promise<number> => {
   const port = intFlag(flags.port, 'port', 0);
   const host = await startWebHost({ client, rendererRoot: path.join(__dirname, '..', 'renderer'), dataDir, port });
   if (flags.json) process.stdout.write(`${JSON.stringify({ url: host.url, port: host.port, dbPath })}\n`);
-  else process.stdout.write(`Comptoir is running in your browser at ${host.url}\nData: ${dbPath}\nPress Ctrl+C to stop.\n`);
+  else process.stdout.write(`${t('cli.serve', { url: host.url, db: dbPath })}\n`);
   if (flags.open && !process.env.CI) openBrowser(host.url);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -209,9 +200,7 @@ const start = async (flags: Flags, argv: string[]): Promise<number> => {
     const child = spawn(binary, [path.join(__dirname, 'main.js'), ...argv], { stdio: 'inherit' });
     return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
   }
-  process.stdout.write(
-    'The Electron window is not available on this machine (its binary could not be downloaded), so Comptoir starts in your browser instead.\n',
-  );
+  process.stdout.write(`${t('cli.noElectron')}\n`);
   return serve(flags);
 };
 
@@ -228,15 +217,15 @@ const demo = (flags: Flags): Promise<number> =>
         if (event === 'job.progress' && process.stderr.isTTY) {
           const p = payload as JobProgress;
           const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0;
-          process.stderr.write(`\r${p.phase} ${'█'.repeat(pct / 4)}${'░'.repeat(25 - Math.floor(pct / 4))} ${pct}%`);
+          process.stderr.write(`\r${text.phase(p.phase)} ${'█'.repeat(Math.floor(pct / 4))}${'░'.repeat(25 - Math.floor(pct / 4))} ${pct}%`);
         }
         if (event === 'job.finished') resolve(payload as JobFinished);
       });
     });
-    unwrap(await client.invoke('demo.generate', input));
+    unwrapWords(await client.invoke('demo.generate', input));
     const done = await finished;
     if (process.stderr.isTTY) process.stderr.write('\n');
-    if (done.status !== 'done') throw new Error(done.error ? `${done.error.code}: ${done.error.message}` : done.status);
+    if (done.status !== 'done') throw new Error(done.error ? text.failure(done.error) : done.status);
     unwrap(await client.invoke('settings.update', { onboarded: true }));
     process.stdout.write(`${JSON.stringify(done.result)}\n`);
     return 0;
@@ -249,23 +238,24 @@ const runJob = async (client: StoreClient, name: string, input: unknown): Promis
       if (event === 'job.progress' && process.stderr.isTTY) {
         const p = payload as JobProgress;
         const pct = p.total > 0 ? Math.min(100, Math.floor((100 * p.done) / p.total)) : 0;
-        process.stderr.write(`\r${p.phase} ${'█'.repeat(Math.floor(pct / 4))}${'░'.repeat(25 - Math.floor(pct / 4))} ${pct}%`);
+        process.stderr.write(`\r${text.phase(p.phase)} ${'█'.repeat(Math.floor(pct / 4))}${'░'.repeat(25 - Math.floor(pct / 4))} ${pct}%`);
       }
       if (event === 'job.finished') resolve(payload as JobFinished);
     });
   });
-  unwrap(await client.invoke(name, input));
+  unwrapWords(await client.invoke(name, input));
   const done = await finished;
   if (process.stderr.isTTY) process.stderr.write('\n');
   return done;
 };
 
 const importFile = (flags: Flags, kind: string | undefined, file: string | undefined): Promise<number> => {
-  if (kind !== 'contacts' && kind !== 'purchases') throw new UsageError('usage: comptoir import contacts|purchases FILE');
-  if (!file) throw new UsageError('import needs a FILE');
+  if (kind !== 'contacts' && kind !== 'purchases') throw new UsageError(t('cli.usageError.importUsage'));
+  if (!file) throw new UsageError(t('cli.usageError.importFile'));
   if (flags.policy !== undefined && !['merge', 'skip', 'create'].includes(flags.policy)) {
-    throw new UsageError('--policy is merge, skip or create');
+    throw new UsageError(t('cli.usageError.policy'));
   }
+  if (!fs.existsSync(file)) throw new Error(t('cli.import.noFile', { file }));
   return withClient(flags, async (client) => {
     const done = await runJob(client, 'imports.run', {
       kind,
@@ -273,7 +263,7 @@ const importFile = (flags: Flags, kind: string | undefined, file: string | undef
       dryRun: flags.dryRun,
       policy: flags.policy ?? 'merge',
     });
-    if (done.status !== 'done') throw new Error(done.error ? `${done.error.code}: ${done.error.message}` : done.status);
+    if (done.status !== 'done') throw new Error(done.error ? text.failure(done.error) : done.status);
     const report = done.result as ImportReport;
     const summary = {
       created: report.created,
@@ -284,23 +274,30 @@ const importFile = (flags: Flags, kind: string | undefined, file: string | undef
     };
     if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
-      process.stdout.write(
-        `${report.dryRun ? 'dry run: ' : ''}${report.rows} rows — created ${report.created}, updated ${report.updated}, merged ${report.merged}, skipped ${report.skipped}, errors ${report.errors.length}${report.errorsTruncated ? '+' : ''}\n`,
-      );
-      for (const e of report.errors.slice(0, 50)) {
-        process.stdout.write(`  line ${e.line}${e.field ? `, ${e.field}` : ''}: ${e.reason}${e.value ? ` (${e.value})` : ''}\n`);
+      const counts = { count: report.rows, created: report.created, updated: report.updated, merged: report.merged, skipped: report.skipped };
+      const errors = `${report.errors.length}${report.errorsTruncated ? '+' : ''}`;
+      process.stdout.write(`${report.dryRun ? t('cli.import.dryRun') : ''}${t('cli.import.summary', { ...counts, errors })}\n`);
+      for (const e of report.errors.slice(0, SHOWN_ISSUES)) {
+        const issue = {
+          line: e.line,
+          field: e.field ? `, ${text.field(kind, e.field)}` : '',
+          reason: text.reason(e.reason),
+          value: e.value ? ` (${e.value})` : '',
+        };
+        process.stdout.write(`${t('cli.import.issue', issue)}\n`);
       }
-      if (report.errors.length > 0 && !report.dryRun) process.stdout.write('nothing was written: fix these rows and import again\n');
+      if (report.errors.length > SHOWN_ISSUES) process.stdout.write(`${t('cli.import.more', { n: report.errors.length - SHOWN_ISSUES })}\n`);
+      if (report.errors.length > 0 && !report.dryRun) process.stdout.write(`${t('cli.import.nothingWritten')}\n`);
     }
     return report.errors.length > 0 ? 1 : 0;
   });
 };
 
 const exportFile = (flags: Flags, kind: string | undefined, file: string | undefined): Promise<number> => {
-  if (kind !== 'contacts') throw new UsageError('usage: comptoir export contacts FILE');
-  if (!file) throw new UsageError('export needs a FILE');
+  if (kind !== 'contacts') throw new UsageError(t('cli.usageError.exportUsage'));
+  if (!file) throw new UsageError(t('cli.usageError.exportFile'));
   const format = flags.format ?? (path.extname(file).slice(1).toLowerCase() || 'csv');
-  if (!['csv', 'xlsx', 'vcf'].includes(format)) throw new UsageError('--format is csv, xlsx or vcf');
+  if (!['csv', 'xlsx', 'vcf'].includes(format)) throw new UsageError(t('cli.usageError.format'));
   return withClient(flags, async (client) => {
     let segmentId: number | undefined;
     if (flags.segment !== undefined) {
@@ -308,10 +305,10 @@ const exportFile = (flags: Flags, kind: string | undefined, file: string | undef
       const wanted = fold(flags.segment);
       const segments = unwrap(await client.invoke('segments.list', {})) as Segment[];
       const found = segments.find((s) => fold(s.name) === wanted);
-      if (found === undefined) throw new Error(`no saved segment named "${flags.segment}"`);
+      if (found === undefined) throw new Error(t('cli.export.noSegment', { name: flags.segment }));
       segmentId = found.id;
     }
-    const result = unwrap(
+    const result = unwrapWords(
       await client.invoke('contacts.export', {
         path: path.resolve(file),
         format,
@@ -320,9 +317,9 @@ const exportFile = (flags: Flags, kind: string | undefined, file: string | undef
         ...(segmentId === undefined ? {} : { filter: { segmentId } }),
       }),
     ) as { path: string; rows: number; unrepresentable: number };
-    process.stdout.write(`${result.rows} contacts written to ${result.path}\n`);
+    process.stdout.write(`${t('cli.export.done', { rows: result.rows, path: result.path })}\n`);
     if (result.unrepresentable > 0) {
-      process.stderr.write(`${result.unrepresentable} characters have no Windows-1252 form and were written as "?"\n`);
+      process.stderr.write(`${t('cli.export.unrepresentable', { n: result.unrepresentable })}\n`);
     }
     return 0;
   });
@@ -331,7 +328,7 @@ const exportFile = (flags: Flags, kind: string | undefined, file: string | undef
 const run = async (argv: string[]): Promise<number> => {
   const { command, rest, flags } = parse(argv);
   if (flags.help || command === undefined || command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${usage()}\n`);
     return command === undefined && !flags.help ? 2 : 0;
   }
   switch (command) {
@@ -349,16 +346,16 @@ const run = async (argv: string[]): Promise<number> => {
       });
     case 'restore': {
       const file = rest[0];
-      if (!file) throw new UsageError('restore needs a FILE');
+      if (!file) throw new UsageError(t('cli.usageError.restoreFile'));
       const { dbPath } = paths(flags);
       const folder = backupDir(defaultSettings, dbPath);
       const source = fs.existsSync(file) ? path.resolve(file) : path.join(folder, file);
-      if (!fs.existsSync(source)) throw new Error(`no backup at ${file}`);
+      if (!fs.existsSync(source)) throw new Error(t('cli.restore.noBackup', { file }));
       const aside = replaceDatabaseFile(dbPath, source, path.join(folder, 'replaced'));
       return withClient(flags, async (client) => {
         const status = unwrap(await client.invoke('app.status', {})) as { state: string; detail: string | null };
-        if (status.state !== 'ready') throw new Error(`restored file does not open: ${status.detail ?? status.state}`);
-        process.stdout.write(`restored ${source} into ${dbPath}${aside ? ` (previous file kept at ${aside})` : ''}\n`);
+        if (status.state !== 'ready') throw new Error(t('cli.restore.doesNotOpen', { detail: status.detail ?? status.state }));
+        process.stdout.write(`${t('cli.restore.done', { source, db: dbPath })}${aside ? t('cli.restore.aside', { aside }) : ''}\n`);
         return 0;
       });
     }
@@ -374,14 +371,14 @@ const run = async (argv: string[]): Promise<number> => {
         return 0;
       }
       const [name, json] = rest;
-      if (!name) throw new UsageError('call needs a NAME (see comptoir call --list)');
-      if (!isCallName(name)) throw new UsageError(`unknown call "${name}" (see comptoir call --list)`);
+      if (!name) throw new UsageError(t('cli.usageError.callName'));
+      if (!isCallName(name)) throw new UsageError(t('cli.usageError.unknownCall', { name }));
       let input: unknown = {};
       if (json !== undefined) {
         try {
           input = JSON.parse(json) as unknown;
         } catch {
-          throw new UsageError('the JSON input is malformed');
+          throw new UsageError(t('cli.usageError.badJson'));
         }
       }
       return withClient(flags, async (client) => {
@@ -394,7 +391,7 @@ const run = async (argv: string[]): Promise<number> => {
     case 'export':
       return exportFile(flags, rest[0], rest[1]);
     default:
-      throw new UsageError(`unknown command "${command}"`);
+      throw new UsageError(t('cli.usageError.unknownCommand', { command }));
   }
 };
 
@@ -404,7 +401,7 @@ run(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof UsageError) {
-      process.stderr.write(`comptoir: ${error.message}\n\n${USAGE}\n`);
+      process.stderr.write(`comptoir: ${error.message}\n\n${usage()}\n`);
       process.exitCode = 2;
     } else {
       process.stderr.write(`comptoir: ${error instanceof Error ? error.message : String(error)}\n`);
