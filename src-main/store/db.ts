@@ -33,7 +33,7 @@ export const queryBuilder = (): Kysely<DB> =>
     plugins: [new CamelCasePlugin()],
   });
 
-type Statement = BetterSqlite3.Statement<unknown[]>;
+export type Statement = BetterSqlite3.Statement<unknown[]>;
 const statementCache = new WeakMap<Sqlite, Map<string, Statement>>();
 
 export const prepared = (db: Sqlite, sql: string): Statement => {

@@ -16,6 +16,7 @@ import { startWebHost } from '../../src-main/host/web/server';
 import { createWorkerClient } from '../../src-main/host/worker-client';
 import { deferredContactIndexes } from '../../src-main/domain/imports/contact-batch';
 import { diskSorts, openDatabase } from '../../src-main/store/open';
+import { benchContactEdit } from './contact-edit';
 import { benchPurchaseImport } from './purchases-import';
 import { percentile } from './common';
 
@@ -162,6 +163,8 @@ const main = async () => {
     const created = await api.call('contacts.list', { q: 'bench', limit: 500 });
     for (const r of created.rows) await api.call('contacts.delete', { id: r.id });
   }
+  // --- edit one field of a contact, in-process (and put it back)
+  await benchContactEdit(api, sample.slice(0, 150).map((r) => r.id), record);
   await client.close();
   if (process.env.BENCH_LIST_FILTERS !== '0') await (await import('./list-filters')).benchListFilters({ source: dbPath, benchDir, record });
   if (process.env.BENCH_CONSENT !== '0') await (await import('./consent')).benchConsent({ source: dbPath, benchDir, record });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, SORTED_SEARCH_MAX, type ContactPage, type ContactRow } from '../../src-main/contract';
-import { openClient } from './helpers';
+import { contactInput, contactListInput, contactUpdateInput } from '../../src-main/contract/contacts';
+import { listContacts } from '../../src-main/domain/contacts/list';
+import { insertContact, updateContact } from '../../src-main/domain/contacts/service';
+import { transaction } from '../../src-main/store/db';
+import { openClient, openStore } from './helpers';
 
 const people = [
   { firstName: 'François', lastName: 'Lefèvre', city: 'Lyon', postcode: '69001', email: 'f.lefevre@orange.fr' },
@@ -43,6 +47,36 @@ describe('contacts', () => {
     await api.call('contacts.delete', { id: c.id });
     await expect(api.call('contacts.get', { id: c.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await api.call('app.status', {})).contactCount).toBe(0);
+  });
+
+  it('sets only the columns an edit changes, so indexes and triggers on the others are left alone', () => {
+    const store = openStore();
+    const db = store.sqlite;
+    const c = transaction(store, () =>
+      insertContact(store, contactInput.parse({ firstName: 'Zoé', lastName: 'Lefèvre', city: 'Lyon', postcode: '69001', jobTitle: 'Gérante' }), '2024-01-01T00:00:00.000Z'),
+    );
+    // what SQLite does for a column named in SET, whatever its value: fire the UPDATE OF triggers naming it
+    db.exec(`CREATE TEMP TABLE fired (what TEXT);
+      CREATE TEMP TRIGGER seen_search AFTER UPDATE OF first_name, last_name, email, phone, city, postcode ON main.contacts
+        BEGIN INSERT INTO fired VALUES ('search'); END;
+      CREATE TEMP TRIGGER seen_list AFTER UPDATE OF status, sort_name, source, city_key, postcode ON main.contacts
+        BEGIN INSERT INTO fired VALUES ('list'); END;
+      CREATE TEMP TRIGGER seen_job AFTER UPDATE OF job_title ON main.contacts BEGIN INSERT INTO fired VALUES ('job'); END;
+      CREATE TEMP TRIGGER seen_update AFTER UPDATE ON main.contacts BEGIN INSERT INTO fired VALUES ('row'); END;`);
+    const edit = (patch: Record<string, unknown>): string[] => {
+      db.exec('DELETE FROM fired');
+      transaction(store, () => updateContact(store, contactUpdateInput.parse({ id: c, patch })));
+      return (db.prepare('SELECT what FROM fired ORDER BY what').pluck().all() as string[]).filter((w, i, all) => all.indexOf(w) === i);
+    };
+    expect(edit({ jobTitle: 'Directrice' })).toEqual(['job', 'row']);
+    expect(edit({ lastName: 'Lefebvre' })).toEqual(['list', 'row', 'search']);
+    // the same values again: the row's updated_at only
+    expect(edit({ lastName: 'Lefebvre', jobTitle: 'Directrice' })).toEqual(['row']);
+    expect(edit({ city: 'Villeurbanne', postcode: '69100' })).toEqual(['list', 'row', 'search']);
+    const stored = db.prepare('SELECT last_name, job_title, city, city_key, postcode, sort_name FROM contacts WHERE id = ?').get(c);
+    expect(stored).toEqual({ last_name: 'Lefebvre', job_title: 'Directrice', city: 'Villeurbanne', city_key: 'villeurbanne', postcode: '69100', sort_name: 'lefebvre zoe' });
+    expect(listContacts(store, contactListInput.parse({ q: 'villeurb' })).rows.map((r) => r.id)).toEqual([c]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 
   it('refuses an update that would leave the contact invalid, and changes nothing', async () => {
