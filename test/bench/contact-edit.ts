@@ -1,8 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Api } from '../../src-main/contract';
-import { percentile } from './common';
-
-type Record = (name: string, value: string, raw?: string, ratio?: string, target?: string) => void;
+import { percentile, type Recorder } from './common';
 
 /**
  * Editing one field of a contact, as the contact page saves it, on the 1M
@@ -10,7 +8,7 @@ type Record = (name: string, value: string, raw?: string, ratio?: string, target
  * put back afterwards (a second timed edit), so the base is unchanged but
  * for updated_at.
  */
-export const benchContactEdit = async (api: Api, ids: readonly number[], record: Record): Promise<void> => {
+export const benchContactEdit = async (api: Api, ids: readonly number[], record: Recorder): Promise<void> => {
   const times: number[] = [];
   const edit = async (id: number, jobTitle: string | null) => {
     const t = performance.now();
