@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultRetentionPolicies, localDate, type RetentionReview } from '../../src-main/contract';
 import { addYears } from '../../src-main/contract';
 import { lastDueReference } from '../../src-main/domain/retention/dates';
-import { REFERENCE_SQL, dueBounds, dueWhere, pageSql } from '../../src-main/domain/retention/review';
+import { REFERENCE_SQL, dueBounds, dueSql, dueWhere, pageSql } from '../../src-main/domain/retention/review';
 import { getStatus, updatePolicies } from '../../src-main/domain/retention/policies';
 import { DAY_MS } from '../../src-main/host/daily';
 import { runRetentionCheck, scheduleRetentionChecks } from '../../src-main/domain/retention/schedule';
@@ -204,6 +204,12 @@ describe('retention review', () => {
     const due = plan(`SELECT c.id FROM contacts c WHERE ${dueWhere(null)}`, { p: b.prospectBefore, c: b.customerBefore });
     expect(due).toContain('contacts_by_retention');
     expect(due).not.toMatch(/SCAN c\b/);
+    // who is due with their sales, for a preview or an action: the index alone, one range per status
+    for (const rule of [null, 'prospect', 'customer'] as const) {
+      const ranges = plan(dueSql(rule), { p: b.prospectBefore, c: b.customerBefore });
+      expect(ranges.match(/SEARCH c USING COVERING INDEX contacts_by_retention/g)).toHaveLength(rule === 'prospect' ? 1 : rule === null ? 3 : 2);
+      expect(ranges).not.toMatch(/SCAN c\b|USING INDEX contacts_by_retention/);
+    }
     // a page merges the per-status ranges in index order: no sort of every due row
     const page = plan(pageSql(null, true), { p: b.prospectBefore, c: b.customerBefore, limit: 51, afterRef: '2024-01-01', afterId: 1 });
     expect(page).toContain('MERGE (UNION ALL)');
