@@ -1,4 +1,4 @@
-import { AppError, type RetentionApplyResult, type RetentionPreview, type RetentionRule } from '../../contract';
+import { AppError, consentChannels, consentPurposes, type RetentionApplyResult, type RetentionPreview, type RetentionRule } from '../../contract';
 import type { z } from 'zod';
 import type { retentionApplyInput, retentionPreviewInput } from '../../contract/retention';
 import { prepared, transaction, type Store } from '../../store/db';
@@ -42,16 +42,21 @@ const summarise = (due: readonly Due[]) => ({
   withSales: due.filter((d) => d.sales > 0).length,
 });
 
+const quoted = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(', ');
+
+/**
+ * Every objection, one range of consent_state_by_key per channel and
+ * purpose (a few percent of the index), then kept if due: looking each due
+ * contact up instead read 87k places of the table, 2 s with a cold file.
+ */
+const OBJECTED_SQL = `SELECT contact_id FROM consent_state INDEXED BY consent_state_by_key
+  WHERE channel IN (${quoted(consentChannels)}) AND purpose IN (${quoted(consentPurposes)}) AND state = 'objected'`;
+
 /** Those who objected to any use: an objection is permanent, asking them again for consent would ignore it. */
-const objectedAmong = (store: Store, due: readonly Due[]): Set<number> =>
-  new Set(
-    prepared(
-      store.sqlite,
-      `SELECT DISTINCT contact_id FROM consent_state WHERE state = 'objected' AND contact_id IN (SELECT value FROM json_each(?))`,
-    )
-      .pluck()
-      .all(JSON.stringify(due.map((d) => d.id))) as number[],
-  );
+const objectedAmong = (store: Store, due: readonly Due[]): Set<number> => {
+  const ids = new Set(due.map((d) => d.id));
+  return new Set((prepared(store.sqlite, OBJECTED_SQL).pluck().all() as number[]).filter((id) => ids.has(id)));
+};
 
 export const previewRetention = (store: Store, input: z.output<typeof retentionPreviewInput>): RetentionPreview => {
   const { on, due } = selectDue(store, input);
