@@ -126,6 +126,16 @@ export const diskSorts = (db: Sqlite): (() => void) => {
   };
 };
 
+/** `diskSorts` around `fn`, the connection put back however it ends. */
+export const withDiskSorts = <T>(db: Sqlite, fn: () => T): T => {
+  const restore = diskSorts(db);
+  try {
+    return fn();
+  } finally {
+    restore();
+  }
+};
+
 /** Helper threads for SQLite's sorter, one a core (4 did no better than 2 on 2 cores). */
 const SORTER_THREADS = Math.max(1, Math.min(4, availableParallelism()));
 

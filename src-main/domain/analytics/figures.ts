@@ -1,6 +1,6 @@
 import { addDays, addMonths, AppError, type AnalyticsConfig, type AnalyticsStatus } from '../../contract';
 import { prepared, type Store } from '../../store/db';
-import { diskSorts } from '../../store/open';
+import { withDiskSorts } from '../../store/open';
 
 /**
  * Per-customer and per-month figures (migration 0012), kept current in the
@@ -301,12 +301,9 @@ const rebuildTables = (store: Store, fill: () => void): void => {
   for (const sql of tables) db.exec(sql);
   fill();
   // the index builds sort millions of entries: on every core
-  const restoreSorts = diskSorts(db);
-  try {
+  withDiskSorts(db, () => {
     for (const sql of indexes) db.exec(sql);
-  } finally {
-    restoreSorts();
-  }
+  });
   for (const sql of triggers) db.exec(sql);
 };
 

@@ -1,5 +1,5 @@
 import { prepared, withLedgerGate, type Store } from '../../store/db';
-import { diskSorts } from '../../store/open';
+import { withDiskSorts } from '../../store/open';
 
 /**
  * The bookkeeping that lets a demo load be big, fast and still all or
@@ -137,14 +137,11 @@ export const dropIndexes = (store: Store, indexes: readonly DeferredIndex[]): vo
 
 /** Rebuilds a set-aside index in its own transaction, sorting on disk (`diskSorts`): run outside a transaction. */
 export const rebuildIndex = (store: Store, index: DeferredIndex, inTransaction: (fn: () => void) => void): void => {
-  const restore = diskSorts(store.sqlite);
-  try {
+  withDiskSorts(store.sqlite, () =>
     inTransaction(() => {
       if (!indexExists(store, index.name)) store.sqlite.exec(index.sql);
-    });
-  } finally {
-    restore();
-  }
+    }),
+  );
 };
 
 /**
@@ -163,12 +160,9 @@ export const undoLoad = (store: Store, marker: Marker): void => {
         }
       });
       // only the sorts: the deletes keep the whole page cache
-      const restore = diskSorts(store.sqlite);
-      try {
+      withDiskSorts(store.sqlite, () => {
         for (const index of marker.indexes) if (!indexExists(store, index.name)) store.sqlite.exec(index.sql);
-      } finally {
-        restore();
-      }
+      });
       clearMarker(store);
     })
     .immediate();

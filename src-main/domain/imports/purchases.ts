@@ -20,7 +20,7 @@ import {
 import type { importPreviewInput, importRunInput } from '../../contract/imports';
 import type { JobContext } from '../../host/registry';
 import { prepared, type Store } from '../../store/db';
-import { bulkJournal, diskSorts } from '../../store/open';
+import { bulkJournal, withDiskSorts } from '../../store/open';
 import {
   guessDateOrder,
   guessMapping,
@@ -653,12 +653,9 @@ const setAsideIndexes = (store: Store, names: readonly string[], setAside: boole
     restore: () => {
       if (!aside) return;
       aside = false;
-      const restoreSorts = diskSorts(store.sqlite);
-      try {
+      withDiskSorts(store.sqlite, () => {
         for (const { sql } of sqls) store.sqlite.exec(sql);
-      } finally {
-        restoreSorts();
-      }
+      });
     },
   };
 };

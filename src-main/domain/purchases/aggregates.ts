@@ -1,6 +1,6 @@
 import type { PurchaseKind } from '../../contract';
 import { prepared, type Store } from '../../store/db';
-import { diskSorts } from '../../store/open';
+import { withDiskSorts } from '../../store/open';
 import { recordWinBacks } from '../analytics/attrition';
 import { refreshCustomers } from '../analytics/figures';
 import { contactCount } from '../contacts/list';
@@ -95,12 +95,9 @@ const setFigureIndexesAside = (store: Store, count: number): (() => void) => {
   return () => {
     if (setAside.length === 0) return;
     // 9 list indexes and the tag copies, 8 columns wide, over the whole base: sorted on every core
-    const restoreSorts = diskSorts(store.sqlite);
-    try {
+    withDiskSorts(store.sqlite, () => {
       for (const index of setAside) store.sqlite.exec(index.sql);
-    } finally {
-      restoreSorts();
-    }
+    });
   };
 };
 
