@@ -166,6 +166,8 @@ const main = async () => {
   // --- edit one field of a contact, in-process (and put it back)
   await benchContactEdit(api, sample.slice(0, 150).map((r) => r.id), record);
   await client.close();
+  // the duplicate finder (issue 3): ≤ 10 s over 100k contacts
+  if (process.env.BENCH_DUPLICATES !== '0') await (await import('./duplicates')).benchDuplicates({ source: dbPath, benchDir, record });
   if (process.env.BENCH_LIST_FILTERS !== '0') await (await import('./list-filters')).benchListFilters({ source: dbPath, benchDir, record });
   if (process.env.BENCH_CONSENT !== '0') await (await import('./consent')).benchConsent({ source: dbPath, benchDir, record });
   // the retention review (issue 4) on the same copy of the base: ≤ 2 s
