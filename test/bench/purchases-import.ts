@@ -5,7 +5,7 @@
  * code), then imported by the built CLI into a copy of a base holding the
  * same customers and no purchases. Measures, does not assert.
  *
- *   BENCH_PURCHASE_IMPORT=1 npm run bench                  (from run.ts)
+ *   npm run bench                                          (from run.ts; BENCH_PURCHASE_IMPORT=0 leaves it out)
  *   BENCH_PURCHASE_ROWS=1000000 npx tsx test/bench/purchases-import.ts   (alone, first N sales)
  *
  * Data kept in .bench/ between runs: the base without purchases and the CSV.

@@ -264,7 +264,7 @@ const main = async () => {
     }
   }
   // --- a till export of every purchase into the same customers without purchases (issue 3); BENCH_PURCHASE_ROWS=N for the first N
-  if (process.env.BENCH_PURCHASE_IMPORT === '1') await benchPurchaseImport({ root, benchDir, demoDb: dbPath, cli, record, rows: process.env.BENCH_PURCHASE_ROWS ? Number(process.env.BENCH_PURCHASE_ROWS) : undefined });
+  if (process.env.BENCH_PURCHASE_IMPORT !== '0') await benchPurchaseImport({ root, benchDir, demoDb: dbPath, cli, record, rows: process.env.BENCH_PURCHASE_ROWS ? Number(process.env.BENCH_PURCHASE_ROWS) : undefined });
 
   fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
   fs.writeFileSync(path.join(root, 'test-results', 'bench.json'), JSON.stringify({ customers, perCustomer, rows }, null, 2));
