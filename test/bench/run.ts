@@ -14,9 +14,8 @@ import { toApi } from '../../src-main/host/client';
 import { createInProcessClient } from '../../src-main/host/inprocess';
 import { startWebHost } from '../../src-main/host/web/server';
 import { createWorkerClient } from '../../src-main/host/worker-client';
-import { deferredContactIndexes } from '../../src-main/domain/imports/contact-batch';
-import { diskSorts, openDatabase } from '../../src-main/store/open';
 import { benchContactEdit } from './contact-edit';
+import { benchImportFloor } from './import-floor';
 import { benchPurchaseImport } from './purchases-import';
 import { percentile } from './common';
 
@@ -243,25 +242,8 @@ const main = async () => {
       `${(240_000 / rate).toFixed(1)}× raw`,
       '≤ 15 s, ≤ 500 MB',
     );
-    // what no import of this file can go under: the indexes it sets aside, rebuilt alone on the base it made (rolled back)
-    if (imp.code === 0) {
-      const db = openDatabase(target);
-      try {
-        const indexes = deferredContactIndexes(db);
-        // sorted as the import sorts them: on disk, on helper threads
-        const restoreSorts = diskSorts(db);
-        db.exec('BEGIN');
-        for (const i of indexes) db.exec(`DROP INDEX "${i.name}"`);
-        const started = performance.now();
-        for (const i of indexes) db.exec(i.sql);
-        const seconds = (performance.now() - started) / 1000;
-        db.exec('ROLLBACK');
-        restoreSorts();
-        record(`of which rebuilding the ${indexes.length} contacts indexes it sets aside, alone`, `${seconds.toFixed(1)} s`);
-      } finally {
-        db.close();
-      }
-    }
+    // what no import of this file can go under: SQLite storing the same rows, with nothing else to do
+    if (imp.code === 0) benchImportFloor(target, path.join(benchDir, 'import-floor.sqlite'), record);
   }
   // --- a till export of every purchase into the same customers without purchases (issue 3); BENCH_PURCHASE_ROWS=N for the first N
   if (process.env.BENCH_PURCHASE_IMPORT !== '0') await benchPurchaseImport({ root, benchDir, demoDb: dbPath, cli, record, rows: process.env.BENCH_PURCHASE_ROWS ? Number(process.env.BENCH_PURCHASE_ROWS) : undefined });
