@@ -45,7 +45,7 @@ export const applyPurchaseTotals = (store: Store, t: PurchaseTotals): void => {
  * the row, on contacts and on the copies contact_tags keeps for the list's
  * tag indexes (migrations 5 and 16).
  */
-const figureIndexes = (store: Store): { name: string; sql: string }[] => {
+export const figureIndexes = (store: Store): { name: string; sql: string }[] => {
   const indexes = prepared(
     store.sqlite,
     `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name IN ('contacts', 'contact_tags') AND sql IS NOT NULL
