@@ -19,7 +19,7 @@ import iconv from 'iconv-lite';
 import { createStore } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
 import { type Recorder } from './common';
-import { benchPurchaseFloor } from './purchase-floor';
+import { benchPurchaseImportFloor } from './import-floor';
 
 
 export type PurchaseBenchOptions = {
@@ -175,7 +175,7 @@ export const benchPurchaseImport = async (o: PurchaseBenchOptions): Promise<void
     `${again.seconds.toFixed(1)} s wall, ${again.cpu.toFixed(1)} s CPU, peak RSS ${again.peakMb.toFixed(0)} MB`,
   );
   // what no import of this file can go under: SQLite storing the same rows and figures, with nothing else to do
-  benchPurchaseFloor(base, target, path.join(o.benchDir, 'purchase-floor.sqlite'), o.record);
+  benchPurchaseImportFloor(base, target, path.join(o.benchDir, 'purchase-floor.sqlite'), o.record);
   for (const ext of ['', '-wal', '-shm']) fs.rmSync(target + ext, { force: true });
 };
 

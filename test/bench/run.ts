@@ -15,7 +15,7 @@ import { createInProcessClient } from '../../src-main/host/inprocess';
 import { startWebHost } from '../../src-main/host/web/server';
 import { createWorkerClient } from '../../src-main/host/worker-client';
 import { benchContactEdit } from './contact-edit';
-import { benchImportFloor } from './import-floor';
+import { benchContactImportFloor } from './import-floor';
 import { benchPurchaseImport } from './purchases-import';
 import { percentile } from './common';
 
@@ -243,7 +243,7 @@ const main = async () => {
       '≤ 15 s, ≤ 500 MB',
     );
     // what no import of this file can go under: SQLite storing the same rows, with nothing else to do
-    if (imp.code === 0) benchImportFloor(target, path.join(benchDir, 'import-floor.sqlite'), record);
+    if (imp.code === 0) benchContactImportFloor(target, path.join(benchDir, 'import-floor.sqlite'), record);
   }
   // --- a till export of every purchase into the same customers without purchases (issue 3); BENCH_PURCHASE_ROWS=N for the first N
   if (process.env.BENCH_PURCHASE_IMPORT !== '0') await benchPurchaseImport({ root, benchDir, demoDb: dbPath, cli, record, rows: process.env.BENCH_PURCHASE_ROWS ? Number(process.env.BENCH_PURCHASE_ROWS) : undefined });
