@@ -10,7 +10,8 @@
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { INSERT_COLUMNS } from '../../src-main/domain/contacts/service';
-import { deferredContactIndexes } from '../../src-main/domain/imports/contact-batch';
+import { deferredContactIndexes, FTS_VALUES } from '../../src-main/domain/imports/contact-batch';
+import { BULK_INDEXES, BULK_ROW_TRIGGERS } from '../../src-main/domain/imports/purchases';
 import { figureIndexes } from '../../src-main/domain/purchases/aggregates';
 import { createStore, type Store } from '../../src-main/store/db';
 import { bulkJournal, openDatabase, withDiskSorts } from '../../src-main/store/open';
@@ -54,14 +55,6 @@ const rebuild = (store: Store, indexes: readonly { sql: string }[]): void =>
     for (const i of indexes) store.sqlite.exec(i.sql);
   });
 
-/** The search entries the import writes for a contact (contact-batch.ts FTS_VALUES). */
-const FTS_SELECT = `SELECT id,
-    coalesce(first_name, '') || ' ' || coalesce(last_name, ''),
-    coalesce(email, ''),
-    CASE WHEN phone LIKE '+33%' THEN phone || ' 0' || substr(phone, 4) ELSE coalesce(phone, '') END,
-    coalesce(city, '') || ' ' || coalesce(postcode, '')
-  FROM contacts ORDER BY id`;
-
 /** Contacts into an empty base: the rows, the search index in one statement, the indexes the import sets aside. */
 export const benchContactImportFloor = (imported: string, scratch: string, record: Recorder): void =>
   onScratch(scratch, null, imported, (store, time) => {
@@ -71,7 +64,7 @@ export const benchContactImportFloor = (imported: string, scratch: string, recor
     db.exec('DROP TRIGGER contacts_ai');
     const columns = INSERT_COLUMNS.join(', ');
     const rows = time(() => db.prepare(`INSERT INTO contacts (id, ${columns}) SELECT id, ${columns} FROM src.contacts ORDER BY id`).run().changes);
-    const search = time(() => db.exec(`INSERT INTO contacts_fts (rowid, name, email, phone, city) ${FTS_SELECT}`));
+    const search = time(() => db.exec(`INSERT INTO contacts_fts (rowid, name, email, phone, city) SELECT ${FTS_VALUES} FROM contacts ORDER BY id`));
     const built = time(() => rebuild(store, indexes));
     const total = rows.seconds + search.seconds + built.seconds;
     record(
@@ -82,10 +75,6 @@ export const benchContactImportFloor = (imported: string, scratch: string, recor
       'the import ≤ 15 s',
     );
   });
-
-/** What the purchase import sets aside while it writes rows (imports/purchases.ts). */
-const PURCHASE_INDEXES = ['purchases_by_contact', 'purchases_by_date', 'purchases_by_import'];
-const PURCHASE_TRIGGERS = ['purchases_ai', 'purchases_months_ai'];
 
 /**
  * Purchases into a copy of the base the import started from: the rows and
@@ -98,9 +87,9 @@ export const benchPurchaseImportFloor = (base: string, imported: string, scratch
   onScratch(scratch, base, imported, (store, time) => {
     const db = store.sqlite;
     const sqlOf = db.prepare('SELECT sql FROM sqlite_schema WHERE name = ?').pluck();
-    const indexes = PURCHASE_INDEXES.map((name) => ({ name, sql: sqlOf.get(name) as string }));
+    const indexes = [...BULK_INDEXES.byContact, ...BULK_INDEXES.inOrder].map((name) => ({ name, sql: sqlOf.get(name) as string }));
     for (const i of indexes) db.exec(`DROP INDEX ${i.name}`);
-    for (const t of PURCHASE_TRIGGERS) db.exec(`DROP TRIGGER ${t}`);
+    for (const t of BULK_ROW_TRIGGERS) db.exec(`DROP TRIGGER ${t}`);
     const columns = (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('purchases') as string[]).join(', ');
     const rows = time(() => db.prepare(`INSERT INTO purchases (${columns}) SELECT ${columns} FROM src.purchases ORDER BY id`).run().changes);
     const built = time(() => rebuild(store, indexes));

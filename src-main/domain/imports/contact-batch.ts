@@ -257,7 +257,7 @@ const companyNumberKnown = (store: Store, number: CompanyNumber): boolean =>
 // ---------------------------------------------------------------- search index in batches
 
 /** What the triggers below index for a contact, read from its stored row. */
-const FTS_VALUES = `id,
+export const FTS_VALUES = `id,
     coalesce(first_name, '') || ' ' || coalesce(last_name, ''),
     coalesce(email, ''),
     CASE WHEN phone LIKE '+33%' THEN phone || ' 0' || substr(phone, 4) ELSE coalesce(phone, '') END,

@@ -660,6 +660,14 @@ const setAsideIndexes = (store: Store, names: readonly string[], setAside: boole
   };
 };
 
+/**
+ * What a bulk import sets aside while it writes rows: the per-contact index,
+ * rebuilt before the figures are read from it, and the indexes in date and
+ * import order; the row triggers are the two below.
+ */
+export const BULK_INDEXES = { byContact: ['purchases_by_contact'], inOrder: ['purchases_by_date', 'purchases_by_import'] } as const;
+export const BULK_ROW_TRIGGERS = ['purchases_ai', 'purchases_months_ai'] as const;
+
 const COUNTER_TRIGGER = "CREATE TRIGGER purchases_ai AFTER INSERT ON purchases BEGIN UPDATE counters SET value = value + 1 WHERE name = 'purchases'; END";
 const MONTHS_TRIGGER =
   'CREATE TRIGGER purchases_months_ai AFTER INSERT ON purchases BEGIN INSERT INTO sales_months (month, sales, refunds, revenue_cents) ' +
@@ -685,12 +693,13 @@ const setAsideRowTriggers = (
   store: Store,
   setAside: boolean,
 ): { add: (purchasedAt: string, kind: string, amountCents: number) => void; restore: () => void } => {
-  const counter = triggerSql(store, 'purchases_ai');
-  const months = triggerSql(store, 'purchases_months_ai');
+  const [counterName, monthsName] = BULK_ROW_TRIGGERS;
+  const counter = triggerSql(store, counterName);
+  const months = triggerSql(store, monthsName);
   const counterAside = setAside && sameSql(counter, COUNTER_TRIGGER);
   const monthsAside = setAside && sameSql(months, MONTHS_TRIGGER);
-  if (counterAside) store.sqlite.exec('DROP TRIGGER purchases_ai');
-  if (monthsAside) store.sqlite.exec('DROP TRIGGER purchases_months_ai');
+  if (counterAside) store.sqlite.exec(`DROP TRIGGER ${counterName}`);
+  if (monthsAside) store.sqlite.exec(`DROP TRIGGER ${monthsName}`);
   let inserted = 0;
   const sums = new Map<string, MonthSums>();
   let aside = counterAside || monthsAside;
@@ -909,8 +918,8 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
       ).run(path.basename(input.path), layout, JSON.stringify({ policy: input.policy, mapping }), now).lastInsertRowid,
     );
     const maxIdBefore = Number(prepared(db, 'SELECT coalesce(max(id), 0) FROM purchases').pluck().get());
-    const byContact = setAsideIndexes(store, ['purchases_by_contact'], bulk);
-    const inOrder = setAsideIndexes(store, ['purchases_by_date', 'purchases_by_import'], bulk);
+    const byContact = setAsideIndexes(store, BULK_INDEXES.byContact, bulk);
+    const inOrder = setAsideIndexes(store, BULK_INDEXES.inOrder, bulk);
     const rowTriggers = setAsideRowTriggers(store, bulk);
     // a ticket by its number and day (index purchases_by_reference), then the customer in JS: anonymous days stay cheap
     const byReference = prepared(db, 'SELECT id, contact_id AS contactId FROM purchases WHERE reference = ? AND purchased_at = ?');
