@@ -886,7 +886,9 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
     throw error;
   }
   const bulk = isBulk(store, source.format, total);
-  const read = rowReader(store, mapping, source.format, dateOrderOf(mapping, ahead.sample), bulk && mapping.includes('customerCode') && total * 2 >= contactCount(store));
+  // whether the base already holds many purchases (bulk) does not change what a code lookup costs
+  const preloadCodes = mapping.includes('customerCode') && total * 2 >= contactCount(store);
+  const read = rowReader(store, mapping, source.format, dateOrderOf(mapping, ahead.sample), preloadCodes);
 
   /*
    * A bulk import changes three connection settings, which cannot change inside a transaction and are put
