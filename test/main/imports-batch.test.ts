@@ -155,6 +155,52 @@ describe('batched contact import', () => {
     }
   });
 
+  it('adds nothing when the same file comes again: a key-less row is found by its identity, a flagged one by the name it holds', async () => {
+    const dir = tempDir();
+    const lines = ['Prénom;Nom;E-mail;Portable;Adresse;CP;Ville;Date de naissance'];
+    lines.push('Alain;Adam;aadam@orange.fr;06 11 11 11 11;;13008;Marseille;');
+    // Alain's e-mail under another name: a new contact, flagged
+    lines.push('Agnès;Adam;aadam@orange.fr;;;13008;Marseille;');
+    // no e-mail, no phone: twice in the file is one contact
+    lines.push('Adèle;Adam;;;20 avenue Molière;51100;Reims;');
+    lines.push('adele;ADAM;;;20 avenue Molière;51100;Reims;');
+    // namesakes told apart by their birth dates, and by a keyed contact's identity: never fused
+    lines.push('Jean;Dupont;;;;75011;Paris;01/02/1960');
+    lines.push('Jean;Dupont;;;;75011;Paris;03/04/1980');
+    lines.push('Jean;Dupont;jean.dupont@exemple.fr;;;75011;Paris;01/02/1960');
+    const source = path.join(dir, 'keyless.csv');
+    fs.writeFileSync(source, `${lines.join('\r\n')}\r\n`);
+    for (const [i, tuning] of [ROW_BY_ROW, {}, { batchRows: 2, deferIndexesFrom: 1 }].entries()) {
+      const store = openStore(path.join(dir, `twice-${i}.sqlite`));
+      const first = await runImport(store, { kind: 'contacts', path: source, policy: 'merge', dryRun: false }, job(), tuning);
+      expect(first).toMatchObject({ created: 6, merged: 0, skipped: 1, errors: [] });
+      expect(first.notices).toContainEqual(expect.objectContaining({ line: 3, reason: 'possible_duplicate' }));
+      const contacts = () => store.sqlite.prepare('SELECT * FROM contacts ORDER BY id').raw().all();
+      const before = contacts();
+      const again = await runImport(store, { kind: 'contacts', path: source, policy: 'merge', dryRun: false }, job(), tuning);
+      expect(again).toMatchObject({ created: 0, merged: 0, skipped: 7, errors: [] });
+      expect(again.notices).toEqual([]);
+      expect(contacts()).toEqual(before);
+      store.sqlite.close();
+    }
+  });
+
+  it('adds nothing when a large messy file comes again, batched or row by row', async () => {
+    const dir = tempDir();
+    const source = messyFile(dir, 'file.csv', 700, 11);
+    for (const [i, tuning] of [ROW_BY_ROW, { batchRows: 7, deferIndexesFrom: 1 }].entries()) {
+      const store = openStore(path.join(dir, `messy-${i}.sqlite`));
+      const first = await runImport(store, { kind: 'contacts', path: source, policy: 'merge', dryRun: false }, job(), tuning);
+      expect(first.created).toBeGreaterThan(400);
+      const contacts = store.sqlite.prepare('SELECT count(*) FROM contacts').pluck();
+      const count = contacts.get();
+      const again = await runImport(store, { kind: 'contacts', path: source, policy: 'merge', dryRun: false }, job(), tuning);
+      expect(again).toMatchObject({ created: 0, errors: [] });
+      expect(contacts.get()).toBe(count);
+      store.sqlite.close();
+    }
+  });
+
   it('with the e-mail and phone indexes aside, finds a contact by the value it holds now, not one it held earlier in the file', async () => {
     const dir = tempDir();
     const base = path.join(dir, 'base.sqlite');

@@ -114,56 +114,109 @@ const withReadIssues = (line: number, issues: SourceRecord['issues']): RowIssue[
   issues.map((i) => ({ line, field: i.field, value: i.value, reason: i.reason }));
 
 /**
- * Who holds a value as a contact's own code, e-mail or phone: the lowest id,
- * as the index gives it first (`indexedHolder`), or the import's directory
- * while the e-mail and phone indexes are set aside.
+ * Who holds a value as a contact's own code, e-mail or phone, lowest id
+ * first: the indexes (`indexedHolders`), or the import's directory while the
+ * e-mail and phone indexes are set aside.
  */
-type Holder = (by: 'code' | 'email' | 'phone', value: string) => number | undefined;
+type Holders = (by: 'code' | 'email' | 'phone', value: string) => readonly number[];
 
-const HOLDER_SQL = {
+const HOLDERS_SQL = {
   code: 'SELECT id FROM contacts WHERE code = ?',
-  email: 'SELECT id FROM contacts WHERE email = ? LIMIT 1',
-  phone: 'SELECT id FROM contacts WHERE phone = ? LIMIT 1',
+  email: 'SELECT id FROM contacts WHERE email = ? ORDER BY id',
+  phone: 'SELECT id FROM contacts WHERE phone = ? ORDER BY id',
 } as const;
 
-const indexedHolder =
-  (store: Store): Holder =>
+const indexedHolders =
+  (store: Store): Holders =>
   (by, value) =>
-    prepared(store.sqlite, HOLDER_SQL[by]).pluck().get(value) as number | undefined;
+    prepared(store.sqlite, HOLDERS_SQL[by]).pluck().all(value) as number[];
 
-/** Lookups in the order they are trusted; an additional e-mail or phone counts after the contacts' own. */
-const KEY_LOOKUPS = [
-  ['code', null],
-  ['email', 'SELECT contact_id FROM contact_emails WHERE email = ? LIMIT 1'],
-  ['phone', 'SELECT contact_id FROM contact_phones WHERE phone = ? LIMIT 1'],
-] as const;
+/** An additional e-mail or phone counts after the contacts' own. */
+const EXTRA_HOLDERS_SQL = {
+  email: 'SELECT DISTINCT contact_id FROM contact_emails WHERE email = ? ORDER BY contact_id',
+  phone: 'SELECT DISTINCT contact_id FROM contact_phones WHERE phone = ? ORDER BY contact_id',
+} as const;
 
-const findByKeys = (store: Store, data: ContactData, holder: Holder): { id: number; by: 'code' | 'email' | 'phone' } | null => {
-  for (const [by, extra] of KEY_LOOKUPS) {
-    const value = data[by];
-    if (value === null) continue;
-    const id = holder(by, value) ?? (extra === null ? undefined : (prepared(store.sqlite, extra).pluck().get(value) as number | undefined));
-    if (id !== undefined) return { id, by };
-  }
-  return null;
+/** A contact with no code, e-mail or phone: nothing but its identity can find it again. */
+const isKeyless = (d: Pick<ContactData, 'code' | 'email' | 'phone'>): boolean => d.code === null && d.email === null && d.phone === null;
+
+type Identity = Pick<ContactData, 'civility' | 'companyId' | 'postcode' | 'city' | 'addressLine1' | 'birthDate'> & { matchName: string };
+
+const IDENTITY_COLUMNS = 'match_name, civility, company_id, postcode, city, address_line1, birth_date';
+const KEYLESS = 'code IS NULL AND email IS NULL AND phone IS NULL';
+
+const identityValues = (i: Identity): unknown[] => [i.matchName, i.civility, i.companyId, i.postcode, i.city, i.addressLine1, i.birthDate];
+
+/** The key of a row's or a stored contact's identity in the key set and the directory (control characters never reach the base). */
+const identityText = (values: readonly unknown[]): string => values.map((v) => (v === null ? '' : String(v))).join('\u0000');
+
+/**
+ * What finds a key-less row again: its name, civility, company, postcode,
+ * city, first address line and birth date, all equal (missing on both sides
+ * counts as equal), on a contact that is key-less too. Anything less would
+ * fuse namesakes; a keyed contact is found by its keys. Null: the row has a
+ * key, or no name to go by.
+ */
+const identityOf = (d: ContactData): Identity | null => {
+  if (!isKeyless(d)) return null;
+  const name = matchName(d);
+  return name === '' ? null : { ...d, matchName: name };
 };
+
+const KEYLESS_IDENTITIES_SQL = `SELECT id, ${IDENTITY_COLUMNS} FROM contacts WHERE ${KEYLESS} AND match_name <> ''`;
+// the (postcode, match_name) index finds the few namesakes of a postcode
+const IDENTITY_HOLDER_SQL = `SELECT id FROM contacts WHERE match_name = ? AND civility IS ? AND company_id IS ? AND postcode IS ?
+  AND city IS ? AND address_line1 IS ? AND birth_date IS ? AND ${KEYLESS} ORDER BY id LIMIT 1`;
+const HOLDS_IDENTITY_SQL = `SELECT 1 FROM contacts WHERE id = ? AND match_name = ? AND civility IS ? AND company_id IS ? AND postcode IS ?
+  AND city IS ? AND address_line1 IS ? AND birth_date IS ? AND ${KEYLESS}`;
+
+/** The key-less contact a key-less row is, lowest id first: the index's answer, or the directory's candidates checked. */
+type IdentityHolder = (identity: Identity) => number | undefined;
+
+const indexedIdentityHolder =
+  (store: Store): IdentityHolder =>
+  (identity) =>
+    prepared(store.sqlite, IDENTITY_HOLDER_SQL).pluck().get(identityValues(identity)) as number | undefined;
 
 /**
  * Existing contact for this row: the customer code first, then an e-mail,
- * then a phone — the last two only when the names agree (a shared family
- * phone or a shop's generic address must not fuse two people).
+ * then a phone — the last two only on a contact whose name agrees (a shared
+ * family phone or a shop's generic address must not fuse two people; among
+ * several holders, the one with the row's name is the row's contact). A
+ * value held only by other names is a conflict: the row becomes a new
+ * contact, flagged. A row with no key at all is found by its identity.
  */
 const findExisting = (
   store: Store,
   data: ContactData,
-  holder: Holder,
-): { id: number; by: 'code' | 'email' | 'phone' } | { id: number; by: 'conflict' } | null => {
-  const found = findByKeys(store, data, holder);
-  if (found === null || found.by === 'code') return found;
-  const theirs = prepared(store.sqlite, 'SELECT match_name FROM contacts WHERE id = ?').pluck().get(found.id) as string | null;
+  holders: Holders,
+  identityHolder: IdentityHolder,
+): { id: number; by: 'code' | 'email' | 'phone' | 'identity' } | { id: number; by: 'conflict' } | null => {
+  if (data.code !== null) {
+    const [id] = holders('code', data.code);
+    if (id !== undefined) return { id, by: 'code' };
+  }
   const ours = matchName(data);
-  if (theirs && ours && theirs !== ours) return { id: found.id, by: 'conflict' };
-  return found;
+  const nameOf = prepared(store.sqlite, 'SELECT match_name FROM contacts WHERE id = ?').pluck();
+  const agrees = (id: number): boolean => {
+    const theirs = nameOf.get(id) as string | null;
+    return !theirs || !ours || theirs === ours;
+  };
+  let first: number | undefined;
+  for (const by of ['email', 'phone'] as const) {
+    const value = data[by];
+    if (value === null) continue;
+    for (const ids of [() => holders(by, value), () => prepared(store.sqlite, EXTRA_HOLDERS_SQL[by]).pluck().all(value) as number[]]) {
+      for (const id of ids()) {
+        if (agrees(id)) return { id, by };
+        first ??= id;
+      }
+    }
+  }
+  if (first !== undefined) return { id: first, by: 'conflict' };
+  const identity = identityOf(data);
+  const id = identity === null ? undefined : identityHolder(identity);
+  return id === undefined ? null : { id, by: 'identity' };
 };
 
 const SCALARS = [
@@ -400,15 +453,19 @@ const indexesLedBy = (db: Sqlite, table: 'contacts' | 'contact_tags', led: (colu
 const deferrableIndexes = (db: Sqlite, table: 'contacts' | 'contact_tags', live: ReadonlySet<string>): DeferredIndex[] =>
   indexesLedBy(db, table, (column) => !live.has(column));
 
-/** The contacts' primary e-mail and phone, which the duplicate lookups read. */
-const KEY_COLUMNS: ReadonlySet<string> = new Set(['email', 'phone']);
+/**
+ * What the duplicate lookups read: the contacts' primary e-mail and phone,
+ * and the postcode that leads the (postcode, match_name) index a key-less
+ * row's identity is found by.
+ */
+const KEY_COLUMNS: ReadonlySet<string> = new Set(['email', 'phone', 'postcode']);
 
 const contactsLive = (db: Sqlite): Set<string> =>
   new Set([...KEY_COLUMNS, 'code', ...(prepared(db, 'SELECT "from" FROM pragma_foreign_key_list(?)').pluck().all('contacts') as string[])]);
 
 /**
- * The e-mail and phone indexes: set aside with the list's when the import
- * can answer the lookups from a `KeyDirectory` of the base and the file.
+ * The e-mail, phone and identity indexes: set aside with the list's when the
+ * import can answer the lookups from a `KeyDirectory` of the base and the file.
  */
 const contactKeyIndexes = (db: Sqlite): DeferredIndex[] => indexesLedBy(db, 'contacts', (column) => KEY_COLUMNS.has(column));
 
@@ -475,6 +532,7 @@ const setAutomerge = (db: Sqlite, segments: number): void => {
 const CODE = 1;
 const EMAIL = 2;
 const PHONE = 3;
+const IDENTITY = 4;
 
 /**
  * Reading every key of the base costs about a microsecond a key; looking a
@@ -494,6 +552,7 @@ const readBaseKeys = (db: Sqlite, policy: DuplicatePolicy, estimatedRows: number
     read(EMAIL, 'SELECT email FROM contact_emails');
     read(PHONE, 'SELECT phone FROM contacts WHERE phone IS NOT NULL');
     read(PHONE, 'SELECT phone FROM contact_phones');
+    for (const [, ...identity] of prepared(db, KEYLESS_IDENTITIES_SQL).raw().iterate() as Iterable<unknown[]>) keys.add(IDENTITY, identityText(identity));
   }
   return keys;
 };
@@ -513,6 +572,9 @@ const readBaseDirectory = (db: Sqlite, expected: number): KeyDirectory => {
   };
   read(EMAIL, 'SELECT id, email FROM contacts WHERE email IS NOT NULL');
   read(PHONE, 'SELECT id, phone FROM contacts WHERE phone IS NOT NULL');
+  for (const [id, ...identity] of prepared(db, KEYLESS_IDENTITIES_SQL).raw().iterate() as Iterable<[number, ...unknown[]]>) {
+    directory.add(IDENTITY, identityText(identity), id);
+  }
   return directory;
 };
 
@@ -522,12 +584,18 @@ const remember = (keys: KeySet, d: ContactData): void => {
   for (const e of d.emails) keys.add(EMAIL, e.email);
   if (d.phone !== null) keys.add(PHONE, d.phone);
   for (const p of d.phones) keys.add(PHONE, p.phone);
+  const identity = identityOf(d);
+  if (identity !== null) keys.add(IDENTITY, identityText(identityValues(identity)));
 };
 
-/** A row whose code, e-mail and phone are all unknown matches nothing: the lookup can be skipped. */
-const mayMatch = (keys: KeySet, d: ContactData, policy: DuplicatePolicy): boolean =>
-  (d.code !== null && keys.has(CODE, d.code)) ||
-  (policy !== 'create' && ((d.email !== null && keys.has(EMAIL, d.email)) || (d.phone !== null && keys.has(PHONE, d.phone))));
+/** A row whose code, e-mail and phone (or, without any, identity) are all unknown matches nothing: the lookup can be skipped. */
+const mayMatch = (keys: KeySet, d: ContactData, policy: DuplicatePolicy): boolean => {
+  if (d.code !== null && keys.has(CODE, d.code)) return true;
+  if (policy === 'create') return false;
+  if ((d.email !== null && keys.has(EMAIL, d.email)) || (d.phone !== null && keys.has(PHONE, d.phone))) return true;
+  const identity = identityOf(d);
+  return identity !== null && keys.has(IDENTITY, identityText(identityValues(identity)));
+};
 
 // ---------------------------------------------------------------- the loop
 
@@ -578,11 +646,18 @@ export const importContactRows = async (
     email: prepared(db, 'SELECT 1 FROM contacts WHERE id = ? AND email = ?'),
     phone: prepared(db, 'SELECT 1 FROM contacts WHERE id = ? AND phone = ?'),
   };
-  const indexed = indexedHolder(store);
-  const holder: Holder = (by, value) =>
+  const indexed = indexedHolders(store);
+  const holders: Holders = (by, value) =>
     directory === null || by === 'code'
       ? indexed(by, value)
-      : directory.candidates(by === 'email' ? EMAIL : PHONE, value).find((id) => holds[by].get(id, value) !== undefined);
+      : directory.candidates(by === 'email' ? EMAIL : PHONE, value).filter((id) => holds[by].get(id, value) !== undefined);
+  const indexedIdentity = indexedIdentityHolder(store);
+  const holdsIdentity = prepared(db, HOLDS_IDENTITY_SQL);
+  const identityHolder: IdentityHolder = (identity) => {
+    if (directory === null) return indexedIdentity(identity);
+    const values = identityValues(identity);
+    return directory.candidates(IDENTITY, identityText(values)).find((id) => holdsIdentity.get(id, ...values) !== undefined);
+  };
   const deferred = [
     ...listDeferred,
     ...keyIndexes,
@@ -695,7 +770,7 @@ export const importContactRows = async (
   /** The row-by-row import's write step: a lookup, then create, skip, update or merge. */
   /** The contact the row landed on (null: skipped by policy, or refused). */
   const applyRow = (line: number, data: ContactData, note: string | null, today: string): number | null => {
-    let existing = policy === 'create' ? null : findExisting(store, data, holder);
+    let existing = policy === 'create' ? null : findExisting(store, data, holders, identityHolder);
     if (existing !== null && existing.by === 'conflict') {
       addNotice({ line, field: null, value: String(existing.id), reason: 'possible_duplicate' });
       existing = null;
@@ -772,6 +847,9 @@ export const importContactRows = async (
     if (directory !== null && id !== null) {
       if (data.email !== null) directory.add(EMAIL, data.email, id);
       if (data.phone !== null) directory.add(PHONE, data.phone, id);
+      // a key-less row lands on a key-less contact of its identity, or is one
+      const identity = identityOf(data);
+      if (identity !== null) directory.add(IDENTITY, identityText(identityValues(identity)), id);
     }
     return id;
   };
