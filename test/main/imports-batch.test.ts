@@ -7,9 +7,9 @@ import { checkDuplicates } from '../../src-main/domain/duplicates/check';
 import { listContacts } from '../../src-main/domain/contacts/list';
 import { searchIndex, type ContactBatchTuning } from '../../src-main/domain/imports/contact-batch';
 import { createKeyDirectory, createKeySet } from '../../src-main/domain/imports/key-set';
-import { runImport } from '../../src-main/domain/imports/service';
+import { runImport, undoImport } from '../../src-main/domain/imports/service';
 import type { JobContext } from '../../src-main/host/registry';
-import type { Store } from '../../src-main/store/db';
+import { transaction, type Store } from '../../src-main/store/db';
 import { openStore, tempDir } from './helpers';
 
 /**
@@ -199,6 +199,34 @@ describe('batched contact import', () => {
       expect(contacts.get()).toBe(count);
       store.sqlite.close();
     }
+  });
+
+  it('undoes a large import by rebuilding the indexes and the search index over what stays, leaving what a row-by-row delete leaves', async () => {
+    const dir = tempDir();
+    const base = path.join(dir, 'base.sqlite');
+    const seedStore = openStore(base);
+    await runImport(seedStore, { kind: 'contacts', path: messyFile(dir, 'base.csv', 300, 3), policy: 'merge', dryRun: false }, null, ROW_BY_ROW);
+    const imported = await runImport(seedStore, { kind: 'contacts', path: messyFile(dir, 'file.csv', 700, 7), policy: 'merge', dryRun: false }, null, {});
+    expect(imported.created).toBeGreaterThan(2 * 300);
+    expect(imported.merged + imported.updated).toBeGreaterThan(0);
+    seedStore.sqlite.close();
+    const undone = (name: string, bulkFrom?: number) => {
+      const store = openStore(copyOf(dir, base, name));
+      transaction(store, () => undoImport(store, imported.importId ?? 0, bulkFrom));
+      return dump(store);
+    };
+    const oneByOne = undone('one-by-one.sqlite');
+    const bulk = undone('bulk.sqlite', 1);
+    expect(bulk.rows).toEqual(oneByOne.rows);
+    expect(bulk.index).toEqual(oneByOne.index);
+    expect(bulk.schema).toEqual(oneByOne.schema);
+    // and that is the base as it was before the import, search index included (the history keeps the import)
+    const seeded = openStore(path.join(dir, 'seed-only.sqlite'));
+    await runImport(seeded, { kind: 'contacts', path: path.join(dir, 'base.csv'), policy: 'merge', dryRun: false }, null, ROW_BY_ROW);
+    const expected = dump(seeded);
+    const history = (rows: string[]) => rows.filter((r) => !r.startsWith('imports ') && !r.startsWith('import_changes '));
+    expect(history(bulk.rows)).toEqual(history(expected.rows));
+    expect(bulk.index).toEqual(expected.index);
   });
 
   it('with the e-mail and phone indexes aside, finds a contact by the value it holds now, not one it held earlier in the file', async () => {

@@ -18,7 +18,7 @@ import { updateContact } from '../contacts/service';
 import { recomputeConsentState } from '../consent/events';
 import { contactTargets, eachOf, guessMapping, isImportError, layoutKey, SAMPLE_BYTES } from '../importexport';
 import { bulkJournal } from '../../store/open';
-import { importContactRows, isLargeImport, type ContactBatchTuning } from './contact-batch';
+import { deleteImportedContacts, importContactRows, isLargeImport, type ContactBatchTuning } from './contact-batch';
 import { normaliseContact, type NormalisedContact } from './contacts';
 import { openSource, type OpenedSource } from './sources';
 
@@ -302,7 +302,7 @@ export const listImports = (store: Store): ImportRecord[] =>
  * Refused when a created contact has since got sales (deleting it would
  * anonymise them) — the user decides about those first.
  */
-export const undoImport = (store: Store, importId: number): ImportRecord => {
+export const undoImport = (store: Store, importId: number, bulkDeleteFrom?: number): ImportRecord => {
   const row = prepared(store.sqlite, 'SELECT * FROM imports WHERE id = ?').get(importId) as ImportRow | undefined;
   if (!row) throw new AppError('NOT_FOUND', `import ${importId} not found`, { entity: 'import', id: importId });
   if (row.undone_at !== null) throw new AppError('CONFLICT', 'this import was already undone', { reason: 'already_undone' });
@@ -316,7 +316,7 @@ export const undoImport = (store: Store, importId: number): ImportRecord => {
     throw new AppError('CONFLICT', `${withSales} imported contacts have sales since`, { reason: 'has_sales', count: withSales });
   }
   withLedgerGate(store, 'erasure', () => {
-    prepared(store.sqlite, 'DELETE FROM contacts WHERE import_id = ?').run(importId);
+    deleteImportedContacts(store.sqlite, importId, bulkDeleteFrom);
     // consent the file gave contacts that were already there: the events go, their state is replayed without them
     const touched = prepared(store.sqlite, 'SELECT DISTINCT contact_id FROM consent_events WHERE import_id = ?').pluck().all(importId) as number[];
     prepared(store.sqlite, 'DELETE FROM consent_events WHERE import_id = ?').run(importId);
