@@ -20,6 +20,7 @@ import { createStore } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
 import { type Recorder } from './common';
 import { benchPurchaseImportFloor } from './import-floor';
+import { benchUndo } from './undo';
 
 
 export type PurchaseBenchOptions = {
@@ -176,6 +177,7 @@ export const benchPurchaseImport = async (o: PurchaseBenchOptions): Promise<void
   );
   // what no import of this file can go under: SQLite storing the same rows and figures, with nothing else to do
   benchPurchaseImportFloor(base, target, path.join(o.benchDir, 'purchase-floor.sqlite'), o.record);
+  await benchUndo(target, 'purchases', o.record);
   for (const ext of ['', '-wal', '-shm']) fs.rmSync(target + ext, { force: true });
 };
 

@@ -16,6 +16,7 @@ import { startWebHost } from '../../src-main/host/web/server';
 import { createWorkerClient } from '../../src-main/host/worker-client';
 import { benchContactEdit } from './contact-edit';
 import { benchContactImportFloor } from './import-floor';
+import { benchUndo } from './undo';
 import { benchPurchaseImport } from './purchases-import';
 import { percentile } from './common';
 
@@ -223,11 +224,13 @@ const main = async () => {
     const timed = async (args: string[]) => {
       const started = performance.now();
       const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
       let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
       const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
       const seconds = (performance.now() - started) / 1000;
-      return { code, seconds, peakMb: Number(err.trim().split('\n').pop()) / 1024 };
+      return { code, seconds, peakMb: Number(err.trim().split('\n').pop()) / 1024, out };
     };
     const exp = await timed(['export', 'contacts', csv, '--db', dbPath, '--encoding', 'windows-1252', '--delimiter', ';']);
     record(`export ${customers.toLocaleString('en')} contacts to Windows-1252 CSV`, `${exp.seconds.toFixed(1)} s, peak RSS ${exp.peakMb.toFixed(0)} MB`);
@@ -243,7 +246,17 @@ const main = async () => {
       '≤ 15 s, ≤ 500 MB',
     );
     // what no import of this file can go under: SQLite storing the same rows, with nothing else to do
-    if (imp.code === 0) benchContactImportFloor(target, path.join(benchDir, 'import-floor.sqlite'), record);
+    if (imp.code === 0) {
+      benchContactImportFloor(target, path.join(benchDir, 'import-floor.sqlite'), record);
+      // the same file again adds nothing; then the first import is undone (the history screen's undo)
+      const again = await timed(['import', 'contacts', csv, '--db', target, '--json']);
+      const second = JSON.parse(again.out.trim() || '{}') as { created?: number; skipped?: number };
+      record(
+        `import the same ${customers.toLocaleString('en')} contacts again (created ${second.created ?? '?'}, skipped ${second.skipped ?? '?'})`,
+        `${again.seconds.toFixed(1)} s, peak RSS ${again.peakMb.toFixed(0)} MB`,
+      );
+      await benchUndo(target, 'contacts', record);
+    }
   }
   // --- a till export of every purchase into the same customers without purchases (issue 3); BENCH_PURCHASE_ROWS=N for the first N
   if (process.env.BENCH_PURCHASE_IMPORT !== '0') await benchPurchaseImport({ root, benchDir, demoDb: dbPath, cli, record, rows: process.env.BENCH_PURCHASE_ROWS ? Number(process.env.BENCH_PURCHASE_ROWS) : undefined });

@@ -1,0 +1,64 @@
+/**
+ * Issue 3: "an import history with undo". Undoes the bench's own large
+ * imports (1M contacts, 10M purchases) through the `imports.undo` call, as the
+ * import history screen does, in a child process so that its peak memory is
+ * its own.
+ *
+ *   from `npm run bench` (after each import), or alone: npx tsx test/bench/undo.ts base.sqlite contacts|purchases
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { ImportRecord } from '../../src-main/contract';
+import { toApi } from '../../src-main/host/client';
+import { createInProcessClient } from '../../src-main/host/inprocess';
+import { printRecorder, type Recorder } from './common';
+
+type Kind = 'contacts' | 'purchases';
+type Undone = { seconds: number; record: ImportRecord };
+
+/** In the child: the oldest import of that kind still in force, undone. */
+const undoOldest = async (dbPath: string, kind: Kind): Promise<Undone> => {
+  const client = await createInProcessClient({ dbPath, dataDir: path.dirname(dbPath), version: 'bench', integrity: 'off' });
+  try {
+    const api = toApi(client);
+    const target = (await api.call('imports.list', {})).filter((i) => i.kind === kind && i.undoneAt === null).at(-1);
+    if (target === undefined) throw new Error(`no ${kind} import to undo in ${dbPath}`);
+    const started = performance.now();
+    const record = await api.call('imports.undo', { importId: target.id });
+    return { seconds: (performance.now() - started) / 1000, record };
+  } finally {
+    await client.close();
+  }
+};
+
+/** Undoes the oldest `kind` import of the base and records its time and the child's peak RSS. */
+export const benchUndo = async (dbPath: string, kind: Kind, record: Recorder): Promise<void> => {
+  const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, '--import', 'tsx', __filename, '--child', dbPath, kind], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+  if (code !== 0) throw new Error(`undo of the ${kind} import failed (exit ${code}): ${err.slice(-1000)}`);
+  const undone = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Undone;
+  const peakMb = Number(err.trim().split('\n').pop()) / 1024;
+  const created = undone.record.created.toLocaleString('en');
+  record(`undo the import of ${created} ${kind} (imports.undo)`, `${undone.seconds.toFixed(1)} s, peak RSS ${peakMb.toFixed(0)} MB`);
+};
+
+if (process.argv[2] === '--child') {
+  undoOldest(process.argv[3] ?? '', process.argv[4] as Kind)
+    .then((undone) => console.log(JSON.stringify(undone)))
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    });
+} else if (process.argv[1]?.endsWith(path.join('bench', 'undo.ts')) && process.argv[2] !== undefined) {
+  benchUndo(path.resolve(process.argv[2]), (process.argv[3] ?? 'contacts') as Kind, printRecorder).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
