@@ -150,6 +150,8 @@ const identityValues = (i: Identity): unknown[] => [i.matchName, i.civility, i.c
 /** The key of a row's or a stored contact's identity in the key set and the directory (control characters never reach the base). */
 const identityText = (values: readonly unknown[]): string => values.map((v) => (v === null ? '' : String(v))).join('\u0000');
 
+const identityKey = (i: Identity): string => identityText(identityValues(i));
+
 /**
  * What finds a key-less row again: its name, civility, company, postcode,
  * city, first address line and birth date, all equal (missing on both sides
@@ -517,10 +519,11 @@ const BULK_DELETE_FROM = 50_000;
  * Deletes the contacts an import created, for its undo, in the caller's
  * transaction (a failure puts everything back). One by one, each leaves the
  * list's and the lookups' indexes and the search index: 80 s and a 1.4 GB
- * peak for the 1M demo import (22–26 s and 490 MB this way). When they outnumber half of the contacts
- * that stay, those indexes are set aside and rebuilt over what stays, and the
+ * peak for the 1M demo import. When they outnumber half of the contacts that
+ * stay, those indexes are set aside and rebuilt over what stays, and the
  * search index is emptied first (the delete trigger then has nothing to take
- * out) and refilled from what stays, as the triggers would have written it.
+ * out) and refilled from what stays, as the triggers would have written it:
+ * 22–26 s and 490 MB.
  */
 export const deleteImportedContacts = (db: Sqlite, importId: number, bulkFrom = BULK_DELETE_FROM): void => {
   const remove = prepared(db, 'DELETE FROM contacts WHERE import_id = ?');
@@ -623,7 +626,7 @@ const remember = (keys: KeySet, d: ContactData): void => {
   if (d.phone !== null) keys.add(PHONE, d.phone);
   for (const p of d.phones) keys.add(PHONE, p.phone);
   const identity = identityOf(d);
-  if (identity !== null) keys.add(IDENTITY, identityText(identityValues(identity)));
+  if (identity !== null) keys.add(IDENTITY, identityKey(identity));
 };
 
 /** A row whose code, e-mail and phone (or, without any, identity) are all unknown matches nothing: the lookup can be skipped. */
@@ -632,7 +635,7 @@ const mayMatch = (keys: KeySet, d: ContactData, policy: DuplicatePolicy): boolea
   if (policy === 'create') return false;
   if ((d.email !== null && keys.has(EMAIL, d.email)) || (d.phone !== null && keys.has(PHONE, d.phone))) return true;
   const identity = identityOf(d);
-  return identity !== null && keys.has(IDENTITY, identityText(identityValues(identity)));
+  return identity !== null && keys.has(IDENTITY, identityKey(identity));
 };
 
 // ---------------------------------------------------------------- the loop
@@ -694,7 +697,7 @@ export const importContactRows = async (
   const identityHolder: IdentityHolder = (identity) => {
     if (directory === null) return indexedIdentity(identity);
     const values = identityValues(identity);
-    return directory.candidates(IDENTITY, identityText(values)).find((id) => holdsIdentity.get(id, ...values) !== undefined);
+    return directory.candidates(IDENTITY, identityKey(identity)).find((id) => holdsIdentity.get(id, ...values) !== undefined);
   };
   const deferred = [
     ...listDeferred,
@@ -887,7 +890,7 @@ export const importContactRows = async (
       if (data.phone !== null) directory.add(PHONE, data.phone, id);
       // a key-less row lands on a key-less contact of its identity, or is one
       const identity = identityOf(data);
-      if (identity !== null) directory.add(IDENTITY, identityText(identityValues(identity)), id);
+      if (identity !== null) directory.add(IDENTITY, identityKey(identity), id);
     }
     return id;
   };
