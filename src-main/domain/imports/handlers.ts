@@ -1,4 +1,4 @@
-import { command, job, query, type HandlerGroup } from '../../host/registry';
+import { job, largeCommand, query, type HandlerGroup } from '../../host/registry';
 import { exportTarget } from '../../host/transfers';
 import { appendAudit } from '../audit/log';
 import { exportContacts, exportFileName } from './export';
@@ -15,7 +15,7 @@ export const importHandlers: HandlerGroup = {
   }),
   'imports.list': query((_input, { store }) => listImports(store)),
   // one transaction: the purchases a purchase import added go first, then the shared bookkeeping (and its checks)
-  'imports.undo': command((input, { store, emit }) => {
+  'imports.undo': largeCommand((input, { store, emit }) => {
     removeImportedPurchases(store, input.importId);
     const undone = undoImport(store, input.importId);
     // open lists and contact pages hold rows this undo removed or put back
