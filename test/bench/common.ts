@@ -2,7 +2,9 @@
  * What every benchmark file shares: the recorder `run.ts` passes in, the
  * percentile they report, and the way each one also runs on its own.
  */
+import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 /** One figure: its name, value, the raw SQLite figure beside it, the ratio to it, the target. */
 export type Recorder = (name: string, value: string, raw?: string, ratio?: string, target?: string) => void;
@@ -30,4 +32,18 @@ export const runAlone = (file: string, defaultBase: string, bench: (opts: BenchO
     console.error(error);
     process.exitCode = 1;
   });
+};
+
+/** A node process (the built CLI, a bench script) timed by /usr/bin/time: wall and CPU seconds, its own peak RSS, its output. */
+export const timedNode = async (args: readonly string[]) => {
+  const started = performance.now();
+  const child = spawn('/usr/bin/time', ['-f', '%M %U %S', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+  const seconds = (performance.now() - started) / 1000;
+  const [rss, user, sys] = (err.trim().split('\n').pop() ?? '').split(' ').map(Number);
+  return { code, seconds, cpu: (user ?? 0) + (sys ?? 0), peakMb: (rss ?? 0) / 1024, out, err };
 };

@@ -10,7 +10,6 @@
  *
  * Data kept in .bench/ between runs: the base without purchases and the CSV.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,7 +17,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import iconv from 'iconv-lite';
 import { createStore } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
-import { type Recorder } from './common';
+import { timedNode, type Recorder } from './common';
 import { benchPurchaseImportFloor } from './import-floor';
 import { benchUndo } from './undo';
 
@@ -129,19 +128,8 @@ const writeCsv = async (demoDb: string, csv: string, limit: number | null): Prom
   return n;
 };
 
-/** The built CLI in a child process: wall time, CPU time and peak RSS from /usr/bin/time. */
-const timed = async (cli: string, args: string[]) => {
-  const started = performance.now();
-  const child = spawn('/usr/bin/time', ['-f', '%M %U %S', process.execPath, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
-  const seconds = (performance.now() - started) / 1000;
-  const [rss, user, sys] = (err.trim().split('\n').pop() ?? '').split(' ').map(Number);
-  return { code, seconds, cpu: (user ?? 0) + (sys ?? 0), peakMb: (rss ?? 0) / 1024, out, err };
-};
+/** The built CLI in a child process. */
+const timed = (cli: string, args: string[]) => timedNode([cli, ...args]);
 
 export const benchPurchaseImport = async (o: PurchaseBenchOptions): Promise<void> => {
   const base = path.join(o.benchDir, 'purchases-base.sqlite');

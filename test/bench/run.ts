@@ -5,7 +5,6 @@
  *
  *   BENCH_CUSTOMERS=1000000 (default) BENCH_PURCHASES=10 npm run bench
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +17,7 @@ import { benchContactEdit } from './contact-edit';
 import { benchContactImportFloor } from './import-floor';
 import { benchUndo } from './undo';
 import { benchPurchaseImport } from './purchases-import';
-import { percentile } from './common';
+import { percentile, timedNode } from './common';
 
 // npm runs scripts from the package root
 const root = process.cwd();
@@ -46,21 +45,18 @@ const generate = async (): Promise<void> => {
   }
   fs.mkdirSync(benchDir, { recursive: true });
   console.log(`generating ${customers.toLocaleString('en')} customers × ${perCustomer} purchases…`);
-  const started = performance.now();
-  const child = spawn(
-    '/usr/bin/time',
-    ['-f', '%M', process.execPath, cli, 'demo', '--db', dbPath, '--customers', String(customers), '--purchases-per-customer', String(perCustomer)],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+  const { code, seconds, peakMb, out, err } = await timedNode([
+    cli,
+    'demo',
+    '--db',
+    dbPath,
+    '--customers',
+    String(customers),
+    '--purchases-per-customer',
+    String(perCustomer),
+  ]);
   if (code !== 0) throw new Error(`demo generation failed: ${err}`);
-  const seconds = (performance.now() - started) / 1000;
   const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { customers: number; purchases: number; ms: number };
-  const peakMb = Number(err.trim().split('\n').pop()) / 1024;
   // raw: 240k contacts/s and 530k purchases/s with naive inserts and no indexes on the raw run
   const rawSeconds = result.customers / 240_000 + result.purchases / 530_000;
   record(
@@ -221,17 +217,7 @@ const main = async () => {
   // --- export the base to a French Excel CSV, then import it into an empty base (issue 3)
   if (process.env.BENCH_IMPORT !== '0') {
     const csv = path.join(benchDir, `export-${customers}.csv`);
-    const timed = async (args: string[]) => {
-      const started = performance.now();
-      const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
-      const seconds = (performance.now() - started) / 1000;
-      return { code, seconds, peakMb: Number(err.trim().split('\n').pop()) / 1024, out };
-    };
+    const timed = (args: string[]) => timedNode([cli, ...args]);
     const exp = await timed(['export', 'contacts', csv, '--db', dbPath, '--encoding', 'windows-1252', '--delimiter', ';']);
     record(`export ${customers.toLocaleString('en')} contacts to Windows-1252 CSV`, `${exp.seconds.toFixed(1)} s, peak RSS ${exp.peakMb.toFixed(0)} MB`);
     const target = path.join(benchDir, 'import-target.sqlite');

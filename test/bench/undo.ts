@@ -6,13 +6,12 @@
  *
  *   from `npm run bench` (after each import), or alone: npx tsx test/bench/undo.ts base.sqlite contacts|purchases
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ImportRecord } from '../../src-main/contract';
 import { toApi } from '../../src-main/host/client';
 import { createInProcessClient } from '../../src-main/host/inprocess';
-import { printRecorder, type Recorder } from './common';
+import { printRecorder, timedNode, type Recorder } from './common';
 
 type Kind = 'contacts' | 'purchases';
 type Undone = { seconds: number; record: ImportRecord };
@@ -34,17 +33,9 @@ const undoOldest = async (dbPath: string, kind: Kind): Promise<Undone> => {
 
 /** Undoes the oldest `kind` import of the base and records its time and the child's peak RSS. */
 export const benchUndo = async (dbPath: string, kind: Kind, record: Recorder): Promise<void> => {
-  const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, '--import', 'tsx', __filename, '--child', dbPath, kind], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+  const { code, out, err, peakMb } = await timedNode(['--import', 'tsx', __filename, '--child', dbPath, kind]);
   if (code !== 0) throw new Error(`undo of the ${kind} import failed (exit ${code}): ${err.slice(-1000)}`);
   const undone = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Undone;
-  const peakMb = Number(err.trim().split('\n').pop()) / 1024;
   const created = undone.record.created.toLocaleString('en');
   record(`undo the import of ${created} ${kind} (imports.undo)`, `${undone.seconds.toFixed(1)} s, peak RSS ${peakMb.toFixed(0)} MB`);
 };
