@@ -278,7 +278,12 @@ export const calls = {
   /** Dry run or all-or-nothing import, as a job: progress, cancel, then an ImportReport result. */
   'imports.run': call<JobRef>()(importRunInput),
   'imports.list': call<ImportRecord[]>()(emptyInput),
-  'imports.undo': call<ImportRecord>()(importUndoInput),
+  /**
+   * Undoes an import, as a job of the import kind: progress, cancel (nothing
+   * changed), then the ImportRecord as its result. Refusals (unknown, already
+   * undone, sales or refunds since) are the call's own error, before any job.
+   */
+  'imports.undo': call<JobRef>()(importUndoInput),
   'contacts.export': call<ExportResult>()(exportInput),
 
   /** Every version of every purpose, newest first; inserts the default French wordings on first use. */

@@ -286,7 +286,6 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
       kind: 'query' | 'command' | 'job';
       run: (input: unknown, ctx: typeof context) => unknown;
       parentsRead?: true;
-      tempFiles?: true;
     };
     // an import holds one long transaction and yields between batches: other writes must wait for it
     if (handler.kind !== 'query' && store?.sqlite.inTransaction) {
@@ -295,10 +294,8 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
     if (handler.kind === 'command') {
       const s = context.store;
       s.sqlite.pragma('wal_autocheckpoint = 0');
-      // only outside a transaction does SQLite take these pragmas
+      // only outside a transaction does SQLite take this pragma
       if (handler.parentsRead) s.sqlite.pragma('foreign_keys = OFF');
-      const tempStore = handler.tempFiles ? Number(s.sqlite.pragma('temp_store', { simple: true })) : null;
-      if (tempStore !== null) s.sqlite.pragma('temp_store = FILE');
       try {
         return transaction(s, () => {
           const out = handler.run(parsed.data, context);
@@ -310,7 +307,6 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
         if (s.sqlite.open) {
           s.sqlite.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
           s.sqlite.pragma('foreign_keys = ON');
-          if (tempStore !== null) s.sqlite.pragma(`temp_store = ${tempStore}`);
         }
         checkpointAfterReply();
       }

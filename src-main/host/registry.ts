@@ -53,9 +53,9 @@ type Fn<K extends CallName> = (input: CallParsed<K>, ctx: HandlerContext) => Cal
 /**
  * `query` reads; `command` runs inside one IMMEDIATE transaction (all or
  * nothing); `job` starts background work and must return at once.
- * `parentsRead`: see `bulkCommand`; `tempFiles`: see `largeCommand`.
+ * `parentsRead`: see `bulkCommand`.
  */
-export type Handler<K extends CallName> = { kind: 'query' | 'command' | 'job'; run: Fn<K>; parentsRead?: true; tempFiles?: true };
+export type Handler<K extends CallName> = { kind: 'query' | 'command' | 'job'; run: Fn<K>; parentsRead?: true };
 
 export type Handlers = { [K in CallName]: Handler<K> };
 export type HandlerGroup = { [K in CallName]?: Handler<K> };
@@ -71,13 +71,6 @@ export const command = <K extends CallName>(run: Fn<K>): Handler<K> => ({ kind: 
  * such a command never deletes.
  */
 export const bulkCommand = <K extends CallName>(run: Fn<K>): Handler<K> => ({ kind: 'command', run, parentsRead: true });
-/**
- * A command that may change millions of rows in one statement (undoing a
- * large import): SQLite's statement journal and sorts go to temporary files
- * for it, where the store keeps them in memory (a 10M-purchase undo: 1.0 GB
- * peak in memory). The switch drops temporary tables; the store keeps none.
- */
-export const largeCommand = <K extends CallName>(run: Fn<K>): Handler<K> => ({ kind: 'command', run, tempFiles: true });
 export const job = <K extends CallName>(run: Fn<K>): Handler<K> => ({ kind: 'job', run });
 
 /** Joins the feature groups; a name defined twice is a programming error caught at start. */

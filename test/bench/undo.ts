@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ImportRecord } from '../../src-main/contract';
+import type { ImportRecord, JobFinished } from '../../src-main/contract';
 import { toApi } from '../../src-main/host/client';
 import { createInProcessClient } from '../../src-main/host/inprocess';
 import { printRecorder, timedNode, type Recorder } from './common';
@@ -24,7 +24,12 @@ const undoOldest = async (dbPath: string, kind: Kind): Promise<Undone> => {
     const target = (await api.call('imports.list', {})).filter((i) => i.kind === kind && i.undoneAt === null).at(-1);
     if (target === undefined) throw new Error(`no ${kind} import to undo in ${dbPath}`);
     const started = performance.now();
-    const record = await api.call('imports.undo', { importId: target.id });
+    const finished = await new Promise<JobFinished>((resolve, reject) => {
+      api.on('job.finished', resolve);
+      api.call('imports.undo', { importId: target.id }).catch(reject);
+    });
+    if (finished.status !== 'done') throw new Error(`undo ${finished.status}: ${JSON.stringify(finished.error)}`);
+    const record = finished.result as ImportRecord;
     return { seconds: (performance.now() - started) / 1000, record };
   } finally {
     await client.close();

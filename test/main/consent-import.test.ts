@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ImportReport, JobFinished } from '../../src-main/contract';
 import type { StoreClient } from '../../src-main/host/client';
 import { isSuppressed, suppressionHash } from '../../src-main/domain/consent/suppression';
-import { openClient, openStore } from './helpers';
+import { openClient, openStore, undoImportCall } from './helpers';
 
 type Ctx = Awaited<ReturnType<typeof openClient>>;
 
@@ -139,12 +139,12 @@ describe('consent columns of a contact file', () => {
     const later = csv(ctx, 'desabonnements.csv', ['Nom;Prénom;E-mail;Accepte e-mails', 'MARTIN;Claire;claire@example.fr;non']);
     const imp = await importFile(ctx.client, later, { mapping: ['lastName', 'firstName', 'email', 'consentEmail'] });
     expect(await ctx.api.call('consent.check', { contactId: byName.get('MARTIN') ?? 0, channel: 'email', purpose: 'offers' })).toEqual({ allowed: false, reason: 'withdrawn' });
-    await ctx.api.call('imports.undo', { importId: imp.importId ?? 0 });
+    await undoImportCall(ctx.api, imp.importId ?? 0);
     expect(await ctx.api.call('consent.check', { contactId: byName.get('MARTIN') ?? 0, channel: 'email', purpose: 'offers' })).toEqual({ allowed: true, reason: 'opt_in' });
     expect(await ctx.api.call('consent.status', { id: byName.get('MARTIN') ?? 0 })).toEqual(claire);
 
     // undoing the first import removes its contacts and their events
-    await ctx.api.call('imports.undo', { importId: r.importId ?? 0 });
+    await undoImportCall(ctx.api, r.importId ?? 0);
     expect(raw(ctx, (db) => db.prepare('SELECT count(*) FROM consent_events').pluck().get())).toBe(0);
     expect(raw(ctx, (db) => db.prepare('SELECT count(*) FROM consent_state').pluck().get())).toBe(0);
   });

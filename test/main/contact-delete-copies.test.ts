@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Api, ImportReport, JobFinished } from '../../src-main/contract';
 import type { StoreClient } from '../../src-main/host/client';
 import { runRetentionCheck } from '../../src-main/domain/retention/schedule';
-import { failure, openClient, openStore } from './helpers';
+import { failure, openClient, openStore, undoImportCall } from './helpers';
 
 /**
  * A plain deletion takes the person's copies with it: merge snapshots, import
@@ -139,7 +139,7 @@ describe('deleting a contact removes the copies of their data', () => {
       expect(await api.call('merges.undo', { mergeId: s.theirMerge })).toMatchObject({ keptId: s.paul });
 
       // the import undoes for Marc; she stays deleted
-      await api.call('imports.undo', { importId: s.importId });
+      await undoImportCall(api, s.importId);
       expect(await api.call('contacts.get', { id: s.marc })).toMatchObject({ city: null });
       expect((await failure(api.call('contacts.get', { id: s.elodie }))).code).toBe('NOT_FOUND');
       expect(scalar(dbPath, 'SELECT count(*) FROM contacts')).toBe(3);

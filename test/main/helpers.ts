@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect } from 'vitest';
-import { AppError } from '../../src-main/contract';
+import { AppError, type Api, type ImportRecord, type JobFinished, type JobRef } from '../../src-main/contract';
 import { createStore, type Store } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
 import { toApi, type StoreClient } from '../../src-main/host/client';
@@ -49,3 +49,32 @@ afterEach(async () => {
   for (const st of stores.splice(0)) if (st.sqlite.open) st.sqlite.close();
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
+
+/**
+ * Starts a job through `start` and waits for its end. Listens first: a short
+ * job may finish before the call that started it has answered.
+ */
+export const finishedJob = async (api: Pick<Api, 'on'>, start: () => Promise<JobRef>): Promise<JobFinished> => {
+  const seen = new Map<string, JobFinished>();
+  let wanted: string | null = null;
+  let resolve: (f: JobFinished) => void = () => undefined;
+  const done = new Promise<JobFinished>((r) => (resolve = r));
+  const off = api.on('job.finished', (f) => {
+    if (f.jobId === wanted) resolve(f);
+    else seen.set(f.jobId, f);
+  });
+  try {
+    const { jobId } = await start();
+    wanted = jobId;
+    return seen.get(jobId) ?? (await done);
+  } finally {
+    off();
+  }
+};
+
+/** `imports.undo` to its end: the record when done; a refusal, failure or cancel throws its AppError. */
+export const undoImportCall = async (api: Pick<Api, 'call' | 'on'>, importId: number): Promise<ImportRecord> => {
+  const f = await finishedJob(api, () => api.call('imports.undo', { importId }));
+  if (f.status !== 'done') throw new AppError(f.error?.code ?? 'INTERNAL', f.error?.message ?? f.status, f.error?.details);
+  return f.result as ImportRecord;
+};

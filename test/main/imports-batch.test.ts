@@ -7,9 +7,11 @@ import { checkDuplicates } from '../../src-main/domain/duplicates/check';
 import { listContacts } from '../../src-main/domain/contacts/list';
 import { searchIndex, type ContactBatchTuning } from '../../src-main/domain/imports/contact-batch';
 import { createKeyDirectory, createKeySet } from '../../src-main/domain/imports/key-set';
-import { runImport, undoImport } from '../../src-main/domain/imports/service';
+import { runImport } from '../../src-main/domain/imports/service';
+import { undoImport } from '../../src-main/domain/imports/undo';
+import type { UndoTuning } from '../../src-main/domain/imports/undo-rows';
 import type { JobContext } from '../../src-main/host/registry';
-import { transaction, type Store } from '../../src-main/store/db';
+import type { Store } from '../../src-main/store/db';
 import { openStore, tempDir } from './helpers';
 
 /**
@@ -210,13 +212,14 @@ describe('batched contact import', () => {
     expect(imported.created).toBeGreaterThan(2 * 300);
     expect(imported.merged + imported.updated).toBeGreaterThan(0);
     seedStore.sqlite.close();
-    const undone = (name: string, bulkFrom?: number) => {
+    const undone = async (name: string, tuning: UndoTuning) => {
       const store = openStore(copyOf(dir, base, name));
-      transaction(store, () => undoImport(store, imported.importId ?? 0, bulkFrom));
+      await undoImport(store, imported.importId ?? 0, null, tuning);
       return dump(store);
     };
-    const oneByOne = undone('one-by-one.sqlite');
-    const bulk = undone('bulk.sqlite', 1);
+    const oneByOne = await undone('one-by-one.sqlite', {});
+    // ranges of 37 ids: the deletes and the refill of the search index in many steps
+    const bulk = await undone('bulk.sqlite', { bulkFrom: 1, chunkIds: 37 });
     expect(bulk.rows).toEqual(oneByOne.rows);
     expect(bulk.index).toEqual(oneByOne.index);
     expect(bulk.schema).toEqual(oneByOne.schema);
@@ -227,6 +230,56 @@ describe('batched contact import', () => {
     const history = (rows: string[]) => rows.filter((r) => !r.startsWith('imports ') && !r.startsWith('import_changes '));
     expect(history(bulk.rows)).toEqual(history(expected.rows));
     expect(bulk.index).toEqual(expected.index);
+  });
+
+  it('undoes as a job: range by range with progress, the list answering in between, and a cancel changes nothing', async () => {
+    const dir = tempDir();
+    const store = openStore(path.join(dir, 'base.sqlite'));
+    await runImport(store, { kind: 'contacts', path: messyFile(dir, 'base.csv', 200, 31), policy: 'merge', dryRun: false }, null, ROW_BY_ROW);
+    // the list's count of the whole base (null only when a count is not worth it: never here)
+    const total = (): number => listContacts(store, contactListInput.parse({})).total ?? -1;
+    const stay = total();
+    const imported = await runImport(store, { kind: 'contacts', path: messyFile(dir, 'big.csv', 600, 32), policy: 'merge', dryRun: false }, null, {});
+    expect(imported.merged + imported.updated).toBeGreaterThan(0);
+    const importId = imported.importId ?? 0;
+    const before = dump(store);
+    const tuning: UndoTuning = { bulkFrom: 1, chunkIds: 40 };
+
+    // cancelled at its fifth yield: everything as it was, the import still in force, the connection as it was
+    let ticks = 0;
+    const cancelled = job();
+    const tick = cancelled.tick;
+    cancelled.tick = async () => {
+      ticks += 1;
+      if (ticks === 5) cancelled.cancel();
+      await tick();
+    };
+    await expect(undoImport(store, importId, cancelled, tuning)).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(store.sqlite.inTransaction).toBe(false);
+    expect(store.sqlite.pragma('temp_store', { simple: true })).toBe(2);
+    expect(dump(store)).toEqual(before);
+
+    const phases: [string, number][] = [];
+    const totals: number[] = [];
+    const reading = job((done, phase) => phases.push([phase, done]));
+    const next = reading.tick;
+    // the host serves other calls while the job yields: the list reads the undo so far
+    reading.tick = async () => {
+      await next();
+      totals.push(total());
+    };
+    const record = await undoImport(store, importId, reading, tuning);
+    expect(record.undoneAt).not.toBeNull();
+    const deleting = phases.filter(([phase]) => phase === 'import.undo.contacts').map(([, done]) => done);
+    expect(deleting.length).toBeGreaterThan(5);
+    expect(deleting).toEqual([...deleting].sort((a, b) => a - b));
+    expect(deleting.at(-1)).toBe(imported.created);
+    expect(phases.some(([phase]) => phase === 'import.indexes')).toBe(true);
+    expect(phases.filter(([phase]) => phase === 'import.undo.search').length).toBeGreaterThan(1);
+    // contacts go range after range, down to those that stay
+    expect(totals).toEqual([...totals].sort((a, b) => b - a));
+    expect(totals[0]).toBeGreaterThan(stay);
+    expect(total()).toBe(stay);
   });
 
   it('with the e-mail and phone indexes aside, finds a contact by the value it holds now, not one it held earlier in the file', async () => {

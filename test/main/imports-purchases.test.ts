@@ -9,11 +9,9 @@ import { describe, expect, it } from 'vitest';
 import type { Api, ImportReport, JobFinished } from '../../src-main/contract';
 import { purchaseTargets } from '../../src-main/domain/importexport';
 import { loadCodeTable } from '../../src-main/domain/imports/code-table';
-import { removeImportedPurchases } from '../../src-main/domain/imports/purchases';
-import { undoImport } from '../../src-main/domain/imports/service';
+import { undoImport } from '../../src-main/domain/imports/undo';
 import type { StoreClient } from '../../src-main/host/client';
-import { transaction } from '../../src-main/store/db';
-import { failure, openClient, openStore, tempDir } from './helpers';
+import { failure, openClient, openStore, tempDir, undoImportCall } from './helpers';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const fixtures = path.join(root, 'test', 'fixtures', 'import');
@@ -446,7 +444,7 @@ describe('purchase import: all or nothing, idempotent, undoable', () => {
     expect(after.find((f) => f.id === s.elodie)).toMatchObject({ purchase_count: 2501, first_purchase_at: day('2024-02-01') });
     expect(after.find((f) => f.id === s.zoe)).toMatchObject({ purchase_count: 2501, last_purchase_at: day('2024-03-06') });
     // undo deletes 5 000 purchases and their lines (the refund-lines index keeps that linear)
-    await api.call('imports.undo', { importId: ok.importId! });
+    await undoImportCall(api, ok.importId!);
     expect(figures(dbPath)).toEqual(figuresBefore);
   });
 
@@ -459,7 +457,7 @@ describe('purchase import: all or nothing, idempotent, undoable', () => {
     const r = report(await importFile(client, golden));
     expect(figures(dbPath).find((f) => f.id === s.francois)).toMatchObject({ status: 'customer' });
 
-    const undone = await api.call('imports.undo', { importId: r.importId! });
+    const undone = await undoImportCall(api, r.importId!);
     expect(undone).toMatchObject({ id: r.importId, kind: 'purchases', created: 6 });
     expect(undone.undoneAt).not.toBeNull();
     expect(dump(dbPath)).toBe(before);
@@ -486,10 +484,7 @@ describe('purchase import: all or nothing, idempotent, undoable', () => {
       const copy = path.join(dir, `undo-${bulkFrom ?? 'rows'}.sqlite`);
       fs.copyFileSync(dbPath, copy);
       const store = openStore(copy);
-      transaction(store, () => {
-        removeImportedPurchases(store, r.importId!, bulkFrom);
-        undoImport(store, r.importId!);
-      });
+      await undoImport(store, r.importId!, null, { bulkFrom });
       store.sqlite.close();
       expect(dump(copy)).toBe(before);
       expect(schema(copy)).toEqual(schemaBefore);
@@ -559,7 +554,7 @@ describe('purchase import: all or nothing, idempotent, undoable', () => {
       { name: 'contacts.prospect', value: 0 },
     ]);
     // undone, every customer is a prospect with no purchase again, through the same indexes set aside
-    await api.call('imports.undo', { importId: r.importId! });
+    await undoImportCall(api, r.importId!);
     expect(schema()).toBe(before);
     expect(query(dbPath, 'SELECT count(*) AS n FROM contacts WHERE purchase_count > 0 OR total_cents <> 0 OR last_purchase_at IS NOT NULL')).toEqual([{ n: 0 }]);
     expect(query(dbPath, "SELECT value AS n FROM counters WHERE name = 'purchases'")).toEqual([{ n: 0 }]);

@@ -6,8 +6,9 @@ import { createCompany } from '../../src-main/domain/companies/service';
 import type { ContactBatchTuning } from '../../src-main/domain/imports/contact-batch';
 import { createFastNormaliser } from '../../src-main/domain/imports/contact-fast';
 import { normaliseContact } from '../../src-main/domain/imports/contacts';
-import { runImport, undoImport } from '../../src-main/domain/imports/service';
-import { transaction, type Store } from '../../src-main/store/db';
+import { runImport } from '../../src-main/domain/imports/service';
+import { undoImport } from '../../src-main/domain/imports/undo';
+import type { Store } from '../../src-main/store/db';
 import { openClient, openStore, tempDir } from './helpers';
 
 /**
@@ -159,8 +160,8 @@ describe('contact import: SIRET and SIREN', () => {
       expect(again.errors).toEqual([]);
       expect(companies(store)).toHaveLength(before.length + 2);
 
-      transaction(store, () => undoImport(store, again.importId ?? 0));
-      transaction(store, () => undoImport(store, r.importId ?? 0));
+      await undoImport(store, again.importId ?? 0, null);
+      await undoImport(store, r.importId ?? 0, null);
       expect(companies(store)).toEqual(before);
       expect(store.sqlite.prepare('SELECT count(*) FROM contacts').pluck().get()).toBe(0);
     });

@@ -6,7 +6,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import type { ImportReport, JobFinished } from '../../src-main/contract';
 import type { StoreClient } from '../../src-main/host/client';
-import { openClient, tempDir } from './helpers';
+import { finishedJob, openClient, tempDir, undoImportCall } from './helpers';
 
 const fixtures = path.resolve(import.meta.dirname, '..', 'fixtures', 'import');
 
@@ -144,15 +144,36 @@ describe('contact import', () => {
     const off = client.onEvent((event, payload) => {
       if (event === 'data.changed') changed.push(payload);
     });
-    await api.call('imports.undo', { importId: r.importId! });
+    await undoImportCall(api, r.importId!);
     off();
     // open lists and contact pages are told to read again
-    expect(changed).toEqual([{ scope: 'contacts' }]);
+    expect(changed).toEqual([{ scope: 'all' }]);
     expect(withoutUpdateTimes(dump(dbPath))).toBe(withoutUpdateTimes(before));
     const after = (await api.call('contacts.list', {})).rows;
     expect(after).toHaveLength(1);
     expect(after[0]).toMatchObject({ postcode: null, city: null });
     await expect(api.call('imports.undo', { importId: r.importId! })).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('undoes as a job: a cancel leaves everything as it was and the import still undoable', async () => {
+    const dir = tempDir();
+    const { client, api, dbPath } = await openClient(dir);
+    await api.call('contacts.create', { firstName: 'Élodie', lastName: 'Lefèvre', email: 'elodie.lefevre@orange.fr' });
+    const r = report(await importFile(client, fixedExcelFile(dir)));
+    const imported = dump(dbPath);
+    const phases: string[] = [];
+    const off = api.on('job.progress', (p) => {
+      phases.push(p.phase);
+      void api.call('jobs.cancel', { jobId: p.jobId });
+    });
+    const cancelled = await finishedJob(api, () => api.call('imports.undo', { importId: r.importId! }));
+    off();
+    expect(cancelled).toMatchObject({ kind: 'import', status: 'cancelled', error: { code: 'CANCELLED' } });
+    expect(phases[0]).toBe('import.undo.contacts');
+    expect(dump(dbPath)).toBe(imported);
+    expect((await api.call('imports.list', {}))[0]).toMatchObject({ id: r.importId, undoneAt: null });
+    expect(await undoImportCall(api, r.importId!)).toMatchObject({ id: r.importId, created: 5, merged: 1 });
+    expect((await api.call('contacts.list', {})).total).toBe(1);
   });
 
   it('keeps a before-image only of contacts that were there before the import', async () => {
@@ -173,7 +194,7 @@ describe('contact import', () => {
     const images = db.prepare("SELECT entity_id FROM import_changes WHERE import_id = ? AND entity = 'contact'").pluck().all(r.importId);
     db.close();
     expect(images).toEqual([elodie.id]);
-    await api.call('imports.undo', { importId: r.importId! });
+    await undoImportCall(api, r.importId!);
     expect(withoutUpdateTimes(dump(dbPath))).toBe(withoutUpdateTimes(before));
   });
 

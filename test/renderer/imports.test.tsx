@@ -188,7 +188,8 @@ describe('ImportPage', () => {
     expect(within(row).getByTestId('import-history-created').textContent).toBe('6');
     await user.click(within(row).getByTestId('import-history-undo'));
     await user.click(await screen.findByTestId('import-undo-confirm'));
-    await waitFor(() => expect(screen.getByTestId('import-history-row').dataset.undone).toBe('true'));
+    // the undo is a job too
+    await waitFor(() => expect(screen.getByTestId('import-history-row').dataset.undone).toBe('true'), JOB_WAIT);
     expect(screen.getByTestId('import-history-undone')).toBeTruthy();
     expect(screen.queryByTestId('import-history-undo')).toBeNull();
     expect(await contactCount(api)).toBe(0);

@@ -11,8 +11,8 @@ import {
 } from '../../contract';
 import { contactUpdateInput } from '../../contract/contacts';
 import type { JobContext } from '../../host/registry';
-import { bulkInsert, prepared, type Store } from '../../store/db';
-import { diskSorts, withDiskSorts, type Sqlite } from '../../store/open';
+import { bulkInsert, prepared, withLedgerGate, type Store } from '../../store/db';
+import { diskSorts, type Sqlite } from '../../store/open';
 import { createCompany } from '../companies/service';
 import { consentColumns, recordImportedConsent } from '../consent/import';
 import { wordingIds } from '../consent/ledger';
@@ -33,6 +33,7 @@ import { createFastNormaliser, isCleanPatch, validateContact } from './contact-f
 import { normaliseContact, NOTICE_REASONS, type CompanyNumber } from './contacts';
 import { createKeyDirectory, createKeySet, type KeyDirectory, type KeySet } from './key-set';
 import type { SourceRecord } from './sources';
+import { deleteImportRows, importRows, UNDO_CHUNK_IDS, type UndoTuning } from './undo-rows';
 
 /**
  * The contacts import loop. Each row gets exactly what the row-by-row import
@@ -492,7 +493,7 @@ const TAGS_LIVE: ReadonlySet<string> = new Set(['contact_id']);
 const tagMemberships = (db: Sqlite): number => Number(prepared(db, 'SELECT coalesce(sum(contact_count), 0) FROM tags').pluck().get());
 
 /**
- * Rebuilds what was set aside, inside the import's transaction, sorting on
+ * Rebuilds what was set aside, inside the import's (or its undo's) transaction, sorting on
  * disk with helper threads (`diskSorts`); cancel is still heard between two
  * indexes.
  */
@@ -512,25 +513,28 @@ const rebuildIndexes = async (db: Sqlite, indexes: readonly DeferredIndex[], job
   }
 };
 
-/** Below this many contacts an undo deletes them as they are: rebuilding costs a scan of what stays (tests lower it). */
+/** Below this many contacts an undo deletes them as they are: rebuilding costs a scan of what stays. */
 const BULK_DELETE_FROM = 50_000;
 
 /**
  * Deletes the contacts an import created, for its undo, in the caller's
- * transaction (a failure puts everything back). One by one, each leaves the
- * list's and the lookups' indexes and the search index: 80 s and a 1.4 GB
- * peak for the 1M demo import. When they outnumber half of the contacts that
- * stay, those indexes are set aside and rebuilt over what stays, and the
- * search index is emptied first (the delete trigger then has nothing to take
- * out) and refilled from what stays, as the triggers would have written it:
- * 22–26 s and 490 MB.
+ * transaction (a failure or a cancel puts everything back), range by range
+ * (`deleteImportRows`). One by one, each leaves the list's and the lookups'
+ * indexes and the search index: 80 s and a 1.4 GB peak for the 1M demo
+ * import. When they outnumber half of the contacts that stay, those indexes
+ * are set aside and rebuilt over what stays, and the search index is
+ * emptied first (the delete trigger then has nothing to take out) and
+ * refilled from what stays, as the triggers would have written it: 22–26 s
+ * and 490 MB. Their consent events go with them, through the ledger gate.
  */
-export const deleteImportedContacts = (db: Sqlite, importId: number, bulkFrom = BULK_DELETE_FROM): void => {
-  const remove = prepared(db, 'DELETE FROM contacts WHERE import_id = ?');
-  const count = prepared(db, 'SELECT count(*) FROM contacts WHERE import_id = ?').pluck().get(importId) as number;
-  const stay = (prepared(db, "SELECT value FROM counters WHERE name = 'contacts'").pluck().get() as number | undefined ?? 0) - count;
-  if (count < bulkFrom || count * 2 < stay || !searchIndex(db).batched) {
-    remove.run(importId);
+export const deleteImportedContacts = async (store: Store, importId: number, job: JobContext | null, tuning: UndoTuning = {}): Promise<void> => {
+  const db = store.sqlite;
+  const bulkFrom = tuning.bulkFrom ?? BULK_DELETE_FROM;
+  const rows = importRows(db, 'contacts', importId);
+  const stay = ((prepared(db, "SELECT value FROM counters WHERE name = 'contacts'").pluck().get() as number | undefined) ?? 0) - rows.count;
+  const gated = (run: () => void): void => withLedgerGate(store, 'erasure', run);
+  if (rows.count < bulkFrom || rows.count * 2 < stay || !searchIndex(db).batched) {
+    await deleteImportRows(db, 'contacts', importId, rows, job, tuning, gated);
     return;
   }
   const memberships = prepared(db, 'SELECT count(*) FROM contact_tags WHERE contact_id IN (SELECT id FROM contacts WHERE import_id = ?)')
@@ -542,11 +546,17 @@ export const deleteImportedContacts = (db: Sqlite, importId: number, bulkFrom = 
   ];
   for (const i of indexes) db.exec(`DROP INDEX "${i.name}"`);
   db.exec("INSERT INTO contacts_fts (contacts_fts) VALUES ('delete-all')");
-  remove.run(importId);
-  withDiskSorts(db, () => {
-    for (const i of indexes) db.exec(i.sql);
-  });
-  db.exec(`INSERT INTO contacts_fts (rowid, name, email, phone, city) SELECT ${FTS_VALUES} FROM contacts ORDER BY id`);
+  await deleteImportRows(db, 'contacts', importId, rows, job, tuning, gated);
+  await rebuildIndexes(db, indexes, job);
+  const last = Number(prepared(db, 'SELECT coalesce(max(id), 0) FROM contacts').pluck().get());
+  const chunk = tuning.chunkIds ?? UNDO_CHUNK_IDS;
+  for (let after = 0; after < last; after += chunk) {
+    prepared(db, INDEX_RANGE_SQL).run(after, after + chunk);
+    if (job) {
+      job.progress('import.undo.search', Math.min(last, after + chunk), last);
+      await job.tick();
+    }
+  }
 };
 
 /**

@@ -1,9 +1,10 @@
-import { job, largeCommand, query, type HandlerGroup } from '../../host/registry';
+import { job, query, type HandlerGroup } from '../../host/registry';
 import { exportTarget } from '../../host/transfers';
 import { appendAudit } from '../audit/log';
 import { exportContacts, exportFileName } from './export';
-import { previewPurchaseImport, removeImportedPurchases, runPurchaseImport } from './purchases';
-import { listImports, previewImport, runImport, undoImport } from './service';
+import { previewPurchaseImport, runPurchaseImport } from './purchases';
+import { listImports, previewImport, runImport } from './service';
+import { checkUndoable, undoImport } from './undo';
 
 export const importHandlers: HandlerGroup = {
   'imports.preview': query((input, { store }) =>
@@ -14,13 +15,11 @@ export const importHandlers: HandlerGroup = {
     return ctx.startJob('import', (j) => (input.kind === 'purchases' ? runPurchaseImport(store, input, j) : runImport(store, input, j)));
   }),
   'imports.list': query((_input, { store }) => listImports(store)),
-  // one transaction: the purchases a purchase import added go first, then the shared bookkeeping (and its checks)
-  'imports.undo': largeCommand((input, { store, emit }) => {
-    removeImportedPurchases(store, input.importId);
-    const undone = undoImport(store, input.importId);
-    // open lists and contact pages hold rows this undo removed or put back
-    emit('data.changed', { scope: 'contacts' });
-    return undone;
+  // a refusal is the call's answer; the undo itself is a job of the import kind: never beside an import
+  'imports.undo': job((input, ctx) => {
+    const store = ctx.store;
+    checkUndoable(store, input.importId);
+    return ctx.startJob('import', (j) => undoImport(store, input.importId, j));
   }),
   'contacts.export': query(async (input, { store, env }) => {
     const result = await exportContacts(store, { ...input, path: input.path ?? exportTarget(env.dataDir, exportFileName(input.format)) });

@@ -43,6 +43,7 @@ import { getSettings } from '../settings/service';
 import { loadCodeTable } from './code-table';
 import { asAppError, estimateRows, PREVIEW_ROWS, startReport, TICK_ROWS } from './service';
 import { openSource, type OpenedSource, type SourceRecord } from './sources';
+import { deleteImportRows, importRows, type UndoTuning } from './undo-rows';
 
 /*
  * Purchase imports (till, e-shop or accounting exports), one pass in one
@@ -743,25 +744,25 @@ const MONTHS_DELETE_TRIGGER =
   "refunds = refunds - (old.kind = 'refund'), revenue_cents = revenue_cents - old.amount_cents WHERE month = substr(old.purchased_at, 1, 7); " +
   'DELETE FROM sales_months WHERE month = substr(old.purchased_at, 1, 7) AND sales = 0 AND refunds = 0; END';
 
-/** Below this many purchases an undo deletes them as they are (tests lower it). */
+/** Below this many purchases an undo deletes them as they are. */
 const BULK_UNDO_FROM = 50_000;
 
 /**
- * Deletes an import's purchases. One by one, each leaves four indexes and
- * runs the two delete triggers: 207 s and 2.7 GB of memory for the 10M-row
- * bench import. When they outnumber half of the purchases that stay, those
- * indexes are set aside and rebuilt over what stays, and the triggers' sums
- * are taken off per month in one pass (a month's row goes once its sales and
- * refunds reach zero, which happens only with its last purchase): 33 s for
- * the delete. Only the exact triggers: one doing more stays live.
+ * Deletes an import's purchases, range by range (`deleteImportRows`). One by
+ * one, each leaves four indexes and runs the two delete triggers: 207 s and
+ * 2.7 GB of memory for the 10M-row bench import. When they outnumber half
+ * of the purchases that stay, those indexes are set aside and rebuilt over
+ * what stays, and the triggers' sums are taken off per month in one pass (a
+ * month's row goes once its sales and refunds reach zero, which happens only
+ * with its last purchase): 33 s for the delete. Only the exact triggers: one
+ * doing more stays live.
  */
-const deleteImportedPurchases = (store: Store, importId: number, bulkFrom: number): void => {
+const deleteImportedPurchases = async (store: Store, importId: number, job: JobContext | null, tuning: UndoTuning): Promise<void> => {
   const db = store.sqlite;
-  const remove = prepared(db, 'DELETE FROM purchases WHERE import_id = ?');
-  const count = prepared(db, 'SELECT count(*) FROM purchases WHERE import_id = ?').pluck().get(importId) as number;
-  const stay = Number(prepared(db, "SELECT value FROM counters WHERE name = 'purchases'").pluck().get() ?? 0) - count;
-  if (count < bulkFrom || count * 2 < stay) {
-    remove.run(importId);
+  const rows = importRows(db, 'purchases', importId);
+  const stay = Number(prepared(db, "SELECT value FROM counters WHERE name = 'purchases'").pluck().get() ?? 0) - rows.count;
+  if (rows.count < (tuning.bulkFrom ?? BULK_UNDO_FROM) || rows.count * 2 < stay) {
+    await deleteImportRows(db, 'purchases', importId, rows, job, tuning);
     return;
   }
   const counter = triggerSql(store, 'purchases_ad');
@@ -779,9 +780,9 @@ const deleteImportedPurchases = (store: Store, importId: number, bulkFrom: numbe
   const indexes = setAsideIndexes(store, [...BULK_INDEXES.byContact, ...BULK_INDEXES.inOrder, 'purchases_by_reference'], true);
   if (counterAside) db.exec('DROP TRIGGER purchases_ad');
   if (monthsAside) db.exec('DROP TRIGGER purchases_months_ad');
-  remove.run(importId);
+  await deleteImportRows(db, 'purchases', importId, rows, job, tuning);
   if (counterAside) {
-    prepared(db, "UPDATE counters SET value = value - ? WHERE name = 'purchases'").run(count);
+    prepared(db, "UPDATE counters SET value = value - ? WHERE name = 'purchases'").run(rows.count);
     db.exec(counter);
   }
   if (monthsAside) {
@@ -1171,36 +1172,36 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
 
 /* ---------------------------------------------------------------- undo */
 
-/**
- * Removes the purchases a purchase import created and recomputes their
- * customers' figures from what remains, putting back the statuses kept at
- * import time. A no-op for other imports, so the generic undo can call it
- * first (it runs in the same transaction). Refused when a refund was
- * recorded since against one of these sales: the user decides about it first.
- */
-export const removeImportedPurchases = (store: Store, importId: number, bulkFrom = BULK_UNDO_FROM): void => {
-  const db = store.sqlite;
-  const row = prepared(db, 'SELECT kind, undone_at AS undoneAt FROM imports WHERE id = ?').get(importId) as
-    | { kind: string; undoneAt: string | null }
-    | undefined;
-  if (row === undefined || row.kind !== 'purchases' || row.undoneAt !== null) return;
-  const refunds = prepared(
-    db,
+/** Refunds recorded since against sales of this import, outside it: an undo waits for the user to settle them. */
+export const refundsSince = (store: Store, importId: number): number =>
+  prepared(
+    store.sqlite,
     `SELECT count(*) FROM purchases r JOIN purchases s ON s.id = r.refund_of
       WHERE r.refund_of IS NOT NULL AND s.import_id = ?1 AND r.import_id IS NOT ?1`,
   )
     .pluck()
     .get({ 1: importId }) as number;
-  if (refunds > 0) {
-    throw new AppError('CONFLICT', `${refunds} refunds were recorded since against sales of this import`, {
-      reason: 'has_refunds',
-      count: refunds,
-    });
-  }
+
+/**
+ * Removes the purchases a purchase import created and recomputes their
+ * customers' figures from what remains, putting back the statuses kept at
+ * import time, in the undo's transaction. A no-op for other imports, so the
+ * undo calls it first. The undo has checked `refundsSince` in the same
+ * transaction.
+ */
+export const removeImportedPurchases = async (store: Store, importId: number, job: JobContext | null, tuning: UndoTuning = {}): Promise<void> => {
+  const db = store.sqlite;
+  const row = prepared(db, 'SELECT kind, undone_at AS undoneAt FROM imports WHERE id = ?').get(importId) as
+    | { kind: string; undoneAt: string | null }
+    | undefined;
+  if (row === undefined || row.kind !== 'purchases' || row.undoneAt !== null) return;
   const contacts = prepared(db, 'SELECT DISTINCT contact_id FROM purchases WHERE import_id = ? AND contact_id IS NOT NULL')
     .pluck()
     .all(importId) as number[];
-  deleteImportedPurchases(store, importId, bulkFrom);
+  await deleteImportedPurchases(store, importId, job, tuning);
+  // the customers' figures and the analytics tables: one pass each, no range to yield between
+  job?.progress('import.undo.figures', 0, 1);
+  await job?.tick();
   recomputeContactAggregatesInBulk(store, contacts);
   recomputeDerived(store);
   const statuses = prepared(
@@ -1209,4 +1210,5 @@ export const removeImportedPurchases = (store: Store, importId: number, bulkFrom
   ).all(importId) as { id: number; before: string }[];
   const setStatus = prepared(db, 'UPDATE contacts SET status = ? WHERE id = ?');
   for (const s of statuses) setStatus.run(JSON.parse(s.before) as string, s.id);
+  job?.progress('import.undo.figures', 1, 1);
 };

@@ -10,15 +10,12 @@ import {
   type RowIssue,
 } from '../../contract';
 import type { z } from 'zod';
-import { contactUpdateInput } from '../../contract/contacts';
 import type { importPreviewInput, importRunInput } from '../../contract/imports';
-import { prepared, withLedgerGate, type Store } from '../../store/db';
+import { prepared, type Store } from '../../store/db';
 import type { JobContext } from '../../host/registry';
-import { updateContact } from '../contacts/service';
-import { recomputeConsentState } from '../consent/events';
 import { contactTargets, eachOf, guessMapping, isImportError, layoutKey, SAMPLE_BYTES } from '../importexport';
 import { bulkJournal } from '../../store/open';
-import { deleteImportedContacts, importContactRows, isLargeImport, type ContactBatchTuning } from './contact-batch';
+import { importContactRows, isLargeImport, type ContactBatchTuning } from './contact-batch';
 import { normaliseContact, type NormalisedContact } from './contacts';
 import { openSource, type OpenedSource } from './sources';
 
@@ -268,7 +265,7 @@ export const runImport = async (
   }
 };
 
-type ImportRow = {
+export type ImportRow = {
   id: number;
   kind: 'contacts' | 'purchases';
   file_name: string;
@@ -281,7 +278,7 @@ type ImportRow = {
   undone_at: string | null;
 };
 
-const toRecord = (r: ImportRow): ImportRecord => ({
+export const toRecord = (r: ImportRow): ImportRecord => ({
   id: r.id,
   kind: r.kind,
   fileName: r.file_name,
@@ -296,54 +293,3 @@ const toRecord = (r: ImportRow): ImportRecord => ({
 
 export const listImports = (store: Store): ImportRecord[] =>
   (prepared(store.sqlite, 'SELECT * FROM imports ORDER BY id DESC LIMIT 200').all() as ImportRow[]).map(toRecord);
-
-/**
- * Removes exactly what the import created and puts back what it changed.
- * Refused when a created contact has since got sales (deleting it would
- * anonymise them) — the user decides about those first.
- */
-export const undoImport = (store: Store, importId: number, bulkDeleteFrom?: number): ImportRecord => {
-  const row = prepared(store.sqlite, 'SELECT * FROM imports WHERE id = ?').get(importId) as ImportRow | undefined;
-  if (!row) throw new AppError('NOT_FOUND', `import ${importId} not found`, { entity: 'import', id: importId });
-  if (row.undone_at !== null) throw new AppError('CONFLICT', 'this import was already undone', { reason: 'already_undone' });
-  const withSales = prepared(
-    store.sqlite,
-    'SELECT count(*) FROM contacts WHERE import_id = ? AND purchase_count > 0',
-  )
-    .pluck()
-    .get(importId) as number;
-  if (withSales > 0) {
-    throw new AppError('CONFLICT', `${withSales} imported contacts have sales since`, { reason: 'has_sales', count: withSales });
-  }
-  withLedgerGate(store, 'erasure', () => {
-    deleteImportedContacts(store.sqlite, importId, bulkDeleteFrom);
-    // consent the file gave contacts that were already there: the events go, their state is replayed without them
-    const touched = prepared(store.sqlite, 'SELECT DISTINCT contact_id FROM consent_events WHERE import_id = ?').pluck().all(importId) as number[];
-    prepared(store.sqlite, 'DELETE FROM consent_events WHERE import_id = ?').run(importId);
-    for (const id of touched) recomputeConsentState(store.sqlite, id);
-  });
-  const changes = prepared(
-    store.sqlite,
-    "SELECT entity_id, before FROM import_changes WHERE import_id = ? AND entity = 'contact'",
-  ).all(importId) as { entity_id: number; before: string }[];
-  for (const c of changes) {
-    const exists = prepared(store.sqlite, 'SELECT 1 FROM contacts WHERE id = ?').get(c.entity_id);
-    if (exists) updateContact(store, contactUpdateInput.parse({ id: c.entity_id, patch: JSON.parse(c.before) as unknown }));
-  }
-  // what the import added around existing contacts: its notes, then tags and companies nobody uses any more
-  prepared(
-    store.sqlite,
-    "DELETE FROM notes WHERE id IN (SELECT entity_id FROM import_changes WHERE import_id = ? AND entity = 'note')",
-  ).run(importId);
-  prepared(
-    store.sqlite,
-    "DELETE FROM tags WHERE contact_count = 0 AND id IN (SELECT entity_id FROM import_changes WHERE import_id = ? AND entity = 'tag')",
-  ).run(importId);
-  prepared(
-    store.sqlite,
-    `DELETE FROM companies WHERE id IN (SELECT entity_id FROM import_changes WHERE import_id = ? AND entity = 'company')
-       AND NOT EXISTS (SELECT 1 FROM contacts WHERE company_id = companies.id)`,
-  ).run(importId);
-  prepared(store.sqlite, 'UPDATE imports SET undone_at = ? WHERE id = ?').run(new Date().toISOString(), importId);
-  return toRecord(prepared(store.sqlite, 'SELECT * FROM imports WHERE id = ?').get(importId) as ImportRow);
-};

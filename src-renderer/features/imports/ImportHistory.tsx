@@ -1,15 +1,17 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, Badge, Button, Loader, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowBackUp } from '@tabler/icons-react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { AppError, type ImportRecord } from '@contract';
+import { AppError, type AppErrorData, type ImportRecord } from '@contract';
 import { useApi } from '../../api/context';
 import { ConfirmDialog } from '../../app/ConfirmDialog';
 import { errorMessage } from '../../app/errors';
 import { useFormatters } from '../../app/format';
-import { notifySuccess } from '../../app/notify';
+import { JobPanel } from '../../app/JobPanel';
+import { useJobTracker } from '../../app/jobs';
+import { notifyError, notifySuccess } from '../../app/notify';
 
 export type ImportHistoryProps = {
   /** Changing it reloads the list (an import just committed on the page). */
@@ -26,13 +28,29 @@ const undoRefusal = (t: TFunction, error: unknown): string => {
   return typeof reason === 'string' && BLOCKERS.has(reason) ? t(`imports.history.blocked.${reason}`) : errorMessage(t, error);
 };
 
-/** Imports, newest first, each undoable after a confirmation; undone ones stay listed, marked. */
+const refused = (t: TFunction, error: unknown): void => {
+  notifications.show({ color: 'red', title: t('imports.history.refusedTitle'), message: undoRefusal(t, error), autoClose: 10_000 });
+};
+
+const asError = (data: AppErrorData | undefined): AppError =>
+  new AppError(data?.code ?? 'INTERNAL', data?.message ?? 'job failed', data?.details);
+
+/**
+ * Imports, newest first, each undoable after a confirmation; undone ones stay
+ * listed, marked. An undo runs as a job (a million contacts take half a
+ * minute): its progress and Cancel show above the list meanwhile.
+ */
 export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
   const api = useApi();
   const { t } = useTranslation();
   const fmt = useFormatters();
   const [list, setList] = useState<List>(null);
   const [undoing, setUndoing] = useState<ImportRecord | null>(null);
+  // the import whose undo is running, once the store has accepted it
+  const [running, setRunning] = useState<ImportRecord | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const job = useJobTracker();
+  const handled = useRef<string | null>(null);
 
   const load = useCallback(
     () =>
@@ -50,14 +68,38 @@ export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
   const confirmUndo = async () => {
     if (undoing === null) return;
     try {
-      await api.call('imports.undo', { importId: undoing.id });
-      notifySuccess(t('imports.history.undone', { file: undoing.fileName }));
+      const { jobId } = await api.call('imports.undo', { importId: undoing.id });
+      setRunning(undoing);
+      job.track(jobId);
     } catch (error) {
-      notifications.show({ color: 'red', title: t('imports.history.refusedTitle'), message: undoRefusal(t, error), autoClose: 10_000 });
+      refused(t, error);
     }
     setUndoing(null);
-    await load();
   };
+
+  const cancel = async () => {
+    if (job.jobId === null) return;
+    setCancelling(true);
+    try {
+      await api.call('jobs.cancel', { jobId: job.jobId });
+    } catch (error) {
+      notifyError(t, error);
+      setCancelling(false);
+    }
+  };
+
+  const { finished } = job;
+  useEffect(() => {
+    if (finished === null || running === null || handled.current === finished.jobId) return;
+    handled.current = finished.jobId;
+    if (finished.status === 'done') notifySuccess(t('imports.history.undone', { file: running.fileName }));
+    else if (finished.status === 'cancelled') notifySuccess(t('imports.history.undoCancelled', { file: running.fileName }));
+    else refused(t, asError(finished.error));
+    job.track(null);
+    setRunning(null);
+    setCancelling(false);
+    void load();
+  }, [finished, job, load, running, t]);
 
   if (list === null) return <Loader size="sm" aria-label={t('app.loading')} />;
   if ('error' in list) {
@@ -72,6 +114,18 @@ export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
       <Text size="sm" c="dimmed">
         {t('imports.history.intro')}
       </Text>
+      {running !== null && (
+        <JobPanel
+          title={t('imports.history.undoing', { file: running.fileName })}
+          label={t('imports.history.undoingLabel')}
+          progress={job.progress}
+          cancelling={cancelling}
+          onCancel={() => void cancel()}
+          testId="import-undo-progress"
+          note={t('imports.history.undoingNote')}
+          maw={760}
+        />
+      )}
       {list.imports.length === 0 ? (
         <Text c="dimmed" size="sm" data-testid="import-history-none">
           {t('imports.history.none')}
@@ -128,6 +182,7 @@ export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
                         variant="light"
                         leftSection={<IconArrowBackUp size={14} />}
                         onClick={() => setUndoing(r)}
+                        disabled={running !== null}
                         data-testid="import-history-undo"
                       >
                         {t('imports.history.undo')}
