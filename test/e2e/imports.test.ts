@@ -166,4 +166,24 @@ describe('importing contacts in the browser', () => {
     await lefevreRows(2);
     expect(app.errors).toEqual([]);
   });
+
+  it('undoes the whole import from its history: the contacts it created go', async () => {
+    const { page } = app;
+    await openImports(page);
+    await page.getByTestId('import-tab-history').click();
+    const row = page.getByTestId('import-history-row').first();
+    expect(await row.getByTestId('import-history-file').innerText()).toBe('clients-boutique.csv');
+    await row.getByTestId('import-history-undo').click();
+    await page.getByTestId('import-undo-confirm').waitFor();
+    await app.shot('imports-07-undo-confirm');
+    await page.getByTestId('import-undo-confirm').click();
+    // a job: its panel while it runs (a blink for four rows), then the row marked undone
+    await page.locator('[data-testid="import-history-row"][data-undone="true"]').waitFor();
+    await page.getByTestId('import-undo-progress').waitFor({ state: 'detached' });
+    await app.shot('imports-08-import-undone');
+    await page.getByTestId('nav-contacts').click();
+    await page.getByTestId('contact-search').fill('');
+    await page.getByTestId('contact-list-empty').waitFor();
+    expect(app.errors).toEqual([]);
+  });
 });

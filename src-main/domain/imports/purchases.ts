@@ -43,7 +43,7 @@ import { getSettings } from '../settings/service';
 import { loadCodeTable } from './code-table';
 import { asAppError, estimateRows, PREVIEW_ROWS, startReport, TICK_ROWS } from './service';
 import { openSource, type OpenedSource, type SourceRecord } from './sources';
-import { deleteImportRows, importRows, type UndoTuning } from './undo-rows';
+import { BULK_UNDO_FROM, deleteImportRows, importRows, type UndoTuning } from './undo-rows';
 
 /*
  * Purchase imports (till, e-shop or accounting exports), one pass in one
@@ -744,43 +744,60 @@ const MONTHS_DELETE_TRIGGER =
   "refunds = refunds - (old.kind = 'refund'), revenue_cents = revenue_cents - old.amount_cents WHERE month = substr(old.purchased_at, 1, 7); " +
   'DELETE FROM sales_months WHERE month = substr(old.purchased_at, 1, 7) AND sales = 0 AND refunds = 0; END';
 
-/** Below this many purchases an undo deletes them as they are. */
-const BULK_UNDO_FROM = 50_000;
-
 /**
  * Deletes an import's purchases, range by range (`deleteImportRows`). One by
  * one, each leaves four indexes and runs the two delete triggers: 207 s and
  * 2.7 GB of memory for the 10M-row bench import. When they outnumber half
  * of the purchases that stay, those indexes are set aside and rebuilt over
- * what stays, and the triggers' sums are taken off per month in one pass (a
- * month's row goes once its sales and refunds reach zero, which happens only
- * with its last purchase): 33 s for the delete. Only the exact triggers: one
- * doing more stays live.
+ * what stays, and the triggers' sums, read range by range before the rows
+ * go, are taken off per month at the end (a month's row goes once its sales
+ * and refunds reach zero, which happens only with its last purchase): 33 s
+ * for the delete. Only the exact triggers: one doing more stays live.
+ * Answers the customers whose purchases went.
  */
-const deleteImportedPurchases = async (store: Store, importId: number, job: JobContext | null, tuning: UndoTuning): Promise<void> => {
+const deleteImportedPurchases = async (store: Store, importId: number, job: JobContext | null, tuning: UndoTuning): Promise<number[]> => {
   const db = store.sqlite;
   const rows = importRows(db, 'purchases', importId);
+  job?.progress('import.undo.purchases', 0, rows.count);
+  // each range is read before it goes, in table order: the customers whose figures change, and the months' sums
+  const contacts = new Set<number>();
+  const contactsIn = prepared(db, 'SELECT DISTINCT contact_id FROM purchases WHERE id >= ? AND id < ? AND import_id = ? AND contact_id IS NOT NULL').pluck();
+  const readContacts = (from: number, to: number): void => {
+    for (const id of contactsIn.all(from, to, importId) as number[]) contacts.add(id);
+  };
+  const affected = (): number[] => [...contacts].sort((x, y) => x - y);
   const stay = Number(prepared(db, "SELECT value FROM counters WHERE name = 'purchases'").pluck().get() ?? 0) - rows.count;
   if (rows.count < (tuning.bulkFrom ?? BULK_UNDO_FROM) || rows.count * 2 < stay) {
-    await deleteImportRows(db, 'purchases', importId, rows, job, tuning);
-    return;
+    await deleteImportRows(db, 'purchases', importId, rows, job, tuning, { read: readContacts });
+    return affected();
   }
   const counter = triggerSql(store, 'purchases_ad');
   const months = triggerSql(store, 'purchases_months_ad');
   const counterAside = sameSql(counter, COUNTER_DELETE_TRIGGER);
   const monthsAside = sameSql(months, MONTHS_DELETE_TRIGGER);
-  // read through the import's index, before it goes
-  const sums = monthsAside
-    ? (prepared(
-        db,
-        `SELECT substr(purchased_at, 1, 7) AS month, sum(kind = 'sale') AS sales, sum(kind = 'refund') AS refunds, sum(amount_cents) AS revenue
-          FROM purchases WHERE import_id = ? GROUP BY month ORDER BY month`,
-      ).all(importId) as ({ month: string } & MonthSums)[])
-    : [];
-  const indexes = setAsideIndexes(store, [...BULK_INDEXES.byContact, ...BULK_INDEXES.inOrder, 'purchases_by_reference'], true);
+  const sums = new Map<string, MonthSums>();
+  const sumsIn = prepared(
+    db,
+    `SELECT substr(purchased_at, 1, 7) AS month, sum(kind = 'sale') AS sales, sum(kind = 'refund') AS refunds, sum(amount_cents) AS revenue
+      FROM purchases WHERE id >= ? AND id < ? AND import_id = ? GROUP BY month`,
+  );
+  const readRange = (from: number, to: number): void => {
+    readContacts(from, to);
+    if (!monthsAside) return;
+    for (const m of sumsIn.all(from, to, importId) as ({ month: string } & MonthSums)[]) {
+      const sum = sums.get(m.month) ?? { sales: 0, refunds: 0, revenue: 0 };
+      sums.set(m.month, { sales: sum.sales + m.sales, refunds: sum.refunds + m.refunds, revenue: sum.revenue + m.revenue });
+    }
+  };
+  // one by one, yielding: a drop zeroes the index's pages (secure_delete), seconds at 10M rows
+  const aside: { restore: () => void }[] = [];
+  for (const name of [...BULK_INDEXES.byContact, ...BULK_INDEXES.inOrder, 'purchases_by_reference']) {
+    aside.push(setAsideIndexes(store, [name], true));
+    await job?.tick();
+  }
   if (counterAside) db.exec('DROP TRIGGER purchases_ad');
   if (monthsAside) db.exec('DROP TRIGGER purchases_months_ad');
-  await deleteImportRows(db, 'purchases', importId, rows, job, tuning);
+  await deleteImportRows(db, 'purchases', importId, rows, job, tuning, { read: readRange });
   if (counterAside) {
     prepared(db, "UPDATE counters SET value = value - ? WHERE name = 'purchases'").run(rows.count);
     db.exec(counter);
@@ -791,13 +808,17 @@ const deleteImportedPurchases = async (store: Store, importId: number, job: JobC
       'UPDATE sales_months SET sales = sales - ?, refunds = refunds - ?, revenue_cents = revenue_cents - ? WHERE month = ?',
     );
     const drop = prepared(db, 'DELETE FROM sales_months WHERE month = ? AND sales = 0 AND refunds = 0');
-    for (const m of sums) {
-      take.run(m.sales, m.refunds, m.revenue, m.month);
-      drop.run(m.month);
+    for (const [month, m] of [...sums].sort(([x], [y]) => (x < y ? -1 : 1))) {
+      take.run(m.sales, m.refunds, m.revenue, month);
+      drop.run(month);
     }
     db.exec(months);
   }
-  indexes.restore();
+  for (const index of aside) {
+    index.restore();
+    await job?.tick();
+  }
+  return affected();
 };
 
 /** Big enough for rebuilding indexes by sorting to beat updating them row by row (see setAsideByContact). */
@@ -1195,20 +1216,19 @@ export const removeImportedPurchases = async (store: Store, importId: number, jo
     | { kind: string; undoneAt: string | null }
     | undefined;
   if (row === undefined || row.kind !== 'purchases' || row.undoneAt !== null) return;
-  const contacts = prepared(db, 'SELECT DISTINCT contact_id FROM purchases WHERE import_id = ? AND contact_id IS NOT NULL')
-    .pluck()
-    .all(importId) as number[];
-  await deleteImportedPurchases(store, importId, job, tuning);
-  // the customers' figures and the analytics tables: one pass each, no range to yield between
-  job?.progress('import.undo.figures', 0, 1);
-  await job?.tick();
-  recomputeContactAggregatesInBulk(store, contacts);
-  recomputeDerived(store);
-  const statuses = prepared(
-    db,
-    "SELECT entity_id AS id, before FROM import_changes WHERE import_id = ? AND entity = 'contact_status'",
-  ).all(importId) as { id: number; before: string }[];
+  const contacts = await deleteImportedPurchases(store, importId, job, tuning);
+  const progress = async (done: number): Promise<void> => {
+    job?.progress('import.undo.figures', done, contacts.length);
+    await job?.tick();
+  };
+  const statuses = prepared(db, "SELECT entity_id, before FROM import_changes WHERE import_id = ? AND entity = 'contact_status'").raw();
   const setStatus = prepared(db, 'UPDATE contacts SET status = ? WHERE id = ?');
-  for (const s of statuses) setStatus.run(JSON.parse(s.before) as string, s.id);
-  job?.progress('import.undo.figures', 1, 1);
+  await progress(0);
+  await recomputeContactAggregatesInBulk(store, contacts, progress, async () => {
+    for (const [i, [id, before]] of (statuses.all(importId) as [number, string][]).entries()) {
+      setStatus.run(JSON.parse(before) as string, id);
+      if ((i + 1) % 10_000 === 0) await job?.tick();
+    }
+  });
+  recomputeDerived(store);
 };

@@ -2,12 +2,13 @@ import { AppError, type ImportRecord } from '../../contract';
 import { contactUpdateInput } from '../../contract/contacts';
 import type { JobContext } from '../../host/registry';
 import { prepared, withLedgerGate, type Store } from '../../store/db';
+import { bulkJournal } from '../../store/open';
 import { recomputeConsentState } from '../consent/events';
 import { updateContact } from '../contacts/service';
 import { deleteImportedContacts } from './contact-batch';
 import { refundsSince, removeImportedPurchases } from './purchases';
 import { TICK_ROWS, toRecord, type ImportRow } from './service';
-import type { UndoTuning } from './undo-rows';
+import { BULK_UNDO_FROM, type UndoTuning } from './undo-rows';
 
 const importRow = (store: Store, importId: number): ImportRow | undefined =>
   prepared(store.sqlite, 'SELECT * FROM imports WHERE id = ?').get(importId) as ImportRow | undefined;
@@ -66,15 +67,21 @@ const restoreChanged = async (store: Store, importId: number, job: JobContext | 
  * Deleting millions of rows needs a statement journal and sorts of hundreds
  * of megabytes: they go to temporary files for this transaction (the store
  * keeps them in memory otherwise; a 10M-purchase undo peaked at 1.0 GB),
- * a setting SQLite only takes outside a transaction.
+ * a setting SQLite only takes outside a transaction. A large undo runs under
+ * a rollback journal, as a large import does (`bulkJournal`): 10M purchases
+ * 105 → 86 s, and its commit 7.8 → 2.9 s (the longest the store is deaf).
  */
 export const undoImport = async (store: Store, importId: number, job: JobContext | null, tuning: UndoTuning = {}): Promise<ImportRecord> => {
   const db = store.sqlite;
+  const row = importRow(store, importId);
+  const large = row !== undefined && row.created + row.updated + row.merged >= (tuning.bulkFrom ?? BULK_UNDO_FROM);
   const tempStore = Number(db.pragma('temp_store', { simple: true }));
   db.pragma('temp_store = FILE');
+  const restoreJournal = large ? bulkJournal(db) : () => undefined;
   try {
     db.exec('BEGIN IMMEDIATE');
     checkUndoable(store, importId);
+    await job?.tick();
     await removeImportedPurchases(store, importId, job, tuning);
     await deleteImportedContacts(store, importId, job, tuning);
     // consent the file gave contacts that were already there: the events go, their state is replayed without them
@@ -105,5 +112,6 @@ export const undoImport = async (store: Store, importId: number, job: JobContext
     throw error;
   } finally {
     db.pragma(`temp_store = ${tempStore}`);
+    restoreJournal();
   }
 };
