@@ -74,7 +74,7 @@ import {
   type ImportPreview,
   type ImportRecord,
 } from './imports';
-import { demoInput, jobIdInput, type JobRef } from './jobs';
+import { demoInput, jobIdInput, type JobRef, type RunningJob } from './jobs';
 import {
   productInput,
   productListInput,
@@ -267,6 +267,8 @@ export const calls = {
 
   'demo.generate': call<JobRef>()(demoInput),
   'jobs.cancel': call<{ cancelled: boolean }>()(jobIdInput),
+  /** The jobs still running: a screen opened meanwhile finds its own again (progress, Cancel). */
+  'jobs.running': call<RunningJob[]>()(emptyInput),
 
   'backup.create': call<BackupInfo>()(emptyInput),
   'backup.list': call<BackupInfo[]>()(emptyInput),

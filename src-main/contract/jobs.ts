@@ -6,6 +6,12 @@ export type JobKind = (typeof jobKinds)[number];
 
 export type JobRef = { jobId: string };
 
+/** A job still running, and what it works on when a screen may want to find it again (an import's undo: `undo:<importId>`). */
+export type RunningJob = { jobId: string; kind: JobKind; subject: string | null };
+
+/** The subject of an import's undo, as `jobs.running` names it. */
+export const undoSubject = (importId: number): string => `undo:${importId}`;
+
 export type JobProgress = {
   jobId: string;
   kind: JobKind;

@@ -59,7 +59,7 @@ export const toFieldIssues = (issues: readonly { path: readonly PropertyKey[]; m
 const sqliteCode = (error: unknown): string =>
   typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : '';
 
-type Job = { kind: JobKind; controller: AbortController; done: Promise<void> };
+type Job = { kind: JobKind; subject: string | null; controller: AbortController; done: Promise<void> };
 
 /**
  * Owns the one connection and runs every call: name check, input validation,
@@ -184,7 +184,7 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
     return createBackup(store.sqlite, backupDir(s, options.dbPath), s.backup.keep, reason);
   };
 
-  const startJob = (kind: JobKind, run: (job: JobContext) => Promise<unknown>) => {
+  const startJob = (kind: JobKind, run: (job: JobContext) => Promise<unknown>, subject?: string) => {
     for (const j of jobs.values()) {
       if (j.kind === kind) throw new AppError('BUSY', `a ${kind} job is already running`, { kind });
     }
@@ -222,7 +222,7 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
         emit('data.changed', { scope: 'all' });
       }
     })();
-    jobs.set(jobId, { kind, controller, done });
+    jobs.set(jobId, { kind, subject: subject ?? null, controller, done });
     return { jobId };
   };
 
@@ -262,6 +262,7 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
       backup: () => backup('manual'),
       backupsFolder,
       restore,
+      runningJobs: () => [...jobs].map(([jobId, j]) => ({ jobId, kind: j.kind, subject: j.subject })),
       cancelJob(jobId) {
         const j = jobs.get(jobId);
         if (!j) return false;

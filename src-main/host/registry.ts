@@ -9,6 +9,7 @@ import type {
   JobKind,
   JobRef,
   RestoreResult,
+  RunningJob,
 } from '../contract';
 import type { Store } from '../store/db';
 
@@ -37,6 +38,7 @@ export type HostOps = {
   backupsFolder(): string;
   restore(file: string): Promise<RestoreResult>;
   cancelJob(jobId: string): boolean;
+  runningJobs(): RunningJob[];
 };
 
 export type HandlerContext = {
@@ -44,7 +46,8 @@ export type HandlerContext = {
   readonly store: Store;
   env: HostEnv;
   emit: Emit;
-  startJob(kind: JobKind, run: (job: JobContext) => Promise<unknown>): JobRef;
+  /** `subject`: what the job works on, for `jobs.running`. */
+  startJob(kind: JobKind, run: (job: JobContext) => Promise<unknown>, subject?: string): JobRef;
   host: HostOps;
 };
 

@@ -6,7 +6,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import type { ImportReport, JobFinished } from '../../src-main/contract';
 import type { StoreClient } from '../../src-main/host/client';
-import { finishedJob, openClient, tempDir, undoImportCall } from './helpers';
+import { failure, finishedJob, openClient, tempDir, undoImportCall } from './helpers';
 
 const fixtures = path.resolve(import.meta.dirname, '..', 'fixtures', 'import');
 
@@ -174,6 +174,22 @@ describe('contact import', () => {
     expect((await api.call('imports.list', {}))[0]).toMatchObject({ id: r.importId, undoneAt: null });
     expect(await undoImportCall(api, r.importId!)).toMatchObject({ id: r.importId, created: 5, merged: 1 });
     expect((await api.call('contacts.list', {})).total).toBe(1);
+  });
+
+  it('names a running undo, so a screen opened meanwhile finds it again', async () => {
+    const dir = tempDir();
+    const { client, api } = await openClient(dir);
+    const r = report(await importFile(client, fixedExcelFile(dir)));
+    expect(await api.call('jobs.running', {})).toEqual([]);
+    const finished = finishedJob(api, async () => {
+      const ref = await api.call('imports.undo', { importId: r.importId! });
+      expect(await api.call('jobs.running', {})).toEqual([{ jobId: ref.jobId, kind: 'import', subject: `undo:${r.importId}` }]);
+      // one undo at a time, and never beside an import
+      expect((await failure(api.call('imports.undo', { importId: r.importId! }))).code).toBe('BUSY');
+      return ref;
+    });
+    expect(await finished).toMatchObject({ status: 'done' });
+    expect(await api.call('jobs.running', {})).toEqual([]);
   });
 
   it('keeps a before-image only of contacts that were there before the import', async () => {

@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/log';
 import { exportContacts, exportFileName } from './export';
 import { previewPurchaseImport, runPurchaseImport } from './purchases';
 import { listImports, previewImport, runImport } from './service';
+import { undoSubject } from '../../contract';
 import { checkUndoable, undoImport } from './undo';
 
 export const importHandlers: HandlerGroup = {
@@ -19,7 +20,7 @@ export const importHandlers: HandlerGroup = {
   'imports.undo': job((input, ctx) => {
     const store = ctx.store;
     checkUndoable(store, input.importId);
-    return ctx.startJob('import', (j) => undoImport(store, input.importId, j));
+    return ctx.startJob('import', (j) => undoImport(store, input.importId, j), undoSubject(input.importId));
   }),
   'contacts.export': query(async (input, { store, env }) => {
     const result = await exportContacts(store, { ...input, path: input.path ?? exportTarget(env.dataDir, exportFileName(input.format)) });

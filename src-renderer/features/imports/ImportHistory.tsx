@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { IconArrowBackUp } from '@tabler/icons-react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { AppError, type AppErrorData, type ImportRecord } from '@contract';
+import { AppError, undoSubject, type AppErrorData, type ImportRecord } from '@contract';
 import { useApi } from '../../api/context';
 import { ConfirmDialog } from '../../app/ConfirmDialog';
 import { errorMessage } from '../../app/errors';
@@ -51,6 +51,7 @@ export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
   const [cancelling, setCancelling] = useState(false);
   const job = useJobTracker();
   const handled = useRef<string | null>(null);
+  const resumed = useRef(false);
 
   const load = useCallback(
     () =>
@@ -64,6 +65,25 @@ export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
   useEffect(() => {
     void load();
   }, [load, refreshSignal]);
+
+  // an undo started before this screen opened (the user went elsewhere meanwhile) gets its panel back
+  useEffect(() => {
+    if (list === null || !('imports' in list) || resumed.current) return;
+    resumed.current = true;
+    const imports = list.imports;
+    api.call('jobs.running', {}).then(
+      (jobs) => {
+        for (const j of jobs) {
+          const record = imports.find((r) => undoSubject(r.id) === j.subject);
+          if (record === undefined) continue;
+          setRunning(record);
+          job.track(j.jobId);
+          return;
+        }
+      },
+      () => undefined,
+    );
+  }, [api, job, list]);
 
   const confirmUndo = async () => {
     if (undoing === null) return;
