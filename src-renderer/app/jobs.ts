@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { JobFinished, JobProgress } from '@contract';
 import { useApi } from '../api/context';
+import { notifyError } from './notify';
 
 type Seen = { progress: JobProgress | null; finished: JobFinished | null };
 
@@ -9,6 +11,10 @@ export type JobTracker = {
   progress: JobProgress | null;
   finished: JobFinished | null;
   track(jobId: string | null): void;
+  /** Asks the store to stop the tracked job; its end still comes as `finished` (cancelled, or done if it was faster). */
+  cancel(): Promise<void>;
+  /** Cancel asked and not refused: the panel's button shows it is on its way. */
+  cancelling: boolean;
 };
 
 /**
@@ -18,8 +24,10 @@ export type JobTracker = {
  */
 export const useJobTracker = (): JobTracker => {
   const api = useApi();
+  const { t } = useTranslation();
   const seen = useRef(new Map<string, Seen>());
   const [jobId, setJobId] = useState<string | null>(null);
+  const [cancelling, setCancelling] = useState(false);
   const [, bump] = useReducer((n: number) => n + 1, 0);
 
   useEffect(() => {
@@ -45,7 +53,20 @@ export const useJobTracker = (): JobTracker => {
     };
   }, [api]);
 
-  const track = useCallback((id: string | null) => setJobId(id), []);
+  const track = useCallback((id: string | null) => {
+    setJobId(id);
+    setCancelling(false);
+  }, []);
+  const cancel = useCallback(async () => {
+    if (jobId === null) return;
+    setCancelling(true);
+    try {
+      await api.call('jobs.cancel', { jobId });
+    } catch (error) {
+      notifyError(t, error);
+      setCancelling(false);
+    }
+  }, [api, jobId, t]);
   const current = jobId === null ? undefined : seen.current.get(jobId);
-  return { jobId, progress: current?.progress ?? null, finished: current?.finished ?? null, track };
+  return { jobId, progress: current?.progress ?? null, finished: current?.finished ?? null, track, cancel, cancelling };
 };

@@ -39,7 +39,6 @@ export const DuplicateFinder = ({ search, onResult, onCompare, onDismissed, onUn
   const fmt = useFormatters();
   const job = useJobTracker();
   const [starting, setStarting] = useState(false);
-  const [cancelling, setCancelling] = useState(false);
   const [shown, setShown] = useState(PAGE);
   const handled = useRef<string | null>(null);
   const running = useRef<string | null>(null);
@@ -65,17 +64,6 @@ export const DuplicateFinder = ({ search, onResult, onCompare, onDismissed, onUn
     }
   };
 
-  const cancel = async () => {
-    if (job.jobId === null) return;
-    setCancelling(true);
-    try {
-      await api.call('jobs.cancel', { jobId: job.jobId });
-    } catch (error) {
-      notifyError(t, error);
-      setCancelling(false);
-    }
-  };
-
   const { finished } = job;
   useEffect(() => {
     if (finished === null || handled.current === finished.jobId) return;
@@ -92,7 +80,6 @@ export const DuplicateFinder = ({ search, onResult, onCompare, onDismissed, onUn
       notifyError(t, finished.error ?? { code: 'INTERNAL', message: 'job failed' });
     }
     job.track(null);
-    setCancelling(false);
   }, [finished, job, onResult, t]);
 
   const pairs = useMemo(
@@ -122,8 +109,8 @@ export const DuplicateFinder = ({ search, onResult, onCompare, onDismissed, onUn
         title={t('duplicates.running')}
         label={t('duplicates.running')}
         progress={job.progress}
-        cancelling={cancelling}
-        onCancel={() => void cancel()}
+        cancelling={job.cancelling}
+        onCancel={() => void job.cancel()}
         testId="duplicates-progress"
       />
     );

@@ -11,7 +11,7 @@ import { errorMessage } from '../../app/errors';
 import { useFormatters } from '../../app/format';
 import { JobPanel } from '../../app/JobPanel';
 import { useJobTracker } from '../../app/jobs';
-import { notifyError, notifySuccess } from '../../app/notify';
+import { notifySuccess } from '../../app/notify';
 
 export type ImportHistoryProps = {
   /** Changing it reloads the list (an import just committed on the page). */
@@ -48,7 +48,6 @@ export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
   const [undoing, setUndoing] = useState<ImportRecord | null>(null);
   // the import whose undo is running, once the store has accepted it
   const [running, setRunning] = useState<ImportRecord | null>(null);
-  const [cancelling, setCancelling] = useState(false);
   const job = useJobTracker();
   const handled = useRef<string | null>(null);
   const resumed = useRef(false);
@@ -97,17 +96,6 @@ export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
     setUndoing(null);
   };
 
-  const cancel = async () => {
-    if (job.jobId === null) return;
-    setCancelling(true);
-    try {
-      await api.call('jobs.cancel', { jobId: job.jobId });
-    } catch (error) {
-      notifyError(t, error);
-      setCancelling(false);
-    }
-  };
-
   const { finished } = job;
   useEffect(() => {
     if (finished === null || running === null || handled.current === finished.jobId) return;
@@ -117,7 +105,6 @@ export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
     else refused(t, asError(finished.error));
     job.track(null);
     setRunning(null);
-    setCancelling(false);
     void load();
   }, [finished, job, load, running, t]);
 
@@ -139,8 +126,8 @@ export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
           title={t('imports.history.undoing', { file: running.fileName })}
           label={t('imports.history.undoingLabel')}
           progress={job.progress}
-          cancelling={cancelling}
-          onCancel={() => void cancel()}
+          cancelling={job.cancelling}
+          onCancel={() => void job.cancel()}
           testId="import-undo-progress"
           note={t('imports.history.undoingNote')}
           maw={760}

@@ -69,7 +69,7 @@ export const useImportWizard = () => {
   /** Why the last dry run could not run at all (no date column for purchases…), shown where it was asked for. */
   const [checkError, setCheckError] = useState<unknown>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [running, setRunning] = useState<Omit<Running, 'progress'> | null>(null);
+  const [running, setRunning] = useState<Omit<Running, 'progress' | 'cancelling'> | null>(null);
   const previewSeq = useRef(0);
   const handled = useRef<string | null>(null);
   const runningJob = useRef<{ id: string; mode: Running['mode'] } | null>(null);
@@ -172,7 +172,7 @@ export const useImportWizard = () => {
   const start = useCallback(
     async (mode: Running['mode'], settings: RunSettings): Promise<boolean> => {
       if (file === null) return false;
-      setRunning({ mode, settings, cancelling: false });
+      setRunning({ mode, settings });
       setCheckError(null);
       if (mode === 'commit') setOutcome(null);
       try {
@@ -202,17 +202,6 @@ export const useImportWizard = () => {
     () => (check === null ? Promise.resolve(false) : start('commit', { mapping: check.mapping, policy: check.policy })),
     [check, start],
   );
-
-  const cancel = useCallback(async () => {
-    if (job.jobId === null) return;
-    setRunning((r) => (r === null ? r : { ...r, cancelling: true }));
-    try {
-      await api.call('jobs.cancel', { jobId: job.jobId });
-    } catch (error) {
-      notifyError(t, error);
-      setRunning((r) => (r === null ? r : { ...r, cancelling: false }));
-    }
-  }, [api, job.jobId, t]);
 
   const { finished } = job;
   useEffect(() => {
@@ -269,12 +258,12 @@ export const useImportWizard = () => {
     checkError,
     /** The last dry run still describes the current mapping and policy. */
     checkIsFresh: fresh(check, mapping, policy),
-    running: running === null ? null : ({ ...running, progress: job.progress } satisfies Running),
+    running: running === null ? null : ({ ...running, progress: job.progress, cancelling: job.cancelling } satisfies Running),
     outcome,
     chooseFile,
     runCheck,
     commit,
-    cancel,
+    cancel: job.cancel,
     reset,
   };
 };

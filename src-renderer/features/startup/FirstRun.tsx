@@ -21,7 +21,6 @@ export const FirstRun = () => {
   const job = useJobTracker();
   const [size, setSize] = useState<number>(1_000);
   const [busy, setBusy] = useState<'empty' | 'demo' | null>(null);
-  const [cancelling, setCancelling] = useState(false);
   const handled = useRef<string | null>(null);
 
   const startEmpty = async () => {
@@ -52,17 +51,6 @@ export const FirstRun = () => {
     }
   };
 
-  const cancel = async () => {
-    if (job.jobId === null) return;
-    setCancelling(true);
-    try {
-      await api.call('jobs.cancel', { jobId: job.jobId });
-    } catch (error) {
-      notifyError(t, error);
-      setCancelling(false);
-    }
-  };
-
   const { finished } = job;
   useEffect(() => {
     if (finished === null || handled.current === finished.jobId) return;
@@ -77,7 +65,6 @@ export const FirstRun = () => {
     }
     job.track(null);
     setBusy(null);
-    setCancelling(false);
     // the store decides whether setup happened (a cancelled demo may leave an empty base)
     void reboot();
   }, [finished, job, reboot, t]);
@@ -89,8 +76,8 @@ export const FirstRun = () => {
           title={<Title order={3}>{t('firstRun.demoLoading')}</Title>}
           label={t('firstRun.demoLoading')}
           progress={job.progress}
-          cancelling={cancelling}
-          onCancel={() => void cancel()}
+          cancelling={job.cancelling}
+          onCancel={() => void job.cancel()}
           testId="job-progress"
         />
       </Center>
