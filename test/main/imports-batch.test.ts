@@ -288,6 +288,19 @@ describe('batched contact import', () => {
     expect(store.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
   });
 
+  it('leaves alone a transaction another job holds: the undo is refused and that transaction goes on', async () => {
+    const dir = tempDir();
+    const store = openStore(path.join(dir, 'base.sqlite'));
+    const imported = await runImport(store, { kind: 'contacts', path: messyFile(dir, 'file.csv', 50, 41), policy: 'merge', dryRun: false }, null, {});
+    store.sqlite.exec('BEGIN');
+    store.sqlite.prepare("INSERT INTO tags (name, folded) VALUES ('autre', 'autre')").run();
+    await expect(undoImport(store, imported.importId ?? 0, null)).rejects.toMatchObject({ code: 'BUSY' });
+    expect(store.sqlite.inTransaction).toBe(true);
+    store.sqlite.exec('COMMIT');
+    expect(store.sqlite.prepare("SELECT count(*) FROM tags WHERE name = 'autre'").pluck().get()).toBe(1);
+    expect(await undoImport(store, imported.importId ?? 0, null)).toMatchObject({ created: imported.created });
+  });
+
   it('with the e-mail and phone indexes aside, finds a contact by the value it holds now, not one it held earlier in the file', async () => {
     const dir = tempDir();
     const base = path.join(dir, 'base.sqlite');

@@ -73,6 +73,8 @@ const restoreChanged = async (store: Store, importId: number, job: JobContext | 
  */
 export const undoImport = async (store: Store, importId: number, job: JobContext | null, tuning: UndoTuning = {}): Promise<ImportRecord> => {
   const db = store.sqlite;
+  // another job's transaction (one that began in the tick before this job's start): not ours to roll back
+  if (db.inTransaction) throw new AppError('BUSY', 'an import is running; try again when it has finished', { reason: 'import_running' });
   const row = importRow(store, importId);
   const large = row !== undefined && row.created + row.updated + row.merged >= (tuning.bulkFrom ?? BULK_UNDO_FROM);
   const tempStore = Number(db.pragma('temp_store', { simple: true }));
