@@ -493,9 +493,9 @@ const TAGS_LIVE: ReadonlySet<string> = new Set(['contact_id']);
 const tagMemberships = (db: Sqlite): number => Number(prepared(db, 'SELECT coalesce(sum(contact_count), 0) FROM tags').pluck().get());
 
 /**
- * Rebuilds what was set aside, inside the import's (or its undo's) transaction, sorting on
- * disk with helper threads (`diskSorts`); cancel is still heard between two
- * indexes.
+ * Rebuilds what was set aside, inside the import's (or its undo's)
+ * transaction, sorting on disk with helper threads (`diskSorts`); cancel is
+ * still heard between two indexes.
  */
 const rebuildIndexes = async (db: Sqlite, indexes: readonly DeferredIndex[], job: JobContext | null): Promise<void> => {
   if (indexes.length === 0) return;

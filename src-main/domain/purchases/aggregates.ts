@@ -82,29 +82,33 @@ export const applyPurchaseTotalsInBulk = async (
     done += 1;
     if (done % 10_000 === 0) await tick(done);
   }
-  await restore();
+  await restore(() => tick(done));
   refreshCustomers(store, ids);
   recordWinBacks(store, ids);
 };
 
 /**
  * Drops the figure indexes when `count` contacts are about to change and that
- * is cheaper; returns what rebuilds them. Both yield through `tick` between
- * two indexes: at 1M contacts a drop takes ~0.25 s (its pages are zeroed,
- * secure_delete) and a rebuild ~1 s.
+ * is cheaper; returns what rebuilds them. Both yield through their `tick`
+ * between two indexes: at 1M contacts a drop takes ~0.25 s (its pages are
+ * zeroed, secure_delete) and a rebuild ~1 s.
  */
-const setFigureIndexesAside = async (store: Store, count: number, tick: () => Promise<void>): Promise<() => Promise<void>> => {
+const setFigureIndexesAside = async (
+  store: Store,
+  count: number,
+  tick: () => Promise<void>,
+): Promise<(tick: () => Promise<void>) => Promise<void>> => {
   const contacts = contactCount(store);
   const setAside = count >= 10_000 && count * 6 >= contacts ? figureIndexes(store) : [];
   for (const index of setAside) {
     store.sqlite.exec(`DROP INDEX "${index.name.replace(/"/g, '""')}"`);
     await tick();
   }
-  return async () => {
+  return async (rebuilt) => {
     // 9 list indexes and the tag copies, 8 columns wide, over the whole base: sorted on every core
     for (const index of setAside) {
       withDiskSorts(store.sqlite, () => store.sqlite.exec(index.sql));
-      await tick();
+      await rebuilt();
     }
   };
 };
@@ -173,7 +177,7 @@ export const recomputeContactAggregatesInBulk = async (
     if ((i + 1) % 10_000 === 0) await tick(i + 1);
   }
   await settle();
-  await restore();
+  await restore(() => tick(ids.length));
   await tick(ids.length);
   refreshCustomers(store, ids);
 };

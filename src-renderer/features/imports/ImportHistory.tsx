@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { IconArrowBackUp } from '@tabler/icons-react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { AppError, undoSubject, type AppErrorData, type ImportRecord } from '@contract';
+import { AppError, isAppErrorData, undoSubject, type ImportRecord } from '@contract';
 import { useApi } from '../../api/context';
 import { ConfirmDialog } from '../../app/ConfirmDialog';
 import { errorMessage } from '../../app/errors';
@@ -22,18 +22,15 @@ type List = { imports: ImportRecord[] } | { error: unknown } | null;
 
 const BLOCKERS: ReadonlySet<string> = new Set(['has_sales', 'has_refunds', 'already_undone']);
 
-/** Why the store refused an undo, in words: its reason when we know it, the error's sentence otherwise. */
+/** Why the store refused an undo (the call's error, or the job's), in words: its reason when we know it, the error's sentence otherwise. */
 const undoRefusal = (t: TFunction, error: unknown): string => {
-  const reason = error instanceof AppError ? error.details?.reason : undefined;
+  const reason = error instanceof AppError || isAppErrorData(error) ? error.details?.reason : undefined;
   return typeof reason === 'string' && BLOCKERS.has(reason) ? t(`imports.history.blocked.${reason}`) : errorMessage(t, error);
 };
 
 const refused = (t: TFunction, error: unknown): void => {
   notifications.show({ color: 'red', title: t('imports.history.refusedTitle'), message: undoRefusal(t, error), autoClose: 10_000 });
 };
-
-const asError = (data: AppErrorData | undefined): AppError =>
-  new AppError(data?.code ?? 'INTERNAL', data?.message ?? 'job failed', data?.details);
 
 /**
  * Imports, newest first, each undoable after a confirmation; undone ones stay
@@ -102,7 +99,7 @@ export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
     handled.current = finished.jobId;
     if (finished.status === 'done') notifySuccess(t('imports.history.undone', { file: running.fileName }));
     else if (finished.status === 'cancelled') notifySuccess(t('imports.history.undoCancelled', { file: running.fileName }));
-    else refused(t, asError(finished.error));
+    else refused(t, finished.error ?? { code: 'INTERNAL', message: 'job failed' });
     job.track(null);
     setRunning(null);
     void load();
