@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Alert, Badge, Button, Loader, Stack, Table, Text } from '@mantine/core';
+import { Alert, Button, Loader, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowBackUp } from '@tabler/icons-react';
 import type { TFunction } from 'i18next';
@@ -177,9 +177,10 @@ export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
                   <Table.Td ta="right">{fmt.number(r.skipped)}</Table.Td>
                   <Table.Td>
                     {r.undoneAt !== null ? (
-                      <Badge variant="light" color="gray" tt="none" data-testid="import-history-undone">
+                      // plain text: a badge cut the date short ("…, 1…") once the table had all its columns
+                      <Text size="xs" c="dimmed" fw={600} data-testid="import-history-undone">
                         {t('imports.history.undoneOn', { date: fmt.dateTime(r.undoneAt) })}
-                      </Badge>
+                      </Text>
                     ) : (
                       <Button
                         size="xs"
