@@ -112,6 +112,13 @@ const job = (onProgress: (done: number, phase: string) => void = () => undefined
   };
 };
 
+/** A file of these lines as Excel writes them (CRLF, a last line break), in `dir`: its path. */
+const csvLines = (dir: string, name: string, lines: readonly string[]): string => {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+  return file;
+};
+
 const ROW_BY_ROW: Partial<ContactBatchTuning> = { shortcuts: false };
 
 const importInto = async (
@@ -170,8 +177,7 @@ describe('batched contact import', () => {
     lines.push('Jean;Dupont;;;;75011;Paris;01/02/1960');
     lines.push('Jean;Dupont;;;;75011;Paris;03/04/1980');
     lines.push('Jean;Dupont;jean.dupont@exemple.fr;;;75011;Paris;01/02/1960');
-    const source = path.join(dir, 'keyless.csv');
-    fs.writeFileSync(source, `${lines.join('\r\n')}\r\n`);
+    const source = csvLines(dir, 'keyless.csv', lines);
     for (const [i, tuning] of [ROW_BY_ROW, {}, { batchRows: 2, deferIndexesFrom: 1 }].entries()) {
       const store = openStore(path.join(dir, `twice-${i}.sqlite`));
       const first = await runImport(store, { kind: 'contacts', path: source, policy: 'merge', dryRun: false }, job(), tuning);
@@ -318,8 +324,7 @@ describe('batched contact import', () => {
     lines.push(';Lefèvre;Élodie;nouvelle@exemple.fr;');
     lines.push(';Roux;Anne;;06 11 11 11 11');
     lines.push(';Roux;Anne;anne@exemple.fr;06 44 44 44 44');
-    const source = path.join(dir, 'codes.csv');
-    fs.writeFileSync(source, `${lines.join('\r\n')}\r\n`);
+    const source = csvLines(dir, 'codes.csv', lines);
     const expected = await importInto(copyOf(dir, base, 'slow.sqlite'), source, ROW_BY_ROW);
     expect(expected.report).toMatchObject({ created: 3, updated: 1, merged: 1, skipped: 2, errors: [] });
     const got = await importInto(copyOf(dir, base, 'fast.sqlite'), source, { batchRows: 2, deferIndexesFrom: 1 });
@@ -333,8 +338,7 @@ describe('batched contact import', () => {
     for (let i = 0; i < 30; i++) lines.push(`Nom${i};Prénom${i};p${i}@exemple.fr;`);
     // written by the other call after the first batch: found by its e-mail, and given the mobile
     lines.push('Martin;Paul;paul@exemple.fr;06 55 55 55 55');
-    const file = path.join(dir, 'big.csv');
-    fs.writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+    const file = csvLines(dir, 'big.csv', lines);
     const store = openStore();
     const db = store.sqlite;
     const keyIndexes = db.prepare("SELECT count(*) FROM sqlite_schema WHERE name IN ('contacts_by_email', 'contacts_by_phone')").pluck();
@@ -382,8 +386,7 @@ describe('batched contact import', () => {
     for (let i = 0; i < 25; i++) lines.push(`Nom${i};Prénom${i};p${i}@exemple.fr;;75011;Paris`);
     // same e-mail and name two batches later, with a mobile and a town: merged, and searchable by them
     lines.push('Lefèvre;Élodie;elodie@exemple.fr;07 81 00 00 01;01000;Bourg-en-Bresse');
-    const file = path.join(dir, 'later.csv');
-    fs.writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+    const file = csvLines(dir, 'later.csv', lines);
     const store = openStore();
     const report = await runImport(store, { kind: 'contacts', path: file, policy: 'merge', dryRun: false }, job(), { batchRows: 10, deferIndexesFrom: 1 });
     expect(report).toMatchObject({ rows: 27, created: 26, merged: 1, errors: [] });
@@ -400,8 +403,7 @@ describe('batched contact import', () => {
     const dir = tempDir();
     const lines = ['Nom;Prénom;E-mail;CP;Ville'];
     for (let i = 0; i < 60; i++) lines.push(`Nom${i};Prénom${i};p${i}@exemple.fr;75011;Paris`);
-    const file = path.join(dir, 'big.csv');
-    fs.writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+    const file = csvLines(dir, 'big.csv', lines);
     const store = openStore();
     const db = store.sqlite;
     const setting = db.prepare("SELECT v FROM contacts_fts_config WHERE k = 'automerge'").pluck();
@@ -431,8 +433,7 @@ describe('batched contact import', () => {
     const dir = tempDir();
     const lines = ['Nom;Prénom;CP;Ville', 'Lefèvre;Élodie;01000;Bourg-en-Bresse'];
     for (let i = 0; i < 40; i++) lines.push(`Nom${i};Prénom${i};75011;Paris`);
-    const file = path.join(dir, 'big.csv');
-    fs.writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+    const file = csvLines(dir, 'big.csv', lines);
     const store = openStore();
     const seen: unknown[] = [];
     const during = job(() => {

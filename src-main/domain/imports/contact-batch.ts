@@ -169,11 +169,12 @@ const identityOf = (d: ContactData): Identity | null => {
 };
 
 const KEYLESS_IDENTITIES_SQL = `SELECT id, ${IDENTITY_COLUMNS} FROM contacts WHERE ${KEYLESS} AND match_name <> ''`;
+/** A contact of that identity, bound in `identityValues` order ("missing on both sides" is IS). */
+const HAS_IDENTITY = `match_name = ? AND civility IS ? AND company_id IS ? AND postcode IS ? AND city IS ? AND address_line1 IS ?
+  AND birth_date IS ? AND ${KEYLESS}`;
 // the (postcode, match_name) index finds the few namesakes of a postcode
-const IDENTITY_HOLDER_SQL = `SELECT id FROM contacts WHERE match_name = ? AND civility IS ? AND company_id IS ? AND postcode IS ?
-  AND city IS ? AND address_line1 IS ? AND birth_date IS ? AND ${KEYLESS} ORDER BY id LIMIT 1`;
-const HOLDS_IDENTITY_SQL = `SELECT 1 FROM contacts WHERE id = ? AND match_name = ? AND civility IS ? AND company_id IS ? AND postcode IS ?
-  AND city IS ? AND address_line1 IS ? AND birth_date IS ? AND ${KEYLESS}`;
+const IDENTITY_HOLDER_SQL = `SELECT id FROM contacts WHERE ${HAS_IDENTITY} ORDER BY id LIMIT 1`;
+const HOLDS_IDENTITY_SQL = `SELECT 1 FROM contacts WHERE id = ? AND ${HAS_IDENTITY}`;
 
 /** The key-less contact a key-less row is, lowest id first: the index's answer, or the directory's candidates checked. */
 type IdentityHolder = (identity: Identity) => number | undefined;
