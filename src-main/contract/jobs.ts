@@ -6,11 +6,16 @@ export type JobKind = (typeof jobKinds)[number];
 
 export type JobRef = { jobId: string };
 
-/** A job still running, and what it works on when a screen may want to find it again (an import's undo: `undo:<importId>`). */
-export type RunningJob = { jobId: string; kind: JobKind; subject: string | null };
+/**
+ * What a job works on, for a screen opened meanwhile to find it again: a file
+ * being imported (its name as the user chose it), or an import being undone.
+ */
+export type JobSubject =
+  | { type: 'import'; kind: 'contacts' | 'purchases'; file: string }
+  | { type: 'undo'; importId: number };
 
-/** The subject of an import's undo, as `jobs.running` names it. */
-export const undoSubject = (importId: number): string => `undo:${importId}`;
+/** A job still running, and its subject when a screen may want to take it back (progress, Cancel). */
+export type RunningJob = { jobId: string; kind: JobKind; subject: JobSubject | null };
 
 export type JobProgress = {
   jobId: string;

@@ -14,6 +14,7 @@ import {
   type EventName,
   type FieldIssue,
   type JobKind,
+  type JobSubject,
   type StoreState,
 } from '../contract';
 import { backupDir, checkIntegrity, createBackup, replaceDatabaseFile, type BackupReason } from '../domain/backup/service';
@@ -59,7 +60,7 @@ export const toFieldIssues = (issues: readonly { path: readonly PropertyKey[]; m
 const sqliteCode = (error: unknown): string =>
   typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : '';
 
-type Job = { kind: JobKind; subject: string | null; controller: AbortController; done: Promise<void> };
+type Job = { kind: JobKind; subject: JobSubject | null; controller: AbortController; done: Promise<void> };
 
 /**
  * Owns the one connection and runs every call: name check, input validation,
@@ -184,7 +185,7 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
     return createBackup(store.sqlite, backupDir(s, options.dbPath), s.backup.keep, reason);
   };
 
-  const startJob = (kind: JobKind, run: (job: JobContext) => Promise<unknown>, subject?: string) => {
+  const startJob = (kind: JobKind, run: (job: JobContext) => Promise<unknown>, subject?: JobSubject) => {
     for (const j of jobs.values()) {
       if (j.kind === kind) throw new AppError('BUSY', `a ${kind} job is already running`, { kind });
     }

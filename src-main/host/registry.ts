@@ -7,6 +7,7 @@ import type {
   EventName,
   Events,
   JobKind,
+  JobSubject,
   JobRef,
   RestoreResult,
   RunningJob,
@@ -47,7 +48,7 @@ export type HandlerContext = {
   env: HostEnv;
   emit: Emit;
   /** `subject`: what the job works on, for `jobs.running`. */
-  startJob(kind: JobKind, run: (job: JobContext) => Promise<unknown>, subject?: string): JobRef;
+  startJob(kind: JobKind, run: (job: JobContext) => Promise<unknown>, subject?: JobSubject): JobRef;
   host: HostOps;
 };
 

@@ -186,4 +186,38 @@ describe('importing contacts in the browser', () => {
     await page.getByTestId('contact-list-empty').waitFor();
     expect(app.errors).toEqual([]);
   });
+
+  it('finds an import still being written again when the user comes back to the page', async () => {
+    const { page } = app;
+    // large enough to be still running after a trip to the contact list and back (a few seconds)
+    const rows = Array.from({ length: 60_000 }, (_, i) => [`Martin${i}`, 'Zoé', `zoe.martin${i}@exemple.fr`, '75011', 'Paris']);
+    const big = writeExcelCsv(app.dir, 'fichier-salon.csv', [['Nom', 'Prénom', 'E-mail', 'CP', 'Ville'], ...rows]);
+    await openImports(page);
+    await chooseImportFile(page, big);
+    await runCheck(page);
+    await page.getByTestId('import-commit').click();
+    await page.getByTestId('import-progress').waitFor();
+
+    await page.getByTestId('nav-contacts').click();
+    await page.getByTestId('contact-list').waitFor();
+    await openImports(page);
+    // the wizard starts afresh; the import it left running is shown above it, with its progress and Cancel
+    await page.getByTestId('import-resumed').waitFor();
+    expect(await page.getByTestId('import-resumed').innerText()).toContain('Import de « fichier-salon.csv » en cours');
+    expect(await page.getByTestId('import-resumed-cancel').isEnabled()).toBe(true);
+    await app.shot('imports-09-import-resumed');
+
+    const result = page.getByTestId('import-resumed-result');
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.getAttribute('data-status')).toBe('done');
+    expect((await result.innerText()).replace(/\s/g, ' ')).toContain('« fichier-salon.csv » est importé : 60 000 créés, 0 mis à jour, 0 fusionnés, 0 ignorés.');
+    await app.shot('imports-10-import-resumed-done');
+    await page.getByTestId('import-resumed-history').click();
+    const row = page.getByTestId('import-history-row').first();
+    expect(await row.getByTestId('import-history-file').innerText()).toBe('fichier-salon.csv');
+    expect((await row.getByTestId('import-history-created').innerText()).replace(/\s/g, ' ')).toBe('60 000');
+    await page.getByTestId('import-resumed-close').click();
+    await page.getByTestId('import-resumed-result').waitFor({ state: 'detached' });
+    expect(app.errors).toEqual([]);
+  });
 });

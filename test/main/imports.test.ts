@@ -176,14 +176,25 @@ describe('contact import', () => {
     expect((await api.call('contacts.list', {})).total).toBe(1);
   });
 
-  it('names a running undo, so a screen opened meanwhile finds it again', async () => {
+  it('names a running import and a running undo, so a screen opened meanwhile finds them again', async () => {
     const dir = tempDir();
-    const { client, api } = await openClient(dir);
-    const r = report(await importFile(client, fixedExcelFile(dir)));
+    const { api } = await openClient(dir);
+    const file = fixedExcelFile(dir);
     expect(await api.call('jobs.running', {})).toEqual([]);
+    const run = (dryRun: boolean) => async () => {
+      const ref = await api.call('imports.run', { kind: 'contacts', path: file, dryRun });
+      const subject = dryRun ? null : { type: 'import', kind: 'contacts', file: path.basename(file) };
+      expect(await api.call('jobs.running', {})).toEqual([{ jobId: ref.jobId, kind: 'import', subject }]);
+      return ref;
+    };
+    // a dry run belongs to its page (cancelled when it closes): nothing for another screen to take back
+    expect(await finishedJob(api, run(true))).toMatchObject({ status: 'done', result: { dryRun: true } });
+    const imported = await finishedJob(api, run(false));
+    expect(imported).toMatchObject({ status: 'done', result: { dryRun: false, created: 6 } });
+    const r = report(imported);
     const finished = finishedJob(api, async () => {
       const ref = await api.call('imports.undo', { importId: r.importId! });
-      expect(await api.call('jobs.running', {})).toEqual([{ jobId: ref.jobId, kind: 'import', subject: `undo:${r.importId}` }]);
+      expect(await api.call('jobs.running', {})).toEqual([{ jobId: ref.jobId, kind: 'import', subject: { type: 'undo', importId: r.importId } }]);
       // one undo at a time, and never beside an import
       expect((await failure(api.call('imports.undo', { importId: r.importId! }))).code).toBe('BUSY');
       return ref;

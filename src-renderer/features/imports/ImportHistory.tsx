@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { IconArrowBackUp } from '@tabler/icons-react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { AppError, isAppErrorData, undoSubject, type ImportRecord } from '@contract';
+import { AppError, isAppErrorData, type ImportRecord } from '@contract';
 import { useApi } from '../../api/context';
 import { ConfirmDialog } from '../../app/ConfirmDialog';
 import { errorMessage } from '../../app/errors';
@@ -70,7 +70,9 @@ export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
     api.call('jobs.running', {}).then(
       (jobs) => {
         for (const j of jobs) {
-          const record = imports.find((r) => undoSubject(r.id) === j.subject);
+          const subject = j.subject;
+          if (subject?.type !== 'undo') continue;
+          const record = imports.find((r) => r.id === subject.importId);
           if (record === undefined) continue;
           setRunning(record);
           job.track(j.jobId);

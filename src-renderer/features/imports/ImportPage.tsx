@@ -7,6 +7,7 @@ import { CommitStep } from './CommitStep';
 import { FileStep } from './FileStep';
 import { ImportHistory } from './ImportHistory';
 import { MappingStep } from './MappingStep';
+import { ResumedImport } from './ResumedImport';
 import { useImportWizard } from './use-import';
 
 type Tab = 'new' | 'history';
@@ -64,21 +65,24 @@ export const ImportPage = () => {
     setStep(0);
   };
 
+  const openHistory = () => {
+    setTab('history');
+    bumpHistory();
+  };
+
   const commitStep = (
     <CommitStep
       wizard={wizard}
       onRestart={restart}
       onBackToCheck={() => go(2)}
-      onOpenHistory={() => {
-        setTab('history');
-        bumpHistory();
-      }}
+      onOpenHistory={openHistory}
     />
   );
 
   return (
     <Stack data-testid="import-page">
       <Title order={2}>{t('imports.title')}</Title>
+      <ResumedImport onEnded={bumpHistory} onOpenHistory={openHistory} />
       <Tabs
         value={tab}
         onChange={(v) => {
