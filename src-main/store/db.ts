@@ -105,13 +105,14 @@ export const bulkInsert = (db: Sqlite, table: string, columns: readonly string[]
 };
 
 /**
- * The planner names its indexes (INDEXED BY), but a large import sets the
- * list's indexes aside until it commits, and reads between its batches run
- * inside its transaction: there the hints would fail with "no such index".
- * Without them SQLite plans on its own: slower, but the list keeps answering
- * while the import runs. Outside a transaction nothing is checked. Reads
- * that name an index an import sets aside (contacts', purchases_by_contact)
- * go through here, or through `statement`.
+ * The planner names its indexes (INDEXED BY), but a large import (or its
+ * undo) sets indexes aside until it commits, and reads between its batches
+ * run inside its transaction: there the hints would fail with "no such
+ * index". Without them SQLite plans on its own: slower, but the screens keep
+ * answering while the job runs. Outside a transaction nothing is checked.
+ * Reads that name an index a job sets aside (contacts', purchases_by_contact,
+ * the figures tables' during their refresh) go through here, or through
+ * `statement`.
  */
 export const runnableSql = (db: Sqlite, sql: string): string => {
   if (!db.inTransaction || !sql.includes('INDEXED BY')) return sql;

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Sqlite } from '../../src-main/store/open';
-import { dayNumber, figuresOf, windowBounds } from '../../src-main/domain/analytics/figures';
+import { AppError } from '../../src-main/contract';
+import { atRiskPage, churnByMonth } from '../../src-main/domain/analytics/attrition';
+import { dashboardData } from '../../src-main/domain/analytics/dashboard';
+import { dayNumber, figuresOf, refreshCustomersInSteps, windowBounds, type RecomputeStep } from '../../src-main/domain/analytics/figures';
+import { paretoOverview, rfmOverview } from '../../src-main/domain/analytics/rfm';
 import { failure, openClient, openStore } from './helpers';
 
 type Api = Awaited<ReturnType<typeof openClient>>['api'];
@@ -152,6 +156,78 @@ describe('per-customer figures kept current', () => {
       { numRuns: 25 },
     );
   }, 240_000);
+});
+
+describe('figures refreshed in steps (a job: an import, an undo)', () => {
+  it('leave every screen answering between two steps, end as a refresh at once does, and a cancel changes nothing', async () => {
+    const { api, dbPath } = await openClient();
+    const now = Date.now();
+    for (let i = 0; i < 30; i++) {
+      const { id } = await api.call('contacts.create', { firstName: `Client${i}`, lastName: 'Test' });
+      for (let k = 0; k <= i % 4; k++) {
+        await api.call('purchases.create', {
+          contactId: id,
+          purchasedAt: new Date(now - ((i * 37 + k * 101) % 700) * DAY).toISOString(),
+          lines: [{ label: 'Article', unitPriceCents: 500 + i * 10 + k }],
+        });
+      }
+    }
+    const store = openStore(dbPath);
+    const db = store.sqlite;
+    const ids = db.prepare('SELECT id FROM contacts ORDER BY id').pluck().all() as number[];
+    const schema = () => db.prepare("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all();
+    const kept = snapshot(db);
+    const before = schema();
+    const screens = () => [
+      rfmOverview(store),
+      paretoOverview(store),
+      dashboardData(store, { period: 'year' }),
+      atRiskPage(store, { sort: 'value', cursor: null, limit: 20 }),
+      atRiskPage(store, { sort: 'overdue', cursor: null, limit: 20 }),
+      churnByMonth(store, { from: '2024-01', to: '2026-12' }),
+    ];
+    // 0: every customer refreshed in one pass over the purchases, as for an import of more than 100,000 customers
+    const cancelAt = 3;
+    let seen = 0;
+    db.exec('BEGIN');
+    await expect(
+      refreshCustomersInSteps(
+        store,
+        ids,
+        async () => {
+          seen += 1;
+          if (seen === cancelAt) throw new AppError('CANCELLED', 'cancelled by the user');
+        },
+        new Date(now),
+        0,
+      ),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
+    db.exec('ROLLBACK');
+    expect(snapshot(db)).toEqual(kept);
+    expect(schema()).toEqual(before);
+
+    const steps: RecomputeStep[] = [];
+    db.exec('BEGIN');
+    await refreshCustomersInSteps(
+      store,
+      ids,
+      async (at) => {
+        steps.push(at);
+        // the host serves other calls here: every analysis screen reads the figures so far, indexes aside or not
+        expect(() => screens()).not.toThrow();
+      },
+      new Date(now),
+      0,
+    );
+    db.exec('COMMIT');
+    expect(steps[0]).toEqual({ stage: 'customers', done: ids.length, total: ids.length });
+    const indexes = steps.filter((s) => s.stage === 'indexes');
+    expect(indexes.map((s) => s.done)).toEqual(indexes.map((_, i) => i + 1));
+    expect(indexes.length).toBeGreaterThanOrEqual(cancelAt);
+    expect(snapshot(db)).toEqual(kept);
+    expect(schema()).toEqual(before);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
 });
 
 describe('figures of one customer', () => {

@@ -6,7 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Api, ImportReport, JobFinished } from '../../src-main/contract';
+import type { Api, ImportReport, JobFinished, JobProgress } from '../../src-main/contract';
 import { purchaseTargets } from '../../src-main/domain/importexport';
 import { loadCodeTable } from '../../src-main/domain/imports/code-table';
 import { undoImport } from '../../src-main/domain/imports/undo';
@@ -519,9 +519,23 @@ describe('purchase import: all or nothing, idempotent, undoable', () => {
     fs.writeFileSync(salesFile, `${sales.join('\r\n')}\r\n`);
     // a contact page opened meanwhile reads its figures and offers without the indexes set aside
     let opened: Promise<unknown> | null = null;
+    // the RFM screen opened once every total is updated, the list's figure indexes still aside, answers all the same
+    let rfm: Promise<unknown> | null = null;
+    const phases = new Set<string>();
+    const off = client.onEvent((event, payload) => {
+      if (event !== 'job.progress') return;
+      const p = payload as JobProgress;
+      phases.add(p.phase);
+      if (p.phase === 'import.figures' && p.done === p.total) rfm = api.call('analytics.rfm', {});
+    });
     const r = report(await importFile(client, salesFile, { whileRunning: () => (opened = api.call('analytics.contact.value', { contactId: 1 })) }));
+    off();
     expect(opened).not.toBeNull();
     await expect(opened).resolves.toMatchObject({ offers: [] });
+    expect(rfm).not.toBeNull();
+    await expect(rfm).resolves.toMatchObject({ segments: expect.any(Array) });
+    // the bar says what takes the time after the rows: totals, the list's indexes, the customers' analyses
+    expect([...phases]).toEqual(expect.arrayContaining(['import.rows', 'import.figures', 'import.indexes', 'import.analytics']));
     expect(r).toMatchObject({ created: 60_001, errors: [] });
     expect(schema()).toBe(before);
     // run under a rollback journal (store/open.ts bulkJournal), the file is back in WAL mode

@@ -12,7 +12,7 @@ import {
   type WinbackPage,
   type WinbackRow,
 } from '../../contract';
-import { prepared, type Store } from '../../store/db';
+import { prepared, statement, type Store } from '../../store/db';
 import { notFound as contactNotFound } from '../contacts/service';
 import { analyticsState, type AnalyticsState } from './figures';
 
@@ -107,7 +107,7 @@ export const shopMedianGap = (store: Store): number | null => untilWrite(store, 
 /** ~45 ms at 1M customers (count of the index, then a walk to its middle). */
 const readMedianGap = (store: Store): number | null => {
   const n = Number(
-    prepared(
+    statement(
       store.sqlite,
       'SELECT count(*) FROM customer_figures INDEXED BY customer_figures_by_gap WHERE gap_days IS NOT NULL AND sales > 0',
     )
@@ -115,7 +115,7 @@ const readMedianGap = (store: Store): number | null => {
       .get(),
   );
   if (n === 0) return null;
-  const gap = prepared(
+  const gap = statement(
     store.sqlite,
     `SELECT gap_days FROM customer_figures INDEXED BY customer_figures_by_gap WHERE gap_days IS NOT NULL AND sales > 0
       ORDER BY gap_days LIMIT 1 OFFSET ?`,
@@ -308,7 +308,7 @@ export const atRiskPage = (
   const summary = atRiskSummary(store, now);
   if (input.sort === 'value') {
     const after = cursor !== null && 'v' in cursor ? cursor.v : null;
-    const rows = prepared(
+    const rows = statement(
       store.sqlite,
       `SELECT ${FIGURE_COLUMNS} FROM customer_figures f INDEXED BY customer_figures_by_total JOIN contacts c ON c.id = f.contact_id
         WHERE ${rule.sql}${after === null ? '' : ' AND (f.total_cents, f.contact_id) < (?, ?)'}
@@ -325,7 +325,7 @@ export const atRiskPage = (
   const state = cursor !== null && 'ae' in cursor ? cursor : { a: null, b: null, ae: false, be: false };
   const a = state.ae
     ? []
-    : (prepared(
+    : (statement(
         store.sqlite,
         `SELECT ${FIGURE_COLUMNS} FROM customer_figures f INDEXED BY customer_figures_by_risk JOIN contacts c ON c.id = f.contact_id
           WHERE f.risk_at IS NOT NULL AND ${rule.sql}${state.a === null ? '' : ' AND (f.risk_at, f.contact_id) > (?, ?)'}
@@ -335,7 +335,7 @@ export const atRiskPage = (
   const b =
     state.be || ctx.oneDayCutoff === null
       ? []
-      : (prepared(
+      : (statement(
           store.sqlite,
           `SELECT ${FIGURE_COLUMNS} FROM customer_figures f INDEXED BY customer_figures_by_last JOIN contacts c ON c.id = f.contact_id
             WHERE f.gap_days IS NULL AND f.last_at <= ? AND ${rule.sql}${state.b === null ? '' : ' AND (f.last_at, f.contact_id) > (?, ?)'}

@@ -9,7 +9,7 @@ import {
   type ParetoTier,
   type ParetoTierRow,
 } from '../../contract';
-import { prepared, type Store } from '../../store/db';
+import { prepared, statement, type Store } from '../../store/db';
 import type { Cond } from '../contacts/conditions';
 import { atRiskSummary, churnByMonth, untilWrite } from './attrition';
 import { analyticsState } from './figures';
@@ -110,7 +110,7 @@ const figuresOf = (span: MonthSpan, sales: Map<string, SalesMonth>, churn: Map<s
 const totalRange = (store: Store, cond: Cond): { customers: number; revenueCents: number } => {
   if (cond.sql === '0') return { customers: 0, revenueCents: 0 };
   const where = cond.sql === '1' ? '' : ` AND ${cond.sql}`;
-  const [customers, revenueCents] = prepared(
+  const [customers, revenueCents] = statement(
     store.sqlite,
     `SELECT count(*), coalesce(sum(total_cents), 0) FROM customer_figures INDEXED BY customer_figures_by_total WHERE sales > 0${where}`,
   )

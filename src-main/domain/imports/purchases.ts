@@ -1161,8 +1161,10 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
         WHERE id = ? AND (status = 'former' OR (status = 'customer' AND purchase_count = 0))`,
     );
     for (const t of totals.inIdOrder()) keepStatus.run(importId, t.contactId);
-    await applyPurchaseTotalsInBulk(store, totals.size, totals.inIdOrder(), async () => {
-      if (job) await job.tick();
+    await applyPurchaseTotalsInBulk(store, totals.size, totals.inIdOrder(), async (phase, done, of) => {
+      if (!job) return;
+      job.progress(phase, done, of);
+      await job.tick();
     });
     // RFM and tier thresholds follow an import that added sales (issue 6), in its transaction
     if (report.created > 0) recomputeDerived(store);
@@ -1217,13 +1219,13 @@ export const removeImportedPurchases = async (store: Store, importId: number, jo
     | undefined;
   if (row === undefined || row.kind !== 'purchases' || row.undoneAt !== null) return;
   const contacts = await deleteImportedPurchases(store, importId, job, tuning);
-  const progress = async (done: number): Promise<void> => {
-    job?.progress('import.undo.figures', done, contacts.length);
+  const progress = async (phase: string, done: number, of: number): Promise<void> => {
+    job?.progress(phase, done, of);
     await job?.tick();
   };
   const statuses = prepared(db, "SELECT entity_id, before FROM import_changes WHERE import_id = ? AND entity = 'contact_status'").raw();
   const setStatus = prepared(db, 'UPDATE contacts SET status = ? WHERE id = ?');
-  await progress(0);
+  await progress('import.undo.figures', 0, contacts.length);
   await recomputeContactAggregatesInBulk(store, contacts, progress, async () => {
     for (const [i, [id, before]] of (statuses.all(importId) as [number, string][]).entries()) {
       setStatus.run(JSON.parse(before) as string, id);

@@ -2,7 +2,7 @@ import type { PurchaseKind } from '../../contract';
 import { prepared, type Store } from '../../store/db';
 import { withDiskSorts } from '../../store/open';
 import { recordWinBacks } from '../analytics/attrition';
-import { refreshCustomers } from '../analytics/figures';
+import { refreshCustomers, refreshCustomersInSteps, type RecomputeStep } from '../analytics/figures';
 import { contactCount } from '../contacts/list';
 
 /**
@@ -71,44 +71,54 @@ export const applyPurchaseTotalsInBulk = async (
   store: Store,
   count: number,
   totalsInIdOrder: Iterable<PurchaseTotals>,
-  tick: (done: number) => Promise<void> = async () => undefined,
+  progress: BulkProgress = async () => undefined,
 ): Promise<void> => {
-  const restore = await setFigureIndexesAside(store, count, () => tick(0));
+  const restore = await setFigureIndexesAside(store, count, () => progress('import.figures', 0, count));
   let done = 0;
   const ids: number[] = [];
   for (const t of totalsInIdOrder) {
     applyPurchaseTotals(store, t);
     ids.push(t.contactId);
     done += 1;
-    if (done % 10_000 === 0) await tick(done);
+    if (done % 10_000 === 0) await progress('import.figures', done, count);
   }
-  await restore(() => tick(done));
-  refreshCustomers(store, ids);
+  await progress('import.figures', done, count);
+  await restore(progress);
+  await refreshCustomersInSteps(store, ids, (at) => progress(analyticsPhase(at), at.done, at.total));
   recordWinBacks(store, ids);
 };
 
 /**
+ * A bulk change's report: a phase (a locale key under `jobs.phase.*`) and how
+ * far it is. A job reports it and yields there; a cancel throws from it.
+ */
+export type BulkProgress = (phase: string, done: number, total: number) => Promise<void>;
+
+/** The phases of the figures tables' refresh after a bulk change, the same for an import and its undo. */
+const analyticsPhase = (at: RecomputeStep): string => (at.stage === 'customers' ? 'import.analytics' : 'import.analyticsIndexes');
+
+/**
  * Drops the figure indexes when `count` contacts are about to change and that
- * is cheaper; returns what rebuilds them. Both yield through their `tick`
- * between two indexes: at 1M contacts a drop takes ~0.25 s (its pages are
- * zeroed, secure_delete) and a rebuild ~1 s.
+ * is cheaper; returns what rebuilds them. Both yield between two indexes:
+ * at 1M contacts a drop takes ~0.25 s (its pages are zeroed, secure_delete)
+ * and a rebuild ~1 s.
  */
 const setFigureIndexesAside = async (
   store: Store,
   count: number,
-  tick: () => Promise<void>,
-): Promise<(tick: () => Promise<void>) => Promise<void>> => {
+  dropped: () => Promise<void>,
+): Promise<(progress: BulkProgress) => Promise<void>> => {
   const contacts = contactCount(store);
   const setAside = count >= 10_000 && count * 6 >= contacts ? figureIndexes(store) : [];
   for (const index of setAside) {
     store.sqlite.exec(`DROP INDEX "${index.name.replace(/"/g, '""')}"`);
-    await tick();
+    await dropped();
   }
-  return async (rebuilt) => {
+  return async (progress) => {
     // 9 list indexes and the tag copies, 8 columns wide, over the whole base: sorted on every core
-    for (const index of setAside) {
+    for (const [i, index] of setAside.entries()) {
       withDiskSorts(store.sqlite, () => store.sqlite.exec(index.sql));
-      await rebuilt();
+      await progress('import.indexes', i + 1, setAside.length);
     }
   };
 };
@@ -159,7 +169,7 @@ export const recomputeContactAggregates = (store: Store, contactId: number): voi
 
 /**
  * The same for many contacts (an import undone), in id order, with the figure
- * indexes set aside when that is cheaper, yielding through `tick` every
+ * indexes set aside when that is cheaper, reporting through `progress` every
  * 10,000 contacts and between two indexes. `settle` writes over the figures'
  * verdict (the statuses an undo puts back) while the indexes are still aside:
  * 850k statuses took 13 s with them in place.
@@ -167,17 +177,16 @@ export const recomputeContactAggregates = (store: Store, contactId: number): voi
 export const recomputeContactAggregatesInBulk = async (
   store: Store,
   contactIds: readonly number[],
-  tick: (done: number) => Promise<void> = async () => undefined,
+  progress: BulkProgress = async () => undefined,
   settle: () => Promise<void> = async () => undefined,
 ): Promise<void> => {
-  const restore = await setFigureIndexesAside(store, contactIds.length, () => tick(0));
+  const restore = await setFigureIndexesAside(store, contactIds.length, () => progress('import.undo.figures', 0, contactIds.length));
   const ids = [...contactIds].sort((a, b) => a - b);
   for (const [i, id] of ids.entries()) {
     prepared(store.sqlite, SET_FIGURES).run({ ...contactFigures(store, id), id });
-    if ((i + 1) % 10_000 === 0) await tick(i + 1);
+    if ((i + 1) % 10_000 === 0) await progress('import.undo.figures', i + 1, ids.length);
   }
   await settle();
-  await restore(() => tick(ids.length));
-  await tick(ids.length);
-  refreshCustomers(store, ids);
+  await restore(progress);
+  await refreshCustomersInSteps(store, ids, (at) => progress(analyticsPhase(at), at.done, at.total));
 };
