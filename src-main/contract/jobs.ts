@@ -17,11 +17,31 @@ export type JobSubject =
 /** A job still running, and its subject when a screen may want to take it back (progress, Cancel). */
 export type RunningJob = { jobId: string; kind: JobKind; subject: JobSubject | null };
 
+/** What a job reports doing, in its order: each has its words under `jobs.phase.*`, on screen and in the terminal. */
+export const jobPhases = [
+  'demo.customers',
+  'demo.indexes',
+  'import.rows',
+  'import.figures',
+  'import.indexes',
+  'import.analytics',
+  'import.analyticsIndexes',
+  'import.undo.purchases',
+  'import.undo.contacts',
+  'import.undo.search',
+  'import.undo.figures',
+  'import.undo.restore',
+  'duplicates.emails',
+  'duplicates.phones',
+  'duplicates.names',
+  'duplicates.ranking',
+] as const;
+export type JobPhase = (typeof jobPhases)[number];
+
 export type JobProgress = {
   jobId: string;
   kind: JobKind;
-  /** A locale key under `jobs.phase.*`. */
-  phase: string;
+  phase: JobPhase;
   done: number;
   total: number;
 };

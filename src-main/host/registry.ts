@@ -7,6 +7,7 @@ import type {
   EventName,
   Events,
   JobKind,
+  JobPhase,
   JobSubject,
   JobRef,
   RestoreResult,
@@ -27,7 +28,7 @@ export type Emit = <E extends EventName>(event: E, payload: Events[E]) => void;
 export type JobContext = {
   jobId: string;
   signal: AbortSignal;
-  progress(phase: string, done: number, total: number): void;
+  progress(phase: JobPhase, done: number, total: number): void;
   /** Lets queued messages (cancel, other calls) run; throws CANCELLED once aborted. */
   tick(): Promise<void>;
 };

@@ -19,7 +19,7 @@ import { createStore } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
 import { timedNode, type Recorder } from './common';
 import { benchPurchaseImportFloor } from './import-floor';
-import { benchUndo } from './undo';
+import { benchImportJob, benchUndo } from './jobs';
 
 
 export type PurchaseBenchOptions = {
@@ -166,6 +166,8 @@ export const benchPurchaseImport = async (o: PurchaseBenchOptions): Promise<void
   // what no import of this file can go under: SQLite storing the same rows and figures, with nothing else to do
   benchPurchaseImportFloor(base, target, path.join(o.benchDir, 'purchase-floor.sqlite'), o.record);
   await benchUndo(target, 'purchases', o.record);
+  // the same file once more, now from the app (the import page's job): how long the store leaves other calls waiting
+  await benchImportJob(target, 'purchases', csv, o.record);
   for (const ext of ['', '-wal', '-shm']) fs.rmSync(target + ext, { force: true });
 };
 

@@ -15,7 +15,7 @@ import { startWebHost } from '../../src-main/host/web/server';
 import { createWorkerClient } from '../../src-main/host/worker-client';
 import { benchContactEdit } from './contact-edit';
 import { benchContactImportFloor } from './import-floor';
-import { benchUndo } from './undo';
+import { benchImportJob, benchUndo } from './jobs';
 import { benchPurchaseImport } from './purchases-import';
 import { percentile, timedNode } from './common';
 
@@ -242,6 +242,7 @@ const main = async () => {
         `${again.seconds.toFixed(1)} s, peak RSS ${again.peakMb.toFixed(0)} MB`,
       );
       await benchUndo(target, 'contacts', record);
+      await benchImportJob(target, 'contacts', csv, record);
     }
   }
   // --- a till export of every purchase into the same customers without purchases (issue 3); BENCH_PURCHASE_ROWS=N for the first N

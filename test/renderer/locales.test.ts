@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorCodes } from '../../src-main/contract';
+import { errorCodes, jobPhases } from '../../src-main/contract';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { en, fr } from '../../src-renderer/locales';
@@ -41,6 +41,13 @@ describe('locale files', () => {
   it('no value is empty', () => {
     const empty = [...frKeys, ...enKeys].filter(([, v]) => v.trim() === '').map(([k]) => k);
     expect(empty).toEqual([]);
+  });
+
+  it('names every phase a job reports, and only those, in both languages', () => {
+    const named = (keys: Map<string, string>) => [...keys.keys()].filter((k) => k.startsWith('jobs.phase.')).sort();
+    const expected = jobPhases.map((p) => `jobs.phase.${p}`).sort();
+    expect(named(frKeys)).toEqual(expected);
+    expect(named(enKeys)).toEqual(expected);
   });
 
   it('every error code of the contract has a sentence', () => {

@@ -37,7 +37,7 @@ import {
 } from '../importexport';
 import { recomputeDerived } from '../analytics/recompute';
 import { contactCount } from '../contacts/list';
-import { applyPurchaseTotalsInBulk, recomputeContactAggregatesInBulk, type PurchaseTotals } from '../purchases/aggregates';
+import { applyPurchaseTotalsInBulk, recomputeContactAggregatesInBulk, type BulkProgress, type PurchaseTotals } from '../purchases/aggregates';
 import { purchaseQueue, type NewPurchaseLine } from '../purchases/service';
 import { getSettings } from '../settings/service';
 import { loadCodeTable } from './code-table';
@@ -1219,7 +1219,7 @@ export const removeImportedPurchases = async (store: Store, importId: number, jo
     | undefined;
   if (row === undefined || row.kind !== 'purchases' || row.undoneAt !== null) return;
   const contacts = await deleteImportedPurchases(store, importId, job, tuning);
-  const progress = async (phase: string, done: number, of: number): Promise<void> => {
+  const progress: BulkProgress = async (phase, done, of) => {
     job?.progress(phase, done, of);
     await job?.tick();
   };

@@ -1,4 +1,4 @@
-import type { PurchaseKind } from '../../contract';
+import type { JobPhase, PurchaseKind } from '../../contract';
 import { prepared, type Store } from '../../store/db';
 import { withDiskSorts } from '../../store/open';
 import { recordWinBacks } from '../analytics/attrition';
@@ -92,10 +92,10 @@ export const applyPurchaseTotalsInBulk = async (
  * A bulk change's report: a phase (a locale key under `jobs.phase.*`) and how
  * far it is. A job reports it and yields there; a cancel throws from it.
  */
-export type BulkProgress = (phase: string, done: number, total: number) => Promise<void>;
+export type BulkProgress = (phase: JobPhase, done: number, total: number) => Promise<void>;
 
 /** The phases of the figures tables' refresh after a bulk change, the same for an import and its undo. */
-const analyticsPhase = (at: RecomputeStep): string => (at.stage === 'customers' ? 'import.analytics' : 'import.analyticsIndexes');
+const analyticsPhase = (at: RecomputeStep): JobPhase => (at.stage === 'customers' ? 'import.analytics' : 'import.analyticsIndexes');
 
 /**
  * Drops the figure indexes when `count` contacts are about to change and that
