@@ -22,6 +22,7 @@ export const jobPhases = [
   'demo.customers',
   'demo.indexes',
   'import.rows',
+  'import.purchaseIndexes',
   'import.figures',
   'import.indexes',
   'import.analytics',
@@ -41,6 +42,7 @@ export type JobPhase = (typeof jobPhases)[number];
 export type JobProgress = {
   jobId: string;
   kind: JobKind;
+  subject: JobSubject | null;
   phase: JobPhase;
   done: number;
   total: number;
@@ -49,6 +51,7 @@ export type JobProgress = {
 export type JobFinished = {
   jobId: string;
   kind: JobKind;
+  subject: JobSubject | null;
   status: 'done' | 'cancelled' | 'failed';
   result?: unknown;
   error?: AppErrorData;

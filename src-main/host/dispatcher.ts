@@ -185,7 +185,8 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
     return createBackup(store.sqlite, backupDir(s, options.dbPath), s.backup.keep, reason);
   };
 
-  const startJob = (kind: JobKind, run: (job: JobContext) => Promise<unknown>, subject?: JobSubject) => {
+  const startJob = (kind: JobKind, run: (job: JobContext) => Promise<unknown>, about?: JobSubject) => {
+    const subject = about ?? null;
     for (const j of jobs.values()) {
       if (j.kind === kind) throw new AppError('BUSY', `a ${kind} job is already running`, { kind });
     }
@@ -200,7 +201,7 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
         // at most ~20 events a second: the UI cannot show more and IPC would choke
         if (done < total && now - lastProgress < 50) return;
         lastProgress = now;
-        emit('job.progress', { jobId, kind, phase, done, total });
+        emit('job.progress', { jobId, kind, subject, phase, done, total });
       },
       tick: () =>
         new Promise<void>((resolve, reject) =>
@@ -213,17 +214,17 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
       try {
         await ctx.tick();
         const result = await run(ctx);
-        emit('job.finished', { jobId, kind, status: 'done', result });
+        emit('job.finished', { jobId, kind, subject, status: 'done', result });
       } catch (error) {
         const data = toErrorData(error);
         if (data.code === 'INTERNAL') console.error(`[comptoir] job ${kind} failed`, error);
-        emit('job.finished', { jobId, kind, status: data.code === 'CANCELLED' ? 'cancelled' : 'failed', error: data });
+        emit('job.finished', { jobId, kind, subject, status: data.code === 'CANCELLED' ? 'cancelled' : 'failed', error: data });
       } finally {
         jobs.delete(jobId);
         emit('data.changed', { scope: 'all' });
       }
     })();
-    jobs.set(jobId, { kind, subject: subject ?? null, controller, done });
+    jobs.set(jobId, { kind, subject, controller, done });
     return { jobId };
   };
 

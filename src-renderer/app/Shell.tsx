@@ -49,6 +49,7 @@ import { SalePage } from '../features/sales/SalePage';
 import { SegmentPage, SegmentsPage } from '../features/segments/SegmentsPage';
 import { TasksPage } from '../features/timeline/TasksPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { JobIndicator } from './JobIndicator';
 import { navigate, routeHref, useRoute, type Route } from './router';
 import { useSettings } from './settings';
 import { ShowCustomersContext, type ShowCustomers } from './show-customers';
@@ -251,7 +252,10 @@ export const Shell = () => {
                 </Text>
               )}
             </Group>
-            <ColorSchemeToggle />
+            <Group gap="sm" wrap="nowrap">
+              <JobIndicator onImportPage={route.name === 'imports'} />
+              <ColorSchemeToggle />
+            </Group>
           </Group>
         </AppShell.Header>
         <AppShell.Navbar p="sm">

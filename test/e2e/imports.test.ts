@@ -200,18 +200,27 @@ describe('importing contacts in the browser', () => {
 
     await page.getByTestId('nav-contacts').click();
     await page.getByTestId('contact-list').waitFor();
-    await openImports(page);
+    // elsewhere, the header says an import is running and leads back to it
+    const indicator = page.getByTestId('job-indicator');
+    await indicator.waitFor();
+    expect(await indicator.innerText()).toMatch(/^Import de « fichier-salon\.csv » : \d+ %$/);
+    // and the list answers meanwhile (between two batches of the import)
+    await page.locator('[data-testid="contact-row"], [data-testid="contact-list-empty"]').first().waitFor();
+    await app.shot('imports-09-import-indicator');
+    await indicator.click();
+    await page.getByTestId('import-page').waitFor();
+    expect(await page.getByTestId('job-indicator').count()).toBe(0);
     // the wizard starts afresh; the import it left running is shown above it, with its progress and Cancel
     await page.getByTestId('import-resumed').waitFor();
     expect(await page.getByTestId('import-resumed').innerText()).toContain('Import de « fichier-salon.csv » en cours');
     expect(await page.getByTestId('import-resumed-cancel').isEnabled()).toBe(true);
-    await app.shot('imports-09-import-resumed');
+    await app.shot('imports-10-import-resumed');
 
     const result = page.getByTestId('import-resumed-result');
     await result.waitFor({ timeout: 60_000 });
     expect(await result.getAttribute('data-status')).toBe('done');
     expect((await result.innerText()).replace(/\s/g, ' ')).toContain('« fichier-salon.csv » est importé : 60 000 créés, 0 mis à jour, 0 fusionnés, 0 ignorés.');
-    await app.shot('imports-10-import-resumed-done');
+    await app.shot('imports-11-import-resumed-done');
     await page.getByTestId('import-resumed-history').click();
     const row = page.getByTestId('import-history-row').first();
     expect(await row.getByTestId('import-history-file').innerText()).toBe('fichier-salon.csv');

@@ -188,9 +188,16 @@ describe('contact import', () => {
       return ref;
     };
     // a dry run belongs to its page (cancelled when it closes): nothing for another screen to take back
-    expect(await finishedJob(api, run(true))).toMatchObject({ status: 'done', result: { dryRun: true } });
+    expect(await finishedJob(api, run(true))).toMatchObject({ status: 'done', subject: null, result: { dryRun: true } });
+    // its progress and its end name it too: the header of any other screen follows it
+    const subjects: unknown[] = [];
+    const off = api.on('job.progress', (p) => subjects.push(p.subject));
     const imported = await finishedJob(api, run(false));
-    expect(imported).toMatchObject({ status: 'done', result: { dryRun: false, created: 6 } });
+    off();
+    const subject = { type: 'import', kind: 'contacts', file: path.basename(file) };
+    expect(imported).toMatchObject({ status: 'done', subject, result: { dryRun: false, created: 6 } });
+    expect(subjects.length).toBeGreaterThan(0);
+    expect(new Set(subjects.map((x) => JSON.stringify(x)))).toEqual(new Set([JSON.stringify(subject)]));
     const r = report(imported);
     const finished = finishedJob(api, async () => {
       const ref = await api.call('imports.undo', { importId: r.importId! });

@@ -1006,8 +1006,14 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
       ).run(path.basename(input.path), layout, JSON.stringify({ policy: input.policy, mapping }), now).lastInsertRowid,
     );
     const maxIdBefore = Number(prepared(db, 'SELECT coalesce(max(id), 0) FROM purchases').pluck().get());
+    // one index at a time, yielding between two: on a base that holds millions of sales each drop zeroes seconds of pages
     const byContact = setAsideIndexes(store, BULK_INDEXES.byContact, bulk);
-    const inOrder = setAsideIndexes(store, BULK_INDEXES.inOrder, bulk);
+    await job?.tick();
+    const inOrder: { restore: () => void }[] = [];
+    for (const name of BULK_INDEXES.inOrder) {
+      inOrder.push(setAsideIndexes(store, [name], bulk));
+      await job?.tick();
+    }
     const rowTriggers = setAsideRowTriggers(store, bulk);
     // a ticket by its number and day (index purchases_by_reference), then the customer in JS: anonymous days stay cheap
     const byReference = prepared(db, 'SELECT id, contact_id AS contactId FROM purchases WHERE reference = ? AND purchased_at = ?');
@@ -1150,8 +1156,17 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
       return input.dryRun ? report : { ...report, created: 0, skipped: 0 };
     }
 
-    byContact.restore();
-    inOrder.restore();
+    const progress: BulkProgress = async (phase, done, of) => {
+      if (!job) return;
+      job.progress(phase, done, of);
+      await job.tick();
+    };
+    // each sorts every sale of the base (5-10 s at 10M): one step each, so the store answers between two
+    const rebuilt = [byContact, ...inOrder];
+    for (const [i, index] of rebuilt.entries()) {
+      index.restore();
+      if (bulk) await progress('import.purchaseIndexes', i + 1, rebuilt.length);
+    }
     rowTriggers.restore();
     // figures per contact, once each; statuses recomputing could not give back are kept for undo
     const keepStatus = prepared(
@@ -1160,12 +1175,12 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
         SELECT ?, 'contact_status', id, json_quote(status) FROM contacts
         WHERE id = ? AND (status = 'former' OR (status = 'customer' AND purchase_count = 0))`,
     );
-    for (const t of totals.inIdOrder()) keepStatus.run(importId, t.contactId);
-    await applyPurchaseTotalsInBulk(store, totals.size, totals.inIdOrder(), async (phase, done, of) => {
-      if (!job) return;
-      job.progress(phase, done, of);
-      await job.tick();
-    });
+    let kept = 0;
+    for (const t of totals.inIdOrder()) {
+      keepStatus.run(importId, t.contactId);
+      if (++kept % 50_000 === 0) await progress('import.figures', 0, totals.size);
+    }
+    await applyPurchaseTotalsInBulk(store, totals.size, totals.inIdOrder(), progress);
     // RFM and tier thresholds follow an import that added sales (issue 6), in its transaction
     if (report.created > 0) recomputeDerived(store);
     prepared(db, 'UPDATE imports SET created = ?, skipped = ?, errors = 0 WHERE id = ?').run(report.created, report.skipped, importId);

@@ -1,0 +1,85 @@
+import { useEffect, useRef, useState } from 'react';
+import { Button, RingProgress } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
+import type { JobFinished, JobProgress, JobSubject } from '@contract';
+import { useApi } from '../api/context';
+import { errorMessage } from './errors';
+import { notifySuccess } from './notify';
+import { routeHref } from './router';
+
+type Shown = { jobId: string; subject: JobSubject; progress: JobProgress | null };
+
+const share = (p: JobProgress | null): number => (p === null || p.total <= 0 ? 0 : Math.min(100, Math.round((p.done / p.total) * 100)));
+
+/**
+ * In the header, on every screen but the import page (which shows its own
+ * panel): an import or an import's undo still running, how far it is, a
+ * link back to it; and a word when it ends. A 10M-sale import runs for
+ * minutes and the user goes on working meanwhile.
+ */
+export const JobIndicator = ({ onImportPage }: { onImportPage: boolean }) => {
+  const api = useApi();
+  const { t } = useTranslation();
+  const [shown, setShown] = useState<Shown | null>(null);
+  const here = useRef(onImportPage);
+  here.current = onImportPage;
+
+  useEffect(() => {
+    let live = true;
+    const offProgress = api.on('job.progress', (p) => {
+      const subject = p.subject;
+      if (subject !== null) setShown({ jobId: p.jobId, subject, progress: p });
+    });
+    const offFinished = api.on('job.finished', (f: JobFinished) => {
+      if (f.subject === null) return;
+      setShown((s) => (s?.jobId === f.jobId ? null : s));
+      // on the import page the wizard, its history or the panel of an import taken back say it
+      if (here.current) return;
+      const { subject } = f;
+      const file = subject.type === 'import' ? subject.file : null;
+      if (f.status === 'done') notifySuccess(file !== null ? t('imports.commit.doneNotify', { file }) : t('jobs.indicator.undone'));
+      else if (f.status === 'cancelled') notifySuccess(file !== null ? t('jobs.indicator.importCancelled', { file }) : t('jobs.indicator.undoCancelled'));
+      else {
+        notifications.show({
+          color: 'red',
+          title: file !== null ? t('jobs.indicator.importFailed', { file }) : t('jobs.indicator.undoFailed'),
+          message: errorMessage(t, f.error),
+          autoClose: 10_000,
+        });
+      }
+    });
+    // a job started before this window opened (a reload) is shown from its next report; its name at once
+    api.call('jobs.running', {}).then(
+      (jobs) => {
+        const j = jobs.find((r) => r.subject !== null);
+        if (live && j?.subject) setShown((s) => s ?? { jobId: j.jobId, subject: j.subject as JobSubject, progress: null });
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+      offProgress();
+      offFinished();
+    };
+  }, [api, t]);
+
+  if (shown === null || onImportPage) return null;
+  const pct = share(shown.progress);
+  const label =
+    shown.subject.type === 'import' ? t('jobs.indicator.importing', { file: shown.subject.file, pct }) : t('jobs.indicator.undoing', { pct });
+  return (
+    <Button
+      component="a"
+      href={routeHref({ name: 'imports' })}
+      variant="light"
+      size="xs"
+      leftSection={<RingProgress size={22} thickness={3} sections={[{ value: pct, color: 'teal' }]} aria-hidden />}
+      maw={360}
+      data-testid="job-indicator"
+      data-pct={pct}
+    >
+      {label}
+    </Button>
+  );
+};
