@@ -4,7 +4,9 @@ import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { JobFinished, JobProgress, JobSubject } from '@contract';
 import { useApi } from '../api/context';
+import { isImportReport } from '../features/imports/use-import';
 import { errorMessage } from './errors';
+import { useFormatters } from './format';
 import { notifySuccess } from './notify';
 import { routeHref } from './router';
 
@@ -21,6 +23,7 @@ const share = (p: JobProgress | null): number => (p === null || p.total <= 0 ? 0
 export const JobIndicator = ({ onImportPage }: { onImportPage: boolean }) => {
   const api = useApi();
   const { t } = useTranslation();
+  const fmt = useFormatters();
   const [shown, setShown] = useState<Shown | null>(null);
   const here = useRef(onImportPage);
   here.current = onImportPage;
@@ -38,13 +41,15 @@ export const JobIndicator = ({ onImportPage }: { onImportPage: boolean }) => {
       if (here.current) return;
       const { subject } = f;
       const file = subject.type === 'import' ? subject.file : null;
-      if (f.status === 'done') notifySuccess(file !== null ? t('imports.commit.doneNotify', { file }) : t('jobs.indicator.undone'));
+      // an import that met refused rows wrote nothing: its report says how many, its page which ones
+      const refused = f.status === 'done' && isImportReport(f.result) ? f.result.errors.length : 0;
+      if (f.status === 'done' && refused === 0) notifySuccess(file !== null ? t('imports.commit.doneNotify', { file }) : t('jobs.indicator.undone'));
       else if (f.status === 'cancelled') notifySuccess(file !== null ? t('jobs.indicator.importCancelled', { file }) : t('jobs.indicator.undoCancelled'));
       else {
         notifications.show({
           color: 'red',
           title: file !== null ? t('jobs.indicator.importFailed', { file }) : t('jobs.indicator.undoFailed'),
-          message: errorMessage(t, f.error),
+          message: refused > 0 ? t('imports.commit.failedRows', { count: refused, n: fmt.number(refused) }) : errorMessage(t, f.error),
           autoClose: 10_000,
         });
       }
@@ -62,7 +67,7 @@ export const JobIndicator = ({ onImportPage }: { onImportPage: boolean }) => {
       offProgress();
       offFinished();
     };
-  }, [api, t]);
+  }, [api, fmt, t]);
 
   if (shown === null || onImportPage) return null;
   const pct = share(shown.progress);

@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { Api, JobFinished, JobRef } from '../../src-main/contract';
+import { JobIndicator } from '../../src-renderer/app/JobIndicator';
+import { openTestStore, renderWithApi } from './render';
+
+/** A job on the test's own store: milliseconds alone, seconds on a CI run sharing two cores with Chromium. */
+const JOB_WAIT = { timeout: 25_000 };
+
+const finished = (api: Api, start: () => Promise<JobRef>): Promise<JobFinished> =>
+  new Promise((resolve, reject) => {
+    const off = api.on('job.finished', (f) => {
+      off();
+      resolve(f);
+    });
+    start().catch(reject);
+  });
+
+const csv = (dir: string, name: string, rows: string[]): string => {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, `Nom;Prénom;E-mail\r\n${rows.join('\r\n')}\r\n`);
+  return file;
+};
+
+describe('JobIndicator', () => {
+  it('tells on any other screen how an import and its undo ended, refused rows included', async () => {
+    const { api, dir } = await openTestStore('fr');
+    renderWithApi(<JobIndicator onImportPage={false} />, api);
+    const file = csv(dir, 'salon.csv', ['Martin;Zoé;zoe@exemple.fr', 'Durand;Léa;lea@exemple.fr']);
+    await finished(api, () => api.call('imports.run', { kind: 'contacts', path: file }));
+    expect(await screen.findByText('Import de « salon.csv » terminé.', {}, JOB_WAIT)).toBeTruthy();
+
+    const [record] = await api.call('imports.list', {});
+    await finished(api, () => api.call('imports.undo', { importId: record!.id }));
+    expect(await screen.findByText('L’import a été annulé : ce qu’il avait créé ou modifié est retiré.', {}, JOB_WAIT)).toBeTruthy();
+
+    // nothing written: not "finished", the count of refused rows
+    const bad = csv(dir, 'erreurs.csv', ['Martin;Zoé;pas-un-email']);
+    const f = await finished(api, () => api.call('imports.run', { kind: 'contacts', path: bad }));
+    expect(f).toMatchObject({ status: 'done', result: { created: 0, errors: [{ line: 2, value: 'pas-un-email' }] } });
+    expect(await screen.findByText('L’import de « erreurs.csv » a échoué : rien n’a été enregistré', {}, JOB_WAIT)).toBeTruthy();
+    expect(screen.getByText(/1 problème a été trouvé pendant l’import/)).toBeTruthy();
+    expect(screen.queryByText('Import de « erreurs.csv » terminé.')).toBeNull();
+  });
+
+  it('leaves its end to the import page there, and a dry run to its own step', async () => {
+    const { api, dir } = await openTestStore('en');
+    const onPage = renderWithApi(<JobIndicator onImportPage />, api, 'en');
+    const file = csv(dir, 'fair.csv', ['Martin;Zoé;zoe@exemple.fr']);
+    await finished(api, () => api.call('imports.run', { kind: 'contacts', path: file }));
+    // the page says it (its step, or the panel of an import taken back): a toast too would say it twice
+    await new Promise((r) => setTimeout(r, 200));
+    expect(screen.queryByText('Import of “fair.csv” finished.')).toBeNull();
+    onPage.unmount();
+    renderWithApi(<JobIndicator onImportPage={false} />, api, 'en');
+    await finished(api, () => api.call('imports.run', { kind: 'contacts', path: file, dryRun: true }));
+    await finished(api, () => api.call('imports.run', { kind: 'contacts', path: csv(dir, 'fair-2.csv', ['Durand;Léa;lea@exemple.fr']) }));
+    // the second window says the last import only: the first was on the import page, the dry run belongs to its step
+    expect(await screen.findByText('Import of “fair-2.csv” finished.', {}, JOB_WAIT)).toBeTruthy();
+    await waitFor(() => expect(screen.queryByText('Import of “fair.csv” finished.')).toBeNull());
+    expect(screen.queryByTestId('job-indicator')).toBeNull();
+  });
+});
