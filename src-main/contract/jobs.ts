@@ -21,6 +21,8 @@ export type RunningJob = { jobId: string; kind: JobKind; subject: JobSubject | n
 export const jobPhases = [
   'demo.customers',
   'demo.indexes',
+  'demo.analytics',
+  'demo.analyticsIndexes',
   'import.rows',
   'import.purchaseIndexes',
   'import.figures',

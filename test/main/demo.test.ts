@@ -12,6 +12,7 @@ import {
   toE164,
   type DemoInput,
 } from '../../src-main/contract';
+import { recomputeAnalytics } from '../../src-main/domain/analytics/recompute';
 import { getCompany } from '../../src-main/domain/companies/service';
 import { contactToInput, getContact, insertContact, matchName, sortName } from '../../src-main/domain/contacts/service';
 import {
@@ -251,9 +252,9 @@ describe('demo shop generator', () => {
       expect(ids).toContain(accented.id);
     }
 
-    // progress: customers then indexes, each monotonic and finishing at its total
+    // progress: customers, indexes, then the customers' analyses and their indexes, each monotonic and finishing at its total
     const phases = [...new Set(events.map((e) => e.phase))];
-    expect(phases).toEqual(['demo.customers', 'demo.indexes']);
+    expect(phases).toEqual(['demo.customers', 'demo.indexes', 'demo.analytics', 'demo.analyticsIndexes']);
     for (const phase of phases) {
       const list = events.filter((e) => e.phase === phase);
       for (let i = 1; i < list.length; i++) expect(list[i]?.done).toBeGreaterThanOrEqual(list[i - 1]?.done ?? 0);
@@ -322,6 +323,37 @@ describe('demo shop generator', () => {
     // the full-text index forgot the demo contacts too
     expect(scalar(store, `SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH '"ma"*'`)).toBe(0);
     expect(scalar(store, `SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH 'begue'`)).toBe(1);
+  });
+
+  it('refills the analyses in steps with their own phases, and a cancel there removes the demo too', async () => {
+    const store = openStore();
+    const schemaBefore = schema(store);
+    let stoppedAt: string | null = null;
+    const { job, events } = makeJob((e, controller) => {
+      // every row and index is in: the last part, the customers' analyses, is stopped half-way
+      if (e.phase === 'demo.analyticsIndexes' && e.done === 1) {
+        stoppedAt = e.phase;
+        controller.abort();
+      }
+    });
+    await expect(generateDemo(store, options({ customers: 2_000 }), job, NOW, 500)).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(stoppedAt).toBe('demo.analyticsIndexes');
+    expect([...new Set(events.map((e) => e.phase))]).toEqual(['demo.customers', 'demo.indexes', 'demo.analytics', 'demo.analyticsIndexes']);
+    expect(store.sqlite.inTransaction).toBe(false);
+    expect(Object.values(counters(store)).every((v) => v === 0)).toBe(true);
+    for (const table of ['contacts', 'purchases', 'customer_figures', 'customer_months', 'sales_months']) {
+      expect(scalar(store, `SELECT count(*) FROM ${table}`), table).toBe(0);
+    }
+    expect(schema(store)).toEqual(schemaBefore);
+    expect(scalar(store, 'SELECT count(*) FROM settings WHERE key = ?', DEMO_MARKER_KEY)).toBe(0);
+
+    // run to the end, the same analyses as a refill at once
+    await generateDemo(store, options({ customers: 2_000 }), makeJob().job, NOW, 500);
+    const figures = () => store.sqlite.prepare('SELECT * FROM customer_figures ORDER BY contact_id').all();
+    const stepped = figures();
+    expect(stepped.length).toBeGreaterThan(1_000);
+    recomputeAnalytics(store, NOW);
+    expect(figures()).toEqual(stepped);
   });
 
   it('leaves an empty base after a cancel straight after the first batch', async () => {

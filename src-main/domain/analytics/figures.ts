@@ -365,6 +365,10 @@ function* rebuildTables<R>(store: Store, fill: () => Generator<RecomputeStep, R>
  */
 export const recomputeFigures = (store: Store, now: Date = new Date()): number => drain(recomputeSteps(store, now));
 
+/** The same in a job's transaction, yielding through `step` (a full refill at 10M sales is ~30 s). */
+export const recomputeFiguresInSteps = (store: Store, step: (at: RecomputeStep) => Promise<void>, now: Date = new Date()): Promise<number> =>
+  run(recomputeSteps(store, now), step);
+
 function* recomputeSteps(store: Store, now: Date): Generator<RecomputeStep, number> {
   const s = analyticsState(store);
   const bounds = windowBounds(s, now);
