@@ -58,7 +58,8 @@ export const JobIndicator = ({ onImportPage }: { onImportPage: boolean }) => {
     api.call('jobs.running', {}).then(
       (jobs) => {
         const j = jobs.find((r) => r.subject !== null);
-        if (live && j?.subject) setShown((s) => s ?? { jobId: j.jobId, subject: j.subject as JobSubject, progress: null });
+        const subject = j?.subject;
+        if (live && j !== undefined && subject) setShown((s) => s ?? { jobId: j.jobId, subject, progress: null });
       },
       () => undefined,
     );

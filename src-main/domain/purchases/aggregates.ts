@@ -89,7 +89,7 @@ export const applyPurchaseTotalsInBulk = async (
 };
 
 /**
- * A bulk change's report: a phase (a locale key under `jobs.phase.*`) and how
+ * A bulk change's report: a phase (one of the contract's `jobPhases`) and how
  * far it is. A job reports it and yields there; a cancel throws from it.
  */
 export type BulkProgress = (phase: JobPhase, done: number, total: number) => Promise<void>;
