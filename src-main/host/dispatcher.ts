@@ -27,7 +27,7 @@ import { scheduleRetentionChecks } from '../domain/retention/schedule';
 import { scheduleLoyaltyRuns } from '../domain/loyalty/schedule';
 import { ensureWindow } from '../domain/analytics/figures';
 import { scheduleAnalyticsRuns } from '../domain/analytics/schedule';
-import { createStore, transaction, type Store } from '../store/db';
+import { createStore, refuseDuringJob, transaction, type Store } from '../store/db';
 import { latestVersion } from '../store/migrations';
 import { openDatabase, schemaVersion, StoreOpenError } from '../store/open';
 import { handlers } from './handlers';
@@ -185,8 +185,7 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
     return createBackup(store.sqlite, backupDir(s, options.dbPath), s.backup.keep, reason);
   };
 
-  const startJob = (kind: JobKind, run: (job: JobContext) => Promise<unknown>, about?: JobSubject) => {
-    const subject = about ?? null;
+  const startJob = (kind: JobKind, run: (job: JobContext) => Promise<unknown>, subject: JobSubject | null = null) => {
     for (const j of jobs.values()) {
       if (j.kind === kind) throw new AppError('BUSY', `a ${kind} job is already running`, { kind });
     }
@@ -291,9 +290,7 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
       parentsRead?: true;
     };
     // an import holds one long transaction and yields between batches: other writes must wait for it
-    if (handler.kind !== 'query' && store?.sqlite.inTransaction) {
-      throw new AppError('BUSY', 'an import is running; try again when it has finished', { reason: 'import_running' });
-    }
+    if (handler.kind !== 'query' && store) refuseDuringJob(store.sqlite);
     if (handler.kind === 'command') {
       const s = context.store;
       s.sqlite.pragma('wal_autocheckpoint = 0');

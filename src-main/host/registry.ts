@@ -33,6 +33,20 @@ export type JobContext = {
   tick(): Promise<void>;
 };
 
+/**
+ * How a long step reports: a phase and how far it is. A job reports it and
+ * yields there (a cancel throws from it); without a job nothing happens.
+ */
+export type Progress = (phase: JobPhase, done: number, total: number) => Promise<void>;
+
+export const reportTo =
+  (job: JobContext | null): Progress =>
+  async (phase, done, total) => {
+    if (job === null) return;
+    job.progress(phase, done, total);
+    await job.tick();
+  };
+
 /** Host-level operations that touch the connection itself (status, backups, restore, jobs). */
 export type HostOps = {
   status(): AppStatus;

@@ -8,6 +8,7 @@ import {
   type Compilable,
 } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
+import { AppError } from '../contract/errors';
 import type { Sqlite } from './open';
 import type { DB } from './schema';
 
@@ -164,6 +165,15 @@ export const run = <R>(store: Store, query: Compilable<R>): { changes: number; l
 };
 
 export const createStore = (sqlite: Sqlite, file: string): Store => ({ sqlite, q: queryBuilder(), file });
+
+/**
+ * A job (an import, its undo) holds one long transaction and yields between
+ * its steps: a write that starts then would join it, and go if it is
+ * cancelled. Anything that writes on its own waits for it: BUSY.
+ */
+export const refuseDuringJob = (db: Sqlite): void => {
+  if (db.inTransaction) throw new AppError('BUSY', 'an import is running; try again when it has finished', { reason: 'import_running' });
+};
 
 /** Runs `fn` in one IMMEDIATE transaction (write lock taken up front: no upgrade deadlocks). */
 export const transaction = <T>(store: Store, fn: () => T): T => store.sqlite.transaction(fn).immediate();

@@ -8,6 +8,7 @@ import { isImportReport } from '../features/imports/use-import';
 import { errorMessage } from './errors';
 import { useFormatters } from './format';
 import { notifySuccess } from './notify';
+import { runningJobs } from './jobs';
 import { routeHref } from './router';
 
 type Shown = { jobId: string; subject: JobSubject; progress: JobProgress | null };
@@ -26,7 +27,9 @@ export const JobIndicator = ({ onImportPage }: { onImportPage: boolean }) => {
   const fmt = useFormatters();
   const [shown, setShown] = useState<Shown | null>(null);
   const here = useRef(onImportPage);
-  here.current = onImportPage;
+  useEffect(() => {
+    here.current = onImportPage;
+  }, [onImportPage]);
 
   useEffect(() => {
     let live = true;
@@ -55,14 +58,9 @@ export const JobIndicator = ({ onImportPage }: { onImportPage: boolean }) => {
       }
     });
     // a job started before this window opened (a reload) is shown from its next report; its name at once
-    api.call('jobs.running', {}).then(
-      (jobs) => {
-        const j = jobs.find((r) => r.subject !== null);
-        const subject = j?.subject;
-        if (live && j !== undefined && subject) setShown((s) => s ?? { jobId: j.jobId, subject, progress: null });
-      },
-      () => undefined,
-    );
+    void runningJobs(api).then(([first]) => {
+      if (live && first !== undefined) setShown((s) => s ?? { ...first, progress: null });
+    });
     return () => {
       live = false;
       offProgress();

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { JobFinished, JobProgress } from '@contract';
+import type { Api, JobFinished, JobProgress, JobSubject } from '@contract';
 import { useApi } from '../api/context';
 import { notifyError } from './notify';
 
@@ -70,3 +70,14 @@ export const useJobTracker = (): JobTracker => {
   const current = jobId === null ? undefined : seen.current.get(jobId);
   return { jobId, progress: current?.progress ?? null, finished: current?.finished ?? null, track, cancel, cancelling };
 };
+
+/**
+ * The jobs running with a subject (an import, an undo), for a screen opened
+ * after they started to take its own back. Asked once; a failed ask is
+ * nothing to take back, as is the usual case.
+ */
+export const runningJobs = (api: Api): Promise<{ jobId: string; subject: JobSubject }[]> =>
+  api.call('jobs.running', {}).then(
+    (jobs) => jobs.flatMap(({ jobId, subject }) => (subject === null ? [] : [{ jobId, subject }])),
+    () => [],
+  );

@@ -1,7 +1,7 @@
 import { AppError, type DemoResult } from '../../contract';
 import { recomputeAnalyticsInSteps } from '../analytics/recompute';
 import { prepared, type Store } from '../../store/db';
-import type { JobContext } from '../../host/registry';
+import { reportTo, type JobContext } from '../../host/registry';
 import {
   createWorld,
   purchaseAt,
@@ -249,14 +249,8 @@ export const generateDemo = async (
     const db = store.sqlite;
     db.exec('BEGIN IMMEDIATE');
     try {
-      await recomputeAnalyticsInSteps(
-        store,
-        async (at) => {
-          job.progress(at.stage === 'customers' ? 'demo.analytics' : 'demo.analyticsIndexes', at.done, at.total);
-          await job.tick();
-        },
-        now,
-      );
+      const progress = reportTo(job);
+      await recomputeAnalyticsInSteps(store, (at) => progress(at.stage === 'customers' ? 'demo.analytics' : 'demo.analyticsIndexes', at.done, at.total), now);
       db.exec('COMMIT');
     } catch (error) {
       if (db.inTransaction) db.exec('ROLLBACK');

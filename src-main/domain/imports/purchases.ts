@@ -18,7 +18,7 @@ import {
   type RowIssue,
 } from '../../contract';
 import type { importPreviewInput, importRunInput } from '../../contract/imports';
-import type { JobContext } from '../../host/registry';
+import { reportTo, type JobContext } from '../../host/registry';
 import { prepared, type Store } from '../../store/db';
 import { bulkJournal, withDiskSorts } from '../../store/open';
 import {
@@ -37,7 +37,7 @@ import {
 } from '../importexport';
 import { recomputeDerived } from '../analytics/recompute';
 import { contactCount } from '../contacts/list';
-import { applyPurchaseTotalsInBulk, recomputeContactAggregatesInBulk, type BulkProgress, type PurchaseTotals } from '../purchases/aggregates';
+import { applyPurchaseTotalsInBulk, recomputeContactAggregatesInBulk, type PurchaseTotals } from '../purchases/aggregates';
 import { purchaseQueue, type NewPurchaseLine } from '../purchases/service';
 import { getSettings } from '../settings/service';
 import { loadCodeTable } from './code-table';
@@ -1156,11 +1156,7 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
       return input.dryRun ? report : { ...report, created: 0, skipped: 0 };
     }
 
-    const progress: BulkProgress = async (phase, done, of) => {
-      if (!job) return;
-      job.progress(phase, done, of);
-      await job.tick();
-    };
+    const progress = reportTo(job);
     // each sorts every sale of the base (5-10 s at 10M): one step each, so the store answers between two
     const rebuilt = [byContact, ...inOrder];
     for (const [i, index] of rebuilt.entries()) {
@@ -1234,10 +1230,7 @@ export const removeImportedPurchases = async (store: Store, importId: number, jo
     | undefined;
   if (row === undefined || row.kind !== 'purchases' || row.undoneAt !== null) return;
   const contacts = await deleteImportedPurchases(store, importId, job, tuning);
-  const progress: BulkProgress = async (phase, done, of) => {
-    job?.progress(phase, done, of);
-    await job?.tick();
-  };
+  const progress = reportTo(job);
   const statuses = prepared(db, "SELECT entity_id, before FROM import_changes WHERE import_id = ? AND entity = 'contact_status'").raw();
   const setStatus = prepared(db, 'UPDATE contacts SET status = ? WHERE id = ?');
   await progress('import.undo.figures', 0, contacts.length);

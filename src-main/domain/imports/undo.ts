@@ -1,7 +1,7 @@
 import { AppError, type ImportRecord } from '../../contract';
 import { contactUpdateInput } from '../../contract/contacts';
 import type { JobContext } from '../../host/registry';
-import { prepared, withLedgerGate, type Store } from '../../store/db';
+import { prepared, refuseDuringJob, withLedgerGate, type Store } from '../../store/db';
 import { bulkJournal } from '../../store/open';
 import { recomputeConsentState } from '../consent/events';
 import { updateContact } from '../contacts/service';
@@ -74,7 +74,7 @@ const restoreChanged = async (store: Store, importId: number, job: JobContext | 
 export const undoImport = async (store: Store, importId: number, job: JobContext | null, tuning: UndoTuning = {}): Promise<ImportRecord> => {
   const db = store.sqlite;
   // another job's transaction (one that began in the tick before this job's start): not ours to roll back
-  if (db.inTransaction) throw new AppError('BUSY', 'an import is running; try again when it has finished', { reason: 'import_running' });
+  refuseDuringJob(db);
   const row = importRow(store, importId);
   const large = row !== undefined && row.created + row.updated + row.merged >= (tuning.bulkFrom ?? BULK_UNDO_FROM);
   const tempStore = Number(db.pragma('temp_store', { simple: true }));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { AppError, confirmationMatches, erasureConfirmation } from '../../contract';
 import { command, query, type HandlerGroup } from '../../host/registry';
 import { exportsDir, exportTarget } from '../../host/transfers';
-import { prepared, transaction, type Store } from '../../store/db';
+import { prepared, refuseDuringJob, transaction, type Store } from '../../store/db';
 import { listAudit } from '../audit/list';
 import { accessFileName, writeAccessExport } from './access';
 import { eraseContacts, forgetErasedBytes } from './erasure';
@@ -62,9 +62,7 @@ export const privacyHandlers: HandlerGroup = {
    * dispatcher's transaction cannot do. It opens its own, all or nothing.
    */
   'privacy.erase': query((input, { store, env, emit }) => {
-    if (store.sqlite.inTransaction) {
-      throw new AppError('BUSY', 'an import is running; try again when it has finished', { reason: 'import_running' });
-    }
+    refuseDuringJob(store.sqlite);
     const result = transaction(store, () => {
       const p = person(store, input.contactId);
       const expected = erasureConfirmation({ id: p.id, firstName: p.first_name, lastName: p.last_name, email: p.email });

@@ -1,4 +1,5 @@
 import type { JobPhase, PurchaseKind } from '../../contract';
+import type { Progress } from '../../host/registry';
 import { prepared, type Store } from '../../store/db';
 import { withDiskSorts } from '../../store/open';
 import { recordWinBacks } from '../analytics/attrition';
@@ -71,7 +72,7 @@ export const applyPurchaseTotalsInBulk = async (
   store: Store,
   count: number,
   totalsInIdOrder: Iterable<PurchaseTotals>,
-  progress: BulkProgress = async () => undefined,
+  progress: Progress = async () => undefined,
 ): Promise<void> => {
   const restore = await setFigureIndexesAside(store, count, () => progress('import.figures', 0, count));
   let done = 0;
@@ -88,12 +89,6 @@ export const applyPurchaseTotalsInBulk = async (
   recordWinBacks(store, ids);
 };
 
-/**
- * A bulk change's report: a phase (one of the contract's `jobPhases`) and how
- * far it is. A job reports it and yields there; a cancel throws from it.
- */
-export type BulkProgress = (phase: JobPhase, done: number, total: number) => Promise<void>;
-
 /** The phases of the figures tables' refresh after a bulk change, the same for an import and its undo. */
 const analyticsPhase = (at: RecomputeStep): JobPhase => (at.stage === 'customers' ? 'import.analytics' : 'import.analyticsIndexes');
 
@@ -107,7 +102,7 @@ const setFigureIndexesAside = async (
   store: Store,
   count: number,
   dropped: () => Promise<void>,
-): Promise<(progress: BulkProgress) => Promise<void>> => {
+): Promise<(progress: Progress) => Promise<void>> => {
   const contacts = contactCount(store);
   const setAside = count >= 10_000 && count * 6 >= contacts ? figureIndexes(store) : [];
   for (const index of setAside) {
@@ -177,7 +172,7 @@ export const recomputeContactAggregates = (store: Store, contactId: number): voi
 export const recomputeContactAggregatesInBulk = async (
   store: Store,
   contactIds: readonly number[],
-  progress: BulkProgress = async () => undefined,
+  progress: Progress = async () => undefined,
   settle: () => Promise<void> = async () => undefined,
 ): Promise<void> => {
   const restore = await setFigureIndexesAside(store, contactIds.length, () => progress('import.undo.figures', 0, contactIds.length));

@@ -1,7 +1,7 @@
 import { AppError, consentChannels, consentPurposes, type RetentionApplyResult, type RetentionPreview, type RetentionRule } from '../../contract';
 import type { z } from 'zod';
 import type { retentionApplyInput, retentionPreviewInput } from '../../contract/retention';
-import { prepared, transaction, type Store } from '../../store/db';
+import { prepared, refuseDuringJob, transaction, type Store } from '../../store/db';
 import { appendAudit } from '../audit/log';
 import { exportContacts } from '../imports/export';
 import { archiveContacts } from './archive';
@@ -98,9 +98,7 @@ export const applyRetention = async (
   input: z.output<typeof retentionApplyInput>,
   exportPath: (fileName: string) => string,
 ): Promise<RetentionApplyResult> => {
-  if (store.sqlite.inTransaction) {
-    throw new AppError('BUSY', 'an import is running; try again when it has finished', { reason: 'import_running' });
-  }
+  refuseDuringJob(store.sqlite);
   const check = (due: readonly Due[]) => {
     if (due.length === 0) throw new AppError('CONFLICT', 'nobody is due', { reason: 'nothing_due' });
     if (input.expected !== undefined && input.expected !== due.length) {

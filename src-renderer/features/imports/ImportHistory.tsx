@@ -10,7 +10,7 @@ import { ConfirmDialog } from '../../app/ConfirmDialog';
 import { errorMessage } from '../../app/errors';
 import { useFormatters } from '../../app/format';
 import { JobPanel } from '../../app/JobPanel';
-import { useJobTracker } from '../../app/jobs';
+import { runningJobs, useJobTracker } from '../../app/jobs';
 import { notifySuccess } from '../../app/notify';
 
 export type ImportHistoryProps = {
@@ -67,20 +67,15 @@ export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
     if (list === null || !('imports' in list) || resumed.current) return;
     resumed.current = true;
     const imports = list.imports;
-    api.call('jobs.running', {}).then(
-      (jobs) => {
-        for (const j of jobs) {
-          const subject = j.subject;
-          if (subject?.type !== 'undo') continue;
-          const record = imports.find((r) => r.id === subject.importId);
-          if (record === undefined) continue;
-          setRunning(record);
-          job.track(j.jobId);
-          return;
-        }
-      },
-      () => undefined,
-    );
+    void runningJobs(api).then((jobs) => {
+      for (const { jobId, subject } of jobs) {
+        const record = subject.type === 'undo' ? imports.find((r) => r.id === subject.importId) : undefined;
+        if (record === undefined) continue;
+        setRunning(record);
+        job.track(jobId);
+        return;
+      }
+    });
   }, [api, job, list]);
 
   const confirmUndo = async () => {

@@ -5,7 +5,7 @@ import type { JobFinished, JobSubject } from '@contract';
 import { useApi } from '../../api/context';
 import { useFormatters } from '../../app/format';
 import { JobPanel } from '../../app/JobPanel';
-import { useJobTracker } from '../../app/jobs';
+import { runningJobs, useJobTracker } from '../../app/jobs';
 import { fileErrorText } from './labels';
 import { isImportReport } from './use-import';
 
@@ -35,18 +35,14 @@ export const ResumedImport = ({ onEnded, onOpenHistory }: ResumedImportProps) =>
 
   useEffect(() => {
     let live = true;
-    api.call('jobs.running', {}).then(
-      (jobs) => {
-        for (const j of jobs) {
-          if (!live || j.subject?.type !== 'import') continue;
-          setSubject(j.subject);
-          track(j.jobId);
-          return;
-        }
-      },
-      // nothing to take back is the usual case; a failed ask changes nothing on the page
-      () => undefined,
-    );
+    void runningJobs(api).then((jobs) => {
+      for (const { jobId, subject } of jobs) {
+        if (!live || subject.type !== 'import') continue;
+        setSubject(subject);
+        track(jobId);
+        return;
+      }
+    });
     // asked once, when the page opens: an import started from this page afterwards is the wizard's own
     return () => {
       live = false;
