@@ -27,10 +27,16 @@ export type App = {
    * window's worth of a long step.
    */
   shot(name: string, height?: number): Promise<string>;
+  /** What the server wrote to stderr so far (its errors, logged failures). */
+  serverLog(): string;
   close(): Promise<void>;
 };
 
-const startServer = async (dbPath: string): Promise<{ child: ChildProcess; url: string }> => {
+// the apps of the running test file, for the failure report (setup.ts)
+const live = new Set<App>();
+export const liveApps = (): readonly App[] => [...live];
+
+const startServer = async (dbPath: string): Promise<{ child: ChildProcess; url: string; stderr(): string }> => {
   if (!fs.existsSync(cli)) throw new Error('out/main/cli.js is missing: run `npm run build` first (npm test does)');
   const child = spawn(process.execPath, [cli, 'serve', '--db', dbPath, '--port', '0', '--no-open', '--json'], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,14 +53,14 @@ const startServer = async (dbPath: string): Promise<{ child: ChildProcess; url: 
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
   });
-  return { child, url };
+  return { child, url, stderr: () => stderr };
 };
 
 export const launchApp = async (name: string, prepare?: (dbPath: string) => void): Promise<App> => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `comptoir-e2e-${name}-`));
   const dbPath = path.join(dir, 'comptoir.sqlite');
   prepare?.(dbPath);
-  const { child, url } = await startServer(dbPath);
+  const { child, url, stderr } = await startServer(dbPath);
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: [
@@ -79,7 +85,7 @@ export const launchApp = async (name: string, prepare?: (dbPath: string) => void
   });
   await page.goto(url);
   fs.mkdirSync(shots, { recursive: true });
-  return {
+  const app: App = {
     url,
     dir,
     dbPath,
@@ -102,7 +108,9 @@ export const launchApp = async (name: string, prepare?: (dbPath: string) => void
       if (height !== undefined && size) await page.setViewportSize(size);
       return file;
     },
+    serverLog: stderr,
     async close() {
+      live.delete(app);
       await browser.close().catch(() => undefined);
       child.kill('SIGTERM');
       await new Promise((resolve) => {
@@ -112,4 +120,6 @@ export const launchApp = async (name: string, prepare?: (dbPath: string) => void
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+  live.add(app);
+  return app;
 };
