@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { analyticsConfigInput, type AnalyticsRecomputeResult, type AnalyticsStatus } from './analytics';
+import { analyticsConfigInput, type AnalyticsStatus } from './analytics';
 import {
   atRiskInput,
   churnInput,
@@ -370,10 +370,13 @@ export const calls = {
 
   /** The analysis window and at-risk factor, as configured and as computed. */
   'analytics.status': call<AnalyticsStatus>()(emptyInput),
-  /** New window, reference date or factor: every figure recomputed with them, in the same transaction. */
-  'analytics.configure': call<AnalyticsStatus>()(analyticsConfigInput),
-  /** Every figure again from the sales (repairs), then the RFM thresholds. */
-  'analytics.recompute': call<AnalyticsRecomputeResult>()(emptyInput),
+  /**
+   * New window, reference date or factor: a job (subject analytics/settings) saving them and recomputing
+   * every figure in its one transaction; it ends with the `AnalyticsStatus`, a cancel keeps the old settings.
+   */
+  'analytics.configure': call<JobRef>()(analyticsConfigInput),
+  /** Every figure again from the sales (repairs), then the RFM thresholds: a job ending with an `AnalyticsRecomputeResult`. */
+  'analytics.recompute': call<JobRef>()(emptyInput),
   /** Churn per UTC month over [from, to] from the month counts (no scan of sales). */
   'analytics.churn': call<ChurnMonth[]>()(churnInput),
   /** Customers at risk with their reasons, keyset-paged by value at stake or days overdue, with the totals. */

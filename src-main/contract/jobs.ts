@@ -1,18 +1,24 @@
 import { z } from 'zod';
 import type { AppErrorData } from './errors';
 
-export const jobKinds = ['demo', 'duplicates', 'import'] as const;
+export const jobKinds = ['demo', 'duplicates', 'import', 'analytics'] as const;
 export type JobKind = (typeof jobKinds)[number];
 
 export type JobRef = { jobId: string };
 
 /**
  * What a job works on, for a screen opened meanwhile to find it again: a file
- * being imported (its name as the user chose it), or an import being undone.
+ * being imported (its name as the user chose it), an import being undone, or
+ * the analyses being refilled (new settings, a recompute asked for, or the
+ * window following today).
  */
 export type JobSubject =
   | { type: 'import'; kind: 'contacts' | 'purchases'; file: string }
-  | { type: 'undo'; importId: number };
+  | { type: 'undo'; importId: number }
+  | { type: 'analytics'; cause: AnalyticsCause };
+
+export const analyticsCauses = ['settings', 'recompute', 'window'] as const;
+export type AnalyticsCause = (typeof analyticsCauses)[number];
 
 /** A job still running, and its subject when a screen may want to take it back (progress, Cancel). */
 export type RunningJob = { jobId: string; kind: JobKind; subject: JobSubject | null };
@@ -38,6 +44,8 @@ export const jobPhases = [
   'duplicates.phones',
   'duplicates.names',
   'duplicates.ranking',
+  'analytics.customers',
+  'analytics.indexes',
 ] as const;
 export type JobPhase = (typeof jobPhases)[number];
 

@@ -1,3 +1,4 @@
+import { AppError } from '../contract';
 import type { Store } from '../store/db';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -37,8 +38,9 @@ export const scheduleDaily = <T>(options: {
     try {
       options.onDone(options.run(store));
     } catch (error) {
-      // an export streaming rows holds the connection between its chunks: not a failure, just not now
+      // an export streaming rows holds the connection between its chunks, a job of the same kind runs: not now
       if (error instanceof TypeError && /busy executing a query/.test(error.message)) return plan(RETRY_MS);
+      if (error instanceof AppError && error.code === 'BUSY') return plan(RETRY_MS);
       console.error(`[comptoir] ${options.name} failed`, error);
     }
     plan(every);

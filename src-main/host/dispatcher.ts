@@ -336,12 +336,10 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
     },
   });
 
-  // analytics: the window follows today; an upgraded base gets its figures computed once
+  // analytics: the window follows today, in a job (the screens are told by its end); an upgraded base gets its figures once
   const analytics = scheduleAnalyticsRuns({
     store: () => (state === 'ready' ? store : null),
-    onRun: (run) => {
-      if (run !== 'none') emit('data.changed', { scope: 'contacts' });
-    },
+    startJob: (run) => startJob('analytics', run, { type: 'analytics', cause: 'window' }),
   });
 
   return {

@@ -167,12 +167,33 @@ export const run = <R>(store: Store, query: Compilable<R>): { changes: number; l
 export const createStore = (sqlite: Sqlite, file: string): Store => ({ sqlite, q: queryBuilder(), file });
 
 /**
- * A job (an import, its undo) holds one long transaction and yields between
- * its steps: a write that starts then would join it, and go if it is
- * cancelled. Anything that writes on its own waits for it: BUSY.
+ * A job (an import, its undo, a refill of the analyses) holds one long
+ * transaction and yields between its steps: a write that starts then would
+ * join it, and go if it is cancelled. Anything that writes on its own waits
+ * for it: BUSY.
  */
 export const refuseDuringJob = (db: Sqlite): void => {
-  if (db.inTransaction) throw new AppError('BUSY', 'an import is running; try again when it has finished', { reason: 'import_running' });
+  if (db.inTransaction) throw new AppError('BUSY', 'a long task is running; try again when it has finished', { reason: 'job_running' });
+};
+
+/**
+ * A job's one transaction: the write lock taken up front, committed when
+ * `work` ends, rolled back when it throws (a cancel included), so a job
+ * leaves all of its work or none. Between its steps the store answers reads
+ * (they see the work so far) and refuses writes.
+ */
+export const jobTransaction = async <T>(store: Store, work: () => Promise<T>): Promise<T> => {
+  const db = store.sqlite;
+  refuseDuringJob(db);
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const out = await work();
+    db.exec('COMMIT');
+    return out;
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
 };
 
 /** Runs `fn` in one IMMEDIATE transaction (write lock taken up front: no upgrade deadlocks). */

@@ -253,7 +253,7 @@ export const Shell = () => {
               )}
             </Group>
             <Group gap="sm" wrap="nowrap">
-              <JobIndicator onImportPage={route.name === 'imports'} />
+              <JobIndicator route={route.name} />
               <ColorSchemeToggle />
             </Group>
           </Group>

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Sqlite } from '../../src-main/store/open';
-import { AppError } from '../../src-main/contract';
+import { AppError, type AnalyticsStatus } from '../../src-main/contract';
 import { atRiskPage, churnByMonth } from '../../src-main/domain/analytics/attrition';
 import { dashboardData } from '../../src-main/domain/analytics/dashboard';
 import { dayNumber, figuresOf, refreshCustomersInSteps, windowBounds, type RecomputeStep } from '../../src-main/domain/analytics/figures';
 import { paretoOverview, rfmOverview } from '../../src-main/domain/analytics/rfm';
-import { failure, openClient, openStore } from './helpers';
+import { failure, jobResult, openClient, openStore } from './helpers';
 
 type Api = Awaited<ReturnType<typeof openClient>>['api'];
 
@@ -133,7 +133,7 @@ describe('per-customer figures kept current', () => {
 
         const db = openStore(dbPath).sqlite;
         const kept = snapshot(db);
-        await api.call('analytics.recompute', {});
+        await jobResult(api, () => api.call('analytics.recompute', {}));
         const rebuilt = snapshot(db);
         expect(kept).toEqual(rebuilt);
 
@@ -302,7 +302,7 @@ describe('analysis settings', () => {
     const { api } = await openClient();
     const c = await api.call('contacts.create', { firstName: 'Anne', lastName: 'Martin' });
     await api.call('purchases.create', { contactId: c.id, purchasedAt: '2025-03-10T10:00:00.000Z', lines: [{ label: 'Pain', unitPriceCents: 250 }] });
-    const s = await api.call('analytics.configure', { windowMonths: 6, referenceDate: '2025-06-30' });
+    const s = (await jobResult(api, () => api.call('analytics.configure', { windowMonths: 6, referenceDate: '2025-06-30' }))) as AnalyticsStatus;
     expect(s.window).toEqual({ start: '2025-01-01T00:00:00.000Z', end: '2025-07-01T00:00:00.000Z', prevStart: '2024-07-01T00:00:00.000Z' });
     expect(s.stale).toBe(false);
   });

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect } from 'vitest';
-import { AppError, type Api, type ImportRecord, type JobFinished, type JobRef } from '../../src-main/contract';
+import { AppError, type Api, type ImportRecord } from '../../src-main/contract';
+import { jobResult } from '../jobs';
 import { createStore, type Store } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
 import { toApi, type StoreClient } from '../../src-main/host/client';
@@ -50,31 +51,8 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-/**
- * Starts a job through `start` and waits for its end. Listens first: a short
- * job may finish before the call that started it has answered.
- */
-export const finishedJob = async (api: Pick<Api, 'on'>, start: () => Promise<JobRef>): Promise<JobFinished> => {
-  const seen = new Map<string, JobFinished>();
-  let wanted: string | null = null;
-  let resolve: (f: JobFinished) => void = () => undefined;
-  const done = new Promise<JobFinished>((r) => (resolve = r));
-  const off = api.on('job.finished', (f) => {
-    if (f.jobId === wanted) resolve(f);
-    else seen.set(f.jobId, f);
-  });
-  try {
-    const { jobId } = await start();
-    wanted = jobId;
-    return seen.get(jobId) ?? (await done);
-  } finally {
-    off();
-  }
-};
+export { finishedJob, jobResult } from '../jobs';
 
 /** `imports.undo` to its end: the record when done; a refusal, failure or cancel throws its AppError. */
-export const undoImportCall = async (api: Pick<Api, 'call' | 'on'>, importId: number): Promise<ImportRecord> => {
-  const f = await finishedJob(api, () => api.call('imports.undo', { importId }));
-  if (f.status !== 'done') throw new AppError(f.error?.code ?? 'INTERNAL', f.error?.message ?? f.status, f.error?.details);
-  return f.result as ImportRecord;
-};
+export const undoImportCall = async (api: Pick<Api, 'call' | 'on'>, importId: number): Promise<ImportRecord> =>
+  (await jobResult(api, () => api.call('imports.undo', { importId }))) as ImportRecord;

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { ParetoTier, RfmSegmentKey, SegmentDefinition, SegmentNode } from '../../src-main/contract';
 import { paretoOverview, recomputeThresholds, rfmOverview } from '../../src-main/domain/analytics/rfm';
-import { openClient, openStore } from './helpers';
+import { jobResult, openClient, openStore } from './helpers';
 
 type Api = Awaited<ReturnType<typeof openClient>>['api'];
 
@@ -127,7 +127,7 @@ const windowOf = async (api: Api) => {
 /** A fresh base with the default window (12 months following today) set before any sale. */
 const openBase = async () => {
   const opened = await openClient();
-  await opened.api.call('analytics.configure', { windowMonths: 12, referenceDate: null });
+  await jobResult(opened.api, () => opened.api.call('analytics.configure', { windowMonths: 12, referenceDate: null }));
   return opened;
 };
 

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Api, SegmentDefinition } from '../../src-main/contract';
 import { AttritionPanel } from '../../src-renderer/features/attrition/AttritionPanel';
 import { CustomerOutlook } from '../../src-renderer/features/attrition/CustomerOutlook';
+import { jobResult } from '../jobs';
 import { openTestStore, renderWithApi } from './render';
 
 const WAIT = { timeout: 8000 };
@@ -20,7 +21,7 @@ const seed = async (api: Api): Promise<{ stopped: number; regular: number }> => 
   for (let d = 380; d >= 0; d -= 20) {
     await api.call('purchases.create', { contactId: regular, purchasedAt: ago(d + 0.5), lines: [{ productId: product }, { productId: other }] });
   }
-  await api.call('analytics.recompute', {});
+  await jobResult(api, () => api.call('analytics.recompute', {}));
   return { stopped, regular };
 };
 

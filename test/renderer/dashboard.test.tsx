@@ -5,6 +5,7 @@ import type { SegmentDefinition } from '../../src-main/contract';
 import { ShowCustomersContext } from '../../src-renderer/app/show-customers';
 import { Dashboard } from '../../src-renderer/features/dashboard/Dashboard';
 import { HomePage } from '../../src-renderer/features/home/HomePage';
+import { jobResult } from '../jobs';
 import { openTestStore, renderWithApi } from './render';
 
 configure({ asyncUtilTimeout: 10_000 });
@@ -34,7 +35,7 @@ describe('dashboard', () => {
     await api.call('purchases.create', { contactId: a, lines: [{ label: 'Vin', unitPriceCents: 1250 }] });
     await api.call('purchases.create', { contactId: b, lines: [{ label: 'Fromage', unitPriceCents: 3750 }] });
     await api.call('purchases.create', { contactId: null, lines: [{ label: 'Pain', unitPriceCents: 500 }] });
-    await api.call('analytics.recompute', {});
+    await jobResult(api, () => api.call('analytics.recompute', {}));
     const shown: { name: string; definition: SegmentDefinition }[] = [];
     const user = userEvent.setup();
     renderWithApi(

@@ -27,7 +27,7 @@ const csv = (dir: string, name: string, rows: string[]): string => {
 describe('JobIndicator', () => {
   it('tells on any other screen how an import and its undo ended, refused rows included', async () => {
     const { api, dir } = await openTestStore('fr');
-    renderWithApi(<JobIndicator onImportPage={false} />, api);
+    renderWithApi(<JobIndicator route="contacts" />, api);
     const file = csv(dir, 'salon.csv', ['Martin;Zoé;zoe@exemple.fr', 'Durand;Léa;lea@exemple.fr']);
     await finished(api, () => api.call('imports.run', { kind: 'contacts', path: file }));
     expect(await screen.findByText('Import de « salon.csv » terminé.', {}, JOB_WAIT)).toBeTruthy();
@@ -47,14 +47,14 @@ describe('JobIndicator', () => {
 
   it('leaves its end to the import page there, and a dry run to its own step', async () => {
     const { api, dir } = await openTestStore('en');
-    const onPage = renderWithApi(<JobIndicator onImportPage />, api, 'en');
+    const onPage = renderWithApi(<JobIndicator route="imports" />, api, 'en');
     const file = csv(dir, 'fair.csv', ['Martin;Zoé;zoe@exemple.fr']);
     await finished(api, () => api.call('imports.run', { kind: 'contacts', path: file }));
     // the page says it (its step, or the panel of an import taken back): a toast too would say it twice
     await new Promise((r) => setTimeout(r, 200));
     expect(screen.queryByText('Import of “fair.csv” finished.')).toBeNull();
     onPage.unmount();
-    renderWithApi(<JobIndicator onImportPage={false} />, api, 'en');
+    renderWithApi(<JobIndicator route="contacts" />, api, 'en');
     await finished(api, () => api.call('imports.run', { kind: 'contacts', path: file, dryRun: true }));
     await finished(api, () => api.call('imports.run', { kind: 'contacts', path: csv(dir, 'fair-2.csv', ['Durand;Léa;lea@exemple.fr']) }));
     // the second window says the last import only: the first was on the import page, the dry run belongs to its step

@@ -9,6 +9,7 @@ import { createI18n } from '../../src-renderer/app/i18n';
 import { RfmBadge } from '../../src-renderer/features/rfm/RfmBadge';
 import { compile, toDraft } from '../../src-renderer/features/segments/draft';
 import { summarise } from '../../src-renderer/features/segments/summary';
+import { jobResult } from '../jobs';
 import { openTestStore, renderWithApi } from './render';
 
 const WAIT = { timeout: 8000 };
@@ -22,7 +23,7 @@ const day = (daysAgo: number): string => new Date(Date.now() - daysAgo * DAY).to
  * (hibernating, bottom).
  */
 const seed = async (api: Api): Promise<number[]> => {
-  await api.call('analytics.configure', { windowMonths: 12, referenceDate: null });
+  await jobResult(api, () => api.call('analytics.configure', { windowMonths: 12, referenceDate: null }));
   const ids: number[] = [];
   for (let i = 1; i <= 5; i++) {
     const c = await api.call('contacts.create', { lastName: `Client ${i}`, status: 'customer' });

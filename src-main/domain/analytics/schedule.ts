@@ -1,37 +1,35 @@
 import { scheduleDaily, type DailyRun } from '../../host/daily';
-import { transaction, type Store } from '../../store/db';
-import { rollWindow } from './figures';
-import { recomputeDerived } from './recompute';
+import type { JobContext } from '../../host/registry';
+import type { Store } from '../../store/db';
+import { windowDue, type WindowRun } from './figures';
+import { windowJob } from './jobs';
 
 /** Soon after start: an upgraded base computes its figures before anyone opens the dashboard. */
 const START_DELAY_MS = 1_500;
 /** Hourly: the window follows today, so it moves shortly after midnight; a check that finds nothing to do costs one row read. */
 const EVERY_MS = 3_600_000;
 
-export type AnalyticsRun = 'none' | 'rolled' | 'recomputed';
-
 /**
- * Keeps the analysis window on today: the customers whose sales left the
- * window (or the previous one) are rebuilt, or everything when the base was
- * upgraded or the app stayed closed for long; derived thresholds follow.
+ * Keeps the analysis window on today: when it has moved (or the figures are
+ * stale: an upgraded base, a long absence), the customers whose sales left
+ * the window or the previous one are rebuilt in a job (subject
+ * analytics/window), so the store answers meanwhile; nothing starts when
+ * nothing moved. A job already running (an import, a settings save) has the
+ * run tried again shortly.
  */
-export const runAnalytics = (store: Store, now: Date = new Date()): AnalyticsRun => {
-  const run = rollWindow(store, now);
-  if (run !== 'none') recomputeDerived(store, now);
-  return run;
-};
-
 export const scheduleAnalyticsRuns = (options: {
   store(): Store | null;
-  onRun(result: AnalyticsRun): void;
+  startJob(run: (job: JobContext) => Promise<WindowRun>): void;
   delayMs?: number;
   everyMs?: number;
 }): DailyRun =>
   scheduleDaily({
     name: 'analytics window',
     store: options.store,
-    run: (store) => transaction(store, () => runAnalytics(store)),
-    onDone: options.onRun,
+    run: (store) => {
+      if (windowDue(store)) options.startJob((job) => windowJob(store, job));
+    },
+    onDone: () => undefined,
     delayMs: options.delayMs ?? START_DELAY_MS,
     everyMs: options.everyMs ?? EVERY_MS,
   });

@@ -1,6 +1,6 @@
 import { AppError, type DemoResult } from '../../contract';
 import { recomputeAnalyticsInSteps } from '../analytics/recompute';
-import { prepared, type Store } from '../../store/db';
+import { jobTransaction, prepared, type Store } from '../../store/db';
 import { reportTo, type JobContext } from '../../host/registry';
 import {
   createWorld,
@@ -246,16 +246,10 @@ export const generateDemo = async (
     if (readMarker(store) !== null) store.sqlite.transaction(() => clearMarker(store)).immediate();
     // the rows were written with their figures precomputed: the analytics tables are derived in one pass, in
     // steps (~30 s at 1M customers: the panel moves and Cancel answers); a cancel here removes the demo as above
-    const db = store.sqlite;
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      const progress = reportTo(job);
-      await recomputeAnalyticsInSteps(store, (at) => progress(at.stage === 'customers' ? 'demo.analytics' : 'demo.analyticsIndexes', at.done, at.total), now);
-      db.exec('COMMIT');
-    } catch (error) {
-      if (db.inTransaction) db.exec('ROLLBACK');
-      throw error;
-    }
+    const progress = reportTo(job);
+    await jobTransaction(store, () =>
+      recomputeAnalyticsInSteps(store, (at) => progress(at.stage === 'customers' ? 'demo.analytics' : 'demo.analyticsIndexes', at.done, at.total), now),
+    );
   } catch (error) {
     writer.discard();
     try {
