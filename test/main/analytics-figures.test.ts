@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Sqlite } from '../../src-main/store/open';
-import { AppError, type AnalyticsStatus } from '../../src-main/contract';
+import { AppError, type AnalyticsStatus, type JobFinished, type JobProgress, type RunningJob } from '../../src-main/contract';
 import { atRiskPage, churnByMonth } from '../../src-main/domain/analytics/attrition';
 import { dashboardData } from '../../src-main/domain/analytics/dashboard';
-import { dayNumber, figuresOf, refreshCustomersInSteps, windowBounds, type RecomputeStep } from '../../src-main/domain/analytics/figures';
+import { dayNumber, figuresOf, recomputeFigures, refreshCustomersInSteps, windowBounds, windowDue, type RecomputeStep } from '../../src-main/domain/analytics/figures';
+import { recomputeAnalytics } from '../../src-main/domain/analytics/recompute';
+import { createStore, transaction } from '../../src-main/store/db';
 import { paretoOverview, rfmOverview } from '../../src-main/domain/analytics/rfm';
-import { failure, jobResult, openClient, openStore } from './helpers';
+import { failure, finishedJob, jobResult, openClient, openStore, tempDir } from './helpers';
 
 type Api = Awaited<ReturnType<typeof openClient>>['api'];
 
@@ -336,5 +338,125 @@ describe('the list narrowed to an unsaved definition', () => {
     const bad = await failure(api.call('contacts.list', { definition: { version: 1, root: { field: 'nope' } } as never }));
     expect(bad.code).toBe('VALIDATION');
     expect(JSON.stringify(bad.details)).toContain('definition');
+  });
+});
+
+describe('the analyses refilled in a job (new settings, the window following today)', () => {
+  /** A few dozen customers with sales over two years, through the calls. */
+  const shop = async (api: Api, now: number) => {
+    for (let i = 0; i < 24; i++) {
+      const { id } = await api.call('contacts.create', { firstName: `Client${i}`, lastName: 'Test' });
+      for (let k = 0; k <= i % 3; k++) {
+        await api.call('purchases.create', {
+          contactId: id,
+          purchasedAt: new Date(now - ((i * 41 + k * 97) % 720) * DAY).toISOString(),
+          lines: [{ label: 'Article', unitPriceCents: 700 + i * 10 + k }],
+        });
+      }
+    }
+  };
+
+  it('saves new settings in a job: reads answer and writes wait meanwhile, a cancel keeps the old settings and figures', async () => {
+    const { api, dbPath } = await openClient();
+    await shop(api, Date.now());
+    // a second connection sees what is committed
+    const db = openStore(dbPath).sqlite;
+    const before = { status: await api.call('analytics.status', {}), tables: snapshot(db) };
+
+    // cancelled at its first report
+    const cancelled = await (async () => {
+      const off = api.on('job.progress', (p) => void api.call('jobs.cancel', { jobId: p.jobId }));
+      try {
+        return await finishedJob(api, () => api.call('analytics.configure', { windowMonths: 6, riskFactor: 3 }));
+      } finally {
+        off();
+      }
+    })();
+    expect(cancelled).toMatchObject({ status: 'cancelled', kind: 'analytics', subject: { type: 'analytics', cause: 'settings' } });
+    expect(await api.call('analytics.status', {})).toEqual(before.status);
+    expect(snapshot(db)).toEqual(before.tables);
+
+    // to its end: between two steps a read answers, a write is told to wait, and the running job is named
+    const seen: JobProgress[] = [];
+    const during: Promise<unknown>[] = [];
+    const off = api.on('job.progress', (p) => {
+      seen.push(p);
+      if (seen.length === 1) {
+        during.push(
+          api.call('analytics.rfm', {}),
+          failure(api.call('contacts.create', { lastName: 'Pendant' })),
+          api.call('jobs.running', {}),
+          failure(api.call('analytics.recompute', {})),
+        );
+      }
+    });
+    const done = await finishedJob(api, () => api.call('analytics.configure', { windowMonths: 6, riskFactor: 3 }));
+    off();
+    expect(done).toMatchObject({ status: 'done', subject: { type: 'analytics', cause: 'settings' }, result: { windowMonths: 6, riskFactor: 3, stale: false } });
+    const [rfm, write, running, second] = (await Promise.all(during)) as [unknown, AppError, RunningJob[], AppError];
+    expect(rfm).toHaveProperty('customers');
+    expect(write).toMatchObject({ code: 'BUSY', details: { reason: 'job_running' } });
+    expect(running).toEqual([{ jobId: done.jobId, kind: 'analytics', subject: { type: 'analytics', cause: 'settings' } }]);
+    // one refill at a time
+    expect(second.code).toBe('BUSY');
+    expect(new Set(seen.map((p) => p.phase))).toEqual(new Set(['analytics.customers', 'analytics.indexes']));
+    expect(seen.every((p) => p.subject?.type === 'analytics')).toBe(true);
+    expect(await api.call('analytics.status', {})).toEqual(done.result);
+
+    // the figures are those of a recompute at once with the new settings
+    const kept = snapshot(db);
+    db.exec('BEGIN');
+    recomputeFigures(createStore(db, dbPath));
+    expect(snapshot(db)).toEqual(kept);
+    db.exec('ROLLBACK');
+    expect(kept).not.toEqual(before.tables);
+  });
+
+  it('moves the window to today in a job of its own, rebuilding only the customers whose sales left it', async () => {
+    const dir = tempDir();
+    const now = Date.now();
+    const yesterday = new Date(now - DAY);
+    const was = windowBounds({ windowMonths: 12, referenceDate: null }, yesterday);
+    const first = await openClient(dir);
+    await shop(first.api, now);
+    // sales on the day that leaves the window today, and on the one that leaves the previous window
+    const leaving = [];
+    for (let i = 0; i < 6; i++) {
+      const { id } = await first.api.call('contacts.create', { firstName: `Partant${i}`, lastName: 'Test' });
+      const at = Date.parse(i % 2 === 0 ? was.start : was.prevStart) + (i + 1) * 3_600_000;
+      await first.api.call('purchases.create', { contactId: id, purchasedAt: new Date(at).toISOString(), lines: [{ label: 'Article', unitPriceCents: 1500 }] });
+      leaving.push(id);
+    }
+    await first.client.close();
+    // the base as the app left it yesterday: figures and bounds of that day
+    const store = openStore(first.dbPath);
+    transaction(store, () => recomputeAnalytics(store, yesterday));
+    expect(windowDue(store, new Date(now))).toBe(true);
+    const yesterdays = snapshot(store.sqlite);
+
+    // opened today: the hourly run finds the window moved and rolls it in a job
+    const { api } = await openClient(dir);
+    const phases: string[] = [];
+    const offProgress = api.on('job.progress', (p) => phases.push(p.phase));
+    const finished = await new Promise<JobFinished>((resolve) => {
+      const off = api.on('job.finished', (f) => {
+        off();
+        resolve(f);
+      });
+    });
+    offProgress();
+    expect(finished).toMatchObject({ status: 'done', kind: 'analytics', subject: { type: 'analytics', cause: 'window' }, result: 'rolled' });
+    // customers refreshed one by one: no index rebuilt
+    expect(phases.length).toBeGreaterThan(0);
+    expect(new Set(phases)).toEqual(new Set(['analytics.customers']));
+    expect(windowDue(store)).toBe(false);
+    const rolled = snapshot(store.sqlite);
+    const changed = (rolled.figures as { contact_id: number }[]).filter((r, i) => JSON.stringify(r) !== JSON.stringify(yesterdays.figures[i])).map((r) => r.contact_id);
+    expect(changed.sort((a, b) => a - b)).toEqual(leaving);
+    // and they are what a full recompute today gives
+    store.sqlite.exec('BEGIN');
+    recomputeFigures(store);
+    expect(snapshot(store.sqlite)).toEqual(rolled);
+    store.sqlite.exec('ROLLBACK');
   });
 });
