@@ -112,6 +112,17 @@ describe('the dashboard and the RFM grid in the browser', () => {
     expect(await section.getByTestId('analysis-window-months').inputValue()).toBe('12');
     await section.scrollIntoViewIfNeeded();
     await app.shot('dashboard-07-analysis-settings');
+
+    // saved in a job that recomputes every figure: its end is told and the period shown follows
+    const span = await section.getByTestId('analysis-window-now').innerText();
+    await section.getByTestId('analysis-window-months').fill('6');
+    await section.getByTestId('analysis-settings-save').click();
+    await page.getByText('Période d’analyse enregistrée, chiffres recalculés.').waitFor();
+    await section.getByTestId('analysis-settings-save').waitFor();
+    await page.waitForFunction((before) => document.querySelector('[data-testid="analysis-window-now"]')?.textContent !== before, span);
+    expect(await section.getByTestId('analysis-window-months').inputValue()).toBe('6');
+    expect(await page.getByTestId('job-indicator').count()).toBe(0);
+    await app.shot('dashboard-08-analysis-saved');
     expect(app.errors).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { configure, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { AnalysisSettingsSection } from '../../src-renderer/features/analysis/AnalysisSettingsSection';
+import { jobResult } from '../jobs';
 import { openTestStore, renderWithApi } from './render';
 
 configure({ asyncUtilTimeout: 10_000 });
@@ -21,6 +22,9 @@ describe('analysis settings', () => {
     await user.clear(factor);
     await user.type(factor, '2');
     await user.click(screen.getByTestId('analysis-settings-save'));
+    // saved by a job: its end is told, the button is back
+    expect(await screen.findByText('Période d’analyse enregistrée, chiffres recalculés.')).toBeTruthy();
+    await screen.findByTestId('analysis-settings-save');
     await waitFor(async () => expect((await api.call('analytics.status', {})).referenceDate).toBe('2025-06-30'));
     const status = await api.call('analytics.status', {});
     expect(status).toMatchObject({ windowMonths: 6, riskFactor: 2, window: { start: '2025-01-01T00:00:00.000Z', end: '2025-07-01T00:00:00.000Z' } });
@@ -39,4 +43,41 @@ describe('analysis settings', () => {
     await screen.findByText(/date/i, { selector: '.mantine-TextInput-error, .mantine-InputWrapper-error' });
     expect(await api.call('analytics.status', {})).toEqual(before);
   });
+
+  it('shows the refill running in place of the button; Cancel keeps the settings and says so', async () => {
+    const { api } = await openTestStore();
+    // enough sales for a refill of a second or more: time to press Cancel
+    await jobResult(api, () => api.call('demo.generate', { customers: 20_000, purchasesPerCustomer: 10 }));
+    const before = await api.call('analytics.status', {});
+    const user = userEvent.setup();
+    renderWithApi(<AnalysisSettingsSection />, api);
+    const months = await screen.findByTestId('analysis-window-months');
+    await user.clear(months);
+    await user.type(months, '3');
+    await user.click(screen.getByTestId('analysis-settings-save'));
+    await screen.findByTestId('analysis-job');
+    expect(screen.queryByTestId('analysis-settings-save')).toBeNull();
+    expect(screen.getByText('Enregistrement des réglages et recalcul des analyses')).toBeTruthy();
+    await user.click(screen.getByTestId('analysis-job-cancel'));
+    const ended = await screen.findByTestId('analysis-settings-ended', {}, { timeout: 25_000 });
+    expect(ended.getAttribute('data-status')).toBe('cancelled');
+    expect(ended.textContent).toBe('Recalcul arrêté : les réglages et les chiffres sont restés ceux d’avant.');
+    expect(await api.call('analytics.status', {})).toEqual(before);
+    // the fields show the settings kept
+    await waitFor(() => expect((screen.getByTestId('analysis-window-months') as HTMLInputElement).value).toBe('12'));
+  }, 60_000);
+
+  it('takes back a refill that started before the page opened, and keeps its end silent there', async () => {
+    const { api } = await openTestStore('en');
+    await jobResult(api, () => api.call('demo.generate', { customers: 20_000, purchasesPerCustomer: 10 }));
+    const { jobId } = await api.call('analytics.recompute', {});
+    renderWithApi(<AnalysisSettingsSection />, api, 'en');
+    await screen.findByTestId('analysis-job');
+    expect(screen.getByText('Recomputing the analyses')).toBeTruthy();
+    // its end: the button back, no alert (done), and no word of saved settings (none were)
+    await screen.findByTestId('analysis-settings-save', {}, { timeout: 25_000 });
+    expect(screen.queryByTestId('analysis-settings-ended')).toBeNull();
+    expect(screen.queryByText('Analysis period saved, figures recomputed.')).toBeNull();
+    expect((await api.call('jobs.running', {})).map((j) => j.jobId)).not.toContain(jobId);
+  }, 60_000);
 });

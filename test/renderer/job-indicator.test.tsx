@@ -62,4 +62,19 @@ describe('JobIndicator', () => {
     await waitFor(() => expect(screen.queryByText('Import of “fair.csv” finished.')).toBeNull());
     expect(screen.queryByTestId('job-indicator')).toBeNull();
   });
+
+  it('shows a refill of the analyses, leading to the settings, and tells its end on another screen', async () => {
+    const { api } = await openTestStore('fr');
+    // enough sales for a refill of about a second: its progress reaches the header
+    await finished(api, () => api.call('demo.generate', { customers: 20_000, purchasesPerCustomer: 10 }));
+    renderWithApi(<JobIndicator route="contacts" />, api);
+    const end = finished(api, () => api.call('analytics.recompute', {}));
+    const button = await screen.findByTestId('job-indicator', {}, JOB_WAIT);
+    expect(button.getAttribute('href')).toBe('#/settings');
+    expect(button.getAttribute('data-subject')).toBe('analytics');
+    expect(button.textContent).toMatch(/^Recalcul des analyses : \d+ %$/);
+    expect(await end).toMatchObject({ status: 'done', subject: { type: 'analytics', cause: 'recompute' } });
+    expect(await screen.findByText('Analyses recalculées.', {}, JOB_WAIT)).toBeTruthy();
+    await waitFor(() => expect(screen.queryByTestId('job-indicator')).toBeNull());
+  }, 60_000);
 });
