@@ -269,8 +269,8 @@ export const refreshCustomersInSteps = (
   oneByOneMax = REFRESH_ONE_BY_ONE_MAX,
 ): Promise<void> => run(refreshSteps(store, contactIds, now, oneByOneMax), step);
 
-/** Customers refreshed one by one between two steps. */
-const REFRESH_STEP = 5_000;
+/** Customers refreshed one by one between two steps: ~0.25 s on a cold 10M-sale base (5,000 held the store ~1.3 s). */
+const REFRESH_STEP = 1_000;
 
 function* refreshSteps(store: Store, contactIds: Iterable<number>, now: Date, oneByOneMax = REFRESH_ONE_BY_ONE_MAX): Generator<RecomputeStep, void> {
   const ids = [...new Set(contactIds)].sort((a, b) => a - b);
@@ -346,6 +346,8 @@ function* rebuildTables<R>(store: Store, fill: () => Generator<RecomputeStep, R>
   const triggers = schema('trigger');
   for (const t of DERIVED_TABLES) db.exec(`DROP TABLE ${t}`);
   for (const sql of tables) db.exec(sql);
+  // dropping 7M month rows frees their pages: a step of its own
+  yield { stage: 'customers', done: 0, total: 0 };
   const filled = yield* fill();
   for (const [i, sql] of indexes.entries()) {
     // each sorts millions of entries (7M customer months at 10M purchases): on every core, one step each
@@ -431,14 +433,15 @@ function* fillFigures(store: Store, bounds: WindowBounds, riskFactor: number): G
     `SELECT purchased_at, id, amount_cents, kind = 'sale' FROM purchases INDEXED BY purchases_by_contact
       WHERE contact_id IS NULL AND (purchased_at, id) > (?, ?) ORDER BY purchased_at, id LIMIT ${SLICE}`,
   ).raw(true);
+  const maxId = Number(prepared(db, 'SELECT coalesce(max(id), 0) FROM contacts').pluck().get());
   for (let after: [string, number] = ['', 0]; ; ) {
     const rows = anonymous.all(...after) as [string, number, number, number][];
     for (const [at, , cents, sale] of rows) addSale(at, cents, sale === 1);
     const last = rows[rows.length - 1];
     if (last === undefined || rows.length < SLICE) break;
     after = [last[0], last[1]];
+    yield { stage: 'customers', done: 0, total: maxId };
   }
-  const maxId = Number(prepared(db, 'SELECT coalesce(max(id), 0) FROM contacts').pluck().get());
   const slice = prepared(
     db,
     `SELECT contact_id, purchased_at, amount_cents, kind = 'sale' FROM purchases INDEXED BY purchases_by_contact

@@ -5,7 +5,7 @@ import { windowDue, type WindowRun } from './figures';
 import { windowJob } from './jobs';
 
 /** Soon after start: an upgraded base computes its figures before anyone opens the dashboard. */
-const START_DELAY_MS = 1_500;
+export const ANALYTICS_START_DELAY_MS = 1_500;
 /** Hourly: the window follows today, so it moves shortly after midnight; a check that finds nothing to do costs one row read. */
 const EVERY_MS = 3_600_000;
 
@@ -30,6 +30,6 @@ export const scheduleAnalyticsRuns = (options: {
       if (windowDue(store)) options.startJob((job) => windowJob(store, job));
     },
     onDone: () => undefined,
-    delayMs: options.delayMs ?? START_DELAY_MS,
+    delayMs: options.delayMs ?? ANALYTICS_START_DELAY_MS,
     everyMs: options.everyMs ?? EVERY_MS,
   });
