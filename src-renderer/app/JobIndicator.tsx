@@ -17,7 +17,7 @@ type Shown = { jobId: string; subject: JobSubject; progress: JobProgress | null 
 const share = (p: JobProgress | null): number => (p === null || p.total <= 0 ? 0 : Math.min(100, Math.round((p.done / p.total) * 100)));
 
 /** The screen where a job has its own panel: the header leads there and stays silent there. */
-export const homeOf = (subject: JobSubject): Route => (subject.type === 'analytics' ? { name: 'settings' } : { name: 'imports' });
+const homeOf = (subject: JobSubject): Route => (subject.type === 'analytics' ? { name: 'settings' } : { name: 'imports' });
 
 /** What the header says of a running job. */
 const labelOf = (t: TFunction, subject: JobSubject, pct: number): string => {

@@ -474,10 +474,11 @@ export type WindowRun = 'none' | 'rolled' | 'recomputed';
 /** Whether the hourly run has work: figures marked stale, or today's bounds not those stored. */
 export const windowDue = (store: Store, now: Date = new Date()): boolean => {
   const s = analyticsState(store);
-  if (s.stale) return true;
-  const next = windowBounds(s, now);
-  return next.start !== s.windowStart || next.end !== s.windowEnd || next.prevStart !== s.prevStart;
+  return s.stale || !sameBounds(s, windowBounds(s, now));
 };
+
+const sameBounds = (s: AnalyticsState, next: WindowBounds): boolean =>
+  next.start === s.windowStart && next.end === s.windowEnd && next.prevStart === s.prevStart;
 
 /**
  * Moves the window to today's bounds (it follows today): only the contacts
@@ -505,7 +506,7 @@ function* rollSteps(store: Store, now: Date): Generator<RecomputeStep, WindowRun
     saveBounds(store, next);
     return 'rolled';
   }
-  if (next.start === s.windowStart && next.end === s.windowEnd && next.prevStart === s.prevStart) return 'none';
+  if (sameBounds(s, next)) return 'none';
   const moved = next.start > s.windowStart && next.end === null && s.windowEnd === null;
   const span = moved
     ? Number(
@@ -551,13 +552,11 @@ export const ensureWindow = (store: Store, now: Date = new Date()): void => {
   if (s.windowStart === null || s.prevStart === null) saveBounds(store, windowBounds(s, now));
 };
 
-/** New settings: saved, then every figure recomputed with them (the window or the at-risk factor changed). */
-export const configureAnalytics = (store: Store, patch: Partial<AnalyticsConfig>, now: Date = new Date()): void => {
-  saveConfig(store, patch);
-  recomputeFigures(store, now);
-};
-
-/** The same in a job's transaction, yielding between steps (a cancel leaves the settings as they were). */
+/**
+ * New settings saved, then every figure recomputed with them (the window or
+ * the at-risk factor changed), in a job's transaction yielding between steps:
+ * a cancel leaves the settings as they were.
+ */
 export const configureAnalyticsInSteps = (
   store: Store,
   patch: Partial<AnalyticsConfig>,

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, Button, Group, Loader, NumberInput, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconDeviceFloppy } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -51,9 +51,16 @@ export const AnalysisSettingsSection = () => {
 
   // a refill running before the page opened, or starting while it is open, gets its panel
   const { track } = job;
+  const followed = useRef<string | null>(null);
+  useEffect(() => {
+    followed.current = job.jobId;
+  }, [job.jobId]);
   useEffect(() => {
     let live = true;
     const follow = (jobId: string, c: AnalyticsCause) => {
+      // every report names the job: taken once, so a Cancel on its way keeps its state
+      if (followed.current === jobId) return;
+      followed.current = jobId;
       setCause(c);
       setEnded(null);
       track(jobId);
@@ -91,6 +98,9 @@ export const AnalysisSettingsSection = () => {
         referenceDate: typed === '' ? null : dayFromInput(typed),
         riskFactor: typeof factor === 'number' ? factor : Number.NaN,
       });
+      // its first report may have come before this answer
+      if (followed.current === jobId) return;
+      followed.current = jobId;
       setCause('settings');
       track(jobId);
     });
