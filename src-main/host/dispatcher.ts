@@ -70,6 +70,13 @@ type Job = { kind: JobKind; subject: JobSubject | null; controller: AbortControl
 /** SQLite's own default, kept for everything but commands. */
 const AUTO_CHECKPOINT_PAGES = 1000;
 
+
+/**
+ * Jobs that write in their own transaction (with async gaps before it):
+ * one at a time. The duplicate finder only reads, and runs beside them.
+ */
+const WRITING_JOBS: ReadonlySet<JobKind> = new Set<JobKind>(['demo', 'import', 'analytics']);
+
 export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
   let store: Store | null = null;
   let state: StoreState = 'failed';
@@ -187,7 +194,10 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
 
   const startJob = (kind: JobKind, run: (job: JobContext) => Promise<unknown>, subject: JobSubject | null = null) => {
     for (const j of jobs.values()) {
-      if (j.kind === kind) throw new AppError('BUSY', `a ${kind} job is already running`, { kind });
+      // two writing jobs would share the one connection: the second's BEGIN would fail, or its ROLLBACK undo the first's
+      if (j.kind === kind || (WRITING_JOBS.has(kind) && WRITING_JOBS.has(j.kind))) {
+        throw new AppError('BUSY', `a ${j.kind} job is running`, { kind: j.kind, reason: 'job_running' });
+      }
     }
     const jobId = crypto.randomUUID();
     const controller = new AbortController();

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Sqlite } from '../../src-main/store/open';
@@ -412,6 +414,28 @@ describe('the analyses refilled in a job (new settings, the window following tod
     expect(snapshot(db)).toEqual(kept);
     db.exec('ROLLBACK');
     expect(kept).not.toEqual(before.tables);
+  });
+
+  it('is the only writing job: an import or the demo asked before its transaction has begun is refused, not interleaved', async () => {
+    const { api, dir } = await openClient();
+    await shop(api, Date.now());
+    const file = path.join(dir, 'salon.csv');
+    fs.writeFileSync(file, 'Nom;Prénom\r\nMartin;Zoé\r\n');
+    // asked in the same turn: the refill has not reached its first step, nor its BEGIN
+    const finished = finishedJob(api, () => api.call('analytics.recompute', {}));
+    const imported = failure(api.call('imports.run', { kind: 'contacts', path: file }));
+    const demo = failure(api.call('demo.generate', { customers: 10 }));
+    expect(await imported).toMatchObject({ code: 'BUSY', details: { kind: 'analytics', reason: 'job_running' } });
+    expect(await demo).toMatchObject({ code: 'BUSY', details: { kind: 'analytics' } });
+    expect(await finished).toMatchObject({ status: 'done' });
+    // once it is over, the import goes through
+    expect(await jobResult(api, () => api.call('imports.run', { kind: 'contacts', path: file }))).toMatchObject({ created: 1 });
+    // and the duplicate finder, which only reads, runs beside a refill
+    const both = await Promise.all([
+      finishedJob(api, () => api.call('analytics.recompute', {})),
+      finishedJob(api, () => api.call('duplicates.find', {})),
+    ]);
+    expect(both.map((f) => f.status)).toEqual(['done', 'done']);
   });
 
   it('moves the window to today in a job of its own, rebuilding only the customers whose sales left it', async () => {
