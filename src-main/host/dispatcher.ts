@@ -70,7 +70,6 @@ type Job = { kind: JobKind; subject: JobSubject | null; controller: AbortControl
 /** SQLite's own default, kept for everything but commands. */
 const AUTO_CHECKPOINT_PAGES = 1000;
 
-
 /**
  * Jobs that write in their own transaction (with async gaps before it):
  * one at a time. The duplicate finder only reads, and runs beside them.
