@@ -299,7 +299,7 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
       parentsRead?: true;
     };
     // an import holds one long transaction and yields between batches: other writes must wait for it
-    if (handler.kind !== 'query' && store) refuseDuringJob(store.sqlite);
+    if (handler.kind !== 'query' && store) refuseDuringJob(store.sqlite, [...jobs.values()].find((j) => WRITING_JOBS.has(j.kind))?.kind);
     if (handler.kind === 'command') {
       const s = context.store;
       s.sqlite.pragma('wal_autocheckpoint = 0');

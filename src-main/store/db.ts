@@ -172,8 +172,11 @@ export const createStore = (sqlite: Sqlite, file: string): Store => ({ sqlite, q
  * join it, and go if it is cancelled. Anything that writes on its own waits
  * for it: BUSY.
  */
-export const refuseDuringJob = (db: Sqlite): void => {
-  if (db.inTransaction) throw new AppError('BUSY', 'a long task is running; try again when it has finished', { reason: 'job_running' });
+export const refuseDuringJob = (db: Sqlite, kind?: string): void => {
+  if (db.inTransaction) {
+    // the kind, when the caller knows it, lets the screen say which task to wait for
+    throw new AppError('BUSY', 'a long task is running; try again when it has finished', { reason: 'job_running', ...(kind === undefined ? {} : { kind }) });
+  }
 };
 
 /**

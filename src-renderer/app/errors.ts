@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { z } from 'zod';
-import { AppError, isAppErrorData, type ErrorCode, type FieldIssue } from '@contract';
+import { AppError, isAppErrorData, jobKinds, type ErrorCode, type FieldIssue, type JobKind } from '@contract';
 import validation from '../locales/fr/validation.json';
 
 /** Issue codes we can translate; the locale files are the list. */
@@ -12,8 +12,20 @@ export const errorCode = (error: unknown): ErrorCode => {
   return 'INTERNAL';
 };
 
+const detailsOf = (error: unknown): Record<string, unknown> | undefined =>
+  error instanceof AppError || isAppErrorData(error) ? error.details : undefined;
+
+/** The running job a BUSY refusal names (an import, the demo, a refill of the analyses), if any. */
+const busyWith = (error: unknown): JobKind | null => {
+  const kind = detailsOf(error)?.kind;
+  return errorCode(error) === 'BUSY' && (jobKinds as readonly unknown[]).includes(kind) ? (kind as JobKind) : null;
+};
+
 /** A human sentence for any failure; the technical message stays out of sight. */
-export const errorMessage = (t: TFunction, error: unknown): string => t(`errors.${errorCode(error)}`);
+export const errorMessage = (t: TFunction, error: unknown): string => {
+  const job = busyWith(error);
+  return job === null ? t(`errors.${errorCode(error)}`) : t(`errors.busyWith.${job}`);
+};
 
 export const validationMessage = (t: TFunction, code: string): string =>
   t(validationKeys.has(code) ? `validation.${code}` : 'validation.generic');

@@ -399,7 +399,8 @@ describe('the analyses refilled in a job (new settings, the window following tod
     expect(done).toMatchObject({ status: 'done', subject: { type: 'analytics', cause: 'settings' }, result: { windowMonths: 6, riskFactor: 3, stale: false } });
     const [rfm, write, running, second] = (await Promise.all(during)) as [unknown, AppError, RunningJob[], AppError];
     expect(rfm).toHaveProperty('customers');
-    expect(write).toMatchObject({ code: 'BUSY', details: { reason: 'job_running' } });
+    // the refusal names the job, so the screen can say what to wait for
+    expect(write).toMatchObject({ code: 'BUSY', details: { reason: 'job_running', kind: 'analytics' } });
     expect(running).toEqual([{ jobId: done.jobId, kind: 'analytics', subject: { type: 'analytics', cause: 'settings' } }]);
     // one refill at a time
     expect(second.code).toBe('BUSY');

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { AppError } from '../../src-main/contract';
+import { errorMessage } from '../../src-renderer/app/errors';
 import { createFormatters } from '../../src-renderer/app/format';
-import { resolveLanguage } from '../../src-renderer/app/i18n';
+import { createI18n, resolveLanguage } from '../../src-renderer/app/i18n';
 import { parseHash, routeHref, type Route } from '../../src-renderer/app/router';
 import { shortcutFor } from '../../src-renderer/app/shortcuts';
 
@@ -69,5 +71,23 @@ describe('shortcuts', () => {
     expect(shortcutFor(key({ key: 'n', ctrlKey: true }), true)).toBe('newContact');
     expect(shortcutFor(key({ key: '˜', code: 'KeyN', altKey: true }), true)).toBe('newContact');
     expect(shortcutFor(key({ key: 'n' }), false)).toBeNull();
+  });
+});
+
+describe('error messages', () => {
+  it('names the running task a refusal waits for, in both languages, and stays generic otherwise', () => {
+    const fr = createI18n('fr').t;
+    const en = createI18n('en').t;
+    // as the dispatcher refuses a write during a job's transaction, and as it comes back over HTTP (plain data)
+    const duringRefill = new AppError('BUSY', 'a long task is running', { reason: 'job_running', kind: 'analytics' });
+    const duringImport = { code: 'BUSY', message: 'a long task is running', details: { reason: 'job_running', kind: 'import' } };
+    expect(errorMessage(fr, duringRefill)).toBe(fr('errors.busyWith.analytics'));
+    expect(errorMessage(fr, duringRefill)).toMatch(/analyses/);
+    expect(errorMessage(en, duringImport)).toMatch(/^An import \(or its undo\) is running/);
+    expect(errorMessage(fr, duringImport)).toMatch(/^Une importation/);
+    // no kind, or one this version does not know: the general sentence
+    expect(errorMessage(fr, new AppError('BUSY', 'busy', { reason: 'job_running' }))).toBe(fr('errors.BUSY'));
+    expect(errorMessage(en, new AppError('BUSY', 'busy', { kind: 'reindex' }))).toBe(en('errors.BUSY'));
+    expect(errorMessage(en, new AppError('CONFLICT', 'taken', { kind: 'import' }))).toBe(en('errors.CONFLICT'));
   });
 });
