@@ -252,4 +252,28 @@ describe('ImportPage', () => {
     expect(screen.getByTestId('report-count-created').textContent).toBe('0');
     expect(screen.getByTestId('report-count-skipped').textContent).toBe('6');
   }, TEST_TIMEOUT);
+
+  it('says which task a refused check waits for, and checks once that task is over', async () => {
+    const { api } = await openTestStore();
+    const user = userEvent.setup();
+    renderWithApi(<ImportPage />, api);
+    await user.upload(screen.getByTestId('import-file-input'), csvFile(fixedGolden(), 'clients-corrige.csv'));
+    await screen.findByTestId('import-mapping');
+    await waitFor(() => expect((screen.getByTestId('import-to-check') as HTMLButtonElement).disabled).toBe(false), JOB_WAIT);
+    // a demo shop loading (seconds for 20,000 customers): a job that writes, so a dry run, which holds a transaction too, must wait
+    const { jobId } = await api.call('demo.generate', { customers: 20_000 });
+    await user.click(screen.getByTestId('import-to-check'));
+    const refused = await screen.findByTestId('import-check-error', {}, JOB_WAIT);
+    expect(refused.textContent).toBe('La boutique de démonstration est en cours de chargement : réessayez quand elle sera prête.');
+    expect(screen.queryByTestId('report-clean')).toBeNull();
+
+    await api.call('jobs.cancel', { jobId });
+    await waitFor(async () => expect(await api.call('jobs.running', {})).toEqual([]), JOB_WAIT);
+    await user.click(screen.getByTestId('import-dry-run'));
+    await screen.findByTestId('report-clean', {}, JOB_WAIT);
+    expect(screen.getByTestId('report-count-created').textContent).toBe('6');
+    expect(screen.queryByTestId('import-check-error')).toBeNull();
+    // the cancelled demo left nothing, the check wrote nothing
+    expect(await contactCount(api)).toBe(0);
+  }, TEST_TIMEOUT);
 });

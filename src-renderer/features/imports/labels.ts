@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import { AppError, isAppErrorData, type ImportKindName } from '@contract';
-import { errorMessage, validationMessage } from '../../app/errors';
+import { errorCode, errorMessage, validationMessage } from '../../app/errors';
 import type { Formatters } from '../../app/format';
 import locale from '../../locales/fr/imports.json';
 
@@ -182,7 +182,8 @@ export const encodingLabel = (t: TFunction, encoding: string | null): string =>
 export const fileErrorText = (t: TFunction, error: unknown): string => {
   const details = error instanceof AppError ? error.details : isAppErrorData(error) ? error.details : undefined;
   const reason = details?.reason;
-  if (typeof reason !== 'string') return errorMessage(t, error);
+  // only a file the store refused has a reason to read here; a refusal for another cause (BUSY: a job running) says its own
+  if (typeof reason !== 'string' || errorCode(error) !== 'VALIDATION') return errorMessage(t, error);
   const line = details?.line;
   const text = reasonText(t, reason);
   return typeof line === 'number' ? `${text} (${t('imports.file.at', { line })})` : text;
