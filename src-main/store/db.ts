@@ -9,6 +9,7 @@ import {
 } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../contract/errors';
+import type { JobKind } from '../contract/jobs';
 import type { Sqlite } from './open';
 import type { DB } from './schema';
 
@@ -172,7 +173,7 @@ export const createStore = (sqlite: Sqlite, file: string): Store => ({ sqlite, q
  * join it, and go if it is cancelled. Anything that writes on its own waits
  * for it: BUSY.
  */
-export const refuseDuringJob = (db: Sqlite, kind?: string): void => {
+export const refuseDuringJob = (db: Sqlite, kind?: JobKind): void => {
   if (db.inTransaction) {
     // the kind, when the caller knows it, lets the screen say which task to wait for
     throw new AppError('BUSY', 'a long task is running; try again when it has finished', { reason: 'job_running', ...(kind === undefined ? {} : { kind }) });

@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { z } from 'zod';
-import { AppError, isAppErrorData, jobKinds, type ErrorCode, type FieldIssue, type JobKind } from '@contract';
+import { AppError, isAppErrorData, jobKinds, type ErrorCode, type ErrorDetails, type FieldIssue, type JobKind } from '@contract';
 import validation from '../locales/fr/validation.json';
 
 /** Issue codes we can translate; the locale files are the list. */
@@ -12,12 +12,13 @@ export const errorCode = (error: unknown): ErrorCode => {
   return 'INTERNAL';
 };
 
-const detailsOf = (error: unknown): Record<string, unknown> | undefined =>
+/** The details a refusal carries (its reason, the job it waits for …), thrown here or come back over HTTP as plain data. */
+export const errorDetails = (error: unknown): ErrorDetails | undefined =>
   error instanceof AppError || isAppErrorData(error) ? error.details : undefined;
 
 /** The running job a BUSY refusal names (an import, the demo, a refill of the analyses), if any. */
 const busyWith = (error: unknown): JobKind | null => {
-  const kind = detailsOf(error)?.kind;
+  const kind = errorDetails(error)?.kind;
   return errorCode(error) === 'BUSY' && (jobKinds as readonly unknown[]).includes(kind) ? (kind as JobKind) : null;
 };
 

@@ -40,8 +40,11 @@ const sampleRow = (line: number): HTMLElement => {
 const cell = (line: number, field: string): string => within(sampleRow(line)).getByTestId(`sample-cell-${field}`).textContent ?? '';
 
 /** "Check" stays disabled while the preview catches up with the mapping: clicked before, it would do nothing. */
+const checkReady = (): Promise<void> =>
+  waitFor(() => expect((screen.getByTestId('import-to-check') as HTMLButtonElement).disabled).toBe(false), JOB_WAIT);
+
 const toCheck = async (user: ReturnType<typeof userEvent.setup>): Promise<void> => {
-  await waitFor(() => expect((screen.getByTestId('import-to-check') as HTMLButtonElement).disabled).toBe(false), JOB_WAIT);
+  await checkReady();
   await user.click(screen.getByTestId('import-to-check'));
 };
 
@@ -259,7 +262,7 @@ describe('ImportPage', () => {
     renderWithApi(<ImportPage />, api);
     await user.upload(screen.getByTestId('import-file-input'), csvFile(fixedGolden(), 'clients-corrige.csv'));
     await screen.findByTestId('import-mapping');
-    await waitFor(() => expect((screen.getByTestId('import-to-check') as HTMLButtonElement).disabled).toBe(false), JOB_WAIT);
+    await checkReady();
     // a demo shop loading (seconds for 20,000 customers): a job that writes, so a dry run, which holds a transaction too, must wait
     const { jobId } = await api.call('demo.generate', { customers: 20_000 });
     await user.click(screen.getByTestId('import-to-check'));

@@ -55,16 +55,19 @@ export const AnalysisSettingsSection = () => {
   useEffect(() => {
     followed.current = job.jobId;
   }, [job.jobId]);
-  useEffect(() => {
-    let live = true;
-    const follow = (jobId: string, c: AnalyticsCause) => {
-      // every report names the job: taken once, so a Cancel on its way keeps its state
+  const follow = useCallback(
+    (jobId: string, c: AnalyticsCause) => {
+      // every report names the job, and a save's answer may come after its first report: taken once, so a Cancel on its way keeps its state
       if (followed.current === jobId) return;
       followed.current = jobId;
       setCause(c);
       setEnded(null);
       track(jobId);
-    };
+    },
+    [track],
+  );
+  useEffect(() => {
+    let live = true;
     void runningJobs(api).then((jobs) => {
       const found = jobs.find((j) => j.subject.type === 'analytics');
       if (live && found !== undefined && found.subject.type === 'analytics') follow(found.jobId, found.subject.cause);
@@ -76,7 +79,7 @@ export const AnalysisSettingsSection = () => {
       live = false;
       off();
     };
-  }, [api, track]);
+  }, [api, follow]);
 
   // the end of the followed refill: new figures shown (and the settings as saved), or why nothing changed
   const finished = job.finished;
@@ -98,11 +101,7 @@ export const AnalysisSettingsSection = () => {
         referenceDate: typed === '' ? null : dayFromInput(typed),
         riskFactor: typeof factor === 'number' ? factor : Number.NaN,
       });
-      // its first report may have come before this answer
-      if (followed.current === jobId) return;
-      followed.current = jobId;
-      setCause('settings');
-      track(jobId);
+      follow(jobId, 'settings');
     });
 
   const fieldError = (field: string): string | undefined => {

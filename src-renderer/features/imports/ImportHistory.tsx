@@ -4,10 +4,10 @@ import { notifications } from '@mantine/notifications';
 import { IconArrowBackUp } from '@tabler/icons-react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { AppError, isAppErrorData, type ImportRecord } from '@contract';
+import type { ImportRecord } from '@contract';
 import { useApi } from '../../api/context';
 import { ConfirmDialog } from '../../app/ConfirmDialog';
-import { errorMessage } from '../../app/errors';
+import { errorDetails, errorMessage } from '../../app/errors';
 import { useFormatters } from '../../app/format';
 import { JobPanel } from '../../app/JobPanel';
 import { runningJobs, useJobTracker } from '../../app/jobs';
@@ -24,7 +24,7 @@ const BLOCKERS: ReadonlySet<string> = new Set(['has_sales', 'has_refunds', 'alre
 
 /** Why the store refused an undo (the call's error, or the job's), in words: its reason when we know it, the error's sentence otherwise. */
 const undoRefusal = (t: TFunction, error: unknown): string => {
-  const reason = error instanceof AppError || isAppErrorData(error) ? error.details?.reason : undefined;
+  const reason = errorDetails(error)?.reason;
   return typeof reason === 'string' && BLOCKERS.has(reason) ? t(`imports.history.blocked.${reason}`) : errorMessage(t, error);
 };
 

@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
-import { AppError, isAppErrorData, type ImportKindName } from '@contract';
-import { errorCode, errorMessage, validationMessage } from '../../app/errors';
+import type { ImportKindName } from '@contract';
+import { errorCode, errorDetails, errorMessage, validationMessage } from '../../app/errors';
 import type { Formatters } from '../../app/format';
 import locale from '../../locales/fr/imports.json';
 
@@ -180,7 +180,7 @@ export const encodingLabel = (t: TFunction, encoding: string | null): string =>
 
 /** A refused file: the importer's reason (with the line when it has one), or the generic sentence. */
 export const fileErrorText = (t: TFunction, error: unknown): string => {
-  const details = error instanceof AppError ? error.details : isAppErrorData(error) ? error.details : undefined;
+  const details = errorDetails(error);
   const reason = details?.reason;
   // only a file the store refused has a reason to read here; a refusal for another cause (BUSY: a job running) says its own
   if (typeof reason !== 'string' || errorCode(error) !== 'VALIDATION') return errorMessage(t, error);
