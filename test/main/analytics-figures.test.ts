@@ -162,20 +162,25 @@ describe('per-customer figures kept current', () => {
   }, 240_000);
 });
 
+/** A few dozen customers with sales over two years, through the calls. */
+const shop = async (api: Api, now: number) => {
+  for (let i = 0; i < 24; i++) {
+    const { id } = await api.call('contacts.create', { firstName: `Client${i}`, lastName: 'Test' });
+    for (let k = 0; k <= i % 3; k++) {
+      await api.call('purchases.create', {
+        contactId: id,
+        purchasedAt: new Date(now - ((i * 41 + k * 97) % 720) * DAY).toISOString(),
+        lines: [{ label: 'Article', unitPriceCents: 700 + i * 10 + k }],
+      });
+    }
+  }
+};
+
 describe('figures refreshed in steps (a job: an import, an undo)', () => {
   it('leave every screen answering between two steps, end as a refresh at once does, and a cancel changes nothing', async () => {
     const { api, dbPath } = await openClient();
     const now = Date.now();
-    for (let i = 0; i < 30; i++) {
-      const { id } = await api.call('contacts.create', { firstName: `Client${i}`, lastName: 'Test' });
-      for (let k = 0; k <= i % 4; k++) {
-        await api.call('purchases.create', {
-          contactId: id,
-          purchasedAt: new Date(now - ((i * 37 + k * 101) % 700) * DAY).toISOString(),
-          lines: [{ label: 'Article', unitPriceCents: 500 + i * 10 + k }],
-        });
-      }
-    }
+    await shop(api, now);
     const store = openStore(dbPath);
     const db = store.sqlite;
     const ids = db.prepare('SELECT id FROM contacts ORDER BY id').pluck().all() as number[];
@@ -346,19 +351,6 @@ describe('the list narrowed to an unsaved definition', () => {
 });
 
 describe('the analyses refilled in a job (new settings, the window following today)', () => {
-  /** A few dozen customers with sales over two years, through the calls. */
-  const shop = async (api: Api, now: number) => {
-    for (let i = 0; i < 24; i++) {
-      const { id } = await api.call('contacts.create', { firstName: `Client${i}`, lastName: 'Test' });
-      for (let k = 0; k <= i % 3; k++) {
-        await api.call('purchases.create', {
-          contactId: id,
-          purchasedAt: new Date(now - ((i * 41 + k * 97) % 720) * DAY).toISOString(),
-          lines: [{ label: 'Article', unitPriceCents: 700 + i * 10 + k }],
-        });
-      }
-    }
-  };
 
   it('saves new settings in a job: reads answer and writes wait meanwhile, a cancel keeps the old settings and figures', async () => {
     const { api, dbPath } = await openClient();
