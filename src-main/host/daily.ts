@@ -5,7 +5,11 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 /** An import holds the write lock for minutes, an export its reading cursor: try again shortly rather than wait a day. */
 const RETRY_MS = 60_000;
 
-export type DailyRun = { stop(): void };
+export type DailyRun = {
+  stop(): void;
+  /** Runs again after the short retry delay (its run gave way to the user), then on its usual rhythm. */
+  soon(): void;
+};
 
 /**
  * Work the store owes itself every day (retention check, points expiry):
@@ -50,6 +54,10 @@ export const scheduleDaily = <T>(options: {
     stop() {
       stopped = true;
       if (timer !== null) clearTimeout(timer);
+    },
+    soon() {
+      if (timer !== null) clearTimeout(timer);
+      plan(RETRY_MS);
     },
   };
 };

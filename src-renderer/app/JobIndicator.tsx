@@ -32,11 +32,12 @@ const labelOf = (t: TFunction, subject: JobSubject, pct: number): string => {
 };
 
 /** How a job ended, in a word on another screen; null when nothing is worth saying (the window's routine move). */
-const endOf = (t: TFunction, f: JobFinished & { subject: JobSubject }, refused: number, fmt: Formatters): { ok: boolean; title: string; message?: string } | null => {
+export const endOf = (t: TFunction, f: JobFinished & { subject: JobSubject }, refused: number, fmt: Formatters): { ok: boolean; title: string; message?: string } | null => {
   const { subject } = f;
   if (subject.type === 'analytics') {
     if (f.status === 'done') return subject.cause === 'window' ? null : { ok: true, title: t('jobs.indicator.analytics.done') };
-    if (f.status === 'cancelled') return { ok: true, title: t('jobs.indicator.analytics.cancelled') };
+    // the routine roll gives way to whatever the user asked and runs again shortly: nothing to say
+    if (f.status === 'cancelled') return subject.cause === 'window' ? null : { ok: true, title: t('jobs.indicator.analytics.cancelled') };
     return { ok: false, title: t('jobs.indicator.analytics.failed'), message: errorMessage(t, f.error) };
   }
   const file = subject.type === 'import' ? subject.file : null;

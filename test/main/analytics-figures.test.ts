@@ -478,4 +478,54 @@ describe('the analyses refilled in a job (new settings, the window following tod
     expect(snapshot(store.sqlite)).toEqual(rolled);
     store.sqlite.exec('ROLLBACK');
   });
+
+  it('gives way to the user: a save or an import asked during the routine roll goes through, the roll is cancelled whole and owed', async () => {
+    const dir = tempDir();
+    const now = Date.now();
+    const yesterday = new Date(now - DAY);
+    const was = windowBounds({ windowMonths: 12, referenceDate: null }, yesterday);
+    const first = await openClient(dir);
+    await shop(first.api, now);
+    await first.client.close();
+    const store = openStore(first.dbPath);
+    // enough customers whose sale leaves the window today for a roll of several steps (1,000 customers each)
+    transaction(store, () => {
+      const at = new Date(Date.parse(was.start) + 3_600_000).toISOString();
+      const contact = store.sqlite.prepare(`INSERT INTO contacts (last_name, sort_name, source, created_at, updated_at) VALUES (?, ?, 'shop', ?, ?)`);
+      const sale = store.sqlite.prepare('INSERT INTO purchases (contact_id, purchased_at, amount_cents, created_at) VALUES (?, ?, 1500, ?)');
+      for (let i = 0; i < 3_000; i++) {
+        const id = Number(contact.run(`Partant${i}`, `partant${i}`, at, at).lastInsertRowid);
+        sale.run(id, at, at);
+      }
+      recomputeAnalytics(store, yesterday);
+    });
+    const yesterdays = snapshot(store.sqlite);
+    const file = path.join(dir, 'salon.csv');
+    fs.writeFileSync(file, 'Nom;Prénom\r\nMartin;Zoé\r\n');
+
+    // opened today: at the roll's first step the user saves a contact and starts an import
+    const { api } = await openClient(dir);
+    const asked: Promise<unknown>[] = [];
+    const off = api.on('job.progress', (p) => {
+      if (p.subject?.type === 'analytics' && p.done < p.total && asked.length === 0) {
+        asked.push(api.call('contacts.create', { lastName: 'Comptoir' }), jobResult(api, () => api.call('imports.run', { kind: 'contacts', path: file })));
+      }
+    });
+    const roll = await new Promise<JobFinished>((resolve) => {
+      const offFinished = api.on('job.finished', (f) => {
+        if (f.kind !== 'analytics') return;
+        offFinished();
+        resolve(f);
+      });
+    });
+    off();
+    expect(roll).toMatchObject({ status: 'cancelled', subject: { type: 'analytics', cause: 'window' } });
+    const [created, imported] = (await Promise.all(asked)) as [{ id: number }, { created: number }];
+    expect(created.id).toBeGreaterThan(0);
+    expect(imported).toMatchObject({ created: 1 });
+    // nothing of the roll was kept: yesterday's figures (the new contacts bought nothing), the window still owed
+    expect(snapshot(store.sqlite)).toEqual(yesterdays);
+    expect(windowDue(store, new Date(now))).toBe(true);
+    expect(await api.call('jobs.running', {})).toEqual([]);
+  });
 });

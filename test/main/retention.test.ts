@@ -432,6 +432,26 @@ describe('retention check at start and daily', () => {
     expect(checks).toHaveLength(2);
   });
 
+  it('runs again a minute after being told its run gave way (soon), then keeps its daily rhythm', () => {
+    vi.useFakeTimers({ now: new Date('2024-06-01T12:00:00Z') });
+    const store = openStore();
+    const checks: string[] = [];
+    const schedule = scheduleRetentionChecks({ store: () => store, onChecked: (s) => checks.push(s.checkedAt ?? '') });
+    vi.advanceTimersByTime(5_000);
+    expect(checks).toHaveLength(1);
+    schedule.soon();
+    vi.advanceTimersByTime(59_000);
+    expect(checks).toHaveLength(1);
+    vi.advanceTimersByTime(1_000);
+    expect(checks).toEqual(['2024-06-01T12:00:05.000Z', '2024-06-01T12:01:05.000Z']);
+    vi.advanceTimersByTime(DAY_MS);
+    expect(checks).toHaveLength(3);
+    schedule.stop();
+    schedule.soon();
+    vi.advanceTimersByTime(2 * DAY_MS);
+    expect(checks).toHaveLength(3);
+  });
+
   it('waits for an export reading the base to finish instead of skipping a day', () => {
     vi.useFakeTimers({ now: new Date('2024-06-01T12:00:00Z') });
     const store = openStore();

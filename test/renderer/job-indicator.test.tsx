@@ -3,7 +3,9 @@ import path from 'node:path';
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { Api, JobFinished, JobRef } from '../../src-main/contract';
-import { JobIndicator } from '../../src-renderer/app/JobIndicator';
+import { endOf, JobIndicator } from '../../src-renderer/app/JobIndicator';
+import { createFormatters } from '../../src-renderer/app/format';
+import { createI18n } from '../../src-renderer/app/i18n';
 import { openTestStore, renderWithApi } from './render';
 
 /** A job on the test's own store: milliseconds alone, seconds on a CI run sharing two cores with Chromium. */
@@ -77,4 +79,13 @@ describe('JobIndicator', () => {
     expect(await screen.findByText('Analyses recalculées.', {}, JOB_WAIT)).toBeTruthy();
     await waitFor(() => expect(screen.queryByTestId('job-indicator')).toBeNull());
   }, 60_000);
+
+  it('says nothing when the routine roll of the window gives way to the user, and names a refill the user stopped', () => {
+    const { t } = createI18n('fr');
+    const fmt = createFormatters('fr', 'EUR');
+    const ended = (cause: 'window' | 'settings') =>
+      endOf(t, { jobId: 'j', kind: 'analytics', subject: { type: 'analytics', cause }, status: 'cancelled', error: { code: 'CANCELLED', message: 'cancelled' } }, 0, fmt);
+    expect(ended('window')).toBeNull();
+    expect(ended('settings')).toEqual({ ok: true, title: 'Recalcul des analyses arrêté : les réglages et les chiffres sont restés ceux d’avant.' });
+  });
 });

@@ -88,6 +88,8 @@ export const AnalysisSettingsSection = () => {
     track(null);
     setCause(null);
     void api.call('analytics.status', {}).then(show, () => undefined);
+    // a routine roll cancelled gave way to a save and runs again shortly: the settings did not change
+    if (finished.status === 'cancelled' && cause === 'window') return;
     if (finished.status !== 'done') setEnded({ status: finished.status, ...(finished.error === undefined ? {} : { error: finished.error }) });
     else if (cause === 'settings') notifySuccess(t('analysisSettings.saved'));
   }, [finished, api, cause, show, t, track]);
