@@ -86,6 +86,8 @@ export type ImportReport = {
   errors: RowIssue[];
   /** More issues than listed were found (the list is capped). */
   errorsTruncated: boolean;
+  /** Every error found, listed or not. */
+  errorCount: number;
   /** What was read but not stored (consent columns, skipped vCard lines): the rows themselves import. */
   notices: RowIssue[];
 };

@@ -79,7 +79,7 @@ export const JobIndicator = ({ route }: { route: Route['name'] }) => {
       // on the job's own screen its panel says it
       if (here.current === homeOf(subject).name) return;
       // an import that met refused rows wrote nothing: its report says how many, its page which ones
-      const refused = f.status === 'done' && isImportReport(f.result) ? f.result.errors.length : 0;
+      const refused = f.status === 'done' && isImportReport(f.result) ? f.result.errorCount : 0;
       const end = endOf(t, { ...f, subject }, refused, fmt);
       if (end === null) return;
       if (end.ok) notifySuccess(end.title);

@@ -98,6 +98,10 @@ export type ContactRowsOptions = {
   tuning?: Partial<ContactBatchTuning>;
   /** The file's header cells: a consent column's header may name its purpose ("Newsletter"). */
   headers?: readonly string[];
+  /** A dry run goes on writing after an error (all is rolled back): its counts say what the file holds once fixed. */
+  dryRun?: boolean;
+  /** A CSV row short of cells is said (it may have been cut); an xlsx row ends at its last value. */
+  format?: 'csv' | 'xlsx' | 'vcard';
 };
 
 /** What is left to do once every row is in, before committing (a rollback needs nothing). */
@@ -223,6 +227,34 @@ const findExisting = (
   const identity = identityOf(data);
   const id = identity === null ? undefined : identityHolder(identity);
   return id === undefined ? null : { id, by: 'identity' };
+};
+
+/**
+ * A row whose customer code a contact already holds, when the row cannot be
+ * that contact: under "create" any holder; otherwise a holder with another
+ * name whose e-mails and phones the row shares none of (matched by code the
+ * row replaces the contact's values: another person's would overwrite them).
+ * A row without e-mail or phone has only its code to go by, and is trusted.
+ */
+const codeTaken = (store: Store, data: ContactData, holders: Holders, policy: DuplicatePolicy): boolean => {
+  if (data.code === null) return false;
+  const [id] = holders('code', data.code);
+  if (id === undefined) return false;
+  if (policy === 'create') return true;
+  const ours = matchName(data);
+  const theirs = prepared(store.sqlite, 'SELECT match_name FROM contacts WHERE id = ?').pluck().get(id) as string | null;
+  if (!ours || !theirs || ours === theirs) return false;
+  const emails = [data.email, ...data.emails.map((e) => e.email)].filter((e): e is string => e !== null);
+  const phones = [data.phone, ...data.phones.map((p) => p.phone)].filter((p): p is string => p !== null);
+  if (emails.length === 0 && phones.length === 0) return false;
+  const shares = prepared(
+    store.sqlite,
+    `SELECT 1 FROM contacts c WHERE c.id = :id AND (
+      c.email IN (SELECT value FROM json_each(:emails)) OR c.phone IN (SELECT value FROM json_each(:phones))
+      OR EXISTS (SELECT 1 FROM contact_emails e WHERE e.contact_id = c.id AND e.email IN (SELECT value FROM json_each(:emails)))
+      OR EXISTS (SELECT 1 FROM contact_phones p WHERE p.contact_id = c.id AND p.phone IN (SELECT value FROM json_each(:phones))))`,
+  );
+  return shares.get({ id, emails: JSON.stringify(emails), phones: JSON.stringify(phones) }) === undefined;
 };
 
 const SCALARS = [
@@ -657,8 +689,9 @@ const mayMatch = (keys: KeySet, d: ContactData, policy: DuplicatePolicy): boolea
 /**
  * Validates and applies every record inside the caller's transaction (the
  * caller rolls back on a dry run or any error, so nothing here undoes
- * anything). Once a row has an error nothing more is written, but every row
- * is still checked so the report lists them all.
+ * anything). Once a row has an error a real run writes nothing more, but
+ * every row is still checked so the report lists them all; a dry run goes
+ * on writing, so its counts are those of the file without its bad rows.
  */
 export const importContactRows = async (
   store: Store,
@@ -670,6 +703,9 @@ export const importContactRows = async (
   const { report, addIssues, addNotice, errorCount } = sink;
   const db = store.sqlite;
   const { importId, now, policy, mapping } = options;
+  const writing = (): boolean => options.dryRun === true || errorCount() === 0;
+  // the last column a value is read from: a CSV row with fewer cells imports them empty, and is pointed at
+  const lastMapped = options.format === 'csv' ? mapping.reduce((last, target, i) => (target === null ? last : i), -1) : -1;
   const fast = createFastNormaliser(mapping);
   const insertNote = prepared(db, 'INSERT INTO notes (contact_id, body, noted_at, created_at) VALUES (?, ?, ?, ?)');
   const hasNote = prepared(db, 'SELECT 1 FROM notes WHERE contact_id = ? AND body = ?');
@@ -732,7 +768,7 @@ export const importContactRows = async (
     if (!consent.any) return;
     const row = consent.read(line, cells);
     for (const notice of row.notices) addNotice(notice);
-    if (contactId === null || row.entries.length === 0 || errorCount() > 0) return;
+    if (contactId === null || row.entries.length === 0 || !writing()) return;
     wordings ??= wordingIds(store);
     recordImportedConsent(store, contactId, row, { importId, fileName, line, now, wordings });
   };
@@ -825,6 +861,11 @@ export const importContactRows = async (
   /** The row-by-row import's write step: a lookup, then create, skip, update or merge. */
   /** The contact the row landed on (null: skipped by policy, or refused). */
   const applyRow = (line: number, data: ContactData, note: string | null, today: string): number | null => {
+    const taken = codeTaken(store, data, holders, policy);
+    if (taken) {
+      addIssues([{ line, field: 'code', value: data.code ?? '', reason: 'code_taken' }]);
+      return null;
+    }
     let existing = policy === 'create' ? null : findExisting(store, data, holders, identityHolder);
     if (existing !== null && existing.by === 'conflict') {
       addNotice({ line, field: null, value: String(existing.id), reason: 'possible_duplicate' });
@@ -913,12 +954,15 @@ export const importContactRows = async (
 
   const processBatch = (batch: SourceRecord[]): void => {
     const today = localDate();
-    if (errorCount() === 0 && tuning.shortcuts) index.suspend();
+    if (writing() && tuning.shortcuts) index.suspend();
     for (const record of batch) {
       report.rows += 1;
       // as often as the row-by-row import said it; the host keeps at most ~20 a second
       if (job && report.rows % PROGRESS_ROWS === 0) job.progress('import.rows', report.rows, total());
       const readIssues = withReadIssues(record.line, record.issues);
+      if (record.cells.length > 0 && record.cells.length <= lastMapped) {
+        readIssues.push({ line: record.line, field: null, value: String(record.cells.length), reason: 'short_row' });
+      }
       if (record.cells.length === 0) {
         // a vCard that could not be read as a whole: only its fault is worth saying
         addIssues(readIssues);
@@ -934,7 +978,7 @@ export const importContactRows = async (
         }
         // once the file has an error nothing will be written: keep validating, stop writing
         addConsent(
-          errorCount() === 0 ? write(quick.line, quick.data, quick.company, quick.companyNumber, quick.note, today) : null,
+          writing() ? write(quick.line, quick.data, quick.company, quick.companyNumber, quick.note, today) : null,
           quick.line,
           record.cells,
         );
@@ -952,7 +996,7 @@ export const importContactRows = async (
         addIssues([issue]);
         continue;
       }
-      addConsent(errorCount() === 0 ? write(n.line, n.data, n.company, n.companyNumber, n.note, today) : null, n.line, record.cells);
+      addConsent(writing() ? write(n.line, n.data, n.company, n.companyNumber, n.note, today) : null, n.line, record.cells);
     }
     queue.flush();
     index.resume();

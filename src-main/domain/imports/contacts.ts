@@ -35,6 +35,8 @@ export const NOTICE_REASONS: ReadonlySet<string> = new Set([
   'unknown_charset',
   'invalid_birthday',
   'birthday_without_year',
+  // tools that drop a row's trailing empty cells are common; a row cut in two is not, and is worth a look
+  'short_row',
 ]);
 
 

@@ -21,6 +21,11 @@ import { openSource, type OpenedSource } from './sources';
 
 /** Row issues kept in a report: enough to fix a file, bounded for a 1M-row disaster. */
 export const MAX_REPORTED_ISSUES = 1000;
+/** A value quoted in an issue: enough to find the cell, not a 100,000-character cell echoed whole. */
+export const MAX_QUOTED_CHARS = 200;
+
+const quoted = (issue: RowIssue): RowIssue =>
+  issue.value.length <= MAX_QUOTED_CHARS ? issue : { ...issue, value: `${issue.value.slice(0, MAX_QUOTED_CHARS - 1)}…` };
 export const PREVIEW_ROWS = 20;
 /** Rows between two yields to the event loop (progress, cancel). */
 export const TICK_ROWS = 1000;
@@ -58,6 +63,9 @@ const resolveMapping = (store: Store, source: OpenedSource, given: (string | nul
   if (remembered) return { mapping: remembered, from: 'remembered' as const, layout };
   return { mapping: guessMapping(source.headers, 'contacts') as (string | null)[], from: 'guessed' as const, layout };
 };
+
+/** A contact needs a name (the form's rule): a file must map a column to one. */
+const NAME_TARGETS = ['lastName', 'firstName', 'fullName'];
 
 const withReadIssues = (line: number, issues: { field: string | null; reason: string; value: string }[]): RowIssue[] =>
   issues.map((i) => ({ line, field: i.field, value: i.value, reason: i.reason }));
@@ -156,20 +164,20 @@ export const startReport = (dryRun: boolean) => {
     skipped: 0,
     errors: [],
     errorsTruncated: false,
+    errorCount: 0,
     notices: [],
   };
-  let errors = 0;
   return {
     report,
     addError: (issue: RowIssue): void => {
-      errors += 1;
-      if (report.errors.length < MAX_REPORTED_ISSUES) report.errors.push(issue);
+      report.errorCount += 1;
+      if (report.errors.length < MAX_REPORTED_ISSUES) report.errors.push(quoted(issue));
       else report.errorsTruncated = true;
     },
     addNotice: (notice: RowIssue): void => {
-      if (report.notices.length < MAX_REPORTED_ISSUES) report.notices.push(notice);
+      if (report.notices.length < MAX_REPORTED_ISSUES) report.notices.push(quoted(notice));
     },
-    errorCount: (): number => errors,
+    errorCount: (): number => report.errorCount,
   };
 };
 
@@ -194,6 +202,11 @@ export const runImport = async (
     throw asAppError(error);
   }
   const { mapping, layout } = resolveMapping(store, source, input.mapping);
+  if (!NAME_TARGETS.some((t) => mapping.includes(t))) {
+    // said once, before reading: otherwise every row would be refused as anonymous
+    await source.batches[Symbol.asyncIterator]().return?.();
+    throw new AppError('VALIDATION', 'no column is mapped to a last name, first name or full name', { reason: 'name_column_required' });
+  }
   const { report, addError, addNotice, errorCount } = startReport(input.dryRun);
   const addIssues = (issues: RowIssue[]) => {
     for (const issue of issues) addError(issue);
@@ -217,7 +230,7 @@ export const runImport = async (
     const rows = await importContactRows(
       store,
       source.batches,
-      { mapping, policy: input.policy, importId, now, estimatedRows: total, tuning, headers: source.headers },
+      { mapping, policy: input.policy, importId, now, estimatedRows: total, tuning, headers: source.headers, dryRun: input.dryRun, format: source.format },
       {
         report,
         addIssues,
@@ -226,6 +239,8 @@ export const runImport = async (
       },
       job,
     );
+    // a header and nothing under it: an empty import in the history would say the file was taken
+    if (report.rows === 0) addError({ line: 1, field: null, value: '', reason: 'no_rows' });
     if (input.dryRun || errorCount() > 0) {
       db.exec('ROLLBACK');
       // a real run that failed wrote nothing: say so in the counts; a dry run says what would happen

@@ -23,8 +23,8 @@ export const CheckStep = ({ wizard, onEditColumn, onChangeFile, onCommit }: Chec
   const fmt = useFormatters();
   const { check, running, kind, preview, file } = wizard;
   const dryRunning = running?.mode === 'dry';
-  const errors = check?.report.errors.length ?? 0;
-  const clean = check !== null && wizard.checkIsFresh && errors === 0 && !check.report.errorsTruncated;
+  const errors = check?.report.errorCount ?? 0;
+  const clean = check !== null && wizard.checkIsFresh && errors === 0;
 
   return (
     <Stack>

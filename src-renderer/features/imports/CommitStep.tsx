@@ -68,7 +68,7 @@ export const CommitStep = ({ wizard, onRestart, onBackToCheck, onOpenHistory }: 
   }
 
   const { report, settings } = outcome;
-  const refused = report.errors.length;
+  const refused = report.errorCount;
   const reportView = (
     <ReportView report={report} kind={kind} fileName={file.name} headers={preview.headers} mapping={settings.mapping} />
   );

@@ -30,7 +30,8 @@ export const ReportView = ({ report, kind, fileName, headers, mapping, onEditCol
   const fmt = useFormatters();
   const [all, setAll] = useState(false);
   const errors = all ? report.errors : report.errors.slice(0, SHOWN);
-  const errorCount = report.errors.length;
+  const { errorCount } = report;
+  const listed = report.errors.length;
 
   // a column that gathers most of the errors is usually mapped wrongly: say so up front
   const byColumn = new Map<string, number>();
@@ -65,14 +66,14 @@ export const ReportView = ({ report, kind, fileName, headers, mapping, onEditCol
         ))}
         <Count
           label={t('imports.report.errors')}
-          value={fmt.number(errorCount) + (report.errorsTruncated ? '+' : '')}
+          value={fmt.number(errorCount)}
           testId="report-count-errors"
           color={errorCount > 0 ? 'red' : undefined}
         />
       </SimpleGrid>
 
       {errorCount > 0 && (
-        // the store stops applying rows at the first refused one, so counts past it would be wrong
+        // with a refused row nothing is written: counts shown then would read as done
         <Text size="xs" c="dimmed" data-testid="report-counts-pending">
           {t('imports.report.countsPending')}
         </Text>
@@ -136,16 +137,16 @@ export const ReportView = ({ report, kind, fileName, headers, mapping, onEditCol
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          {!all && errorCount > SHOWN && (
+          {!all && listed > SHOWN && (
             <Group justify="center">
               <Button variant="subtle" size="xs" onClick={() => setAll(true)} data-testid="report-show-all">
-                {t('imports.report.showAll', { n: fmt.number(errorCount - SHOWN) })}
+                {t('imports.report.showAll', { n: fmt.number(listed - SHOWN) })}
               </Button>
             </Group>
           )}
           {report.errorsTruncated && (
             <Text size="xs" c="dimmed" data-testid="report-truncated">
-              {t('imports.report.truncated', { n: fmt.number(errorCount) })}
+              {t('imports.report.truncated', { n: fmt.number(listed) })}
             </Text>
           )}
         </Stack>

@@ -103,7 +103,7 @@ export const ResumedImport = ({ onEnded, onOpenHistory }: ResumedImportProps) =>
   const cancelled = ended.status === 'cancelled';
   const why =
     report !== null
-      ? t('imports.commit.failedRows', { count: report.errors.length, n: fmt.number(report.errors.length) })
+      ? t('imports.commit.failedRows', { count: report.errorCount, n: fmt.number(report.errorCount) })
       : cancelled
         ? t('imports.commit.cancelled')
         : `${fileErrorText(t, ended.error ?? null)} ${t('imports.commit.cancelled')}`;

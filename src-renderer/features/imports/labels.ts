@@ -33,6 +33,7 @@ const NOTICES: ReadonlySet<string> = new Set([
   'unknown_charset',
   'invalid_birthday',
   'birthday_without_year',
+  'short_row',
   'possible_duplicate',
   'anonymous_sale',
   'unknown_channel',

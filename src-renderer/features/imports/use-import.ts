@@ -32,7 +32,7 @@ export type FirstMapping = { mapping: Mapping; source: ImportPreview['mappingSou
 export const isImportReport = (value: unknown): value is ImportReport => {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Partial<Record<keyof ImportReport, unknown>>;
-  return typeof r.dryRun === 'boolean' && typeof r.rows === 'number' && Array.isArray(r.errors) && Array.isArray(r.notices);
+  return typeof r.dryRun === 'boolean' && typeof r.rows === 'number' && typeof r.errorCount === 'number' && Array.isArray(r.errors) && Array.isArray(r.notices);
 };
 
 export const sameMapping = (a: Mapping, b: Mapping): boolean => a.length === b.length && a.every((t, i) => t === b[i]);
