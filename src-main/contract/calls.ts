@@ -37,6 +37,7 @@ import {
 } from './consent';
 import {
   contactBulkInput,
+  contactCountInput,
   contactInput,
   contactListInput,
   contactUpdateInput,
@@ -213,6 +214,8 @@ export const calls = {
   'contacts.list': call<ContactPage>()(contactListInput),
   'contacts.timeline': call<TimelinePage>()(timelineInput),
   'contacts.bulk': call<BulkResult>()(contactBulkInput),
+  /** Before a bulk delete of everything a filter matches, when the list could not say how many. */
+  'contacts.count': call<{ count: number }>()(contactCountInput),
 
   'tags.list': call<Tag[]>()(emptyInput),
   'tags.update': call<Tag>()(tagUpdateInput),

@@ -300,6 +300,8 @@ export const contactBulkInput = z
     filter: contactFilter.optional(),
     action: z.enum(bulkActions),
     tag: z.union([id, tagName]).optional(),
+    /** The count the user confirmed: a delete finding another number is refused (CONFLICT 'count_changed'). */
+    expected: z.number().int().nonnegative().optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -311,6 +313,9 @@ export const contactBulkInput = z
     }
   });
 export type ContactBulkInput = z.input<typeof contactBulkInput>;
+
+/** How many contacts a filter matches, read to the end (a search the list caps is counted too). */
+export const contactCountInput = z.object({ filter: contactFilter }).strict();
 export type BulkResult = { affected: number };
 
 export const tagUpdateInput = z

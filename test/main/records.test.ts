@@ -341,6 +341,19 @@ describe('bulk actions', () => {
     expect((await api.call('contacts.list', {})).total).toBe(6);
   });
 
+  it('counts what a filter matches, and deletes it only while it still matches the number confirmed', async () => {
+    const ctx = await seed();
+    const { api } = ctx;
+    expect(await api.call('contacts.count', { filter: { city: 'paris' } })).toEqual({ count: 6 });
+    expect(await api.call('contacts.count', { filter: { q: 'nom1' } })).toEqual({ count: 3 });
+    const before = counts(ctx);
+    const moved = await failure(api.call('contacts.bulk', { filter: { city: 'paris' }, action: 'delete', expected: 5 }));
+    expect(moved).toMatchObject({ code: 'CONFLICT', details: { reason: 'count_changed', count: 6 } });
+    expect(counts(ctx)).toEqual(before);
+    expect(await api.call('contacts.bulk', { filter: { city: 'paris' }, action: 'delete', expected: 6 })).toEqual({ affected: 6 });
+    expect(await api.call('contacts.count', { filter: { city: 'paris' } })).toEqual({ count: 0 });
+  });
+
   it.each([
     [{ action: 'delete' }, 'ids', 'ids_or_filter'],
     [{ ids: [1], filter: {}, action: 'delete' }, 'ids', 'ids_or_filter'],

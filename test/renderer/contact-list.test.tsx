@@ -461,6 +461,48 @@ describe('ContactList selection and bulk actions', () => {
     await expect(store.api.call('contacts.bulk', { ids: [999_999], action: 'delete' })).resolves.toEqual({ affected: 0 });
   });
 
+  it('drops the selection once untagging moves its rows out of a filter on that tag: nothing unseen stays selected', async () => {
+    const { user } = await setup(people.map((p) => (p.lastName === 'Abel' || p.lastName === 'Martin' ? { ...p, tags: ['Soldes'] } : p)));
+    await user.click(screen.getByTestId('filters-toggle'));
+    await user.click(screen.getByTestId('filter-tags'));
+    await user.click(await screen.findByRole('option', { name: /Soldes/ }, WAIT));
+    await waitFor(() => expect(rowNames()).toEqual(['Zoé Abel', 'Élodie Martin']), WAIT);
+    await user.click(screen.getByTestId('select-all'));
+    expect(screen.getByTestId('bulk-count').textContent).toBe('2 contacts sélectionnés');
+
+    await user.click(screen.getByTestId('bulk-untag'));
+    await user.click(screen.getByTestId('bulk-untag-select'));
+    await user.click(await screen.findByRole('option', { name: 'Soldes' }, WAIT));
+    await user.click(screen.getByTestId('bulk-untag-confirm'));
+    expect(await screen.findByText('« Soldes » retirée de 2 contacts', {}, WAIT)).toBeTruthy();
+    await waitFor(() => expect(screen.queryAllByTestId('contact-row')).toHaveLength(0), WAIT);
+    expect(screen.queryByTestId('bulk-bar')).toBeNull();
+  });
+
+  it('counts a search too broad for the list before deleting all it matches, and asks again if that number moved', async () => {
+    const many: ContactInput[] = Array.from({ length: 210 }, (_, i) => ({ firstName: `Client${i}`, lastName: 'Salon' }));
+    const { store, user } = await setup([...many, { firstName: 'Garder', lastName: 'Moi' }]);
+    await user.type(screen.getByTestId('contact-search'), 'salon');
+    await waitFor(() => expect(total()).toMatch(/^plus de 200/), WAIT);
+    await user.click(screen.getByTestId('select-all'));
+    await user.click(screen.getByTestId('bulk-select-all'));
+    expect(screen.getByTestId('bulk-count').textContent).toBe('Tous les contacts correspondants sont sélectionnés');
+
+    await user.click(screen.getByTestId('bulk-delete'));
+    await waitFor(() => expect(screen.getByTestId('bulk-delete-question').textContent).toBe('Supprimer définitivement 210 contacts ?'), WAIT);
+    // one more matches meanwhile: the store refuses the 210 the user saw, and the new number is asked for
+    await store.api.call('contacts.create', { firstName: 'Tardif', lastName: 'Salon' });
+    await user.type(screen.getByTestId('bulk-delete-word'), 'SUPPRIMER');
+    await user.click(screen.getByTestId('bulk-delete-confirm'));
+    expect(await screen.findByTestId('bulk-delete-changed', {}, WAIT)).toBeTruthy();
+    expect(screen.getByTestId('bulk-delete-question').textContent).toBe('Supprimer définitivement 211 contacts ?');
+    expect((await store.api.call('contacts.list', {})).total).toBe(212);
+    await user.type(screen.getByTestId('bulk-delete-word'), 'SUPPRIMER');
+    await user.click(screen.getByTestId('bulk-delete-confirm'));
+    expect(await screen.findByText('211 contacts supprimés', {}, WAIT)).toBeTruthy();
+    expect((await store.api.call('contacts.list', {})).rows.map((r) => r.lastName)).toEqual(['Moi']);
+  }, 60_000);
+
   it('says why a bulk action failed, and keeps the selection', async () => {
     const { store, user } = await setup(people.map((p) => (p.lastName === 'Abel' ? { ...p, tags: ['Soldes'] } : p)));
     await tick(user, 'Zoé Abel');

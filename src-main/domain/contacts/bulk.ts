@@ -28,10 +28,19 @@ const tagId = (store: Store, tag: number | string, create: boolean): number | nu
  * Deleting keeps the sales, anonymous, and removes the personal rows with
  * their copies (contacts.delete's way).
  */
+/** The contacts a filter matches, counted the way a bulk action would gather them. */
+export const countMatching = (store: Store, filter: BulkInput['filter'] & object): number => matchingIds(store, filter).length;
+
 export const bulkContacts = (store: Store, input: BulkInput): BulkResult => {
   const ids = input.ids ?? (input.filter ? matchingIds(store, input.filter) : []);
   const list = JSON.stringify(ids);
-  if (input.action === 'delete') return { affected: deleteContactsAndCopies(store, ids) };
+  if (input.action === 'delete') {
+    // what the filter matches moved since the user confirmed a number: they must see the new one first
+    if (input.expected !== undefined && ids.length !== input.expected) {
+      throw new AppError('CONFLICT', `the selection now holds ${ids.length} contacts, not ${input.expected}`, { reason: 'count_changed', count: ids.length });
+    }
+    return { affected: deleteContactsAndCopies(store, ids) };
+  }
   const tag = tagId(store, input.tag ?? '', input.action === 'tag');
   if (tag === null) return { affected: 0 };
   if (input.action === 'tag') {

@@ -1,5 +1,5 @@
 import { command, query, type HandlerGroup } from '../../host/registry';
-import { bulkContacts } from './bulk';
+import { bulkContacts, countMatching } from './bulk';
 import { createContact, deleteContact, getContact, listContacts, updateContact } from './service';
 import { deleteTag, listTags, updateTag } from './tags';
 
@@ -14,6 +14,7 @@ export const contactHandlers: HandlerGroup = {
     emit('data.changed', { scope: 'contacts' });
     return result;
   }),
+  'contacts.count': query((input, { store }) => ({ count: countMatching(store, input.filter) })),
   'tags.list': query((_input, { store }) => listTags(store)),
   'tags.update': command((input, { store }) => updateTag(store, input)),
   'tags.delete': command((input, { store }) => deleteTag(store, input.id)),

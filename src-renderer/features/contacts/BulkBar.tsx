@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { BULK_IDS_MAX, fold, tagName, type BulkAction, type Tag } from '@contract';
 import { useApi } from '../../api/context';
 import { ConfirmDialog } from '../../app/ConfirmDialog';
-import { validationMessage } from '../../app/errors';
+import { errorCode, errorDetails, validationMessage } from '../../app/errors';
 import { useFormatters, type Formatters } from '../../app/format';
 import { notifyError, notifySuccess } from '../../app/notify';
 import { bulkTarget, overBulkLimit, selectionCount, type Selection } from './list-selection';
@@ -33,14 +33,14 @@ export type BulkBarProps = {
   onSelectAll(): void;
   onClear(): void;
   onExport(): void;
-  /** The selected contacts are gone: the selection must go too. */
-  onDeleted(): void;
+  /** The action is done (deleted contacts are gone; tagged ones may have left a filter on tags). */
+  onDone(action: BulkAction): void;
 };
 
 type Dialog = 'tag' | 'untag' | 'delete' | null;
 
 /** The actions on the ticked rows (or on everything the filter matches). */
-export const BulkBar = ({ selection, tags, offerAll, onSelectAll, onClear, onExport, onDeleted }: BulkBarProps) => {
+export const BulkBar = ({ selection, tags, offerAll, onSelectAll, onClear, onExport, onDone }: BulkBarProps) => {
   const api = useApi();
   const { t } = useTranslation();
   const fmt = useFormatters();
@@ -50,6 +50,9 @@ export const BulkBar = ({ selection, tags, offerAll, onSelectAll, onClear, onExp
   const [tagError, setTagError] = useState<string | null>(null);
   const [untagId, setUntagId] = useState<number | null>(null);
   const [word, setWord] = useState('');
+  // a delete of everything a search matches, which the list could not count: counted before the user confirms
+  const [counted, setCounted] = useState<number | null>(null);
+  const [changed, setChanged] = useState(false);
 
   const count = selectionCount(selection);
   const tooMany = overBulkLimit(selection);
@@ -60,16 +63,37 @@ export const BulkBar = ({ selection, tags, offerAll, onSelectAll, onClear, onExp
     setTagError(null);
     setUntagId(null);
     setWord('');
+    setCounted(null);
+    setChanged(false);
     setDialog(next);
+    if (next === 'delete' && count === null && selection.kind === 'matching') {
+      api.call('contacts.count', { filter: selection.filter }).then(
+        (r) => setCounted(r.count),
+        (error: unknown) => notifyError(t, error),
+      );
+    }
   };
 
   /** Runs one bulk call; the list refreshes itself on the store's data.changed. */
-  const run = async (action: BulkAction, tag: number | string | undefined): Promise<number | null> => {
+  const run = async (action: BulkAction, tag: number | string | undefined, expected?: number): Promise<number | null> => {
     setBusy(true);
     try {
-      const { affected } = await api.call('contacts.bulk', { ...bulkTarget(selection), action, ...(tag === undefined ? {} : { tag }) });
+      const { affected } = await api.call('contacts.bulk', {
+        ...bulkTarget(selection),
+        action,
+        ...(tag === undefined ? {} : { tag }),
+        ...(expected === undefined ? {} : { expected }),
+      });
       return affected;
     } catch (error) {
+      const now = errorDetails(error)?.count;
+      if (errorCode(error) === 'CONFLICT' && errorDetails(error)?.reason === 'count_changed' && typeof now === 'number') {
+        // the list moved meanwhile: the new number is shown and must be confirmed again
+        setCounted(now);
+        setChanged(true);
+        setWord('');
+        return null;
+      }
       notifyError(t, error);
       return null;
     } finally {
@@ -94,6 +118,7 @@ export const BulkBar = ({ selection, tags, offerAll, onSelectAll, onClear, onExp
         : t('list.bulk.tagged', { count: affected, n: fmt.number(affected), tag: shown }),
     );
     setDialog(null);
+    onDone('tag');
   };
 
   const submitUntag = async (event: FormEvent) => {
@@ -108,17 +133,21 @@ export const BulkBar = ({ selection, tags, offerAll, onSelectAll, onClear, onExp
         : t('list.bulk.untagged', { count: affected, n: fmt.number(affected), tag: tag.name }),
     );
     setDialog(null);
+    onDone('untag');
   };
 
+  // what the delete dialog shows and the store checks: the list's count, or the one read when the dialog opened
+  const toDelete = count ?? counted;
   const remove = async () => {
-    const affected = await run('delete', undefined);
+    if (toDelete === null) return;
+    const affected = await run('delete', undefined, selection.kind === 'matching' ? toDelete : undefined);
     if (affected === null) return;
     notifySuccess(t('list.bulk.deleted', { count: affected, n: fmt.number(affected) }));
     setDialog(null);
-    onDeleted();
+    onDone('delete');
   };
 
-  const mustType = count === null || count > DELETE_TYPE_MIN;
+  const mustType = toDelete === null || toDelete > DELETE_TYPE_MIN;
   const expected = t('list.bulk.deleteWord');
   const typedOk = word.trim().localeCompare(expected, undefined, { sensitivity: 'base' }) === 0;
 
@@ -240,18 +269,23 @@ export const BulkBar = ({ selection, tags, offerAll, onSelectAll, onClear, onExp
         opened={dialog === 'delete'}
         title={t('list.bulk.deleteTitle')}
         confirmLabel={
-          count === null ? t('list.bulk.deleteButtonAll') : t('list.bulk.deleteButton', { count, n: fmt.number(count) })
+          toDelete === null ? t('list.bulk.deleteButtonAll') : t('list.bulk.deleteButton', { count: toDelete, n: fmt.number(toDelete) })
         }
         danger
-        confirmDisabled={mustType && !typedOk}
+        confirmDisabled={toDelete === null || (mustType && !typedOk)}
         testId="bulk-delete-confirm"
         onConfirm={remove}
         onClose={() => setDialog(null)}
       >
         <Stack gap="sm">
           <Text size="sm" fw={500} data-testid="bulk-delete-question">
-            {t('list.bulk.deleteQuestion', { target })}
+            {toDelete === null ? t('list.bulk.deleteCounting') : t('list.bulk.deleteQuestion', { target: targetPhrase(t, fmt, toDelete) })}
           </Text>
+          {changed && (
+            <Text size="sm" c="red" data-testid="bulk-delete-changed">
+              {t('list.bulk.deleteChanged')}
+            </Text>
+          )}
           <Text size="sm">{t('list.bulk.deleteWarning')}</Text>
           {mustType && (
             <TextInput

@@ -169,6 +169,9 @@ export const columnsFor = (width: number): Column[] => {
 
 type Query = { filter: ContactFilter; sort: ContactSort; dir: SortDir };
 
+/** Whether tagging can move a contact in or out of the filter (a segment may hold tag criteria). */
+const tagsDecide = (f: ContactFilter): boolean => (f.tags?.length ?? 0) > 0 || f.segmentId !== undefined || f.definition !== undefined;
+
 /** Rows are kept page by page: appending never copies what is already loaded. */
 type Loaded = {
   key: string;
@@ -562,7 +565,10 @@ export const ContactList = ({ initial = defaultListPrefs, onPrefsChange, onOpen,
           onSelectAll={selectAllMatching}
           onClear={clearSelection}
           onExport={() => setExporting('selection')}
-          onDeleted={clearSelection}
+          onDone={(action) => {
+            // a selection kept would act on rows no longer in sight: gone, or moved out of a filter on tags
+            if (action === 'delete' || tagsDecide(shownFilter)) clearSelection();
+          }}
         />
       )}
       {failure !== null && (
