@@ -297,6 +297,154 @@ describe('contact import', () => {
   });
 });
 
+/** The rows an import of contacts writes, as stored. */
+const storedContacts = (dbPath: string) => {
+  const db = new BetterSqlite3(dbPath, { readonly: true });
+  try {
+    return {
+      contacts: db.prepare('SELECT id, first_name, last_name, email, phone FROM contacts ORDER BY id').all(),
+      emails: db.prepare('SELECT contact_id, email, label FROM contact_emails ORDER BY id').all(),
+      phones: db.prepare('SELECT contact_id, phone, label FROM contact_phones ORDER BY id').all(),
+    };
+  } finally {
+    db.close();
+  }
+};
+
+const vcf = (...lines: string[]): string => `${lines.join('\r\n')}\r\n`;
+
+describe('vCard import', () => {
+  it('keeps every e-mail and number of 3.0 and 4.0 cards, their TYPE as label, and adds nothing imported twice', async () => {
+    const dir = tempDir();
+    const { client, dbPath } = await openClient(dir);
+    const file = path.join(dir, 'multi.vcf');
+    fs.writeFileSync(
+      file,
+      vcf(
+        'BEGIN:VCARD', 'VERSION:3.0', 'N:Martin;Paul;;;', 'FN:Paul Martin',
+        'TEL;TYPE=CELL:06 11 11 11 11', 'TEL;TYPE=HOME:01 22 22 22 22', 'TEL;TYPE=WORK:01 33 33 33 33',
+        'EMAIL;TYPE=HOME:p1@example.fr', 'EMAIL;TYPE=WORK:p2@example.fr', 'EMAIL;TYPE=OTHER:p3@example.fr',
+        'END:VCARD',
+        'BEGIN:VCARD', 'VERSION:4.0', 'FN:Anne Roux', 'N:Roux;Anne;;;',
+        'EMAIL;TYPE=work:anne@roux.fr', 'EMAIL;PREF=1:anne@perso.fr', 'EMAIL;TYPE=home:anne@maison.fr', 'EMAIL:anne@autre.fr',
+        'TEL;VALUE=uri;TYPE="voice,home":tel:+33-4-44-44-44-44', 'TEL;VALUE=uri;TYPE=cell;PREF=1:tel:+33-6-55-55-55-55',
+        'TEL;TYPE=work,cell:07 66 66 66 66', 'TEL;TYPE=fax:04 44 44 44 45',
+        'END:VCARD',
+      ),
+    );
+    const first = report(await importFile(client, file));
+    expect(first).toMatchObject({ created: 2, errors: [], notices: [] });
+    const stored = storedContacts(dbPath);
+    expect(stored).toEqual({
+      contacts: [
+        { id: 1, first_name: 'Paul', last_name: 'Martin', email: 'p1@example.fr', phone: '+33611111111' },
+        { id: 2, first_name: 'Anne', last_name: 'Roux', email: 'anne@perso.fr', phone: '+33655555555' },
+      ],
+      emails: [
+        { contact_id: 1, email: 'p2@example.fr', label: 'travail' },
+        { contact_id: 1, email: 'p3@example.fr', label: 'autre' },
+        { contact_id: 2, email: 'anne@roux.fr', label: 'travail' },
+        { contact_id: 2, email: 'anne@maison.fr', label: 'domicile' },
+        { contact_id: 2, email: 'anne@autre.fr', label: null },
+      ],
+      phones: [
+        { contact_id: 1, phone: '+33122222222', label: 'domicile' },
+        { contact_id: 1, phone: '+33133333333', label: 'travail' },
+        { contact_id: 2, phone: '+33444444444', label: 'domicile' },
+        { contact_id: 2, phone: '+33766666666', label: 'portable, travail' },
+      ],
+    });
+    for (const policy of ['merge', 'skip'] as const) {
+      expect(report(await importFile(client, file, { policy }))).toMatchObject({ created: 0, updated: 0, merged: 0, skipped: 2, errors: [] });
+      expect(storedContacts(dbPath)).toEqual(stored);
+    }
+  });
+
+  it('reports a bad value at the line of its property, a folded one at its first line, and a skipped line at its own', async () => {
+    const dir = tempDir();
+    const { client, dbPath } = await openClient(dir);
+    const before = dump(dbPath);
+    const file = path.join(dir, 'bad.vcf');
+    fs.writeFileSync(
+      file,
+      vcf(
+        'BEGIN:VCARD', 'VERSION:3.0', 'N:Roux;Anne;;;', 'END:VCARD',
+        '',
+        'BEGIN:VCARD', 'VERSION:3.0', 'N:Martin;Paul;;;',
+        'EMAIL:pas-un-',
+        ' email',
+        'BDAY:1990-13-45',
+        'EMAIL;TYPE=WORK:p2@example.fr',
+        'EMAIL;TYPE=HOME:p3@@example.fr',
+        'CETTE LIGNE EST CASSÉE',
+        'TEL;TYPE=HOME:123',
+        'END:VCARD',
+      ),
+    );
+    const r = report(await importFile(client, file));
+    expect(r.errors).toEqual([
+      { line: 11, field: 'birthDate', value: '1990-13-45', reason: 'impossible_date' },
+      { line: 9, field: 'email', value: 'pas-un-email', reason: 'invalid_email' },
+      { line: 15, field: 'phone', value: '123', reason: 'invalid_phone' },
+      { line: 13, field: 'emails.1.email', value: '[{"email":"p2@example.fr","label":"travail"},{"email":"p3@@example.fr","label":"domicile"}]', reason: 'invalid_email' },
+    ]);
+    expect(r.notices).toEqual([{ line: 14, field: null, value: '', reason: 'invalid_line' }]);
+    expect(dump(dbPath)).toBe(before);
+  });
+
+  it('says which e-mails and numbers a card has beyond what a record keeps, and keeps the others', async () => {
+    const dir = tempDir();
+    const { client, dbPath } = await openClient(dir);
+    const file = path.join(dir, 'many.vcf');
+    const emails = Array.from({ length: 13 }, (_, i) => `EMAIL:p${i + 1}@example.fr`);
+    fs.writeFileSync(file, vcf('BEGIN:VCARD', 'VERSION:3.0', 'N:Martin;Paul;;;', ...emails, 'END:VCARD'));
+    const r = report(await importFile(client, file));
+    expect(r).toMatchObject({ created: 1, errors: [] });
+    expect(r.notices).toEqual([{ line: 15, field: 'emails', value: 'p12@example.fr, p13@example.fr', reason: 'too_many_extras' }]);
+    const stored = storedContacts(dbPath);
+    expect(stored.contacts).toEqual([{ id: 1, first_name: 'Paul', last_name: 'Martin', email: 'p1@example.fr', phone: null }]);
+    expect(stored.emails).toEqual(Array.from({ length: 10 }, (_, i) => ({ contact_id: 1, email: `p${i + 2}@example.fr`, label: null })));
+  });
+
+  it('exports every extra e-mail and number with its TYPE, so a round trip keeps them and their labels', async () => {
+    const dir = tempDir();
+    const source = await openClient(dir, 'a.sqlite');
+    await source.api.call('contacts.create', {
+      lastName: 'Martin',
+      email: 'p1@example.fr',
+      emails: [{ email: 'p2@example.fr', label: 'Travail' }, { email: 'p3@example.fr', label: 'chez sa mère' }],
+      phone: '06 11 11 11 11',
+      phones: [{ phone: '01 22 22 22 22', label: 'domicile' }, { phone: '07 33 33 33 33', label: 'portable, travail' }, { phone: '01 44 44 44 44', label: null }],
+    });
+    const out = path.join(dir, 'export.vcf');
+    await source.api.call('contacts.export', { path: out, format: 'vcf', encoding: 'utf-8-bom', delimiter: ';' });
+    expect(fs.readFileSync(out, 'utf8').split('\r\n').filter((l) => /^(EMAIL|TEL)/.test(l))).toEqual([
+      'EMAIL;PREF=1:p1@example.fr',
+      'EMAIL;TYPE=work:p2@example.fr',
+      'EMAIL:p3@example.fr',
+      'TEL;TYPE=cell;PREF=1:+33611111111',
+      'TEL;TYPE=home:+33122222222',
+      'TEL;TYPE=cell,work:+33733333333',
+      'TEL;TYPE=voice:+33144444444',
+    ]);
+    const target = await openClient(dir, 'b.sqlite');
+    expect(report(await importFile(target.client, out))).toMatchObject({ created: 1, errors: [], notices: [] });
+    expect(storedContacts(target.dbPath)).toEqual({
+      contacts: [{ id: 1, first_name: null, last_name: 'Martin', email: 'p1@example.fr', phone: '+33611111111' }],
+      emails: [
+        { contact_id: 1, email: 'p2@example.fr', label: 'travail' },
+        // a label of the user's own words has no TYPE to go by
+        { contact_id: 1, email: 'p3@example.fr', label: null },
+      ],
+      phones: [
+        { contact_id: 1, phone: '+33122222222', label: 'domicile' },
+        { contact_id: 1, phone: '+33733333333', label: 'portable, travail' },
+        { contact_id: 1, phone: '+33144444444', label: null },
+      ],
+    });
+  });
+});
+
 describe('contact export', () => {
   it.each(['csv', 'xlsx', 'vcf'] as const)('round-trips the base through %s', async (format) => {
     const dir = tempDir();

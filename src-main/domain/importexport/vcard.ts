@@ -2,14 +2,50 @@ import iconv from 'iconv-lite';
 import { createDecoder, decodeWindows1252, detectEncoding, SAMPLE_BYTES, utf8ValidLength } from './encoding';
 import { ImportError } from './errors';
 import type { ContactTarget } from './mapping';
+import { languages, type Language } from '../../contract/settings';
+import { fold } from '../../contract/text';
 import { parseCivility } from './values';
+
+/** The TYPEs of an e-mail or a number the app keeps as its label (the others say nothing to a shop). */
+export const vcardKinds = ['cell', 'home', 'work', 'other'] as const;
+export type VCardKind = (typeof vcardKinds)[number];
+
+/**
+ * The kinds in words, as the contact form suggests labels ("travail,
+ * domicile…"); a test holds them to the locale files. An imported extra
+ * e-mail or number is labelled with them, and an export reads them back.
+ */
+export const VCARD_KIND_LABELS: Record<Language, Record<VCardKind, string>> = {
+  fr: { cell: 'portable', home: 'domicile', work: 'travail', other: 'autre' },
+  en: { cell: 'mobile', home: 'home', work: 'work', other: 'other' },
+};
+
+/** The label of an extra e-mail or number read with these kinds; null when they say nothing. */
+export const kindsLabel = (kinds: readonly VCardKind[], language: Language): string | null =>
+  kinds.length === 0 ? null : kinds.map((k) => VCARD_KIND_LABELS[language][k]).join(', ');
+
+/**
+ * The kinds a label names, in either language ("Travail", "work, mobile"); a
+ * label of the user's own words names none, and is not written to a card.
+ */
+export const labelKinds = (label: string | null): VCardKind[] => {
+  if (label === null) return [];
+  const words = label.split(',').map((w) => fold(w).trim());
+  const kinds = words.map((w) => vcardKinds.find((k) => w === k || languages.some((l) => fold(VCARD_KIND_LABELS[l][k]) === w)));
+  return kinds.every((k) => k !== undefined) ? vcardKinds.filter((k) => kinds.includes(k)) : [];
+};
+
+/** One e-mail or number of a card: its kinds, and its property's line for the report. */
+export type VCardEntry = { value: string; kinds: VCardKind[]; line: number };
 
 export type VCardFields = Partial<Record<Exclude<ContactTarget, 'tags'>, string>> & {
   /** Every address, preferred first; `email` and `email2` are the first two. */
-  emails: string[];
+  emails: VCardEntry[];
   /** Every number but fax and pager, preferred first; also spread over mobile, phone, phone2. */
-  phones: string[];
+  phones: VCardEntry[];
   tags: string[];
+  /** The line of the property each field was read from: a problem with the value is reported there. */
+  lines: Partial<Record<ContactTarget, number>>;
 };
 
 export type VCardIssueReason = 'invalid_line' | 'unknown_charset' | 'invalid_birthday';
@@ -187,86 +223,102 @@ const byPreference = (props: Property[]): Property[] =>
 const textValue = (p: Property, onIssue: (reason: VCardIssueReason) => void): string =>
   isQuotedPrintable(p) ? decodeQuotedPrintable(p, onIssue).replace(/\r\n?/g, '\n') : p.value;
 
+const kindsOf = (p: Property): VCardKind[] => {
+  const t = types(p);
+  const cell = t.has('CELL') || t.has('MOBILE') || t.has('IPHONE');
+  return vcardKinds.filter((k) => (k === 'cell' ? cell : t.has(k.toUpperCase())));
+};
+
 const buildContact = (line: number, props: Property[], issues: VCardContact['issues']): VCardContact => {
-  const fields: VCardFields = { emails: [], phones: [], tags: [] };
+  const fields: VCardFields = { emails: [], phones: [], tags: [], lines: {} };
   const all = (name: string): Property[] => props.filter((p) => p.name === name);
   const value = (p: Property): string => textValue(p, (reason) => issues.push({ line: p.line, reason }));
   const single = (name: string): string => {
     const p = byPreference(all(name))[0];
     return p ? clean(unescapeText(value(p))) : '';
   };
-  const set = (key: Exclude<ContactTarget, 'tags'>, v: string): void => {
-    if (v !== '') fields[key] = v;
+  const lineOf = (name: string): number | undefined => byPreference(all(name))[0]?.line;
+  const set = (key: Exclude<ContactTarget, 'tags'>, v: string, from?: number): void => {
+    if (v === '') return;
+    fields[key] = v;
+    if (from !== undefined) fields.lines[key] = from;
   };
 
   const n = byPreference(all('N'))[0];
   if (n) {
     const [family, given, additional, prefix] = splitStructured(value(n), ';').map((s) => s.trim());
-    set('lastName', family ?? '');
-    set('firstName', [given, additional].filter((s) => s).join(' '));
+    set('lastName', family ?? '', n.line);
+    set('firstName', [given, additional].filter((s) => s).join(' '), n.line);
     const civility = prefix ? parseCivility(prefix) : null;
-    if (civility?.ok) set('civility', civility.value);
+    if (civility?.ok) set('civility', civility.value, n.line);
   }
   if (fields.civility === undefined) {
     const gender = single('GENDER').split(';')[0]?.toUpperCase();
-    if (gender === 'M') set('civility', 'm');
-    if (gender === 'F') set('civility', 'mme');
+    if (gender === 'M') set('civility', 'm', lineOf('GENDER'));
+    if (gender === 'F') set('civility', 'mme', lineOf('GENDER'));
   }
   const org = byPreference(all('ORG'))[0];
-  if (org) set('company', clean(splitStructured(value(org), ';')[0]));
+  if (org) set('company', clean(splitStructured(value(org), ';')[0]), org.line);
   const fn = single('FN');
   // A whole name only when N gave none, and not when FN is just the company (a company card).
   if (fields.firstName === undefined && fields.lastName === undefined && fn !== '' && fn !== fields.company) {
-    set('fullName', fn);
+    set('fullName', fn, lineOf('FN'));
   }
-  set('jobTitle', single('TITLE') || single('ROLE'));
+  const title = single('TITLE');
+  set('jobTitle', title || single('ROLE'), lineOf(title ? 'TITLE' : 'ROLE'));
 
   for (const p of byPreference(all('EMAIL'))) {
     const email = clean(unescapeText(value(p))).replace(/^mailto:/i, '');
-    if (email !== '' && !fields.emails.includes(email)) fields.emails.push(email);
+    if (email !== '' && !fields.emails.some((e) => e.value === email)) fields.emails.push({ value: email, kinds: kindsOf(p), line: p.line });
   }
-  set('email', fields.emails[0] ?? '');
-  set('email2', fields.emails[1] ?? '');
+  const [email, email2] = fields.emails;
+  set('email', email?.value ?? '', email?.line);
+  set('email2', email2?.value ?? '', email2?.line);
 
-  const mobiles: string[] = [];
-  const others: string[] = [];
+  const mobiles: VCardEntry[] = [];
+  const others: VCardEntry[] = [];
   for (const p of byPreference(all('TEL'))) {
     const t = types(p);
     if (t.has('FAX') || t.has('PAGER')) continue;
     const number = clean(unescapeText(value(p))).replace(/^tel:/i, '');
-    if (number === '' || fields.phones.includes(number)) continue;
-    fields.phones.push(number);
-    (t.has('CELL') || t.has('MOBILE') || t.has('IPHONE') ? mobiles : others).push(number);
+    if (number === '' || fields.phones.some((e) => e.value === number)) continue;
+    const entry = { value: number, kinds: kindsOf(p), line: p.line };
+    fields.phones.push(entry);
+    (entry.kinds.includes('cell') ? mobiles : others).push(entry);
   }
-  set('mobile', mobiles[0] ?? '');
-  set('phone', others[0] ?? '');
-  set('phone2', [...others.slice(1), ...mobiles.slice(1)][0] ?? '');
+  const [mobile] = mobiles;
+  const [phone] = others;
+  const phone2 = [...others.slice(1), ...mobiles.slice(1)][0];
+  set('mobile', mobile?.value ?? '', mobile?.line);
+  set('phone', phone?.value ?? '', phone?.line);
+  set('phone2', phone2?.value ?? '', phone2?.line);
 
   const adr = byPreference(all('ADR'))[0];
   if (adr) {
     const [po, ext, street, locality, , code, country] = splitStructured(value(adr), ';').map((s) => s.trim());
     const streetLines = (street ?? '').split('\n').map((s) => s.trim()).filter((s) => s);
-    set('addressLine1', streetLines[0] ?? '');
-    set('addressLine2', [...streetLines.slice(1), ext, po].filter((s) => s).join(', '));
-    set('city', locality ?? '');
-    set('postcode', code ?? '');
-    set('country', country ?? '');
+    set('addressLine1', streetLines[0] ?? '', adr.line);
+    set('addressLine2', [...streetLines.slice(1), ext, po].filter((s) => s).join(', '), adr.line);
+    set('city', locality ?? '', adr.line);
+    set('postcode', code ?? '', adr.line);
+    set('country', country ?? '', adr.line);
   }
   const bday = single('BDAY');
   if (bday !== '') {
     const date = parseBirthday(bday);
-    if (date) set('birthDate', date);
-    else issues.push({ line: all('BDAY')[0]!.line, reason: 'invalid_birthday' });
+    if (date) set('birthDate', date, lineOf('BDAY'));
+    else issues.push({ line: lineOf('BDAY') ?? line, reason: 'invalid_birthday' });
   }
-  const notes = all('NOTE').map((p) => clean(unescapeText(value(p)))).filter((s) => s);
-  set('note', notes.join('\n'));
+  const notes = all('NOTE').map((p) => ({ text: clean(unescapeText(value(p))), line: p.line })).filter((n) => n.text !== '');
+  set('note', notes.map((n) => n.text).join('\n'), notes[0]?.line);
   for (const p of all('CATEGORIES')) {
     for (const tag of splitStructured(value(p), ',')) {
       const t = tag.trim();
       if (t !== '' && !fields.tags.includes(t)) fields.tags.push(t);
     }
+    fields.lines.tags ??= p.line;
   }
-  set('language', single('LANG'));
+  set('language', single('LANG'), lineOf('LANG'));
   return { line, fields, issues };
 };
 
@@ -423,15 +475,19 @@ export async function* readVCards(source: AsyncIterable<Uint8Array>): AsyncGener
 
 // ---------------------------------------------------------------- writing
 
+/** An e-mail or a number to write, with the kinds its label names (none: a plain one). */
+export type VCardOutEntry = { value: string; kinds?: readonly VCardKind[] };
+
 export type VCardInput = {
   civility?: 'm' | 'mme' | null;
   firstName?: string | null;
   lastName?: string | null;
   company?: string | null;
   jobTitle?: string | null;
-  emails?: readonly string[];
+  /** The first is the preferred one. */
+  emails?: readonly VCardOutEntry[];
   mobile?: string | null;
-  phones?: readonly string[];
+  phones?: readonly VCardOutEntry[];
   addressLine1?: string | null;
   addressLine2?: string | null;
   postcode?: string | null;
@@ -482,9 +538,15 @@ export const writeVCard = (c: VCardInput): string => {
   }
   if (c.company) lines.push(`ORG:${escapeText(c.company)}`);
   if (c.jobTitle) lines.push(`TITLE:${escapeText(c.jobTitle)}`);
-  (c.emails ?? []).forEach((e, i) => lines.push(`EMAIL${i === 0 ? ';PREF=1' : ''}:${escapeText(e)}`));
-  if (c.mobile) lines.push(`TEL;TYPE=cell${c.phones?.length ? '' : ';PREF=1'}:${escapeText(c.mobile)}`);
-  (c.phones ?? []).forEach((p, i) => lines.push(`TEL;TYPE=voice${i === 0 ? ';PREF=1' : ''}:${escapeText(p)}`));
+  const type = (kinds: readonly VCardKind[] | undefined, plain: string | null): string => {
+    const list = kinds?.length ? kinds : plain === null ? [] : [plain];
+    return list.length > 0 ? `;TYPE=${list.join(',')}` : '';
+  };
+  (c.emails ?? []).forEach((e, i) => lines.push(`EMAIL${type(e.kinds, null)}${i === 0 ? ';PREF=1' : ''}:${escapeText(e.value)}`));
+  if (c.mobile) lines.push(`TEL;TYPE=cell;PREF=1:${escapeText(c.mobile)}`);
+  (c.phones ?? []).forEach((p, i) =>
+    lines.push(`TEL${type(p.kinds, 'voice')}${i === 0 && !c.mobile ? ';PREF=1' : ''}:${escapeText(p.value)}`),
+  );
   if (c.addressLine1 || c.addressLine2 || c.postcode || c.city || c.country) {
     const parts = ['', c.addressLine2 ?? '', c.addressLine1 ?? '', c.city ?? '', '', c.postcode ?? '', c.country ?? ''];
     lines.push(`ADR:${parts.map(escapeText).join(';')}`);

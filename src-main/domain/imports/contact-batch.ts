@@ -116,7 +116,7 @@ export type ContactRowsSink = {
 };
 
 const withReadIssues = (line: number, issues: SourceRecord['issues']): RowIssue[] =>
-  issues.map((i) => ({ line, field: i.field, value: i.value, reason: i.reason }));
+  issues.map((i) => ({ line: i.line ?? line, field: i.field, value: i.value, reason: i.reason }));
 
 /**
  * Who holds a value as a contact's own code, e-mail or phone, lowest id
@@ -294,12 +294,18 @@ const patchFor = (current: ContactInput, data: ContactData, authoritative: boole
   const newEmails = [data.email, ...data.emails.map((e) => e.email)].filter(
     (e): e is string => e !== null && !emails.has(e) && e !== (patch.email ?? null),
   );
-  if (newEmails.length > 0) patch.emails = [...(current.emails ?? []), ...newEmails.map((email) => ({ email, label: null }))];
+  const emailLabel = new Map(data.emails.map((e) => [e.email, e.label]));
+  if (newEmails.length > 0) {
+    patch.emails = [...(current.emails ?? []), ...newEmails.map((email) => ({ email, label: emailLabel.get(email) ?? null }))];
+  }
   const phones = new Set([current.phone, ...(current.phones ?? []).map((p) => p.phone)]);
   const newPhones = [data.phone, ...data.phones.map((p) => p.phone)].filter(
     (p): p is string => p !== null && !phones.has(p) && p !== (patch.phone ?? null),
   );
-  if (newPhones.length > 0) patch.phones = [...(current.phones ?? []), ...newPhones.map((phone) => ({ phone, label: null }))];
+  const phoneLabel = new Map(data.phones.map((p) => [p.phone, p.label]));
+  if (newPhones.length > 0) {
+    patch.phones = [...(current.phones ?? []), ...newPhones.map((phone) => ({ phone, label: phoneLabel.get(phone) ?? null }))];
+  }
   const tags = new Set((current.tags ?? []).map(fold));
   const newTags = data.tags.filter((t) => !tags.has(fold(t)));
   if (newTags.length > 0) patch.tags = [...(current.tags ?? []), ...newTags];
@@ -968,7 +974,9 @@ export const importContactRows = async (
         addIssues(readIssues);
         continue;
       }
-      const quick = readIssues.length === 0 && tuning.shortcuts ? fast.normalise(record.line, record.cells, today) : null;
+      // a vCard's lists and labels are only read by normaliseContact (cards are few; rows are many)
+      const quick =
+        readIssues.length === 0 && record.card === undefined && tuning.shortcuts ? fast.normalise(record.line, record.cells, today) : null;
       if (quick !== null) {
         for (const notice of quick.notices) addNotice(notice);
         const issue = companyIssue(quick.line, quick.company, quick.companyNumber);
@@ -984,7 +992,7 @@ export const importContactRows = async (
         );
         continue;
       }
-      const n = normaliseContact(record.line, record.cells, mapping, readIssues);
+      const n = normaliseContact(record.line, record.cells, mapping, readIssues, record.card);
       const errors = n.issues.filter((i) => !NOTICE_REASONS.has(i.reason));
       for (const notice of n.issues.filter((i) => NOTICE_REASONS.has(i.reason))) addNotice(notice);
       if (errors.length > 0 || n.data === null) {

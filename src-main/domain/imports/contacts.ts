@@ -1,6 +1,7 @@
 import {
   compactIdentifier,
   contactInput,
+  EXTRA_CONTACTS_MAX,
   isValidSiren,
   isValidSiret,
   SOURCE_DETAIL_MAX,
@@ -20,6 +21,7 @@ import {
   splitFullName,
   splitTags,
   unneutralise,
+  contactTargets,
   type ContactTarget,
 } from '../importexport';
 
@@ -37,7 +39,23 @@ export const NOTICE_REASONS: ReadonlySet<string> = new Set([
   'birthday_without_year',
   // tools that drop a row's trailing empty cells are common; a row cut in two is not, and is worth a look
   'short_row',
+  'too_many_extras',
 ]);
+
+/** An e-mail or a number of a vCard, its label in words and its property's line. */
+export type CardEntry = { value: string; label: string | null; line: number };
+
+/**
+ * What a vCard gives beyond its fixed columns: every e-mail and number
+ * (the columns hold two and three), and where each value was read, so an
+ * issue points at the property and not at BEGIN:VCARD.
+ */
+export type CardDetail = {
+  /** Preferred first; the first e-mail is the `email` column's, the primary number one of mobile, phone, phone2. */
+  emails: CardEntry[];
+  phones: CardEntry[];
+  lines: Partial<Record<ContactTarget, number>>;
+};
 
 
 /**
@@ -78,6 +96,7 @@ export const normaliseContact = (
   cells: readonly string[],
   mapping: readonly (string | null)[],
   readIssues: RowIssue[] = [],
+  card?: CardDetail,
 ): NormalisedContact => {
   const issues: RowIssue[] = [...readIssues];
   const get = new Map<ContactTarget, string>();
@@ -90,7 +109,18 @@ export const normaliseContact = (
     if (!get.has(key)) get.set(key, value);
   });
   const v = (t: ContactTarget): string | null => get.get(t) ?? null;
-  const bad = (field: string, value: string, reason: string) => issues.push({ line, field, value, reason });
+  const phoneTarget = (['mobile', 'phone', 'phone2'] as const).find((t) => v(t) !== null);
+  let extraEmails: CardEntry[] = [];
+  let extraPhones: CardEntry[] = [];
+  const lineOf = (field: string): number => {
+    if (card === undefined) return line;
+    const [top = '', index] = field.split('.');
+    const item = index === undefined ? undefined : top === 'emails' ? extraEmails[Number(index)] : top === 'phones' ? extraPhones[Number(index)] : undefined;
+    if (item !== undefined) return item.line;
+    const target = top === 'phone' ? phoneTarget : (contactTargets as readonly string[]).includes(top) ? (top as ContactTarget) : undefined;
+    return (target === undefined ? undefined : card.lines[target]) ?? line;
+  };
+  const bad = (field: string, value: string, reason: string) => issues.push({ line: lineOf(field), field, value, reason });
 
   const input: ContactInput = { emails: [], phones: [], tags: [], source: 'import' };
   const full = v('fullName');
@@ -114,6 +144,23 @@ export const normaliseContact = (
   const phones = [v('mobile'), v('phone'), v('phone2')].filter((p): p is string => p !== null).map((p) => restorePhone(p).value);
   input.phone = phones[0] ?? null;
   input.phones = phones.slice(1).map((phone) => ({ phone, label: null }));
+  if (card !== undefined) {
+    // the card's own lists replace email2 and phone2, which hold one of them each
+    const primaryPhone = phoneTarget === undefined ? null : v(phoneTarget);
+    const extras = (list: CardEntry[], primary: string | null, field: 'emails' | 'phones'): CardEntry[] => {
+      const rest = list
+        .map((e) => ({ ...e, value: text(e.value) }))
+        .filter((e) => e.value !== '' && e.value !== primary);
+      const left = rest.slice(EXTRA_CONTACTS_MAX);
+      // more than a record keeps: said, not dropped in silence
+      if (left.length > 0) issues.push({ line: left[0]!.line, field, value: left.map((e) => e.value).join(', '), reason: 'too_many_extras' });
+      return rest.slice(0, EXTRA_CONTACTS_MAX);
+    };
+    extraEmails = extras(card.emails, input.email, 'emails');
+    extraPhones = extras(card.phones, primaryPhone, 'phones');
+    input.emails = extraEmails.map((e) => ({ email: e.value, label: e.label }));
+    input.phones = extraPhones.map((p) => ({ phone: restorePhone(p.value).value, label: p.label }));
+  }
   input.addressLine1 = v('addressLine1');
   input.addressLine2 = v('addressLine2');
   const country = v('country');

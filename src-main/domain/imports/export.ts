@@ -7,7 +7,7 @@ import type { Store } from '../../store/db';
 import { matchingIds } from '../contacts/list';
 import { getSettings } from '../settings/service';
 import { marketingSelection } from '../consent/export';
-import { countryLabel, writeDelimited, writeVCard, writeXlsx, type XlsxCell } from '../importexport';
+import { countryLabel, labelKinds, writeDelimited, writeVCard, writeXlsx, type XlsxCell } from '../importexport';
 
 type ExportInput = z.output<typeof exportInput>;
 
@@ -248,15 +248,24 @@ export const exportContacts = async (store: Store, input: ExportInput & { path: 
         rows = out.rows - 1;
         unrepresentable = out.replaced;
       } else {
+        const extraEmails = store.sqlite.prepare('SELECT email, label FROM contact_emails WHERE contact_id = ? ORDER BY id');
+        const extraPhones = store.sqlite.prepare('SELECT phone, label FROM contact_phones WHERE contact_id = ? ORDER BY id');
         for (const r of rowsOf(store, ids)) {
+          const emails = extraEmails.all(r.id) as { email: string; label: string | null }[];
+          const phones = extraPhones.all(r.id) as { phone: string; label: string | null }[];
+          // a label in the kinds' words goes back as its TYPE, so an import of the card labels it again
           const card = writeVCard({
             civility: r.civility,
             firstName: r.first_name,
             lastName: r.last_name,
             company: r.company,
             jobTitle: r.job_title,
-            emails: r.email ? [r.email] : [],
+            emails: [
+              ...(r.email ? [{ value: r.email }] : []),
+              ...emails.map((e) => ({ value: e.email, kinds: labelKinds(e.label) })),
+            ],
             mobile: r.phone,
+            phones: phones.map((p) => ({ value: p.phone, kinds: labelKinds(p.label) })),
             addressLine1: r.address_line1,
             addressLine2: r.address_line2,
             postcode: r.postcode,

@@ -17,7 +17,8 @@ import { contactTargets, eachOf, guessMapping, isImportError, layoutKey, SAMPLE_
 import { bulkJournal } from '../../store/open';
 import { importContactRows, isLargeImport, type ContactBatchTuning } from './contact-batch';
 import { normaliseContact, type NormalisedContact } from './contacts';
-import { openSource, type OpenedSource } from './sources';
+import { openSource, type OpenedSource, type SourceRecord } from './sources';
+import { getSettings } from '../settings/service';
 
 /** Row issues kept in a report: enough to fix a file, bounded for a 1M-row disaster. */
 export const MAX_REPORTED_ISSUES = 1000;
@@ -67,8 +68,8 @@ const resolveMapping = (store: Store, source: OpenedSource, given: (string | nul
 /** A contact needs a name (the form's rule): a file must map a column to one. */
 const NAME_TARGETS = ['lastName', 'firstName', 'fullName'];
 
-const withReadIssues = (line: number, issues: { field: string | null; reason: string; value: string }[]): RowIssue[] =>
-  issues.map((i) => ({ line, field: i.field, value: i.value, reason: i.reason }));
+const withReadIssues = (line: number, issues: SourceRecord['issues']): RowIssue[] =>
+  issues.map((i) => ({ line: i.line ?? line, field: i.field, value: i.value, reason: i.reason }));
 
 /** The first rows as they would be stored, so the user checks the mapping before anything runs. */
 export const previewImport = async (store: Store, input: PreviewInput): Promise<ImportPreview> => {
@@ -76,7 +77,7 @@ export const previewImport = async (store: Store, input: PreviewInput): Promise<
   if (input.kind !== 'contacts') throw new AppError('INTERNAL', `previewImport reads contact files, not ${input.kind}`);
   let source: OpenedSource;
   try {
-    source = await openSource(input.path);
+    source = await openSource(input.path, { language: getSettings(store).language ?? 'fr' });
   } catch (error) {
     throw asAppError(error);
   }
@@ -84,7 +85,7 @@ export const previewImport = async (store: Store, input: PreviewInput): Promise<
   const sample: ImportPreview['sample'] = [];
   try {
     for await (const record of eachOf(source.batches)) {
-      const n = normaliseContact(record.line, record.cells, mapping, withReadIssues(record.line, record.issues));
+      const n = normaliseContact(record.line, record.cells, mapping, withReadIssues(record.line, record.issues), record.card);
       sample.push({ line: n.line, cells: record.cells, values: displayValues(n), issues: n.issues });
       if (sample.length >= PREVIEW_ROWS) break;
     }
@@ -197,7 +198,7 @@ export const runImport = async (
   if (input.kind !== 'contacts') throw new AppError('INTERNAL', `runImport reads contact files, not ${input.kind}`);
   let source: OpenedSource;
   try {
-    source = await openSource(input.path);
+    source = await openSource(input.path, { language: getSettings(store).language ?? 'fr' });
   } catch (error) {
     throw asAppError(error);
   }

@@ -6,6 +6,7 @@ import {
   ImportError,
   inBatches,
   isVCardFault,
+  kindsLabel,
   openDelimited,
   openTable,
   readVCards,
@@ -13,14 +14,24 @@ import {
   SAMPLE_BYTES,
   type Row,
   type RowBatches,
+  type VCardEntry,
 } from '../importexport';
+import type { Language } from '../../contract';
+import type { CardDetail, CardEntry } from './contacts';
 
 /** One record of any file format: a line to report, and values by column header. */
 export type SourceRecord = {
   line: number;
   cells: string[];
-  /** Problems found while reading (vCard faults, short rows): reported with the row. */
-  issues: { field: string | null; reason: string; value: string }[];
+  /** Problems found while reading (vCard faults, short rows): reported with the row, or at their own line. */
+  issues: { field: string | null; reason: string; value: string; line?: number }[];
+  /** A vCard's lists and lines, which its columns cannot carry. */
+  card?: CardDetail;
+};
+
+export type OpenOptions = {
+  /** The language the labels of a vCard's extra e-mails and numbers are written in. */
+  language: Language;
 };
 
 export type OpenedSource = {
@@ -80,7 +91,7 @@ async function* tableRecords(header: Row | null, batches: RowBatches): AsyncGene
   for await (const rows of batches) yield rows.map(record);
 }
 
-async function* vcardRecords(file: string): AsyncGenerator<SourceRecord> {
+async function* vcardRecords(file: string, language: Language): AsyncGenerator<SourceRecord> {
   for await (const item of readVCards(chunks(file))) {
     if (isVCardFault(item)) {
       yield { line: item.line, cells: [], issues: [{ field: null, reason: item.fault, value: '' }] };
@@ -88,10 +99,12 @@ async function* vcardRecords(file: string): AsyncGenerator<SourceRecord> {
     }
     const f = item.fields;
     const cells = VCARD_COLUMNS.map((c) => (c === 'tags' ? f.tags.join(', ') : (f[c] ?? '')));
+    const entry = (e: VCardEntry): CardEntry => ({ value: e.value, label: kindsLabel(e.kinds, language), line: e.line });
     yield {
       line: item.line,
       cells,
-      issues: item.issues.map((i) => ({ field: null, reason: i.reason, value: `line ${i.line}` })),
+      issues: item.issues.map((i) => ({ field: null, reason: i.reason, value: '', line: i.line })),
+      card: { emails: f.emails.map(entry), phones: f.phones.map(entry), lines: f.lines },
     };
   }
 }
@@ -100,7 +113,7 @@ async function* vcardRecords(file: string): AsyncGenerator<SourceRecord> {
  * Opens a file whatever its format: xlsx by its signature, vCard by its
  * extension or its first line, anything else as delimited text.
  */
-export const openSource = async (file: string): Promise<OpenedSource> => {
+export const openSource = async (file: string, options: OpenOptions = { language: 'fr' }): Promise<OpenedSource> => {
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
     throw new ImportError('empty_file', `no file at ${file}`);
   }
@@ -109,7 +122,7 @@ export const openSource = async (file: string): Promise<OpenedSource> => {
   const kind = detectFileKind(sample);
   const head = Buffer.from(sample.subarray(0, 200)).toString('latin1').replace(/^\uFEFF|^ï»¿/, '').trimStart();
   if (path.extname(file).toLowerCase() === '.vcf' || /^BEGIN:VCARD/i.test(head)) {
-    return { format: 'vcard', encoding: null, delimiter: null, headers: [...VCARD_COLUMNS], batches: inBatches(vcardRecords(file)) };
+    return { format: 'vcard', encoding: null, delimiter: null, headers: [...VCARD_COLUMNS], batches: inBatches(vcardRecords(file, options.language)) };
   }
   if (kind === 'xlsx') {
     const table = await openTable(inBatches(readXlsx(file)));

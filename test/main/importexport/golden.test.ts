@@ -212,11 +212,17 @@ describe('contacts.vcf (3.0, 4.0, 2.1, folded lines, a photo, broken cards)', ()
       issues: [],
       fields: {
         civility: 'mme', firstName: 'Élodie', lastName: 'Lefèvre', company: 'Cœur de Lion SARL', jobTitle: 'Gérante',
-        email: 'elodie.lefevre@orange.fr', email2: 'elodie@coeurdelion.fr', emails: ['elodie.lefevre@orange.fr', 'elodie@coeurdelion.fr'],
-        mobile: '06 12 34 56 78', phone: '04 74 22 33 44', phones: ['06 12 34 56 78', '04 74 22 33 44'],
+        email: 'elodie.lefevre@orange.fr', email2: 'elodie@coeurdelion.fr',
+        emails: [{ value: 'elodie.lefevre@orange.fr', kinds: ['home'], line: 8 }, { value: 'elodie@coeurdelion.fr', kinds: ['work'], line: 7 }],
+        mobile: '06 12 34 56 78', phone: '04 74 22 33 44',
+        phones: [{ value: '06 12 34 56 78', kinds: ['cell'], line: 9 }, { value: '04 74 22 33 44', kinds: ['work'], line: 10 }],
         addressLine1: '12 rue de l’Église', addressLine2: 'Bât. B', postcode: '01000', city: 'Bourg-en-Bresse', country: 'France',
         birthDate: '1985-03-05', tags: ['VIP', 'Fidèle'],
         note: 'Préfère être appelée le matin, jamais le lundi; livraison au 2e\nétage. Cette note est assez longue pour être repliée sur plusieurs lignes.',
+        lines: {
+          civility: 3, firstName: 3, lastName: 3, company: 5, jobTitle: 6, email: 8, email2: 7, mobile: 9, phone: 10,
+          addressLine1: 12, addressLine2: 12, city: 12, postcode: 12, country: 12, birthDate: 13, note: 14, tags: 16,
+        },
       },
     },
     {
@@ -224,9 +230,14 @@ describe('contacts.vcf (3.0, 4.0, 2.1, folded lines, a photo, broken cards)', ()
       issues: [],
       fields: {
         civility: 'mme', firstName: 'Zoé', lastName: 'Œuvray', email: 'zoe@oeuvray.fr', email2: 'zoe@gmail.com',
-        emails: ['zoe@oeuvray.fr', 'zoe@gmail.com'], mobile: '+33-7-12-34-56-78', phones: ['+33-7-12-34-56-78'],
+        emails: [{ value: 'zoe@oeuvray.fr', kinds: [], line: 28 }, { value: 'zoe@gmail.com', kinds: [], line: 27 }],
+        mobile: '+33-7-12-34-56-78', phones: [{ value: '+33-7-12-34-56-78', kinds: ['cell'], line: 29 }],
         addressLine1: '3 place de la Libération', addressLine2: 'Résidence du Parc', postcode: '21000', city: 'Dijon', country: 'France',
         birthDate: '--04-12', language: 'fr', tags: [],
+        lines: {
+          civility: 26, firstName: 25, lastName: 25, email: 28, email2: 27, mobile: 29,
+          addressLine1: 30, addressLine2: 30, city: 30, postcode: 30, country: 30, birthDate: 31, language: 32,
+        },
       },
     },
     {
@@ -234,8 +245,11 @@ describe('contacts.vcf (3.0, 4.0, 2.1, folded lines, a photo, broken cards)', ()
       issues: [],
       fields: {
         civility: 'm', firstName: 'François', lastName: 'Garçon', mobile: '0698765432', phone: '01 43 55 66 77',
-        phones: ['0698765432', '01 43 55 66 77'], emails: [], addressLine1: '5, avenue du Général Leclerc', postcode: '75011',
+        phones: [{ value: '0698765432', kinds: ['cell'], line: 38 }, { value: '01 43 55 66 77', kinds: ['home'], line: 39 }],
+        emails: [], addressLine1: '5, avenue du Général Leclerc', postcode: '75011',
         city: 'Paris', country: 'France', note: 'Client depuis 2015\nCarte fidélité perdue', tags: [],
+        // the address is folded by a quoted-printable soft break: reported at its first line
+        lines: { civility: 37, firstName: 37, lastName: 37, mobile: 38, phone: 39, addressLine1: 40, city: 40, postcode: 40, country: 40, note: 42 },
       },
     },
     { line: 44, fault: 'unterminated_card', message: 'line 44: a vCard without END:VCARD' },
@@ -243,8 +257,10 @@ describe('contacts.vcf (3.0, 4.0, 2.1, folded lines, a photo, broken cards)', ()
       line: 48,
       issues: [{ line: 55, reason: 'invalid_line' }],
       fields: {
-        company: 'Boulangerie Martin', email: 'contact@boulangerie-martin.fr', emails: ['contact@boulangerie-martin.fr'],
-        phone: '04 78 00 00 00', phones: ['04 78 00 00 00'], tags: [],
+        company: 'Boulangerie Martin', email: 'contact@boulangerie-martin.fr',
+        emails: [{ value: 'contact@boulangerie-martin.fr', kinds: [], line: 53 }],
+        phone: '04 78 00 00 00', phones: [{ value: '04 78 00 00 00', kinds: ['work'], line: 52 }], tags: [],
+        lines: { company: 51, email: 53, phone: 52 },
       },
     },
     { line: 57, fault: 'text_outside_card', message: 'line 57: text outside a vCard (BEGIN:VCARD … END:VCARD)' },

@@ -1,7 +1,20 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ImportError } from '../../../src-main/domain/importexport/errors';
-import { foldLine, isVCardFault, parseVCards, writeVCard, type VCardContact, type VCardInput } from '../../../src-main/domain/importexport/vcard';
+import {
+  foldLine,
+  isVCardFault,
+  kindsLabel,
+  labelKinds,
+  parseVCards,
+  VCARD_KIND_LABELS,
+  writeVCard,
+  type VCardContact,
+  type VCardEntry,
+  type VCardInput,
+} from '../../../src-main/domain/importexport/vcard';
 
 const cards = (text: string): VCardContact[] => parseVCards(text).filter((i): i is VCardContact => !isVCardFault(i));
 
@@ -32,8 +45,71 @@ describe('parseVCards', () => {
       phone: '01 11 11 11 11',
       phone2: '01 44 44 44 44',
       mobile: '06 22 22 22 22',
-      phones: ['01 11 11 11 11', '06 22 22 22 22', '01 44 44 44 44'],
+      phones: [
+        { value: '01 11 11 11 11', kinds: ['work'], line: 4 },
+        { value: '06 22 22 22 22', kinds: ['cell'], line: 5 },
+        { value: '01 44 44 44 44', kinds: ['home'], line: 7 },
+      ],
       email: 'anne@martin.fr',
+    });
+  });
+
+  it.each(['3.0', '4.0'])('keeps every e-mail and number of a %s card with its kinds and line, preferred first', (version) => {
+    const type = (t: string) => (version === '3.0' ? `TYPE=${t.toUpperCase()}` : `TYPE=${t}`);
+    const [c] = cards(
+      [
+        'BEGIN:VCARD',
+        `VERSION:${version}`,
+        'N:Martin;Paul;;;',
+        `TEL;${type('cell')}:06 11 11 11 11`,
+        `TEL;${type('home')}:01 22 22 22 22`,
+        `TEL;${type('work')},${type('cell').replace('TYPE=', '')}:06 33 33 33 33`,
+        `TEL;${type('voice')}:01 44 44 44 44`,
+        `EMAIL;${type('home')}:p1@example.fr`,
+        `EMAIL;${type('work')}:p2@example.fr`,
+        `EMAIL;${type('other')}:p3@example.fr`,
+        `EMAIL;${version === '3.0' ? 'TYPE=INTERNET,pref' : 'PREF=1'}:p4@example.fr`,
+        'END:VCARD',
+      ].join('\r\n'),
+    );
+    expect(c?.fields.emails).toEqual([
+      { value: 'p4@example.fr', kinds: [], line: 11 },
+      { value: 'p1@example.fr', kinds: ['home'], line: 8 },
+      { value: 'p2@example.fr', kinds: ['work'], line: 9 },
+      { value: 'p3@example.fr', kinds: ['other'], line: 10 },
+    ]);
+    expect(c?.fields.phones).toEqual([
+      { value: '06 11 11 11 11', kinds: ['cell'], line: 4 },
+      { value: '01 22 22 22 22', kinds: ['home'], line: 5 },
+      { value: '06 33 33 33 33', kinds: ['cell', 'work'], line: 6 },
+      { value: '01 44 44 44 44', kinds: [], line: 7 },
+    ]);
+  });
+
+  it('says the line each field was read from, a folded property at its first line', () => {
+    const [c] = cards(
+      [
+        'BEGIN:VCARD',
+        'VERSION:3.0',
+        'FN:Paul Martin',
+        'N:Martin;Paul;;M.;',
+        'ORG:Martin',
+        ' et fils',
+        'EMAIL;TYPE=WORK:pas-un-',
+        ' email',
+        'TEL;TYPE=HOME:01 22 22 22 22',
+        'BDAY:1990-13-45',
+        'ADR:;;1 rue Haute;Lyon;;69001;France',
+        'LANG:fr',
+        'NOTE:',
+        'NOTE:une note',
+        'CATEGORIES:VIP',
+        'END:VCARD',
+      ].join('\r\n'),
+    );
+    expect(c?.fields.lines).toEqual({
+      civility: 4, firstName: 4, lastName: 4, company: 5, email: 7, phone: 9, birthDate: 10,
+      addressLine1: 11, city: 11, postcode: 11, country: 11, language: 12, note: 14, tags: 15,
     });
   });
 
@@ -56,7 +132,7 @@ describe('parseVCards', () => {
     const items = parseVCards('BEGIN:VCARD\nFN:A\nBEGIN:VCARD\nFN:B\nEND:VCARD\nEND:VCARD\nBEGIN:VCARD\nFN:C\n');
     expect(items).toEqual([
       { line: 1, fault: 'unterminated_card', message: 'line 1: a vCard without END:VCARD' },
-      { line: 3, fields: { fullName: 'B', emails: [], phones: [], tags: [] }, issues: [] },
+      { line: 3, fields: { fullName: 'B', emails: [], phones: [], tags: [], lines: { fullName: 4 } }, issues: [] },
       { line: 6, fault: 'text_outside_card', message: 'line 6: text outside a vCard (BEGIN:VCARD … END:VCARD)' },
       { line: 7, fault: 'unterminated_card', message: 'line 7: a vCard without END:VCARD' },
     ]);
@@ -85,9 +161,9 @@ describe('writeVCard', () => {
     lastName: 'Lefèvre',
     company: 'Cœur de Lion; SARL, Bourg',
     jobTitle: 'Gérante',
-    emails: ['elodie@orange.fr', 'elodie@coeur.fr'],
+    emails: [{ value: 'elodie@orange.fr' }, { value: 'elodie@coeur.fr', kinds: ['work'] }],
     mobile: '+33612345678',
-    phones: ['+33474223344', '+33474223345'],
+    phones: [{ value: '+33474223344', kinds: ['home'] }, { value: '+33474223345' }],
     addressLine1: '12 rue de l’Église',
     addressLine2: 'Bât. B',
     postcode: '01000',
@@ -108,9 +184,13 @@ describe('writeVCard', () => {
     expect(text).toContain('ORG:Cœur de Lion\\; SARL\\, Bourg');
   });
 
-  it('reads back what it writes', () => {
+  it('reads back what it writes, every e-mail and number with its kinds', () => {
     const [c] = cards(writeVCard(contact));
-    expect(c?.fields).toEqual({
+    if (c === undefined) throw new Error('no card read back');
+    const { lines, ...fields } = c.fields;
+    expect(lines.email).toBe(7);
+    const plain = (entries: VCardEntry[]) => entries.map(({ value, kinds }) => ({ value, kinds }));
+    expect({ ...fields, emails: plain(fields.emails), phones: plain(fields.phones) }).toEqual({
       civility: 'mme',
       firstName: 'Élodie',
       lastName: 'Lefèvre',
@@ -118,11 +198,18 @@ describe('writeVCard', () => {
       jobTitle: 'Gérante',
       email: 'elodie@orange.fr',
       email2: 'elodie@coeur.fr',
-      emails: ['elodie@orange.fr', 'elodie@coeur.fr'],
+      emails: [
+        { value: 'elodie@orange.fr', kinds: [] },
+        { value: 'elodie@coeur.fr', kinds: ['work'] },
+      ],
       mobile: '+33612345678',
       phone: '+33474223344',
       phone2: '+33474223345',
-      phones: ['+33474223344', '+33612345678', '+33474223345'],
+      phones: [
+        { value: '+33612345678', kinds: ['cell'] },
+        { value: '+33474223344', kinds: ['home'] },
+        { value: '+33474223345', kinds: [] },
+      ],
       addressLine1: '12 rue de l’Église',
       addressLine2: 'Bât. B',
       postcode: '01000',
@@ -155,5 +242,43 @@ describe('writeVCard', () => {
     expect(folded.length).toBe(2);
     expect(folded[1]?.startsWith(' ')).toBe(true);
     expect(folded.map((l, i) => (i === 0 ? l : l.slice(1))).join('')).toBe(line);
+  });
+});
+
+describe('kinds as labels', () => {
+  it.each(['fr', 'en'] as const)('words the kinds as the contact form suggests labels (%s), and reads them back', (language) => {
+    const shown = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, `../../../src-renderer/locales/${language}/contacts.json`), 'utf8')) as {
+      contacts: { form: { labelKinds: Record<string, string> } };
+    };
+    expect(VCARD_KIND_LABELS[language]).toEqual(shown.contacts.form.labelKinds);
+    expect(kindsLabel(['cell', 'work'], language)).toBe(language === 'fr' ? 'portable, travail' : 'mobile, work');
+    expect(kindsLabel([], language)).toBeNull();
+    expect(labelKinds(kindsLabel(['cell', 'work'], language))).toEqual(['cell', 'work']);
+  });
+
+  it('reads a label typed in either language, and no kinds from the user\'s own words', () => {
+    expect(labelKinds('Travail')).toEqual(['work']);
+    expect(labelKinds('home')).toEqual(['home']);
+    expect(labelKinds(' Domicile ,Portable')).toEqual(['cell', 'home']);
+    expect(labelKinds('chez sa mère')).toEqual([]);
+    expect(labelKinds('travail, chez sa mère')).toEqual([]);
+    expect(labelKinds(null)).toEqual([]);
+  });
+
+  it('writes the kinds of each e-mail and number as its TYPE, the preferred one marked', () => {
+    const text = writeVCard({
+      lastName: 'Martin',
+      emails: [{ value: 'p1@example.fr' }, { value: 'p2@example.fr', kinds: ['work'] }, { value: 'p3@example.fr', kinds: ['home', 'other'] }],
+      mobile: '+33611111111',
+      phones: [{ value: '+33122222222', kinds: ['home'] }, { value: '+33133333333' }],
+    });
+    expect(text.split('\r\n').filter((l) => /^(EMAIL|TEL)/.test(l))).toEqual([
+      'EMAIL;PREF=1:p1@example.fr',
+      'EMAIL;TYPE=work:p2@example.fr',
+      'EMAIL;TYPE=home,other:p3@example.fr',
+      'TEL;TYPE=cell;PREF=1:+33611111111',
+      'TEL;TYPE=home:+33122222222',
+      'TEL;TYPE=voice:+33133333333',
+    ]);
   });
 });
