@@ -71,6 +71,13 @@ describe('comptoir CLI', () => {
     expect(runIn('fr_FR.UTF-8', 'import', 'contacts', path.join(dir, 'vide.csv'), '--db', db).err).toBe(
       'comptoir: Le fichier est vide ou ne contient aucune ligne.\n',
     );
+    fs.mkdirSync(path.join(dir, 'dossier'));
+    expect(runIn('fr_FR.UTF-8', 'import', 'contacts', path.join(dir, 'dossier'), '--db', db).err).toBe(
+      'comptoir: C’est un dossier, pas un fichier : indiquez le fichier à importer.\n',
+    );
+    expect(runIn('en_GB.UTF-8', 'import', 'purchases', path.join(dir, 'dossier'), '--db', db).err).toBe(
+      'comptoir: This is a folder, not a file: name the file to import.\n',
+    );
     // nothing was written by any of them
     expect(JSON.parse(run('call', 'app.status', '{}', '--db', db).out)).toMatchObject({ contactCount: 0 });
   });

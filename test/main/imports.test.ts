@@ -265,7 +265,7 @@ describe('contact import', () => {
     expect(dump(dbPath)).toBe(before);
   });
 
-  it('refuses empty and binary files with a clear reason', async () => {
+  it('refuses empty and binary files, folders and missing files with a clear reason', async () => {
     const dir = tempDir();
     const { api } = await openClient(dir);
     const empty = path.join(dir, 'vide.csv');
@@ -278,6 +278,15 @@ describe('contact import', () => {
     fs.writeFileSync(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
     await expect(api.call('imports.preview', { kind: 'contacts', path: png })).rejects.toMatchObject({
       details: { reason: 'binary_file' },
+    });
+    // a folder or a missing file is not an empty file: the user is told which slip it was
+    await expect(api.call('imports.preview', { kind: 'contacts', path: dir })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      details: { reason: 'is_folder' },
+    });
+    await expect(api.call('imports.preview', { kind: 'purchases', path: dir })).rejects.toMatchObject({ details: { reason: 'is_folder' } });
+    await expect(api.call('imports.preview', { kind: 'contacts', path: path.join(dir, 'absent.csv') })).rejects.toMatchObject({
+      details: { reason: 'no_file' },
     });
   });
 

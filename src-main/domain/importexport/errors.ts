@@ -6,6 +6,8 @@ import { AppError } from '../../contract/errors';
  * next to the others and keep going.
  */
 export const importErrorCodes = [
+  'no_file',
+  'is_folder',
   'empty_file',
   'binary_file',
   'xls_file',

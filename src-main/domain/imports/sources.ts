@@ -114,9 +114,15 @@ async function* vcardRecords(file: string, language: Language): AsyncGenerator<S
  * extension or its first line, anything else as delimited text.
  */
 export const openSource = async (file: string, options: OpenOptions = { language: 'fr' }): Promise<OpenedSource> => {
-  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
-    throw new ImportError('empty_file', `no file at ${file}`);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new ImportError('no_file', `no file at ${file}`);
   }
+  // a folder named by mistake is not an empty file: saying so points at the real slip
+  if (stat.isDirectory()) throw new ImportError('is_folder', `${file} is a folder, not a file`);
+  if (!stat.isFile()) throw new ImportError('empty_file', `no file at ${file}`);
   const sample = sampleOf(file);
   if (sample.length === 0) throw new ImportError('empty_file', 'the file is empty');
   const kind = detectFileKind(sample);
