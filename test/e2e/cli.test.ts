@@ -82,6 +82,81 @@ describe('comptoir CLI', () => {
     expect(JSON.parse(run('call', 'app.status', '{}', '--db', db).out)).toMatchObject({ contactCount: 0 });
   });
 
+  it('refuses a whole file with one line and exit code 1; --json prints the report with that refusal', () => {
+    const dir = tmp();
+    const db = path.join(dir, 'shop.sqlite');
+    const write = (name: string, content: string | Buffer): string => {
+      const p = path.join(dir, name);
+      fs.writeFileSync(p, content);
+      return p;
+    };
+    const empty = write('vide.csv', '');
+    // a picture renamed .csv
+    const png = write('photo.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]));
+    const wide = write('large.csv', `${Array.from({ length: 600 }, (_, i) => `c${i}`).join(';')}\r\n`);
+    const folder = path.join(dir, 'dossier');
+    fs.mkdirSync(folder);
+    const absent = path.join(dir, 'absent.csv');
+    const refusals = [
+      { file: empty, issue: { line: null, value: '', reason: 'empty_file' }, fr: 'Le fichier est vide ou ne contient aucune ligne.', en: 'The file is empty or has no rows.' },
+      {
+        file: png,
+        issue: { line: null, value: 'png', reason: 'binary_file' },
+        fr: 'Ce n’est pas un tableau : ouvrez-le dans Excel ou LibreOffice et enregistrez-le en .xlsx ou en CSV.',
+        en: 'This is not a table: open it in Excel or LibreOffice and save it as .xlsx or CSV.',
+      },
+      {
+        file: wide,
+        issue: { line: 1, value: '600', reason: 'too_many_columns' },
+        fr: 'Trop de colonnes : le séparateur n’est peut-être pas le bon. (ligne 1)',
+        en: 'Too many columns: the separator may be wrong. (line 1)',
+      },
+      {
+        file: folder,
+        issue: { line: null, value: '', reason: 'is_folder' },
+        fr: 'C’est un dossier, pas un fichier : indiquez le fichier à importer.',
+        en: 'This is a folder, not a file: name the file to import.',
+      },
+      { file: absent, issue: { line: null, value: '', reason: 'no_file' }, fr: `aucun fichier à ${absent}`, en: `no file at ${absent}` },
+    ];
+    for (const kind of ['contacts', 'purchases']) {
+      for (const { file, issue, fr, en } of refusals) {
+        const report = `${JSON.stringify({ created: 0, updated: 0, merged: 0, skipped: 0, errors: [{ line: issue.line, field: null, value: issue.value, reason: issue.reason }] })}\n`;
+        expect(runIn('fr_FR.UTF-8', 'import', kind, file, '--json', '--db', db), `${kind} ${file}`).toEqual({ code: 1, out: report, err: `comptoir: ${fr}\n` });
+        expect(runIn('en_GB.UTF-8', 'import', kind, file, '--json', '--db', db), `${kind} ${file}`).toEqual({ code: 1, out: report, err: `comptoir: ${en}\n` });
+        // without --json: the line on stderr, nothing on stdout
+        if (kind === 'contacts') expect(runIn('fr_FR.UTF-8', 'import', kind, file, '--db', db)).toEqual({ code: 1, out: '', err: `comptoir: ${fr}\n` });
+      }
+    }
+    // a usage error stays one: exit code 2, no report
+    const usage = run('import', 'contacts', '--json', '--db', db);
+    expect(usage.code).toBe(2);
+    expect(usage.out).toBe('');
+    expect(JSON.parse(run('call', 'app.status', '{}', '--db', db).out)).toMatchObject({ contactCount: 0 });
+    expect(JSON.parse(run('call', 'imports.list', '{}', '--db', db).out)).toEqual([]);
+  });
+
+  it('--policy create: a customer code already in the base refuses the file, and --json says why', () => {
+    const dir = tmp();
+    const db = path.join(dir, 'shop.sqlite');
+    expect(run('call', 'contacts.create', '{"lastName":"Dupont","code":"C1"}', '--db', db).code).toBe(0);
+    const file = path.join(dir, 'clients.csv');
+    fs.writeFileSync(file, 'Code client;Nom;E-mail\r\nC1;Dupont;jean@exemple.fr\r\n');
+    const report = `${JSON.stringify({ created: 0, updated: 0, merged: 0, skipped: 0, errors: [{ line: null, field: null, value: '', reason: 'code_taken' }] })}\n`;
+    expect(runIn('fr_FR.UTF-8', 'import', 'contacts', file, '--policy', 'create', '--json', '--db', db)).toEqual({
+      code: 1,
+      out: report,
+      err: 'comptoir: Cette modification entre en conflit avec des données existantes. (customer code C1 is already used by contact 1)\n',
+    });
+    expect(runIn('en_GB.UTF-8', 'import', 'contacts', file, '--policy', 'create', '--json', '--db', db)).toEqual({
+      code: 1,
+      out: report,
+      err: 'comptoir: This change conflicts with existing data. (customer code C1 is already used by contact 1)\n',
+    });
+    expect(JSON.parse(run('call', 'app.status', '{}', '--db', db).out)).toMatchObject({ contactCount: 1 });
+    expect(JSON.parse(run('call', 'imports.list', '{}', '--db', db).out)).toEqual([]);
+  });
+
   it('runs any contract call and prints JSON; errors are one line with exit code 1', () => {
     const db = path.join(tmp(), 'shop.sqlite');
     const created = run('call', 'contacts.create', '{"firstName":"François","lastName":"Lefèvre","phone":"06 12 34 56 78"}', '--db', db);

@@ -3,7 +3,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { callNames, fold, isCallName, type Envelope, type ImportReport, type JobFinished, type JobProgress, type Segment } from '../../contract';
+import {
+  callNames,
+  fold,
+  isCallName,
+  type AppErrorData,
+  type Envelope,
+  type ErrorCode,
+  type ImportKindName,
+  type ImportReport,
+  type JobFinished,
+  type JobProgress,
+  type Segment,
+} from '../../contract';
 import { backupDir, replaceDatabaseFile } from '../../domain/backup/service';
 import type { StoreClient } from '../client';
 import { createInProcessClient } from '../inprocess';
@@ -231,8 +243,8 @@ const demo = (flags: Flags): Promise<number> =>
     return 0;
   });
 
-/** Runs a job call and waits for its end, drawing its progress on a terminal. */
-const runJob = async (client: StoreClient, name: string, input: unknown): Promise<JobFinished> => {
+/** Runs a job call and waits for its end, drawing its progress on a terminal; `refuse` words a refused start. */
+const runJob = async (client: StoreClient, name: string, input: unknown, refuse: (error: AppErrorData) => Error): Promise<JobFinished> => {
   const finished = new Promise<JobFinished>((resolve) => {
     client.onEvent((event, payload) => {
       if (event === 'job.progress' && process.stderr.isTTY) {
@@ -243,27 +255,68 @@ const runJob = async (client: StoreClient, name: string, input: unknown): Promis
       if (event === 'job.finished') resolve(payload as JobFinished);
     });
   });
-  unwrapWords(await client.invoke(name, input));
+  const started = await client.invoke(name, input);
+  if (!started.ok) throw refuse(started.error);
   const done = await finished;
   if (process.stderr.isTTY) process.stderr.write('\n');
   return done;
 };
 
-const importFile = (flags: Flags, kind: string | undefined, file: string | undefined): Promise<number> => {
+/** The report's row issue, for a refusal that has no row: its line when the store knows it. */
+type RefusedIssue = { line: number | null; field: null; value: string; reason: string };
+
+/**
+ * An import refused as a whole, for the file (empty, not a table, a folder) or
+ * for a row the store would not take: a script reading `--json` gets the
+ * report's shape for it too, not an empty stdout.
+ */
+class ImportRefused extends Error {
+  constructor(
+    message: string,
+    readonly issue: RefusedIssue,
+  ) {
+    super(message);
+  }
+}
+
+/** Refusals about the file or its rows; a busy or unavailable store is not the file's fault and keeps its plain line. */
+const FILE_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['VALIDATION', 'CONFLICT', 'NOT_FOUND']);
+
+const refusedIssue = (error: AppErrorData): RefusedIssue => {
+  const d = error.details ?? {};
+  const reason = typeof d.reason === 'string' ? d.reason : (d.issues?.[0]?.code ?? error.code.toLowerCase());
+  // what the refusal measured (a column count) or recognised (a PNG): short, and says what went wrong
+  const value = typeof d.count === 'number' ? String(d.count) : typeof d.kind === 'string' ? d.kind : '';
+  return { line: typeof d.line === 'number' ? d.line : null, field: null, value, reason };
+};
+
+const importFailure = (error: AppErrorData): Error =>
+  FILE_REFUSALS.has(error.code) ? new ImportRefused(text.failure(error), refusedIssue(error)) : new Error(text.failure(error));
+
+const importFile = async (flags: Flags, kind: string | undefined, file: string | undefined): Promise<number> => {
   if (kind !== 'contacts' && kind !== 'purchases') throw new UsageError(t('cli.usageError.importUsage'));
   if (!file) throw new UsageError(t('cli.usageError.importFile'));
   if (flags.policy !== undefined && !['merge', 'skip', 'create'].includes(flags.policy)) {
     throw new UsageError(t('cli.usageError.policy'));
   }
-  if (!fs.existsSync(file)) throw new Error(t('cli.import.noFile', { file }));
+  try {
+    return await runImportFile(flags, kind, file);
+  } catch (error) {
+    if (flags.json && error instanceof ImportRefused) {
+      process.stdout.write(`${JSON.stringify({ created: 0, updated: 0, merged: 0, skipped: 0, errors: [error.issue] })}\n`);
+    }
+    throw error;
+  }
+};
+
+const runImportFile = (flags: Flags, kind: ImportKindName, file: string): Promise<number> => {
+  if (!fs.existsSync(file)) {
+    throw new ImportRefused(t('cli.import.noFile', { file }), { line: null, field: null, value: '', reason: 'no_file' });
+  }
   return withClient(flags, async (client) => {
-    const done = await runJob(client, 'imports.run', {
-      kind,
-      path: path.resolve(file),
-      dryRun: flags.dryRun,
-      policy: flags.policy ?? 'merge',
-    });
-    if (done.status !== 'done') throw new Error(done.error ? text.failure(done.error) : done.status);
+    const input = { kind, path: path.resolve(file), dryRun: flags.dryRun, policy: flags.policy ?? 'merge' };
+    const done = await runJob(client, 'imports.run', input, importFailure);
+    if (done.status !== 'done') throw done.error ? importFailure(done.error) : new Error(done.status);
     const report = done.result as ImportReport;
     const summary = {
       created: report.created,
