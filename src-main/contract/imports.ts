@@ -108,13 +108,15 @@ export type ImportRecord = {
 export const importUndoInput = z.object({ importId: z.number().int().positive() }).strict();
 
 export const exportFormats = ['csv', 'xlsx', 'vcf'] as const;
+export const exportEncodings = ['utf-8-bom', 'windows-1252'] as const;
+export const exportDelimiters = [';', ','] as const;
 export const exportInput = z
   .object({
     /** Absent: the store picks a file in its transfers folder, for the renderer to download. */
     path: filePath.optional(),
     format: z.enum(exportFormats).default('csv'),
-    encoding: z.enum(['utf-8-bom', 'windows-1252']).default('utf-8-bom'),
-    delimiter: z.enum([';', ',']).default(';'),
+    encoding: z.enum(exportEncodings).default('utf-8-bom'),
+    delimiter: z.enum(exportDelimiters).default(';'),
     /** Language of the headers, statuses and origins (the app's, from the renderer); absent: the language setting, else French. */
     language: z.enum(languages).optional(),
     /** Only these contacts (a selection); otherwise the whole base. */

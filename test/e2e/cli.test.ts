@@ -217,6 +217,29 @@ describe('comptoir CLI', () => {
     expect(fs.existsSync(path.join(dir, 'x.csv'))).toBe(false);
   });
 
+  it('export: a --delimiter or --encoding it does not write is a usage error (exit code 2), like --format', () => {
+    const dir = tmp();
+    const db = path.join(dir, 'shop.sqlite');
+    const file = path.join(dir, 'e.csv');
+    const cases = [
+      { flag: ['--delimiter', '|'], fr: "--delimiter vaut ';' ou ','", en: "--delimiter is ';' or ','" },
+      { flag: ['--delimiter', 'tab'], fr: "--delimiter vaut ';' ou ','", en: "--delimiter is ';' or ','" },
+      { flag: ['--encoding', 'latin1'], fr: '--encoding vaut utf-8-bom ou windows-1252', en: '--encoding is utf-8-bom or windows-1252' },
+      { flag: ['--format', 'ods'], fr: '--format vaut csv, xlsx ou vcf', en: '--format is csv, xlsx or vcf' },
+    ];
+    for (const { flag, fr, en } of cases) {
+      const french = runIn('fr_FR.UTF-8', 'export', 'contacts', file, ...flag, '--db', db);
+      expect(french.code, flag.join(' ')).toBe(2);
+      expect(french.out).toBe('');
+      expect(french.err.split('\n').slice(0, 3)).toEqual([`comptoir: ${fr}`, '', 'Comptoir — CRM hors ligne']);
+      const english = runIn('en_GB.UTF-8', 'export', 'contacts', file, ...flag, '--db', db);
+      expect(english.code, flag.join(' ')).toBe(2);
+      expect(english.err.split('\n').slice(0, 3)).toEqual([`comptoir: ${en}`, '', 'Comptoir — offline CRM']);
+    }
+    // refused before the base is even opened
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
   it('reports a damaged database with exit code 1', () => {
     const db = path.join(tmp(), 'shop.sqlite');
     fs.writeFileSync(db, Buffer.alloc(16_384, 0x42));

@@ -9,6 +9,9 @@ import {
   isCallName,
   type AppErrorData,
   type Envelope,
+  exportDelimiters,
+  exportEncodings,
+  exportFormats,
   type ErrorCode,
   type ImportKindName,
   type ImportReport,
@@ -350,7 +353,14 @@ const exportFile = (flags: Flags, kind: string | undefined, file: string | undef
   if (kind !== 'contacts') throw new UsageError(t('cli.usageError.exportUsage'));
   if (!file) throw new UsageError(t('cli.usageError.exportFile'));
   const format = flags.format ?? (path.extname(file).slice(1).toLowerCase() || 'csv');
-  if (!['csv', 'xlsx', 'vcf'].includes(format)) throw new UsageError(t('cli.usageError.format'));
+  if (!(exportFormats as readonly string[]).includes(format)) throw new UsageError(t('cli.usageError.format'));
+  // the store would refuse them too, but as "invalid input": a mistyped flag is a usage error, like --format
+  if (flags.encoding !== undefined && !(exportEncodings as readonly string[]).includes(flags.encoding)) {
+    throw new UsageError(t('cli.usageError.encoding'));
+  }
+  if (flags.delimiter !== undefined && !(exportDelimiters as readonly string[]).includes(flags.delimiter)) {
+    throw new UsageError(t('cli.usageError.delimiter'));
+  }
   return withClient(flags, async (client) => {
     let segmentId: number | undefined;
     if (flags.segment !== undefined) {
