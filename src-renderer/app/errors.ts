@@ -1,10 +1,12 @@
 import type { TFunction } from 'i18next';
 import type { z } from 'zod';
 import { AppError, isAppErrorData, jobKinds, type ErrorCode, type ErrorDetails, type FieldIssue, type JobKind } from '@contract';
+import errors from '../locales/fr/errors.json';
 import validation from '../locales/fr/validation.json';
 
 /** Issue codes we can translate; the locale files are the list. */
 const validationKeys: ReadonlySet<string> = new Set(Object.keys(validation.validation));
+const writeReasons: ReadonlySet<string> = new Set(Object.keys(errors.errors.write.reason));
 
 export const errorCode = (error: unknown): ErrorCode => {
   if (error instanceof AppError) return error.code;
@@ -22,10 +24,19 @@ const busyWith = (error: unknown): JobKind | null => {
   return errorCode(error) === 'BUSY' && (jobKinds as readonly unknown[]).includes(kind) ? (kind as JobKind) : null;
 };
 
+/** Why a file could not be written (disk full, no access …), when the store said. */
+const writeReason = (error: unknown): string | null => {
+  const reason = errorDetails(error)?.reason;
+  return typeof reason === 'string' && writeReasons.has(reason) ? reason : null;
+};
+
 /** A human sentence for any failure; the technical message stays out of sight. */
 export const errorMessage = (t: TFunction, error: unknown): string => {
   const job = busyWith(error);
-  return job === null ? t(`errors.${errorCode(error)}`) : t(`errors.busyWith.${job}`);
+  if (job !== null) return t(`errors.busyWith.${job}`);
+  const write = writeReason(error);
+  if (write !== null) return t('errors.write.failed', { why: t(`errors.write.reason.${write}`) });
+  return t(`errors.${errorCode(error)}`);
 };
 
 export const validationMessage = (t: TFunction, code: string): string =>

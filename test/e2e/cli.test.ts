@@ -240,6 +240,29 @@ describe('comptoir CLI', () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
+  it('export: a target it cannot write is one line saying why, exit code 1, and nothing is left behind', () => {
+    const dir = tmp();
+    const db = path.join(dir, 'shop.sqlite');
+    expect(run('call', 'contacts.create', '{"lastName":"Lefèvre"}', '--db', db).code).toBe(0);
+    const folder = path.join(dir, 'dossier');
+    fs.mkdirSync(folder);
+    const missing = path.join(dir, 'absent', 'e.csv');
+    const underFile = path.join(db, 'e.xlsx');
+    const cases = [
+      { target: missing, fr: `Impossible d’écrire ${missing} : le dossier n’existe pas.`, en: `Cannot write ${missing}: the folder does not exist.` },
+      { target: folder, fr: `Impossible d’écrire ${folder} : c’est un dossier.`, en: `Cannot write ${folder}: it is a folder.` },
+      { target: underFile, fr: `Impossible d’écrire ${underFile} : le dossier n’existe pas.`, en: `Cannot write ${underFile}: the folder does not exist.` },
+    ];
+    for (const { target, fr, en } of cases) {
+      for (const format of ['csv', 'xlsx', 'vcf']) {
+        expect(runIn('fr_FR.UTF-8', 'export', 'contacts', target, '--format', format, '--db', db), `${format} ${target}`).toEqual({ code: 1, out: '', err: `comptoir: ${fr}\n` });
+      }
+      expect(runIn('en_GB.UTF-8', 'export', 'contacts', target, '--db', db)).toEqual({ code: 1, out: '', err: `comptoir: ${en}\n` });
+    }
+    expect(fs.readdirSync(dir).filter((f) => !f.startsWith('shop.sqlite'))).toEqual(['dossier']);
+    expect(fs.readdirSync(folder)).toEqual([]);
+  });
+
   it('reports a damaged database with exit code 1', () => {
     const db = path.join(tmp(), 'shop.sqlite');
     fs.writeFileSync(db, Buffer.alloc(16_384, 0x42));

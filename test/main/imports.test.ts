@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import type { ImportReport, JobFinished } from '../../src-main/contract';
+import { asWriteRefusal } from '../../src-main/domain/importexport';
 import type { StoreClient } from '../../src-main/host/client';
 import { failure, finishedJob, openClient, tempDir, undoImportCall } from './helpers';
 
@@ -576,5 +577,37 @@ describe('contact export', () => {
     expect(text).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(text).toContain("'@SUM(A1)");
     expect(text).toContain(';+44 20 7946 0958;');
+  });
+
+  it('refuses an export it cannot write with why (no folder, a folder, a full disk …), not as an unexpected error', async () => {
+    const dir = tempDir();
+    const { api } = await openClient(dir);
+    await api.call('contacts.create', { lastName: 'Arnaud' });
+    const folder = path.join(dir, 'dossier');
+    fs.mkdirSync(folder);
+    const refusals: [string, string][] = [
+      [path.join(dir, 'absent', 'e.csv'), 'folder_missing'],
+      [folder, 'target_is_folder'],
+      // a file where a folder should be
+      [path.join(dir, 'a.sqlite', 'e.csv'), 'folder_missing'],
+    ];
+    for (const format of ['csv', 'xlsx', 'vcf'] as const) {
+      for (const [target, reason] of refusals) {
+        await expect(api.call('contacts.export', { path: target, format }), `${format} ${target}`).rejects.toMatchObject({
+          code: 'VALIDATION',
+          details: { reason, path: target },
+        });
+      }
+    }
+    // nothing left behind: no .part beside the folder, nothing in it
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
+    expect(fs.readdirSync(folder)).toEqual([]);
+    // the ones a test cannot cause as root, by their system codes; anything else stays what it was
+    const errno = (code: string) => Object.assign(new Error(code), { code });
+    expect(asWriteRefusal(errno('EACCES'), '/x.csv')).toMatchObject({ code: 'VALIDATION', details: { reason: 'write_denied', path: '/x.csv' } });
+    expect(asWriteRefusal(errno('ENOSPC'), '/x.csv')).toMatchObject({ details: { reason: 'disk_full' } });
+    expect(asWriteRefusal(errno('EROFS'), '/x.csv')).toMatchObject({ details: { reason: 'read_only_disk' } });
+    const other = errno('EIO');
+    expect(asWriteRefusal(other, '/x.csv')).toBe(other);
   });
 });

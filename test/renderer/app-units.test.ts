@@ -90,4 +90,13 @@ describe('error messages', () => {
     expect(errorMessage(en, new AppError('BUSY', 'busy', { kind: 'reindex' }))).toBe(en('errors.BUSY'));
     expect(errorMessage(en, new AppError('CONFLICT', 'taken', { kind: 'import' }))).toBe(en('errors.CONFLICT'));
   });
+
+  it('says why a file could not be written, in both languages; an unknown reason keeps the general sentence', () => {
+    const fr = createI18n('fr').t;
+    const en = createI18n('en').t;
+    const full = { code: 'VALIDATION', message: 'cannot write', details: { reason: 'disk_full', path: '/data/transfers/exports/x/e.csv' } };
+    expect(errorMessage(fr, full)).toBe('Impossible d’écrire le fichier : le disque est plein.');
+    expect(errorMessage(en, new AppError('VALIDATION', 'cannot write', { reason: 'write_denied' }))).toBe('Cannot write the file: permission denied.');
+    expect(errorMessage(en, new AppError('VALIDATION', 'bad', { reason: 'something_new' }))).toBe(en('errors.VALIDATION'));
+  });
 });

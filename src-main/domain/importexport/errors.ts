@@ -47,3 +47,30 @@ export class ImportError extends Error {
 }
 
 export const isImportError = (error: unknown): error is ImportError => error instanceof ImportError;
+
+/**
+ * Why a file could not be written where it was asked to go, by the system's
+ * error code. These are the user's to fix (a path, a full disk), not bugs:
+ * they travel as a refusal with a reason the renderer and the CLI word
+ * (`errors.write.reason.*`), not as an unexpected error with a stack.
+ */
+const WRITE_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'folder_missing',
+  ENOTDIR: 'folder_missing',
+  EISDIR: 'target_is_folder',
+  EACCES: 'write_denied',
+  EPERM: 'write_denied',
+  ENOSPC: 'disk_full',
+  EDQUOT: 'disk_full',
+  EROFS: 'read_only_disk',
+};
+
+export const writeRefusal = (reason: string, target: string): AppError =>
+  new AppError('VALIDATION', `cannot write ${target} (${reason})`, { reason, path: target });
+
+/** The refusal for a failed write to `target`, or the error itself when it is not one the user can fix. */
+export const asWriteRefusal = (error: unknown, target: string): unknown => {
+  const code = typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : '';
+  const reason = WRITE_REASONS[code];
+  return reason === undefined ? error : writeRefusal(reason, target);
+};

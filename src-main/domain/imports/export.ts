@@ -7,7 +7,7 @@ import type { Store } from '../../store/db';
 import { matchingIds } from '../contacts/list';
 import { getSettings } from '../settings/service';
 import { marketingSelection } from '../consent/export';
-import { countryLabel, labelKinds, writeDelimited, writeVCard, writeXlsx, type XlsxCell } from '../importexport';
+import { asWriteRefusal, countryLabel, labelKinds, writeDelimited, writeRefusal, writeVCard, writeXlsx, type XlsxCell } from '../importexport';
 
 type ExportInput = z.output<typeof exportInput>;
 
@@ -229,6 +229,8 @@ export const exportContacts = async (store: Store, input: ExportInput & { path: 
   let rows = 0;
   let unrepresentable = 0;
   try {
+    // found now, not at the rename after the whole file is written (where Windows would call it a permission problem)
+    if (fs.statSync(input.path, { throwIfNoEntry: false })?.isDirectory()) throw writeRefusal('target_is_folder', input.path);
     if (input.format === 'xlsx') {
       const out = await writeXlsx(tmp, HEADERS[language], (function* () {
         for (const r of rowsOf(store, ids)) yield xlsxCells(r, language);
@@ -283,8 +285,12 @@ export const exportContacts = async (store: Store, input: ExportInput & { path: 
     }
     fs.renameSync(tmp, input.path);
   } catch (error) {
-    fs.rmSync(tmp, { force: true });
-    throw error;
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // a .part that could not be made (its folder is a file) cannot be removed either: the first failure is the one to tell
+    }
+    throw asWriteRefusal(error, input.path);
   }
   return marketing === null ? { path: input.path, rows, unrepresentable } : { path: input.path, rows, unrepresentable, excluded: marketing.excluded };
 };

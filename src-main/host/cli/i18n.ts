@@ -31,7 +31,7 @@ export type CliText = {
   field: (kind: ImportKindName, field: string) => string;
   /** A job's progress phase (`import.rows`) in words. */
   phase: (phase: string) => string;
-  /** A refused import or export: the reason with its line, or the error's kind, then the store's own message. */
+  /** A refused import or export: the reason with its line (or the file it could not write), or the error's kind, then the store's own message. */
   failure: (error: AppErrorData) => string;
 };
 
@@ -65,6 +65,11 @@ export const cliText = (language: Language): CliText => {
     failure: (error) => {
       const r = error.details?.reason;
       const line = error.details?.line;
+      const target = error.details?.path;
+      // a file that could not be written: the path the user gave and why, which the store's message only says in English
+      if (typeof r === 'string' && typeof target === 'string' && known(`errors.write.reason.${r}`)) {
+        return t('cli.cannotWrite', { path: target, why: t(`errors.write.reason.${r}`) });
+      }
       if (typeof r === 'string' && known(`imports.reason.${r}`)) {
         return typeof line === 'number' ? `${reason(r)} (${t('imports.file.at', { line })})` : reason(r);
       }
