@@ -108,8 +108,8 @@ describe('comptoir CLI', () => {
       {
         file: wide,
         issue: { line: 1, value: '600', reason: 'too_many_columns' },
-        fr: 'Trop de colonnes : le séparateur n’est peut-être pas le bon. (ligne 1)',
-        en: 'Too many columns: the separator may be wrong. (line 1)',
+        fr: 'Plus de 500 colonnes : Comptoir en lit 500 au plus. Si le fichier en a moins, son séparateur n’a pas été reconnu : enregistrez-le en CSV « ; » ou en .xlsx. (ligne 1)',
+        en: 'More than 500 columns: Comptoir reads 500 at most. If the file has fewer, its separator was not recognised: save it as CSV with \';\' or as .xlsx. (line 1)',
       },
       {
         file: folder,
@@ -136,25 +136,40 @@ describe('comptoir CLI', () => {
     expect(JSON.parse(run('call', 'imports.list', '{}', '--db', db).out)).toEqual([]);
   });
 
-  it('--policy create: a customer code already in the base refuses the file, and --json says why', () => {
+  it('--policy create: a customer code already in the base is a located row error, and --json says where', () => {
     const dir = tmp();
     const db = path.join(dir, 'shop.sqlite');
     expect(run('call', 'contacts.create', '{"lastName":"Dupont","code":"C1"}', '--db', db).code).toBe(0);
     const file = path.join(dir, 'clients.csv');
-    fs.writeFileSync(file, 'Code client;Nom;E-mail\r\nC1;Dupont;jean@exemple.fr\r\n');
-    const report = `${JSON.stringify({ created: 0, updated: 0, merged: 0, skipped: 0, errors: [{ line: null, field: null, value: '', reason: 'code_taken' }] })}\n`;
-    expect(runIn('fr_FR.UTF-8', 'import', 'contacts', file, '--policy', 'create', '--json', '--db', db)).toEqual({
+    fs.writeFileSync(file, 'Code client;Nom;E-mail\r\nC2;Martin;paul@exemple.fr\r\nC1;Dupont;jean@exemple.fr\r\n');
+    const report = `${JSON.stringify({ created: 0, updated: 0, merged: 0, skipped: 0, errors: [{ line: 3, field: 'code', value: 'C1', reason: 'code_taken' }] })}\n`;
+    expect(runIn('fr_FR.UTF-8', 'import', 'contacts', file, '--policy', 'create', '--json', '--db', db)).toEqual({ code: 1, out: report, err: '' });
+    expect(runIn('en_GB.UTF-8', 'import', 'contacts', file, '--policy', 'create', '--db', db)).toEqual({
       code: 1,
-      out: report,
-      err: 'comptoir: Cette modification entre en conflit avec des données existantes. (customer code C1 is already used by contact 1)\n',
-    });
-    expect(runIn('en_GB.UTF-8', 'import', 'contacts', file, '--policy', 'create', '--json', '--db', db)).toEqual({
-      code: 1,
-      out: report,
-      err: 'comptoir: This change conflicts with existing data. (customer code C1 is already used by contact 1)\n',
+      out: [
+        '2 rows — created 0, updated 0, merged 0, skipped 0, errors 1',
+        '  line 3, Customer code: This customer code already belongs to another record: fix the code or the row. (C1)',
+        'Nothing was written: fix these rows and import again.',
+        '',
+      ].join('\n'),
+      err: '',
     });
     expect(JSON.parse(run('call', 'app.status', '{}', '--db', db).out)).toMatchObject({ contactCount: 1 });
     expect(JSON.parse(run('call', 'imports.list', '{}', '--db', db).out)).toEqual([]);
+  });
+
+  it('past the 1,000 errors it lists, says how many there were, in the summary and in --json', () => {
+    const dir = tmp();
+    const db = path.join(dir, 'shop.sqlite');
+    const file = path.join(dir, 'erreurs.csv');
+    fs.writeFileSync(file, ['Nom;E-mail', ...Array.from({ length: 1_100 }, (_, i) => `Martin;pas-un-email-${i}`), ''].join('\r\n'));
+    const text = runIn('fr_FR.UTF-8', 'import', 'contacts', file, '--dry-run', '--db', db);
+    expect(text.code).toBe(1);
+    expect(text.out).toContain('1100 lignes — créées 0, mises à jour 0, complétées 0, ignorées 0, problèmes 1100');
+    expect(text.out).toContain('  … et 1050 autres (--json donne les 1000 premières)');
+    const json = JSON.parse(runIn('en_GB.UTF-8', 'import', 'contacts', file, '--dry-run', '--json', '--db', db).out) as { errors: unknown[]; errorCount: number };
+    expect(json.errors).toHaveLength(1_000);
+    expect(json.errorCount).toBe(1_100);
   });
 
   it('runs any contract call and prints JSON; errors are one line with exit code 1', () => {

@@ -327,11 +327,13 @@ const runImportFile = (flags: Flags, kind: ImportKindName, file: string): Promis
       merged: report.merged,
       skipped: report.skipped,
       errors: report.errors,
+      // the list stops at 1,000: a script learns how many there were
+      ...(report.errorsTruncated ? { errorCount: report.errorCount } : {}),
     };
     if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
       const counts = { count: report.rows, created: report.created, updated: report.updated, merged: report.merged, skipped: report.skipped };
-      const errors = `${report.errors.length}${report.errorsTruncated ? '+' : ''}`;
+      const errors = report.errorCount;
       process.stdout.write(`${report.dryRun ? t('cli.import.dryRun') : ''}${t('cli.import.summary', { ...counts, errors })}\n`);
       for (const e of report.errors.slice(0, SHOWN_ISSUES)) {
         const issue = {
@@ -342,7 +344,10 @@ const runImportFile = (flags: Flags, kind: ImportKindName, file: string): Promis
         };
         process.stdout.write(`${t('cli.import.issue', issue)}\n`);
       }
-      if (report.errors.length > SHOWN_ISSUES) process.stdout.write(`${t('cli.import.more', { n: report.errors.length - SHOWN_ISSUES })}\n`);
+      if (report.errorCount > SHOWN_ISSUES) {
+        const more = { n: report.errorCount - SHOWN_ISSUES, listed: report.errors.length };
+        process.stdout.write(`${t(report.errorsTruncated ? 'cli.import.moreThanListed' : 'cli.import.more', more)}\n`);
+      }
       if (report.errors.length > 0 && !report.dryRun) process.stdout.write(`${t('cli.import.nothingWritten')}\n`);
     }
     return report.errors.length > 0 ? 1 : 0;
