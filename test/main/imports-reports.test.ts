@@ -132,4 +132,16 @@ describe('the report of a contacts import', () => {
       { code: 'C2', firstName: 'Paul', lastName: 'Durand', email: null },
     ]);
   });
+
+  it('says when it gave a 4-digit postcode its leading 0, on both paths, so a Paris code short of a digit is seen', async () => {
+    const { api, dir, dbPath } = await openClient();
+    const file = csv(dir, 'cp.csv', ['Nom;Code postal;Ville;Étiquettes', 'Noël;7500;Paris;', 'Arnaud;1000;Bourg-en-Bresse;Ain']);
+    const r = await run(api, file);
+    expect(r).toMatchObject({ created: 2, errors: [] });
+    expect(r.notices).toEqual([
+      { line: 2, field: 'postcode', value: '7500', reason: 'postcode_restored' },
+      { line: 3, field: 'postcode', value: '1000', reason: 'postcode_restored' },
+    ]);
+    expect(openStore(dbPath).sqlite.prepare('SELECT postcode FROM contacts ORDER BY id').pluck().all()).toEqual(['07500', '01000']);
+  });
 });

@@ -290,16 +290,16 @@ export const createFastNormaliser = (mapping: readonly (string | null)[]): FastN
       countryGiven = true;
     }
     const postcodeRaw = v('postcode');
-    const postcode = optionalText(
-      postcodeRaw === null ? null : restorePostcode(postcodeRaw, countryGiven ? countryCode : 'FR').value,
-      12,
-    );
+    const restored = postcodeRaw === null ? null : restorePostcode(postcodeRaw, countryGiven ? countryCode : 'FR');
+    const postcode = optionalText(restored === null ? null : restored.value, 12);
     if (postcode === NO) return null;
     if (postcode !== null && countryCode === 'FR' && !/^\d{5}$/.test(postcode)) return null;
     const city = optionalText(v('city'), 100);
     if (city === NO) return null;
 
     const notices: RowIssue[] = [];
+    // in the order the full check reports them: the postcode, then the birth date
+    if (restored?.fixed === true && postcodeRaw !== null) notices.push({ line, field: 'postcode', value: postcodeRaw, reason: 'postcode_restored' });
     let birthDate: string | null = null;
     const birthRaw = v('birthDate');
     if (birthRaw !== null) {

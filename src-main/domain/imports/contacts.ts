@@ -39,6 +39,7 @@ export const NOTICE_REASONS: ReadonlySet<string> = new Set([
   'birthday_without_year',
   // tools that drop a row's trailing empty cells are common; a row cut in two is not, and is worth a look
   'short_row',
+  'postcode_restored',
   'too_many_extras',
 ]);
 
@@ -170,7 +171,13 @@ export const normaliseContact = (
     else bad('country', country, c.reason);
   }
   const postcode = v('postcode');
-  input.postcode = postcode === null ? null : restorePostcode(postcode, (input.country as string | undefined) ?? 'FR').value;
+  if (postcode === null) input.postcode = null;
+  else {
+    const restored = restorePostcode(postcode, (input.country as string | undefined) ?? 'FR');
+    input.postcode = restored.value;
+    // Excel drops the 0 of departments 01 to 09, but "7500" may as well be Paris short of a digit: said, not guessed silently
+    if (restored.fixed) bad('postcode', postcode, 'postcode_restored');
+  }
   input.city = v('city');
   for (const [target, key] of [
     ['birthDate', 'birthDate'],

@@ -34,6 +34,7 @@ const NOTICES: ReadonlySet<string> = new Set([
   'invalid_birthday',
   'birthday_without_year',
   'short_row',
+  'postcode_restored',
   'too_many_extras',
   'possible_duplicate',
   'anonymous_sale',
