@@ -275,6 +275,10 @@ describe('ContactList filters', () => {
     expect(await screen.findByText('Date invalide (jj/mm/aaaa).', {}, WAIT)).toBeTruthy();
     await waitIdle();
     expect(total()).toBe('4 contacts');
+    // and its chip, seen with the panel closed, says it is left out
+    const chip = screen.getAllByTestId('filter-chip').find((c) => c.getAttribute('data-filter') === 'created');
+    expect(chip?.getAttribute('data-ignored')).toBe('true');
+    expect(chip?.textContent).toBe('Créé jusqu’au 31/02/2024 — ignoré : date invalide ou fin avant le début');
 
     await user.click(screen.getByTestId('filters-clear'));
     await waitFor(() => expect(total()).toBe('8 contacts'), WAIT);

@@ -254,6 +254,9 @@ export const FilterChips = ({ value, tags, onChange }: FilterChipsProps) => {
             : key === 'segment'
               ? t('segments.chip', { name: chip })
               : t(`list.filters.chip.${key}`, { value: chip });
+        // a bound that is not a date, or an end before the start, narrows nothing: the chip must not read as if it did
+        const errors = key === 'created' || key === 'lastPurchase' ? rangeErrors(value, key) : null;
+        const ignored = errors !== null && (errors.from !== null || errors.to !== null);
         return (
           <Pill
             key={key}
@@ -262,8 +265,10 @@ export const FilterChips = ({ value, tags, onChange }: FilterChipsProps) => {
             removeButtonProps={{ 'aria-label': t('list.filters.remove', { label }), ...testId(`filter-chip-remove-${key}`) }}
             data-testid="filter-chip"
             data-filter={key}
+            data-ignored={ignored || undefined}
+            {...(ignored ? { bg: 'red.0', c: 'red.8' } : {})}
           >
-            {label}
+            {ignored ? t('list.filters.chipIgnored', { label }) : label}
           </Pill>
         );
       })}
