@@ -164,7 +164,11 @@ const withoutPrimary = <T extends { email: string | null; phone: string | null; 
   phones: c.phones.filter((p) => p.phone !== c.phone),
 });
 
-export const contactInput = contactFields.strict().superRefine(checkContact).transform(withoutPrimary);
+export const contactInput = contactFields
+  .strict()
+  // run even when a field failed: the form shows every mistake in one round, not the postcode only once the rest is fixed
+  .superRefine(checkContact, { when: (payload) => typeof payload.value === 'object' && payload.value !== null })
+  .transform(withoutPrimary);
 export type ContactInput = z.input<typeof contactInput>;
 export type ContactData = z.output<typeof contactInput>;
 

@@ -75,6 +75,18 @@ describe('contact schema', () => {
     expect(r.lastName).toBe("Robert'); DROP TABLE contacts;--");
   });
 
+  it('names every mistake in one pass, the cross-field ones too, so the form does not reveal them one round at a time', () => {
+    const r = contactInput.safeParse({ lastName: 'Martin', email: 'foo@', phone: '12345', postcode: '7500', birthDate: '1990-02-31' });
+    expect(r.success ? [] : r.error.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['email', 'invalid_email'],
+      ['phone', 'invalid_phone'],
+      ['birthDate', 'invalid_date'],
+      ['postcode', 'invalid_postcode'],
+    ]);
+    // and a value that is not a record at all is refused as such
+    expect(contactInput.safeParse(null).success).toBe(false);
+  });
+
   it('refuses unknown fields rather than dropping them silently', () => {
     expect(contactInput.safeParse({ lastName: 'A', isAdmin: true }).success).toBe(false);
   });
