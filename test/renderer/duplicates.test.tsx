@@ -316,6 +316,22 @@ describe('MergeDialog', () => {
     );
   });
 
+  it('names each kind of attached item in words, never by its table, and leaves out derived bookkeeping', async () => {
+    const { api, first, second } = await seed();
+    for (const channel of ['email', 'sms'] as const) {
+      await api.call('consent.record', { contactId: second, method: 'counter', entries: [{ channel, purpose: 'offers', event: 'granted' }] });
+    }
+    renderWithApi(<MergeDialog contactIds={[first, second]} onClose={() => {}} />, api);
+    const moves = await screen.findByTestId('merge-moves');
+    const labels = within(moves)
+      .getAllByTestId('merge-move')
+      .map((m) => m.textContent);
+    expect(labels).toEqual(expect.arrayContaining(['1 achat', '1 note', '2 consentements']));
+    // the consent state is rebuilt from the moved events: not a second line for the same consents
+    expect(within(moves).getAllByTestId('merge-move').map((m) => m.dataset.table)).not.toContain('consent_state');
+    expect(moves.textContent).not.toMatch(/consent (events|state)|élément|_/);
+  });
+
   it('says so when one of the records no longer exists', async () => {
     const { api, first, second } = await seed();
     await api.call('contacts.delete', { id: second });

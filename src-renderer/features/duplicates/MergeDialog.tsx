@@ -31,7 +31,7 @@ import { errorCode, errorMessage, serverIssues, validationMessage } from '../../
 import { useFormatters } from '../../app/format';
 import { mergeNoticeId, useMergeUndo } from './merge-undo';
 import { defaultSurvivor, toDuplicateContact } from './pairs';
-import { fieldLabel, formatValue, moveLabel, type ValueContext } from './values';
+import { fieldLabel, formatValue, moveLabel, shownMoves, type ValueContext } from './values';
 
 export type MergeDone = {
   result: MergeResult;
@@ -203,6 +203,7 @@ const MergeForm = ({ aId, bId, onBusy, onClose, onMerged, onUndone }: FormProps)
   const chosenId = (f: MergeFieldChoice): number => picked[f.field] ?? (f.default === 'kept' ? kept.id : removed.id);
   const differing = load.preview.fields.filter((f) => f.differs);
   const same = load.preview.fields.filter((f) => !f.differs && f.kept !== null && f.kept !== '');
+  const moves = shownMoves(load.preview.moves);
   const ctx: ValueContext = { t, fmt, companies };
   const issues = serverIssues(mergeError);
 
@@ -345,7 +346,7 @@ const MergeForm = ({ aId, bId, onBusy, onClose, onMerged, onUndone }: FormProps)
       )}
 
       <Stack gap={4} data-testid="merge-moves">
-        {load.preview.moves.length === 0 ? (
+        {moves.length === 0 ? (
           <Text size="sm" c="dimmed">
             {t('duplicates.merge.noMoves')}
           </Text>
@@ -355,7 +356,7 @@ const MergeForm = ({ aId, bId, onBusy, onClose, onMerged, onUndone }: FormProps)
               {t('duplicates.merge.moves', { kept: nameOf(kept) })}
             </Text>
             <Group gap="xs">
-              {load.preview.moves.map((m) => (
+              {moves.map((m) => (
                 <Badge key={`${m.table}.${m.column}`} variant="outline" tt="none" data-testid="merge-move" data-table={m.table}>
                   {moveLabel(t, fmt, m)}
                 </Badge>
