@@ -7,6 +7,8 @@ export type ConfirmDialogProps = {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** When « Annuler » would read like the action itself (undoing a merge, cancelling an import). */
+  cancelLabel?: string;
   danger?: boolean;
   /** Holds the confirm button until the dialog's own check passes (a word typed for a large deletion). */
   confirmDisabled?: boolean;
@@ -17,7 +19,7 @@ export type ConfirmDialogProps = {
 
 /** A confirmation that stays open (buttons busy) until the action has finished. */
 export const ConfirmDialog = (props: ConfirmDialogProps) => {
-  const { opened, title, children, confirmLabel, danger, confirmDisabled, testId, onConfirm, onClose } = props;
+  const { opened, title, children, confirmLabel, cancelLabel, danger, confirmDisabled, testId, onConfirm, onClose } = props;
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const confirm = async () => {
@@ -36,7 +38,7 @@ export const ConfirmDialog = (props: ConfirmDialogProps) => {
         </Text>
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose} disabled={busy} data-testid={`${testId}-cancel`}>
-            {t('common.cancel')}
+            {cancelLabel ?? t('common.cancel')}
           </Button>
           <Button
             color={danger ? 'red' : undefined}

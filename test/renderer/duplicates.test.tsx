@@ -122,7 +122,7 @@ describe('DuplicatesPage', () => {
 
     await waitFor(() => expect(screen.queryByTestId('merge-dialog')).toBeNull());
     const notice = await screen.findByTestId('merge-done');
-    expect(notice.textContent).toContain('elodie martin a été fusionné dans Élodie Martin.');
+    expect(notice.textContent).toContain('La fiche elodie martin a été fusionnée dans Élodie Martin.');
     // the merged pair left the list; the result itself stays
     expect(screen.queryAllByTestId('duplicate-pair')).toHaveLength(0);
     expect(screen.getByTestId('duplicates-all-done')).toBeTruthy();
@@ -213,6 +213,36 @@ describe('DuplicatesPage', () => {
     await waitFor(() => expect(within(rowOf(m2.mergeId)).getByTestId('merge-row-blocker').dataset.blocker).toBe('contact_deleted'));
     expect(within(rowOf(m2.mergeId)).queryByTestId('merge-row-undo')).toBeNull();
     expect(await exists(api, fourth)).toBe(false);
+  });
+
+  it('tells two records of the same name apart by their number in the toast, the history and the undo dialog', async () => {
+    const store = await openTestStore();
+    const { api } = store;
+    const kept = (await api.call('contacts.create', { firstName: 'Noémie', lastName: 'Mercier', email: 'noemie@exemple.fr', postcode: '75011' })).id;
+    const removed = (await api.call('contacts.create', { firstName: 'Noémie', lastName: 'Mercier', phone: '06 11 22 33 44', postcode: '75011' })).id;
+    renderWithApi(<DuplicatesPage />, api);
+    const user = userEvent.setup();
+    await runFinder(user);
+    await user.click(within(screen.getByTestId('duplicate-pair')).getByTestId('duplicate-compare'));
+    await user.click(within(await screen.findByTestId('merge-dialog')).getByTestId('merge-confirm'));
+    expect((await screen.findByTestId('merge-done')).textContent).toContain(
+      `La fiche Noémie Mercier (n° ${removed}) a été fusionnée dans Noémie Mercier (n° ${kept}).`,
+    );
+
+    await user.click(screen.getByTestId('duplicates-tab-history'));
+    const row = await screen.findByTestId('merge-row');
+    expect(within(row).getByTestId('merge-row-kept').textContent).toBe(`Noémie Mercier (n° ${kept})`);
+    expect(within(row).getByTestId('merge-row-removed').textContent).toBe(`Noémie Mercier (n° ${removed})`);
+    await user.click(within(row).getByTestId('merge-row-undo'));
+    const sentence = await screen.findByText(/redeviendra une fiche distincte/);
+    expect(sentence.textContent).toMatch(new RegExp(`^Noémie Mercier \\(n° ${removed}\\) redeviendra .* Noémie Mercier \\(n° ${kept}\\) reprendra`));
+    // the dismiss button does not read like the action beside it
+    expect(screen.getByTestId('merge-undo-confirm-cancel').textContent).toBe('Fermer');
+    expect(screen.getByTestId('merge-undo-confirm').textContent).toBe('Annuler la fusion');
+    await user.click(screen.getByTestId('merge-undo-confirm'));
+    expect((await screen.findByTestId('merge-undone')).textContent).toContain(
+      `Fusion annulée : Noémie Mercier (n° ${removed}) et Noémie Mercier (n° ${kept}) sont de nouveau deux fiches.`,
+    );
   });
 
   it('keeps the result across merges: a pair naming the removed record now names the kept one', async () => {

@@ -29,7 +29,7 @@ import type {
 import { useApi } from '../../api/context';
 import { errorCode, errorMessage, serverIssues, validationMessage } from '../../app/errors';
 import { useFormatters } from '../../app/format';
-import { mergeNoticeId, useMergeUndo } from './merge-undo';
+import { mergeNames, mergeNoticeId, useMergeUndo } from './merge-undo';
 import { defaultSurvivor, toDuplicateContact } from './pairs';
 import { fieldLabel, formatValue, moveLabel, shownMoves, type ValueContext } from './values';
 
@@ -72,17 +72,14 @@ const MergedNotice = ({ done, onUndone }: { done: MergeDone; onUndone?: (result:
   const [busy, setBusy] = useState(false);
   const run = async () => {
     setBusy(true);
-    const result = await undo({ mergeId: done.result.mergeId, keptName: done.kept.name, removedName: done.removed.name });
+    const result = await undo({ mergeId: done.result.mergeId, kept: done.kept, removed: done.removed });
     setBusy(false);
     if (result !== null) onUndone?.(result);
   };
   return (
     <Group justify="space-between" wrap="nowrap" gap="sm">
       <Text size="sm">
-        {t('duplicates.merge.done', {
-          kept: done.kept.name === '' ? t('contacts.unnamed') : done.kept.name,
-          removed: done.removed.name === '' ? t('contacts.unnamed') : done.removed.name,
-        })}
+        {t('duplicates.merge.done', mergeNames(t, done.kept, done.removed))}
       </Text>
       <Button
         size="xs"

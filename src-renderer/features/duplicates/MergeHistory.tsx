@@ -8,7 +8,7 @@ import { ConfirmDialog } from '../../app/ConfirmDialog';
 import { errorMessage } from '../../app/errors';
 import { useFormatters } from '../../app/format';
 import { routeHref } from '../../app/router';
-import { useMergeUndo } from './merge-undo';
+import { mergeNames, useMergeUndo } from './merge-undo';
 
 export type MergeHistoryProps = {
   /** Changing it reloads the list (a merge or an undo made elsewhere on the page). */
@@ -43,12 +43,21 @@ export const MergeHistory = ({ refreshSignal = 0, onUndone }: MergeHistoryProps)
   useEffect(() => api.on('data.changed', ({ scope }) => scope !== 'settings' && void load()), [api, load]);
 
   // a merge whose contact was deleted kept no names: say so rather than "no name"
-  const named = (name: string, m: MergeSummary) =>
-    name !== '' ? name : m.purged ? t('merges.deletedContact') : t('contacts.unnamed');
+  const named = (m: MergeSummary) =>
+    mergeNames(
+      t,
+      { id: m.keptId, name: m.keptName },
+      { id: m.removedId, name: m.removedName },
+      m.purged ? t('merges.deletedContact') : t('contacts.unnamed'),
+    );
 
   const confirmUndo = async () => {
     if (undoing === null) return;
-    const result = await undo({ mergeId: undoing.id, keptName: undoing.keptName, removedName: undoing.removedName });
+    const result = await undo({
+      mergeId: undoing.id,
+      kept: { id: undoing.keptId, name: undoing.keptName },
+      removed: { id: undoing.removedId, name: undoing.removedName },
+    });
     setUndoing(null);
     // reloaded either way: a refusal shows its reason on the row from now on
     await load();
@@ -98,23 +107,23 @@ export const MergeHistory = ({ refreshSignal = 0, onUndone }: MergeHistoryProps)
                   <Table.Td>
                     {m.purged && m.keptName === '' ? (
                       <Text size="sm" c="dimmed" data-testid="merge-row-kept">
-                        {named(m.keptName, m)}
+                        {named(m).kept}
                       </Text>
                     ) : (
                       <Anchor href={routeHref({ name: 'contact', id: m.keptId })} size="sm" data-testid="merge-row-kept">
-                        {named(m.keptName, m)}
+                        {named(m).kept}
                       </Anchor>
                     )}
                   </Table.Td>
                   <Table.Td>
                     {m.undoneAt === null || m.purged ? (
                       <Text size="sm" c={m.purged ? 'dimmed' : undefined} data-testid="merge-row-removed">
-                        {named(m.removedName, m)}
+                        {named(m).removed}
                       </Text>
                     ) : (
                       // undone: the removed record exists again
                       <Anchor href={routeHref({ name: 'contact', id: m.removedId })} size="sm" data-testid="merge-row-removed">
-                        {named(m.removedName, m)}
+                        {named(m).removed}
                       </Anchor>
                     )}
                   </Table.Td>
@@ -157,11 +166,13 @@ export const MergeHistory = ({ refreshSignal = 0, onUndone }: MergeHistoryProps)
         opened={undoing !== null}
         title={t('merges.undoTitle')}
         confirmLabel={t('merges.undo')}
+        // « Annuler » beside « Annuler la fusion » reads as the same action
+        cancelLabel={t('common.close')}
         testId="merge-undo-confirm"
         onConfirm={confirmUndo}
         onClose={() => setUndoing(null)}
       >
-        {undoing !== null && t('merges.undoConfirm', { kept: named(undoing.keptName, undoing), removed: named(undoing.removedName, undoing) })}
+        {undoing !== null && t('merges.undoConfirm', named(undoing))}
       </ConfirmDialog>
     </Stack>
   );

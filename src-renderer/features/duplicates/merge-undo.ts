@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
 import { notifications } from '@mantine/notifications';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { AppError, mergeUndoBlockers, type MergeUndoBlocker, type MergeUndoResult } from '@contract';
 import { useApi } from '../../api/context';
@@ -18,7 +19,29 @@ export const undoRefusal = (error: unknown): MergeUndoBlocker | null => {
 /** The toast offering "Undo" right after a merge; closed once the merge is undone from anywhere. */
 export const mergeNoticeId = (mergeId: number): string => `merge-${mergeId}`;
 
-export type UndoTarget = { mergeId: number; keptName: string; removedName: string };
+export type NamedRecord = { id: number; name: string };
+
+/**
+ * The two records of a merge as the messages name them. Duplicates often bear
+ * the same name, and « X a été fusionnée dans X » tells the user nothing: when
+ * the names read alike, each carries its record number.
+ */
+export const mergeNames = (
+  t: TFunction,
+  kept: NamedRecord,
+  removed: NamedRecord,
+  blank: string = t('contacts.unnamed'),
+): { kept: string; removed: string } => {
+  const k = kept.name === '' ? blank : kept.name;
+  const r = removed.name === '' ? blank : removed.name;
+  if (k.toLocaleLowerCase() !== r.toLocaleLowerCase()) return { kept: k, removed: r };
+  return {
+    kept: t('merges.numbered', { name: k, id: kept.id }),
+    removed: t('merges.numbered', { name: r, id: removed.id }),
+  };
+};
+
+export type UndoTarget = { mergeId: number; kept: NamedRecord; removed: NamedRecord };
 
 /**
  * Undoes a merge and tells the user how it went, in one place for the toast
@@ -29,11 +52,8 @@ export const useMergeUndo = (): ((target: UndoTarget) => Promise<MergeUndoResult
   const api = useApi();
   const { t } = useTranslation();
   return useCallback(
-    async ({ mergeId, keptName, removedName }: UndoTarget) => {
-      const names = {
-        kept: keptName === '' ? t('contacts.unnamed') : keptName,
-        removed: removedName === '' ? t('contacts.unnamed') : removedName,
-      };
+    async ({ mergeId, kept, removed }: UndoTarget) => {
+      const names = mergeNames(t, kept, removed);
       try {
         const result = await api.call('merges.undo', { mergeId });
         notifications.hide(mergeNoticeId(mergeId));
