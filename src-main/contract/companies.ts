@@ -1,14 +1,22 @@
 import { z } from 'zod';
 import type { ContactPage } from './contacts';
 import { countryCode, id, optionalEmail, optionalPhone, optionalText } from './fields';
-import { compactIdentifier, isValidSiren, isValidSiret } from './identifiers';
+import { compactIdentifier, sirenProblem, siretProblem, type IdentifierProblem } from './identifiers';
 
 export const COMPANY_NAME_MAX = 200;
 
-const identifier = (length: number, valid: (v: string) => boolean, error: string) =>
+/** `invalid_*` (wrong length) keeps its meaning for older callers; a mistyped digit has its own code. */
+const identifier = (
+  length: number,
+  problem: (v: string) => IdentifierProblem | null,
+  codes: Record<IdentifierProblem, string>,
+) =>
   optionalText(length * 3)
     .transform((v) => (v === null ? null : compactIdentifier(v)))
-    .refine((v) => v === null || valid(v), { error });
+    .superRefine((v, ctx) => {
+      const found = v === null ? null : problem(v);
+      if (found !== null) ctx.addIssue({ code: 'custom', message: codes[found] });
+    });
 
 const companyShape = {
   name: optionalText(COMPANY_NAME_MAX).transform((v, ctx) => {
@@ -19,9 +27,9 @@ const companyShape = {
     return v;
   }),
   /** Checked by its Luhn key; typed spaces are removed. */
-  siren: identifier(9, isValidSiren, 'invalid_siren'),
+  siren: identifier(9, sirenProblem, { length: 'invalid_siren', check_digit: 'siren_check_digit' }),
   /** One establishment (SIREN + 5 digits), checked by its key; unique when set. */
-  siret: identifier(14, isValidSiret, 'invalid_siret'),
+  siret: identifier(14, siretProblem, { length: 'invalid_siret', check_digit: 'siret_check_digit' }),
   email: optionalEmail,
   phone: optionalPhone,
   addressLine1: optionalText(200),

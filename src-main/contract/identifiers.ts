@@ -31,5 +31,18 @@ export const isValidSiret = (value: string): boolean => {
   return luhn(value);
 };
 
+/**
+ * Why a SIREN or SIRET is refused, so the message can say whether a digit is
+ * missing or the number was mistyped: `length` (not 9 / 14 digits),
+ * `check_digit` (the right count of digits, the key does not match).
+ */
+export type IdentifierProblem = 'length' | 'check_digit';
+
+export const sirenProblem = (value: string): IdentifierProblem | null =>
+  !/^\d{9}$/.test(value) ? 'length' : isValidSiren(value) ? null : 'check_digit';
+
+export const siretProblem = (value: string): IdentifierProblem | null =>
+  !/^\d{14}$/.test(value) ? 'length' : isValidSiret(value) ? null : 'check_digit';
+
 /** People type identifiers with spaces or dots ("732 829 320 00074"). */
 export const compactIdentifier = (value: string): string => value.replace(/[\s.\u00a0-]+/g, '');

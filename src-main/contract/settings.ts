@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { optionalEmail, optionalText } from './fields';
-import { isValidSiret } from './identifiers';
+import { siretProblem } from './identifiers';
 
 export const languages = ['fr', 'en'] as const;
 export type Language = (typeof languages)[number];
@@ -20,7 +20,10 @@ export const shopSchema = z.object({
   address: optionalText(400),
   siret: optionalText(20)
     .transform((v) => (v === null ? null : v.replace(/\s+/g, '')))
-    .refine((v) => v === null || isValidSiret(v), { error: 'invalid_siret' }),
+    .superRefine((v, ctx) => {
+      const found = v === null ? null : siretProblem(v);
+      if (found !== null) ctx.addIssue({ code: 'custom', message: found === 'length' ? 'invalid_siret' : 'siret_check_digit' });
+    }),
   email: optionalEmail,
   logo,
 });

@@ -155,7 +155,8 @@ describe('settings schema', () => {
     expect(isValidSiret('73282932000074')).toBe(true);
     expect(isValidSiret('73282932000075')).toBe(false);
     expect(settingsUpdateInput.safeParse({ shop: { siret: '732 829 320 00074' } }).success).toBe(true);
-    expect(issues(settingsUpdateInput.safeParse({ shop: { siret: '12345678901234' } }))).toContain('shop.siret:invalid_siret');
+    expect(issues(settingsUpdateInput.safeParse({ shop: { siret: '12345678901234' } }))).toContain('shop.siret:siret_check_digit');
+    expect(issues(settingsUpdateInput.safeParse({ shop: { siret: '1234' } }))).toContain('shop.siret:invalid_siret');
   });
   it('bounds the number of backups kept', () => {
     expect(settingsUpdateInput.safeParse({ backup: { keep: 0 } }).success).toBe(false);

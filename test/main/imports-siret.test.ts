@@ -129,7 +129,11 @@ describe('contact import: SIRET and SIREN', () => {
     }
     const bad = normaliseContact(2, ['Jean', 'Alpha', 'ACME', BAD], mapping);
     expect(bad.data).toBeNull();
-    expect(bad.issues).toEqual([{ line: 2, field: 'siret', value: BAD, reason: 'invalid_siret' }]);
+    // 14 digits with a wrong key: a typo to look for; a count of digits that fits neither: not a number of either kind
+    expect(bad.issues).toEqual([{ line: 2, field: 'siret', value: BAD, reason: 'siret_check_digit' }]);
+    expect(normaliseContact(2, ['Jean', 'Alpha', 'ACME', '123 456'], mapping).issues).toEqual([
+      { line: 2, field: 'siret', value: '123 456', reason: 'invalid_siret' },
+    ]);
     expect(fast.normalise(2, ['Jean', 'Alpha', 'ACME', BAD], localDate())).toBeNull();
   });
 
@@ -182,7 +186,7 @@ describe('contact import: SIRET and SIREN', () => {
         `Luc;Epsilon;;${S1};luc@exemple.fr`,
       ]);
       const expected = [
-        { line: 3, field: 'siret', value: BAD, reason: 'invalid_siret' },
+        { line: 3, field: 'siret', value: BAD, reason: 'siret_check_digit' },
         { line: 4, field: 'siret', value: spaced(unknown), reason: 'siret_without_company' },
       ];
       const dry = await run(store, file, tuning, true);

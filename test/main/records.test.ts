@@ -250,8 +250,11 @@ describe('companies', () => {
 
   it.each([
     [{ name: '' }, 'name', 'required'],
-    [{ name: 'X', siren: '123456789' }, 'siren', 'invalid_siren'],
-    [{ name: 'X', siret: '12345678901234' }, 'siret', 'invalid_siret'],
+    [{ name: 'X', siren: '123456789' }, 'siren', 'siren_check_digit'],
+    [{ name: 'X', siren: '12345678' }, 'siren', 'invalid_siren'],
+    [{ name: 'X', siren: '12345678A' }, 'siren', 'invalid_siren'],
+    [{ name: 'X', siret: '7328 2932 0000 75' }, 'siret', 'siret_check_digit'],
+    [{ name: 'X', siret: '1234567890123' }, 'siret', 'invalid_siret'],
     [{ name: 'X', siren: '356000000', siret: '73282932000074' }, 'siret', 'siret_siren_mismatch'],
     [{ name: 'X', postcode: '6900' }, 'postcode', 'invalid_postcode'],
     [{ name: 'X', email: 'x@' }, 'email', 'invalid_email'],

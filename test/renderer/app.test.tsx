@@ -130,7 +130,7 @@ describe('Settings', () => {
     await user.type(screen.getByTestId('settings-shop-name'), 'La Mercerie');
     await user.type(screen.getByTestId('settings-siret'), '123');
     await user.click(screen.getByTestId('settings-save'));
-    expect(await screen.findByText('Invalid SIRET number (14 digits).')).toBeTruthy();
+    expect(await screen.findByText('A SIRET number has 14 digits.')).toBeTruthy();
     await user.clear(screen.getByTestId('settings-siret'));
     await user.type(screen.getByTestId('settings-siret'), '732 829 320 00074');
     await user.click(screen.getByTestId('settings-save'));

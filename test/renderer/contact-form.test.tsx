@@ -325,19 +325,23 @@ describe('ContactForm (every field)', () => {
     expect(await contactCount(store.api)).toBe(2);
   });
 
-  it('refuses a bad SIRET in French and creates no company', async () => {
+  it('refuses a bad SIRET or SIREN in French, telling a mistyped digit from a wrong length, and creates no company', async () => {
     const store = await openTestStore();
     renderWithApi(<ContactForm onSaved={() => {}} onCancel={() => {}} />, store.api);
     const user = userEvent.setup();
     await user.click(screen.getByTestId('contact-more'));
     await user.type(input('field-companyId'), 'Garage Leclerc');
     await user.click(await screen.findByTestId('company-create'));
-    await user.type(input('company-siret'), '732 829 320 00075');
+    // 14 digits typed in groups: the key is wrong, not the length
+    await user.type(input('company-siret'), '7328 2932 0000 75');
     await user.click(screen.getByTestId('company-save'));
-    expect(await screen.findByText('Numéro SIRET invalide (14 chiffres).')).toBeTruthy();
+    expect(await screen.findByText('Clé de contrôle incorrecte : vérifiez le numéro SIRET.')).toBeTruthy();
     expect(document.activeElement).toBe(input('company-siret'));
-    await user.type(input('company-siren'), '123456789{Enter}');
-    expect(await screen.findByText('Numéro SIREN invalide (9 chiffres).')).toBeTruthy();
+    await user.type(input('company-siren'), '123 456 789{Enter}');
+    expect(await screen.findByText('Clé de contrôle incorrecte : vérifiez le numéro SIREN.')).toBeTruthy();
+    await user.clear(input('company-siren'));
+    await user.type(input('company-siren'), '123 456 78{Enter}');
+    expect(await screen.findByText('Un numéro SIREN compte 9 chiffres.')).toBeTruthy();
     expect((await store.api.call('companies.list', {})).rows).toEqual([]);
   });
 

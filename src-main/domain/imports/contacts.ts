@@ -219,7 +219,10 @@ export const normaliseContact = (
   if (tags !== null) input.tags = splitTags(tags);
   const numberCell = v('siret');
   const companyNumber = numberCell === null ? null : parseCompanyNumber(numberCell);
-  if (numberCell !== null && companyNumber === null) bad('siret', numberCell, 'invalid_siret');
+  // 9 or 14 digits with a wrong key is a typo to look for, not a number of the wrong kind
+  if (numberCell !== null && companyNumber === null) {
+    bad('siret', numberCell, /^(\d{9}|\d{14})$/.test(compactIdentifier(numberCell)) ? 'siret_check_digit' : 'invalid_siret');
+  }
 
   const parsed = contactInput.safeParse(input);
   if (!parsed.success) {
