@@ -3,8 +3,9 @@ import path from 'node:path';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Api } from '../../src-main/contract';
+import type { Api, ImportReport } from '../../src-main/contract';
 import { ImportPage } from '../../src-renderer/features/imports/ImportPage';
+import { ReportView } from '../../src-renderer/features/imports/ReportView';
 import { openTestStore, renderWithApi } from './render';
 
 const fixtures = path.resolve(import.meta.dirname, '..', 'fixtures', 'import');
@@ -279,4 +280,42 @@ describe('ImportPage', () => {
     // the cancelled demo left nothing, the check wrote nothing
     expect(await contactCount(api)).toBe(0);
   }, TEST_TIMEOUT);
+});
+
+describe('ReportView notices', () => {
+  const report: ImportReport = {
+    dryRun: true,
+    importId: null,
+    rows: 8,
+    created: 8,
+    updated: 0,
+    merged: 0,
+    skipped: 0,
+    errors: [],
+    errorsTruncated: false,
+    errorCount: 0,
+    notices: [
+      { line: 3, field: 'phone', value: '06 11 22 33 44', reason: 'possible_duplicate' },
+      { line: 3, field: 'consent', value: 'oui', reason: 'short_row' },
+      { line: 7, field: 'consent', value: 'oui', reason: 'short_row' },
+    ],
+  };
+  const lines = () =>
+    Object.fromEntries(
+      screen.getAllByTestId('report-notice').map((n) => [n.dataset.reason, n.querySelectorAll('p')[1]?.textContent]),
+    );
+
+  it.each([
+    ['fr', { possible_duplicate: 'ligne 3', short_row: 'lignes 3, 7' }],
+    ['en', { possible_duplicate: 'line 3', short_row: 'lines 3, 7' }],
+  ] as const)('names one line in the singular and several in the plural (%s)', async (language, expected) => {
+    const { api } = await openTestStore(language);
+    renderWithApi(
+      <ReportView report={report} kind="contacts" fileName="clients.csv" headers={['Nom']} mapping={['lastName']} />,
+      api,
+      language,
+    );
+    await screen.findByTestId('report-notices');
+    expect(lines()).toEqual(expected);
+  });
 });

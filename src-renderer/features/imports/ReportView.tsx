@@ -163,7 +163,7 @@ export const ReportView = ({ report, kind, fileName, headers, mapping, onEditCol
               <Alert key={reason} color="blue" variant="light" py="xs" data-testid="report-notice" data-reason={reason}>
                 <Text size="sm">{reasonText(t, reason)}</Text>
                 <Text size="xs" c="dimmed">
-                  {t('imports.report.noticeLines', { lines: named })}
+                  {t('imports.report.noticeLines', { count: lines.length, lines: named })}
                   {more > 0 && ` ${t('imports.report.noticeMore', { n: fmt.number(more) })}`}
                 </Text>
               </Alert>
