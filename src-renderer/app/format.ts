@@ -37,6 +37,15 @@ export const createFormatters = (language: Language, currency: Currency): Format
   } catch {
     regions = null;
   }
+  // French writes the first of the month as an ordinal (« 1er décembre »); Intl has no option for it
+  const ordinalFirst = language === 'fr';
+  const show = (format: Intl.DateTimeFormat, d: Date): string =>
+    ordinalFirst
+      ? format
+          .formatToParts(d)
+          .map((p) => (p.type === 'day' && Number(p.value) === 1 ? `${p.value}er` : p.value))
+          .join('')
+      : format.format(d);
   const parse = (value: string): Date | null => {
     const d = new Date(value);
     return Number.isNaN(d.getTime()) ? null : d;
@@ -48,11 +57,11 @@ export const createFormatters = (language: Language, currency: Currency): Format
     date: (value) => {
       const d = parse(value);
       if (d === null) return value;
-      return DATE_ONLY.test(value) ? calendarDate.format(d) : date.format(d);
+      return show(DATE_ONLY.test(value) ? calendarDate : date, d);
     },
     dateTime: (value) => {
       const d = parse(value);
-      return d === null ? value : dateTime.format(d);
+      return d === null ? value : show(dateTime, d);
     },
     bytes: (value) => (value < 1_000_000 ? kb.format(Math.max(1, Math.round(value / 1000))) : mb.format(value / 1_000_000)),
     phone: (e164) => formatPhone(e164),

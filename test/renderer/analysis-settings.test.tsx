@@ -30,7 +30,20 @@ describe('analysis settings', () => {
     expect(status).toMatchObject({ windowMonths: 6, riskFactor: 2, window: { start: '2025-01-01T00:00:00.000Z', end: '2025-07-01T00:00:00.000Z' } });
     // the sale of March is in the new window: the customer is active there
     expect((await api.call('analytics.rfm', {})).customers).toBe(1);
-    expect(await screen.findByTestId('analysis-window-now')).toHaveProperty('textContent', expect.stringContaining('2025'));
+    expect(await screen.findByTestId('analysis-window-now')).toHaveProperty(
+      'textContent',
+      'Période calculée : du 1er janv. 2025 au 30 juin 2025.',
+    );
+  });
+
+  it.each([
+    // the start is a year back from today: any day of a month
+    ['fr', /^Période calculée : du (1er|\d{1,2}) \S+ \d{4} jusqu’à aujourd’hui\.$/],
+    ['en', /^Period covered: from \d{1,2} \w+ \d{4} up to today\.$/],
+  ] as const)('says the period runs up to today when it follows today (%s)', async (language, sentence) => {
+    const { api } = await openTestStore(language);
+    renderWithApi(<AnalysisSettingsSection />, api, language);
+    expect((await screen.findByTestId('analysis-window-now')).textContent).toMatch(sentence);
   });
 
   it('shows a date that is not one on its field and changes nothing', async () => {

@@ -53,8 +53,15 @@ describe('formatters', () => {
   });
 
   it('never shifts a calendar date by a day', () => {
-    expect(createFormatters('fr', 'EUR').date('2024-03-01')).toBe('1 mars 2024');
+    expect(createFormatters('fr', 'EUR').date('2024-03-01')).toBe('1er mars 2024');
     expect(createFormatters('en', 'EUR').date('2024-03-01')).toBe('1 Mar 2024');
+  });
+
+  it('writes the first of the month as « 1er » in French only', () => {
+    expect(createFormatters('fr', 'EUR').date('2025-12-01')).toBe('1er déc. 2025');
+    expect(createFormatters('fr', 'EUR').date('2025-12-11')).toBe('11 déc. 2025');
+    expect(createFormatters('fr', 'EUR').date('2025-12-21')).toBe('21 déc. 2025');
+    expect(createFormatters('en', 'EUR').date('2025-12-01')).toBe('1 Dec 2025');
   });
 
   it('shows French phones nationally', () => {

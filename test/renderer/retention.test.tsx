@@ -38,8 +38,8 @@ describe('retention panel', () => {
     expect(rows.map((r) => Number(r.dataset.contactId))).toEqual(ids);
     expect(rows.map((r) => r.dataset.rule)).toEqual(['prospect', 'prospect']);
     expect(within(rows[0]!).getByText('Anne Ancienne')).toBeTruthy();
-    expect(within(rows[0]!).getByText('1 mars 2019')).toBeTruthy();
-    expect(within(rows[0]!).getByText('1 mars 2022')).toBeTruthy();
+    expect(within(rows[0]!).getByText('1er mars 2019')).toBeTruthy();
+    expect(within(rows[0]!).getByText('1er mars 2022')).toBeTruthy();
 
     // a preview closed without confirming changes nothing
     await user.click(screen.getByTestId('retention-action-archive'));

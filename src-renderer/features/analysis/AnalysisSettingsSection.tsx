@@ -170,10 +170,14 @@ export const AnalysisSettingsSection = () => {
             </Group>
             {status.window !== null && (
               <Text size="xs" c="dimmed" data-testid="analysis-window-now">
-                {t('analysisSettings.current', {
-                  from: fmt.date(status.window.start),
-                  to: status.window.end === null ? t('analysisSettings.today') : fmt.date(new Date(Date.parse(status.window.end) - 1).toISOString()),
-                })}
+                {/* the window's bounds are UTC calendar months: shown as calendar days, not as local instants (in
+                    Paris the end, 00:00 UTC, read as the next day) */}
+                {status.window.end === null
+                  ? t('analysisSettings.currentToToday', { from: fmt.date(status.window.start.slice(0, 10)) })
+                  : t('analysisSettings.current', {
+                      from: fmt.date(status.window.start.slice(0, 10)),
+                      to: fmt.date(new Date(Date.parse(status.window.end) - 1).toISOString().slice(0, 10)),
+                    })}
               </Text>
             )}
             {failure !== null && (
