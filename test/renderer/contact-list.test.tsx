@@ -53,6 +53,22 @@ describe('ContactList', () => {
     expect(document.querySelector('[data-testid="contact-row"] b')).toBeNull();
   });
 
+  it('gives the status column room for the longest English badge, « FORMER CUSTOMER »', async () => {
+    const store = await openTestStore('en');
+    await seed(store.api, [{ firstName: 'Ada', lastName: 'Byron', status: 'former' }]);
+    renderWithApi(<ContactList onOpen={() => {}} />, store.api, 'en');
+    const row = await screen.findByTestId('contact-row', {}, WAIT);
+    const badge = within(row).getByTestId('status-badge');
+    expect(badge.textContent).toBe('Former customer');
+    const cells = [...row.children];
+    const index = cells.findIndex((cell) => cell.contains(badge));
+    const tracks = row.style.gridTemplateColumns.match(/minmax\([^)]*\)|\S+/g) ?? [];
+    const track = Number.parseFloat(tracks[index] ?? '');
+    // jsdom lays nothing out: the need is reckoned from the badge's style, 10 px bold capitals (~7 px each)
+    // inside 2 × 8 px of badge padding and 2 × 10 px of cell padding
+    expect(track).toBeGreaterThanOrEqual(7 * (badge.textContent ?? '').length + 16 + 20);
+  });
+
   it('toggles the sort order from the column headers', async () => {
     const { user } = await setup();
     await user.click(screen.getByTestId('sort-name'));

@@ -90,8 +90,9 @@ const columns: Column[] = [
   {
     id: 'status',
     label: 'contacts.columns.status',
-    track: '130px',
-    min: 130,
+    // the longest badge, « FORMER CUSTOMER » (10 px bold capitals), needs ~140 px with the cell's padding: 130 cut it
+    track: '150px',
+    min: 150,
     render: (row) => <StatusBadge status={row.status} />,
   },
   {
