@@ -48,6 +48,8 @@ describe('attrition screens', () => {
     const formula = await screen.findByTestId('clv-formula', {}, WAIT);
     // 11 purchases of 18,50 € over the span since the first one
     expect(formula.textContent).toMatch(/18,50\s€ × [\d,]+ achats\/an × [\d,]+ ans/);
+    // a one-year analysis period: « 1 an », not « 1 an(s) »
+    expect(formula.textContent).toContain('Durée de vie : 1 an ÷');
     expect(screen.getByTestId('next-offers').textContent).toMatch(/Brie de Meaux/);
     expect(screen.getByTestId('risk').textContent).toMatch(/À risque/);
 

@@ -76,6 +76,8 @@ const formula = (t: ReturnType<typeof useTranslation>['t'], fmt: Formatters, v: 
       v.retention.previous === 0
         ? t('attrition.outlook.noRetention')
         : t('attrition.outlook.lifetimeHelp', {
+            // plural rules take fractions: « 1,5 an » in French, "1.5 years" in English
+            count: v.retention.windowMonths / 12,
             window: decimal.format(v.retention.windowMonths / 12),
             retention: percent.format(v.retention.rate),
             retained: fmt.number(v.retention.retained),
