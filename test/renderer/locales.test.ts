@@ -56,6 +56,15 @@ describe('locale files', () => {
     }
   });
 
+  it('English says one thing one way: "Email", "City", "20%"', () => {
+    const offending = (pattern: RegExp) => [...enKeys].filter(([, v]) => pattern.test(v)).map(([k]) => k);
+    expect(offending(/e-mail/i)).toEqual([]);
+    // the city field is "City" in the list, its filter, the form and the merge dialog alike
+    expect(offending(/\btowns?\b/i)).toEqual([]);
+    // a space before % is French typography
+    expect(offending(/\d[\s\u00a0\u202f]%/)).toEqual([]);
+  });
+
   it('interpolations match between languages', () => {
     const vars = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
     const mismatched = [...frKeys].filter(([k, v]) => JSON.stringify(vars(v)) !== JSON.stringify(vars(enKeys.get(k) ?? '')));
