@@ -65,6 +65,10 @@ describe('locale files', () => {
     expect(offending(/\d[\s\u00a0\u202f]%/)).toEqual([]);
   });
 
+  it('counts with plural forms, never « fiche(s) » or "record(s)"', () => {
+    expect([...frKeys, ...enKeys].filter(([, v]) => /\w\((e?s)\)/.test(v)).map(([k]) => k)).toEqual([]);
+  });
+
   it('interpolations match between languages', () => {
     const vars = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
     const mismatched = [...frKeys].filter(([k, v]) => JSON.stringify(vars(v)) !== JSON.stringify(vars(enKeys.get(k) ?? '')));
