@@ -45,7 +45,7 @@ describe('customer base leftovers in the browser', () => {
       ['2', '732 829 320 00075'],
       ['3', '73282932000074'],
     ]);
-    expect(errors[0]?.reason).toContain('SIRET (14 chiffres) ou SIREN (9 chiffres) invalide');
+    expect(errors[0]?.reason).toContain('SIRET ou SIREN : la clé de contrôle ne correspond pas');
     expect(errors[1]?.reason).toContain('sans nom d’entreprise');
     await page.getByTestId('report-error-row').first().scrollIntoViewIfNeeded();
     await app.shot('base-fixes-01-siret-errors');
