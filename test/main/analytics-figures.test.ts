@@ -8,7 +8,7 @@ import { atRiskPage, churnByMonth } from '../../src-main/domain/analytics/attrit
 import { dashboardData } from '../../src-main/domain/analytics/dashboard';
 import { dayNumber, figuresOf, recomputeFigures, refreshCustomersInSteps, windowBounds, windowDue, type RecomputeStep } from '../../src-main/domain/analytics/figures';
 import { recomputeAnalytics } from '../../src-main/domain/analytics/recompute';
-import { createStore, transaction } from '../../src-main/store/db';
+import { createStore, transaction, type Store } from '../../src-main/store/db';
 import { paretoOverview, rfmOverview } from '../../src-main/domain/analytics/rfm';
 import { failure, finishedJob, jobResult, openClient, openStore, tempDir } from './helpers';
 
@@ -174,6 +174,29 @@ const shop = async (api: Api, now: number) => {
       });
     }
   }
+};
+
+type Bounds = ReturnType<typeof windowBounds>;
+
+/**
+ * A base as the app left it yesterday: a shop, what `calls` adds through the
+ * calls, what `rows` writes straight into the store, and that day's figures
+ * and bounds. Opened again today, its window is due.
+ */
+const leftYesterday = async <T>(now: number, calls: (api: Api, was: Bounds) => Promise<T>, rows: (store: Store, was: Bounds) => void = () => undefined) => {
+  const dir = tempDir();
+  const yesterday = new Date(now - DAY);
+  const was = windowBounds({ windowMonths: 12, referenceDate: null }, yesterday);
+  const first = await openClient(dir);
+  await shop(first.api, now);
+  const added = await calls(first.api, was);
+  await first.client.close();
+  const store = openStore(first.dbPath);
+  transaction(store, () => {
+    rows(store, was);
+    recomputeAnalytics(store, yesterday);
+  });
+  return { dir, store, added, yesterdays: snapshot(store.sqlite) };
 };
 
 describe('figures refreshed in steps (a job: an import, an undo)', () => {
@@ -435,26 +458,19 @@ describe('the analyses refilled in a job (new settings, the window following tod
   });
 
   it('moves the window to today in a job of its own, rebuilding only the customers whose sales left it', async () => {
-    const dir = tempDir();
     const now = Date.now();
-    const yesterday = new Date(now - DAY);
-    const was = windowBounds({ windowMonths: 12, referenceDate: null }, yesterday);
-    const first = await openClient(dir);
-    await shop(first.api, now);
     // sales on the day that leaves the window today, and on the one that leaves the previous window
-    const leaving = [];
-    for (let i = 0; i < 6; i++) {
-      const { id } = await first.api.call('contacts.create', { firstName: `Partant${i}`, lastName: 'Test' });
-      const at = Date.parse(i % 2 === 0 ? was.start : was.prevStart) + (i + 1) * 3_600_000;
-      await first.api.call('purchases.create', { contactId: id, purchasedAt: new Date(at).toISOString(), lines: [{ label: 'Article', unitPriceCents: 1500 }] });
-      leaving.push(id);
-    }
-    await first.client.close();
-    // the base as the app left it yesterday: figures and bounds of that day
-    const store = openStore(first.dbPath);
-    transaction(store, () => recomputeAnalytics(store, yesterday));
+    const { dir, store, added: leaving, yesterdays } = await leftYesterday(now, async (api, was) => {
+      const ids: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const { id } = await api.call('contacts.create', { firstName: `Partant${i}`, lastName: 'Test' });
+        const at = Date.parse(i % 2 === 0 ? was.start : was.prevStart) + (i + 1) * 3_600_000;
+        await api.call('purchases.create', { contactId: id, purchasedAt: new Date(at).toISOString(), lines: [{ label: 'Article', unitPriceCents: 1500 }] });
+        ids.push(id);
+      }
+      return ids;
+    });
     expect(windowDue(store, new Date(now))).toBe(true);
-    const yesterdays = snapshot(store.sqlite);
 
     // opened today: the hourly run finds the window moved and rolls it in a job
     const { api } = await openClient(dir);
@@ -483,26 +499,17 @@ describe('the analyses refilled in a job (new settings, the window following tod
   });
 
   it('gives way to the user: a save or an import asked during the routine roll goes through, the roll is cancelled whole and owed', async () => {
-    const dir = tempDir();
     const now = Date.now();
-    const yesterday = new Date(now - DAY);
-    const was = windowBounds({ windowMonths: 12, referenceDate: null }, yesterday);
-    const first = await openClient(dir);
-    await shop(first.api, now);
-    await first.client.close();
-    const store = openStore(first.dbPath);
     // enough customers whose sale leaves the window today for a roll of several steps (1,000 customers each)
-    transaction(store, () => {
+    const { dir, store, yesterdays } = await leftYesterday(now, async () => undefined, (s, was) => {
       const at = new Date(Date.parse(was.start) + 3_600_000).toISOString();
-      const contact = store.sqlite.prepare(`INSERT INTO contacts (last_name, sort_name, source, created_at, updated_at) VALUES (?, ?, 'shop', ?, ?)`);
-      const sale = store.sqlite.prepare('INSERT INTO purchases (contact_id, purchased_at, amount_cents, created_at) VALUES (?, ?, 1500, ?)');
+      const contact = s.sqlite.prepare(`INSERT INTO contacts (last_name, sort_name, source, created_at, updated_at) VALUES (?, ?, 'shop', ?, ?)`);
+      const sale = s.sqlite.prepare('INSERT INTO purchases (contact_id, purchased_at, amount_cents, created_at) VALUES (?, ?, 1500, ?)');
       for (let i = 0; i < 3_000; i++) {
         const id = Number(contact.run(`Partant${i}`, `partant${i}`, at, at).lastInsertRowid);
         sale.run(id, at, at);
       }
-      recomputeAnalytics(store, yesterday);
     });
-    const yesterdays = snapshot(store.sqlite);
     const file = path.join(dir, 'salon.csv');
     fs.writeFileSync(file, 'Nom;Prénom\r\nMartin;Zoé\r\n');
 
