@@ -309,6 +309,11 @@ describe('ContactForm (every field)', () => {
       city: 'Lyon',
     });
     const onSaved = vi.fn();
+    // jsdom lays nothing out: what matters is that the warning asks to be brought into sight
+    const scrolled: Element[] = [];
+    const spy = vi.spyOn(Element.prototype, 'scrollIntoView').mockImplementation(function scrollIntoView(this: Element) {
+      scrolled.push(this);
+    });
     renderWithApi(<ContactForm onSaved={onSaved} onCancel={() => {}} />, store.api);
     const user = userEvent.setup();
     await user.type(input('field-lastName'), 'Girard-Roux');
@@ -316,6 +321,9 @@ describe('ContactForm (every field)', () => {
     await user.type(input('field-email'), 'Paul.Girard@exemple.fr');
 
     const warning = await screen.findByTestId('duplicate-warning');
+    // once, though the text typed on re-renders the form
+    await waitFor(() => expect(scrolled).toEqual([warning]));
+    spy.mockRestore();
     expect(warning.textContent).toContain('Paul Girard');
     expect(within(warning).getByTestId('duplicate-reason').textContent).toBe('Même e-mail');
     expect(within(warning).getByTestId('duplicate-open').getAttribute('href')).toBe(`#/contacts/${existing.id}`);

@@ -58,7 +58,6 @@ export type CardDetail = {
   lines: Partial<Record<ContactTarget, number>>;
 };
 
-
 /**
  * The company number a row gives, digits only: a SIRET names one
  * establishment, a SIREN the firm (the mapping puts both headers on the same

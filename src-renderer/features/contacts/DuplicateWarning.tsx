@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Anchor, Badge, Group, Stack, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconUsers } from '@tabler/icons-react';
@@ -48,9 +48,16 @@ export const useDuplicateCandidates = (probe: DuplicateProbe): DuplicateCandidat
 export const DuplicateWarning = ({ candidates }: { candidates: DuplicateCandidate[] }) => {
   const { t } = useTranslation();
   const fmt = useFormatters();
+  const shown = useRef<HTMLDivElement>(null);
+  const found = candidates.map((c) => c.id).join(',');
+  useEffect(() => {
+    // it sits under the form, below the fold of a laptop screen while the top fields are typed: brought into sight once per new find
+    if (found !== '') shown.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [found]);
   if (candidates.length === 0) return null;
   return (
     <Alert
+      ref={shown}
       color="yellow"
       variant="light"
       icon={<IconUsers size={18} />}
