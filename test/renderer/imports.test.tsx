@@ -121,6 +121,8 @@ describe('ImportPage', () => {
     // the bad row is flagged where it is wrong
     expect(within(sampleRow(10)).getByTestId('sample-cell-email').dataset.issue).toBe('invalid_email');
     expect(within(sampleRow(10)).getByTestId('sample-issues').textContent).toContain('Adresse e-mail invalide.');
+    // what is wrong comes right after the line number, in sight however wide the file
+    expect(within(sampleRow(10)).getAllByRole('cell')[1]).toBe(within(sampleRow(10)).getByTestId('sample-issues'));
     expect(screen.getByTestId('sample-head-company')).toBeTruthy();
     // and the column it comes from says so next to its mapping
     expect(screen.getByTestId('mapping-refused-4').textContent).toBe('1 valeur refusée dans l’aperçu : Adresse e-mail invalide.');

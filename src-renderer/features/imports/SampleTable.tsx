@@ -49,21 +49,19 @@ export const SampleTable = ({ preview, kind }: SampleTableProps) => {
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t('imports.sample.line')}</Table.Th>
+                  {/* next to the line: with twenty columns the table scrolls, and what is wrong must be in sight */}
+                  <Table.Th>{t('imports.sample.issues')}</Table.Th>
                   {keys.map((k) => (
                     <Table.Th key={k} data-testid={`sample-head-${k}`}>
                       {storedLabel(t, kind, k)}
                     </Table.Th>
                   ))}
-                  <Table.Th>{t('imports.sample.issues')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {preview.sample.map((row) => (
                   <Table.Tr key={row.line} data-testid="sample-row" data-line={row.line} data-issues={row.issues.length}>
                     <Table.Td>{row.line}</Table.Td>
-                    {keys.map((k) => (
-                      <SampleCell key={k} field={k} value={row.values[k] ?? null} issues={row.issues.filter((i) => issueKey(i.field) === k)} />
-                    ))}
                     <Table.Td data-testid="sample-issues">
                       <Stack gap={2} align="flex-start">
                         {!row.issues.some((i) => !isNotice(i)) && (
@@ -78,6 +76,9 @@ export const SampleTable = ({ preview, kind }: SampleTableProps) => {
                         ))}
                       </Stack>
                     </Table.Td>
+                    {keys.map((k) => (
+                      <SampleCell key={k} field={k} value={row.values[k] ?? null} issues={row.issues.filter((i) => issueKey(i.field) === k)} />
+                    ))}
                   </Table.Tr>
                 ))}
               </Table.Tbody>
