@@ -34,7 +34,8 @@ export const mergeNames = (
 ): { kept: string; removed: string } => {
   const k = kept.name === '' ? blank : kept.name;
   const r = removed.name === '' ? blank : removed.name;
-  if (k.toLocaleLowerCase() !== r.toLocaleLowerCase()) return { kept: k, removed: r };
+  // a record deleted since kept no name, and its number leads nowhere: « Fiche supprimée » is all there is to say
+  if (kept.name === '' || removed.name === '' || k.toLocaleLowerCase() !== r.toLocaleLowerCase()) return { kept: k, removed: r };
   return {
     kept: t('merges.numbered', { name: k, id: kept.id }),
     removed: t('merges.numbered', { name: r, id: removed.id }),
