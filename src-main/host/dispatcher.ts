@@ -257,7 +257,6 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
   const restore = async (file: string) => {
     const dir = backupsFolder();
     const source = path.join(dir, file);
-    await makeWay();
     if (jobs.size > 0) throw new AppError('BUSY', 'wait for the running job to finish');
     let safety: string | null = null;
     if (store) {

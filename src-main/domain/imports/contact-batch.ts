@@ -867,8 +867,7 @@ export const importContactRows = async (
   /** The row-by-row import's write step: a lookup, then create, skip, update or merge. */
   /** The contact the row landed on (null: skipped by policy, or refused). */
   const applyRow = (line: number, data: ContactData, note: string | null, today: string): number | null => {
-    const taken = codeTaken(store, data, holders, policy);
-    if (taken) {
+    if (codeTaken(store, data, holders, policy)) {
       addIssues([{ line, field: 'code', value: data.code ?? '', reason: 'code_taken' }]);
       return null;
     }
