@@ -4,6 +4,9 @@ import { ImportError } from './errors';
 import type { ContactTarget } from './mapping';
 import { languages, type Language } from '../../contract/settings';
 import { fold } from '../../contract/text';
+// the words the contact form suggests as labels, from the app's locale files (as the CLI reads its own)
+import enContacts from '../../../src-renderer/locales/en/contacts.json';
+import frContacts from '../../../src-renderer/locales/fr/contacts.json';
 import { parseCivility } from './values';
 
 /** The TYPEs of an e-mail or a number the app keeps as its label (the others say nothing to a shop). */
@@ -12,12 +15,12 @@ export type VCardKind = (typeof vcardKinds)[number];
 
 /**
  * The kinds in words, as the contact form suggests labels ("travail,
- * domicile…"); a test holds them to the locale files. An imported extra
+ * domicile…"), read from its locale files. An imported extra
  * e-mail or number is labelled with them, and an export reads them back.
  */
 export const VCARD_KIND_LABELS: Record<Language, Record<VCardKind, string>> = {
-  fr: { cell: 'portable', home: 'domicile', work: 'travail', other: 'autre' },
-  en: { cell: 'mobile', home: 'home', work: 'work', other: 'other' },
+  fr: frContacts.contacts.form.labelKinds,
+  en: enContacts.contacts.form.labelKinds,
 };
 
 /** The label of an extra e-mail or number read with these kinds; null when they say nothing. */

@@ -3,7 +3,7 @@ import { finished } from 'node:stream/promises';
 import { formatPhone, type ContactSource, type ContactStatus, type ExportResult, type Language } from '../../contract';
 import type { z } from 'zod';
 import type { exportInput } from '../../contract/imports';
-import type { Store } from '../../store/db';
+import { prepared, type Store } from '../../store/db';
 import { matchingIds } from '../contacts/list';
 import { getSettings } from '../settings/service';
 import { marketingSelection } from '../consent/export';
@@ -250,8 +250,8 @@ export const exportContacts = async (store: Store, input: ExportInput & { path: 
         rows = out.rows - 1;
         unrepresentable = out.replaced;
       } else {
-        const extraEmails = store.sqlite.prepare('SELECT email, label FROM contact_emails WHERE contact_id = ? ORDER BY id');
-        const extraPhones = store.sqlite.prepare('SELECT phone, label FROM contact_phones WHERE contact_id = ? ORDER BY id');
+        const extraEmails = prepared(store.sqlite, 'SELECT email, label FROM contact_emails WHERE contact_id = ? ORDER BY id');
+        const extraPhones = prepared(store.sqlite, 'SELECT phone, label FROM contact_phones WHERE contact_id = ? ORDER BY id');
         for (const r of rowsOf(store, ids)) {
           const emails = extraEmails.all(r.id) as { email: string; label: string | null }[];
           const phones = extraPhones.all(r.id) as { phone: string; label: string | null }[];

@@ -265,6 +265,19 @@ const runJob = async (client: StoreClient, name: string, input: unknown, refuse:
   return done;
 };
 
+type JsonCounts = Pick<ImportReport, 'created' | 'updated' | 'merged' | 'skipped' | 'errorsTruncated' | 'errorCount'>;
+
+/** What `--json` prints, for a report and for a file refused as a whole alike. */
+const jsonReport = (r: JsonCounts & { errors: readonly unknown[] }) => ({
+  created: r.created,
+  updated: r.updated,
+  merged: r.merged,
+  skipped: r.skipped,
+  errors: r.errors,
+  // the list stops at 1,000: a script learns how many there were
+  ...(r.errorsTruncated ? { errorCount: r.errorCount } : {}),
+});
+
 /** The report's row issue, for a refusal that has no row: its line when the store knows it. */
 type RefusedIssue = { line: number | null; field: null; value: string; reason: string };
 
@@ -306,7 +319,7 @@ const importFile = async (flags: Flags, kind: string | undefined, file: string |
     return await runImportFile(flags, kind, file);
   } catch (error) {
     if (flags.json && error instanceof ImportRefused) {
-      process.stdout.write(`${JSON.stringify({ created: 0, updated: 0, merged: 0, skipped: 0, errors: [error.issue] })}\n`);
+      process.stdout.write(`${JSON.stringify(jsonReport({ created: 0, updated: 0, merged: 0, skipped: 0, errors: [error.issue], errorsTruncated: false, errorCount: 1 }))}\n`);
     }
     throw error;
   }
@@ -321,16 +334,7 @@ const runImportFile = (flags: Flags, kind: ImportKindName, file: string): Promis
     const done = await runJob(client, 'imports.run', input, importFailure);
     if (done.status !== 'done') throw done.error ? importFailure(done.error) : new Error(done.status);
     const report = done.result as ImportReport;
-    const summary = {
-      created: report.created,
-      updated: report.updated,
-      merged: report.merged,
-      skipped: report.skipped,
-      errors: report.errors,
-      // the list stops at 1,000: a script learns how many there were
-      ...(report.errorsTruncated ? { errorCount: report.errorCount } : {}),
-    };
-    if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    if (flags.json) process.stdout.write(`${JSON.stringify(jsonReport(report))}\n`);
     else {
       const counts = { count: report.rows, created: report.created, updated: report.updated, merged: report.merged, skipped: report.skipped };
       const errors = report.errorCount;
