@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { errorCodes, jobPhases } from '../../src-main/contract';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cliText } from '../../src-main/host/cli/i18n';
+import { createI18n } from '../../src-renderer/app/i18n';
 import { en, fr } from '../../src-renderer/locales';
 
 type Tree = { [key: string]: string | Tree };
@@ -67,6 +69,21 @@ describe('locale files', () => {
 
   it('counts with plural forms, never « fiche(s) » or "record(s)"', () => {
     expect([...frKeys, ...enKeys].filter(([, v]) => /\w\((e?s)\)/.test(v)).map(([k]) => k)).toEqual([]);
+  });
+
+  it('every count has its form for a million: French says « 1 000 000 lignes » through the « many » category', () => {
+    // CLDR puts 1,000,000, 2,000,000… in French 'many'; without that form i18next printed the key itself
+    expect(new Intl.PluralRules('fr').select(1_000_000)).toBe('many');
+    const families = [...frKeys.keys()].filter((k) => k.endsWith('_other')).map((k) => k.slice(0, -'_other'.length));
+    expect(families.length).toBeGreaterThan(50);
+    expect(families.filter((f) => !frKeys.has(`${f}_many`))).toEqual([]);
+    const i18n = createI18n('fr');
+    const unsaid = families.filter((f) => i18n.t(f, { count: 1_000_000, n: 1_000_000 }) === f);
+    expect(unsaid).toEqual([]);
+    const { t } = cliText('fr');
+    expect(t('cli.import.summary', { count: 1_000_000, created: 931_825, updated: 0, merged: 62_978, skipped: 5_197, errors: 0 })).toMatch(
+      /^1000000 lignes — créées 931825/,
+    );
   });
 
   it('interpolations match between languages', () => {
