@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
 import { INSERT_COLUMNS } from '../../src-main/domain/contacts/service';
 import { deferredContactIndexes, FTS_VALUES } from '../../src-main/domain/imports/contact-batch';
 import { BULK_INDEXES, BULK_ROW_TRIGGERS } from '../../src-main/domain/imports/purchases';
@@ -75,6 +76,53 @@ export const benchContactImportFloor = (imported: string, scratch: string, recor
       'the import ≤ 15 s',
     );
   });
+
+/**
+ * STACK.md's raw figure (240k rows/s) is for rows of 8 text columns, timed on
+ * another day. This times the same kind of insert (a prepared one-row INSERT,
+ * one transaction, a bare table: no constraint, index or trigger) now, with
+ * the imported rows themselves: their 8 columns of that shape, then every
+ * column an import writes. The first says how fast the machine is today next
+ * to STACK.md; the second is the raw figure for this file's rows.
+ */
+export const benchRawInserts = (imported: string, scratch: string, importSeconds: number, record: Recorder): void => {
+  const source = new Database(imported, { readonly: true });
+  const columns = ['id', ...INSERT_COLUMNS];
+  let rows: unknown[][];
+  try {
+    rows = source.prepare(`SELECT ${columns.join(', ')} FROM contacts ORDER BY id`).raw().all() as unknown[][];
+  } finally {
+    source.close();
+  }
+  const shape = ['first_name', 'last_name', 'email', 'phone', 'address_line1', 'postcode', 'city', 'country'];
+  const rate = (names: readonly string[]): number => {
+    const at = names.map((n) => columns.indexOf(n));
+    for (const ext of ['', '-wal', '-shm', '-journal']) fs.rmSync(scratch + ext, { force: true });
+    const db = new Database(scratch);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.exec(`CREATE TABLE t (${names.map((n) => `${n} ANY`).join(', ')})`);
+      const insert = db.prepare(`INSERT INTO t VALUES (${names.map(() => '?').join(', ')})`);
+      const all = db.transaction(() => {
+        for (const row of rows) insert.run(at.map((i) => row[i]));
+      });
+      return rows.length / time(all).seconds;
+    } finally {
+      db.close();
+      for (const ext of ['', '-wal', '-shm', '-journal']) fs.rmSync(scratch + ext, { force: true });
+    }
+  };
+  const narrow = rate(shape);
+  const wide = rate(columns);
+  const rowsPerSecond = (r: number) => `${Math.round(r / 1000)}k rows/s`;
+  record(
+    `raw better-sqlite3 inserts of the same ${rows.length.toLocaleString('en')} rows, now (prepared one-row INSERT into a bare table)`,
+    `${shape.length} columns ${rowsPerSecond(narrow)}; all ${columns.length} columns ${rowsPerSecond(wide)} (${(rows.length / wide).toFixed(1)} s)`,
+    '240k rows/s raw inserts (8 text columns)',
+    `machine ${(240_000 / narrow).toFixed(1)}× slower than STACK.md; the import ${(importSeconds / (rows.length / wide)).toFixed(1)}× the raw inserts of its own rows`,
+    'within 4× of raw inserts',
+  );
+};
 
 /**
  * Purchases into a copy of the base the import started from: the rows and

@@ -14,7 +14,7 @@ import { createInProcessClient } from '../../src-main/host/inprocess';
 import { startWebHost } from '../../src-main/host/web/server';
 import { createWorkerClient } from '../../src-main/host/worker-client';
 import { benchContactEdit } from './contact-edit';
-import { benchContactImportFloor } from './import-floor';
+import { benchContactImportFloor, benchRawInserts } from './import-floor';
 import { benchImportJob, benchUndo } from './jobs';
 import { benchPurchaseImport } from './purchases-import';
 import { percentile, timedNode } from './common';
@@ -234,6 +234,7 @@ const main = async () => {
     // what no import of this file can go under: SQLite storing the same rows, with nothing else to do
     if (imp.code === 0) {
       benchContactImportFloor(target, path.join(benchDir, 'import-floor.sqlite'), record);
+      benchRawInserts(target, path.join(benchDir, 'raw-inserts.sqlite'), imp.seconds, record);
       // the same file again adds nothing; then the first import is undone (the history screen's undo)
       const again = await timed(['import', 'contacts', csv, '--db', target, '--json']);
       const second = JSON.parse(again.out.trim() || '{}') as { created?: number; skipped?: number };
