@@ -611,6 +611,58 @@ describe('batched contact import', () => {
     expect(lists.map((input) => listContacts(store, contactListInput.parse(input)).total)).toEqual(readings.at(-1));
   });
 
+  it('takes a file that changes nothing back without rebuilding what it set aside, and keeps it in the history', async () => {
+    const dir = tempDir();
+    const lines = ['Code client;Nom;Prénom;E-mail;E-mail 2;Portable;CP;Ville;Étiquettes;Remarques'];
+    for (let i = 0; i < 300; i++) {
+      const phone = `06 ${String(10_000_000 + i).replace(/(\d\d)(?=\d)/g, '$1 ')}`;
+      lines.push(`${i % 3 === 0 ? `C${i}` : ''};Nom${i};Élodie;p${i}@exemple.fr;${i % 5 === 0 ? `autre${i}@exemple.fr` : ''};${phone};75011;Paris;${i % 4 === 0 ? 'VIP' : ''};${i % 7 === 0 ? 'Rappeler' : ''}`);
+    }
+    const file = csvLines(dir, 'file.csv', lines);
+    const store = openStore();
+    const db = store.sqlite;
+    const tuning = { batchRows: 25, deferIndexesFrom: 1 };
+    const phases = (runPhases: string[]) => job((_, phase) => runPhases.push(phase));
+    const firstPhases: string[] = [];
+    const first = await runImport(store, { kind: 'contacts', path: file, policy: 'merge', dryRun: false }, phases(firstPhases), tuning);
+    expect(first).toMatchObject({ created: 300, errors: [] });
+    expect(firstPhases).toContain('import.indexes');
+    const withoutHistory = (state: ReturnType<typeof dump>) => ({ ...state, rows: state.rows.filter((r) => !r.startsWith('imports ')) });
+    const before = withoutHistory(dump(store));
+
+    const againPhases: string[] = [];
+    const again = await runImport(store, { kind: 'contacts', path: file, policy: 'merge', dryRun: false }, phases(againPhases), tuning);
+    expect(again).toMatchObject({ rows: 300, created: 0, updated: 0, merged: 0, skipped: 300, errors: [] });
+    // the indexes set aside came back with the rollback, as they were
+    expect(againPhases).not.toContain('import.indexes');
+    expect(withoutHistory(dump(store))).toEqual(before);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(db.prepare('SELECT id, created, skipped, errors FROM imports ORDER BY id').all()).toEqual([
+      { id: first.importId, created: first.created, skipped: first.skipped, errors: 0 },
+      { id: again.importId, created: 0, skipped: 300, errors: 0 },
+    ]);
+
+    // a write by another call between two batches is kept: the import commits as usual
+    let wrote = false;
+    const plain = job();
+    const writer = {
+      ...plain,
+      tick: async () => {
+        if (!wrote) {
+          wrote = true;
+          db.exec(`INSERT INTO contacts (first_name, last_name, status, source, sort_name, match_name, created_at, updated_at)
+            VALUES ('Paul', 'Entre-Deux', 'prospect', 'shop_form', 'entre-deux paul', 'paul entre-deux', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`);
+        }
+        await plain.tick();
+      },
+    };
+    const third = await runImport(store, { kind: 'contacts', path: file, policy: 'merge', dryRun: false }, writer, tuning);
+    expect(third).toMatchObject({ created: 0, skipped: 300 });
+    expect(db.prepare("SELECT count(*) FROM contacts WHERE last_name = 'Entre-Deux'").pluck().get()).toBe(1);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(withoutHistory(dump(store)).schema).toEqual(before.schema);
+  });
+
   it('stands in for the triggers of this schema', () => {
     // if a migration changes the search-index triggers, the batch path must learn the new ones
     expect(searchIndex(openStore().sqlite).batched).toBe(true);

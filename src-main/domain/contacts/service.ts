@@ -30,7 +30,7 @@ const CONTACT_SELECT = `SELECT c.id, c.civility, c.first_name AS firstName, c.la
   c.first_purchase_at AS firstPurchaseAt, c.last_purchase_at AS lastPurchaseAt, c.last_inbound_at AS lastInboundAt
   FROM contacts c LEFT JOIN companies co ON co.id = c.company_id WHERE c.id = ?`;
 
-type StoredContact = Omit<Contact, 'emails' | 'phones' | 'tags'>;
+export type StoredContact = Omit<Contact, 'emails' | 'phones' | 'tags'>;
 
 export const notFound = (id: number): AppError =>
   new AppError('NOT_FOUND', `contact ${id} not found: it may have been deleted`, { entity: 'contact', id });
@@ -42,9 +42,16 @@ export const assertContact = (store: Store, id: number): void => {
   if (!contactExists(store, id)) throw notFound(id);
 };
 
-export const getContact = (store: Store, id: number): Contact => {
+/** A contact's own row, without its lists (extra e-mails, phones, tags). */
+export const getContactRow = (store: Store, id: number): StoredContact => {
   const row = prepared(store.sqlite, CONTACT_SELECT).get(id) as StoredContact | undefined;
   if (!row) throw notFound(id);
+  return row;
+};
+
+/** A contact's row with its lists read. */
+export const withLists = (store: Store, row: StoredContact): Contact => {
+  const id = row.id;
   const emails = prepared(store.sqlite, 'SELECT email, label FROM contact_emails WHERE contact_id = ? ORDER BY id').all(
     id,
   ) as ExtraEmail[];
@@ -53,6 +60,8 @@ export const getContact = (store: Store, id: number): Contact => {
   ) as ExtraPhone[];
   return { ...row, emails, phones, tags: contactTags(store, id) };
 };
+
+export const getContact = (store: Store, id: number): Contact => withLists(store, getContactRow(store, id));
 
 const validation = (issues: FieldIssue[], message = 'invalid contact'): AppError =>
   new AppError('VALIDATION', message, { issues });
