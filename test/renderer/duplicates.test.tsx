@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { Api, ContactInput, DuplicateContact, DuplicatePair } from '../../src-main/contract';
+import { DuplicateFinder } from '../../src-renderer/features/duplicates/DuplicateFinder';
 import { DuplicatesPage } from '../../src-renderer/features/duplicates/DuplicatesPage';
 import { MergeDialog } from '../../src-renderer/features/duplicates/MergeDialog';
 import { defaultSurvivor, pairKey, visiblePairs, type AppliedMerge } from '../../src-renderer/features/duplicates/pairs';
@@ -126,6 +127,8 @@ describe('DuplicatesPage', () => {
     // the merged pair left the list; the result itself stays
     expect(screen.queryAllByTestId('duplicate-pair')).toHaveLength(0);
     expect(screen.getByTestId('duplicates-all-done')).toBeTruthy();
+    // no count of pairs left to deal with beside it
+    expect(screen.queryByTestId('duplicates-summary')).toBeNull();
 
     // one record left, holding both records' purchases and notes and the chosen phone
     expect(await exists(api, second)).toBe(false);
@@ -153,6 +156,7 @@ describe('DuplicatesPage', () => {
     expect(await linked(api, second)).toEqual(records.second);
     // and the pair is back in the list still on screen
     await waitFor(() => expect(screen.getAllByTestId('duplicate-pair')).toHaveLength(1));
+    expect(screen.getByTestId('duplicates-summary').textContent).toBe('1 paire possible parmi 3 fiches');
 
     // the history says so
     await user.click(screen.getByTestId('duplicates-tab-history'));
@@ -260,6 +264,7 @@ describe('DuplicatesPage', () => {
     expect(screen.getAllByTestId('duplicate-pair').map((p) => p.dataset.pair).sort()).toEqual(
       [pairKey(p1, p2), pairKey(p1, p3), pairKey(p2, p3)].sort(),
     );
+    expect(screen.getByTestId('duplicates-summary').textContent).toBe('3 paires possibles parmi 3 fiches');
 
     const card = screen.getAllByTestId('duplicate-pair').find((p) => p.dataset.pair === pairKey(p1, p2))!;
     await user.click(within(card).getByTestId('duplicate-compare'));
@@ -273,6 +278,8 @@ describe('DuplicatesPage', () => {
     const left = screen.getByTestId('duplicate-pair');
     expect(left.dataset.pair).toBe(pairKey(p1, p3));
     expect(within(left).getByTestId('duplicate-changed')).toBeTruthy();
+    // the count follows the list
+    expect(screen.getByTestId('duplicates-summary').textContent).toBe('1 paire possible parmi 3 fiches');
 
     // comparing it works: both records exist
     await user.click(within(left).getByTestId('duplicate-compare'));
@@ -290,6 +297,44 @@ describe('DuplicatesPage', () => {
     expect(within(older!).getByTestId('merge-row-blocker').textContent).toBe(
       'Une fusion plus récente concerne ces fiches : annulez-la d’abord.',
     );
+  });
+
+  it('counts the pairs left as they are merged, dismissed, or brought back by an undo from the history', async () => {
+    const store = await openTestStore();
+    const { api } = store;
+    const ids: number[] = [];
+    for (const firstName of ['Paul', 'paul', 'Paul ']) {
+      ids.push((await api.call('contacts.create', { firstName, lastName: 'Durand', email: 'paul@exemple.fr', postcode: '35000' })).id);
+    }
+    const [p1, p2] = ids as [number, number, number];
+    const anne = (await api.call('contacts.create', { firstName: 'Anne', lastName: 'Roux', email: 'anne@exemple.fr', postcode: '29000' })).id;
+    const anneAgain = (await api.call('contacts.create', { firstName: 'anne', lastName: 'roux', email: 'anne@exemple.fr', postcode: '29000' })).id;
+    renderWithApi(<DuplicatesPage />, api);
+    const user = userEvent.setup();
+    await runFinder(user);
+    const summary = () => screen.getByTestId('duplicates-summary').textContent;
+    expect(summary()).toBe('4 paires possibles parmi 5 fiches');
+
+    const card = screen.getAllByTestId('duplicate-pair').find((p) => p.dataset.pair === pairKey(p1, p2))!;
+    await user.click(within(card).getByTestId('duplicate-compare'));
+    await user.click(within(await screen.findByTestId('merge-dialog')).getByTestId('merge-confirm'));
+    await screen.findByTestId('merge-done');
+    // (p1,p2) merged away, (p2,p3) folded into (p1,p3)
+    await waitFor(() => expect(screen.getAllByTestId('duplicate-pair')).toHaveLength(2));
+    expect(summary()).toBe('2 paires possibles parmi 5 fiches');
+
+    await user.click(screen.getByTestId('duplicates-tab-history'));
+    await user.click(within(await screen.findByTestId('merge-row')).getByTestId('merge-row-undo'));
+    await user.click(await screen.findByTestId('merge-undo-confirm'));
+    await screen.findByTestId('merge-undone');
+    await user.click(screen.getByTestId('duplicates-tab-pairs'));
+    await waitFor(() => expect(screen.getAllByTestId('duplicate-pair')).toHaveLength(4));
+    expect(summary()).toBe('4 paires possibles parmi 5 fiches');
+
+    const anneCard = screen.getAllByTestId('duplicate-pair').find((p) => p.dataset.pair === pairKey(anne, anneAgain))!;
+    await user.click(within(anneCard).getByTestId('duplicate-dismiss'));
+    await waitFor(() => expect(screen.getAllByTestId('duplicate-pair')).toHaveLength(3));
+    expect(summary()).toBe('3 paires possibles parmi 5 fiches');
   });
 });
 
@@ -389,6 +434,42 @@ const pair = (a: number, b: number, score: number): DuplicatePair => ({
   b: person(b),
   reasons: ['same_email'],
   score,
+});
+
+describe('DuplicateFinder', () => {
+  it('counts a capped result down as its listed pairs are dealt with', async () => {
+    const { api } = await openTestStore();
+    const result = { pairs: [pair(1, 2, 99), pair(3, 4, 90), pair(5, 6, 80)], total: 12_000, scanned: 80_000, ignoredShared: 0, ms: 1 };
+    const merge12: AppliedMerge = { mergeId: 7, keptId: 1, removedId: 2, kept: person(1) };
+    const noop = () => {};
+    const finder = (dismissed: string[], merges: AppliedMerge[]) => (
+      <DuplicateFinder
+        search={{ result, dismissed: new Set(dismissed), merges }}
+        onResult={noop}
+        onCompare={noop}
+        onDismissed={noop}
+        onUndismissed={noop}
+      />
+    );
+    let view = renderWithApi(finder([], []), api);
+    expect(screen.getByTestId('duplicates-summary').textContent).toBe('12\u202f000 paires possibles parmi 80\u202f000 fiches');
+    expect(screen.getByTestId('duplicates-capped').textContent).toMatch(/^Seules les 3 paires les plus probables sur 12\u202f000/);
+
+    view.unmount();
+    view = renderWithApi(finder(['3:4'], [merge12]), api);
+    expect(screen.getByTestId('duplicates-summary').textContent).toBe('11\u202f998 paires possibles parmi 80\u202f000 fiches');
+    expect(screen.getByTestId('duplicates-capped').textContent).toMatch(/^Seule la paire la plus probable sur 11\u202f998 est affichée/);
+
+    // the listed pairs are all dealt with: the rest needs a new search
+    view.unmount();
+    renderWithApi(finder(['3:4', '5:6'], [merge12]), api);
+    expect(screen.getByTestId('duplicates-summary').textContent).toBe('11\u202f997 paires possibles parmi 80\u202f000 fiches');
+    expect(screen.queryByTestId('duplicates-capped')).toBeNull();
+    expect(screen.queryByTestId('duplicates-all-done')).toBeNull();
+    expect(screen.getByTestId('duplicates-next-batch').textContent).toBe(
+      'Toutes les paires affichées ont été traitées : relancez la recherche pour voir les suivantes.',
+    );
+  });
 });
 
 describe('visiblePairs', () => {

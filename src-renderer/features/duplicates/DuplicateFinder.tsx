@@ -117,6 +117,8 @@ export const DuplicateFinder = ({ search, onResult, onCompare, onDismissed, onUn
   }
 
   const result = search?.result ?? null;
+  // the pairs past the cap never reached the page, so only the listed ones that left can be taken off the total
+  const remaining = result === null ? 0 : result.total - (result.pairs.length - pairs.length);
   return (
     <Stack>
       <Group justify="space-between" align="center">
@@ -142,14 +144,15 @@ export const DuplicateFinder = ({ search, onResult, onCompare, onDismissed, onUn
         <Alert color="teal" data-testid="duplicates-none">
           {t('duplicates.none', { scanned: fmt.number(result.scanned) })}
         </Alert>
-      ) : (
+      ) : remaining === 0 ? null : (
         <Stack gap="xs">
           <Text fw={600} data-testid="duplicates-summary">
-            {t('duplicates.found', { count: result.total, n: fmt.number(result.total), scanned: fmt.number(result.scanned) })}
+            {t('duplicates.found', { count: remaining, n: fmt.number(remaining), scanned: fmt.number(result.scanned) })}
           </Text>
-          {result.total > result.pairs.length && (
+          {/* with every listed pair dealt with, the note would read "only the 0 most likely": the alert below asks for a new search */}
+          {remaining > pairs.length && pairs.length > 0 && (
             <Text size="sm" c="dimmed" data-testid="duplicates-capped">
-              {t('duplicates.capped', { shown: fmt.number(result.pairs.length), total: fmt.number(result.total) })}
+              {t('duplicates.capped', { count: pairs.length, shown: fmt.number(pairs.length), total: fmt.number(remaining) })}
             </Text>
           )}
         </Stack>
@@ -161,8 +164,8 @@ export const DuplicateFinder = ({ search, onResult, onCompare, onDismissed, onUn
       )}
 
       {result !== null && result.total > 0 && pairs.length === 0 && (
-        <Alert color="teal" data-testid="duplicates-all-done">
-          {t('duplicates.allDone')}
+        <Alert color="teal" data-testid={remaining === 0 ? 'duplicates-all-done' : 'duplicates-next-batch'}>
+          {remaining === 0 ? t('duplicates.allDone') : t('duplicates.nextBatch')}
         </Alert>
       )}
       <Stack gap="sm" data-testid="duplicates-list">
