@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import type { Api } from '../../src-main/contract';
 import { BreachesPanel } from '../../src-renderer/features/retention/BreachesPanel';
 import { RegisterPanel } from '../../src-renderer/features/retention/RegisterPanel';
 import { RetentionPanel } from '../../src-renderer/features/retention/RetentionPanel';
@@ -97,6 +98,91 @@ describe('retention panel', () => {
     expect((await store.api.call('retention.policies', {})).automatic).toBe(true);
     // nothing was applied by turning it on: the daily check does that
     expect(count(store, 'SELECT count(*) FROM contacts')).toBe(3);
+  });
+});
+
+/**
+ * The store's answers with the counts of a large shop: creating thousands of
+ * records due would slow the test down for nothing the panel does differently.
+ */
+const largeShop = (api: Api, preview: { withSales?: number } = {}): Api => ({
+  ...api,
+  call: (async (name: string, input: unknown) => {
+    const call = api.call as (n: string, i: unknown) => Promise<unknown>;
+    if (name === 'retention.apply') return { action: (input as { action: string }).action, count: 80_235, path: null, objected: 0 };
+    const result = (await call(name, input)) as Record<string, unknown>;
+    if (name === 'retention.status') {
+      const due = { prospect: 12_345, customer: 2_000 };
+      return { ...result, checkedAt: '2026-03-02T08:00:00.000Z', due, applied: { action: 'archive', count: 12_345 } };
+    }
+    if (name === 'retention.review' && result.due !== null) {
+      return { ...result, due: { prospect: 12_345, customer: 67_890 }, accountingDue: 1_234_567 };
+    }
+    if (name === 'retention.preview') {
+      return { ...result, count: 80_235, byRule: { prospect: 12_345, customer: 67_890 }, withSales: 4_321, objected: 1_500, ...preview };
+    }
+    if (name === 'privacy.register') return { ...result, consentInUse: [{ purpose: 'offers', label: 'Offres', granted: 23_456 }] };
+    return result;
+  }) as Api['call'],
+});
+
+describe('retention counts', () => {
+  // French groups thousands with a narrow no-break space
+  const fr = (s: string) => s.replaceAll(' ', '\u202f');
+
+  it('writes the counts as French writes numbers', async () => {
+    const { store } = await seed();
+    renderWithApi(<RetentionPanel />, largeShop(store.api));
+    const user = userEvent.setup();
+    await screen.findAllByTestId('retention-row');
+    const status = screen.getByTestId('retention-status').textContent;
+    expect(status).toContain(`prospects : ${fr('12 345')}, clients : ${fr('2 000')}.`);
+    expect(status).toContain(`Le mode automatique a traité ${fr('12 345')} fiches (Archiver).`);
+    expect(screen.getByTestId('retention-due').textContent).toBe(`${fr('80 235')} à traiter`);
+    expect(screen.getByTestId('retention-accounting').textContent).toMatch(new RegExp(`^${fr('1 234 567')} ventes ont plus de 10 ans`));
+
+    await user.click(screen.getByTestId('retention-action-reconsent'));
+    expect((await screen.findByTestId('retention-preview-count')).textContent).toBe(
+      `${fr('80 235')} fiches concernées (prospects : ${fr('12 345')}, clients : ${fr('67 890')}).`,
+    );
+    expect(screen.getByTestId('retention-preview-sales').textContent).toMatch(new RegExp(`^${fr('4 321')} ont des ventes`));
+    expect(screen.getByTestId('retention-preview-objected').textContent).toMatch(new RegExp(`^${fr('1 500')} personnes se sont opposées`));
+    await user.click(screen.getByTestId('retention-apply-cancel'));
+
+    await user.click(screen.getByTestId('retention-action-archive'));
+    await screen.findByTestId('retention-preview-count');
+    await user.click(screen.getByTestId('retention-apply'));
+    // the text matcher would fold the narrow space into a plain one
+    expect(await screen.findByText((_, el) => el?.textContent === `${fr('80 235')} fiches archivées` && el.children.length === 0)).toBeTruthy();
+  });
+
+  it('writes them as English does, and says one sale in the singular', async () => {
+    const store = await openTestStore('en');
+    const contact = await store.api.call('contacts.create', { firstName: 'Anne', lastName: 'Ancienne' });
+    sql(store, (db) => db.prepare("UPDATE contacts SET created_at = '2019-03-01T10:00:00.000Z' WHERE id = ?").run(contact.id));
+    const view = renderWithApi(<RetentionPanel />, largeShop(store.api), 'en');
+    const user = userEvent.setup();
+    await screen.findAllByTestId('retention-row');
+    expect(screen.getByTestId('retention-status').textContent).toContain('prospects: 12,345, customers: 2,000.');
+    expect(screen.getByTestId('retention-due').textContent).toBe('80,235 due');
+    await user.click(screen.getByTestId('retention-action-archive'));
+    expect((await screen.findByTestId('retention-preview-count')).textContent).toBe(
+      '80,235 records concerned (prospects: 12,345, customers: 67,890).',
+    );
+    expect(screen.getByTestId('retention-preview-sales').textContent).toMatch(/^4,321 have sales/);
+    view.unmount();
+
+    renderWithApi(<RetentionPanel />, largeShop(store.api, { withSales: 1 }), 'en');
+    await screen.findAllByTestId('retention-row');
+    await user.click(screen.getByTestId('retention-action-archive'));
+    await screen.findByTestId('retention-preview-count');
+    expect(screen.getByTestId('retention-preview-sales').textContent).toMatch(/^1 has sales: /);
+  });
+
+  it('writes the register’s consent counts as French does', async () => {
+    const store = await openTestStore();
+    renderWithApi(<RegisterPanel />, largeShop(store.api));
+    expect(await screen.findByText((_, el) => el?.textContent === `Offres — ${fr('23 456')} accords` && el.tagName === 'LI')).toBeTruthy();
   });
 });
 

@@ -185,7 +185,7 @@ export const BreachesPanel = () => {
       </Group>
       {overdue > 0 && (
         <Alert color="red" icon={<IconAlertTriangle size={18} />} data-testid="breaches-overdue">
-          {t('retention.breaches.overdue', { count: overdue })}
+          {t('retention.breaches.overdue', { count: overdue, n: fmt.number(overdue) })}
         </Alert>
       )}
       {list.length === 0 ? (

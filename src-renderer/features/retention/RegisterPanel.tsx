@@ -186,7 +186,7 @@ export const RegisterPanel = () => {
               <List size="sm">
                 {r.consentInUse.map((c) => (
                   <List.Item key={c.purpose}>
-                    {c.label} — {t('retention.register.granted', { count: c.granted })}
+                    {c.label} — {t('retention.register.granted', { count: c.granted, n: fmt.number(c.granted) })}
                   </List.Item>
                 ))}
               </List>

@@ -225,7 +225,7 @@ export const RetentionPanel = () => {
         confirm: true,
       });
       setPending(null);
-      notifySuccess(t(`retention.actionDone.${done.action}`, { count: done.count }));
+      notifySuccess(t(`retention.actionDone.${done.action}`, { count: done.count, n: fmt.number(done.count) }));
       if (done.path !== null) {
         await api.download(done.path).catch((error: unknown) => {
           if (errorCode(error) !== 'CANCELLED') notifyError(t, error);
@@ -256,9 +256,19 @@ export const RetentionPanel = () => {
     <Stack data-testid="retention-panel">
       <Text size="sm" c="dimmed" data-testid="retention-status">
         {status?.checkedAt
-          ? t('retention.status.checked', { date: fmt.dateTime(status.checkedAt), prospect: status.due.prospect, customer: status.due.customer })
+          ? t('retention.status.checked', {
+              date: fmt.dateTime(status.checkedAt),
+              prospect: fmt.number(status.due.prospect),
+              customer: fmt.number(status.due.customer),
+            })
           : t('retention.status.never')}
-        {status?.applied ? ` ${t('retention.status.applied', { count: status.applied.count, action: t(`retention.actions.${status.applied.action}`) })}` : ''}
+        {status?.applied
+          ? ` ${t('retention.status.applied', {
+              count: status.applied.count,
+              n: fmt.number(status.applied.count),
+              action: t(`retention.actions.${status.applied.action}`),
+            })}`
+          : ''}
       </Text>
       <PoliciesCard key={JSON.stringify(policies)} policies={policies} onSaved={(next) => {
         setPolicies(next);
@@ -281,7 +291,7 @@ export const RetentionPanel = () => {
           </Group>
           <Group>
             <Badge color={dueCount > 0 ? 'orange' : 'gray'} variant="light" tt="none" data-testid="retention-due">
-              {t('retention.queue.due', { count: dueCount })}
+              {t('retention.queue.due', { n: fmt.number(dueCount) })}
             </Badge>
             {ACTIONS.map((action) => (
               <Button
@@ -300,7 +310,7 @@ export const RetentionPanel = () => {
           {selected.size > 0 && (
             <Group gap="xs">
               <Text size="sm" data-testid="retention-selected">
-                {t('retention.queue.selected', { count: selected.size })}
+                {t('retention.queue.selected', { count: selected.size, n: fmt.number(selected.size) })}
               </Text>
               <Button size="compact-xs" variant="subtle" onClick={() => setSelected(new Set())}>
                 {t('retention.queue.clear')}
@@ -309,7 +319,11 @@ export const RetentionPanel = () => {
           )}
           {review.accountingDue !== null && review.accountingDue > 0 && (
             <Text size="sm" c="dimmed" data-testid="retention-accounting">
-              {t('retention.queue.accounting', { count: review.accountingDue, years: policies.accountingYears })}
+              {t('retention.queue.accounting', {
+                count: review.accountingDue,
+                n: fmt.number(review.accountingDue),
+                years: policies.accountingYears,
+              })}
             </Text>
           )}
           {rows.length === 0 ? (
@@ -393,12 +407,21 @@ export const RetentionPanel = () => {
             ) : (
               <>
                 <Text size="sm" data-testid="retention-preview-count" data-count={p.count}>
-                  {t('retention.preview.count', { count: p.count, prospect: p.byRule.prospect, customer: p.byRule.customer })}
+                  {t('retention.preview.count', {
+                    count: p.count,
+                    n: fmt.number(p.count),
+                    prospect: fmt.number(p.byRule.prospect),
+                    customer: fmt.number(p.byRule.customer),
+                  })}
                 </Text>
-                {p.withSales > 0 && <Text size="sm">{t('retention.preview.withSales', { count: p.withSales })}</Text>}
+                {p.withSales > 0 && (
+                  <Text size="sm" data-testid="retention-preview-sales">
+                    {t('retention.preview.withSales', { count: p.withSales, n: fmt.number(p.withSales) })}
+                  </Text>
+                )}
                 {pending.action === 'reconsent' && p.objected > 0 && (
                   <Text size="sm" data-testid="retention-preview-objected">
-                    {t('retention.preview.objected', { count: p.objected })}
+                    {t('retention.preview.objected', { count: p.objected, n: fmt.number(p.objected) })}
                   </Text>
                 )}
                 <Text size="sm" c={pending.action === 'erase' ? 'red' : undefined}>
