@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { Api, SegmentDefinition } from '../../src-main/contract';
+import type { Api, CustomerOutlook as CustomerOutlookData, CustomerValue, SegmentDefinition } from '../../src-main/contract';
 import { AttritionPanel } from '../../src-renderer/features/attrition/AttritionPanel';
 import { CustomerOutlook } from '../../src-renderer/features/attrition/CustomerOutlook';
 import { jobResult } from '../jobs';
@@ -60,5 +60,45 @@ describe('attrition screens', () => {
     await waitFor(() => expect(screen.getByTestId('loss-mark').textContent).toMatch(/Structurelle/), WAIT);
     expect(changed).toHaveBeenCalled();
     expect((await api.call('contacts.get', { id: stopped })).status).toBe('former');
+  });
+
+  it('says « 1 achat/an × 1 an » and « 1 achat sur 1 an » for a customer who bought once', async () => {
+    const { api } = await openTestStore();
+    const once = (await api.call('contacts.create', { firstName: 'Lise', lastName: 'Passante' })).id;
+    await api.call('purchases.create', { contactId: once, purchasedAt: ago(10), lines: [{ label: 'Bougie', unitPriceCents: 1500 }] });
+    await jobResult(api, () => api.call('analytics.recompute', {}));
+    renderWithApi(<CustomerOutlook contactId={once} />, api);
+    const formula = await screen.findByTestId('clv-formula', {}, WAIT);
+    expect(formula.textContent).toContain('15,00\u00a0€ × 1 achat/an × 1 an = ');
+    expect(formula.textContent).toContain('Fréquence : 1 achat sur 1 an (depuis le premier achat');
+  });
+
+  it('puts each count of the formula in the plural its number takes, in French and in English', async () => {
+    const { api } = await openTestStore('en');
+    const { stopped } = await seed(api);
+    const withValue = (value: Partial<CustomerValue>): Api => ({
+      ...api,
+      call: (async (name: string, input: unknown) => {
+        const result = await (api.call as (n: string, i: unknown) => Promise<unknown>)(name, input);
+        if (name !== 'analytics.contact.value') return result;
+        const outlook = result as CustomerOutlookData;
+        return { ...outlook, value: { ...outlook.value, ...value } };
+      }) as Api['call'],
+    });
+    const text = async (value: Partial<CustomerValue>, language: 'fr' | 'en') => {
+      // the app follows the language saved in the settings
+      await api.call('settings.update', { language });
+      const view = renderWithApi(<CustomerOutlook contactId={stopped} />, withValue(value), language);
+      const content = (await screen.findByTestId('clv-formula', {}, WAIT)).textContent;
+      view.unmount();
+      return content;
+    };
+    const single = { purchases: 1, spanYears: 1, purchasesPerYear: 1, lifetimeYears: 0.999 };
+    const many = { purchases: 11, spanYears: 1.5, purchasesPerYear: 7.333, lifetimeYears: 2.5 };
+    expect(await text(single, 'en')).toMatch(/ × 1 purchase\/year × 1 year = .*Rate: 1 purchase over 1 year \(/);
+    expect(await text(many, 'en')).toMatch(/ × 7\.33 purchases\/year × 2\.5 years = .*Rate: 11 purchases over 1\.5 years \(/);
+    expect(await text(single, 'fr')).toMatch(/ × 1 achat\/an × 1 an = .*Fréquence : 1 achat sur 1 an \(/);
+    // French keeps the singular below two: « 1,5 an »
+    expect(await text(many, 'fr')).toMatch(/ × 7,33 achats\/an × 2,5 ans = .*Fréquence : 11 achats sur 1,5 an \(/);
   });
 });

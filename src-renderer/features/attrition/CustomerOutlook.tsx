@@ -63,15 +63,24 @@ const Figure = ({ label, value, help, testId }: { label: string; value: string; 
 
 const formula = (t: ReturnType<typeof useTranslation>['t'], fmt: Formatters, v: Outlook['value']) => {
   const decimal = new Intl.NumberFormat(fmt.locale, { maximumFractionDigits: 2 });
+  // the plural follows the number as printed: 0.999 prints as "1", which is "1 year", not "1 years"
+  // (printed in English without grouping only to be read back as a number)
+  const printed = new Intl.NumberFormat('en', { maximumFractionDigits: 2, useGrouping: false });
+  const shown = (x: number): number => Number(printed.format(x));
   const percent = new Intl.NumberFormat(fmt.locale, { style: 'percent', maximumFractionDigits: 1 });
   return {
     line: t('attrition.outlook.formula', {
+      count: shown(v.lifetimeYears),
       basket: fmt.money(v.averageBasketCents),
-      rate: decimal.format(v.purchasesPerYear),
+      rate: t('attrition.outlook.perYear', { count: shown(v.purchasesPerYear), n: decimal.format(v.purchasesPerYear) }),
       years: decimal.format(v.lifetimeYears),
       value: fmt.money(v.predictedCents),
     }),
-    rate: t('attrition.outlook.rateHelp', { purchases: fmt.number(v.purchases), span: decimal.format(v.spanYears) }),
+    rate: t('attrition.outlook.rateHelp', {
+      count: v.purchases,
+      purchases: fmt.number(v.purchases),
+      span: t('attrition.outlook.years', { count: shown(v.spanYears), n: decimal.format(v.spanYears) }),
+    }),
     lifetime:
       v.retention.previous === 0
         ? t('attrition.outlook.noRetention')
