@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 export const APP_NAME = 'Comptoir';
@@ -24,6 +25,32 @@ export const resolveDbPath = (
   env: Record<string, string | undefined>,
   dataDir: string,
 ): string => path.resolve(flag ?? env[DB_ENV] ?? path.join(dataDir, DB_FILE));
+
+const isFolder = (p: string): boolean => {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The folder of a database path the user gave (`--db`, then COMPTOIR_DB) when
+ * it does not exist. Opening creates what is missing, so a mistyped path would
+ * start a new, empty base in a folder the user never looks in again: such a
+ * path is refused instead. The default location is not asked about: the data
+ * folder is created on the first run.
+ */
+export const missingDbFolder = (
+  flag: string | undefined,
+  env: Record<string, string | undefined>,
+  exists: (folder: string) => boolean = isFolder,
+): { folder: string; source: string } | null => {
+  const given = flag ?? env[DB_ENV];
+  if (given === undefined) return null;
+  const folder = path.dirname(path.resolve(given));
+  return exists(folder) ? null : { folder, source: flag === undefined ? DB_ENV : '--db' };
+};
 
 /** Reads `--db PATH` or `--db=PATH` from an argv list. */
 export const dbFlag = (argv: readonly string[]): string | undefined => {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultDataDir, DB_FILE } from '../../src-main/host/paths';
 import { root } from './fixtures';
 
 /** The built `comptoir` command, as a user runs it: real process, real files, exit codes. */
@@ -17,14 +18,21 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-/** The command in a terminal set to `lang` (LANG), whatever this machine's own locale variables say. */
-const runIn = (lang: string, ...args: string[]) => {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', LANG: lang };
+/** The command with these variables set (or unset, when undefined), whatever this machine's own locale variables say. */
+const runWith = (vars: NodeJS.ProcessEnv, ...args: string[]) => {
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
   delete env.LC_ALL;
   delete env.LC_MESSAGES;
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env });
+  for (const [name, value] of Object.entries(vars)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  // a refusal answers at once; a command that went on to serve would otherwise never end
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env, timeout: 120_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
+/** The command in a terminal set to `lang` (LANG). */
+const runIn = (lang: string, ...args: string[]) => runWith({ LANG: lang }, ...args);
 const run = (...args: string[]) => runIn('en_GB.UTF-8', ...args);
 
 describe('comptoir CLI', () => {
@@ -186,6 +194,50 @@ describe('comptoir CLI', () => {
     expect(run('call', 'contacts.dropAll', '{}', '--db', db).code).toBe(2);
     expect(run('call', 'contacts.list', '{not json', '--db', db).code).toBe(2);
     expect(run('call', '--list').out).toContain('contacts.list');
+  });
+
+  it('refuses a --db or COMPTOIR_DB path in a folder that does not exist, and creates nothing there', () => {
+    const dir = tmp();
+    const typo = path.join(dir, 'Documetns', 'boutique', 'shop.sqlite');
+    const file = path.join(dir, 'clients.csv');
+    fs.writeFileSync(file, 'Nom;Prénom\r\nDupont;Jean\r\n');
+    const french = runIn('fr_FR.UTF-8', 'import', 'contacts', file, '--db', typo);
+    expect(french.code).toBe(1);
+    expect(french.err).toBe(
+      `comptoir: le dossier ${path.dirname(typo)} n’existe pas : vérifiez le chemin donné par --db, ou créez d’abord le dossier pour y commencer une nouvelle base\n`,
+    );
+    expect(french.out).toBe('');
+    const english = runWith({ LANG: 'en_GB.UTF-8', COMPTOIR_DB: typo }, 'call', 'contacts.list');
+    expect(english.code).toBe(1);
+    expect(english.err).toBe(
+      `comptoir: the folder ${path.dirname(typo)} does not exist: check the path given by COMPTOIR_DB, or create the folder first to start a new database in it\n`,
+    );
+    // every command that opens the base says the same, the browser mode included (it would otherwise serve)
+    const commands = [['serve', '--no-open'], ['demo'], ['backup'], ['check'], ['export', 'contacts', path.join(dir, 'out.csv')]];
+    for (const command of commands) {
+      const refused = run(...command, '--db', typo);
+      expect({ command, code: refused.code, lines: refused.err.trim().split('\n') }).toEqual({
+        command,
+        code: 1,
+        lines: [expect.stringContaining(`the folder ${path.dirname(typo)} does not exist`)],
+      });
+    }
+    expect(fs.existsSync(path.join(dir, 'Documetns'))).toBe(false);
+
+    // a new base in a folder that exists is fine, and --db wins over a mistyped COMPTOIR_DB
+    const fresh = path.join(dir, 'new.sqlite');
+    expect(runWith({ LANG: 'en_GB.UTF-8', COMPTOIR_DB: typo }, 'import', 'contacts', file, '--db', fresh).code).toBe(0);
+    expect(JSON.parse(run('call', 'contacts.list', '{}', '--db', fresh).out)).toMatchObject({ total: 1 });
+  });
+
+  it('creates the per-user data folder and its base on the first run, when no path is given', () => {
+    const home = tmp();
+    const vars = { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), APPDATA: path.join(home, 'AppData', 'Roaming') };
+    const db = path.join(defaultDataDir(process.platform, vars, home), DB_FILE);
+    expect(fs.existsSync(path.dirname(db))).toBe(false);
+    const first = runWith({ ...vars, LANG: 'en_GB.UTF-8', COMPTOIR_DB: undefined }, 'call', 'contacts.create', '{"lastName":"Première"}');
+    expect(first.code).toBe(0);
+    expect(fs.existsSync(db)).toBe(true);
   });
 
   it('generates a demo shop, backs it up, checks and restores it', () => {

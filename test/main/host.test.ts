@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { toApi } from '../../src-main/host/client';
 import { latestVersion } from '../../src-main/store/migrations';
 import { createInProcessClient } from '../../src-main/host/inprocess';
-import { defaultDataDir, dbFlag, resolveDbPath } from '../../src-main/host/paths';
+import { defaultDataDir, dbFlag, missingDbFolder, resolveDbPath } from '../../src-main/host/paths';
 import { openClient, openStore, tempDir } from './helpers';
 import { contactInput } from '../../src-main/contract';
 import { insertContact } from '../../src-main/domain/contacts/service';
@@ -162,5 +162,18 @@ describe('paths', () => {
     expect(resolveDbPath(undefined, {}, '/d')).toBe('/d/comptoir.sqlite');
     expect(dbFlag(['serve', '--db', 'x.sqlite'])).toBe('x.sqlite');
     expect(dbFlag(['--db=y.sqlite'])).toBe('y.sqlite');
+  });
+  it('names the missing folder of a path the user gave, and where it came from; never the default location', () => {
+    const exists = (folder: string) => folder === path.resolve('/shop');
+    expect(missingDbFolder('/shop/a.sqlite', {}, exists)).toBeNull();
+    expect(missingDbFolder('/shpo/a.sqlite', {}, exists)).toEqual({ folder: path.resolve('/shpo'), source: '--db' });
+    expect(missingDbFolder(undefined, { COMPTOIR_DB: '/shpo/b.sqlite' }, exists)).toEqual({ folder: path.resolve('/shpo'), source: 'COMPTOIR_DB' });
+    expect(missingDbFolder('/shop/a.sqlite', { COMPTOIR_DB: '/shpo/b.sqlite' }, exists)).toBeNull();
+    expect(missingDbFolder(undefined, {}, () => false)).toBeNull();
+    // the real check: a file is no folder
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'file'), '');
+    expect(missingDbFolder(path.join(dir, 'x.sqlite'), {})).toBeNull();
+    expect(missingDbFolder(path.join(dir, 'file', 'x.sqlite'), {})).toEqual({ folder: path.join(dir, 'file'), source: '--db' });
   });
 });

@@ -22,7 +22,7 @@ import {
 import { backupDir, replaceDatabaseFile } from '../../domain/backup/service';
 import type { StoreClient } from '../client';
 import { createInProcessClient } from '../inprocess';
-import { defaultDataDir, resolveDbPath } from '../paths';
+import { defaultDataDir, missingDbFolder, resolveDbPath } from '../paths';
 import { startWebHost } from '../web/server';
 import { createWorkerClient } from '../worker-client';
 import { defaultSettings } from '../../contract';
@@ -123,6 +123,8 @@ const intFlag = (raw: string | undefined, name: string, fallback: number): numbe
 
 const paths = (flags: Flags) => {
   const dataDir = defaultDataDir(process.platform, process.env, os.homedir());
+  const missing = missingDbFolder(flags.db, process.env);
+  if (missing !== null) throw new Error(t('cli.dbFolderMissing', missing));
   return { dataDir, dbPath: resolveDbPath(flags.db, process.env, dataDir) };
 };
 
@@ -200,6 +202,8 @@ const electronBinary = (): string | null => {
 };
 
 const start = async (flags: Flags, argv: string[]): Promise<number> => {
+  // checked before the window opens: its store would create the folder
+  paths(flags);
   let binary = electronBinary();
   if (binary === null) {
     // npm may have skipped Electron's download script: try it once, it fails fast when offline
