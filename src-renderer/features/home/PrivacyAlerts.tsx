@@ -4,6 +4,7 @@ import { IconAlertTriangle, IconClockExclamation, IconShieldLock } from '@tabler
 import { useTranslation } from 'react-i18next';
 import { DUE_SOON_DAYS, type DataBreach, type PrivacyOverdue, type RetentionStatus } from '@contract';
 import { useApi } from '../../api/context';
+import { useFormatters } from '../../app/format';
 import { routeHref } from '../../app/router';
 
 type Alerts = { requests: PrivacyOverdue; retention: RetentionStatus; breaches: DataBreach[] };
@@ -17,6 +18,7 @@ type Alerts = { requests: PrivacyOverdue; retention: RetentionStatus; breaches: 
 export const PrivacyAlerts = () => {
   const api = useApi();
   const { t } = useTranslation();
+  const fmt = useFormatters();
   const [alerts, setAlerts] = useState<Alerts | null>(null);
 
   useEffect(() => {
@@ -47,22 +49,30 @@ export const PrivacyAlerts = () => {
     <Stack gap="xs" data-testid="home-privacy-alerts">
       {requests.overdue > 0 && (
         <Alert color="red" icon={<IconClockExclamation size={18} />} data-testid="home-alert-requests-overdue">
-          <Anchor href={routeHref({ name: 'privacy', tab: 'requests' })}>{t('home.alerts.requestsOverdue', { count: requests.overdue })}</Anchor>
+          <Anchor href={routeHref({ name: 'privacy', tab: 'requests' })}>
+            {t('home.alerts.requestsOverdue', { count: requests.overdue, n: fmt.number(requests.overdue) })}
+          </Anchor>
         </Alert>
       )}
       {requests.overdue === 0 && requests.dueSoon > 0 && (
         <Alert color="yellow" icon={<IconClockExclamation size={18} />} data-testid="home-alert-requests-due">
-          <Anchor href={routeHref({ name: 'privacy', tab: 'requests' })}>{t('home.alerts.requestsDueSoon', { count: requests.dueSoon, days: DUE_SOON_DAYS })}</Anchor>
+          <Anchor href={routeHref({ name: 'privacy', tab: 'requests' })}>
+            {t('home.alerts.requestsDueSoon', { count: requests.dueSoon, n: fmt.number(requests.dueSoon), days: DUE_SOON_DAYS })}
+          </Anchor>
         </Alert>
       )}
       {lateBreaches > 0 && (
         <Alert color="red" icon={<IconAlertTriangle size={18} />} data-testid="home-alert-breaches">
-          <Anchor href={routeHref({ name: 'privacy', tab: 'breaches' })}>{t('home.alerts.breachesLate', { count: lateBreaches })}</Anchor>
+          <Anchor href={routeHref({ name: 'privacy', tab: 'breaches' })}>
+            {t('home.alerts.breachesLate', { count: lateBreaches, n: fmt.number(lateBreaches) })}
+          </Anchor>
         </Alert>
       )}
       {dueForReview > 0 && (
         <Alert color="blue" icon={<IconShieldLock size={18} />} data-testid="home-alert-retention">
-          <Anchor href={routeHref({ name: 'privacy', tab: 'retention' })}>{t('home.alerts.retentionDue', { count: dueForReview })}</Anchor>
+          <Anchor href={routeHref({ name: 'privacy', tab: 'retention' })}>
+            {t('home.alerts.retentionDue', { count: dueForReview, n: fmt.number(dueForReview) })}
+          </Anchor>
         </Alert>
       )}
     </Stack>
