@@ -284,6 +284,40 @@ describe('comptoir CLI', () => {
     expect(fs.existsSync(path.join(dir, 'x.csv'))).toBe(false);
   });
 
+  it('export: says one contact and one character in the singular, and keeps its counts in plain digits for scripts', () => {
+    const dir = tmp();
+    const db = path.join(dir, 'shop.sqlite');
+    // Ł has no Windows-1252 form
+    expect(run('call', 'contacts.create', '{"firstName":"Łucja","lastName":"Nowak"}', '--db', db).code).toBe(0);
+    const file = path.join(dir, 'e.csv');
+    expect(runIn('fr_FR.UTF-8', 'export', 'contacts', file, '--encoding', 'windows-1252', '--db', db)).toEqual({
+      code: 0,
+      out: `1 contact écrit dans ${file}\n`,
+      err: '1 caractère n’existe pas en Windows-1252 et a été écrit « ? »\n',
+    });
+    expect(runIn('en_GB.UTF-8', 'export', 'contacts', file, '--encoding', 'windows-1252', '--db', db)).toEqual({
+      code: 0,
+      out: `1 contact written to ${file}\n`,
+      err: '1 character has no Windows-1252 form and was written as "?"\n',
+    });
+
+    // scripts read these counts: no thousands separator, in either language
+    const rows = Array.from({ length: 1_999 }, (_, i) => `Nowak ${i + 1};Łucja`);
+    const list = path.join(dir, 'clients.csv');
+    fs.writeFileSync(list, ['Nom;Prénom', ...rows, ''].join('\r\n'));
+    expect(run('import', 'contacts', list, '--db', db).code).toBe(0);
+    expect(runIn('fr_FR.UTF-8', 'export', 'contacts', file, '--encoding', 'windows-1252', '--db', db)).toEqual({
+      code: 0,
+      out: `2000 contacts écrits dans ${file}\n`,
+      err: '2000 caractères n’existent pas en Windows-1252 et ont été écrits « ? »\n',
+    });
+    expect(runIn('en_GB.UTF-8', 'export', 'contacts', file, '--encoding', 'windows-1252', '--db', db)).toEqual({
+      code: 0,
+      out: `2000 contacts written to ${file}\n`,
+      err: '2000 characters have no Windows-1252 form and were written as "?"\n',
+    });
+  });
+
   it('export: a --delimiter or --encoding it does not write is a usage error (exit code 2), like --format', () => {
     const dir = tmp();
     const db = path.join(dir, 'shop.sqlite');

@@ -393,9 +393,9 @@ const exportFile = (flags: Flags, kind: string | undefined, file: string | undef
         ...(segmentId === undefined ? {} : { filter: { segmentId } }),
       }),
     ) as { path: string; rows: number; unrepresentable: number };
-    process.stdout.write(`${t('cli.export.done', { rows: result.rows, path: result.path })}\n`);
+    process.stdout.write(`${t('cli.export.done', { count: result.rows, path: result.path })}\n`);
     if (result.unrepresentable > 0) {
-      process.stderr.write(`${t('cli.export.unrepresentable', { n: result.unrepresentable })}\n`);
+      process.stderr.write(`${t('cli.export.unrepresentable', { count: result.unrepresentable })}\n`);
     }
     return 0;
   });
