@@ -25,6 +25,25 @@ const seed = async (api: Api): Promise<{ stopped: number; regular: number }> => 
   return { stopped, regular };
 };
 
+/** The formula block of the customer's outlook, with some of the store's terms replaced by these. */
+const formulaText = async (api: Api, contactId: number, value: Partial<CustomerValue>, language: 'fr' | 'en') => {
+  const withValue: Api = {
+    ...api,
+    call: (async (name: string, input: unknown) => {
+      const result = await (api.call as (n: string, i: unknown) => Promise<unknown>)(name, input);
+      if (name !== 'analytics.contact.value') return result;
+      const outlook = result as CustomerOutlookData;
+      return { ...outlook, value: { ...outlook.value, ...value } };
+    }) as Api['call'],
+  };
+  // the app follows the language saved in the settings
+  await api.call('settings.update', { language });
+  const view = renderWithApi(<CustomerOutlook contactId={contactId} />, withValue, language);
+  const content = (await screen.findByTestId('clv-formula', {}, WAIT)).textContent;
+  view.unmount();
+  return content;
+};
+
 describe('attrition screens', () => {
   it('lists the customer at risk with the reason, and opens them all in the contact list', async () => {
     const { api } = await openTestStore();
@@ -76,23 +95,7 @@ describe('attrition screens', () => {
   it('puts each count of the formula in the plural its number takes, in French and in English', async () => {
     const { api } = await openTestStore('en');
     const { stopped } = await seed(api);
-    const withValue = (value: Partial<CustomerValue>): Api => ({
-      ...api,
-      call: (async (name: string, input: unknown) => {
-        const result = await (api.call as (n: string, i: unknown) => Promise<unknown>)(name, input);
-        if (name !== 'analytics.contact.value') return result;
-        const outlook = result as CustomerOutlookData;
-        return { ...outlook, value: { ...outlook.value, ...value } };
-      }) as Api['call'],
-    });
-    const text = async (value: Partial<CustomerValue>, language: 'fr' | 'en') => {
-      // the app follows the language saved in the settings
-      await api.call('settings.update', { language });
-      const view = renderWithApi(<CustomerOutlook contactId={stopped} />, withValue(value), language);
-      const content = (await screen.findByTestId('clv-formula', {}, WAIT)).textContent;
-      view.unmount();
-      return content;
-    };
+    const text = (value: Partial<CustomerValue>, language: 'fr' | 'en') => formulaText(api, stopped, value, language);
     const single = { purchases: 1, spanYears: 1, purchasesPerYear: 1, lifetimeYears: 0.999 };
     const many = { purchases: 11, spanYears: 1.5, purchasesPerYear: 7.333, lifetimeYears: 2.5 };
     expect(await text(single, 'en')).toMatch(/ × 1 purchase\/year × 1 year = .*Rate: 1 purchase over 1 year \(/);
@@ -100,5 +103,27 @@ describe('attrition screens', () => {
     expect(await text(single, 'fr')).toMatch(/ × 1 achat\/an × 1 an = .*Fréquence : 1 achat sur 1 an \(/);
     // French keeps the singular below two: « 1,5 an »
     expect(await text(many, 'fr')).toMatch(/ × 7,33 achats\/an × 2,5 ans = .*Fréquence : 11 achats sur 1,5 an \(/);
+  });
+
+  it('makes « client » and « a racheté » agree with the customers who bought again, in French and in English', async () => {
+    const { api } = await openTestStore();
+    const { stopped } = await seed(api);
+    const retention = (retained: number, previous: number): Partial<CustomerValue> => ({
+      retention: { previous, retained, rate: retained / previous, capped: false, windowMonths: 12 },
+    });
+    // French groups thousands with a narrow no-break space
+    const fr = (s: string) => s.replaceAll(' ', '\u202f');
+    expect(await formulaText(api, stopped, retention(1, 3), 'fr')).toContain(
+      'fidélisation = 1 client sur 3 de la période précédente a racheté sur celle-ci.',
+    );
+    expect(await formulaText(api, stopped, retention(2_000, 12_345), 'fr')).toContain(
+      `fidélisation = ${fr('2 000')} clients sur ${fr('12 345')} de la période précédente ont racheté sur celle-ci.`,
+    );
+    expect(await formulaText(api, stopped, retention(1, 3), 'en')).toContain(
+      'retention = 1 customer out of 3 from the previous period bought again in this one.',
+    );
+    expect(await formulaText(api, stopped, retention(2_000, 12_345), 'en')).toContain(
+      'retention = 2,000 customers out of 12,345 from the previous period bought again in this one.',
+    );
   });
 });

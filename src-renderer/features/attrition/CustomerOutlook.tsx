@@ -89,8 +89,12 @@ const formula = (t: ReturnType<typeof useTranslation>['t'], fmt: Formatters, v: 
             count: v.retention.windowMonths / 12,
             window: decimal.format(v.retention.windowMonths / 12),
             retention: percent.format(v.retention.rate),
-            retained: fmt.number(v.retention.retained),
-            previous: fmt.number(v.retention.previous),
+            // a count of its own: the customers who bought again, not the years, make « client » and « a racheté » agree
+            rebought: t('attrition.outlook.rebought', {
+              count: v.retention.retained,
+              n: fmt.number(v.retention.retained),
+              previous: fmt.number(v.retention.previous),
+            }),
           }),
     capped: v.retention.capped ? t('attrition.outlook.capped', { cap: percent.format(RETENTION_CAP) }) : null,
   };
