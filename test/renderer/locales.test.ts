@@ -84,6 +84,8 @@ describe('locale files', () => {
     expect(t('cli.import.summary', { count: 1_000_000, created: 931_825, updated: 0, merged: 62_978, skipped: 5_197, errors: 0 })).toMatch(
       /^1000000 lignes — créées 931825/,
     );
+    expect(t('cli.import.more', { count: 1 })).toBe('  … et 1 autre (--json les donne toutes)');
+    expect(t('cli.import.moreThanListed', { count: 1050, listed: 1000 })).toBe('  … et 1050 autres (--json donne les 1000 premières)');
   });
 
   it('interpolations match between languages', () => {

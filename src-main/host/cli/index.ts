@@ -353,7 +353,7 @@ const runImportFile = (flags: Flags, kind: ImportKindName, file: string): Promis
         process.stdout.write(`${t('cli.import.issue', issue)}\n`);
       }
       if (report.errorCount > SHOWN_ISSUES) {
-        const more = { n: report.errorCount - SHOWN_ISSUES, listed: report.errors.length };
+        const more = { count: report.errorCount - SHOWN_ISSUES, listed: report.errors.length };
         process.stdout.write(`${t(report.errorsTruncated ? 'cli.import.moreThanListed' : 'cli.import.more', more)}\n`);
       }
       if (report.errors.length > 0 && !report.dryRun) process.stdout.write(`${t('cli.import.nothingWritten')}\n`);
