@@ -72,6 +72,7 @@ export const ChurnChart = ({ onShowCustomers }: { onShowCustomers(name: string, 
                 ],
               }}
               options={{
+                locale: fmt.locale,
                 maintainAspectRatio: false,
                 // a whole month's column answers the pointer: a month with little churn has a thin bar
                 interaction: { mode: 'index', intersect: false },

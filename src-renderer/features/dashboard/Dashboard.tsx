@@ -257,6 +257,7 @@ const Charts = memo(function Charts({ data, show }: { data: DashboardData; show:
               ],
             }}
             options={{
+              locale: fmt.locale,
               maintainAspectRatio: false,
               animation: false,
               scales: { y: { ticks: { callback: moneyTick } } },
@@ -315,6 +316,7 @@ const Charts = memo(function Charts({ data, show }: { data: DashboardData; show:
               ],
             }}
             options={{
+              locale: fmt.locale,
               maintainAspectRatio: false,
               animation: false,
               scales: { x: { stacked: true }, y: { stacked: true, ticks: { precision: 0 } } },
@@ -385,6 +387,7 @@ const Charts = memo(function Charts({ data, show }: { data: DashboardData; show:
               ],
             }}
             options={{
+              locale: fmt.locale,
               maintainAspectRatio: false,
               animation: false,
               scales: { y: { min: 0, ticks: { callback: (v) => percent.format(Number(v) / 100) } } },
@@ -447,6 +450,7 @@ const Charts = memo(function Charts({ data, show }: { data: DashboardData; show:
               ],
             }}
             options={{
+              locale: fmt.locale,
               maintainAspectRatio: false,
               animation: false,
               onClick: (_e, items) => {
@@ -500,6 +504,7 @@ const Charts = memo(function Charts({ data, show }: { data: DashboardData; show:
               datasets: [{ label: t('dashboard.series.customers'), data: data.rfm.segments.map((s) => s.customers), backgroundColor: COLORS.segments }],
             }}
             options={{
+              locale: fmt.locale,
               indexAxis: 'y',
               maintainAspectRatio: false,
               animation: false,

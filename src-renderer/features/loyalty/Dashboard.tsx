@@ -80,7 +80,7 @@ export const Dashboard = () => {
                 labels: data.tierMix.map((m) => m.name),
                 datasets: [{ data: data.tierMix.map((m) => m.members), backgroundColor: data.tierMix.map((_, i) => palette[i % palette.length]) }],
               }}
-              options={{ maintainAspectRatio: false, animation: false }}
+              options={{ locale: fmt.locale, maintainAspectRatio: false, animation: false }}
             />
           </div>
         </Paper>
@@ -98,7 +98,7 @@ export const Dashboard = () => {
                   { label: t('loyalty.dashboard.down'), data: data.tierMovements.map((m) => -m.down), backgroundColor: '#fa5252' },
                 ],
               }}
-              options={{ maintainAspectRatio: false, animation: false, scales: { x: { stacked: true }, y: { stacked: true, ticks: { precision: 0 } } } }}
+              options={{ locale: fmt.locale, maintainAspectRatio: false, animation: false, scales: { x: { stacked: true }, y: { stacked: true, ticks: { precision: 0 } } } }}
             />
           </div>
         </Paper>

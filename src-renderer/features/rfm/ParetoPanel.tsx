@@ -88,6 +88,7 @@ const Curve = ({ data }: { data: ParetoOverview }) => {
             ],
           }}
           options={{
+            locale: fmt.locale,
             maintainAspectRatio: false,
             animation: false,
             parsing: false,
