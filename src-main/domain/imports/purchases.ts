@@ -998,13 +998,16 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
   // WAL writes a log frame for nearly every sale once the transaction outgrows the cache (bulkJournal)
   const restoreJournal = bulk ? bulkJournal(db) : () => undefined;
   try {
-    db.exec('BEGIN IMMEDIATE');
-    const importId = Number(
-      prepared(
-        db,
-        "INSERT INTO imports (kind, file_name, file_hash, options, imported_at) VALUES ('purchases', ?, ?, ?, ?)",
-      ).run(path.basename(input.path), layout, JSON.stringify({ policy: input.policy, mapping }), now).lastInsertRowid,
-    );
+    const begin = (): number => {
+      db.exec('BEGIN IMMEDIATE');
+      return Number(
+        prepared(
+          db,
+          "INSERT INTO imports (kind, file_name, file_hash, options, imported_at) VALUES ('purchases', ?, ?, ?, ?)",
+        ).run(path.basename(input.path), layout, JSON.stringify({ policy: input.policy, mapping }), now).lastInsertRowid,
+      );
+    };
+    let importId = begin();
     const maxIdBefore = Number(prepared(db, 'SELECT coalesce(max(id), 0) FROM purchases').pluck().get());
     // one index at a time, yielding between two: on a base that holds millions of sales each drop zeroes seconds of pages
     const byContact = setAsideIndexes(store, BULK_INDEXES.byContact, bulk);
@@ -1015,6 +1018,9 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
       await job?.tick();
     }
     const rowTriggers = setAsideRowTriggers(store, bulk);
+    // what was set aside above is schema, not rows: a file that adds nothing leaves this count where it is
+    const totalChanges = prepared(db, 'SELECT total_changes()').pluck();
+    const changesAtStart = totalChanges.get();
     // a ticket by its number and day (index purchases_by_reference), then the customer in JS: anonymous days stay cheap
     const byReference = prepared(db, 'SELECT id, contact_id AS contactId FROM purchases WHERE reference = ? AND purchased_at = ?');
     /*
@@ -1156,29 +1162,40 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
       return input.dryRun ? report : { ...report, created: 0, skipped: 0 };
     }
 
-    const progress = reportTo(job);
-    // each sorts every sale of the base (5-10 s at 10M): one step each, so the store answers between two
-    const rebuilt = [byContact, ...inOrder];
-    for (const [i, index] of rebuilt.entries()) {
-      index.restore();
-      if (bulk) await progress('import.purchaseIndexes', i + 1, rebuilt.length);
+    if (totalChanges.get() === changesAtStart) {
+      /*
+       * Nothing written, by the import or by anyone meanwhile (the same file
+       * again): rolling back puts back the indexes and triggers it set aside
+       * as they were, instead of rebuilding them over every sale, and the
+       * history records the import in a transaction of its own.
+       */
+      db.exec('ROLLBACK');
+      importId = begin();
+    } else {
+      const progress = reportTo(job);
+      // each sorts every sale of the base (5-10 s at 10M): one step each, so the store answers between two
+      const rebuilt = [byContact, ...inOrder];
+      for (const [i, index] of rebuilt.entries()) {
+        index.restore();
+        if (bulk) await progress('import.purchaseIndexes', i + 1, rebuilt.length);
+      }
+      rowTriggers.restore();
+      // figures per contact, once each; statuses recomputing could not give back are kept for undo
+      const keepStatus = prepared(
+        db,
+        `INSERT OR IGNORE INTO import_changes (import_id, entity, entity_id, before)
+          SELECT ?, 'contact_status', id, json_quote(status) FROM contacts
+          WHERE id = ? AND (status = 'former' OR (status = 'customer' AND purchase_count = 0))`,
+      );
+      let kept = 0;
+      for (const t of totals.inIdOrder()) {
+        keepStatus.run(importId, t.contactId);
+        if (++kept % 50_000 === 0) await progress('import.figures', 0, totals.size);
+      }
+      await applyPurchaseTotalsInBulk(store, totals.size, totals.inIdOrder(), progress);
+      // RFM and tier thresholds follow an import that added sales (issue 6), in its transaction
+      if (report.created > 0) recomputeDerived(store);
     }
-    rowTriggers.restore();
-    // figures per contact, once each; statuses recomputing could not give back are kept for undo
-    const keepStatus = prepared(
-      db,
-      `INSERT OR IGNORE INTO import_changes (import_id, entity, entity_id, before)
-        SELECT ?, 'contact_status', id, json_quote(status) FROM contacts
-        WHERE id = ? AND (status = 'former' OR (status = 'customer' AND purchase_count = 0))`,
-    );
-    let kept = 0;
-    for (const t of totals.inIdOrder()) {
-      keepStatus.run(importId, t.contactId);
-      if (++kept % 50_000 === 0) await progress('import.figures', 0, totals.size);
-    }
-    await applyPurchaseTotalsInBulk(store, totals.size, totals.inIdOrder(), progress);
-    // RFM and tier thresholds follow an import that added sales (issue 6), in its transaction
-    if (report.created > 0) recomputeDerived(store);
     prepared(db, 'UPDATE imports SET created = ?, skipped = ?, errors = 0 WHERE id = ?').run(report.created, report.skipped, importId);
     prepared(
       db,
