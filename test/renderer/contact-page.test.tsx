@@ -1,6 +1,6 @@
 import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { localDate, type Api, type TimelineItem } from '../../src-main/contract';
 import { ContactPage } from '../../src-renderer/features/contacts/ContactPage';
 import { openTestStore, renderWithApi } from './render';
@@ -25,6 +25,31 @@ const yesterday = (): string => {
 };
 
 describe('Contact page', () => {
+  it('puts the history right under the details, and takes the user to each part in one click', async () => {
+    const store = await openTestStore();
+    const c = await store.api.call('contacts.create', { firstName: 'Jeanne', lastName: 'Martin', email: 'jeanne@exemple.fr' });
+    renderWithApi(<ContactPage id={c.id} />, store.api);
+    const bar = await screen.findByTestId('contact-sections');
+    expect(within(bar).getAllByRole('button').map((b) => b.textContent)).toEqual(['Historique', 'Fidélité', 'Consentements', 'Données personnelles']);
+    // page order: the history first, then loyalty, consent and the data-subject rights
+    const sections = [...document.querySelectorAll('[id^="contact-section-"]')].map((el) => el.id);
+    expect(sections).toEqual(['contact-section-timeline', 'contact-section-loyalty', 'contact-section-consent', 'contact-section-privacy']);
+    const timeline = document.getElementById('contact-section-timeline');
+    expect(timeline?.textContent).toContain('Historique');
+    const consent = await screen.findByTestId('consent-panel');
+    expect(document.getElementById('contact-section-consent')?.contains(consent)).toBe(true);
+    // jsdom lays nothing out: what matters is which part is asked into sight
+    const scrolled: Element[] = [];
+    const spy = vi.spyOn(Element.prototype, 'scrollIntoView').mockImplementation(function scrollIntoView(this: Element) {
+      scrolled.push(this);
+    });
+    const user = userEvent.setup();
+    await user.click(within(bar).getByTestId('contact-section-link-consent'));
+    await user.click(within(bar).getByTestId('contact-section-link-timeline'));
+    spy.mockRestore();
+    expect(scrolled.map((el) => el.id)).toEqual(['contact-section-consent', 'contact-section-timeline']);
+  });
+
   it('shows the identity header and every detail of the record', async () => {
     const store = await openTestStore();
     const company = await store.api.call('companies.create', { name: 'Boulangerie Martin' });

@@ -3,6 +3,7 @@ import {
   Alert,
   Anchor,
   Badge,
+  Box,
   Button,
   Center,
   Group,
@@ -31,6 +32,48 @@ import { ContactTimeline } from '../timeline/ContactTimeline';
 import { fullName, plainName } from './names';
 import { StatusBadge } from './StatusBadge';
 import { useContact } from './use-contact';
+
+/** The contact page's parts below its details, in page order, with the title each shows. */
+const SECTIONS = [
+  { id: 'timeline', title: 'timeline.title' },
+  { id: 'loyalty', title: 'loyalty.title' },
+  { id: 'consent', title: 'consent.title' },
+  { id: 'privacy', title: 'privacy.actions.title' },
+] as const;
+
+type SectionId = (typeof SECTIONS)[number]['id'];
+
+const sectionElementId = (id: SectionId): string => `contact-section-${id}`;
+
+// the margin keeps a section's title clear of the app's header once scrolled to
+const Section = ({ id, children }: { id: SectionId; children: ReactNode }) => (
+  <Box id={sectionElementId(id)} style={{ scrollMarginTop: 72 }}>
+    {children}
+  </Box>
+);
+
+/**
+ * One click to each part of a long page on a laptop screen. Buttons, not
+ * links: the address's fragment is the app's route.
+ */
+const SectionLinks = () => {
+  const { t } = useTranslation();
+  return (
+    <Group gap={4} component="nav" aria-label={t('contacts.page.sections')} data-testid="contact-sections">
+      {SECTIONS.map((section) => (
+        <Button
+          key={section.id}
+          variant="subtle"
+          size="compact-sm"
+          data-testid={`contact-section-link-${section.id}`}
+          onClick={() => document.getElementById(sectionElementId(section.id))?.scrollIntoView({ behavior: 'smooth', block: 'start' })}
+        >
+          {t(section.title)}
+        </Button>
+      ))}
+    </Group>
+  );
+};
 
 const Field = ({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) => (
   <Stack gap={2}>
@@ -295,11 +338,21 @@ export const ContactPage = ({ id }: { id: number }) => {
         </Group>
       </Group>
       <Details contact={contact} />
+      <SectionLinks />
+      {/* the history is where a call or a note is written: first, before the figures and the panels the law asks for */}
+      <Section id="timeline">
+        <ContactTimeline contactId={contact.id} onContactChanged={reload} />
+      </Section>
       <CustomerOutlook contactId={contact.id} revision={contact} onChanged={reload} />
-      <LoyaltyPanel contact={contact} />
-      <ConsentPanel contact={contact} />
-      <PrivacyActions contact={contact} />
-      <ContactTimeline contactId={contact.id} onContactChanged={reload} />
+      <Section id="loyalty">
+        <LoyaltyPanel contact={contact} />
+      </Section>
+      <Section id="consent">
+        <ConsentPanel contact={contact} />
+      </Section>
+      <Section id="privacy">
+        <PrivacyActions contact={contact} />
+      </Section>
       <ConfirmDialog
         opened={confirming}
         title={t('contacts.delete.title')}
