@@ -134,7 +134,16 @@ const sortKey: Record<ContactSort, (r: Row) => string | number | null> = {
 const compare = (a: string | number | null, b: string | number | null): number =>
   a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1;
 
-/** The list's contract, the slow way: filter every row in JS, sort with SQLite's NULLs-first rule. */
+/** The list's order on one key: blanks last in both directions (not SQLite's NULLs first), ties by id. */
+const listOrder =
+  (dir: 'asc' | 'desc', key: (r: Row) => string | number | null) =>
+  (a: Row, b: Row): number => {
+    const [ka, kb] = [key(a), key(b)];
+    if ((ka === null) !== (kb === null)) return ka === null ? 1 : -1;
+    return (dir === 'asc' ? 1 : -1) * (compare(ka, kb) || a.id - b.id);
+  };
+
+/** The list's contract, the slow way: filter every row in JS, sort with the blanks last. */
 const expected = (rows: readonly Row[], input: ReturnType<typeof contactListInput.parse>, ftsIds: Set<number> | null): number[] => {
   const created = instantRange(input.createdFrom, input.createdTo);
   const bought = instantRange(input.lastPurchaseFrom, input.lastPurchaseTo);
@@ -154,9 +163,7 @@ const expected = (rows: readonly Row[], input: ReturnType<typeof contactListInpu
       (input.lastPurchaseFrom === undefined && input.lastPurchaseTo === undefined ? true : inRange(r.last_purchase_at, bought)) &&
       (input.companyId === undefined || r.company_id === input.companyId),
   );
-  const sign = input.dir === 'asc' ? 1 : -1;
-  const key = sortKey[input.sort];
-  return keep.sort((a, b) => sign * (compare(key(a), key(b)) || a.id - b.id)).map((r) => r.id);
+  return keep.sort(listOrder(input.dir, sortKey[input.sort])).map((r) => r.id);
 };
 
 const pageAll = (store: Store, input: ContactListInput, tuning: Partial<ListTuning>) => {
@@ -265,6 +272,54 @@ describe('contact list: filters × sorts × paging', () => {
     );
     expect(nonEmpty).toBeGreaterThan(100);
     expect(multiPage).toBeGreaterThan(50);
+  });
+
+  it('puts blank cities, postcodes and last purchases last in both directions, and pages across them once each', () => {
+    const own = openStore();
+    const g = generator(11);
+    // a third without a city, some without a postcode, half never bought: blanks in every partition, and runs
+    // of one city longer than a page, so pages end inside a value, at the last value and inside the blanks
+    transaction(own, () => {
+      for (let i = 0; i < 60; i += 1) {
+        const id = insertContact(
+          own,
+          contactInput.parse({
+            lastName: `Client ${i}`,
+            city: i % 3 === 0 ? null : g.pick(['Abbeville', 'Lyon', 'Lyon', 'Paris', 'Zonza']),
+            postcode: i % 4 === 0 ? null : g.pick(['01000', '69001', '75011']),
+            tags: i % 4 < 2 ? ['Salon'] : [],
+          }),
+        );
+        if (i % 2 === 1) createPurchase(own, purchaseInput.parse({ contactId: id, purchasedAt: g.pick(DAYS), lines: [{ label: 'x', unitPriceCents: 100 }] }));
+        if (i % 5 === 0) updateContact(own, { id, patch: { status: 'former' } });
+      }
+    });
+    const all = rowsOf(own);
+    const salon = own.sqlite.prepare("SELECT id FROM tags WHERE folded = 'salon'").pluck().get() as number;
+    const blanks: Record<'city' | 'postcode' | 'lastPurchaseAt', (r: Row) => boolean> = {
+      city: (r) => r.city_key === null,
+      postcode: (r) => r.postcode === null,
+      lastPurchaseAt: (r) => r.last_purchase_at === null,
+    };
+    for (const [sort, blank] of Object.entries(blanks) as [keyof typeof blanks, (r: Row) => boolean][]) {
+      for (const dir of ['asc', 'desc'] as const) {
+        for (const filter of [{}, { status: ['customer' as const, 'prospect' as const] }, { tags: [salon] }, { city: 'ly' }]) {
+          const input = { ...filter, sort, dir };
+          const want = expected(all, contactListInput.parse(input), null);
+          const byId = new Map(all.map((r) => [r.id, r]));
+          const firstBlank = want.findIndex((id) => blank(byId.get(id)!));
+          // the blanks exist under every filter but the city's (which has none) and come after every value
+          if (!('city' in filter) || sort !== 'city') expect(firstBlank, JSON.stringify(input)).toBeGreaterThan(0);
+          if (firstBlank >= 0) expect(want.slice(firstBlank).every((id) => blank(byId.get(id)!))).toBe(true);
+          // one row a page: every boundary is a page's end once
+          const paged: [number, Partial<ListTuning>][] = [[1, {}], ...TUNINGS.map((t): [number, Partial<ListTuning>] => [7, t])];
+          for (const [limit, tuning] of paged) {
+            const got = pageAll(own, { ...input, limit }, tuning);
+            expect(got.ids, `${JSON.stringify({ ...input, limit })} ${JSON.stringify(tuning)}`).toEqual(want);
+          }
+        }
+      }
+    }
   });
 
   it('keeps the unfiltered list and its total as before, in every sort', () => {
@@ -715,6 +770,33 @@ describe('contact list: query plans', () => {
     const runs = plans.filter((p) => p.sql.includes('INDEXED BY contacts_by_city_postcode') && !p.sql.includes('WITH RECURSIVE'));
     expect(runs.length).toBeGreaterThan(0);
     for (const p of runs) expect(p.plan.join('\n')).toMatch(/SEARCH c USING COVERING INDEX contacts_by_city_postcode \(status=\? AND city_key=\?/);
+  });
+
+  it('walks the blanks after the values as an index range of their own, in both directions: no sort', () => {
+    const index = { city: 'contacts_by_status_city', postcode: 'contacts_by_status_postcode', lastPurchaseAt: 'contacts_by_status_last_purchase' };
+    for (const [sort, name] of Object.entries(index) as [keyof typeof index, string][]) {
+      for (const dir of ['asc', 'desc'] as const) {
+        // every page, so that pages end on the values, on the last value and in the blanks
+        const rec = recordingStore(store);
+        for (let cursor: string | null = null, i = 0; i === 0 || cursor !== null; i += 1) {
+          cursor = listContacts(rec.store, contactListInput.parse({ status: ['customer'], sort, dir, limit: 5, cursor })).nextCursor;
+        }
+        const walks = plansOf(store, rec.seen).filter((p) => p.sql.includes(`INDEXED BY ${name}`));
+        const col = { city: 'city_key', postcode: 'postcode', lastPurchaseAt: 'last_purchase_at' }[sort];
+        const values = walks.filter((p) => p.sql.includes(`c.${col} IS NOT NULL`));
+        const blanks = walks.filter((p) => p.sql.includes(`c.${col} IS NULL`));
+        expect(values.length, `${sort} ${dir}`).toBeGreaterThan(0);
+        expect(blanks.length, `${sort} ${dir}`).toBeGreaterThan(0);
+        for (const p of walks) {
+          const plan = p.plan.join('\n');
+          expect(plan, p.sql).toMatch(new RegExp(`SEARCH c USING COVERING INDEX ${name} \\(status=\\? AND ${col}`));
+          expect(plan, p.sql).not.toMatch(/TEMP B-TREE/);
+        }
+        // the values seek past the NULLs; the blanks are one key, read by id from the cursor
+        for (const p of values) expect(p.plan.join('\n'), p.sql).toMatch(new RegExp(`\\(status=\\? AND ${col}>\\?`));
+        for (const p of blanks) expect(p.plan.join('\n'), p.sql).toMatch(new RegExp(`\\(status=\\? AND ${col}=\\?( AND (id|rowid)[<>]\\?)?\\)`));
+      }
+    }
   });
 });
 

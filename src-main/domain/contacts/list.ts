@@ -663,10 +663,21 @@ const finishPage = (
 type Part = { range: Cond; order: (key: string, id: string) => string };
 
 /**
+ * `ORDER BY` in the list's order, for a query that sorts itself (candidates,
+ * merged runs). SQLite puts NULLs first ascending: NULLS LAST moves them,
+ * which only costs where the rows are sorted anyway (a walk never sorts: it
+ * reads the NULLs as a range of their own, after the values, partsBetween).
+ */
+const orderOf = (spec: SortSpec, dir: 'asc' | 'desc', key: string, id: string): string =>
+  `${key} ${dir}${spec.nullable && dir === 'asc' ? ' NULLS LAST' : ''}, ${id} ${dir}`;
+
+/**
  * The index ranges strictly after `from` and before `to` (keys of the list),
- * in the list's order: NULLs first ascending, last descending, as SQLite
- * sorts; within `within` when a criterion bounds the sort column (no NULLs
- * then). Every range is written so SQLite seeks straight to its start:
+ * in the list's order: the values, then the NULLs (blanks last in both
+ * directions: a city sort must not open on a screen of contacts without a
+ * city); within `within` when a criterion bounds the sort column (no NULLs
+ * then). Each is its own index range, so moving the NULLs after the values
+ * costs no sort. Every range is written so SQLite seeks straight to its start:
  * - a key is split into "this value, ids after" and "values after": SQLite
  *   seeks a row value (col, id) > (?, ?) on col alone and would read every
  *   entry of that value before the cursor (a page deep in Paris read all of
@@ -687,8 +698,7 @@ const partsBetween = (
   const { col } = spec;
   const asc = dir === 'asc';
   const [after, before] = asc ? ['>', '<'] : ['<', '>'];
-  const kinds: ('nulls' | 'values')[] =
-    !spec.nullable || within !== null ? ['values'] : asc ? ['nulls', 'values'] : ['values', 'nulls'];
+  const kinds: ('nulls' | 'values')[] = !spec.nullable || within !== null ? ['values'] : ['values', 'nulls'];
   const kindOf = (c: Cursor): 'nulls' | 'values' => (spec.nullable && c.v === null ? 'nulls' : 'values');
   const at = (c: Cursor): number => kinds.indexOf(kindOf(c));
   const byId = (_key: string, id: string): string => `${id} ${dir}`;
@@ -808,7 +818,7 @@ const candidates = (ctx: Ctx, best: Criterion, statuses: readonly string[], part
   const rows = statement(
     store.sqlite,
     `SELECT c.id, c.${spec.col} AS k FROM ${own.from.sql} WHERE ${where.sql} AND (${range.sql})
-      ORDER BY c.${spec.col} ${dir}, c.id ${dir} LIMIT ?`,
+      ORDER BY ${orderOf(spec, dir, `c.${spec.col}`, 'c.id')} LIMIT ?`,
   ).all(...own.from.params, ...where.params, ...range.params, ctx.want * own.copies) as Key[];
   const keys = own.copies > 1 ? rows.filter((r, i) => rows[i - 1]?.id !== r.id).slice(0, ctx.want) : rows;
   return { keys, count };
@@ -851,7 +861,7 @@ const streamed = (ctx: Ctx, status: string, parts: readonly Part[]): PartResult 
   );
   const keys = statement(
     ctx.store.sqlite,
-    `SELECT id, k FROM (${runs.map((r) => r.sql).join(' UNION ALL ')}) ORDER BY k ${dir}, id ${dir} LIMIT ?`,
+    `SELECT id, k FROM (${runs.map((r) => r.sql).join(' UNION ALL ')}) ORDER BY ${orderOf(spec, dir, 'k', 'id')} LIMIT ?`,
   ).all(...runs.flatMap((r) => r.params), ctx.want) as Key[];
   return { keys, count: null };
 };
@@ -1106,10 +1116,13 @@ const listPartition = (ctx: Ctx, status: string, counts: Counts, frontier: Curso
   }
 };
 
+/** The list's order: blanks last whichever the direction (as a spreadsheet sorts), then ties by id. */
 const byKey =
   (dir: 'asc' | 'desc') =>
-  (a: Key, b: Key): number =>
-    (dir === 'asc' ? 1 : -1) * (compareKeys(a.k, b.k) || a.id - b.id);
+  (a: Key, b: Key): number => {
+    if ((a.k === null) !== (b.k === null)) return a.k === null ? 1 : -1;
+    return (dir === 'asc' ? 1 : -1) * (compareKeys(a.k, b.k) || a.id - b.id);
+  };
 
 /**
  * The contact list — every filter, every sort, keyset pages. Each criterion
