@@ -268,6 +268,7 @@ export type ContactRow = Pick<
   | 'code'
   | 'companyId'
   | 'companyName'
+  | 'tags'
 >;
 
 export type ContactPage = {

@@ -10,6 +10,7 @@ import {
   contactInput,
   contactListInput,
   contactSorts,
+  fold,
   instantRange,
   purchaseInput,
   searchTerms,
@@ -725,8 +726,8 @@ describe('contact list: query plans', () => {
         const rec = recordingStore(store);
         const first = listContacts(rec.store, contactListInput.parse(input), tuning);
         listContacts(rec.store, contactListInput.parse({ ...input, cursor: first.nextCursor }), tuning);
-        // no contact row is read but the page's own
-        for (const p of plansOf(store, rec.seen).filter((p) => !p.sql.includes('AS companyName'))) {
+        // no contact row is read but the page's own (its rows, and its rows' tags, tested above)
+        for (const p of plansOf(store, rec.seen).filter((p) => !p.sql.includes('AS companyName') && !p.sql.includes('t.name, t.color'))) {
           const plan = p.plan.join('\n');
           // (the tags' own counts are read by primary key: tags.contact_count)
           if (!/FROM tags WHERE/.test(p.sql)) expect(plan).not.toMatch(/USING INTEGER PRIMARY KEY/);
@@ -770,6 +771,31 @@ describe('contact list: query plans', () => {
     const runs = plans.filter((p) => p.sql.includes('INDEXED BY contacts_by_city_postcode') && !p.sql.includes('WITH RECURSIVE'));
     expect(runs.length).toBeGreaterThan(0);
     for (const p of runs) expect(p.plan.join('\n')).toMatch(/SEARCH c USING COVERING INDEX contacts_by_city_postcode \(status=\? AND city_key=\?/);
+  });
+
+  it('reads the tags of a page\'s rows in one query, from the thin contact index, then each tag by its key', () => {
+    const rec = recordingStore(store);
+    const input = { sort: 'city' as const, limit: 40 };
+    const first = listContacts(rec.store, contactListInput.parse(input));
+    const second = listContacts(rec.store, contactListInput.parse({ ...input, cursor: first.nextCursor }));
+    const reads = plansOf(store, rec.seen).filter((p) => p.sql.includes('t.name, t.color'));
+    // one per page, whatever the number of rows or tags
+    expect(reads).toHaveLength(2);
+    for (const p of reads) {
+      const plan = p.plan.join('\n');
+      expect(plan).toMatch(/SEARCH ct USING COVERING INDEX contact_tags_by_contact \(contact_id=\?\)/);
+      expect(plan).toMatch(/SEARCH t USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      expect(plan).not.toMatch(/SCAN (ct|t)\b/);
+    }
+    const names = new Map(
+      (store.sqlite.prepare('SELECT id, name FROM tags').all() as { id: number; name: string }[]).map((t) => [t.id, t.name]),
+    );
+    const held = new Map(rowsOf(store).map((r) => [r.id, r.tags.map((id) => names.get(id)!)]));
+    const rows = [...first.rows, ...second.rows];
+    expect(rows.some((r) => r.tags.length > 1)).toBe(true);
+    expect(rows.some((r) => r.tags.length === 0)).toBe(true);
+    // the contact page's order: by name, accents and case aside
+    for (const r of rows) expect(r.tags.map((t) => t.name)).toEqual([...held.get(r.id)!].sort((a, b) => (fold(a) < fold(b) ? -1 : 1)));
   });
 
   it('walks the blanks after the values as an index range of their own, in both directions: no sort', () => {

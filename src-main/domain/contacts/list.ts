@@ -11,6 +11,7 @@ import {
   type ContactSort,
   type ConsentTarget,
   type SegmentDefinition,
+  type TagRef,
 } from '../../contract';
 import type { z } from 'zod';
 import type { contactListInput } from '../../contract/contacts';
@@ -623,14 +624,38 @@ const compareKeys = (a: SortKey, b: SortKey): number => {
   return a < b ? -1 : 1;
 };
 
-const rowsById = (store: Store, ids: readonly number[]): Map<number, ContactRow> =>
-  new Map(
-    (
-      statement(store.sqlite, `${ROW_SELECT} FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`).all(
-        JSON.stringify(ids),
-      ) as ContactRow[]
-    ).map((r) => [r.id, r]),
-  );
+/**
+ * The page's tags, in one query for all its rows: the thin (contact_id,
+ * tag_id) index (contact_tags' own rows are wide: they carry the list
+ * columns), then each tag by its key; CROSS JOIN keeps that order, or SQLite
+ * may loop over the tags and probe every row of the page for each. Sorted by
+ * name once for the page: each contact's share stays in that order.
+ */
+const tagsById = (store: Store, ids: readonly number[]): Map<number, TagRef[]> => {
+  const out = new Map<number, TagRef[]>();
+  const rows = statement(
+    store.sqlite,
+    `SELECT ct.contact_id AS contactId, t.id, t.name, t.color
+      FROM contact_tags ct INDEXED BY contact_tags_by_contact CROSS JOIN tags t ON t.id = ct.tag_id
+      WHERE ct.contact_id IN (SELECT value FROM json_each(?)) ORDER BY t.folded`,
+  ).all(JSON.stringify(ids)) as (TagRef & { contactId: number })[];
+  for (const { contactId, ...tag } of rows) {
+    const tags = out.get(contactId);
+    if (tags === undefined) out.set(contactId, [tag]);
+    else tags.push(tag);
+  }
+  return out;
+};
+
+const rowsById = (store: Store, ids: readonly number[]): Map<number, ContactRow> => {
+  const tags = tagsById(store, ids);
+  const rows = statement(store.sqlite, `${ROW_SELECT} FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`).all(
+    JSON.stringify(ids),
+  ) as ContactRow[];
+  // given their tags in place: a copy of every row cost a tenth of a millisecond a page
+  for (const r of rows) r.tags = tags.get(r.id) ?? [];
+  return new Map(rows.map((r) => [r.id, r]));
+};
 
 /** The page's rows (read last, only for the rows shown) and the cursor after the last one. */
 const finishPage = (
