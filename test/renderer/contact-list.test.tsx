@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BULK_IDS_MAX, contactFilter, type Api, type ContactInput } from '../../src-main/contract';
-import { ContactList } from '../../src-renderer/features/contacts/ContactList';
+import { ContactList, columnsFor } from '../../src-renderer/features/contacts/ContactList';
 import { noFilters, toContactFilter } from '../../src-renderer/features/contacts/list-filters';
 import { bulkTarget, noSelection, overBulkLimit, selectLoaded, toggleRow } from '../../src-renderer/features/contacts/list-selection';
 import { openTestStore, renderWithApi, giveContactGridAViewport } from './render';
@@ -25,6 +25,12 @@ const WAIT = { timeout: 8000 };
 const rowNames = (): string[] =>
   screen.getAllByTestId('contact-row').map((row) => within(row).getByTestId('contact-row-name').textContent ?? '');
 
+const rowOf = (name: string): HTMLElement => {
+  const row = screen.getAllByTestId('contact-row').find((r) => within(r).getByTestId('contact-row-name').textContent === name);
+  if (!row) throw new Error(`no row ${name}`);
+  return row;
+};
+
 const setup = async (contacts: ContactInput[] = people) => {
   const store = await openTestStore();
   await seed(store.api, contacts);
@@ -34,7 +40,8 @@ const setup = async (contacts: ContactInput[] = people) => {
   return { store, onOpen, user: userEvent.setup() };
 };
 
-giveContactGridAViewport();
+// a desktop screen: every column shown, the dates too (a laptop's narrower list is checked with columnsFor)
+giveContactGridAViewport(1440);
 
 describe('ContactList', () => {
   it('renders the rows sorted by name with the total', async () => {
@@ -51,6 +58,34 @@ describe('ContactList', () => {
     // markup in a name is text, never HTML
     expect(document.querySelector('script')).toBeNull();
     expect(document.querySelector('[data-testid="contact-row"] b')).toBeNull();
+  });
+
+  it('shows each row\'s tags: the first two, then how many more, named for a screen reader and on hover', async () => {
+    await setup([
+      { firstName: 'Anne', lastName: 'Abel', tags: ['VIP', 'Salon 2025', 'Newsletter', 'fidèle', 'Pro'] },
+      { firstName: 'Bruno', lastName: 'Blanc', tags: ['Pro'] },
+      { firstName: 'Chloé', lastName: 'Carré' },
+    ]);
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toContain('Étiquettes');
+    // in the contact page's order: by name, accents and case aside
+    const abel = rowOf('Anne Abel');
+    expect(within(abel).getAllByTestId('contact-row-tag').map((b) => b.textContent)).toEqual(['fidèle', 'Newsletter']);
+    const more = within(abel).getByTestId('contact-row-tags-more');
+    expect(more.textContent).toBe('+3');
+    expect(more.getAttribute('aria-label')).toBe('3 autres étiquettes : Pro, Salon 2025, VIP');
+    expect(more.getAttribute('title')).toBe('3 autres étiquettes : Pro, Salon 2025, VIP');
+    expect(within(rowOf('Bruno Blanc')).getAllByTestId('contact-row-tag').map((b) => b.textContent)).toEqual(['Pro']);
+    expect(within(rowOf('Bruno Blanc')).queryByTestId('contact-row-tags-more')).toBeNull();
+    expect(within(rowOf('Chloé Carré')).queryByTestId('contact-row-tags')).toBeNull();
+  });
+
+  it('counts the hidden tags in English too', async () => {
+    const store = await openTestStore('en');
+    await seed(store.api, [{ firstName: 'Ada', lastName: 'Byron', tags: ['Maths', 'Poetry', 'Engines'] }]);
+    renderWithApi(<ContactList onOpen={() => {}} />, store.api, 'en');
+    const row = await screen.findByTestId('contact-row', {}, WAIT);
+    expect(within(row).getAllByTestId('contact-row-tag').map((b) => b.textContent)).toEqual(['Engines', 'Maths']);
+    expect(within(row).getByTestId('contact-row-tags-more').getAttribute('aria-label')).toBe('1 more tag: Poetry');
   });
 
   it('gives the status column room for the longest English badge, « FORMER CUSTOMER »', async () => {
@@ -361,6 +396,9 @@ describe('ContactList selection and bulk actions', () => {
     await user.type(screen.getByTestId('bulk-tag-input'), 'VIP');
     await user.click(screen.getByTestId('bulk-tag-confirm'));
     expect(await screen.findByText('« VIP » ajoutée à 2 contacts', {}, WAIT)).toBeTruthy();
+    // the list reloads: the rows show their new tag
+    await waitFor(() => expect(within(rowOf('Zoé Abel')).getAllByTestId('contact-row-tag').map((b) => b.textContent)).toEqual(['VIP']), WAIT);
+    expect(within(rowOf('François Dupont')).queryByTestId('contact-row-tags')).toBeNull();
 
     const { rows } = await store.api.call('contacts.list', { limit: 10 });
     const tagged = await Promise.all(rows.map(async (r) => [r.lastName, await tagsOf(store.api, r.id)] as const));
@@ -539,6 +577,18 @@ describe('ContactList selection and bulk actions', () => {
 });
 
 describe('list selection and filter models', () => {
+  it('keeps the tags on a laptop: the creation date, the phone and the last purchase leave first', () => {
+    const ids = (width: number) => columnsFor(width).map((c) => c.id);
+    const all = ['name', 'status', 'tags', 'phone', 'postcode', 'city', 'createdAt', 'lastPurchaseAt', 'totalCents'];
+    expect(ids(0)).toEqual(all);
+    expect(ids(1400)).toEqual(all);
+    // every column at its narrowest takes 1,320 px: at 1,200 the creation date alone leaves, just below, the phone too
+    expect(ids(1200)).toEqual(all.filter((c) => c !== 'createdAt'));
+    expect(ids(1199)).toEqual(all.filter((c) => c !== 'createdAt' && c !== 'phone'));
+    // a 1280 px window: the 220 px menu, the page's padding and the tick boxes leave ~990 px
+    expect(ids(990)).toEqual(['name', 'status', 'tags', 'postcode', 'city', 'totalCents']);
+  });
+
   it('ticks ranges both ways, and unticking out of "all matching" keeps the loaded rows', () => {
     const order = [10, 11, 12, 13, 14];
     let s = toggleRow(noSelection, 13, false, order);

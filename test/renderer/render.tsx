@@ -52,10 +52,11 @@ export const renderWithStore = async (ui: ReactElement, language: 'fr' | 'en' = 
 
 /**
  * jsdom has no layout: for the tests of a file, the contact grid gets a real
- * window's size (1200 × 600) so its virtualiser shows rows; every other
- * element measures 0, as jsdom says. Call once at the top of a test file.
+ * window's size (1200 × 600 unless told a width) so its virtualiser shows
+ * rows and its columns fit that width; every other element measures 0, as
+ * jsdom says. Call once at the top of a test file.
  */
-export const giveContactGridAViewport = (): void => {
+export const giveContactGridAViewport = (width = 1200): void => {
   const measured = (el: HTMLElement, size: number): number => (el.dataset.testid === 'contact-grid' ? size : 0);
   const original = {
     clientHeight: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight'),
@@ -71,7 +72,7 @@ export const giveContactGridAViewport = (): void => {
     Object.defineProperty(HTMLElement.prototype, 'clientWidth', {
       configurable: true,
       get(this: HTMLElement) {
-        return measured(this, 1200);
+        return measured(this, width);
       },
     });
   });

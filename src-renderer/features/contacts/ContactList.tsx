@@ -26,6 +26,7 @@ import {
 } from './list-selection';
 import { useTags } from './list-tags';
 import { plainName } from './names';
+import { RowTags } from './RowTags';
 import { StatusBadge } from './StatusBadge';
 
 export type SortDir = 'asc' | 'desc';
@@ -94,6 +95,16 @@ const columns: Column[] = [
     track: '150px',
     min: 150,
     render: (row) => <StatusBadge status={row.status} />,
+  },
+  {
+    id: 'tags',
+    label: 'contacts.columns.tags',
+    // two short tags (« VIP », « Newsletter ») and a count without an ellipsis; on a laptop (1280 px) it
+    // stays, and the dates and the phone go first
+    track: 'minmax(180px, 1fr)',
+    min: 180,
+    drop: 4,
+    render: (row) => (row.tags.length === 0 ? <Text size="sm">{dash}</Text> : <RowTags tags={row.tags} />),
   },
   {
     id: 'phone',
