@@ -19,12 +19,21 @@ export const defaultDataDir = (
   return path.posix.join(env.XDG_CONFIG_HOME ?? path.posix.join(home, '.config'), APP_NAME);
 };
 
+/**
+ * COMPTOIR_DB as the user meant it: `COMPTOIR_DB= comptoir …` is the shell's
+ * way to unset it, and an empty path would otherwise resolve to the current folder.
+ */
+const envDb = (env: Record<string, string | undefined>): string | undefined => {
+  const value = env[DB_ENV];
+  return value === undefined || value.trim() === '' ? undefined : value;
+};
+
 /** `--db PATH` wins, then COMPTOIR_DB, then the data folder's default file. */
 export const resolveDbPath = (
   flag: string | undefined,
   env: Record<string, string | undefined>,
   dataDir: string,
-): string => path.resolve(flag ?? env[DB_ENV] ?? path.join(dataDir, DB_FILE));
+): string => path.resolve(flag ?? envDb(env) ?? path.join(dataDir, DB_FILE));
 
 const isFolder = (p: string): boolean => {
   try {
@@ -46,7 +55,7 @@ export const missingDbFolder = (
   env: Record<string, string | undefined>,
   exists: (folder: string) => boolean = isFolder,
 ): { folder: string; source: string } | null => {
-  const given = flag ?? env[DB_ENV];
+  const given = flag ?? envDb(env);
   if (given === undefined) return null;
   const folder = path.dirname(path.resolve(given));
   return exists(folder) ? null : { folder, source: flag === undefined ? DB_ENV : '--db' };

@@ -160,6 +160,9 @@ describe('paths', () => {
     expect(resolveDbPath('/a.sqlite', { COMPTOIR_DB: '/b.sqlite' }, '/d')).toBe('/a.sqlite');
     expect(resolveDbPath(undefined, { COMPTOIR_DB: '/b.sqlite' }, '/d')).toBe('/b.sqlite');
     expect(resolveDbPath(undefined, {}, '/d')).toBe('/d/comptoir.sqlite');
+    // `COMPTOIR_DB= comptoir …` unsets it: the default file, not the current folder
+    expect(resolveDbPath(undefined, { COMPTOIR_DB: '' }, '/d')).toBe('/d/comptoir.sqlite');
+    expect(resolveDbPath(undefined, { COMPTOIR_DB: '  ' }, '/d')).toBe('/d/comptoir.sqlite');
     expect(dbFlag(['serve', '--db', 'x.sqlite'])).toBe('x.sqlite');
     expect(dbFlag(['--db=y.sqlite'])).toBe('y.sqlite');
   });
@@ -170,6 +173,7 @@ describe('paths', () => {
     expect(missingDbFolder(undefined, { COMPTOIR_DB: '/shpo/b.sqlite' }, exists)).toEqual({ folder: path.resolve('/shpo'), source: 'COMPTOIR_DB' });
     expect(missingDbFolder('/shop/a.sqlite', { COMPTOIR_DB: '/shpo/b.sqlite' }, exists)).toBeNull();
     expect(missingDbFolder(undefined, {}, () => false)).toBeNull();
+    expect(missingDbFolder(undefined, { COMPTOIR_DB: '' }, () => false)).toBeNull();
     // the real check: a file is no folder
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'file'), '');
