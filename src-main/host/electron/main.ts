@@ -16,7 +16,8 @@ import {
 } from 'electron';
 import { isCallName, toErrorData, type Envelope } from '../../contract';
 import type { StoreClient } from '../client';
-import { dbFlag, resolveDbPath } from '../paths';
+import { cliText } from '../cli/i18n';
+import { dbFlag, missingDbFolder, resolveDbPath } from '../paths';
 import { createWorkerClient } from '../worker-client';
 import { isTransferFile } from '../transfers';
 import { IPC_EVENT, IPC_INVOKE, IPC_SAVE_AS } from './channels';
@@ -192,10 +193,17 @@ const focusMainWindow = (): void => {
   mainWindow.focus();
 };
 
+/** The few words the main process says itself (a dialog before any window): the terminal's texts, in the system's language. */
+const nativeText = () => cliText(app.getLocale().toLowerCase().startsWith('fr') ? 'fr' : 'en');
+
 const startStore = (): StoreClient => {
   const dataDir = app.getPath('userData');
+  const flag = dbFlag(process.argv);
+  // as the CLI: a mistyped --db or COMPTOIR_DB would otherwise start an empty base in a new folder
+  const missing = missingDbFolder(flag, process.env);
+  if (missing !== null) throw new Error(nativeText().t('cli.dbFolderMissing', missing));
   const client = createWorkerClient({
-    dbPath: resolveDbPath(dbFlag(process.argv), process.env, dataDir),
+    dbPath: resolveDbPath(flag, process.env, dataDir),
     dataDir,
     version: app.getVersion(),
     // The desktop app owns the user's only copy: back up on every close.
@@ -249,7 +257,10 @@ const start = async (): Promise<void> => {
   try {
     store = startStore();
   } catch (error) {
-    dialog.showErrorBox('Comptoir', `The data store could not start.\n\n${String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    // the CLI's messages follow « comptoir: »; a dialog line starts a sentence
+    const detail = message.charAt(0).toUpperCase() + message.slice(1);
+    dialog.showErrorBox('Comptoir', `${nativeText().t('cli.storeFailed')}\n\n${detail}`);
     app.exit(1);
     return;
   }
