@@ -41,7 +41,7 @@ import { applyPurchaseTotalsInBulk, recomputeContactAggregatesInBulk, type Purch
 import { purchaseQueue, type NewPurchaseLine } from '../purchases/service';
 import { getSettings } from '../settings/service';
 import { loadCodeTable } from './code-table';
-import { asAppError, estimateRows, PREVIEW_ROWS, startReport, TICK_ROWS } from './service';
+import { asAppError, beginImport, estimateRows, PREVIEW_ROWS, startReport, TICK_ROWS } from './service';
 import { openSource, type OpenedSource, type SourceRecord } from './sources';
 import { BULK_UNDO_FROM, deleteImportRows, importRows, type UndoTuning } from './undo-rows';
 
@@ -998,15 +998,7 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
   // WAL writes a log frame for nearly every sale once the transaction outgrows the cache (bulkJournal)
   const restoreJournal = bulk ? bulkJournal(db) : () => undefined;
   try {
-    const begin = (): number => {
-      db.exec('BEGIN IMMEDIATE');
-      return Number(
-        prepared(
-          db,
-          "INSERT INTO imports (kind, file_name, file_hash, options, imported_at) VALUES ('purchases', ?, ?, ?, ?)",
-        ).run(path.basename(input.path), layout, JSON.stringify({ policy: input.policy, mapping }), now).lastInsertRowid,
-      );
-    };
+    const begin = (): number => beginImport(db, 'purchases', { ...input, layout, mapping, now });
     let importId = begin();
     const maxIdBefore = Number(prepared(db, 'SELECT coalesce(max(id), 0) FROM purchases').pluck().get());
     // one index at a time, yielding between two: on a base that holds millions of sales each drop zeroes seconds of pages

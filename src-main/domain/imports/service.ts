@@ -183,6 +183,28 @@ export const startReport = (dryRun: boolean) => {
 };
 
 /**
+ * Opens an import's transaction and its history row, whose id marks what the
+ * import writes (undo finds its rows by it). Called again after a rollback of
+ * an import that wrote nothing, so the history still records it.
+ */
+export const beginImport = (
+  db: Store['sqlite'],
+  kind: 'contacts' | 'purchases',
+  at: { path: string; policy: string; layout: string; mapping: readonly (string | null)[]; now: string },
+): number => {
+  db.exec('BEGIN IMMEDIATE');
+  return Number(
+    prepared(db, 'INSERT INTO imports (kind, file_name, file_hash, options, imported_at) VALUES (?, ?, ?, ?, ?)').run(
+      kind,
+      path.basename(at.path),
+      at.layout,
+      JSON.stringify({ policy: at.policy, mapping: at.mapping }),
+      at.now,
+    ).lastInsertRowid,
+  );
+};
+
+/**
  * One pass, one transaction: every row is validated and applied; a dry run
  * or any row error rolls everything back (all or nothing), so the report of a
  * dry run is exactly what the real run would do. Duplicates inside the file
@@ -218,15 +240,7 @@ export const runImport = async (
   // a file large enough for its indexes to be set aside outgrows the page cache too
   const restoreJournal = isLargeImport(total, tuning) ? bulkJournal(db) : () => undefined;
   try {
-    const begin = (): number => {
-      db.exec('BEGIN IMMEDIATE');
-      return Number(
-        prepared(
-          db,
-          "INSERT INTO imports (kind, file_name, file_hash, options, imported_at) VALUES ('contacts', ?, ?, ?, ?)",
-        ).run(path.basename(input.path), layout, JSON.stringify({ policy: input.policy, mapping }), now).lastInsertRowid,
-      );
-    };
+    const begin = (): number => beginImport(db, 'contacts', { ...input, layout, mapping, now });
     let importId = begin();
     // tags and companies made by this import are the ones above today's largest ids (one writer)
     const maxTag = prepared(db, 'SELECT coalesce(max(id), 0) FROM tags').pluck().get() as number;
