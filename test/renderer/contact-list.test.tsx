@@ -385,6 +385,22 @@ describe('ContactList sorting', () => {
 });
 
 describe('ContactList selection and bulk actions', () => {
+  it('suggests the tags holding what is typed, accents aside, and none once one is typed in full (the list hid the button)', async () => {
+    const { user } = await setup([
+      { firstName: 'Anne', lastName: 'Abel', tags: ['Fidèle', 'Fidélité 2024', 'VIP'] },
+      { firstName: 'Bruno', lastName: 'Blanc' },
+    ]);
+    await tick(user, 'Bruno Blanc');
+    await user.click(screen.getByTestId('bulk-tag'));
+    const input = screen.getByTestId('bulk-tag-input');
+    await user.type(input, 'fide');
+    await waitFor(() => expect(screen.getAllByRole('option').map((o) => o.textContent)).toEqual(['Fidèle', 'Fidélité 2024']), WAIT);
+    await user.clear(input);
+    await user.type(input, 'FIDELE');
+    await waitFor(() => expect(screen.queryAllByRole('option')).toEqual([]), WAIT);
+    expect(screen.getByTestId('bulk-tag-confirm')).toHaveProperty('disabled', false);
+  });
+
   it('tags two ticked rows "VIP"; a click on a box does not open the contact', async () => {
     const { store, onOpen, user } = await setup();
     await tick(user, 'Zoé Abel');

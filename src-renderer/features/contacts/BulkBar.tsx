@@ -1,5 +1,19 @@
 import { useState, type FormEvent } from 'react';
-import { Anchor, Autocomplete, Button, CloseButton, Group, Modal, Paper, Select, Stack, Text, TextInput } from '@mantine/core';
+import {
+  Anchor,
+  Autocomplete,
+  Button,
+  CloseButton,
+  Group,
+  isOptionsGroup,
+  Modal,
+  Paper,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+  type OptionsFilter,
+} from '@mantine/core';
 import { IconDownload, IconTag, IconTagOff, IconTrash } from '@tabler/icons-react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +24,18 @@ import { errorCode, errorDetails, validationMessage } from '../../app/errors';
 import { useFormatters, type Formatters } from '../../app/format';
 import { notifyError, notifySuccess } from '../../app/notify';
 import { bulkTarget, overBulkLimit, selectionCount, type Selection } from './list-selection';
+
+/**
+ * The tags that hold what is typed, accents and case aside, but none once
+ * the only match is the tag typed in full: the list would then only repeat
+ * it, over the button that applies it.
+ */
+const otherTags: OptionsFilter = ({ options, search, limit }) => {
+  const typed = fold(search.trim());
+  const matches = options.filter((o) => !isOptionsGroup(o) && fold(o.label).includes(typed)).slice(0, limit);
+  const only = matches.length === 1 ? matches[0] : undefined;
+  return only !== undefined && !isOptionsGroup(only) && fold(only.label) === typed ? [] : matches;
+};
 
 /** Above this many contacts (or an unknown number), deleting asks for a word to be typed, not just a click. */
 export const DELETE_TYPE_MIN = 20;
@@ -219,6 +245,7 @@ export const BulkBar = ({ selection, tags, offerAll, onSelectAll, onClear, onExp
               placeholder={t('list.bulk.tagPlaceholder')}
               description={t('list.bulk.tagHint')}
               data={tags.map((tag) => tag.name)}
+              filter={otherTags}
               value={tagText}
               onChange={(v) => {
                 setTagText(v);
