@@ -4,8 +4,8 @@
  * directions, paged with keyset cursors. Target: a page of 100 in ≤ 10 ms
  * at p95, for every combination.
  *
- * Runs on a copy of the demo base (the demo has no tags; the copy gets some,
- * shaped like a real shop's: a VIP tag that follows spending, a trade-show
+ * Runs on a copy of the demo base whose tags are replaced by the bench's own,
+ * shaped like a real shop's (a VIP tag that follows spending, a trade-show
  * tag that follows the creation date…), made once and reused.
  *
  *   from `npm run bench`, or alone: npx tsx test/bench/list-filters.ts [source.sqlite]
@@ -16,14 +16,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { contactListInput, contactSorts, fold, type ContactListInput, type ContactPage } from '../../src-main/contract';
+import { contactListInput, contactSorts, type ContactListInput, type ContactPage } from '../../src-main/contract';
 import { planList } from '../../src-main/domain/contacts/list';
 import { toApi } from '../../src-main/host/client';
 import { createInProcessClient } from '../../src-main/host/inprocess';
 import BetterSqlite3 from 'better-sqlite3';
 import { createStore } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
-import { percentile, runAlone, type Recorder } from './common';
+import { percentile, runAlone, setBenchTags, type Recorder } from './common';
 
 type Filter = Omit<ContactListInput, 'sort' | 'dir' | 'cursor' | 'limit'>;
 
@@ -61,12 +61,7 @@ export const prepareListBase = (source: string, target: string): void => {
   src.close();
   fs.copyFileSync(source, tmp);
   const db = openDatabase(tmp);
-  db.transaction(() => {
-    for (const t of TAGS) {
-      const id = Number(db.prepare('INSERT INTO tags (name, folded) VALUES (?, ?)').run(t.name, fold(t.name)).lastInsertRowid);
-      db.prepare(`INSERT INTO contact_tags (contact_id, tag_id) SELECT id, ? FROM (${t.members})`).run(id);
-    }
-  })();
+  setBenchTags(db, TAGS);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   fs.renameSync(tmp, target);

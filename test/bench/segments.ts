@@ -13,14 +13,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fold, type SegmentDefinition, type SegmentNode } from '../../src-main/contract';
+import { type SegmentDefinition, type SegmentNode } from '../../src-main/contract';
 import { countSegment } from '../../src-main/domain/segments/sql';
 import { toApi } from '../../src-main/host/client';
 import { createInProcessClient } from '../../src-main/host/inprocess';
 import { createStore } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
 import { prepareConsentBase } from './consent';
-import { runAlone, type Recorder } from './common';
+import { runAlone, setBenchTags, type Recorder } from './common';
 
 
 const COUNT_TARGET_MS = 200;
@@ -42,10 +42,7 @@ const prepareBase = (consentBase: string, benchDir: string): string => {
   src.close();
   fs.copyFileSync(consentBase, tmp);
   const db = openDatabase(tmp);
-  db.transaction(() => {
-    const id = Number(db.prepare('INSERT INTO tags (name, folded) VALUES (?, ?)').run('VIP', fold('VIP')).lastInsertRowid);
-    db.prepare('INSERT INTO contact_tags (contact_id, tag_id) SELECT id, ? FROM (SELECT id FROM contacts ORDER BY total_cents DESC, id LIMIT 20000)').run(id);
-  })();
+  setBenchTags(db, [{ name: 'VIP', members: 'SELECT id FROM contacts ORDER BY total_cents DESC, id LIMIT 20000' }]);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   fs.renameSync(tmp, target);

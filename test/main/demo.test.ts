@@ -71,6 +71,8 @@ const tableHash = (store: Store): string => {
   for (const row of store.sqlite.prepare('SELECT * FROM companies ORDER BY id').iterate()) hash.update(JSON.stringify(row));
   for (const row of store.sqlite.prepare('SELECT * FROM contacts ORDER BY id').iterate()) hash.update(JSON.stringify(row));
   for (const row of store.sqlite.prepare('SELECT * FROM purchases ORDER BY id').iterate()) hash.update(JSON.stringify(row));
+  for (const row of store.sqlite.prepare('SELECT * FROM tags ORDER BY id').iterate()) hash.update(JSON.stringify(row));
+  for (const row of store.sqlite.prepare('SELECT * FROM contact_tags ORDER BY contact_id, tag_id').iterate()) hash.update(JSON.stringify(row));
   return hash.digest('hex');
 };
 
@@ -150,6 +152,35 @@ describe('demo shop generator', () => {
     );
     expect(mismatches).toBe(0);
     expect(scalar(store, 'SELECT count(*) FROM purchases WHERE contact_id IS NULL')).toBe(0);
+
+    // tags as a shop has them: each in use, its count kept by the triggers
+    const tags = store.sqlite
+      .prepare('SELECT t.name, t.contact_count AS kept, (SELECT count(*) FROM contact_tags ct WHERE ct.tag_id = t.id) AS n FROM tags t ORDER BY t.id')
+      .all() as { name: string; kept: number; n: number }[];
+    expect(tags.map((t) => t.name)).toEqual(['VIP', 'Newsletter', 'Pro', 'Salon', 'À relancer']);
+    for (const t of tags) {
+      expect(t.n, t.name).toBeGreaterThan(0);
+      expect(t.kept, t.name).toBe(t.n);
+    }
+    // VIP follows spending: every customer who spent 2,000 € or more, nobody else
+    expect(
+      scalar(
+        store,
+        `SELECT count(*) FROM contacts c WHERE (c.total_cents >= 200000) !=
+          EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name = 'VIP' AND ct.contact_id = c.id)`,
+      ),
+    ).toBe(0);
+    expect(scalar(store, "SELECT count(*) FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id JOIN contacts c ON c.id = ct.contact_id WHERE t.name = 'Pro' AND c.company_id IS NULL")).toBe(0);
+    // each membership carries its contact's list columns (the tag filter's indexes read them)
+    expect(
+      scalar(
+        store,
+        `SELECT count(*) FROM contact_tags ct JOIN contacts c ON c.id = ct.contact_id
+          WHERE ct.status IS NOT c.status OR ct.sort_name IS NOT c.sort_name OR ct.source IS NOT c.source
+             OR ct.city_key IS NOT c.city_key OR ct.postcode IS NOT c.postcode OR ct.created_at IS NOT c.created_at
+             OR ct.last_purchase_at IS NOT c.last_purchase_at OR ct.total_cents IS NOT c.total_cents`,
+      ),
+    ).toBe(0);
 
     // the load leaves the schema as it found it
     expect(schema(store)).toEqual(schemaBefore);
@@ -318,6 +349,8 @@ describe('demo shop generator', () => {
     expect(scalar(store, 'SELECT count(*) FROM purchases')).toBe(0);
     expect(counters(store)).toMatchObject({ contacts: 1, purchases: 0 });
     expect(scalar(store, 'SELECT count(*) FROM companies')).toBe(0);
+    expect(scalar(store, 'SELECT count(*) FROM tags')).toBe(0);
+    expect(scalar(store, 'SELECT count(*) FROM contact_tags')).toBe(0);
     expect(schema(store)).toEqual(schemaBefore);
     expect(scalar(store, 'SELECT count(*) FROM settings WHERE key = ?', DEMO_MARKER_KEY)).toBe(0);
     // the full-text index forgot the demo contacts too
@@ -395,8 +428,27 @@ describe('demo shop generator', () => {
     expect(recoverInterruptedDemo(reopened)).toBe(true);
     expect(Object.values(counters(reopened)).every((v) => v === 0)).toBe(true);
     expect(scalar(reopened, 'SELECT count(*) FROM companies')).toBe(0);
+    expect(scalar(reopened, 'SELECT count(*) FROM tags')).toBe(0);
+    expect(scalar(reopened, 'SELECT count(*) FROM contact_tags')).toBe(0);
     expect(schema(reopened)).toEqual(schemaBefore);
     expect(recoverInterruptedDemo(reopened)).toBe(false);
+  });
+
+  it('uses a tag of the same name the empty base already holds, and a cancel keeps that tag as it was', async () => {
+    const tagged = openStore();
+    const own = Number(tagged.sqlite.prepare("INSERT INTO tags (name, folded) VALUES ('Vip', 'vip')").run().lastInsertRowid);
+    await generateDemo(tagged, options({ customers: 2_000 }), makeJob().job, NOW, 1_000);
+    expect(tagged.sqlite.prepare("SELECT id, name FROM tags WHERE name LIKE 'vip'").all()).toEqual([{ id: own, name: 'Vip' }]);
+    expect(scalar(tagged, 'SELECT count(*) FROM contact_tags WHERE tag_id = ?', own)).toBeGreaterThan(0);
+
+    const cancelled = openStore();
+    const kept = Number(cancelled.sqlite.prepare("INSERT INTO tags (name, folded) VALUES ('Vip', 'vip')").run().lastInsertRowid);
+    const { job } = makeJob((e, controller) => {
+      if (e.phase === 'demo.customers' && e.done > 0) controller.abort();
+    });
+    await expect(generateDemo(cancelled, options({ customers: 3_000 }), job, NOW, 1_000)).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(cancelled.sqlite.prepare('SELECT id, name, contact_count AS n FROM tags').all()).toEqual([{ id: kept, name: 'Vip', n: 0 }]);
+    expect(scalar(cancelled, 'SELECT count(*) FROM contact_tags')).toBe(0);
   });
 
   it('spreads purchases over the requested number of years, all before now', async () => {
@@ -416,12 +468,16 @@ describe('demo shop generator', () => {
     for (const index of deferred) {
       expect(index.sql).not.toMatch(/CREATE\s+UNIQUE/i);
       const lead = store.sqlite.prepare('SELECT name FROM pragma_index_info(?) WHERE seqno = 0').pluck().get(index.name);
-      const fks = store.sqlite.prepare('SELECT "from" FROM pragma_foreign_key_list(?)').pluck().all(index.table);
+      // a tag's memberships may be set aside: tags are deleted one at a time, never in bulk
+      const fks = store.sqlite.prepare(`SELECT "from" FROM pragma_foreign_key_list(?) WHERE "table" != 'tags'`).pluck().all(index.table);
       expect(fks).not.toContain(lead);
     }
+    expect(deferred.map((i) => i.name)).toContain('contact_tags_by_tag_name');
     // undoing a load deletes purchases: the refund link must stay indexed or each delete scans the table
     const kept = indexNamesOf(store).filter((n) => !deferred.some((d) => d.name === n));
-    expect(kept).toEqual(expect.arrayContaining(['purchases_by_contact', 'purchases_by_refund', 'contacts_by_company']));
+    expect(kept).toEqual(
+      expect.arrayContaining(['purchases_by_contact', 'purchases_by_refund', 'contacts_by_company', 'contact_tags_by_contact']),
+    );
   });
 
   it('makes prospects only when there are no purchases per customer', async () => {

@@ -28,6 +28,7 @@ import {
 } from './load';
 import { createRandom } from './random';
 import { addDemoConsent } from '../consent/demo';
+import { addDemoTags, createDemoTags } from './tags';
 
 export { DEMO_MARKER_KEY, recoverInterruptedDemo } from './load';
 export type { DemoOptions } from './data';
@@ -138,7 +139,7 @@ const COMPANY_STREAM = 0x5bd1e995;
 
 /**
  * Fills an empty base with a realistic French shop: companies, contacts with
- * their purchases and aggregates, reproducible from the seed and `now`'s UTC
+ * their purchases, aggregates, consents and tags, reproducible from the seed and `now`'s UTC
  * date. Streams in transactions of `batchSize` customers and yields between
  * them, so other calls and cancel get through; memory stays flat whatever the
  * size. Indexes filled in random order are rebuilt at the end (phase
@@ -168,6 +169,7 @@ export const generateDemo = async (
   const total = input.customers;
   const marker = emptyMarker();
   let employers: Employers = { firstId: 0, domains: [] };
+  let tagIds: number[] = [];
   let done = 0;
   let purchases = 0;
 
@@ -186,6 +188,7 @@ export const generateDemo = async (
     }
     addRange(marker.companies, firstId, firstId + world.companyCount - 1);
     employers = { firstId, domains };
+    tagIds = createDemoTags(store, (id) => addRange(marker.tags, id, id));
   };
 
   const batch = (size: number): number => {
@@ -206,6 +209,7 @@ export const generateDemo = async (
     writer.flush();
     // the consent mix rides in the same transaction as its contacts, so a cancel or a crash undoes both
     addDemoConsent(store, firstContact, firstContact + size - 1, now.toISOString());
+    addDemoTags(store, tagIds, firstContact, firstContact + size - 1);
     addRange(marker.contacts, firstContact, firstContact + size - 1);
     addRange(marker.purchases, firstPurchase, firstPurchase + made - 1);
     writeMarker(store, marker);
