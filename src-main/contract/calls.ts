@@ -75,7 +75,7 @@ import {
   type ImportPreview,
   type ImportRecord,
 } from './imports';
-import { demoInput, jobIdInput, type JobRef, type RunningJob } from './jobs';
+import { demoInput, jobIdInput, type JobRef, type JobState, type RunningJob } from './jobs';
 import {
   productInput,
   productListInput,
@@ -272,6 +272,8 @@ export const calls = {
   'jobs.cancel': call<{ cancelled: boolean }>()(jobIdInput),
   /** The jobs still running: a screen opened meanwhile finds its own again (progress, Cancel). */
   'jobs.running': call<RunningJob[]>()(emptyInput),
+  /** One job by id: a screen whose `job.finished` event was lost (the event stream reconnecting) learns the end here. */
+  'jobs.status': call<JobState>()(jobIdInput),
 
   'backup.create': call<BackupInfo>()(emptyInput),
   'backup.list': call<BackupInfo[]>()(emptyInput),

@@ -67,6 +67,13 @@ export type JobFinished = {
   error?: AppErrorData;
 };
 
+/**
+ * Where a job is, asked by id: running, its end (the same as its
+ * `job.finished` event), or null when this host has no word of it (another
+ * run's job, or an end long forgotten).
+ */
+export type JobState = { jobId: string; status: 'running' } | JobFinished | null;
+
 export const jobIdInput = z.object({ jobId: z.string().min(1).max(64) }).strict();
 
 /** Sizes offered by the demo generator (customers); purchases follow at ~10 per customer. */

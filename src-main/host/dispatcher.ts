@@ -13,6 +13,7 @@ import {
   type Envelope,
   type EventName,
   type FieldIssue,
+  type JobFinished,
   type JobKind,
   type JobSubject,
   type StoreState,
@@ -83,6 +84,9 @@ const WRITING_JOBS: ReadonlySet<JobKind> = new Set<JobKind>(['demo', 'import', '
  * store for ~2 s after the first start of a day, which refused a sale or an
  * import the user had just asked for.
  */
+/** Job ends kept for `jobs.status`: far more than one screen can be waiting on. */
+const ENDS_KEPT = 50;
+
 const givesWay = (j: Job): boolean => j.kind === 'analytics' && j.subject?.type === 'analytics' && j.subject.cause === 'window';
 
 export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
@@ -91,6 +95,13 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
   let detail: string | null = null;
   let integrity: AppStatus['integrity'] = null;
   const jobs = new Map<string, Job>();
+  /** The last jobs' ends, for `jobs.status`: a client whose event stream was reconnecting missed them. */
+  const ended = new Map<string, JobFinished>();
+  const finish = (end: JobFinished): void => {
+    ended.set(end.jobId, end);
+    if (ended.size > ENDS_KEPT) ended.delete(ended.keys().next().value ?? '');
+    emit('job.finished', end);
+  };
   const background: Promise<unknown>[] = [];
   const emit: Emit = (event, payload) => options.emit(event, payload);
 
@@ -240,11 +251,11 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
       try {
         await ctx.tick();
         const result = await run(ctx);
-        emit('job.finished', { jobId, kind, subject, status: 'done', result });
+        finish({ jobId, kind, subject, status: 'done', result });
       } catch (error) {
         const data = toErrorData(error);
         if (data.code === 'INTERNAL') console.error(`[comptoir] job ${kind} failed`, error);
-        emit('job.finished', { jobId, kind, subject, status: data.code === 'CANCELLED' ? 'cancelled' : 'failed', error: data });
+        finish({ jobId, kind, subject, status: data.code === 'CANCELLED' ? 'cancelled' : 'failed', error: data });
       } finally {
         jobs.delete(jobId);
         emit('data.changed', { scope: 'all' });
@@ -291,6 +302,7 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
       backupsFolder,
       restore,
       runningJobs: () => [...jobs].map(([jobId, j]) => ({ jobId, kind: j.kind, subject: j.subject })),
+      jobState: (jobId) => (jobs.has(jobId) ? { jobId, status: 'running' } : (ended.get(jobId) ?? null)),
       cancelJob(jobId) {
         const j = jobs.get(jobId);
         if (!j) return false;

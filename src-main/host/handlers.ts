@@ -53,6 +53,7 @@ const hostHandlers = combineHandlers({
   'demo.generate': job((input, ctx) => startDemo(ctx, input)),
   'jobs.cancel': query((input, ctx) => ({ cancelled: ctx.host.cancelJob(input.jobId) })),
   'jobs.running': query((_input, ctx) => ctx.host.runningJobs()),
+  'jobs.status': query((input, ctx) => ctx.host.jobState(input.jobId)),
   'backup.create': job((_input, ctx) => ctx.host.backup('manual')),
   'backup.list': query((_input, ctx) => listBackups(ctx.host.backupsFolder())),
   'backup.restore': job((input, ctx) => ctx.host.restore(input.file)),

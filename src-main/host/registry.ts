@@ -11,6 +11,7 @@ import type {
   JobSubject,
   JobRef,
   RestoreResult,
+  JobState,
   RunningJob,
 } from '../contract';
 import type { Store } from '../store/db';
@@ -55,6 +56,7 @@ export type HostOps = {
   restore(file: string): Promise<RestoreResult>;
   cancelJob(jobId: string): boolean;
   runningJobs(): RunningJob[];
+  jobState(jobId: string): JobState;
 };
 
 export type HandlerContext = {

@@ -6,6 +6,13 @@ import { notifyError } from './notify';
 
 type Seen = { progress: JobProgress | null; finished: JobFinished | null };
 
+/**
+ * How often a tracked job without an end is asked about: its `job.finished`
+ * event is lost when it comes while the event stream (re)connects, and the
+ * screen would wait on it forever.
+ */
+export const JOB_STATUS_POLL_MS = 2_000;
+
 export type JobTracker = {
   jobId: string | null;
   progress: JobProgress | null;
@@ -30,15 +37,16 @@ export const useJobTracker = (): JobTracker => {
   const [cancelling, setCancelling] = useState(false);
   const [, bump] = useReducer((n: number) => n + 1, 0);
 
+  const entry = useCallback((id: string): Seen => {
+    let e = seen.current.get(id);
+    if (!e) {
+      e = { progress: null, finished: null };
+      seen.current.set(id, e);
+    }
+    return e;
+  }, []);
+
   useEffect(() => {
-    const entry = (id: string): Seen => {
-      let e = seen.current.get(id);
-      if (!e) {
-        e = { progress: null, finished: null };
-        seen.current.set(id, e);
-      }
-      return e;
-    };
     const offProgress = api.on('job.progress', (p) => {
       entry(p.jobId).progress = p;
       bump();
@@ -51,7 +59,28 @@ export const useJobTracker = (): JobTracker => {
       offProgress();
       offFinished();
     };
-  }, [api]);
+  }, [api, entry]);
+
+  useEffect(() => {
+    if (jobId === null) return;
+    let stopped = false;
+    const timer = setInterval(() => {
+      if (entry(jobId).finished !== null) return;
+      api.call('jobs.status', { jobId }).then(
+        (state) => {
+          if (stopped || state === null || state.status === 'running' || entry(jobId).finished !== null) return;
+          entry(jobId).finished = state;
+          bump();
+        },
+        // the next round asks again
+        () => undefined,
+      );
+    }, JOB_STATUS_POLL_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [api, entry, jobId]);
 
   const track = useCallback((id: string | null) => {
     setJobId(id);

@@ -211,6 +211,24 @@ describe('contact import', () => {
     expect(await api.call('jobs.running', {})).toEqual([]);
   });
 
+  it('answers where a job is by its id, its end included, for a screen that missed the event', async () => {
+    const dir = tempDir();
+    const { api } = await openClient(dir);
+    const file = fixedExcelFile(dir);
+    let jobId = '';
+    const end = await finishedJob(api, async () => {
+      const ref = await api.call('imports.run', { kind: 'contacts', path: file, dryRun: false });
+      jobId = ref.jobId;
+      expect(await api.call('jobs.status', { jobId })).toEqual({ jobId, status: 'running' });
+      return ref;
+    });
+    // the same end as the event said
+    expect(await api.call('jobs.status', { jobId })).toEqual(end);
+    expect(end).toMatchObject({ status: 'done', kind: 'import' });
+    expect(await api.call('jobs.status', { jobId: 'no-such-job' })).toBeNull();
+    expect((await failure(api.call('jobs.status', { jobId: '' }))).code).toBe('VALIDATION');
+  });
+
   it('keeps a before-image only of contacts that were there before the import', async () => {
     const dir = tempDir();
     const { client, api, dbPath } = await openClient(dir);

@@ -34,6 +34,18 @@ describe('App start-up', () => {
     await waitFor(() => expect(screen.getByTestId('contact-total').textContent).toBe('100 contacts'), { timeout: 10_000 });
   });
 
+  it('leaves the loading screen when the demo ends even if the end event is lost (the event stream reconnecting)', async () => {
+    const store = await openTestStore();
+    // the job's progress still comes; its end never does
+    const api: Api = { ...store.api, on: (event, handler) => (event === 'job.finished' ? () => {} : store.api.on(event, handler)) };
+    renderWithApi(<App />, api);
+    const user = userEvent.setup();
+    await screen.findByTestId('first-run');
+    await user.click(within(screen.getByTestId('demo-size')).getByText('100'));
+    await user.click(screen.getByTestId('setup-demo'));
+    await waitFor(() => expect(screen.getByTestId('contact-total').textContent).toBe('100 contacts'), { timeout: 20_000 });
+  });
+
   it('shows the recovery screen for a damaged base, with its backups to restore', async () => {
     const status: AppStatus = {
       state: 'corrupt',
