@@ -71,6 +71,9 @@ type Job = { kind: JobKind; subject: JobSubject | null; controller: AbortControl
 /** SQLite's own default, kept for everything but commands. */
 const AUTO_CHECKPOINT_PAGES = 1000;
 
+/** Job ends kept for `jobs.status`: far more than one screen can be waiting on. */
+const ENDS_KEPT = 50;
+
 /**
  * Jobs that write in their own transaction (with async gaps before it):
  * one at a time. The duplicate finder only reads, and runs beside them.
@@ -84,9 +87,6 @@ const WRITING_JOBS: ReadonlySet<JobKind> = new Set<JobKind>(['demo', 'import', '
  * store for ~2 s after the first start of a day, which refused a sale or an
  * import the user had just asked for.
  */
-/** Job ends kept for `jobs.status`: far more than one screen can be waiting on. */
-const ENDS_KEPT = 50;
-
 const givesWay = (j: Job): boolean => j.kind === 'analytics' && j.subject?.type === 'analytics' && j.subject.cause === 'window';
 
 export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
@@ -95,6 +95,8 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
   let detail: string | null = null;
   let integrity: AppStatus['integrity'] = null;
   const jobs = new Map<string, Job>();
+  const background: Promise<unknown>[] = [];
+  const emit: Emit = (event, payload) => options.emit(event, payload);
   /** The last jobs' ends, for `jobs.status`: a client whose event stream was reconnecting missed them. */
   const ended = new Map<string, JobFinished>();
   const finish = (end: JobFinished): void => {
@@ -102,8 +104,6 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
     if (ended.size > ENDS_KEPT) ended.delete(ended.keys().next().value ?? '');
     emit('job.finished', end);
   };
-  const background: Promise<unknown>[] = [];
-  const emit: Emit = (event, payload) => options.emit(event, payload);
 
   const open = (): void => {
     try {
