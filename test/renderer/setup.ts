@@ -1,5 +1,5 @@
 import { notifications } from '@mantine/notifications';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
 /**
@@ -47,6 +47,9 @@ if (!('fonts' in document) || document.fonts === undefined) {
     value: { addEventListener: () => {}, removeEventListener: () => {}, ready: Promise.resolve() },
   });
 }
+
+// two test files share the two cores (vitest.config.mts): a screen may take longer than the default second to settle
+configure({ asyncUtilTimeout: 5000 });
 
 // vitest runs without globals, so Testing Library cannot register its own cleanup
 afterEach(() => {
