@@ -107,7 +107,8 @@ export const instantNoLaterThanNow = (slackMs: number) =>
     });
 
 /** "Today" at the till may be tomorrow in UTC: a day and a half of slack. */
-export const pastInstant = instantNoLaterThanNow(36 * 3600 * 1000);
+export const PAST_SLACK_MS = 36 * 3600 * 1000;
+export const pastInstant = instantNoLaterThanNow(PAST_SLACK_MS);
 
 /** A date or an instant as a range bound; a bare date means that whole day (see `bound` users). */
 export const dateBound = z

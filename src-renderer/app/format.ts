@@ -6,7 +6,12 @@ import { useSettings } from './settings';
 
 export const intlLocale = (language: Language): string => (language === 'fr' ? 'fr-FR' : 'en-GB');
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+/*
+ * A day without a time: a bare date, or the store's instant for one (a sale back-dated at the counter,
+ * a purchase file without hours: midnight UTC, see toInstant). Shown as that calendar day, never with a
+ * made-up « 01:00 », and never as the day before where the clock is behind UTC (the Antilles, Guyane).
+ */
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}(?:T00:00:00(?:\.0+)?Z)?$/;
 
 export type Formatters = {
   locale: string;
@@ -15,6 +20,7 @@ export type Formatters = {
   money(cents: number): string;
   /** A calendar date (YYYY-MM-DD) or an ISO timestamp, shown as a date. */
   date(value: string): string;
+  /** An ISO timestamp with its local time; a day without a time (above) as its date alone. */
   dateTime(value: string): string;
   bytes(value: number): string;
   phone(e164: string): string;
@@ -61,7 +67,8 @@ export const createFormatters = (language: Language, currency: Currency): Format
     },
     dateTime: (value) => {
       const d = parse(value);
-      return d === null ? value : show(dateTime, d);
+      if (d === null) return value;
+      return DATE_ONLY.test(value) ? show(calendarDate, d) : show(dateTime, d);
     },
     bytes: (value) => (value < 1_000_000 ? kb.format(Math.max(1, Math.round(value / 1000))) : mb.format(value / 1_000_000)),
     phone: (e164) => formatPhone(e164),

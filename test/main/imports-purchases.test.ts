@@ -7,8 +7,9 @@ import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Api, ImportReport, JobFinished, JobProgress } from '../../src-main/contract';
-import { purchaseTargets } from '../../src-main/domain/importexport';
+import { dateTimeInstant, parseDateTime, purchaseTargets } from '../../src-main/domain/importexport';
 import { loadCodeTable } from '../../src-main/domain/imports/code-table';
+import { purchaseDateReader } from '../../src-main/domain/imports/purchases';
 import { undoImport } from '../../src-main/domain/imports/undo';
 import type { StoreClient } from '../../src-main/host/client';
 import { failure, openClient, openStore, tempDir, undoImportCall } from './helpers';
@@ -130,6 +131,8 @@ const figures = (dbPath: string) =>
   );
 
 const day = (d: string) => `${d}T00:00:00.000Z`;
+/** The golden file's first ticket, « 05/03/2024 14:32 »: the shop's clock, this machine's zone. */
+const firstTicketAt = new Date(2024, 2, 5, 14, 32).toISOString();
 
 describe('purchase import: golden files', () => {
   it('guesses the mapping of a French Excel export and previews rows matched to their customers', async () => {
@@ -148,7 +151,7 @@ describe('purchase import: golden files', () => {
       line: 2,
       values: {
         contactId: String(s.elodie),
-        purchasedAt: '2024-03-05',
+        purchasedAt: firstTicketAt,
         reference: 'T-1001',
         productId: String(s.coffee),
         label: 'Café « Moka » 250 g',
@@ -179,7 +182,7 @@ describe('purchase import: golden files', () => {
     expect(r).toMatchObject({ dryRun: false, rows: 7, created: 6, updated: 0, merged: 0, skipped: 0, errors: [], notices: [] });
     const sale = { kind: 'sale', currency: 'EUR', refund_of: null };
     expect(purchases(dbPath)).toEqual([
-      { ...sale, contact_id: s.elodie, purchased_at: day('2024-03-05'), amount_cents: 2530, channel: 'shop', reference: 'T-1001' },
+      { ...sale, contact_id: s.elodie, purchased_at: firstTicketAt, amount_cents: 2530, channel: 'shop', reference: 'T-1001' },
       { ...sale, contact_id: s.zoe, purchased_at: day('2024-03-06'), amount_cents: 4500, channel: 'web', reference: 'T-1002' },
       { ...sale, contact_id: s.herve, purchased_at: day('2024-03-07'), amount_cents: 2000, channel: 'phone', reference: 'T-1003' },
       { ...sale, kind: 'refund', contact_id: s.elodie, purchased_at: day('2024-03-08'), amount_cents: -690, channel: 'shop', reference: 'T-1004' },
@@ -198,7 +201,7 @@ describe('purchase import: golden files', () => {
     ]);
     // refunds lower the total but are not purchases; a former customer who buys again is a customer
     expect(figures(dbPath)).toEqual([
-      { id: s.elodie, status: 'customer', purchase_count: 1, total_cents: 1840, first_purchase_at: day('2024-03-05'), last_purchase_at: day('2024-03-05') },
+      { id: s.elodie, status: 'customer', purchase_count: 1, total_cents: 1840, first_purchase_at: firstTicketAt, last_purchase_at: firstTicketAt },
       { id: s.francois, status: 'customer', purchase_count: 2, total_cents: 240800, first_purchase_at: day('2024-03-09'), last_purchase_at: day('2024-03-09') },
       { id: s.zoe, status: 'customer', purchase_count: 1, total_cents: 4500, first_purchase_at: day('2024-03-06'), last_purchase_at: day('2024-03-06') },
       { id: s.herve, status: 'customer', purchase_count: 1, total_cents: 2000, first_purchase_at: day('2024-03-07'), last_purchase_at: day('2024-03-07') },
@@ -259,6 +262,136 @@ describe('purchase import: golden files', () => {
     // the same rows in a dry run: what would be created once lines 8 and 9 are fixed
     const dry = report(await importFile(client, path.join(fixtures, 'achats-caisse.csv'), { dryRun: true }));
     expect(dry).toMatchObject({ created: 4 });
+  });
+});
+
+describe('purchase import: the time of day', () => {
+  /** Runs `body` with the machine's clock in `zone` (the shop's wall clock). */
+  const inZone = async (zone: string, body: () => Promise<void>): Promise<void> => {
+    const before = process.env.TZ;
+    process.env.TZ = zone;
+    try {
+      await body();
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
+  };
+
+  it('keeps a till’s time of day, in the shop’s zone unless the file gives one, and the customer’s figures to the minute', async () => {
+    await inZone('Europe/Paris', async () => {
+      const { client, api, dbPath } = await openClient();
+      const s = await seed(api);
+      const file = path.join(tempDir(), 'caisse-heures.csv');
+      fs.writeFileSync(
+        file,
+        [
+          'Date;Ticket;Code client;Montant',
+          // winter: Paris is UTC+1
+          '05/03/2024 14:32;T1;C0001;12,00',
+          // summer time, seconds, and the French « h »
+          '10/07/2024 9h05:30;T2;C0001;8,00',
+          // a zone in the text wins over the machine's
+          '2024-03-06T18:00:00Z;T3;C0002;5,00',
+          // midnight without a zone is what exports write after a date that has none
+          '07/03/2024 00:00:00;T4;C0002;3,00',
+          '08/03/2024;T5;C0002;4,00',
+          '',
+        ].join('\r\n'),
+      );
+      const r = report(await importFile(client, file));
+      expect(r).toMatchObject({ created: 5, errors: [] });
+      expect(purchases(dbPath).map((p) => [p.reference, p.purchased_at])).toEqual([
+        ['T1', '2024-03-05T13:32:00.000Z'],
+        ['T2', '2024-07-10T07:05:30.000Z'],
+        ['T3', '2024-03-06T18:00:00.000Z'],
+        ['T4', day('2024-03-07')],
+        ['T5', day('2024-03-08')],
+      ]);
+      const byId = new Map(figures(dbPath).map((f) => [f.id, f]));
+      expect(byId.get(s.elodie)).toMatchObject({ first_purchase_at: '2024-03-05T13:32:00.000Z', last_purchase_at: '2024-07-10T07:05:30.000Z' });
+      expect(byId.get(s.francois)).toMatchObject({ first_purchase_at: '2024-03-06T18:00:00.000Z', last_purchase_at: day('2024-03-08') });
+      // the figures are what the sales themselves give
+      const fromSales = query<{ id: number; first: string; last: string }>(
+        dbPath,
+        "SELECT contact_id AS id, min(purchased_at) AS first, max(purchased_at) AS last FROM purchases WHERE kind = 'sale' GROUP BY contact_id ORDER BY contact_id",
+      );
+      expect(fromSales.map((f) => [f.id, byId.get(f.id)?.first_purchase_at, byId.get(f.id)?.last_purchase_at])).toEqual(fromSales.map((f) => [f.id, f.first, f.last]));
+    });
+  });
+
+  it('reads a till’s usual date-times on its fast path exactly as the general parser does, across a change of clock', async () => {
+    // Paris changes its clock; India is half an hour off UTC
+    for (const zone of ['Europe/Paris', 'Asia/Kolkata']) await inZone(zone, async () => {
+      const two = (n: number) => String(n).padStart(2, '0');
+      const general = (text: string): string => {
+        const r = parseDateTime(text, { order: 'dmy' });
+        if (!r.ok) return r.reason;
+        const instant = dateTimeInstant(r.value.date, r.value.time);
+        return Date.parse(instant) > Date.now() + 36 * 3600 * 1000 ? 'in_future' : instant;
+      };
+      const read = purchaseDateReader('dmy', false);
+      fc.assert(
+        fc.property(
+          // 2024-03-31 and 2024-10-27: the hours that do not exist, and the hour that happens twice, in Paris
+          fc.constantFrom(2019, 2024, 2099),
+          fc.integer({ min: 1, max: 12 }),
+          fc.oneof(fc.integer({ min: 1, max: 31 }), fc.constantFrom(27, 31)),
+          fc.integer({ min: 0, max: 25 }),
+          fc.integer({ min: 0, max: 61 }),
+          fc.option(fc.integer({ min: 0, max: 60 })),
+          fc.boolean(),
+          (y, m, d, h, mi, sec, iso) => {
+            const clock = `${two(h)}:${two(mi)}${sec === null ? '' : `:${two(sec)}`}`;
+            const text = iso ? `${y}-${two(m)}-${two(d)} ${clock}` : `${two(d)}/${two(m)}/${y} ${clock}`;
+            const got = read(text);
+            expect('reason' in got ? got.reason : got.instant).toBe(general(text));
+          },
+        ),
+        {
+          numRuns: 3000,
+          examples: [
+            [2024, 3, 31, 2, 30, null, false],
+            [2024, 3, 31, 3, 0, 0, true],
+            [2024, 10, 27, 2, 30, 15, false],
+            [2024, 10, 27, 1, 59, 59, true],
+          ],
+        },
+      );
+    });
+  });
+
+  it('says which time cannot be, and finds again the sales an import stored without their time', async () => {
+    await inZone('America/Martinique', async () => {
+      const { client, api, dbPath } = await openClient();
+      await seed(api);
+      const dir = tempDir();
+      const bad = path.join(dir, 'heures-fausses.csv');
+      fs.writeFileSync(bad, 'Date;Ticket;Code client;Montant\r\n05/03/2024 25:10;T1;C0001;12,00\r\n05/03/2024 10:61;T2;C0001;2,00\r\n');
+      const refused = report(await importFile(client, bad));
+      expect(refused.errors).toEqual([
+        { line: 2, field: 'date', value: '05/03/2024 25:10', reason: 'impossible_time' },
+        { line: 3, field: 'date', value: '05/03/2024 10:61', reason: 'impossible_time' },
+      ]);
+      expect(purchases(dbPath)).toEqual([]);
+
+      // the same till's sales, once by the day only (as imports stored them before they kept times), then with their times
+      const byDay = path.join(dir, 'par-jour.csv');
+      fs.writeFileSync(byDay, 'Date;Ticket;Code client;Montant\r\n05/03/2024;T1;C0001;12,00\r\n05/03/2024;;C0002;7,00\r\n');
+      expect(report(await importFile(client, byDay))).toMatchObject({ created: 2 });
+      const before = dump(dbPath);
+      const withTimes = path.join(dir, 'avec-heures.csv');
+      fs.writeFileSync(withTimes, 'Date;Ticket;Code client;Montant\r\n05/03/2024 20:30;T1;C0001;12,00\r\n05/03/2024 21:00;;C0002;7,00\r\n06/03/2024 09:00;T9;C0001;1,00\r\n');
+      const again = report(await importFile(client, withTimes));
+      expect(again).toMatchObject({ created: 1, skipped: 2, errors: [] });
+      // Martinique is UTC-4: 20:30 there is 00:30 UTC the next day, still the 5th of March of the ticket
+      expect(purchases(dbPath).map((p) => [p.reference, p.purchased_at])).toEqual([
+        ['T1', day('2024-03-05')],
+        [null, day('2024-03-05')],
+        ['T9', '2024-03-06T13:00:00.000Z'],
+      ]);
+      expect(before).not.toBe(dump(dbPath));
+    });
   });
 });
 

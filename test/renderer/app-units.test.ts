@@ -57,6 +57,25 @@ describe('formatters', () => {
     expect(createFormatters('en', 'EUR').date('2024-03-01')).toBe('1 Mar 2024');
   });
 
+  it('shows a day stored without a time as that day, with no time, even where the clock is behind UTC', () => {
+    const zone = process.env.TZ;
+    // Martinique: UTC-4, where midnight UTC is still the evening before
+    process.env.TZ = 'America/Martinique';
+    try {
+      const fr = createFormatters('fr', 'EUR');
+      const en = createFormatters('en', 'EUR');
+      expect(fr.date('2024-03-01T00:00:00.000Z')).toBe('1er mars 2024');
+      expect(fr.dateTime('2024-03-01T00:00:00.000Z')).toBe('1er mars 2024');
+      expect(en.dateTime('2024-03-01T00:00:00.000Z')).toBe('1 Mar 2024');
+      // a real instant keeps the local day and time
+      expect(fr.dateTime('2024-03-01T02:30:00.000Z')).toMatch(/^29 févr\. 2024,? (à )?22:30$/);
+      expect(fr.date('2024-03-01T02:30:00.000Z')).toBe('29 févr. 2024');
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it('writes the first of the month as « 1er » in French only', () => {
     expect(createFormatters('fr', 'EUR').date('2025-12-01')).toBe('1er déc. 2025');
     expect(createFormatters('fr', 'EUR').date('2025-12-11')).toBe('11 déc. 2025');

@@ -17,6 +17,7 @@ export type ValueReason =
   | 'negative_quantity'
   | 'unknown_date'
   | 'impossible_date'
+  | 'impossible_time'
   | 'unknown_boolean'
   | 'unknown_civility'
   | 'unknown_status'
@@ -150,7 +151,7 @@ const MONTHS: Record<string, number> = {};
 const WEEKDAY =
   /^(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\.?,?\s+/;
 
-/** Time after a date, ignored: purchases are stored by calendar date. */
+/** Time after a date, ignored by `parseDate` (birth dates, consent days); `parseDateTime` reads it. */
 const TIME = String.raw`(?:[t\s]+\d{1,2}[:h]\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:z|utc|gmt|[+-]\d{2}:?\d{2})?)?`;
 const YMD = new RegExp(String.raw`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})${TIME}$`);
 const NUMERIC = new RegExp(String.raw`^(\d{1,2})[-/.\s](\d{1,2})[-/.\s](\d{4}|\d{2})${TIME}$`);
@@ -216,6 +217,59 @@ export const parseDate = (value: string, options: DateOptions = {}): Parsed<stri
   m = NAMED_MDY.exec(v);
   if (m && MONTHS[m[1]!] !== undefined) return isoDate(Number(m[3]), MONTHS[m[1]!]!, Number(m[2]));
   return fail('unknown_date');
+};
+
+/** A time of day read after a date; `offsetMinutes` only when the text gives its zone (Z, UTC, +01:00). */
+export type TimeOfDay = { hours: number; minutes: number; seconds: number; millis: number; offsetMinutes: number | null };
+
+const TIME_AFTER = /^(.*\d)[t\s]+(\d{1,2})[:h](\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(z|utc|gmt|[+-]\d{2}:?\d{2})?$/;
+const OFFSET = /^([+-])(\d{2}):?(\d{2})$/;
+
+/**
+ * `parseDate` and the time of day after it, if any: « 05/03/2024 14:32 »,
+ * « 2024-03-05T14:32:10+01:00 », « 5 mars 2024 14h32 », an .xlsx date-time
+ * (« 2024-03-05 14:32 ») or serial (45356.6). A time of exactly midnight
+ * without a zone is no time: what exports write after a date that has none.
+ */
+export const parseDateTime = (value: string, options: DateOptions = {}): Parsed<{ date: string; time: TimeOfDay | null }> => {
+  const v = fold(value);
+  if (options.excelSerial && /^\d{1,7}\.\d+$/.test(v) && Number(v) <= EXCEL_MAX_SERIAL) {
+    const date = excelSerialToDate(Number(v));
+    if (!date.ok) return date;
+    // Excel keeps wall-clock time as the fraction of a day: to the second, as Excel shows it
+    const second = Math.round((Number(v) % 1) * 86_400);
+    if (second === 0 || second === 86_400) return ok({ date: date.value, time: null });
+    const time = { hours: Math.floor(second / 3600), minutes: Math.floor(second / 60) % 60, seconds: second % 60, millis: 0, offsetMinutes: null };
+    return ok({ date: date.value, time });
+  }
+  const m = TIME_AFTER.exec(v);
+  const date = parseDate(m === null ? value : m[1]!, options);
+  if (!date.ok || m === null) return date.ok ? ok({ date: date.value, time: null }) : date;
+  const [hours, minutes, seconds] = [Number(m[2]), Number(m[3]), Number(m[4] ?? 0)];
+  if (hours > 23 || minutes > 59 || seconds > 59) return fail('impossible_time');
+  const millis = m[5] === undefined ? 0 : Number(m[5].slice(0, 3).padEnd(3, '0'));
+  let offsetMinutes: number | null = null;
+  const zone = m[6];
+  if (zone !== undefined) {
+    const o = OFFSET.exec(zone);
+    offsetMinutes = o === null ? 0 : (o[1] === '-' ? -1 : 1) * (Number(o[2]) * 60 + Number(o[3]));
+    if (o !== null && (Number(o[2]) > 14 || Number(o[3]) > 59)) return fail('impossible_time');
+  }
+  if (offsetMinutes === null && hours === 0 && minutes === 0 && seconds === 0 && millis === 0) return ok({ date: date.value, time: null });
+  return ok({ date: date.value, time: { hours, minutes, seconds, millis, offsetMinutes } });
+};
+
+/**
+ * The UTC instant of a date and time read from a file. Without a time: the
+ * day's own instant (midnight UTC, as `toInstant` stores a bare date).
+ * Without a zone: the time is the shop's wall clock, this machine's zone.
+ */
+export const dateTimeInstant = (date: string, time: TimeOfDay | null): string => {
+  if (time === null) return `${date}T00:00:00.000Z`;
+  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
+  const { hours, minutes, seconds, millis, offsetMinutes } = time;
+  if (offsetMinutes !== null) return new Date(Date.UTC(y, mo - 1, d, hours, minutes, seconds, millis) - offsetMinutes * 60_000).toISOString();
+  return new Date(y, mo - 1, d, hours, minutes, seconds, millis).toISOString();
 };
 
 /**

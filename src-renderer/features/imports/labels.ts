@@ -148,8 +148,10 @@ export const storedText = (t: TFunction, fmt: Formatters, key: string, value: st
     case 'country':
       return fmt.country(value);
     case 'birthDate':
-    case 'purchasedAt':
       return /^\d{4}-\d{2}-\d{2}/.test(value) ? fmt.date(value) : value;
+    case 'purchasedAt':
+      // a sale's time of day when its file gives one
+      return /^\d{4}-\d{2}-\d{2}/.test(value) ? fmt.dateTime(value) : value;
     case 'kind':
       return t(`imports.saleKind.${value}`, { defaultValue: value });
     case 'channel':

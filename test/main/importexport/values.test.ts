@@ -6,7 +6,9 @@ import {
   normaliseBoolean,
   parseCivility,
   parseCountry,
+  dateTimeInstant,
   parseDate,
+  parseDateTime,
   parseFrenchDecimal,
   parseLanguage,
   parseQuantity,
@@ -134,6 +136,40 @@ describe('parseDate', () => {
     expect(parseDate('59', { excelSerial: true })).toEqual({ ok: true, value: '1900-02-28' });
     expect(parseDate('60', { excelSerial: true })).toEqual({ ok: false, reason: 'impossible_date' });
     expect(parseDate('61', { excelSerial: true })).toEqual({ ok: true, value: '1900-03-01' });
+  });
+
+  it('reads the time of day after a date for sales, with its zone when the text gives one', () => {
+    const at = (text: string, excelSerial = false) => {
+      const r = parseDateTime(text, { excelSerial });
+      return r.ok ? r.value : r.reason;
+    };
+    const time = (hours: number, minutes: number, seconds = 0, millis = 0, offsetMinutes: number | null = null) => ({ hours, minutes, seconds, millis, offsetMinutes });
+    expect(at('05/03/2024 14:32')).toEqual({ date: '2024-03-05', time: time(14, 32) });
+    expect(at('05/03/2024 14h32')).toEqual({ date: '2024-03-05', time: time(14, 32) });
+    expect(at('mardi 5 mars 2024 9:05:07')).toEqual({ date: '2024-03-05', time: time(9, 5, 7) });
+    expect(at('2024-03-05T23:30:00.1234+02:00')).toEqual({ date: '2024-03-05', time: time(23, 30, 0, 123, 120) });
+    expect(at('2024-03-05T23:30:00Z')).toEqual({ date: '2024-03-05', time: time(23, 30, 0, 0, 0) });
+    expect(at('2024-03-05 08:00 UTC')).toEqual({ date: '2024-03-05', time: time(8, 0, 0, 0, 0) });
+    expect(at('2024-03-05T08:00-0330')).toEqual({ date: '2024-03-05', time: time(8, 0, 0, 0, -210) });
+    // midnight without a zone: a date that had no time; a bare date has none either
+    expect(at('05/03/2024 00:00:00')).toEqual({ date: '2024-03-05', time: null });
+    expect(at('05/03/2024')).toEqual({ date: '2024-03-05', time: null });
+    // an .xlsx serial keeps its wall-clock time, to the second
+    expect(at('45356.6041666667', true)).toEqual({ date: '2024-03-05', time: time(14, 30) });
+    expect(at('45356', true)).toEqual({ date: '2024-03-05', time: null });
+    expect(at('05/03/2024 24:00')).toBe('impossible_time');
+    expect(at('05/03/2024 12:60')).toBe('impossible_time');
+    expect(at('2024-03-05T12:00+15:00')).toBe('impossible_time');
+    expect(at('31/02/2024 12:00')).toBe('impossible_date');
+    expect(at('hier 12:00')).toBe('unknown_date');
+  });
+
+  it('turns a date and time into the stored instant: midnight UTC for a day alone, the zone given, else this machine’s', () => {
+    expect(dateTimeInstant('2024-03-05', null)).toBe('2024-03-05T00:00:00.000Z');
+    expect(dateTimeInstant('2024-03-05', { hours: 23, minutes: 30, seconds: 0, millis: 0, offsetMinutes: 120 })).toBe('2024-03-05T21:30:00.000Z');
+    expect(dateTimeInstant('2024-03-05', { hours: 14, minutes: 32, seconds: 5, millis: 0, offsetMinutes: null })).toBe(
+      new Date(2024, 2, 5, 14, 32, 5).toISOString(),
+    );
   });
 
   it('guesses the order of a column from its values', () => {
