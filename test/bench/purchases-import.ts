@@ -92,7 +92,9 @@ const prepareBase = (demoDb: string, base: string): void => {
   log(`base without purchases ready in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 };
 
-/** The demo's sales in date order, as a till exports them: Windows-1252, ';', decimal commas, dd/mm/yyyy. */
+/** The demo's sales in date order, as a till exports them: Windows-1252, ';', decimal commas, dd/mm/yyyy hh:mm on the shop's clock. */
+const two = (v: number) => String(v).padStart(2, '0');
+
 const writeCsv = async (demoDb: string, csv: string, limit: number | null): Promise<number> => {
   if (fs.existsSync(csv)) return Number(fs.readFileSync(`${csv}.rows`, 'utf8'));
   const started = performance.now();
@@ -113,7 +115,9 @@ const writeCsv = async (demoDb: string, csv: string, limit: number | null): Prom
     const euros = `${r.cents < 0 ? '-' : ''}${Math.floor(Math.abs(r.cents) / 100)},${String(Math.abs(r.cents) % 100).padStart(2, '0')}`;
     n += 1;
     // tills number tickets in time order
-    chunk += `${r.at.slice(8, 10)}/${r.at.slice(5, 7)}/${r.at.slice(0, 4)};T${String(n).padStart(8, '0')};C${String(r.contact).padStart(7, '0')};${euros};${CHANNELS[r.channel] ?? r.channel}\r\n`;
+    const at = new Date(r.at);
+    const when = `${two(at.getDate())}/${two(at.getMonth() + 1)}/${at.getFullYear()} ${two(at.getHours())}:${two(at.getMinutes())}`;
+    chunk += `${when};T${String(n).padStart(8, '0')};C${String(r.contact).padStart(7, '0')};${euros};${CHANNELS[r.channel] ?? r.channel}\r\n`;
     if (chunk.length > 1 << 20) {
       await write(chunk);
       chunk = '';
@@ -134,7 +138,8 @@ const timed = (cli: string, args: string[]) => timedNode([cli, ...args]);
 export const benchPurchaseImport = async (o: PurchaseBenchOptions): Promise<void> => {
   const base = path.join(o.benchDir, 'purchases-base.sqlite');
   const limit = o.rows ?? null;
-  const csv = path.join(o.benchDir, `purchases-${limit ?? 'all'}.csv`);
+  // "till-": the sales with their time of day ("purchases-" files, from before, held the day alone)
+  const csv = path.join(o.benchDir, `till-${limit ?? 'all'}.csv`);
   prepareBase(o.demoDb, base);
   const rows = await writeCsv(o.demoDb, csv, limit);
   const target = path.join(o.benchDir, 'purchases-target.sqlite');

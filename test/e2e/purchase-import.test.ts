@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contactInput, settingsUpdateInput } from '../../src-main/contract';
+import { createContact } from '../../src-main/domain/contacts/service';
+import { updateSettings } from '../../src-main/domain/settings/service';
+import { createStore, transaction } from '../../src-main/store/db';
+import { openDatabase } from '../../src-main/store/open';
+import { launchApp, type App } from './fixtures';
+import { chooseImportFile, commitImport, mappingOf, openImports, runCheck, sampleCell, writeExcelCsv } from './import-helpers';
+
+/** A till's export of three tickets: two with their time of day, one from a day the till wrote without hours. */
+const tickets = [
+  ['Date', 'N° ticket', 'Code client', 'Montant TTC', 'Canal'],
+  ['05/03/2024 14:32', 'T-1001', 'C0001', '25,30', 'Boutique'],
+  ['06/03/2024', 'T-1002', 'C0001', '45,00', 'Site web'],
+  ['07/03/2024 09:05', 'T-1003', 'C0002', '12,50', 'Boutique'],
+];
+
+describe('importing a till’s sales in the browser', () => {
+  let app: App;
+  let elodie = 0;
+  beforeAll(async () => {
+    app = await launchApp('purchase-import', (dbPath) => {
+      const store = createStore(openDatabase(dbPath), dbPath);
+      transaction(store, () => {
+        updateSettings(store, settingsUpdateInput.parse({ onboarded: true }));
+        elodie = createContact(store, contactInput.parse({ firstName: 'Élodie', lastName: 'Lefèvre', code: 'C0001' })).id;
+        createContact(store, contactInput.parse({ firstName: 'Zoé', lastName: 'Œuvray', code: 'C0002' }));
+      });
+      store.sqlite.close();
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('previews each sale at its time, matched to its customer by code', async () => {
+    const { page } = app;
+    await openImports(page);
+    await page.getByTestId('import-kind').getByText('Des achats').click();
+    await chooseImportFile(page, writeExcelCsv(app.dir, 'caisse-mars.csv', tickets));
+    expect(await Promise.all([0, 1, 2, 3, 4].map((i) => mappingOf(page, i)))).toEqual(['date', 'reference', 'customerCode', 'amount', 'channel']);
+    // the till's clock is the shop's: 14:32 stays 14:32; a day without hours is shown as that day alone
+    expect(await sampleCell(page, 2, 'purchasedAt').innerText()).toMatch(/^5 mars 2024,? (à )?14:32$/);
+    expect(await sampleCell(page, 3, 'purchasedAt').innerText()).toBe('6 mars 2024');
+    await app.shot('purchase-import-01-preview', 1100);
+  });
+
+  it('imports them all at once and shows them in the customer’s history at their time', async () => {
+    const { page } = app;
+    await runCheck(page);
+    expect(await commitImport(page)).toBe('done');
+    await page.goto(`${app.url}#/contacts/${elodie}`);
+    const sales = page.getByTestId('timeline-purchase');
+    await sales.first().waitFor();
+    const texts = await sales.allInnerTexts();
+    expect(texts).toHaveLength(2);
+    // newest first: the web order of the 6th, by the day, then the shop sale of the 5th at 14:32
+    expect(texts[0]).toContain('45,00');
+    expect(texts[0]).toContain('6 mars 2024');
+    expect(texts[0]).not.toMatch(/\d{2}:\d{2}/);
+    expect(texts[1]).toContain('25,30');
+    expect(texts[1]).toMatch(/5 mars 2024,? (à )?14:32/);
+    await app.shot('purchase-import-02-timeline');
+  });
+});
