@@ -15,6 +15,7 @@ import {
   type WebPreferences,
 } from 'electron';
 import { isCallName, toErrorData, type Envelope } from '../../contract';
+import { asWriteRefusal } from '../../domain/importexport/errors';
 import type { StoreClient } from '../client';
 import { cliText } from '../cli/i18n';
 import { dbFlag, missingDbFolder, resolveDbPath } from '../paths';
@@ -144,7 +145,8 @@ const handleSaveAs = async (event: IpcMainInvokeEvent, file: unknown): Promise<E
   try {
     await copyFile(file, choice.filePath);
   } catch (error) {
-    return { ok: false, error: toErrorData(error) };
+    // a full disk or a folder the user may not write to is theirs to fix: said as such, like an export's own write
+    return { ok: false, error: toErrorData(asWriteRefusal(error, choice.filePath)) };
   }
   return { ok: true, value: null };
 };
