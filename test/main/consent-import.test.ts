@@ -97,7 +97,8 @@ describe('consent columns of a contact file', () => {
   const lines = [
     'Nom;Prénom;E-mail;Portable;Accepte e-mails;Optin SMS;Newsletter;Date consentement',
     'MARTIN;Claire;claire@example.fr;06 12 34 56 78;oui;non;x;15/01/2026',
-    'DURAND;Paul;paul@example.fr;06 11 22 33 44;0;1;;',
+    // a newsletter tool's export: the moment, on this machine's clock
+    'DURAND;Paul;paul@example.fr;06 11 22 33 44;0;1;;20/01/2026 10:15',
     'PETIT;Léa;lea@example.fr;;peut-être;;non;',
     'BLANC;Marc;marc@example.fr;;;;;',
   ];
@@ -123,6 +124,7 @@ describe('consent columns of a contact file', () => {
     const paul = await ctx.api.call('consent.status', { id: byName.get('DURAND') ?? 0 });
     expect(state(paul)).toEqual({ 'email:newsletter': 'withdrawn', 'email:offers': 'withdrawn', 'sms:newsletter': 'granted', 'sms:offers': 'granted' });
     expect(paul.events[0]?.sourceLine).toBe(3);
+    expect(paul.events.map((e) => e.at)).toEqual(paul.events.map(() => new Date(2026, 0, 20, 10, 15).toISOString()));
     // "peut-être" says nothing; the Newsletter column's "non" does
     const lea = await ctx.api.call('consent.status', { id: byName.get('PETIT') ?? 0 });
     expect(state(lea)).toEqual({ 'email:newsletter': 'withdrawn' });

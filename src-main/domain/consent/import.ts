@@ -1,6 +1,6 @@
-import { fold, toInstant, type ConsentChannel, type ConsentPurpose, type RowIssue } from '../../contract';
+import { fold, type ConsentChannel, type ConsentPurpose, type RowIssue } from '../../contract';
 import { prepared, type Store } from '../../store/db';
-import { parseDate, unneutralise } from '../importexport';
+import { dateTimeInstant, parseDateTime, unneutralise } from '../importexport';
 import { appendConsentEvent } from './events';
 
 /**
@@ -80,8 +80,9 @@ export const consentColumns = (mapping: readonly (string | null)[], headers: rea
       if (dateIndex >= 0 && entries.length > 0) {
         const raw = (cells[dateIndex] ?? '').trim();
         if (raw !== '') {
-          const d = parseDate(raw);
-          const instant = d.ok ? toInstant(d.value) : null;
+          // the moment of consent is its proof: to the minute when the file has it
+          const d = parseDateTime(raw);
+          const instant = d.ok ? dateTimeInstant(d.value.date, d.value.time) : null;
           if (instant !== null && Date.parse(instant) <= Date.now()) at = instant;
           else notices.push({ line, field: 'consentDate', value: raw, reason: 'consent_not_imported' });
         }
