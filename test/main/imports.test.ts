@@ -6,6 +6,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import type { ImportReport, JobFinished } from '../../src-main/contract';
 import { asWriteRefusal } from '../../src-main/domain/importexport';
+import { shopDays } from '../../src-main/domain/imports/export';
 import type { StoreClient } from '../../src-main/host/client';
 import { failure, finishedJob, openClient, tempDir, undoImportCall } from './helpers';
 
@@ -582,6 +583,39 @@ describe('contact export', () => {
     expect(cell("Nombre d'achats").value).toBe(0);
     expect(cell('Total dépensé').type).toBe(ExcelJS.ValueType.Number);
     expect(cell('Dernier achat').value).toBeNull();
+  });
+
+  it('writes the shop’s own day of a sale, where the clock is behind or half an hour off UTC', async () => {
+    const zone = process.env.TZ;
+    try {
+      // Martinique, UTC-4: a sale at 21:00 on the 5th is stored on the 6th in UTC
+      process.env.TZ = 'America/Martinique';
+      const dir = tempDir();
+      const { api } = await openClient(dir);
+      const { id } = await api.call('contacts.create', { lastName: 'Arnaud' });
+      await api.call('purchases.create', { contactId: id, purchasedAt: '2024-03-06T01:00:00.000Z', lines: [{ label: 'Rhum', unitPriceCents: 2500 }] });
+      const csvOut = path.join(dir, 'export.csv');
+      await api.call('contacts.export', { path: csvOut, format: 'csv' });
+      const [header, row] = fs.readFileSync(csvOut, 'utf8').replace(/^\ufeff/, '').split('\r\n').map((l) => l.split(';'));
+      expect(row?.[header!.indexOf('Dernier achat')]).toBe('2024-03-05');
+      const xlsxOut = path.join(dir, 'export.xlsx');
+      await api.call('contacts.export', { path: xlsxOut, format: 'xlsx' });
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.readFile(xlsxOut);
+      const sheet = workbook.worksheets[0]!;
+      expect(sheet.getRow(2).getCell((sheet.getRow(1).values as string[]).indexOf('Dernier achat')).value).toEqual(new Date(Date.UTC(2024, 2, 5)));
+
+      // India, UTC+5:30: one UTC hour holds two of its days
+      process.env.TZ = 'Asia/Kolkata';
+      const dayOf = shopDays();
+      expect(dayOf('2024-03-05T18:15:00.000Z')).toBe('2024-03-05');
+      expect(dayOf('2024-03-05T18:45:00.000Z')).toBe('2024-03-06');
+      // a day stored without its time stays that day
+      expect(dayOf('2024-03-05T00:00:00.000Z')).toBe('2024-03-05');
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 
   it('neutralises formula injection but keeps phones readable', async () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { formatPhone, type ContactSource, type ContactStatus, type ExportResult, type Language } from '../../contract';
+import { formatPhone, localDate, type ContactSource, type ContactStatus, type ExportResult, type Language } from '../../contract';
 import type { z } from 'zod';
 import type { exportInput } from '../../contract/imports';
 import { prepared, type Store } from '../../store/db';
@@ -141,7 +141,30 @@ const money = (cents: number, language: Language): string => {
   return `${sign}${Math.floor(abs / 100)}${language === 'fr' ? ',' : '.'}${String(abs % 100).padStart(2, '0')}`;
 };
 
-const cells = (r: ExportRow, language: Language): string[] => [
+/**
+ * The shop's calendar day of a stored instant, in this machine's zone: a
+ * sale at 21:00 in Martinique is already the next day in UTC. A day stored
+ * without its time (midnight UTC) is its own date. The day of each UTC hour
+ * is kept for the export (zones whole hours off UTC give one day an hour).
+ */
+export const shopDays = (): ((iso: string) => string) => {
+  const byHour = new Map<string, string | null>();
+  return (iso) => {
+    if (iso.endsWith('T00:00:00.000Z')) return iso.slice(0, 10);
+    const hour = iso.slice(0, 13);
+    let day = byHour.get(hour);
+    if (day === undefined) {
+      if (byHour.size >= 100_000) byHour.clear();
+      const start = Date.parse(`${hour}:00:00.000Z`);
+      const first = localDate(new Date(start));
+      day = first === localDate(new Date(start + 3_599_999)) ? first : null;
+      byHour.set(hour, day);
+    }
+    return day ?? localDate(new Date(iso));
+  };
+};
+
+const cells = (r: ExportRow, language: Language, dayOf: (iso: string) => string): string[] => [
   r.code ?? '',
   r.civility === 'mme' ? 'Mme' : r.civility === 'm' ? 'M.' : '',
   r.first_name ?? '',
@@ -160,10 +183,10 @@ const cells = (r: ExportRow, language: Language): string[] => [
   SOURCE_LABELS[language][r.source],
   r.source_detail ?? '',
   r.tags ?? '',
-  r.created_at.slice(0, 10),
+  dayOf(r.created_at),
   String(r.purchase_count),
   money(r.total_cents, language),
-  r.last_purchase_at?.slice(0, 10) ?? '',
+  r.last_purchase_at === null ? '' : dayOf(r.last_purchase_at),
 ];
 
 const column = (name: string): number => {
@@ -177,16 +200,16 @@ const COUNT = column("Nombre d'achats");
 const TOTAL = column('Total dépensé');
 const LAST = column('Dernier achat');
 
-const day = (iso: string | null): XlsxCell => (iso === null ? '' : { day: iso.slice(0, 10) });
+const day = (date: string | null): XlsxCell => (date === null ? '' : { day: date });
 
 /** The same row for .xlsx: counts, amounts and days as typed cells Excel can sum, sort and filter. */
-const xlsxCells = (r: ExportRow, language: Language): XlsxCell[] => {
-  const c: XlsxCell[] = cells(r, language);
+const xlsxCells = (r: ExportRow, language: Language, dayOf: (iso: string) => string): XlsxCell[] => {
+  const c: XlsxCell[] = cells(r, language, dayOf);
   c[BIRTH] = day(r.birth_date);
-  c[CREATED] = day(r.created_at);
+  c[CREATED] = day(dayOf(r.created_at));
   c[COUNT] = { number: r.purchase_count, format: '0' };
   c[TOTAL] = { number: r.total_cents / 100, format: '#,##0.00' };
-  c[LAST] = day(r.last_purchase_at);
+  c[LAST] = day(r.last_purchase_at === null ? null : dayOf(r.last_purchase_at));
   return c;
 };
 
@@ -226,6 +249,7 @@ export const exportContacts = async (store: Store, input: ExportInput & { path: 
   const ids = marketing === null ? chosen : marketing.ids;
   const language = input.language ?? getSettings(store).language ?? 'fr';
   const tmp = `${input.path}.part`;
+  const dayOf = shopDays();
   let rows = 0;
   let unrepresentable = 0;
   try {
@@ -233,7 +257,7 @@ export const exportContacts = async (store: Store, input: ExportInput & { path: 
     if (fs.statSync(input.path, { throwIfNoEntry: false })?.isDirectory()) throw writeRefusal('target_is_folder', input.path);
     if (input.format === 'xlsx') {
       const out = await writeXlsx(tmp, HEADERS[language], (function* () {
-        for (const r of rowsOf(store, ids)) yield xlsxCells(r, language);
+        for (const r of rowsOf(store, ids)) yield xlsxCells(r, language, dayOf);
       })());
       rows = out.rows;
     } else {
@@ -242,7 +266,7 @@ export const exportContacts = async (store: Store, input: ExportInput & { path: 
         const out = await writeDelimited(
           (function* () {
             yield HEADERS[language];
-            for (const r of rowsOf(store, ids)) yield cells(r, language);
+            for (const r of rowsOf(store, ids)) yield cells(r, language, dayOf);
           })(),
           stream,
           { delimiter: input.delimiter, encoding: input.encoding },
