@@ -55,12 +55,22 @@ export const addDays = (date: string, days: number): string => {
   return t.toISOString().slice(0, 10);
 };
 
+/**
+ * The stored instant of a day without a time (a date typed at the counter, a
+ * file without hours): its midnight UTC, so it reads as the same day
+ * everywhere. Screens and exports show such an instant as its date alone.
+ */
+export const dayInstant = (date: string): string => `${date}T00:00:00.000Z`;
+
+/** Whether an instant is a day stored without its time (`dayInstant`). */
+export const isDayInstant = (value: string): boolean => /^\d{4}-\d{2}-\d{2}T00:00:00(?:\.0+)?Z$/.test(value);
+
 /** Text that is a calendar date or an ISO-8601 instant → canonical UTC instant, or null. */
 export const toInstant = (value: string): string | null => {
   if (!INSTANT_PATTERN.test(value)) return null;
   if (!isCalendarDate(value.slice(0, 10))) return null;
   // a bare date or a time without zone is taken as UTC, never as the machine's zone, so it reads the same everywhere
-  const withZone = value.length === 10 ? `${value}T00:00:00Z` : /(Z|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value}Z`;
+  const withZone = value.length === 10 ? dayInstant(value) : /(Z|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value}Z`;
   const ms = Date.parse(withZone.replace(' ', 'T'));
   if (Number.isNaN(ms)) return null;
   return new Date(ms).toISOString();

@@ -1,17 +1,17 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatPhone, type Currency, type Language } from '@contract';
+import { formatPhone, isDayInstant, type Currency, type Language } from '@contract';
 import { currentLanguage } from './i18n';
 import { useSettings } from './settings';
 
 export const intlLocale = (language: Language): string => (language === 'fr' ? 'fr-FR' : 'en-GB');
 
 /*
- * A day without a time: a bare date, or the store's instant for one (a sale back-dated at the counter,
- * a purchase file without hours: midnight UTC, see toInstant). Shown as that calendar day, never with a
- * made-up « 01:00 », and never as the day before where the clock is behind UTC (the Antilles, Guyane).
+ * A day without a time: a bare date, or the store's instant for one (`isDayInstant`). Shown as that
+ * calendar day, never with a made-up « 01:00 », and never as the day before where the clock is behind
+ * UTC (the Antilles, Guyane).
  */
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}(?:T00:00:00(?:\.0+)?Z)?$/;
+const dayOnly = (value: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(value) || isDayInstant(value);
 
 export type Formatters = {
   locale: string;
@@ -63,12 +63,12 @@ export const createFormatters = (language: Language, currency: Currency): Format
     date: (value) => {
       const d = parse(value);
       if (d === null) return value;
-      return show(DATE_ONLY.test(value) ? calendarDate : date, d);
+      return show(dayOnly(value) ? calendarDate : date, d);
     },
     dateTime: (value) => {
       const d = parse(value);
       if (d === null) return value;
-      return DATE_ONLY.test(value) ? show(calendarDate, d) : show(dateTime, d);
+      return dayOnly(value) ? show(calendarDate, d) : show(dateTime, d);
     },
     bytes: (value) => (value < 1_000_000 ? kb.format(Math.max(1, Math.round(value / 1000))) : mb.format(value / 1_000_000)),
     phone: (e164) => formatPhone(e164),

@@ -1,4 +1,4 @@
-import { addDays, addMonths, AppError, type AnalyticsConfig, type AnalyticsStatus } from '../../contract';
+import { addDays, addMonths, AppError, dayInstant, type AnalyticsConfig, type AnalyticsStatus } from '../../contract';
 import { prepared, type Store } from '../../store/db';
 import { withDiskSorts } from '../../store/open';
 
@@ -62,7 +62,6 @@ export const analyticsStatus = (store: Store): AnalyticsStatus => {
 
 export type WindowBounds = { start: string; end: string | null; prevStart: string };
 
-const midnight = (day: string): string => `${day}T00:00:00.000Z`;
 
 /**
  * The window for a configuration on a given day: the last `months` months up
@@ -74,9 +73,9 @@ export const windowBounds = (config: Pick<AnalyticsConfig, 'windowMonths' | 'ref
   const endDay = addDays(lastDay, 1);
   const startDay = addMonths(endDay, -config.windowMonths);
   return {
-    start: midnight(startDay),
-    end: config.referenceDate === null ? null : midnight(endDay),
-    prevStart: midnight(addMonths(startDay, -config.windowMonths)),
+    start: dayInstant(startDay),
+    end: config.referenceDate === null ? null : dayInstant(endDay),
+    prevStart: dayInstant(addMonths(startDay, -config.windowMonths)),
   };
 };
 

@@ -2,6 +2,7 @@ import type { Civility, ContactSource, ContactStatus } from '../../contract/cont
 import { contactSources } from '../../contract/contact-kinds';
 import type { Language } from '../../contract/settings';
 import { fold } from '../../contract/text';
+import { dayInstant } from '../../contract/dates';
 
 /**
  * Parsers for imported cells. Each returns a value or a reason (a locale key
@@ -265,7 +266,7 @@ export const parseDateTime = (value: string, options: DateOptions = {}): Parsed<
  * Without a zone: the time is the shop's wall clock, this machine's zone.
  */
 export const dateTimeInstant = (date: string, time: TimeOfDay | null): string => {
-  if (time === null) return `${date}T00:00:00.000Z`;
+  if (time === null) return dayInstant(date);
   const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
   const { hours, minutes, seconds, millis, offsetMinutes } = time;
   if (offsetMinutes !== null) return new Date(Date.UTC(y, mo - 1, d, hours, minutes, seconds, millis) - offsetMinutes * 60_000).toISOString();

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { formatPhone, localDate, type ContactSource, type ContactStatus, type ExportResult, type Language } from '../../contract';
+import { formatPhone, isDayInstant, localDate, type ContactSource, type ContactStatus, type ExportResult, type Language } from '../../contract';
 import type { z } from 'zod';
 import type { exportInput } from '../../contract/imports';
 import { prepared, type Store } from '../../store/db';
@@ -150,7 +150,7 @@ const money = (cents: number, language: Language): string => {
 export const shopDays = (): ((iso: string) => string) => {
   const byHour = new Map<string, string | null>();
   return (iso) => {
-    if (iso.endsWith('T00:00:00.000Z')) return iso.slice(0, 10);
+    if (isDayInstant(iso)) return iso.slice(0, 10);
     const hour = iso.slice(0, 13);
     let day = byHour.get(hour);
     if (day === undefined) {

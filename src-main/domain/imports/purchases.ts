@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import {
   AppError,
+  dayInstant,
   fold,
   isCalendarDate,
   PAST_SLACK_MS,
@@ -257,7 +258,7 @@ export const purchaseDateReader = (order: DateOrder, excelSerial: boolean) => {
     if (dmy !== null) date = `${dmy[3]}-${dmy[2]}-${dmy[1]}`;
     else if (YMD.test(v)) date = v;
     let instant: string;
-    if (date !== null && isCalendarDate(date)) instant = `${date}T00:00:00.000Z`;
+    if (date !== null && isCalendarDate(date)) instant = dayInstant(date);
     else {
       // anything else (31/02, a zone, a month name) goes through the general parser and its reasons
       const parsed = parseDateTime(v, { order, excelSerial });
@@ -267,7 +268,7 @@ export const purchaseDateReader = (order: DateOrder, excelSerial: boolean) => {
     }
     const checked = pastInstant.safeParse(instant);
     if (!checked.success) return { reason: checked.error.issues[0]?.message ?? 'invalid_date' };
-    return { instant: checked.data, ms: Date.parse(checked.data), midnight: `${date}T00:00:00.000Z` };
+    return { instant: checked.data, ms: Date.parse(checked.data), midnight: dayInstant(date) };
   };
   const byText = cached(general);
   /** A local hour's first millisecond by its number (yyyymmddhh), and its UTC text to the minutes when the zone is whole hours off UTC. */
@@ -294,7 +295,7 @@ export const purchaseDateReader = (order: DateOrder, excelSerial: boolean) => {
       if (isCalendarDate(date)) {
         const start = new Date(t.y, t.mo - 1, t.d, t.h).getTime();
         const iso = new Date(start).toISOString();
-        hour = { start, isoHour: iso.endsWith(':00:00.000Z') ? iso.slice(0, 14) : null, midnight: `${date}T00:00:00.000Z` };
+        hour = { start, isoHour: iso.endsWith(':00:00.000Z') ? iso.slice(0, 14) : null, midnight: dayInstant(date) };
       } else hour = null;
       hourStarts.set(hourKey, hour);
     }
@@ -1149,9 +1150,7 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
       // the lookup must see this file's earlier tickets
       if (lookup) queue.flush();
       const ticket = lookup
-        ? ticketRows(first).filter(
-            (c) => c.contactId === first.contactId,
-          )
+        ? ticketRows(first).filter((c) => c.contactId === first.contactId)
         : [];
       // a ticket met again after other rows: said first, as its partial total would mislead
       if (ticket.some((c) => c.id > maxIdBefore)) {
