@@ -1098,10 +1098,14 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
     const changesAtStart = totalChanges.get();
     // a ticket by its number and day (index purchases_by_reference), then the customer in JS: anonymous days stay cheap
     const byReference = prepared(db, 'SELECT id, contact_id AS contactId FROM purchases WHERE reference = ? AND purchased_at = ?');
-    /** At its time, else at its day's midnight: how imports stored a sale before they kept times. */
-    const ticketRows = (first: PurchaseRow) => {
-      const at = byReference.all(first.reference, first.instant) as { id: number; contactId: number | null }[];
-      return at.length > 0 || first.instant === first.midnight ? at : (byReference.all(first.reference, first.midnight) as typeof at);
+    /** Where a stored twin of a row can be: at its time, then at its day's midnight (how imports stored a sale before they kept times). */
+    const storedAt = (row: PurchaseRow): (string | null)[] => (row.instant === row.midnight ? [row.instant] : [row.instant, row.midnight]);
+    const ticketRows = (first: PurchaseRow): { id: number; contactId: number | null }[] => {
+      for (const at of storedAt(first)) {
+        const rows = byReference.all(first.reference, at) as { id: number; contactId: number | null }[];
+        if (rows.length > 0) return rows;
+      }
+      return [];
     };
     /*
      * Tills number their tickets in order: a number above every one stored (this file's included) has no
@@ -1129,8 +1133,7 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
     /** An identical purchase already in the base that no earlier row took (three identical rows stay three). */
     const alreadyThere = (first: PurchaseRow, settled: Settled): boolean => {
       byContact.restore();
-      // at its time, then at its day's midnight (an import from before times were kept)
-      for (const at of first.instant === first.midnight ? [first.instant] : [first.instant, first.midnight]) {
+      for (const at of storedAt(first)) {
         const ids = lookalikes.all(first.contactId, at, settled.amountCents, settled.kind, maxIdBefore) as number[];
         for (const id of ids) {
           const d = detailsOf.get(id) as { reference: string | null; channel: string };
