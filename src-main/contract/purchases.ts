@@ -10,6 +10,42 @@ export const UNIT_PRICE_MAX_CENTS = 100_000_000;
 export const QUANTITY_MAX = 100_000;
 export const PURCHASE_LINES_MAX = 500;
 
+/**
+ * Quantities go to the thousandth: goods sold by weight or length (0,352 kg
+ * of cheese, 2,5 m of fabric). Stored as whole thousandths (`quantity_milli`),
+ * so sums and what is left to refund stay exact, as cents do for money.
+ */
+export const QUANTITY_DECIMALS = 3;
+const MILLI = 1000;
+
+/** A quantity in whole thousandths (the stored form). */
+export const quantityMilli = (quantity: number): number => Math.round(quantity * MILLI);
+
+/** Whole thousandths back to the quantity a line shows (0.352, 2). */
+export const fromMilli = (milli: number): number => milli / MILLI;
+
+/** At most three decimals (a float's noise aside). */
+export const isQuantityPrecise = (quantity: number): boolean => Math.abs(quantity * MILLI - Math.round(quantity * MILLI)) < 1e-6;
+
+/**
+ * What a line comes to: quantity × unit price, rounded to the cent half away
+ * from zero, so a refund of the same quantity gives back exactly what was
+ * paid. Whole units multiply exactly; only the thousandths are rounded.
+ */
+export const lineTotalCents = (quantity: number, unitPriceCents: number): number => {
+  const milli = Math.abs(quantityMilli(quantity));
+  const price = Math.abs(unitPriceCents);
+  const whole = Math.floor(milli / MILLI);
+  const magnitude = whole * price + Math.round(((milli - whole * MILLI) * price) / MILLI);
+  return magnitude !== 0 && quantity < 0 !== unitPriceCents < 0 ? -magnitude : magnitude;
+};
+
+const quantityField = z
+  .number({ error: 'required' })
+  .positive({ error: 'must_be_positive' })
+  .max(QUANTITY_MAX, { error: 'too_large' })
+  .refine(isQuantityPrecise, { error: 'too_many_decimals' });
+
 const cents = z
   .number({ error: 'required' })
   .int({ error: 'not_integer' })
@@ -81,7 +117,7 @@ export type PurchaseLine = {
   id: number;
   productId: number | null;
   label: string;
-  /** Negative on a refund. */
+  /** Negative on a refund; to the thousandth (0.352 kg). */
   quantity: number;
   unitPriceCents: number;
   totalCents: number;
@@ -117,12 +153,7 @@ export const purchaseLineInput = z
   .object({
     productId: id.nullish().transform((v) => v ?? null),
     label: optionalText(PRODUCT_NAME_MAX),
-    quantity: z
-      .number({ error: 'required' })
-      .int({ error: 'not_integer' })
-      .min(1, { error: 'must_be_positive' })
-      .max(QUANTITY_MAX, { error: 'too_large' })
-      .default(1),
+    quantity: quantityField.default(1),
     unitPriceCents: cents.optional(),
   })
   .strict()
@@ -175,12 +206,7 @@ export const refundInput = z
         z
           .object({
             lineId: id,
-            quantity: z
-              .number()
-              .int({ error: 'not_integer' })
-              .min(1, { error: 'must_be_positive' })
-              .max(QUANTITY_MAX, { error: 'too_large' })
-              .optional(),
+            quantity: quantityField.optional(),
           })
           .strict(),
       )

@@ -140,7 +140,8 @@ export type PurchaseLinesTable = {
   purchaseId: number;
   productId: number | null;
   label: string;
-  quantity: number;
+  /** Thousandths of a unit (1 piece = 1000, 0,352 kg = 352). */
+  quantityMilli: number;
   unitPriceCents: number;
   totalCents: number;
   refundsLine: number | null;

@@ -65,8 +65,8 @@ const addLines = (file: string): void => {
         "INSERT INTO products (name, sort_name, category, price_cents, created_at, updated_at) VALUES (?, ?, ?, 1000, '2024-01-01', '2024-01-01')",
       );
       for (let i = 1; i <= 200; i++) ins.run(`Produit ${i}`, `produit ${i}`, CATEGORIES[i % CATEGORIES.length]);
-      db.exec(`INSERT INTO purchase_lines (purchase_id, product_id, label, quantity, unit_price_cents, total_cents)
-        SELECT p.id, 1 + ((p.id * 2654435761) % 997) % 200, 'Article', 1, p.amount_cents, p.amount_cents FROM purchases p WHERE p.kind = 'sale'`);
+      db.exec(`INSERT INTO purchase_lines (purchase_id, product_id, label, quantity_milli, unit_price_cents, total_cents)
+        SELECT p.id, 1 + ((p.id * 2654435761) % 997) % 200, 'Article', 1000, p.amount_cents, p.amount_cents FROM purchases p WHERE p.kind = 'sale'`);
     })();
     db.pragma('wal_checkpoint(TRUNCATE)');
   } finally {

@@ -123,7 +123,7 @@ const readBase = (store: Store) => ({
       .prepare('SELECT id, contact_id AS contactId, purchased_at AS at, amount_cents AS cents, kind FROM purchases ORDER BY id')
       .all() as { id: number; contactId: number | null; at: string; cents: number; kind: string }[]
   ).map((r) => ({ id: r.id, contactId: r.contactId, at: r.at, cents: r.cents, sale: r.kind === 'sale' })) as Purchase[],
-  lines: store.sqlite.prepare('SELECT purchase_id AS purchaseId, product_id AS productId, quantity FROM purchase_lines ORDER BY id').all() as Line[],
+  lines: store.sqlite.prepare('SELECT purchase_id AS purchaseId, product_id AS productId, quantity_milli AS quantity FROM purchase_lines ORDER BY id').all() as Line[],
   activeProducts: new Set(store.sqlite.prepare('SELECT id FROM products WHERE active = 1').pluck().all() as number[]),
   window: store.sqlite.prepare('SELECT window_start AS start, prev_start AS prevStart, risk_factor AS factor FROM analytics_state').get() as {
     start: string;

@@ -113,7 +113,7 @@ type PurchaseRow = {
   refund_of: number | null;
   import_id: number | null;
 };
-type LineRow = { purchase_id: number; product_id: number | null; label: string; quantity: number; unit_price_cents: number; total_cents: number };
+type LineRow = { purchase_id: number; product_id: number | null; label: string; quantity_milli: number; unit_price_cents: number; total_cents: number };
 
 const purchases = (dbPath: string) =>
   query<PurchaseRow>(
@@ -122,7 +122,7 @@ const purchases = (dbPath: string) =>
   ).map(({ id: _id, import_id: _import, ...p }) => p);
 
 const lines = (dbPath: string) =>
-  query<LineRow>(dbPath, 'SELECT purchase_id, product_id, label, quantity, unit_price_cents, total_cents FROM purchase_lines ORDER BY id');
+  query<LineRow>(dbPath, 'SELECT purchase_id, product_id, label, quantity_milli, unit_price_cents, total_cents FROM purchase_lines ORDER BY id');
 
 const figures = (dbPath: string) =>
   query<{ id: number; status: string; purchase_count: number; total_cents: number; first_purchase_at: string | null; last_purchase_at: string | null }>(
@@ -191,13 +191,13 @@ describe('purchase import: golden files', () => {
     ]);
     const [p1, p2, p3, p4, p5, p6] = query<{ id: number }>(dbPath, 'SELECT id FROM purchases ORDER BY id').map((p) => p.id);
     expect(lines(dbPath)).toEqual([
-      { purchase_id: p1, product_id: s.coffee, label: 'Café « Moka » 250 g', quantity: 2, unit_price_cents: 690, total_cents: 1380 },
-      { purchase_id: p1, product_id: null, label: 'Théière fonte – 1 L', quantity: 1, unit_price_cents: 1150, total_cents: 1150 },
-      { purchase_id: p2, product_id: null, label: 'Coffret Noël œnologie', quantity: 1, unit_price_cents: 4500, total_cents: 4500 },
-      { purchase_id: p3, product_id: null, label: 'Bon d’achat', quantity: 1, unit_price_cents: 2000, total_cents: 2000 },
-      { purchase_id: p4, product_id: s.coffee, label: 'Café « Moka » 250 g', quantity: -1, unit_price_cents: 690, total_cents: -690 },
-      { purchase_id: p5, product_id: null, label: 'Tapis d’Orient', quantity: 1, unit_price_cents: 120400, total_cents: 120400 },
-      { purchase_id: p6, product_id: null, label: 'Tapis d’Orient', quantity: 1, unit_price_cents: 120400, total_cents: 120400 },
+      { purchase_id: p1, product_id: s.coffee, label: 'Café « Moka » 250 g', quantity_milli: 2000, unit_price_cents: 690, total_cents: 1380 },
+      { purchase_id: p1, product_id: null, label: 'Théière fonte – 1 L', quantity_milli: 1000, unit_price_cents: 1150, total_cents: 1150 },
+      { purchase_id: p2, product_id: null, label: 'Coffret Noël œnologie', quantity_milli: 1000, unit_price_cents: 4500, total_cents: 4500 },
+      { purchase_id: p3, product_id: null, label: 'Bon d’achat', quantity_milli: 1000, unit_price_cents: 2000, total_cents: 2000 },
+      { purchase_id: p4, product_id: s.coffee, label: 'Café « Moka » 250 g', quantity_milli: -1000, unit_price_cents: 690, total_cents: -690 },
+      { purchase_id: p5, product_id: null, label: 'Tapis d’Orient', quantity_milli: 1000, unit_price_cents: 120400, total_cents: 120400 },
+      { purchase_id: p6, product_id: null, label: 'Tapis d’Orient', quantity_milli: 1000, unit_price_cents: 120400, total_cents: 120400 },
     ]);
     // refunds lower the total but are not purchases; a former customer who buys again is a customer
     expect(figures(dbPath)).toEqual([
@@ -252,16 +252,40 @@ describe('purchase import: golden files', () => {
     await api.call('contacts.create', { firstName: 'Marie', lastName: 'Curie', email: 'marie.curie@orange.fr' });
     const before = dump(dbPath);
     const r = report(await importFile(client, path.join(fixtures, 'achats-caisse.csv')));
-    expect(r.errors).toEqual([
-      { line: 8, field: 'date', value: '32/03/2024', reason: 'impossible_date' },
-      { line: 9, field: 'quantity', value: '1,5', reason: 'not_integer' },
-    ]);
+    expect(r.errors).toEqual([{ line: 8, field: 'date', value: '32/03/2024', reason: 'impossible_date' }]);
     expect(r.notices).toEqual([{ line: 10, field: null, value: '', reason: 'anonymous_sale' }]);
     expect(r).toMatchObject({ importId: null, created: 0 });
     expect(dump(dbPath)).toBe(before);
-    // the same rows in a dry run: what would be created once lines 8 and 9 are fixed
+    // the same rows in a dry run: what would be created once line 8 is fixed (1,5 kg of sugar included)
     const dry = report(await importFile(client, path.join(fixtures, 'achats-caisse.csv'), { dryRun: true }));
-    expect(dry).toMatchObject({ created: 4 });
+    expect(dry).toMatchObject({ created: 5 });
+  });
+});
+
+describe('purchase import: goods sold by weight', () => {
+  it('reads quantities to the thousandth, prices the line to the cent and refuses a fourth decimal', async () => {
+    const { client, api, dbPath } = await openClient();
+    const s = await seed(api);
+    const file = path.join(tempDir(), 'fromagerie.csv');
+    const write = (rows: string[]) => fs.writeFileSync(file, ['Date;Ticket;Code client;Désignation;Qté;Prix unitaire;Total ligne', ...rows, ''].join('\r\n'));
+    // 0,352 kg at 32,50 €/kg is 11,44 €; the total of line 3 is the till's own (a discount), kept as given
+    write(['05/03/2024;T1;C0001;Comté 24 mois;0,352;32,50;', '05/03/2024;T1;C0001;Beurre cru;0,25;18,00;4,40', '06/03/2024;T2;C0002;Tomme;1;21,00;']);
+    const r = report(await importFile(client, file));
+    expect(r).toMatchObject({ created: 2, errors: [] });
+    expect(lines(dbPath).map(({ label, quantity_milli, unit_price_cents, total_cents }) => [label, quantity_milli, unit_price_cents, total_cents])).toEqual([
+      ['Comté 24 mois', 352, 3250, 1144],
+      ['Beurre cru', 250, 1800, 440],
+      ['Tomme', 1000, 2100, 2100],
+    ]);
+    const [ticket] = (await api.call('purchases.list', { contactId: s.elodie })).rows;
+    expect(ticket).toMatchObject({ amountCents: 1584 });
+    expect(ticket?.lines.map((l) => l.quantity)).toEqual([0.352, 0.25]);
+    // a scale's fourth decimal is not a quantity the store can keep: said on its line, nothing written
+    const before = dump(dbPath);
+    write(['07/03/2024;T3;C0001;Comté 24 mois;0,3525;32,50;']);
+    const bad = report(await importFile(client, file));
+    expect(bad.errors).toEqual([{ line: 2, field: 'quantity', value: '0,3525', reason: 'quantity_decimals' }]);
+    expect(dump(dbPath)).toBe(before);
   });
 });
 

@@ -164,7 +164,8 @@ describe('sales', () => {
     [{ lines: [] }, 'lines', 'required'],
     [{ lines: [{ label: 'x', unitPriceCents: 100, quantity: 0 }] }, 'lines.0.quantity', 'must_be_positive'],
     [{ lines: [{ label: 'x', unitPriceCents: 100, quantity: -2 }] }, 'lines.0.quantity', 'must_be_positive'],
-    [{ lines: [{ label: 'x', unitPriceCents: 100, quantity: 1.5 }] }, 'lines.0.quantity', 'not_integer'],
+    [{ lines: [{ label: 'x', unitPriceCents: 100, quantity: 1.0005 }] }, 'lines.0.quantity', 'too_many_decimals'],
+    [{ lines: [{ label: 'x', unitPriceCents: 100, quantity: 0.0004 }] }, 'lines.0.quantity', 'too_many_decimals'],
     [{ lines: [{ label: 'x', unitPriceCents: 1.25 }] }, 'lines.0.unitPriceCents', 'not_integer'],
     [{ lines: [{ label: 'x' }] }, 'lines.0.unitPriceCents', 'required'],
     [{ lines: [{ unitPriceCents: 5 }] }, 'lines.0.label', 'required'],
@@ -273,6 +274,41 @@ describe('refunds', () => {
     expect(stored(ctx, c.id)).toMatchObject({ purchase_count: 1, total_cents: 0, status: 'customer' });
     const nothing = await failure(api.call('purchases.refund', { purchaseId: sale.id }));
     expect(nothing.details?.issues).toContainEqual({ path: 'purchaseId', code: 'nothing_to_refund' });
+  });
+
+  it('sells and refunds by weight to the gram, never giving back a cent more than was paid', async () => {
+    const ctx = await openClient();
+    const { api } = ctx;
+    const c = await api.call('contacts.create', { lastName: 'Martin' });
+    const sale = await api.call('purchases.create', {
+      contactId: c.id,
+      lines: [
+        { label: 'Comté 24 mois', quantity: 0.352, unitPriceCents: 3250 },
+        { label: 'Olives en vrac', quantity: 1, unitPriceCents: 333 },
+      ],
+    });
+    // 0,352 × 32,50 € = 11,44 €
+    expect(sale.lines.map((l) => [l.quantity, l.totalCents])).toEqual([
+      [0.352, 1144],
+      [1, 333],
+    ]);
+    expect(sale.amountCents).toBe(1477);
+    const [comte, olives] = sale.lines;
+    // two rows for the same line are one refund line: 0,1 + 0,2 kg
+    const r1 = await api.call('purchases.refund', { purchaseId: sale.id, lines: [{ lineId: comte!.id, quantity: 0.1 }, { lineId: comte!.id, quantity: 0.2 }] });
+    expect(r1.lines.map((l) => [l.quantity, l.totalCents])).toEqual([[-0.3, -975]]);
+    const over = await failure(api.call('purchases.refund', { purchaseId: sale.id, lines: [{ lineId: comte!.id, quantity: 0.053 }] }));
+    expect(over.details).toMatchObject({ issues: [{ path: 'lines.0.quantity', code: 'exceeds_refundable' }], remainingQuantity: 0.052 });
+    // half of 3,33 € rounds up to 1,67 €; the other half gives back what is left of the line: 1,66 €
+    const half = await api.call('purchases.refund', { purchaseId: sale.id, lines: [{ lineId: olives!.id, quantity: 0.5 }] });
+    expect(half.amountCents).toBe(-167);
+    const rest = await api.call('purchases.refund', { purchaseId: sale.id });
+    expect(rest.lines.map((l) => [l.label, l.quantity, l.totalCents])).toEqual([
+      ['Comté 24 mois', -0.052, -(1144 - 975)],
+      ['Olives en vrac', -0.5, -166],
+    ]);
+    expect((await api.call('purchases.get', { id: sale.id })).refundedCents).toBe(1477);
+    expect(stored(ctx, c.id)).toMatchObject({ total_cents: 0 });
   });
 
   it('refunds an amount, then whatever remains', async () => {

@@ -41,7 +41,7 @@ const baseline = (store: Store): Map<number, number> =>
     const rows = prepared(
       store.sqlite,
       `SELECT product_id AS productId, count(*) AS n FROM (
-          SELECT product_id FROM purchase_lines WHERE product_id IS NOT NULL AND quantity > 0 ORDER BY id DESC LIMIT ?)
+          SELECT product_id FROM purchase_lines WHERE product_id IS NOT NULL AND quantity_milli > 0 ORDER BY id DESC LIMIT ?)
         GROUP BY product_id`,
     ).all(BASELINE_LINES) as { productId: number; n: number }[];
     const total = rows.reduce((s, r) => s + r.n, 0);
@@ -59,7 +59,7 @@ const tallyBuyers = (store: Store, buyers: readonly number[]): { tallies: Tally[
         AND p.purchased_at >= coalesce((SELECT q.purchased_at FROM purchases q INDEXED BY purchases_by_contact
           WHERE q.contact_id = b.value AND q.kind = 'sale' ORDER BY q.purchased_at DESC LIMIT 1 OFFSET ?), '')
       JOIN purchase_lines l INDEXED BY purchase_lines_by_purchase ON l.purchase_id = p.id
-      WHERE l.product_id IS NOT NULL AND l.quantity > 0
+      WHERE l.product_id IS NOT NULL AND l.quantity_milli > 0
       GROUP BY l.product_id`,
   ).all(JSON.stringify(buyers), BUYER_SALES_MAX - 1) as Tally[];
   return { tallies, lines: tallies.reduce((s, t) => s + t.lines, 0) };
@@ -130,7 +130,7 @@ export const nextBestOffers = (store: Store, contactId: number): { offers: Offer
     `SELECT l.product_id FROM (SELECT id, purchased_at FROM purchases INDEXED BY purchases_by_contact
           WHERE contact_id = ? AND kind = 'sale' ORDER BY purchased_at DESC LIMIT ?) p
         JOIN purchase_lines l ON l.purchase_id = p.id
-      WHERE l.product_id IS NOT NULL AND l.quantity > 0
+      WHERE l.product_id IS NOT NULL AND l.quantity_milli > 0
       GROUP BY l.product_id ORDER BY max(p.purchased_at) DESC, l.product_id`,
   )
     .pluck()
@@ -163,7 +163,7 @@ export const productAffinity = (store: Store, productId: number): ProductAffinit
     store.sqlite,
     `SELECT l.product_id AS productId, count(DISTINCT l.purchase_id) AS count, count(*) AS lines
       FROM purchase_lines l INDEXED BY purchase_lines_by_purchase
-      WHERE l.purchase_id IN (SELECT value FROM json_each(?)) AND l.product_id IS NOT NULL AND l.quantity > 0
+      WHERE l.purchase_id IN (SELECT value FROM json_each(?)) AND l.product_id IS NOT NULL AND l.quantity_milli > 0
       GROUP BY l.product_id`,
   ).all(JSON.stringify(baskets)) as Tally[];
   const exclude = new Set([productId]);

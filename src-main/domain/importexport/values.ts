@@ -3,6 +3,7 @@ import { contactSources } from '../../contract/contact-kinds';
 import type { Language } from '../../contract/settings';
 import { fold } from '../../contract/text';
 import { dayInstant } from '../../contract/dates';
+import { fromMilli, QUANTITY_DECIMALS } from '../../contract/purchases';
 
 /**
  * Parsers for imported cells. Each returns a value or a reason (a locale key
@@ -14,7 +15,7 @@ export type ValueReason =
   | 'invalid_number'
   | 'too_many_decimals'
   | 'amount_too_large'
-  | 'not_integer'
+  | 'quantity_decimals'
   | 'negative_quantity'
   | 'unknown_date'
   | 'impossible_date'
@@ -41,8 +42,10 @@ const GROUPS = /^\d{1,3}(?:[.,]\d{3})*$/;
 const MAX_INTEGER_DIGITS = 13;
 
 export type DecimalOptions = {
-  /** 'strict' (default) refuses a third significant decimal; 'round' rounds half away from zero. */
+  /** 'strict' (default) refuses a significant decimal past `places`; 'round' rounds half away from zero. */
   decimals?: 'strict' | 'round';
+  /** Decimals kept: 2 (default) gives cents, 3 thousandths (quantities). */
+  places?: 2 | 3;
 };
 
 /**
@@ -100,26 +103,27 @@ export const parseFrenchDecimal = (text: string, options: DecimalOptions = {}): 
   integer = integer.replace(/[.,]/g, '');
   if (!/^\d*$/.test(integer) || !/^\d*$/.test(fraction) || integer + fraction === '') return fail('invalid_number');
   integer = integer.replace(/^0+(?=\d)/, '');
-  if (integer.length > MAX_INTEGER_DIGITS) return fail('amount_too_large');
+  const places = options.places ?? 2;
+  // each decimal kept takes a digit from the integer part: the result stays a safe integer
+  if (integer.length > MAX_INTEGER_DIGITS + 2 - places) return fail('amount_too_large');
 
-  let cents = Number(integer || '0') * 100 + Number((fraction + '00').slice(0, 2));
-  const rest = fraction.slice(2);
+  let units = Number(integer || '0') * 10 ** places + Number((fraction + '000').slice(0, places));
+  const rest = fraction.slice(places);
   if (/[1-9]/.test(rest)) {
     if (options.decimals !== 'round') return fail('too_many_decimals');
-    if (rest.charCodeAt(0) >= 53) cents += 1;
+    if (rest.charCodeAt(0) >= 53) units += 1;
   }
-  return ok(negative && cents !== 0 ? -cents : cents);
+  return ok(negative && units !== 0 ? -units : units);
 };
 
 export type QuantityOptions = { allowNegative?: boolean };
 
-/** A whole quantity ("3", "3,0", "1 000"); negatives only for refunds, when allowed. */
+/** A quantity to the thousandth ("3", "0,352", "1 000"); negatives only for refunds, when allowed. */
 export const parseQuantity = (text: string, options: QuantityOptions = {}): Parsed<number> => {
-  const parsed = parseFrenchDecimal(text);
-  if (!parsed.ok) return parsed.reason === 'too_many_decimals' ? fail('not_integer') : parsed;
-  if (parsed.value % 100 !== 0) return fail('not_integer');
+  const parsed = parseFrenchDecimal(text, { places: QUANTITY_DECIMALS });
+  if (!parsed.ok) return parsed.reason === 'too_many_decimals' ? fail('quantity_decimals') : parsed;
   if (parsed.value < 0 && !options.allowNegative) return fail('negative_quantity');
-  return ok(parsed.value / 100);
+  return ok(fromMilli(parsed.value));
 };
 
 // ---------------------------------------------------------------- dates

@@ -11,6 +11,8 @@ import {
   PURCHASE_LINES_MAX,
   purchaseTargetsForImport,
   QUANTITY_MAX,
+  lineTotalCents,
+  quantityMilli,
   toE164,
   UNIT_PRICE_MAX_CENTS,
   type ImportPreview,
@@ -534,7 +536,7 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
       const totalCents = money('lineTotal', totalText, UNIT_PRICE_MAX_CENTS * QUANTITY_MAX);
       let product: Product | null = sku === '' ? null : (catalogue.bySku.get(sku) ?? null);
       if (product === null && name !== '') product = byName(name);
-      const gross = unitCents === null ? null : quantity * unitCents;
+      const gross = unitCents === null ? null : lineTotalCents(quantity, unitCents);
       const paid = totalCents ?? gross;
       // "a negative quantity where not a refund": given back, the money is negative too
       if (quantity < 0 && paid !== null && paid > 0) bad('quantity', quantityText, 'negative_quantity');
@@ -614,7 +616,7 @@ const settle = (g: Group, bad: (issue: RowIssue) => void): Settled | null => {
         continue;
       }
     }
-    if (total === null) total = it.quantity * unit!;
+    if (total === null) total = lineTotalCents(it.quantity, unit!);
     if (unit === null) unit = Math.round(total / it.quantity);
     lines.push({ productId: it.productId, label: it.label, quantity: it.quantity, unitPriceCents: unit, totalCents: total, refundsLine: null });
     sum += total;
@@ -698,14 +700,14 @@ const contactTotals = () => {
 const sameLines = (store: Store, purchaseId: number, lines: readonly NewPurchaseLine[]): boolean => {
   const stored = prepared(
     store.sqlite,
-    `SELECT product_id AS productId, label, quantity, unit_price_cents AS unitPriceCents, total_cents AS totalCents
+    `SELECT product_id AS productId, label, quantity_milli AS milli, unit_price_cents AS unitPriceCents, total_cents AS totalCents
       FROM purchase_lines WHERE purchase_id = ? ORDER BY id`,
-  ).all(purchaseId) as Omit<NewPurchaseLine, 'refundsLine'>[];
+  ).all(purchaseId) as (Omit<NewPurchaseLine, 'refundsLine' | 'quantity'> & { milli: number })[];
   return (
     stored.length === lines.length &&
     stored.every((s, i) => {
       const l = lines[i]!;
-      return s.productId === l.productId && s.label === l.label && s.quantity === l.quantity && s.unitPriceCents === l.unitPriceCents && s.totalCents === l.totalCents;
+      return s.productId === l.productId && s.label === l.label && s.milli === quantityMilli(l.quantity) && s.unitPriceCents === l.unitPriceCents && s.totalCents === l.totalCents;
     })
   );
 };
@@ -917,7 +919,7 @@ const displayValues = (row: PurchaseRow): Record<string, string | null> => {
   const text = (v: string | number | null | undefined): string | null => (v === null || v === undefined || v === '' ? null : String(v));
   const it = row.item;
   const unit = it === null ? null : (it.unitCents ?? it.listCents);
-  const lineTotal = it === null ? null : (it.totalCents ?? (unit === null ? null : it.quantity * unit));
+  const lineTotal = it === null ? null : (it.totalCents ?? (unit === null ? null : lineTotalCents(it.quantity, unit)));
   const money = it === null ? row.amountCents : lineTotal;
   return {
     contactId: text(row.contactId),

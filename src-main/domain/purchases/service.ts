@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import {
   AppError,
+  fromMilli,
+  lineTotalCents,
+  quantityMilli,
   type FieldIssue,
   type Purchase,
   type PurchaseData,
@@ -27,7 +30,7 @@ type NewLine = NewPurchaseLine;
 const PURCHASE_COLUMNS = `p.id, p.contact_id AS contactId, p.kind, p.refund_of AS refundOf, p.purchased_at AS purchasedAt,
   p.amount_cents AS amountCents, p.currency, p.channel, p.reference, p.note, p.created_at AS createdAt`;
 
-const LINE_COLUMNS = `id, product_id AS productId, label, quantity, unit_price_cents AS unitPriceCents,
+const LINE_COLUMNS = `id, product_id AS productId, label, quantity_milli / 1000.0 AS quantity, unit_price_cents AS unitPriceCents,
   total_cents AS totalCents, refunds_line AS refundsLine`;
 
 export const purchaseNotFound = (id: number): AppError =>
@@ -97,7 +100,7 @@ const PURCHASE_COLUMNS_IN = [
   'import_id',
   'created_at',
 ] as const;
-const LINE_COLUMNS_IN = ['purchase_id', 'product_id', 'label', 'quantity', 'unit_price_cents', 'total_cents', 'refunds_line'] as const;
+const LINE_COLUMNS_IN = ['purchase_id', 'product_id', 'label', 'quantity_milli', 'unit_price_cents', 'total_cents', 'refunds_line'] as const;
 
 const amountOf = (header: PurchaseHeader, lines: readonly NewLine[]): number =>
   lines.length === 0 ? (header.amountCents ?? 0) : lines.reduce((sum, l) => sum + l.totalCents, 0);
@@ -120,7 +123,7 @@ const lineValues = (purchaseId: number, l: NewLine): unknown[] => [
   purchaseId,
   l.productId,
   l.label,
-  l.quantity,
+  quantityMilli(l.quantity),
   l.unitPriceCents,
   l.totalCents,
   l.refundsLine,
@@ -205,7 +208,7 @@ export const createPurchase = (store: Store, data: PurchaseData, nowDate: Date =
       label: l.label ?? product?.name ?? '',
       quantity: l.quantity,
       unitPriceCents: unit,
-      totalCents: l.quantity * unit,
+      totalCents: lineTotalCents(l.quantity, unit),
       refundsLine: null,
     };
   });
@@ -215,7 +218,7 @@ export const createPurchase = (store: Store, data: PurchaseData, nowDate: Date =
   }
   const code = data.voucherCode ?? null;
   const voucher = code === null ? null : voucherLine(store, data.contactId, code, subtotal);
-  if (voucher !== null) lines.push({ ...voucher.line, totalCents: voucher.line.quantity * voucher.line.unitPriceCents, refundsLine: null });
+  if (voucher !== null) lines.push({ ...voucher.line, totalCents: lineTotalCents(voucher.line.quantity, voucher.line.unitPriceCents), refundsLine: null });
   const id = insertPurchase(
     store,
     {
@@ -237,17 +240,20 @@ export const createPurchase = (store: Store, data: PurchaseData, nowDate: Date =
   return getPurchase(store, id);
 };
 
-/** What is left to give back on a sale: per line (quantity) and in total (cents). */
+/** What a sale line gave back so far: thousandths and cents. */
+type LineRefunded = { milli: number; cents: number };
+
+/** What is left to give back on a sale: per line (quantity, in thousandths) and in total (cents). */
 const refundable = (store: Store, sale: Purchase) => {
   const byLine = new Map(
     (
       prepared(
         store.sqlite,
-        `SELECT l.refunds_line AS line, -sum(l.quantity) AS quantity FROM purchases p
+        `SELECT l.refunds_line AS line, -sum(l.quantity_milli) AS milli, -sum(l.total_cents) AS cents FROM purchases p
           JOIN purchase_lines l ON l.purchase_id = p.id
           WHERE p.refund_of = ? AND l.refunds_line IS NOT NULL GROUP BY l.refunds_line`,
-      ).all(sale.id) as { line: number; quantity: number }[]
-    ).map((r) => [r.line, r.quantity]),
+      ).all(sale.id) as ({ line: number } & LineRefunded)[]
+    ).map((r) => [r.line, { milli: r.milli, cents: r.cents }]),
   );
   const amountOnly = Number(
     prepared(
@@ -260,21 +266,31 @@ const refundable = (store: Store, sale: Purchase) => {
   );
   return {
     remainingCents: sale.amountCents - sale.refundedCents,
-    remainingQuantity: (lineId: number) => {
+    remainingMilli: (lineId: number) => {
       const line = sale.lines.find((l) => l.id === lineId);
-      return line ? line.quantity - (byLine.get(lineId) ?? 0) : 0;
+      return line ? quantityMilli(line.quantity) - (byLine.get(lineId)?.milli ?? 0) : 0;
     },
+    refunded: (lineId: number): LineRefunded => byLine.get(lineId) ?? { milli: 0, cents: 0 },
     /** An amount-only refund cannot be traced to lines: afterwards only amounts remain. */
     amountOnly: amountOnly > 0,
   };
 };
 
-const refundLine = (line: PurchaseLine, quantity: number): NewLine => ({
+/**
+ * Gives back `milli` of a sale line. The refund that takes what is left of
+ * the line gives back what is left of its money: two halves of 1 kg at
+ * 3,33 € would otherwise round to 1,67 € each and give back a cent more
+ * than was paid.
+ */
+const refundLine = (line: PurchaseLine, milli: number, before: LineRefunded): NewLine => ({
   productId: line.productId,
   label: line.label,
-  quantity: -quantity,
+  quantity: -fromMilli(milli),
   unitPriceCents: line.unitPriceCents,
-  totalCents: -quantity * line.unitPriceCents,
+  totalCents:
+    before.milli + milli === quantityMilli(line.quantity)
+      ? -(line.totalCents - before.cents)
+      : lineTotalCents(-fromMilli(milli), line.unitPriceCents),
   refundsLine: line.id,
 });
 
@@ -302,31 +318,33 @@ export const refundPurchase = (store: Store, input: z.output<typeof refundInput>
   const left = refundable(store, sale);
   let lines: NewLine[];
   if (input.lines !== undefined) {
-    const wanted = new Map<number, { quantity: number | null; index: number }>();
+    // in thousandths, so that 0,1 + 0,2 kg asked on two rows is 0,3 kg
+    const wanted = new Map<number, { milli: number | null; index: number }>();
     input.lines.forEach((l, index) => {
       const prior = wanted.get(l.lineId);
-      const quantity = prior === undefined ? (l.quantity ?? null) : prior.quantity === null || l.quantity === undefined ? null : prior.quantity + l.quantity;
-      wanted.set(l.lineId, { quantity, index: prior?.index ?? index });
+      const asked = l.quantity === undefined ? null : quantityMilli(l.quantity);
+      const milli = prior === undefined ? asked : prior.milli === null || asked === null ? null : prior.milli + asked;
+      wanted.set(l.lineId, { milli, index: prior?.index ?? index });
     });
     lines = [...wanted].map(([lineId, w]) => {
       const line = sale.lines.find((l) => l.id === lineId);
       if (!line) throw validation([{ path: `lines.${w.index}.lineId`, code: 'not_in_purchase' }], `line ${lineId} is not in purchase ${sale.id}`);
-      const remaining = left.remainingQuantity(lineId);
-      const quantity = w.quantity ?? remaining;
-      if (quantity <= 0 || quantity > remaining) {
-        throw new AppError('VALIDATION', `only ${remaining} of line ${lineId} can still be refunded`, {
+      const remaining = left.remainingMilli(lineId);
+      const milli = w.milli ?? remaining;
+      if (milli <= 0 || milli > remaining) {
+        throw new AppError('VALIDATION', `only ${fromMilli(remaining)} of line ${lineId} can still be refunded`, {
           issues: [{ path: `lines.${w.index}.quantity`, code: 'exceeds_refundable' }],
-          remainingQuantity: remaining,
+          remainingQuantity: fromMilli(remaining),
         });
       }
-      return refundLine(line, quantity);
+      return refundLine(line, milli, left.refunded(lineId));
     });
   } else if (input.amountCents !== undefined) {
     lines = [amountLine(input.amountCents)];
   } else if (!left.amountOnly) {
     lines = sale.lines.flatMap((l) => {
-      const q = left.remainingQuantity(l.id);
-      return q > 0 ? [refundLine(l, q)] : [];
+      const milli = left.remainingMilli(l.id);
+      return milli > 0 ? [refundLine(l, milli, left.refunded(l.id))] : [];
     });
   } else {
     lines = left.remainingCents > 0 ? [amountLine(left.remainingCents)] : [];

@@ -80,7 +80,7 @@ const boughtSet = (alias: string, productIds: readonly number[], since: string |
         sql: `${alias}.id IN (SELECT p.contact_id FROM purchases p
           WHERE p.id IN (SELECT l.purchase_id FROM purchase_lines l INDEXED BY purchase_lines_by_product
               WHERE l.product_id IN (SELECT value FROM json_each(?))
-                AND l.quantity + coalesce((SELECT sum(r.quantity) FROM purchase_lines r WHERE r.refunds_line = l.id), 0) > 0)
+                AND l.quantity_milli + coalesce((SELECT sum(r.quantity_milli) FROM purchase_lines r WHERE r.refunds_line = l.id), 0) > 0)
             AND p.kind = 'sale'${since === null ? '' : ' AND p.purchased_at >= ?'})`,
         params: since === null ? [JSON.stringify(productIds)] : [JSON.stringify(productIds), since],
       };

@@ -173,7 +173,8 @@ describe('achats-caisse.csv (a till export)', () => {
       { line: 6, date: { ok: true, value: '2024-03-06' }, quantity: { ok: true, value: 1 }, amount: { ok: true, value: 4500 } },
       { line: 7, date: { ok: true, value: '2024-03-07' }, quantity: { ok: false, reason: 'negative_quantity' }, amount: { ok: true, value: -690 } },
       { line: 8, date: { ok: false, reason: 'impossible_date' }, quantity: { ok: true, value: 1 }, amount: { ok: true, value: 450 } },
-      { line: 9, date: { ok: true, value: '2024-03-08' }, quantity: { ok: false, reason: 'not_integer' }, amount: { ok: true, value: 315 } },
+      // sugar by the kilo: goods sold by weight go to the thousandth
+      { line: 9, date: { ok: true, value: '2024-03-08' }, quantity: { ok: true, value: 1.5 }, amount: { ok: true, value: 315 } },
       { line: 10, date: { ok: true, value: '2024-03-09' }, quantity: null, amount: { ok: true, value: 120400 } },
     ]);
     // A refund line is accepted when the importer allows it.

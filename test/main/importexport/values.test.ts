@@ -72,14 +72,22 @@ describe('parseFrenchDecimal', () => {
 });
 
 describe('parseQuantity', () => {
-  it('reads whole quantities and refuses negatives unless allowed', () => {
+  it('reads quantities to the thousandth and refuses negatives unless allowed', () => {
     expect(parseQuantity('3')).toEqual({ ok: true, value: 3 });
     expect(parseQuantity('3,0')).toEqual({ ok: true, value: 3 });
     expect(parseQuantity('1 000')).toEqual({ ok: true, value: 1000 });
     expect(parseQuantity('-2')).toEqual({ ok: false, reason: 'negative_quantity' });
     expect(parseQuantity('-2', { allowNegative: true })).toEqual({ ok: true, value: -2 });
-    expect(parseQuantity('2,5')).toEqual({ ok: false, reason: 'not_integer' });
-    expect(parseQuantity('0,125')).toEqual({ ok: false, reason: 'not_integer' });
+    // goods sold by weight or length
+    expect(parseQuantity('2,5')).toEqual({ ok: true, value: 2.5 });
+    expect(parseQuantity('0,352')).toEqual({ ok: true, value: 0.352 });
+    expect(parseQuantity('1 000,125')).toEqual({ ok: true, value: 1000.125 });
+    expect(parseQuantity('0.5')).toEqual({ ok: true, value: 0.5 });
+    expect(parseQuantity('-0,25', { allowNegative: true })).toEqual({ ok: true, value: -0.25 });
+    expect(parseQuantity('0,3520')).toEqual({ ok: true, value: 0.352 });
+    expect(parseQuantity('0,3525')).toEqual({ ok: false, reason: 'quantity_decimals' });
+    // amounts keep their two decimals
+    expect(parseFrenchDecimal('0,352')).toEqual({ ok: false, reason: 'too_many_decimals' });
     expect(parseQuantity('deux')).toEqual({ ok: false, reason: 'invalid_number' });
     expect(parseQuantity('')).toEqual({ ok: false, reason: 'empty' });
   });
