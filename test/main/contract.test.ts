@@ -12,6 +12,12 @@ import {
   settingsUpdateInput,
   toE164,
   formatPhone,
+  fromMilli,
+  isQuantityPrecise,
+  lineTotalCents,
+  quantityMilli,
+  QUANTITY_MAX,
+  UNIT_PRICE_MAX_CENTS,
 } from '../../src-main/contract';
 import { handlers } from '../../src-main/host/handlers';
 
@@ -147,6 +153,36 @@ describe('text helpers', () => {
       }),
       { numRuns: 20_000 },
     );
+  });
+});
+
+describe('line totals', () => {
+  /** The exact rounding, in integers of any size: |milli × price| / 1000 to the nearest cent, halves away from zero. */
+  const exact = (milli: number, price: number): number => {
+    const product = BigInt(milli) * BigInt(price);
+    const magnitude = product < 0n ? -product : product;
+    const cents = (magnitude * 2n + 1000n) / 2000n;
+    return product < 0n && cents > 0n ? -Number(cents) : Number(cents);
+  };
+
+  it('are quantity × unit price to the cent, halves away from zero, for every quantity to the thousandth', () => {
+    const milli = fc.integer({ min: -QUANTITY_MAX * 1000, max: QUANTITY_MAX * 1000 }).filter((m) => m !== 0);
+    const price = fc.integer({ min: -UNIT_PRICE_MAX_CENTS, max: UNIT_PRICE_MAX_CENTS });
+    fc.assert(
+      fc.property(milli, price, (m, p) => {
+        const quantity = fromMilli(m);
+        expect(quantityMilli(quantity)).toBe(m);
+        expect(isQuantityPrecise(quantity)).toBe(true);
+        expect(lineTotalCents(quantity, p) + 0).toBe(exact(m, p));
+        // a refund of the same quantity gives back exactly what was paid
+        expect(lineTotalCents(-quantity, p)).toBe(0 - lineTotalCents(quantity, p));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(lineTotalCents(0.352, 3250)).toBe(1144);
+    expect(lineTotalCents(0.5, 333)).toBe(167);
+    expect(lineTotalCents(-0.5, 333)).toBe(-167);
+    expect(isQuantityPrecise(0.0005)).toBe(false);
   });
 });
 
