@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatPhone, isDayInstant, type Currency, type Language } from '@contract';
+import { formatPhone, isDayInstant, QUANTITY_DECIMALS, type Currency, type Language } from '@contract';
 import { currentLanguage } from './i18n';
 import { useSettings } from './settings';
 
@@ -16,6 +16,8 @@ const dayOnly = (value: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(value) ||
 export type Formatters = {
   locale: string;
   number(value: number): string;
+  /** A purchase line's quantity, to the thousandth as stored (« 0,352 », « 2 »). */
+  quantity(value: number): string;
   /** Money is stored in integer cents. */
   money(cents: number): string;
   /** A calendar date (YYYY-MM-DD) or an ISO timestamp, shown as a date. */
@@ -30,6 +32,8 @@ export type Formatters = {
 export const createFormatters = (language: Language, currency: Currency): Formatters => {
   const locale = intlLocale(language);
   const number = new Intl.NumberFormat(locale);
+  // tied to the contract rather than to Intl's default of three, so a weighed line never shows rounded
+  const quantity = new Intl.NumberFormat(locale, { maximumFractionDigits: QUANTITY_DECIMALS });
   const money = new Intl.NumberFormat(locale, { style: 'currency', currency });
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
   // calendar dates have no time zone: format them in UTC so they never shift by a day
@@ -59,6 +63,7 @@ export const createFormatters = (language: Language, currency: Currency): Format
   return {
     locale,
     number: (value) => number.format(value),
+    quantity: (value) => quantity.format(value),
     money: (cents) => money.format(cents / 100),
     date: (value) => {
       const d = parse(value);

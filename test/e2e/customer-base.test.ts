@@ -82,6 +82,29 @@ describe('the customer base in the browser', () => {
     await app.shot('base-03-contact-timeline');
   });
 
+  it('sells cheese by weight: the grams are priced to the cent and stay in the history', async () => {
+    const { page } = app;
+    await page.getByTestId('contact-sale').click();
+    await page.getByTestId('sale-page').waitFor();
+    await page.getByTestId('sale-customer-info').waitFor();
+    await page.getByTestId('sale-product').fill('Comté 24 mois');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('sale-line').waitFor();
+    await page.getByTestId('sale-qty').fill('0,352');
+    await page.getByTestId('sale-price').fill('32,50');
+    // 0,352 kg × 32,50 €/kg
+    expect(await page.getByTestId('sale-line-total').innerText()).toMatch(/11,44\s€/);
+    expect(await page.getByTestId('sale-total').innerText()).toMatch(/11,44\s€/);
+    await app.shot('base-03b-sale-by-weight');
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('sale-last').waitFor();
+    await page.goBack();
+    await page.getByTestId('contact-page').waitFor();
+    const newest = page.getByTestId('timeline-purchase').first();
+    await newest.filter({ hasText: '0,352 × Comté 24 mois' }).waitFor();
+    expect(await newest.getByTestId('timeline-purchase-amount').innerText()).toMatch(/11,44\s€/);
+  });
+
   it('plans a call back and ticks it off the follow-up list', async () => {
     const { page } = app;
     await page.getByTestId('composer-task').click();

@@ -52,6 +52,14 @@ describe('formatters', () => {
     expect(createFormatters('fr', 'EUR').number(1_000_000).replace(nbsp, ' ')).toBe('1 000 000');
   });
 
+  it('shows a line quantity to the thousandth it is kept to, in the language’s way', () => {
+    expect(createFormatters('fr', 'EUR').quantity(0.352)).toBe('0,352');
+    expect(createFormatters('en', 'EUR').quantity(0.352)).toBe('0.352');
+    expect(createFormatters('fr', 'EUR').quantity(2)).toBe('2');
+    expect(createFormatters('fr', 'EUR').quantity(-2.5)).toBe('-2,5');
+    expect(createFormatters('fr', 'EUR').quantity(1000.001).replace(nbsp, ' ')).toBe('1 000,001');
+  });
+
   it('never shifts a calendar date by a day', () => {
     expect(createFormatters('fr', 'EUR').date('2024-03-01')).toBe('1er mars 2024');
     expect(createFormatters('en', 'EUR').date('2024-03-01')).toBe('1 Mar 2024');

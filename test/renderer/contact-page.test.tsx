@@ -93,6 +93,27 @@ describe('Contact page', () => {
     expect(await screen.findByTestId('timeline-empty')).toBeTruthy();
   });
 
+  it('writes a weighed line’s quantity in the timeline as the language does, on the sale and its refund', async () => {
+    const store = await openTestStore();
+    const c = await store.api.call('contacts.create', { firstName: 'Luc', lastName: 'Bernard' });
+    const sale = await store.api.call('purchases.create', {
+      contactId: c.id,
+      purchasedAt: '2024-01-10T10:00:00.000Z',
+      lines: [
+        { label: 'Comté', quantity: 0.352, unitPriceCents: 3250 },
+        { label: 'Pain de campagne', unitPriceCents: 320 },
+      ],
+    });
+    const [comte] = sale.lines;
+    await store.api.call('purchases.refund', { purchaseId: sale.id, lines: [{ lineId: comte?.id ?? 0, quantity: 0.1 }] });
+    renderWithApi(<ContactPage id={c.id} />, store.api);
+
+    await waitFor(() => expect(screen.getAllByTestId('timeline-purchase')).toHaveLength(2));
+    const [refund, bought] = screen.getAllByTestId('timeline-purchase');
+    expect(bought?.textContent).toContain('0,352 × Comté, Pain de campagne');
+    expect(refund?.textContent).toContain('0,1 × Comté');
+  });
+
   it('merges a follow-up, a note, an interaction and a purchase into one feed, newest first', async () => {
     const store = await openTestStore();
     const c = await store.api.call('contacts.create', { firstName: 'Luc', lastName: 'Bernard' });

@@ -4,7 +4,10 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Api, ImportReport } from '../../src-main/contract';
+import { createFormatters } from '../../src-renderer/app/format';
+import { createI18n } from '../../src-renderer/app/i18n';
 import { ImportPage } from '../../src-renderer/features/imports/ImportPage';
+import { storedText } from '../../src-renderer/features/imports/labels';
 import { ReportView } from '../../src-renderer/features/imports/ReportView';
 import { openTestStore, renderWithApi } from './render';
 
@@ -319,5 +322,27 @@ describe('ReportView notices', () => {
     );
     await screen.findByTestId('report-notices');
     expect(lines()).toEqual(expected);
+  });
+});
+
+describe('preview cells', () => {
+  it('shows an imported quantity as the language writes numbers, as the amounts beside it', () => {
+    const nbsp = /[\u00a0\u202f]/g;
+    for (const [language, expected] of [
+      ['fr', ['0,352', '-2', '1 000,5', '11,44 €']],
+      ['en', ['0.352', '-2', '1,000.5', '€11.44']],
+    ] as const) {
+      const { t } = createI18n(language);
+      const fmt = createFormatters(language, 'EUR');
+      const shown = [
+        storedText(t, fmt, 'quantity', '0.352'),
+        storedText(t, fmt, 'quantity', '-2'),
+        storedText(t, fmt, 'quantity', '1000.5'),
+        storedText(t, fmt, 'lineTotalCents', '1144'),
+      ].map((text) => text.replace(nbsp, ' '));
+      expect(shown, language).toEqual(expected);
+    }
+    // what the store could not read stays as the file had it
+    expect(storedText(createI18n('fr').t, createFormatters('fr', 'EUR'), 'quantity', 'deux')).toBe('deux');
   });
 });

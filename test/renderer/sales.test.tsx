@@ -2,9 +2,11 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { localDate, type Api } from '../../src-main/contract';
+import { fromMilli, localDate, QUANTITY_MAX, quantityMilli, type Api } from '../../src-main/contract';
 import { createFormatters } from '../../src-renderer/app/format';
-import { centsToInput, parseEuros, parseQuantity } from '../../src-renderer/features/sales/money';
+import { createI18n } from '../../src-renderer/app/i18n';
+import { fieldMessage, storeFieldCode } from '../../src-renderer/features/sales/messages';
+import { centsToInput, parseEuros, parseQuantity, quantityToInput } from '../../src-renderer/features/sales/money';
 import { PurchaseDialog } from '../../src-renderer/features/sales/PurchaseDialog';
 import { SalePage } from '../../src-renderer/features/sales/SalePage';
 import { openTestStore, renderWithApi } from './render';
@@ -76,16 +78,76 @@ describe('euros typed the French way', () => {
     );
   });
 
-  it('parses quantities as whole numbers from 1', () => {
-    expect(parseQuantity('2')).toEqual({ ok: true, value: 2 });
-    expect(parseQuantity(' 3 ')).toEqual({ ok: true, value: 3 });
-    expect(parseQuantity('2,0')).toEqual({ ok: true, value: 2 });
-    expect(parseQuantity('')).toEqual({ ok: false, code: 'qty_required' });
-    expect(parseQuantity('-1')).toEqual({ ok: false, code: 'qty_positive' });
-    expect(parseQuantity('0')).toEqual({ ok: false, code: 'qty_positive' });
-    expect(parseQuantity('1,5')).toEqual({ ok: false, code: 'qty_not_integer' });
-    expect(parseQuantity('abc')).toEqual({ ok: false, code: 'qty_not_integer' });
-    expect(parseQuantity('100001')).toEqual({ ok: false, code: 'qty_too_large' });
+  it('parses quantities to the thousandth, comma or dot', () => {
+    const cases: [string, number][] = [
+      ['2', 2],
+      [' 3 ', 3],
+      ['2,0', 2],
+      ['1,5', 1.5],
+      ['0,352', 0.352],
+      ['2.5', 2.5],
+      [',5', 0.5],
+      ['0,3520', 0.352],
+      ['1 000', 1000],
+      ['1 000,5', 1000.5],
+      ['1\u202f000,352', 1000.352],
+      ['1.000,5', 1000.5],
+      ['+4', 4],
+      ['0,001', 0.001],
+      ['100000', 100_000],
+    ];
+    for (const [text, value] of cases) expect(parseQuantity(text), text).toEqual({ ok: true, value });
+  });
+
+  it('refuses what is not a quantity, with a reason', () => {
+    const cases: [string, string][] = [
+      ['', 'qty_required'],
+      ['   ', 'qty_required'],
+      ['-1', 'qty_positive'],
+      ['-0,352', 'qty_positive'],
+      ['0', 'qty_positive'],
+      ['0,000', 'qty_positive'],
+      ['0,3525', 'qty_too_precise'],
+      ['1,0001', 'qty_too_precise'],
+      ['abc', 'qty_invalid'],
+      ['1,2,3', 'qty_invalid'],
+      ['2 kg', 'qty_invalid'],
+      ['1e3', 'qty_invalid'],
+      [',', 'qty_invalid'],
+      ['100001', 'qty_too_large'],
+      ['100000,001', 'qty_too_large'],
+      ['99999999999999999999', 'qty_too_large'],
+    ];
+    for (const [text, code] of cases) expect(parseQuantity(text), text).toEqual({ ok: false, code });
+  });
+
+  it('reads a comma as thousands in English and a dot as the keypad’s decimal key in French', () => {
+    expect(parseQuantity('1,000', '.')).toEqual({ ok: true, value: 1000 });
+    expect(parseQuantity('12,345.5', '.')).toEqual({ ok: true, value: 12345.5 });
+    expect(parseQuantity('0.352', '.')).toEqual({ ok: true, value: 0.352 });
+    expect(parseQuantity('1,5', '.')).toEqual({ ok: false, code: 'qty_invalid' });
+    expect(parseQuantity('1.000', ',')).toEqual({ ok: true, value: 1 });
+    expect(parseQuantity('1,000', ',')).toEqual({ ok: true, value: 1 });
+  });
+
+  it('words the store’s codes for a quantity with the screen’s own sentences', () => {
+    const { t } = createI18n('fr');
+    expect(fieldMessage(t, storeFieldCode('quantity', 'too_many_decimals'))).toBe('La quantité a au plus trois décimales (0,352).');
+    expect(fieldMessage(t, storeFieldCode('quantity', 'must_be_positive'))).toBe('La quantité doit être supérieure à zéro.');
+    expect(fieldMessage(t, storeFieldCode('quantity', 'too_large'))).toBe('Quantité trop grande.');
+  });
+
+  it('reads every quantity it writes back to the same thousandths, never through a float sum', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: quantityMilli(QUANTITY_MAX) }), fc.constantFrom(',' as const, '.' as const), (milli, mark) => {
+        const text = quantityToInput(fromMilli(milli), mark);
+        expect(parseQuantity(text, mark)).toEqual({ ok: true, value: fromMilli(milli) });
+        expect(parseQuantity(fr.quantity(fromMilli(milli)))).toEqual({ ok: true, value: fromMilli(milli) });
+      }),
+    );
+    expect(quantityToInput(0.352, ',')).toBe('0,352');
+    expect(quantityToInput(2, ',')).toBe('2');
+    expect(quantityToInput(2.5, '.')).toBe('2.5');
   });
 });
 
@@ -206,7 +268,7 @@ describe('SalePage (counter sale)', () => {
     await user.click(screen.getByTestId('sale-save'));
 
     expect(await screen.findByText('Prix invalide : tapez un montant comme 12,50.')).toBeTruthy();
-    expect(screen.getByText('La quantité doit être d’au moins 1.')).toBeTruthy();
+    expect(screen.getByText('La quantité doit être supérieure à zéro.')).toBeTruthy();
     // the first wrong field takes the focus
     expect(document.activeElement).toBe(inputs('sale-qty')[0]);
     expect(await purchasesOf(api, jeanne.id)).toEqual([]);
@@ -223,6 +285,70 @@ describe('SalePage (counter sale)', () => {
     await user.click(screen.getByTestId('sale-save'));
     await screen.findByTestId('sale-last');
     expect((await purchasesOf(api, jeanne.id)).map((p) => p.amountCents)).toEqual([2150]);
+  });
+
+  it('sells by weight: 0,352 kg of Comté at 32,50 € comes to 11,44 €, on screen and in the store', async () => {
+    const { api, user, jeanne } = await setup(null);
+    await user.type(input('sale-customer'), 'martin');
+    await screen.findByTestId('sale-customer-options');
+    await user.keyboard('{Enter}');
+    await user.type(input('sale-product'), 'Comté{Enter}');
+    await waitFor(() => expect(document.activeElement).toBe(inputs('sale-price')[0]));
+    await user.keyboard('32,50');
+    const qty = inputs('sale-qty')[0] as HTMLInputElement;
+    await user.clear(qty);
+    await user.type(qty, '0,352');
+    expect(spoken(screen.getAllByTestId('sale-line-total')[0]?.textContent ?? '')).toBe('11,44 €');
+    expect(spoken(screen.getByTestId('sale-total').textContent ?? '')).toBe('11,44 €');
+
+    await user.click(screen.getByTestId('sale-save'));
+    expect(await screen.findByText(spoken(`Vente de ${fr.money(1144)} enregistrée pour Jeanne Martin.`))).toBeTruthy();
+    const [sale] = await purchasesOf(api, jeanne.id);
+    expect(sale?.amountCents).toBe(1144);
+    expect(sale?.lines).toMatchObject([{ productId: null, label: 'Comté', quantity: 0.352, unitPriceCents: 3250, totalCents: 1144 }]);
+
+    // the purchase shows the weight as it was typed
+    await user.click(screen.getByTestId('sale-last-open'));
+    const view = await screen.findByTestId('purchase-view');
+    expect(within(view).getAllByTestId('purchase-line').map((r) => r.textContent)).toEqual([`Comté0,352${fr.money(3250)}${fr.money(1144)}`]);
+  });
+
+  it('totals the lines each rounded to the cent, as the store records them', async () => {
+    const { api, user, jeanne } = await setup(null);
+    await user.type(input('sale-customer'), 'martin');
+    await screen.findByTestId('sale-customer-options');
+    await user.keyboard('{Enter}');
+    // 0,205 × 18,90 is 3,8745 €: each line is 3,87 €, and two of them 7,74 €, not 7,75 €
+    for (const [index, label] of ['Comté', 'Beaufort'].entries()) {
+      await user.type(input('sale-product'), `${label}{Enter}`);
+      await waitFor(() => expect(document.activeElement).toBe(inputs('sale-price')[index]));
+      await user.keyboard('18,90');
+      const qty = inputs('sale-qty')[index] as HTMLInputElement;
+      await user.clear(qty);
+      await user.type(qty, '0,205');
+    }
+    expect(screen.getAllByTestId('sale-line-total').map((c) => c.textContent)).toEqual([fr.money(387), fr.money(387)]);
+    expect(screen.getByTestId('sale-total').textContent).toBe(fr.money(774));
+    await user.click(screen.getByTestId('sale-save'));
+    await screen.findByTestId('sale-last');
+    expect((await purchasesOf(api, jeanne.id)).map((p) => p.amountCents)).toEqual([774]);
+  });
+
+  it('refuses a fourth decimal on the quantity field', async () => {
+    const { api, user, jeanne } = await setup(null);
+    await user.type(input('sale-customer'), 'martin');
+    await screen.findByTestId('sale-customer-options');
+    await user.keyboard('{Enter}');
+    await user.type(input('sale-product'), 'PAIN-01{Enter}');
+    await waitFor(() => expect(inputs('sale-line')).toHaveLength(1));
+    const qty = inputs('sale-qty')[0] as HTMLInputElement;
+    await user.clear(qty);
+    await user.type(qty, '0,3525');
+    expect(screen.getAllByTestId('sale-line-total')[0]?.textContent).toBe('—');
+    await user.click(screen.getByTestId('sale-save'));
+    expect(await screen.findByText('La quantité a au plus trois décimales (0,352).')).toBeTruthy();
+    expect(document.activeElement).toBe(qty);
+    expect(await purchasesOf(api, jeanne.id)).toEqual([]);
   });
 
   it('refuses a typed name that was not picked from the list', async () => {
@@ -271,10 +397,16 @@ describe('SalePage (counter sale)', () => {
     await user.type(input('sale-product'), 'PAIN-01{Enter}');
     await waitFor(() => expect(inputs('sale-qty')[0]?.value).toBe('2'));
     expect(inputs('sale-line')).toHaveLength(1);
+    // bread sold by weight: one more is counted on the thousandths and written back the French way
+    const qty = inputs('sale-qty')[0] as HTMLInputElement;
+    await user.clear(qty);
+    await user.type(qty, '0,352');
+    await user.type(input('sale-product'), 'PAIN-01{Enter}');
+    await waitFor(() => expect(inputs('sale-qty')[0]?.value).toBe('1,352'));
     await user.click(screen.getByTestId('sale-save'));
     await screen.findByTestId('sale-last');
     const [sale] = await purchasesOf(api, jeanne.id);
-    expect(sale?.lines).toMatchObject([{ productId: bread.id, quantity: 2, unitPriceCents: 320, totalCents: 640 }]);
+    expect(sale?.lines).toMatchObject([{ productId: bread.id, quantity: 1.352, unitPriceCents: 320, totalCents: 433 }]);
   });
 
   it('preselects the customer from #/contacts/:id/sale, records on the chosen channel and date', async () => {
@@ -370,6 +502,59 @@ describe('PurchaseDialog', () => {
     await user.click(screen.getByLabelText('Des articles'));
     expect(screen.getAllByTestId('refund-line')[0]?.textContent).toContain('Pain de campagne');
     expect(screen.getAllByTestId('refund-line')[0]?.children[1]?.textContent).toBe('1');
+  });
+
+  it('refunds a weighed line bit by bit, counting what is left in thousandths', async () => {
+    const store = await openTestStore();
+    const { jeanne } = await seed(store.api);
+    const sale = await store.api.call('purchases.create', { contactId: jeanne.id, lines: [{ label: 'Comté', quantity: 0.5, unitPriceCents: 3250 }] });
+    expect(sale.amountCents).toBe(1625);
+    renderWithApi(<PurchaseDialog purchaseId={sale.id} onClose={() => {}} onChanged={() => {}} />, store.api);
+    const user = userEvent.setup();
+    await screen.findByTestId('purchase-view');
+    expect(screen.getAllByTestId('purchase-line').map((r) => r.textContent)).toEqual([`Comté0,5${fr.money(3250)}${fr.money(1625)}`]);
+
+    const refundLines = async (quantity: string) => {
+      await user.click(screen.getByTestId('purchase-refund'));
+      await user.click(screen.getByLabelText('Des articles'));
+      await user.type(screen.getByTestId('refund-qty'), quantity);
+      await user.click(screen.getByTestId('refund-confirm'));
+      await waitFor(() => expect(screen.queryByTestId('refund-form')).toBeNull());
+    };
+    const left = async (): Promise<string | undefined> => {
+      await user.click(screen.getByTestId('purchase-refund'));
+      await user.click(screen.getByLabelText('Des articles'));
+      const text = screen.getByTestId('refund-line').children[1]?.textContent ?? undefined;
+      await user.click(screen.getByTestId('refund-cancel'));
+      return text;
+    };
+
+    await refundLines('0,2');
+    await waitFor(() => expect(screen.getByTestId('purchase-refunded').textContent).toBe(fr.money(-650)));
+    expect(screen.getByTestId('purchase-refund-row').textContent).toContain('0,2 × Comté');
+    expect(await left()).toBe('0,3');
+
+    // a fourth decimal is refused on the line, nothing written
+    await user.click(screen.getByTestId('purchase-refund'));
+    await user.click(screen.getByLabelText('Des articles'));
+    await user.type(screen.getByTestId('refund-qty'), '0,1001');
+    await user.click(screen.getByTestId('refund-confirm'));
+    expect(await screen.findByText('La quantité a au plus trois décimales (0,352).')).toBeTruthy();
+    await user.click(screen.getByTestId('refund-cancel'));
+
+    await refundLines('0,1');
+    await waitFor(() => expect(screen.getByTestId('purchase-refunded').textContent).toBe(fr.money(-975)));
+    expect(await left()).toBe('0,2');
+    // 0,5 − 0,2 − 0,1 is 0,19999999999999996 as floats: the last 0,2 must still go through
+    await refundLines('0,2');
+    await waitFor(() => expect(screen.getByTestId('purchase-net').textContent).toBe(fr.money(0)));
+    expect(screen.queryByTestId('purchase-refund')).toBeNull();
+    expect(screen.getAllByTestId('purchase-refund-row').map((r) => (r.textContent ?? '').replace(/^.* · /, ''))).toEqual([
+      `0,2 × Comté${fr.money(-650)}`,
+      `0,1 × Comté${fr.money(-325)}`,
+      `0,2 × Comté${fr.money(-650)}`,
+    ]);
+    expect(await store.api.call('purchases.get', { id: sale.id })).toMatchObject({ refundedCents: 1625 });
   });
 
   it('refunds an amount, refusing "abc" and more than remains', async () => {

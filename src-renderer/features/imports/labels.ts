@@ -160,6 +160,9 @@ export const storedText = (t: TFunction, fmt: Formatters, key: string, value: st
     case 'lineTotalCents':
     case 'amountCents':
       return /^-?\d+$/.test(value) ? fmt.money(Number(value)) : value;
+    case 'quantity':
+      // the store writes it as JavaScript does ("0.352"); the user reads « 0,352 »
+      return /^-?\d+(\.\d+)?$/.test(value) ? fmt.quantity(Number(value)) : value;
     case 'phone':
       return fmt.phone(value);
     case 'phones':

@@ -17,7 +17,7 @@ import {
 } from '@mantine/core';
 import { IconReceiptRefund, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { AppError, type Api, type Contact, type FieldIssue, type Purchase, type PurchasePage, type RefundInput } from '@contract';
+import { AppError, fromMilli, quantityMilli, type Api, type Contact, type FieldIssue, type Purchase, type PurchasePage, type RefundInput } from '@contract';
 import { useApi } from '../../api/context';
 import { ConfirmDialog } from '../../app/ConfirmDialog';
 import { errorCode, errorMessage } from '../../app/errors';
@@ -105,13 +105,18 @@ const RefundForm = ({
   const fmt = useFormatters();
   const { purchase, refunds } = loaded;
   const remainingCents = purchase.amountCents - purchase.refundedCents;
-  // per sale line, what its refunds took back already (refund quantities are negative)
+  /*
+   * Per sale line, the thousandths its refunds took back already (refund quantities are negative).
+   * Counted in whole thousandths as the store does: as floats, 0,1 taken from a 0,3 line leaves
+   * 0.19999999999999998, and the 0,2 still there would be refused as too much.
+   */
   const taken = new Map<number, number>();
   for (const r of refunds) {
-    for (const l of r.lines) if (l.refundsLine !== null) taken.set(l.refundsLine, (taken.get(l.refundsLine) ?? 0) - l.quantity);
+    for (const l of r.lines) if (l.refundsLine !== null) taken.set(l.refundsLine, (taken.get(l.refundsLine) ?? 0) - quantityMilli(l.quantity));
   }
-  const left = (lineId: number, sold: number) => sold - (taken.get(lineId) ?? 0);
-  const refundable = purchase.lines.filter((l) => l.quantity > 0 && l.unitPriceCents > 0 && left(l.id, l.quantity) > 0);
+  /** What remains of a sale line, in thousandths. */
+  const leftMilli = (lineId: number, sold: number) => quantityMilli(sold) - (taken.get(lineId) ?? 0);
+  const refundable = purchase.lines.filter((l) => l.quantity > 0 && l.unitPriceCents > 0 && leftMilli(l.id, l.quantity) > 0);
 
   const [mode, setMode] = useState<RefundMode>('all');
   const [quantities, setQuantities] = useState<Record<number, string>>({});
@@ -139,10 +144,11 @@ const RefundForm = ({
     const chosen: { lineId: number; quantity: number }[] = [];
     for (const l of refundable) {
       const text = (quantities[l.id] ?? '').trim();
-      if (text === '' || text === '0') continue;
-      const q = parseQuantity(text);
+      // a line left at nothing is a line not refunded, however its zero is written
+      if (text === '' || /^(0+([.,]0*)?|[.,]0+)$/.test(text)) continue;
+      const q = parseQuantity(text, decimalMarkFor(fmt.locale));
       if (!q.ok) lineErrors[l.id] = q.code;
-      else if (q.value > left(l.id, l.quantity)) lineErrors[l.id] = 'refund_qty_exceeds';
+      else if (quantityMilli(q.value) > leftMilli(l.id, l.quantity)) lineErrors[l.id] = 'refund_qty_exceeds';
       else chosen.push({ lineId: l.id, quantity: q.value });
     }
     if (Object.keys(lineErrors).length > 0) return fail({ lines: lineErrors });
@@ -221,7 +227,7 @@ const RefundForm = ({
                       {fmt.money(l.unitPriceCents)}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{fmt.number(left(l.id, l.quantity))}</Table.Td>
+                  <Table.Td>{fmt.quantity(fromMilli(leftMilli(l.id, l.quantity)))}</Table.Td>
                   <Table.Td>
                     <TextInput
                       value={quantities[l.id] ?? ''}
@@ -231,7 +237,7 @@ const RefundForm = ({
                         setErrors({ lines: {} });
                       }}
                       placeholder="0"
-                      inputMode="numeric"
+                      inputMode="decimal"
                       maxLength={12}
                       autoComplete="off"
                       data-autofocus={index === 0 || undefined}
@@ -405,7 +411,7 @@ const PurchaseView = ({ id, onShow, onClose, onChanged }: { id: number; onShow(i
             <Table.Tr key={l.id} data-testid="purchase-line">
               {/* a refund by amount has no label: the screen says what it is */}
               <Table.Td>{l.label === '' ? t('sales.purchase.amountLine') : l.label}</Table.Td>
-              <Table.Td ta="right">{fmt.number(l.quantity)}</Table.Td>
+              <Table.Td ta="right">{fmt.quantity(l.quantity)}</Table.Td>
               <Table.Td ta="right">{fmt.money(l.unitPriceCents)}</Table.Td>
               <Table.Td ta="right">{fmt.money(l.totalCents)}</Table.Td>
             </Table.Tr>
@@ -454,7 +460,7 @@ const PurchaseView = ({ id, onShow, onClose, onChanged }: { id: number; onShow(i
                 {fmt.date(r.purchasedAt)}
                 {' · '}
                 {r.lines.some((l) => l.refundsLine !== null)
-                  ? r.lines.map((l) => `${fmt.number(-l.quantity)} × ${l.label}`).join(', ')
+                  ? r.lines.map((l) => `${fmt.quantity(-l.quantity)} × ${l.label}`).join(', ')
                   : t('sales.purchase.amountLine')}
                 {r.note !== null && ` · ${r.note}`}
               </Text>

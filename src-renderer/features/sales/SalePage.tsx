@@ -19,10 +19,13 @@ import { IconBarcode, IconTrash, IconUser } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import {
   AppError,
+  fromMilli,
   isCalendarDate,
+  lineTotalCents,
   localDate,
   purchaseChannels,
   purchaseInput,
+  quantityMilli,
   type Contact,
   type ContactRow,
   type FieldIssue,
@@ -44,7 +47,7 @@ import { LoyaltyCounter } from '../loyalty/LoyaltyCounter';
 import { notifyWithLoyalty } from '../loyalty/messages';
 import { useCardEntry } from '../loyalty/use-card-lookup';
 import { channelLabel, fieldMessage, storeFieldCode } from './messages';
-import { centsToInput, decimalMarkFor, parseEuros, parseQuantity } from './money';
+import { centsToInput, decimalMarkFor, parseEuros, parseQuantity, quantityToInput } from './money';
 import { PurchaseDialog } from './PurchaseDialog';
 import { SuggestInput } from './SuggestInput';
 import { useSearch } from './use-search';
@@ -69,10 +72,10 @@ type LineErrors = Record<number, Partial<Record<LineField, string>>>;
 type FormErrors = { customer?: string; date?: string; lines: LineErrors; form?: string };
 const noErrors: FormErrors = { lines: {} };
 
-const lineTotal = (l: Line): number | null => {
-  const q = parseQuantity(l.qty);
+const lineTotal = (l: Line, mark: ',' | '.'): number | null => {
+  const q = parseQuantity(l.qty, mark);
   const p = parseEuros(l.price, { allowNegative: true });
-  return q.ok && p.ok ? q.value * p.value : null;
+  return q.ok && p.ok ? lineTotalCents(q.value, p.value) : null;
 };
 
 const issuesOf = (error: unknown): FieldIssue[] =>
@@ -201,8 +204,12 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
     setLines((ls) => {
       // a second scan of the same article counts one more
       const same = ls.find((l) => l.productId === p.id);
-      const qty = same ? parseQuantity(same.qty) : null;
-      if (same && qty?.ok) return ls.map((l) => (l === same ? { ...l, qty: String(qty.value + 1) } : l));
+      const qty = same ? parseQuantity(same.qty, mark) : null;
+      if (same && qty?.ok) {
+        // in thousandths: 0,352 + 1 as floats could come back 1.3519999999999999
+        const more = quantityToInput(fromMilli(quantityMilli(qty.value) + quantityMilli(1)), mark);
+        return ls.map((l) => (l === same ? { ...l, qty: more } : l));
+      }
       return [...ls, { key, productId: p.id, sku: p.sku, label: p.name, qty: '1', price: centsToInput(p.priceCents, mark) }];
     });
     setProductText('');
@@ -310,7 +317,7 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
     const out: PurchaseLineInput[] = [];
     for (const l of lines) {
       const label = l.label.trim();
-      const q = parseQuantity(l.qty);
+      const q = parseQuantity(l.qty, mark);
       const p = parseEuros(l.price, { allowNegative: true });
       const le: Partial<Record<LineField, string>> = {};
       if (l.productId === null && label === '') le.label = 'label_required';
@@ -322,7 +329,7 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
         e.lines[l.key] = le;
       }
     }
-    if (e.form === undefined && out.length === lines.length && out.reduce((s, l) => s + (l.quantity ?? 1) * (l.unitPriceCents ?? 0), 0) < 0) {
+    if (e.form === undefined && out.length === lines.length && out.reduce((s, l) => s + lineTotalCents(l.quantity ?? 1, l.unitPriceCents ?? 0), 0) < 0) {
       e.form = 'negative_total';
     }
     if (!isCalendarDate(dateValue)) e.date = dateValue === '' ? 'required' : 'invalid_date';
@@ -404,7 +411,7 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
     return code === undefined ? undefined : fieldMessage(t, code);
   };
 
-  const total = lines.reduce((sum, l) => sum + (lineTotal(l) ?? 0), 0);
+  const total = lines.reduce((sum, l) => sum + (lineTotal(l, mark) ?? 0), 0);
   const discount = voucher === null ? 0 : voucherDiscount(voucher.kind, voucher.value, total);
   const productQ = productText.trim();
 
@@ -539,7 +546,8 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t('sales.lines.label')}</Table.Th>
-                <Table.Th w={90}>{t('sales.lines.quantity')}</Table.Th>
+                {/* the input keeps 54 px for its text: « 0,352 » and « 12,345 » show whole, even in DejaVu Sans */}
+                <Table.Th w={100}>{t('sales.lines.quantity')}</Table.Th>
                 <Table.Th w={140}>{t('sales.lines.unitPrice')}</Table.Th>
                 <Table.Th w={130} ta="right">
                   {t('sales.lines.total')}
@@ -549,7 +557,7 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
             </Table.Thead>
             <Table.Tbody>
               {lines.map((l, index) => {
-                const lt = lineTotal(l);
+                const lt = lineTotal(l, mark);
                 return (
                   <Table.Tr key={l.key} data-testid="sale-line" data-product-id={l.productId ?? undefined} style={{ verticalAlign: 'top' }}>
                     <Table.Td>
@@ -575,7 +583,7 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
                         onKeyDown={onLineKey}
                         onFocus={(e) => e.currentTarget.select()}
                         error={lineError(l.key, 'qty')}
-                        inputMode="numeric"
+                        inputMode="decimal"
                         aria-label={t('sales.lines.quantityOf', { n: index + 1 })}
                         maxLength={12}
                         autoComplete="off"

@@ -10,11 +10,11 @@ export const fieldMessage = (t: TFunction, code: string): string =>
   ownCodes.has(code) ? t(`sales.errors.${code}`) : validationMessage(t, code);
 
 /**
- * The store speaks of cents and integers; the screen of euros typed as text.
- * Its codes for those two fields map onto the screen's own sentences.
+ * The store speaks of cents and numbers; the screen of euros and quantities
+ * typed as text. Its codes for those two fields map onto the screen's own sentences.
  */
 const storeCodes = {
-  quantity: { required: 'qty_required', not_integer: 'qty_not_integer', must_be_positive: 'qty_positive', too_large: 'qty_too_large' },
+  quantity: { required: 'qty_required', too_many_decimals: 'qty_too_precise', must_be_positive: 'qty_positive', too_large: 'qty_too_large' },
   price: { required: 'price_required', not_integer: 'price_invalid', too_small: 'price_negative', too_large: 'price_too_large' },
 } as const satisfies Record<string, Record<string, string>>;
 

@@ -108,7 +108,7 @@ const PurchaseEntry = ({ purchase, onOpen }: { purchase: Purchase; onOpen(): voi
   const { t } = useTranslation();
   const fmt = useFormatters();
   const refund = purchase.kind === 'refund';
-  const labels = purchase.lines.map((l) => (l.quantity === 1 || l.quantity === -1 ? l.label : `${Math.abs(l.quantity)} × ${l.label}`));
+  const labels = purchase.lines.map((l) => (l.quantity === 1 || l.quantity === -1 ? l.label : `${fmt.quantity(Math.abs(l.quantity))} × ${l.label}`));
   return (
     <UnstyledButton onClick={onOpen} w="100%" data-testid="timeline-purchase" data-purchase-id={purchase.id}>
       <EntryHeader
