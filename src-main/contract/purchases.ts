@@ -60,12 +60,22 @@ const requiredName = optionalText(PRODUCT_NAME_MAX).transform((v, ctx) => {
   return v;
 });
 
+/**
+ * How a product is sold: by the piece, or weighed or measured, its price
+ * then per kilogram, litre or metre. A sale line keeps its product's unit
+ * as it keeps its label and price.
+ */
+export const saleUnits = ['piece', 'kg', 'l', 'm'] as const;
+export type SaleUnit = (typeof saleUnits)[number];
+
 export type Product = {
   id: number;
   name: string;
   sku: string | null;
   category: string | null;
   priceCents: number;
+  /** What `priceCents` is for: one piece, one kilogram, one litre or one metre. */
+  unit: SaleUnit;
   currency: string;
   active: boolean;
   createdAt: string;
@@ -78,10 +88,13 @@ const productShape = {
   sku: optionalText(64),
   category: optionalText(100),
   priceCents: cents.min(0, { error: 'too_small' }),
+  unit: z.enum(saleUnits, { error: 'invalid_value' }),
   active: z.boolean(),
 };
 
-export const productInput = z.object({ ...productShape, active: productShape.active.default(true) }).strict();
+export const productInput = z
+  .object({ ...productShape, unit: productShape.unit.default('piece'), active: productShape.active.default(true) })
+  .strict();
 export type ProductInput = z.input<typeof productInput>;
 export const productUpdateInput = z.object({ id, patch: z.object(productShape).partial().strict() }).strict();
 
@@ -119,6 +132,8 @@ export type PurchaseLine = {
   label: string;
   /** Negative on a refund; to the thousandth (0.352 kg). */
   quantity: number;
+  /** Its product's unit when sold ('piece' for a free line). */
+  unit: SaleUnit;
   unitPriceCents: number;
   totalCents: number;
   /** On a refund line: the sale line it gives back. */

@@ -113,6 +113,8 @@ export type ProductsTable = {
   sku: string | null;
   category: string | null;
   priceCents: number;
+  /** 'piece', 'kg', 'l' or 'm': what the price is for. */
+  unit: Generated<string>;
   currency: Generated<string>;
   /** 0 or 1 (SQLite has no boolean). */
   active: Generated<number>;
@@ -142,6 +144,7 @@ export type PurchaseLinesTable = {
   label: string;
   /** Thousandths of a unit (1 piece = 1000, 0,352 kg = 352). */
   quantityMilli: number;
+  unit: Generated<string>;
   unitPriceCents: number;
   totalCents: number;
   refundsLine: number | null;

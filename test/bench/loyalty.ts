@@ -267,7 +267,7 @@ export const benchLoyalty = async (opts: { source: string; benchDir: string; rec
         const id = insertPurchase(
           store,
           { contactId, kind: 'sale', refundOf: null, purchasedAt: now.toISOString(), currency: 'EUR', channel: 'shop', reference: null, note: null },
-          [{ productId: null, label: 'Bench', quantity: 1, unitPriceCents: 2000 + i, totalCents: 2000 + i, refundsLine: null }],
+          [{ productId: null, label: 'Bench', quantity: 1, unit: 'piece', unitPriceCents: 2000 + i, totalCents: 2000 + i, refundsLine: null }],
           now.toISOString(),
         );
         const t = performance.now();

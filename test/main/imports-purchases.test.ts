@@ -266,6 +266,7 @@ describe('purchase import: goods sold by weight', () => {
   it('reads quantities to the thousandth, prices the line to the cent and refuses a fourth decimal', async () => {
     const { client, api, dbPath } = await openClient();
     const s = await seed(api);
+    await api.call('products.create', { name: 'Comté 24 mois', priceCents: 3250, unit: 'kg' });
     const file = path.join(tempDir(), 'fromagerie.csv');
     const write = (rows: string[]) => fs.writeFileSync(file, ['Date;Ticket;Code client;Désignation;Qté;Prix unitaire;Total ligne', ...rows, ''].join('\r\n'));
     // 0,352 kg at 32,50 €/kg is 11,44 €; the total of line 3 is the till's own (a discount), kept as given
@@ -279,7 +280,11 @@ describe('purchase import: goods sold by weight', () => {
     ]);
     const [ticket] = (await api.call('purchases.list', { contactId: s.elodie })).rows;
     expect(ticket).toMatchObject({ amountCents: 1584 });
-    expect(ticket?.lines.map((l) => l.quantity)).toEqual([0.352, 0.25]);
+    // the catalogue's Comté is sold by the kilo; a free line counts pieces
+    expect(ticket?.lines.map((l) => [l.quantity, l.unit])).toEqual([
+      [0.352, 'kg'],
+      [0.25, 'piece'],
+    ]);
     // a scale's fourth decimal is not a quantity the store can keep: said on its line, nothing written
     const before = dump(dbPath);
     write(['07/03/2024;T3;C0001;Comté 24 mois;0,3525;32,50;']);

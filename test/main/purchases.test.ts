@@ -66,7 +66,7 @@ describe('products', () => {
   it('keeps a catalogue: create, read, update, list, search, delete', async () => {
     const { api } = await openClient();
     const { bread, cake, old } = await catalogue(api);
-    expect(bread).toMatchObject({ name: 'Pain de campagne', sku: 'PAIN-01', priceCents: 320, currency: 'EUR', active: true });
+    expect(bread).toMatchObject({ name: 'Pain de campagne', sku: 'PAIN-01', priceCents: 320, unit: 'piece', currency: 'EUR', active: true });
     expect(await api.call('products.get', { id: bread.id })).toEqual(bread);
     const u = await api.call('products.update', { id: bread.id, patch: { priceCents: 350 } });
     expect(u).toMatchObject({ priceCents: 350, sku: 'PAIN-01', name: 'Pain de campagne', active: true });
@@ -104,6 +104,7 @@ describe('products', () => {
       [{ name: 'X', priceCents: 1.5 }, 'priceCents', 'not_integer'],
       [{ name: '', priceCents: 1 }, 'name', 'required'],
       [{ name: 'X' }, 'priceCents', 'required'],
+      [{ name: 'X', priceCents: 1, unit: 'lb' }, 'unit', 'invalid_value'],
     ] as const) {
       const e = await failure(ctx.api.call('products.create', input as never));
       expect(e.details?.issues).toContainEqual({ path, code });
@@ -280,18 +281,22 @@ describe('refunds', () => {
     const ctx = await openClient();
     const { api } = ctx;
     const c = await api.call('contacts.create', { lastName: 'Martin' });
+    const cheese = await api.call('products.create', { name: 'Comté 24 mois', priceCents: 3250, unit: 'kg' });
+    expect(cheese.unit).toBe('kg');
     const sale = await api.call('purchases.create', {
       contactId: c.id,
       lines: [
-        { label: 'Comté 24 mois', quantity: 0.352, unitPriceCents: 3250 },
+        { productId: cheese.id, quantity: 0.352 },
         { label: 'Olives en vrac', quantity: 1, unitPriceCents: 333 },
       ],
     });
-    // 0,352 × 32,50 € = 11,44 €
-    expect(sale.lines.map((l) => [l.quantity, l.totalCents])).toEqual([
-      [0.352, 1144],
-      [1, 333],
+    // 0,352 kg × 32,50 €/kg = 11,44 €; the line keeps the unit it was sold in, a free line counts pieces
+    expect(sale.lines.map((l) => [l.quantity, l.unit, l.totalCents])).toEqual([
+      [0.352, 'kg', 1144],
+      [1, 'piece', 333],
     ]);
+    await api.call('products.update', { id: cheese.id, patch: { unit: 'piece' } });
+    expect((await api.call('purchases.get', { id: sale.id })).lines[0]?.unit).toBe('kg');
     expect(sale.amountCents).toBe(1477);
     const [comte, olives] = sale.lines;
     // two rows for the same line are one refund line: 0,1 + 0,2 kg
@@ -303,9 +308,9 @@ describe('refunds', () => {
     const half = await api.call('purchases.refund', { purchaseId: sale.id, lines: [{ lineId: olives!.id, quantity: 0.5 }] });
     expect(half.amountCents).toBe(-167);
     const rest = await api.call('purchases.refund', { purchaseId: sale.id });
-    expect(rest.lines.map((l) => [l.label, l.quantity, l.totalCents])).toEqual([
-      ['Comté 24 mois', -0.052, -(1144 - 975)],
-      ['Olives en vrac', -0.5, -166],
+    expect(rest.lines.map((l) => [l.label, l.quantity, l.unit, l.totalCents])).toEqual([
+      ['Comté 24 mois', -0.052, 'kg', -(1144 - 975)],
+      ['Olives en vrac', -0.5, 'piece', -166],
     ]);
     expect((await api.call('purchases.get', { id: sale.id })).refundedCents).toBe(1477);
     expect(stored(ctx, c.id)).toMatchObject({ total_cents: 0 });
@@ -489,7 +494,7 @@ describe('purchase queue of an import', () => {
     const queue = purchaseQueue(store, '2026-11-30T10:00:00.000Z');
     const count = (table: string) => Number(store.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
     const header = { contactId: null, kind: 'sale' as const, refundOf: null, purchasedAt: '2026-11-29T09:00:00.000Z', currency: 'EUR', channel: 'shop', reference: null, note: null };
-    const line = { productId: null, label: 'Pain', quantity: 1, unitPriceCents: 120, totalCents: 120, refundsLine: null };
+    const line = { productId: null, label: 'Pain', quantity: 1, unit: 'piece' as const, unitPriceCents: 120, totalCents: 120, refundsLine: null };
     store.sqlite.exec('BEGIN');
     const ids = Array.from({ length: 4097 }, () => queue.add(header, [line]));
     // nothing read back yet: the first 4096 are in, the last one waits

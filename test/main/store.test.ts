@@ -177,11 +177,12 @@ describe('migrations', () => {
     upgraded.close();
   });
 
-  it('turn the whole quantities of lines sold before version 19 into thousandths, refunds and their check included', () => {
+  it('turn the whole quantities of lines sold before version 19 into thousandths of pieces, refunds and their check included', () => {
     const file = path.join(tempDir(), 'db.sqlite');
     const db = new BetterSqlite3(file);
     migrate(db, migrations, 18);
     db.exec(`
+      INSERT INTO products (id, name, sort_name, price_cents, created_at, updated_at) VALUES (1, 'Chaise', 'chaise', 500, 'x', 'x');
       INSERT INTO purchases (id, kind, purchased_at, amount_cents, currency, channel, created_at) VALUES (1, 'sale', 'x', 1500, 'EUR', 'shop', 'x');
       INSERT INTO purchases (id, kind, refund_of, purchased_at, amount_cents, currency, channel, created_at) VALUES (2, 'refund', 1, 'x', -500, 'EUR', 'shop', 'x');
       INSERT INTO purchase_lines (id, purchase_id, label, quantity, unit_price_cents, total_cents) VALUES (1, 1, 'Chaise', 3, 500, 1500);
@@ -190,10 +191,11 @@ describe('migrations', () => {
     db.close();
     const upgraded = openDatabase(file, { backupDir: path.join(path.dirname(file), 'backups') });
     try {
-      expect(upgraded.prepare('SELECT id, quantity_milli FROM purchase_lines ORDER BY id').raw().all()).toEqual([
-        [1, 3000],
-        [2, -1000],
+      expect(upgraded.prepare('SELECT id, quantity_milli, unit FROM purchase_lines ORDER BY id').raw().all()).toEqual([
+        [1, 3000, 'piece'],
+        [2, -1000, 'piece'],
       ]);
+      expect(upgraded.prepare('SELECT unit FROM products').pluck().all()).toEqual(['piece']);
       // the zero check follows the renamed column
       expect(() => upgraded.prepare("INSERT INTO purchase_lines (purchase_id, label, quantity_milli, unit_price_cents, total_cents) VALUES (1, 'x', 0, 1, 0)").run()).toThrow(/CHECK/);
     } finally {

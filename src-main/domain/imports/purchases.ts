@@ -12,6 +12,7 @@ import {
   purchaseTargetsForImport,
   QUANTITY_MAX,
   lineTotalCents,
+  type SaleUnit,
   quantityMilli,
   toE164,
   UNIT_PRICE_MAX_CENTS,
@@ -320,18 +321,18 @@ export const purchaseDateReader = (order: DateOrder, excelSerial: boolean) => {
 /* ---------------------------------------------------------------- lookups */
 
 type Catalogue = { bySku: Map<string, Product>; byName: Map<string, Product> };
-type Product = { id: number; name: string; priceCents: number };
+type Product = { id: number; name: string; priceCents: number; unit: SaleUnit };
 
 /** The whole catalogue in memory: a shop has hundreds of articles, a file millions of lines. */
 const loadCatalogue = (store: Store): Catalogue => {
-  const rows = prepared(store.sqlite, 'SELECT id, name, sku, sort_name AS folded, price_cents AS priceCents FROM products ORDER BY id').all() as (Product & {
+  const rows = prepared(store.sqlite, 'SELECT id, name, sku, sort_name AS folded, price_cents AS priceCents, unit FROM products ORDER BY id').all() as (Product & {
     sku: string | null;
     folded: string;
   })[];
   const bySku = new Map<string, Product>();
   const byName = new Map<string, Product>();
   for (const r of rows) {
-    const p = { id: r.id, name: r.name, priceCents: r.priceCents };
+    const p = { id: r.id, name: r.name, priceCents: r.priceCents, unit: r.unit };
     if (r.sku !== null && !bySku.has(r.sku)) bySku.set(r.sku, p);
     if (!byName.has(r.folded)) byName.set(r.folded, p);
   }
@@ -417,6 +418,8 @@ type Item = {
   productId: number | null;
   label: string;
   quantity: number;
+  /** The catalogue's, for a line of a known product; a free line counts pieces. */
+  unit: SaleUnit;
   unitCents: number | null;
   totalCents: number | null;
   /** The catalogue's price, used when the file gives none. */
@@ -550,6 +553,7 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
         productId: product?.id ?? null,
         label,
         quantity,
+        unit: product?.unit ?? 'piece',
         unitCents,
         totalCents,
         listCents: product?.priceCents ?? null,
@@ -618,7 +622,7 @@ const settle = (g: Group, bad: (issue: RowIssue) => void): Settled | null => {
     }
     if (total === null) total = lineTotalCents(it.quantity, unit!);
     if (unit === null) unit = Math.round(total / it.quantity);
-    lines.push({ productId: it.productId, label: it.label, quantity: it.quantity, unitPriceCents: unit, totalCents: total, refundsLine: null });
+    lines.push({ productId: it.productId, label: it.label, quantity: it.quantity, unit: it.unit, unitPriceCents: unit, totalCents: total, refundsLine: null });
     sum += total;
   }
   if (!ok) return null;

@@ -182,7 +182,7 @@ export const enrol = (store: Store, input: z.output<typeof loyaltyEnrolInput>, n
         reference: null,
         note: null,
       },
-      [{ productId: null, label: ENTRY_FEE_LABEL, quantity: 1, unitPriceCents: fee, totalCents: fee, refundsLine: null }],
+      [{ productId: null, label: ENTRY_FEE_LABEL, quantity: 1, unit: 'piece', unitPriceCents: fee, totalCents: fee, refundsLine: null }],
       at,
     );
     post(store, { contactId, kind: 'entry_fee', points: 0, at, purchaseId }, programme);

@@ -19,8 +19,8 @@ export const openVouchers = (store: Store, contactId: number): Voucher[] =>
       WHERE v.contact_id = ? AND v.used_at IS NULL ORDER BY v.id DESC`,
   ).all(contactId) as Voucher[];
 
-/** The line a voucher adds to a sale (the shape of a sale's line input, prices settled). */
-export type VoucherLine = { productId: number | null; label: string; quantity: number; unitPriceCents: number };
+/** The line a voucher adds to a sale (the shape of a sale's line input, prices settled): one item, or a discount. */
+export type VoucherLine = { productId: number | null; label: string; quantity: number; unit: 'piece'; unitPriceCents: number };
 
 type Found = Voucher & { id: number; contactId: number; usedAt: string | null };
 
@@ -49,8 +49,8 @@ export const voucherLine = (
   const label = `${v.rewardName} (${v.code})`;
   const line =
     v.kind === 'item'
-      ? { productId: v.productId, label, quantity: 1, unitPriceCents: 0 }
-      : { productId: null, label, quantity: 1, unitPriceCents: 0 - voucherDiscount(v.kind, v.value, subtotalCents) || 0 };
+      ? { productId: v.productId, label, quantity: 1, unit: 'piece' as const, unitPriceCents: 0 }
+      : { productId: null, label, quantity: 1, unit: 'piece' as const, unitPriceCents: 0 - voucherDiscount(v.kind, v.value, subtotalCents) || 0 };
   return { voucherId: v.id, line };
 };
 

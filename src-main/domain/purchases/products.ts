@@ -15,7 +15,7 @@ import { getSettings } from '../settings/service';
 type ProductData = z.output<typeof productInput>;
 type StoredProduct = Omit<Product, 'active'> & { active: number };
 
-const PRODUCT_COLUMNS = `id, name, sku, category, price_cents AS priceCents, currency, active,
+const PRODUCT_COLUMNS = `id, name, sku, category, price_cents AS priceCents, unit, currency, active,
   created_at AS createdAt, updated_at AS updatedAt`;
 
 const toProduct = (p: StoredProduct): Product => ({ ...p, active: p.active === 1 });
@@ -62,9 +62,9 @@ export const createProduct = (store: Store, data: ProductData): Product => {
   const id = Number(
     prepared(
       store.sqlite,
-      `INSERT INTO products (name, sort_name, sku, category, price_cents, currency, active, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(data.name, fold(data.name), data.sku, data.category, data.priceCents, getSettings(store).currency, data.active ? 1 : 0, now, now)
+      `INSERT INTO products (name, sort_name, sku, category, price_cents, unit, currency, active, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(data.name, fold(data.name), data.sku, data.category, data.priceCents, data.unit, getSettings(store).currency, data.active ? 1 : 0, now, now)
       .lastInsertRowid,
   );
   return getProduct(store, id);
@@ -78,6 +78,7 @@ export const updateProduct = (store: Store, input: z.output<typeof productUpdate
     sku: current.sku,
     category: current.category,
     priceCents: current.priceCents,
+    unit: current.unit,
     active: current.active,
     ...patch,
   });
@@ -90,9 +91,9 @@ export const updateProduct = (store: Store, input: z.output<typeof productUpdate
   checkSku(store, d.sku, input.id);
   prepared(
     store.sqlite,
-    `UPDATE products SET name = ?, sort_name = ?, sku = ?, category = ?, price_cents = ?, active = ?, updated_at = ?
+    `UPDATE products SET name = ?, sort_name = ?, sku = ?, category = ?, price_cents = ?, unit = ?, active = ?, updated_at = ?
       WHERE id = ?`,
-  ).run(d.name, fold(d.name), d.sku, d.category, d.priceCents, d.active ? 1 : 0, new Date().toISOString(), input.id);
+  ).run(d.name, fold(d.name), d.sku, d.category, d.priceCents, d.unit, d.active ? 1 : 0, new Date().toISOString(), input.id);
   return getProduct(store, input.id);
 };
 

@@ -30,7 +30,7 @@ type NewLine = NewPurchaseLine;
 const PURCHASE_COLUMNS = `p.id, p.contact_id AS contactId, p.kind, p.refund_of AS refundOf, p.purchased_at AS purchasedAt,
   p.amount_cents AS amountCents, p.currency, p.channel, p.reference, p.note, p.created_at AS createdAt`;
 
-const LINE_COLUMNS = `id, product_id AS productId, label, quantity_milli / 1000.0 AS quantity, unit_price_cents AS unitPriceCents,
+const LINE_COLUMNS = `id, product_id AS productId, label, quantity_milli / 1000.0 AS quantity, unit, unit_price_cents AS unitPriceCents,
   total_cents AS totalCents, refunds_line AS refundsLine`;
 
 export const purchaseNotFound = (id: number): AppError =>
@@ -100,7 +100,7 @@ const PURCHASE_COLUMNS_IN = [
   'import_id',
   'created_at',
 ] as const;
-const LINE_COLUMNS_IN = ['purchase_id', 'product_id', 'label', 'quantity_milli', 'unit_price_cents', 'total_cents', 'refunds_line'] as const;
+const LINE_COLUMNS_IN = ['purchase_id', 'product_id', 'label', 'quantity_milli', 'unit', 'unit_price_cents', 'total_cents', 'refunds_line'] as const;
 
 const amountOf = (header: PurchaseHeader, lines: readonly NewLine[]): number =>
   lines.length === 0 ? (header.amountCents ?? 0) : lines.reduce((sum, l) => sum + l.totalCents, 0);
@@ -124,6 +124,7 @@ const lineValues = (purchaseId: number, l: NewLine): unknown[] => [
   l.productId,
   l.label,
   quantityMilli(l.quantity),
+  l.unit,
   l.unitPriceCents,
   l.totalCents,
   l.refundsLine,
@@ -207,6 +208,7 @@ export const createPurchase = (store: Store, data: PurchaseData, nowDate: Date =
       productId: l.productId,
       label: l.label ?? product?.name ?? '',
       quantity: l.quantity,
+      unit: product?.unit ?? 'piece',
       unitPriceCents: unit,
       totalCents: lineTotalCents(l.quantity, unit),
       refundsLine: null,
@@ -286,6 +288,7 @@ const refundLine = (line: PurchaseLine, milli: number, before: LineRefunded): Ne
   productId: line.productId,
   label: line.label,
   quantity: -fromMilli(milli),
+  unit: line.unit,
   unitPriceCents: line.unitPriceCents,
   totalCents:
     before.milli + milli === quantityMilli(line.quantity)
@@ -299,6 +302,7 @@ const amountLine = (cents: number): NewLine => ({
   productId: null,
   label: '',
   quantity: -1,
+  unit: 'piece',
   unitPriceCents: cents,
   totalCents: -cents,
   refundsLine: null,
