@@ -82,27 +82,42 @@ describe('the customer base in the browser', () => {
     await app.shot('base-03-contact-timeline');
   });
 
-  it('sells cheese by weight: the grams are priced to the cent and stay in the history', async () => {
+  it('sells cheese by the kilo: put in the catalogue at its price per kilo, weighed at the counter, kept in the history', async () => {
     const { page } = app;
+    const customer = page.url();
+    await page.getByTestId('nav-products').click();
+    await page.getByTestId('products-page').waitFor();
+    await page.getByTestId('product-new').click();
+    await page.getByTestId('product-name').fill('Comté 24 mois');
+    await page.getByTestId('product-unit').getByText('Au kilo').click();
+    await page.getByLabel('Prix au kilo').fill('32,50');
+    await page.getByTestId('product-save').click();
+    const row = page.getByTestId('product-row').filter({ hasText: 'Comté 24 mois' });
+    expect(await row.getByTestId('product-row-price').innerText()).toMatch(/^32,50\s€\s\/\skg$/);
+    await app.shot('base-03b-product-by-the-kilo');
+
+    await page.goto(customer);
+    await page.getByTestId('contact-page').waitFor();
     await page.getByTestId('contact-sale').click();
-    await page.getByTestId('sale-page').waitFor();
     await page.getByTestId('sale-customer-info').waitFor();
-    await page.getByTestId('sale-product').fill('Comté 24 mois');
+    await page.getByTestId('sale-product').fill('Comté');
     await page.keyboard.press('Enter');
     await page.getByTestId('sale-line').waitFor();
+    // the line waits for the weight, its unit beside it
+    expect(await page.getByTestId('sale-line').innerText()).toContain('kg');
     await page.getByTestId('sale-qty').fill('0,352');
-    await page.getByTestId('sale-price').fill('32,50');
     // 0,352 kg × 32,50 €/kg
     expect(await page.getByTestId('sale-line-total').innerText()).toMatch(/11,44\s€/);
     expect(await page.getByTestId('sale-total').innerText()).toMatch(/11,44\s€/);
-    await app.shot('base-03b-sale-by-weight');
+    await app.shot('base-03c-sale-by-weight');
     await page.keyboard.press('Control+Enter');
     await page.getByTestId('sale-last').waitFor();
     await page.goBack();
     await page.getByTestId('contact-page').waitFor();
     const newest = page.getByTestId('timeline-purchase').first();
-    await newest.filter({ hasText: '0,352 × Comté 24 mois' }).waitFor();
+    await newest.filter({ hasText: /0,352\skg × Comté 24 mois/ }).waitFor();
     expect(await newest.getByTestId('timeline-purchase-amount').innerText()).toMatch(/11,44\s€/);
+    await app.shot('base-03d-timeline-by-weight');
   });
 
   it('plans a call back and ticks it off the follow-up list', async () => {

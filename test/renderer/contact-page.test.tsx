@@ -114,6 +114,40 @@ describe('Contact page', () => {
     expect(refund?.textContent).toContain('0,1 × Comté');
   });
 
+  it('writes a weighed line with its unit in the timeline, even one kilo; one piece goes without « 1 × »', async () => {
+    const store = await openTestStore();
+    const c = await store.api.call('contacts.create', { firstName: 'Luc', lastName: 'Bernard' });
+    const cheese = await store.api.call('products.create', { name: 'Comté 24 mois', priceCents: 3250, unit: 'kg' });
+    const bread = await store.api.call('products.create', { name: 'Pain de campagne', priceCents: 320 });
+    const sale = await store.api.call('purchases.create', {
+      contactId: c.id,
+      purchasedAt: '2024-01-10T10:00:00.000Z',
+      lines: [
+        { productId: cheese.id, quantity: 0.352 },
+        { productId: cheese.id, quantity: 1 },
+        { productId: bread.id, quantity: 1 },
+        { productId: bread.id, quantity: 3 },
+      ],
+    });
+    const [weighed] = sale.lines;
+    await store.api.call('purchases.refund', { purchaseId: sale.id, lines: [{ lineId: weighed?.id ?? 0, quantity: 0.1 }] });
+    renderWithApi(<ContactPage id={c.id} />, store.api);
+
+    await waitFor(() => expect(screen.getAllByTestId('timeline-purchase')).toHaveLength(2));
+    const [refund, bought] = screen.getAllByTestId('timeline-purchase');
+    expect(bought?.textContent).toContain('0,352\u00a0kg × Comté 24 mois, 1\u00a0kg × Comté 24 mois, Pain de campagne, 3 × Pain de campagne');
+    expect(refund?.textContent).toContain('0,1\u00a0kg × Comté 24 mois');
+  });
+
+  it('writes a weighed line with its unit in English', async () => {
+    const store = await openTestStore('en');
+    const c = await store.api.call('contacts.create', { firstName: 'Luc', lastName: 'Bernard' });
+    const cheese = await store.api.call('products.create', { name: 'Comté 24 months', priceCents: 3250, unit: 'kg' });
+    await store.api.call('purchases.create', { contactId: c.id, lines: [{ productId: cheese.id, quantity: 0.352 }] });
+    renderWithApi(<ContactPage id={c.id} />, store.api, 'en');
+    expect((await screen.findByTestId('timeline-purchase')).textContent).toContain('0.352\u00a0kg × Comté 24 months');
+  });
+
   it('merges a follow-up, a note, an interaction and a purchase into one feed, newest first', async () => {
     const store = await openTestStore();
     const c = await store.api.call('contacts.create', { firstName: 'Luc', lastName: 'Bernard' });

@@ -1,12 +1,15 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { Api } from '../../src-main/contract';
+import { AppError, type Api } from '../../src-main/contract';
 import { createFormatters } from '../../src-renderer/app/format';
 import { ProductsPage } from '../../src-renderer/features/sales/ProductsPage';
 import { openTestStore, renderWithApi } from './render';
 
 const fr = createFormatters('fr', 'EUR');
+const en = createFormatters('en', 'EUR');
+/** Testing Library matches text with its spaces collapsed: Intl's narrow no-break space included. */
+const spoken = (text: string | null | undefined): string => (text ?? '').replace(/\s+/g, ' ');
 const input = (testId: string): HTMLInputElement => screen.getByTestId(testId);
 const rowNames = (): string[] => screen.queryAllByTestId('product-row-name').map((n) => n.textContent ?? '');
 const catalogue = async (api: Api) => (await api.call('products.list', {})).rows;
@@ -54,6 +57,82 @@ describe('ProductsPage', () => {
     ]);
     await waitFor(() => expect(rowNames()).toEqual(['Retouche ourlet']));
     expect(screen.getByTestId('product-row-price').textContent).toBe(fr.money(1250));
+  });
+
+  it('creates a product sold by the kilo: the price says it is per kilo, in the form and in the list', async () => {
+    const { api, user } = await setup();
+    await user.click(screen.getByTestId('product-new'));
+    // a piece unless told otherwise
+    expect((screen.getByLabelText('À la pièce') as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByLabelText(/^Prix de vente/)).toBe(input('product-price'));
+    await user.type(input('product-name'), 'Comté 24 mois');
+    await user.click(screen.getByLabelText('Au kilo'));
+    expect(screen.getByLabelText(/^Prix au kilo/)).toBe(input('product-price'));
+    await user.type(input('product-price'), '32,50{Enter}');
+
+    await waitFor(() => expect(screen.queryByTestId('product-form')).toBeNull());
+    expect(await catalogue(api)).toMatchObject([{ name: 'Comté 24 mois', priceCents: 3250, unit: 'kg' }]);
+    await waitFor(() => expect(rowNames()).toEqual(['Comté 24 mois']));
+    expect(spoken(screen.getByTestId('product-row-price').textContent)).toBe('32,50 € / kg');
+    expect(screen.getByTestId('product-row-price').textContent).toBe(`${fr.money(3250)}\u00a0/\u00a0kg`);
+  });
+
+  it('changes a product’s unit with a patch of the unit alone, and shows the store’s refusal on the field', async () => {
+    const store = await openTestStore();
+    await withTwo(store.api);
+    const calls: unknown[] = [];
+    let refuse = true;
+    const api: Api = {
+      ...store.api,
+      call: (async (name: string, value: unknown) => {
+        if (name === 'products.update') {
+          calls.push(value);
+          // a store that knows fewer units than the screen
+          if (refuse) throw new AppError('VALIDATION', 'invalid', { issues: [{ path: 'patch.unit', code: 'invalid_value' }] });
+        }
+        return store.api.call(name as never, value as never);
+      }) as Api['call'],
+    };
+    renderWithApi(<ProductsPage />, api);
+    const user = userEvent.setup();
+    await waitFor(() => expect(rowNames()).toHaveLength(2));
+    await user.click(screen.getAllByTestId('product-row')[1] as HTMLElement);
+    await waitFor(() => expect(input('product-price').value).toBe('3,20'));
+    await user.click(screen.getByLabelText('Au mètre'));
+    expect(screen.getByLabelText(/^Prix au mètre/)).toBe(input('product-price'));
+    await user.click(screen.getByTestId('product-save'));
+    expect(within(screen.getByTestId('product-form')).getByText('Valeur non autorisée.')).toBeTruthy();
+    // the chosen unit takes the focus
+    expect(document.activeElement).toBe(screen.getByLabelText('Au mètre'));
+
+    refuse = false;
+    await user.click(screen.getByLabelText('Au kilo'));
+    expect(screen.queryByText('Valeur non autorisée.')).toBeNull();
+    await user.click(screen.getByTestId('product-save'));
+    await waitFor(() => expect(screen.queryByTestId('product-form')).toBeNull());
+    const [, pain] = await catalogue(store.api);
+    expect(calls).toEqual([
+      { id: pain?.id, patch: { unit: 'm' } },
+      { id: pain?.id, patch: { unit: 'kg' } },
+    ]);
+    expect(pain).toMatchObject({ unit: 'kg', priceCents: 320 });
+    await waitFor(() => expect(screen.getAllByTestId('product-row-price')[1]?.textContent).toBe(`${fr.money(320)}\u00a0/\u00a0kg`));
+  });
+
+  it('speaks English: the units, the price per kilogram and “/ kg” in the list', async () => {
+    const store = await openTestStore('en');
+    await store.api.call('products.create', { name: 'Comté 24 months', priceCents: 3250, unit: 'kg' });
+    await store.api.call('products.create', { name: 'Ribbon', priceCents: 120, unit: 'm' });
+    renderWithApi(<ProductsPage />, store.api, 'en');
+    await waitFor(() => expect(rowNames()).toEqual(['Comté 24 months', 'Ribbon']));
+    expect(screen.getAllByTestId('product-row-price').map((c) => c.textContent)).toEqual([`${en.money(3250)}\u00a0/\u00a0kg`, `${en.money(120)}\u00a0/\u00a0m`]);
+    expect(spoken(screen.getAllByTestId('product-row-price')[0]?.textContent)).toBe('€32.50 / kg');
+    const user = userEvent.setup();
+    await user.click(screen.getAllByTestId('product-row')[0] as HTMLElement);
+    expect(((await screen.findByLabelText('Per kilogram')) as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByLabelText(/^Price per kilogram/)).toBe(input('product-price'));
+    const units = screen.getByRole('radiogroup', { name: 'Selling unit' });
+    expect(within(units).getAllByRole('radio').map((r) => r.parentElement?.textContent)).toEqual(['Per piece', 'Per kilogram', 'Per litre', 'Per metre']);
   });
 
   it('Ctrl+Enter saves and clears the form for the next product, keeping the category', async () => {

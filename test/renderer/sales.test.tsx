@@ -9,9 +9,11 @@ import { fieldMessage, storeFieldCode } from '../../src-renderer/features/sales/
 import { centsToInput, parseEuros, parseQuantity, quantityToInput } from '../../src-renderer/features/sales/money';
 import { PurchaseDialog } from '../../src-renderer/features/sales/PurchaseDialog';
 import { SalePage } from '../../src-renderer/features/sales/SalePage';
+import { priceWithUnit, quantityTimesLabel, quantityWithUnit } from '../../src-renderer/features/sales/units';
 import { openTestStore, renderWithApi } from './render';
 
 const fr = createFormatters('fr', 'EUR');
+const en = createFormatters('en', 'EUR');
 /** Testing Library matches text with its spaces collapsed: Intl's narrow no-break space included. */
 const spoken = (text: string): string => text.replace(/\s+/g, ' ');
 const input = (testId: string): HTMLInputElement => screen.getByTestId(testId);
@@ -30,6 +32,9 @@ const setup = async (contactId: number | null = null) => {
   renderWithApi(<SalePage contactId={contactId} />, store.api);
   return { ...data, store, api: store.api, user: userEvent.setup() };
 };
+
+/** A cheese sold by the kilo, in the catalogue beside the pieces of `seed`. */
+const comte = (api: Api) => api.call('products.create', { name: 'Comté 24 mois', sku: 'COMTE-24', category: 'Fromagerie', priceCents: 3250, unit: 'kg' });
 
 const purchasesOf = async (api: Api, contactId: number) => (await api.call('purchases.list', { contactId })).rows;
 
@@ -148,6 +153,26 @@ describe('euros typed the French way', () => {
     expect(quantityToInput(0.352, ',')).toBe('0,352');
     expect(quantityToInput(2, ',')).toBe('2');
     expect(quantityToInput(2.5, '.')).toBe('2.5');
+  });
+});
+
+describe('units after quantities and prices', () => {
+  it('says kg, l and m, and nothing for a piece, in both languages', () => {
+    const { t } = createI18n('fr');
+    expect(quantityWithUnit(t, fr, 0.352, 'kg')).toBe('0,352\u00a0kg');
+    expect(quantityWithUnit(t, fr, 1, 'kg')).toBe('1\u00a0kg');
+    expect(quantityWithUnit(t, fr, 2.5, 'm')).toBe('2,5\u00a0m');
+    expect(quantityWithUnit(t, fr, -0.75, 'l')).toBe('-0,75\u00a0l');
+    expect(quantityWithUnit(t, fr, 2, 'piece')).toBe('2');
+    expect(priceWithUnit(t, fr, 3250, 'kg')).toBe(`${fr.money(3250)}\u00a0/\u00a0kg`);
+    expect(priceWithUnit(t, fr, 320, 'piece')).toBe(fr.money(320));
+    expect(quantityTimesLabel(t, fr, 0.1, 'kg', 'Comté')).toBe('0,1\u00a0kg × Comté');
+    expect(quantityTimesLabel(t, fr, 1, 'piece', 'Pain')).toBe('1 × Pain');
+    const english = createI18n('en').t;
+    expect(quantityWithUnit(english, en, 0.352, 'kg')).toBe('0.352\u00a0kg');
+    expect(priceWithUnit(english, en, 3250, 'kg')).toBe(`${en.money(3250)}\u00a0/\u00a0kg`);
+    expect(priceWithUnit(english, en, 199, 'l')).toBe(`${en.money(199)}\u00a0/\u00a0l`);
+    expect(quantityWithUnit(english, en, 3, 'piece')).toBe('3');
   });
 });
 
@@ -311,6 +336,74 @@ describe('SalePage (counter sale)', () => {
     await user.click(screen.getByTestId('sale-last-open'));
     const view = await screen.findByTestId('purchase-view');
     expect(within(view).getAllByTestId('purchase-line').map((r) => r.textContent)).toEqual([`Comté0,352${fr.money(3250)}${fr.money(1144)}`]);
+  });
+
+  it('sells a product of the catalogue by the kilo: « kg » by its quantity, which waits for the weight', async () => {
+    const { api, user, jeanne, bread } = await setup(null);
+    const cheese = await comte(api);
+    await user.type(input('sale-customer'), 'martin');
+    await screen.findByTestId('sale-customer-options');
+    await user.keyboard('{Enter}');
+    await user.type(input('sale-product'), 'comté');
+    await waitFor(() => expect(screen.getAllByTestId('sale-product-option')).toHaveLength(2));
+    expect(screen.getAllByTestId('sale-product-option')[0]?.textContent).toBe(`Comté 24 moisCOMTE-24 · Fromagerie${fr.money(3250)}\u00a0/\u00a0kg`);
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(inputs('sale-line')).toHaveLength(1));
+    expect(screen.getByTestId('sale-qty-unit').textContent).toBe('kg');
+    expect(screen.getByTestId('sale-price-unit').textContent).toBe('/\u00a0kg');
+    expect(inputs('sale-price')[0]?.value).toBe('32,50');
+    // the weight is what is left to type: its field has the focus, the « 1 » selected
+    await waitFor(() => expect(document.activeElement).toBe(inputs('sale-qty')[0]));
+    await user.keyboard('0,352');
+    expect(inputs('sale-qty')[0]?.value).toBe('0,352');
+    expect(spoken(screen.getAllByTestId('sale-line-total')[0]?.textContent ?? '')).toBe('11,44 €');
+
+    // a piece says no unit; a second weighing is a line of its own, not one more kilo
+    await user.type(input('sale-product'), 'PAIN-01{Enter}');
+    await waitFor(() => expect(inputs('sale-line')).toHaveLength(2));
+    await user.type(input('sale-product'), 'COMTE-24{Enter}');
+    await waitFor(() => expect(inputs('sale-line')).toHaveLength(3));
+    await waitFor(() => expect(document.activeElement).toBe(inputs('sale-qty')[2]));
+    await user.keyboard('0,2');
+    expect(inputs('sale-qty').map((i) => i.value)).toEqual(['0,352', '1', '0,2']);
+    expect(screen.getAllByTestId('sale-qty-unit')).toHaveLength(2);
+    expect(screen.getAllByTestId('sale-line').map((l) => within(l).queryByTestId('sale-qty-unit')?.textContent ?? null)).toEqual(['kg', null, 'kg']);
+    expect(screen.getByTestId('sale-total').textContent).toBe(fr.money(1144 + 320 + 650));
+
+    await user.click(screen.getByTestId('sale-save'));
+    await screen.findByTestId('sale-last');
+    const [sale] = await purchasesOf(api, jeanne.id);
+    expect(sale?.lines.map(({ productId, quantity, unit, totalCents }) => ({ productId, quantity, unit, totalCents }))).toEqual([
+      { productId: cheese.id, quantity: 0.352, unit: 'kg', totalCents: 1144 },
+      { productId: bread.id, quantity: 1, unit: 'piece', totalCents: 320 },
+      { productId: cheese.id, quantity: 0.2, unit: 'kg', totalCents: 650 },
+    ]);
+
+    await user.click(screen.getByTestId('sale-last-open'));
+    const view = await screen.findByTestId('purchase-view');
+    expect(within(view).getAllByTestId('purchase-line').map((r) => r.textContent)).toEqual([
+      `Comté 24 mois0,352\u00a0kg${fr.money(3250)}\u00a0/\u00a0kg${fr.money(1144)}`,
+      `Pain de campagne1${fr.money(320)}${fr.money(320)}`,
+      `Comté 24 mois0,2\u00a0kg${fr.money(3250)}\u00a0/\u00a0kg${fr.money(650)}`,
+    ]);
+  });
+
+  it('says “kg” and “/ kg” in English too', async () => {
+    const store = await openTestStore('en');
+    await comte(store.api);
+    renderWithApi(<SalePage contactId={null} />, store.api, 'en');
+    const user = userEvent.setup();
+    await user.keyboard('{Enter}');
+    await user.type(input('sale-product'), 'comt');
+    await waitFor(() => expect(screen.getAllByTestId('sale-product-option')).toHaveLength(2));
+    expect(spoken(screen.getAllByTestId('sale-product-option')[0]?.textContent ?? '')).toBe('Comté 24 moisCOMTE-24 · Fromagerie€32.50 / kg');
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(document.activeElement).toBe(inputs('sale-qty')[0]));
+    expect(screen.getByTestId('sale-qty-unit').textContent).toBe('kg');
+    expect(screen.getByTestId('sale-price-unit').textContent).toBe('/\u00a0kg');
+    expect(inputs('sale-price')[0]?.value).toBe('32.50');
+    await user.keyboard('0.352');
+    expect(screen.getAllByTestId('sale-line-total')[0]?.textContent).toBe(en.money(1144));
   });
 
   it('totals the lines each rounded to the cent, as the store records them', async () => {
@@ -555,6 +648,55 @@ describe('PurchaseDialog', () => {
       `0,2 × Comté${fr.money(-650)}`,
     ]);
     expect(await store.api.call('purchases.get', { id: sale.id })).toMatchObject({ refundedCents: 1625 });
+  });
+
+  it('shows a weighed line’s quantities and price with its unit, and refunds part of its weight', async () => {
+    const store = await openTestStore();
+    const { jeanne, bread } = await seed(store.api);
+    const cheese = await comte(store.api);
+    const sale = await store.api.call('purchases.create', {
+      contactId: jeanne.id,
+      lines: [
+        { productId: cheese.id, quantity: 0.352 },
+        { productId: bread.id, quantity: 2 },
+      ],
+    });
+    renderWithApi(<PurchaseDialog purchaseId={sale.id} onClose={() => {}} onChanged={() => {}} />, store.api);
+    const user = userEvent.setup();
+    await screen.findByTestId('purchase-view');
+    expect(screen.getAllByTestId('purchase-line').map((r) => r.textContent)).toEqual([
+      `Comté 24 mois0,352\u00a0kg${fr.money(3250)}\u00a0/\u00a0kg${fr.money(1144)}`,
+      `Pain de campagne2${fr.money(320)}${fr.money(640)}`,
+    ]);
+
+    await user.click(screen.getByTestId('purchase-refund'));
+    await user.click(screen.getByLabelText('Des articles'));
+    const [cheeseLine, breadLine] = screen.getAllByTestId('refund-line');
+    expect(cheeseLine?.children[0]?.textContent).toBe(`Comté 24 mois${fr.money(3250)}\u00a0/\u00a0kg`);
+    expect(cheeseLine?.children[1]?.textContent).toBe('0,352\u00a0kg');
+    expect(within(cheeseLine as HTMLElement).getByTestId('refund-qty-unit').textContent).toBe('kg');
+    expect(breadLine?.children[1]?.textContent).toBe('2');
+    expect(within(breadLine as HTMLElement).queryByTestId('refund-qty-unit')).toBeNull();
+    await user.type(screen.getAllByTestId('refund-qty')[0] as HTMLInputElement, '0,1');
+    await user.type(screen.getAllByTestId('refund-qty')[1] as HTMLInputElement, '1');
+    await user.click(screen.getByTestId('refund-confirm'));
+    await waitFor(() => expect(screen.getByTestId('purchase-refunded').textContent).toBe(fr.money(-(325 + 320))));
+    expect(screen.getByTestId('purchase-refund-row').textContent).toContain('0,1\u00a0kg × Comté 24 mois, 1 × Pain de campagne');
+
+    await user.click(screen.getByTestId('purchase-refund'));
+    await user.click(screen.getByLabelText('Des articles'));
+    expect(screen.getAllByTestId('refund-line').map((l) => l.children[1]?.textContent)).toEqual(['0,252\u00a0kg', '1']);
+  });
+
+  it('shows a weighed line with “kg” and “/ kg” in English', async () => {
+    const store = await openTestStore('en');
+    const cheese = await comte(store.api);
+    const sale = await store.api.call('purchases.create', { lines: [{ productId: cheese.id, quantity: 0.352 }] });
+    const refund = await store.api.call('purchases.refund', { purchaseId: sale.id, lines: [{ lineId: sale.lines[0]?.id ?? 0, quantity: 0.1 }] });
+    renderWithApi(<PurchaseDialog purchaseId={refund.id} onClose={() => {}} onChanged={() => {}} />, store.api, 'en');
+    await screen.findByTestId('purchase-view');
+    expect(screen.getAllByTestId('purchase-line').map((r) => r.textContent)).toEqual([`Comté 24 mois-0.1\u00a0kg${en.money(3250)}\u00a0/\u00a0kg${en.money(-325)}`]);
+    expect(spoken(screen.getAllByTestId('purchase-line')[0]?.textContent ?? '')).toContain('€32.50 / kg');
   });
 
   it('refunds an amount, refusing "abc" and more than remains', async () => {

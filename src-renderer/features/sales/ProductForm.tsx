@@ -1,29 +1,34 @@
 import { useRef, useState, type ChangeEvent, type KeyboardEvent } from 'react';
-import { Button, Group, Modal, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Button, Group, Input, Modal, SegmentedControl, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { AppError, productInput, type Api, type FieldIssue, type Product, type ProductInput } from '@contract';
+import { AppError, productInput, saleUnits, type Api, type FieldIssue, type Product, type ProductInput, type SaleUnit } from '@contract';
 import { useApi } from '../../api/context';
 import { issuesFromZod, toFieldErrors, type FieldErrors } from '../../app/errors';
 import { useFormatters } from '../../app/format';
 import { notifyError, notifySuccess } from '../../app/notify';
 import { fieldMessage, storeFieldCode } from './messages';
 import { centsToInput, decimalMarkFor, parseEuros } from './money';
+import { unitName } from './units';
 
-type Values = { name: string; sku: string; category: string; price: string; active: boolean };
+type Values = { name: string; sku: string; category: string; unit: SaleUnit; price: string; active: boolean };
 type Field = keyof Values;
-const fieldOrder: readonly Field[] = ['name', 'sku', 'category', 'price'];
+const fieldOrder: readonly Field[] = ['name', 'sku', 'category', 'unit', 'price'];
 
 const valuesOf = (p: Product | null, mark: ',' | '.'): Values =>
   p === null
-    ? { name: '', sku: '', category: '', price: '', active: true }
-    : { name: p.name, sku: p.sku ?? '', category: p.category ?? '', price: centsToInput(p.priceCents, mark), active: p.active };
+    ? { name: '', sku: '', category: '', unit: 'piece', price: '', active: true }
+    : { name: p.name, sku: p.sku ?? '', category: p.category ?? '', unit: p.unit, price: centsToInput(p.priceCents, mark), active: p.active };
 
 /** Store field → form field (prices travel as cents, typed as euros). */
 const formField = (path: string): Field | null => {
   const f = path.replace(/^patch\./, '');
   if (f === 'priceCents') return 'price';
-  return f === 'name' || f === 'sku' || f === 'category' || f === 'active' ? f : null;
+  return f === 'name' || f === 'sku' || f === 'category' || f === 'unit' || f === 'active' ? f : null;
 };
+
+/** The element a field's error sends the focus to: the unit's is a radio group, its chosen radio takes it. */
+const focusTarget = (el: HTMLElement | null | undefined): HTMLElement | null =>
+  el instanceof HTMLInputElement ? el : (el?.querySelector<HTMLInputElement>('input:checked') ?? null);
 
 /** "SKU already used": the message names the product that has it. */
 const skuOwner = async (api: Api, error: unknown): Promise<string | null> => {
@@ -71,7 +76,7 @@ const ProductFields = ({ product, onClose, onSaved }: { product: Product | null 
   const [skuTakenBy, setSkuTakenBy] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const busy = useRef(false);
-  const refs = useRef<Partial<Record<Field, HTMLInputElement | null>>>({});
+  const refs = useRef<Partial<Record<Field, HTMLElement | null>>>({});
 
   const set = <K extends Field>(field: K, value: Values[K]) => {
     setValues((v) => ({ ...v, [field]: value }));
@@ -81,7 +86,7 @@ const ProductFields = ({ product, onClose, onSaved }: { product: Product | null 
   const show = (next: FieldErrors) => {
     setErrors(next);
     const first = fieldOrder.find((f) => next[f] !== undefined);
-    if (first) refs.current[first]?.focus();
+    if (first) focusTarget(refs.current[first])?.focus();
   };
 
   const showIssues = (issues: readonly FieldIssue[]): boolean => {
@@ -108,6 +113,7 @@ const ProductFields = ({ product, onClose, onSaved }: { product: Product | null 
       sku: values.sku,
       category: values.category,
       priceCents: price.value,
+      unit: values.unit,
       active: values.active,
     };
     const parsed = productInput.safeParse(data);
@@ -129,6 +135,7 @@ const ProductFields = ({ product, onClose, onSaved }: { product: Product | null 
           ...(d.sku !== product.sku ? { sku: d.sku } : {}),
           ...(d.category !== product.category ? { category: d.category } : {}),
           ...(d.priceCents !== product.priceCents ? { priceCents: d.priceCents } : {}),
+          ...(d.unit !== product.unit ? { unit: d.unit } : {}),
           ...(d.active !== product.active ? { active: d.active } : {}),
         };
         saved = Object.keys(patch).length === 0 ? product : await api.call('products.update', { id: product.id, patch });
@@ -169,7 +176,7 @@ const ProductFields = ({ product, onClose, onSaved }: { product: Product | null 
     return code === 'sku_taken' ? t('products.errors.sku_taken') : fieldMessage(t, code);
   };
 
-  const text = (field: Exclude<Field, 'active'>, max: number) => ({
+  const text = (field: Exclude<Field, 'unit' | 'active'>, max: number) => ({
     label: t(`products.fields.${field}`),
     value: values[field],
     onChange: (e: ChangeEvent<HTMLInputElement>) => set(field, e.currentTarget.value),
@@ -199,8 +206,24 @@ const ProductFields = ({ product, onClose, onSaved }: { product: Product | null 
           <TextInput {...text('sku', 64)} description={t('products.fields.skuHint')} />
           <TextInput {...text('category', 100)} />
         </Group>
+        {/* a radio group has no single input for a <label> to point at: it is named by aria-label */}
+        <Input.Wrapper labelElement="div" label={t('products.fields.unit')} description={t('products.fields.unitHint')} error={error('unit')}>
+          <SegmentedControl<SaleUnit>
+            ref={(el: HTMLDivElement | null) => {
+              refs.current.unit = el;
+            }}
+            value={values.unit}
+            onChange={(unit) => set('unit', unit)}
+            data={saleUnits.map((u) => ({ value: u, label: unitName(t, u) }))}
+            aria-label={t('products.fields.unit')}
+            fullWidth
+            mt={4}
+            data-testid="product-unit"
+          />
+        </Input.Wrapper>
         <TextInput
           {...text('price', 20)}
+          label={values.unit === 'piece' ? t('products.fields.price') : t(`products.fields.priceFor.${values.unit}`)}
           inputMode="decimal"
           placeholder={centsToInput(0, mark)}
           withAsterisk

@@ -24,6 +24,7 @@ import { errorMessage } from '../../app/errors';
 import { useFormatters } from '../../app/format';
 import { notifyError, notifySuccess } from '../../app/notify';
 import { ProductForm } from './ProductForm';
+import { priceWithUnit } from './units';
 import { ProductAffinityButton } from '../attrition/ProductAffinity';
 
 const PAGE = 100;
@@ -253,8 +254,8 @@ export const ProductsPage = () => {
                   <Text size="sm">{p.category ?? '—'}</Text>
                 </Table.Td>
                 <Table.Td ta="right">
-                  <Text size="sm" data-testid="product-row-price">
-                    {fmt.money(p.priceCents)}
+                  <Text size="sm" style={{ whiteSpace: 'nowrap' }} data-testid="product-row-price">
+                    {priceWithUnit(t, fmt, p.priceCents, p.unit)}
                   </Text>
                 </Table.Td>
                 <Table.Td>

@@ -27,6 +27,8 @@ import { routeHref } from '../../app/router';
 import { plainName } from '../contacts/names';
 import { channelLabel, fieldMessage } from './messages';
 import { decimalMarkFor, centsToInput, parseEuros, parseQuantity } from './money';
+import { unitSection, UNIT_WIDTH } from './UnitSection';
+import { priceWithUnit, quantityTimesLabel, quantityWithUnit, unitSymbol } from './units';
 
 export type PurchaseDialogProps = { purchaseId: number | null; onClose: () => void; onChanged: () => void };
 
@@ -224,10 +226,10 @@ const RefundForm = ({
                   <Table.Td>
                     <Text size="sm">{l.label}</Text>
                     <Text size="xs" c="dimmed">
-                      {fmt.money(l.unitPriceCents)}
+                      {priceWithUnit(t, fmt, l.unitPriceCents, l.unit)}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{fmt.quantity(fromMilli(leftMilli(l.id, l.quantity)))}</Table.Td>
+                  <Table.Td>{quantityWithUnit(t, fmt, fromMilli(leftMilli(l.id, l.quantity)), l.unit)}</Table.Td>
                   <Table.Td>
                     <TextInput
                       value={quantities[l.id] ?? ''}
@@ -238,6 +240,7 @@ const RefundForm = ({
                       }}
                       placeholder="0"
                       inputMode="decimal"
+                      {...unitSection(unitSymbol(t, l.unit), UNIT_WIDTH, 'refund-qty-unit')}
                       maxLength={12}
                       autoComplete="off"
                       data-autofocus={index === 0 || undefined}
@@ -411,8 +414,8 @@ const PurchaseView = ({ id, onShow, onClose, onChanged }: { id: number; onShow(i
             <Table.Tr key={l.id} data-testid="purchase-line">
               {/* a refund by amount has no label: the screen says what it is */}
               <Table.Td>{l.label === '' ? t('sales.purchase.amountLine') : l.label}</Table.Td>
-              <Table.Td ta="right">{fmt.quantity(l.quantity)}</Table.Td>
-              <Table.Td ta="right">{fmt.money(l.unitPriceCents)}</Table.Td>
+              <Table.Td ta="right">{quantityWithUnit(t, fmt, l.quantity, l.unit)}</Table.Td>
+              <Table.Td ta="right">{priceWithUnit(t, fmt, l.unitPriceCents, l.unit)}</Table.Td>
               <Table.Td ta="right">{fmt.money(l.totalCents)}</Table.Td>
             </Table.Tr>
           ))}
@@ -460,7 +463,7 @@ const PurchaseView = ({ id, onShow, onClose, onChanged }: { id: number; onShow(i
                 {fmt.date(r.purchasedAt)}
                 {' · '}
                 {r.lines.some((l) => l.refundsLine !== null)
-                  ? r.lines.map((l) => `${fmt.quantity(-l.quantity)} × ${l.label}`).join(', ')
+                  ? r.lines.map((l) => quantityTimesLabel(t, fmt, -l.quantity, l.unit, l.label)).join(', ')
                   : t('sales.purchase.amountLine')}
                 {r.note !== null && ` · ${r.note}`}
               </Text>

@@ -34,6 +34,7 @@ import {
   type PurchaseChannel,
   type PurchaseInput,
   type PurchaseLineInput,
+  type SaleUnit,
   type Voucher,
   voucherDiscount,
 } from '@contract';
@@ -50,6 +51,8 @@ import { channelLabel, fieldMessage, storeFieldCode } from './messages';
 import { centsToInput, decimalMarkFor, parseEuros, parseQuantity, quantityToInput } from './money';
 import { PurchaseDialog } from './PurchaseDialog';
 import { SuggestInput } from './SuggestInput';
+import { PER_UNIT_WIDTH, unitSection, UNIT_WIDTH } from './UnitSection';
+import { perUnit, priceWithUnit, unitSymbol } from './units';
 import { useSearch } from './use-search';
 
 const SEARCH_LIMIT = 8;
@@ -61,6 +64,8 @@ type Line = {
   productId: number | null;
   sku: string | null;
   label: string;
+  /** Its product's (a free line is pieces): what the quantity counts and the price is for. */
+  unit: SaleUnit;
   qty: string;
   price: string;
 };
@@ -201,16 +206,18 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
 
   const addProduct = (p: Product) => {
     const key = nextKey.current++;
+    // a weighed or measured article waits for its quantity: the field takes the focus, its « 1 » selected
+    if (p.unit !== 'piece') pendingFocus.current = `${key}-qty`;
     setLines((ls) => {
-      // a second scan of the same article counts one more
-      const same = ls.find((l) => l.productId === p.id);
+      // a second scan of the same article counts one more; one more kilo would mean nothing: a weighed article gets a line per weighing
+      const same = p.unit === 'piece' ? ls.find((l) => l.productId === p.id) : undefined;
       const qty = same ? parseQuantity(same.qty, mark) : null;
       if (same && qty?.ok) {
         // in thousandths: 0,352 + 1 as floats could come back 1.3519999999999999
         const more = quantityToInput(fromMilli(quantityMilli(qty.value) + quantityMilli(1)), mark);
         return ls.map((l) => (l === same ? { ...l, qty: more } : l));
       }
-      return [...ls, { key, productId: p.id, sku: p.sku, label: p.name, qty: '1', price: centsToInput(p.priceCents, mark) }];
+      return [...ls, { key, productId: p.id, sku: p.sku, label: p.name, unit: p.unit, qty: '1', price: centsToInput(p.priceCents, mark) }];
     });
     setProductText('');
     clearError((e) => ({ ...e, form: undefined }));
@@ -219,7 +226,7 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
   const addFreeLine = (label: string) => {
     const key = nextKey.current++;
     pendingFocus.current = `${key}-price`;
-    setLines((ls) => [...ls, { key, productId: null, sku: null, label, qty: '1', price: '' }]);
+    setLines((ls) => [...ls, { key, productId: null, sku: null, label, unit: 'piece', qty: '1', price: '' }]);
     setProductText('');
     clearError((e) => ({ ...e, form: undefined }));
   };
@@ -517,7 +524,9 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
                       {[p.sku, p.category].filter((v) => v !== null).join(' · ')}
                     </Text>
                   </Box>
-                  <Text size="sm">{fmt.money(p.priceCents)}</Text>
+                  <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                    {priceWithUnit(t, fmt, p.priceCents, p.unit)}
+                  </Text>
                 </Group>
               ),
             })),
@@ -546,8 +555,11 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t('sales.lines.label')}</Table.Th>
-                {/* the input keeps 54 px for its text: « 0,352 » and « 12,345 » show whole, even in DejaVu Sans */}
-                <Table.Th w={100}>{t('sales.lines.quantity')}</Table.Th>
+                {/*
+                  the input keeps 54 px for its text beside a unit (« kg », UNIT_WIDTH): « 0,352 » and « 12,345 »
+                  show whole, even in DejaVu Sans; the price keeps 66 px beside « / kg » (PER_UNIT_WIDTH)
+                */}
+                <Table.Th w={120}>{t('sales.lines.quantity')}</Table.Th>
                 <Table.Th w={140}>{t('sales.lines.unitPrice')}</Table.Th>
                 <Table.Th w={130} ta="right">
                   {t('sales.lines.total')}
@@ -584,6 +596,7 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
                         onFocus={(e) => e.currentTarget.select()}
                         error={lineError(l.key, 'qty')}
                         inputMode="decimal"
+                        {...unitSection(unitSymbol(t, l.unit), UNIT_WIDTH, 'sale-qty-unit')}
                         aria-label={t('sales.lines.quantityOf', { n: index + 1 })}
                         maxLength={12}
                         autoComplete="off"
@@ -600,6 +613,7 @@ export const SalePage = ({ contactId }: { contactId: number | null }) => {
                         error={lineError(l.key, 'price')}
                         inputMode="decimal"
                         placeholder={centsToInput(0, mark)}
+                        {...unitSection(perUnit(t, l.unit), PER_UNIT_WIDTH, 'sale-price-unit')}
                         aria-label={t('sales.lines.unitPriceOf', { n: index + 1 })}
                         maxLength={20}
                         autoComplete="off"

@@ -48,6 +48,7 @@ import { consentBullet, ConsentTimelineEntry } from '../consent/ConsentTimelineE
 import { onConsentChanged } from '../consent/events';
 import { LoyaltyTimelineEntry } from '../loyalty/LoyaltyTimelineEntry';
 import { PurchaseDialog } from '../sales/PurchaseDialog';
+import { quantityTimesLabel } from '../sales/units';
 import { InteractionForm, NoteForm, TaskForm } from './EntryForms';
 import { useTimeline } from './use-timeline';
 
@@ -108,7 +109,10 @@ const PurchaseEntry = ({ purchase, onOpen }: { purchase: Purchase; onOpen(): voi
   const { t } = useTranslation();
   const fmt = useFormatters();
   const refund = purchase.kind === 'refund';
-  const labels = purchase.lines.map((l) => (l.quantity === 1 || l.quantity === -1 ? l.label : `${fmt.quantity(Math.abs(l.quantity))} × ${l.label}`));
+  // one piece goes without saying; one kilo does not (« 1 kg × Comté »)
+  const labels = purchase.lines.map((l) =>
+    l.unit === 'piece' && Math.abs(l.quantity) === 1 ? l.label : quantityTimesLabel(t, fmt, Math.abs(l.quantity), l.unit, l.label),
+  );
   return (
     <UnstyledButton onClick={onOpen} w="100%" data-testid="timeline-purchase" data-purchase-id={purchase.id}>
       <EntryHeader
