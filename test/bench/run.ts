@@ -247,6 +247,8 @@ const main = async () => {
     }
   }
   // --- a till export of every purchase into the same customers without purchases (issue 3); BENCH_PURCHASE_ROWS=N for the first N
+  // a counter's sale lines brought to quantities in thousandths and units (migrations 19-20)
+  if (process.env.BENCH_MIGRATION !== '0') (await import('./migration-lines')).benchLineMigration(record);
   if (process.env.BENCH_PURCHASE_IMPORT !== '0') await benchPurchaseImport({ root, benchDir, demoDb: dbPath, cli, record, rows: process.env.BENCH_PURCHASE_ROWS ? Number(process.env.BENCH_PURCHASE_ROWS) : undefined });
 
   fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
