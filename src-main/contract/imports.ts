@@ -17,7 +17,7 @@ export const contactTargetsForImport = [
  * form one purchase; amounts are in the file's currency units, stored as cents.
  */
 export const purchaseTargetsForImport = [
-  'customerCode', 'email', 'phone', 'date', 'reference', 'channel', 'sku', 'productName', 'quantity', 'unitPrice',
+  'customerCode', 'email', 'phone', 'date', 'reference', 'channel', 'sku', 'productName', 'quantity', 'unit', 'unitPrice',
   'lineTotal', 'amount',
 ] as const;
 export type ImportKindName = (typeof importKinds)[number];

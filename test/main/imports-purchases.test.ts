@@ -294,6 +294,40 @@ describe('purchase import: goods sold by weight', () => {
   });
 });
 
+describe('purchase import: units', () => {
+  it('reads the till’s unit column, the catalogue’s unit when it says none, and refuses grams it cannot price', async () => {
+    const { client, api, dbPath } = await openClient();
+    await seed(api);
+    await api.call('products.create', { name: 'Comté 24 mois', priceCents: 3250, unit: 'kg' });
+    const file = path.join(tempDir(), 'marche.csv');
+    const write = (rows: string[]) => fs.writeFileSync(file, ['Date;Ticket;Code client;Désignation;Poids;Unité;PU', ...rows, ''].join('\r\n'));
+    write([
+      '05/03/2024;T1;C0001;Tomates;1,2;Kg;3,50',
+      '05/03/2024;T1;C0001;Cidre fermier;2;litres;4,00',
+      '05/03/2024;T1;C0001;Lin lavé;2,5;m;12,00',
+      '05/03/2024;T1;C0001;Pain;2;pce;1,20',
+      '05/03/2024;T1;C0001;Comté 24 mois;0,352;;32,50',
+    ]);
+    const preview = await api.call('imports.preview', { kind: 'purchases', path: file });
+    expect(preview.mapping).toEqual(['date', 'reference', 'customerCode', 'productName', 'quantity', 'unit', 'unitPrice']);
+    expect(preview.sample.map((r) => r.values.unit)).toEqual(['kg', 'l', 'm', null, 'kg']);
+    const r = report(await importFile(client, file));
+    expect(r).toMatchObject({ created: 1, errors: [] });
+    expect(query<{ label: string; quantity_milli: number; unit: string; total_cents: number }>(dbPath, 'SELECT label, quantity_milli, unit, total_cents FROM purchase_lines ORDER BY id')).toEqual([
+      { label: 'Tomates', quantity_milli: 1200, unit: 'kg', total_cents: 420 },
+      { label: 'Cidre fermier', quantity_milli: 2000, unit: 'l', total_cents: 800 },
+      { label: 'Lin lavé', quantity_milli: 2500, unit: 'm', total_cents: 3000 },
+      { label: 'Pain', quantity_milli: 2000, unit: 'piece', total_cents: 240 },
+      { label: 'Comté 24 mois', quantity_milli: 352, unit: 'kg', total_cents: 1144 },
+    ]);
+    const before = dump(dbPath);
+    write(['06/03/2024;T2;C0001;Jambon blanc;350;g;24,90']);
+    const bad = report(await importFile(client, file));
+    expect(bad.errors).toEqual([{ line: 2, field: 'unit', value: 'g', reason: 'unknown_unit' }]);
+    expect(dump(dbPath)).toBe(before);
+  });
+});
+
 describe('purchase import: the time of day', () => {
   /** Runs `body` with the machine's clock in `zone` (the shop's wall clock). */
   const inZone = async (zone: string, body: () => Promise<void>): Promise<void> => {

@@ -345,4 +345,9 @@ describe('preview cells', () => {
     // what the store could not read stays as the file had it
     expect(storedText(createI18n('fr').t, createFormatters('fr', 'EUR'), 'quantity', 'deux')).toBe('deux');
   });
+
+  it('names the unit a line will be stored in, in the app’s language', () => {
+    expect(['kg', 'l', 'm'].map((u) => storedText(createI18n('fr').t, createFormatters('fr', 'EUR'), 'unit', u))).toEqual(['Au kilo', 'Au litre', 'Au mètre']);
+    expect(storedText(createI18n('en').t, createFormatters('en', 'EUR'), 'unit', 'kg')).toBe('Per kilogram');
+  });
 });

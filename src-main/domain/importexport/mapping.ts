@@ -46,6 +46,7 @@ export const purchaseTargets = [
   'productName',
   'sku',
   'quantity',
+  'unit',
   'unitPrice',
   'lineTotal',
 ] as const;
@@ -122,7 +123,8 @@ const PURCHASE_SYNONYMS: Synonyms<PurchaseTarget> = {
   channel: ['Canal', 'Canal de vente', 'Channel', 'Sales channel', 'Mode de vente', 'Origine vente'],
   productName: ['Article', 'Produit', 'Désignation', 'Libellé', 'Libellé article', 'Nom produit', 'Nom du produit', 'Product', 'Product name', 'Item', 'Item name', 'Description article', 'Intitulé'],
   sku: ['SKU', 'Code article', 'Réf article', 'Réf. article', 'Référence article', 'Code produit', 'Réf produit', 'Référence produit', 'EAN', 'Code-barres', 'Code barre', 'Gencod', 'Barcode', 'Product code', 'Item code'],
-  quantity: ['Quantité', 'Qté', 'Qte', 'Qty', 'Quantity', 'Nb', 'Nombre', 'Nbre', 'Qt'],
+  quantity: ['Quantité', 'Qté', 'Qte', 'Qty', 'Quantity', 'Nb', 'Nombre', 'Nbre', 'Qt', 'Poids', 'Weight'],
+  unit: ['Unité', 'Unité de vente', 'Unité de mesure', 'UV', 'U.V.', 'Unit', 'Unit of measure', 'UOM', 'UdM'],
   unitPrice: ['Prix unitaire', 'PU', 'PU TTC', 'Prix unitaire TTC', 'Unit price', 'Price', 'Prix', 'Prix de vente', 'Prix TTC', 'Tarif'],
   lineTotal: ['Total ligne', 'Montant ligne', 'Line total', 'Sous-total', 'Total article'],
 };

@@ -98,7 +98,7 @@ const NOTICE_REASONS: ReadonlySet<string> = new Set(['anonymous_sale', 'unknown_
 
 const KEY_TARGETS = ['customerCode', 'email', 'phone'] as const;
 type KeyTarget = (typeof KEY_TARGETS)[number];
-const ITEM_TARGETS: readonly PurchaseTarget[] = ['sku', 'productName', 'quantity', 'unitPrice', 'lineTotal'];
+const ITEM_TARGETS: readonly PurchaseTarget[] = ['sku', 'productName', 'quantity', 'unit', 'unitPrice', 'lineTotal'];
 
 const cached = <T>(compute: (text: string) => T): ((text: string) => T) => {
   const cache = new Map<string, T>();
@@ -198,6 +198,24 @@ const SIMPLE_QUANTITY = /^-?\d{1,6}$/;
 
 const readQuantity = (v: string): Parsed<number> =>
   SIMPLE_QUANTITY.test(v) ? { ok: true, value: Number(v) } : parseQuantity(v, { allowNegative: true });
+
+/**
+ * The till's word for how a line is counted. Grams are refused rather than
+ * guessed: whether « 352 » g at « 32,50 » is priced per gram or per kilo,
+ * only the shop knows, and a weight in kg says it.
+ */
+const UNITS: readonly [RegExp, SaleUnit][] = [
+  [/^(?:kg|kgs|kilo|kilos|kilogramme|kilogrammes|kilogram|kilograms)$/, 'kg'],
+  [/^(?:l|lt|litre|litres|liter|liters)$/, 'l'],
+  [/^(?:m|metre|metres|meter|meters|ml|metre lineaire|metres lineaires)$/, 'm'],
+  [/^(?:piece|pieces|pce|pces|pc|pcs|u|un|unite|unites|unit|units|ex|x|article|articles)$/, 'piece'],
+];
+
+const readUnit = cached((v: string): SaleUnit | null => {
+  const f = fold(v).replace(/[^a-z0-9]+/g, ' ').trim();
+  for (const [pattern, unit] of UNITS) if (pattern.test(f)) return unit;
+  return null;
+});
 
 const CHANNELS: readonly [RegExp, PurchaseChannel][] = [
   // before "boutique": an online shop is the web
@@ -516,9 +534,10 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
     const sku = hasItemColumns ? cellOf(cells, cols.sku) : '';
     const name = hasItemColumns ? cellOf(cells, cols.productName) : '';
     const quantityText = hasItemColumns ? cellOf(cells, cols.quantity) : '';
+    const unitWord = hasItemColumns ? cellOf(cells, cols.unit) : '';
     const unitText = hasItemColumns ? cellOf(cells, cols.unitPrice) : '';
     const totalText = hasItemColumns ? cellOf(cells, cols.lineTotal) : '';
-    if (sku !== '' || name !== '' || quantityText !== '' || unitText !== '' || totalText !== '') {
+    if (sku !== '' || name !== '' || quantityText !== '' || unitWord !== '' || unitText !== '' || totalText !== '') {
       let quantity = 1;
       if (quantityText !== '') {
         const q = readQuantity(quantityText);
@@ -527,6 +546,9 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
         else if (Math.abs(q.value) > QUANTITY_MAX) bad('quantity', quantityText, 'too_large');
         else quantity = q.value;
       }
+      // the file's unit is what was sold; without one, the catalogue's
+      const unit = unitWord === '' ? null : readUnit(unitWord);
+      if (unitWord !== '' && unit === null) bad('unit', unitWord, 'unknown_unit');
       const money = (field: 'unitPrice' | 'lineTotal', text: string, max: number): number | null => {
         if (text === '') return null;
         const m = readCents(text);
@@ -553,7 +575,7 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
         productId: product?.id ?? null,
         label,
         quantity,
-        unit: product?.unit ?? 'piece',
+        unit: unit ?? product?.unit ?? 'piece',
         unitCents,
         totalCents,
         listCents: product?.priceCents ?? null,
@@ -934,6 +956,8 @@ const displayValues = (row: PurchaseRow): Record<string, string | null> => {
     productId: text(it?.productId),
     label: text(it?.label),
     quantity: text(it?.quantity),
+    // pieces go without saying, as on the screens
+    unit: it === null || it.unit === 'piece' ? null : it.unit,
     unitPriceCents: text(unit),
     lineTotalCents: text(lineTotal),
     amountCents: text(row.amountCents),

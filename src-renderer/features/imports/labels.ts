@@ -163,6 +163,8 @@ export const storedText = (t: TFunction, fmt: Formatters, key: string, value: st
     case 'quantity':
       // the store writes it as JavaScript does ("0.352"); the user reads « 0,352 »
       return /^-?\d+(\.\d+)?$/.test(value) ? fmt.quantity(Number(value)) : value;
+    case 'unit':
+      return t(`sales.units.name.${value}`, { defaultValue: value });
     case 'phone':
       return fmt.phone(value);
     case 'phones':
