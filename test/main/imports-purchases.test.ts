@@ -307,10 +307,12 @@ describe('purchase import: units', () => {
       '05/03/2024;T1;C0001;Lin lavé;2,5;m;12,00',
       '05/03/2024;T1;C0001;Pain;2;pce;1,20',
       '05/03/2024;T1;C0001;Comté 24 mois;0,352;;32,50',
+      // the till gave neither weight nor unit: one line at its price, not 1 kg
+      '05/03/2024;T1;C0001;Comté 24 mois;;;11,44',
     ]);
     const preview = await api.call('imports.preview', { kind: 'purchases', path: file });
     expect(preview.mapping).toEqual(['date', 'reference', 'customerCode', 'productName', 'quantity', 'unit', 'unitPrice']);
-    expect(preview.sample.map((r) => r.values.unit)).toEqual(['kg', 'l', 'm', null, 'kg']);
+    expect(preview.sample.map((r) => r.values.unit)).toEqual(['kg', 'l', 'm', null, 'kg', null]);
     const r = report(await importFile(client, file));
     expect(r).toMatchObject({ created: 1, errors: [] });
     expect(query<{ label: string; quantity_milli: number; unit: string; total_cents: number }>(dbPath, 'SELECT label, quantity_milli, unit, total_cents FROM purchase_lines ORDER BY id')).toEqual([
@@ -319,11 +321,16 @@ describe('purchase import: units', () => {
       { label: 'Lin lavé', quantity_milli: 2500, unit: 'm', total_cents: 3000 },
       { label: 'Pain', quantity_milli: 2000, unit: 'piece', total_cents: 240 },
       { label: 'Comté 24 mois', quantity_milli: 352, unit: 'kg', total_cents: 1144 },
+      { label: 'Comté 24 mois', quantity_milli: 1000, unit: 'piece', total_cents: 1144 },
     ]);
     const before = dump(dbPath);
-    write(['06/03/2024;T2;C0001;Jambon blanc;350;g;24,90']);
+    // grams and millilitres: priced per gram or per kilo, millilitres or linear metres, only the shop knows
+    write(['06/03/2024;T2;C0001;Jambon blanc;350;g;24,90', "06/03/2024;T2;C0001;Huile d'olive;250;ml;0,04"]);
     const bad = report(await importFile(client, file));
-    expect(bad.errors).toEqual([{ line: 2, field: 'unit', value: 'g', reason: 'unknown_unit' }]);
+    expect(bad.errors).toEqual([
+      { line: 2, field: 'unit', value: 'g', reason: 'unknown_unit' },
+      { line: 3, field: 'unit', value: 'ml', reason: 'unknown_unit' },
+    ]);
     expect(dump(dbPath)).toBe(before);
   });
 });

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { AppError, type Api, type Purchase } from '../../src-main/contract';
 import { applyPurchaseTotalsInBulk, CONTACT_FIGURES_SQL } from '../../src-main/domain/purchases/aggregates';
 import { openClient, openStore, failure } from './helpers';
-import { purchaseQueue } from '../../src-main/domain/purchases/service';
+import { getPurchase, insertPurchase, purchaseQueue, refundPurchase } from '../../src-main/domain/purchases/service';
+import { fromMilli, lineTotalCents, quantityMilli, refundInput } from '../../src-main/contract';
+import { transaction } from '../../src-main/store/db';
 
 type Ctx = Awaited<ReturnType<typeof openClient>>;
 
@@ -314,6 +316,50 @@ describe('refunds', () => {
     ]);
     expect((await api.call('purchases.get', { id: sale.id })).refundedCents).toBe(1477);
     expect(stored(ctx, c.id)).toMatchObject({ total_cents: 0 });
+  });
+
+  it('gives back, in any number of parts, exactly what a line was paid — a till’s discounted line too — and never the wrong way', () => {
+    const store = openStore();
+    const at = '2024-04-01T10:00:00.000Z';
+    const line = fc.record({
+      milli: fc.integer({ min: 1, max: 5000 }),
+      unit: fc.integer({ min: 1, max: 10_000 }),
+      // a till's own total below the list price (a lot, a discount), or the price itself
+      discount: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(line, fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 6 }), (l, parts) => {
+        const list = lineTotalCents(fromMilli(l.milli), l.unit);
+        const paid = l.discount === null ? list : Math.floor((list * l.discount) / 100);
+        const saleId = transaction(store, () =>
+          insertPurchase(
+            store,
+            { contactId: null, kind: 'sale', refundOf: null, purchasedAt: at, currency: 'EUR', channel: 'shop', reference: null, note: null },
+            [{ productId: null, label: 'Comté', quantity: fromMilli(l.milli), unit: 'kg', unitPriceCents: l.unit, totalCents: paid, refundsLine: null }],
+            at,
+          ),
+        );
+        const lineId = getPurchase(store, saleId).lines[0]!.id;
+        let left = l.milli;
+        for (const part of [...parts.map((p) => Math.min(p, left)), l.milli]) {
+          const milli = Math.min(part, left);
+          if (milli <= 0) break;
+          try {
+            const r = transaction(store, () => refundPurchase(store, refundInput.parse({ purchaseId: saleId, lines: [{ lineId, quantity: fromMilli(milli) }] })));
+            expect(r.lines[0]!.totalCents).toBeLessThanOrEqual(0);
+            left -= quantityMilli(-r.lines[0]!.quantity);
+          } catch (e) {
+            // a few grams whose share rounds to nothing give nothing back: refused, and still left
+            expect(e).toMatchObject({ code: 'VALIDATION', details: { issues: [{ code: 'nothing_to_refund' }] } });
+            if (milli === left) break;
+          }
+          const sale = getPurchase(store, saleId);
+          expect(sale.refundedCents).toBeLessThanOrEqual(paid);
+        }
+        if (left === 0) expect(getPurchase(store, saleId).refundedCents).toBe(paid);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('refunds an amount, then whatever remains', async () => {

@@ -131,6 +131,8 @@ describe('euros typed the French way', () => {
     expect(parseQuantity('12,345.5', '.')).toEqual({ ok: true, value: 12345.5 });
     expect(parseQuantity('0.352', '.')).toEqual({ ok: true, value: 0.352 });
     expect(parseQuantity('1,5', '.')).toEqual({ ok: false, code: 'qty_invalid' });
+    expect(parseQuantity('0,352', '.')).toEqual({ ok: false, code: 'qty_invalid' });
+    expect(parseQuantity('00,352', '.')).toEqual({ ok: false, code: 'qty_invalid' });
     expect(parseQuantity('1.000', ',')).toEqual({ ok: true, value: 1 });
     expect(parseQuantity('1,000', ',')).toEqual({ ok: true, value: 1 });
   });

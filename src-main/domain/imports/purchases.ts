@@ -207,7 +207,8 @@ const readQuantity = (v: string): Parsed<number> =>
 const UNITS: readonly [RegExp, SaleUnit][] = [
   [/^(?:kg|kgs|kilo|kilos|kilogramme|kilogrammes|kilogram|kilograms)$/, 'kg'],
   [/^(?:l|lt|litre|litres|liter|liters)$/, 'l'],
-  [/^(?:m|metre|metres|meter|meters|ml|metre lineaire|metres lineaires)$/, 'm'],
+  // not « ml »: millilitres as often as linear metres
+  [/^(?:m|metre|metres|meter|meters|metre lineaire|metres lineaires)$/, 'm'],
   [/^(?:piece|pieces|pce|pces|pc|pcs|u|un|unite|unites|unit|units|ex|x|article|articles)$/, 'piece'],
 ];
 
@@ -546,8 +547,9 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
         else if (Math.abs(q.value) > QUANTITY_MAX) bad('quantity', quantityText, 'too_large');
         else quantity = q.value;
       }
-      // the file's unit is what was sold; without one, the catalogue's
-      const unit = unitWord === '' ? null : readUnit(unitWord);
+      // the file's unit is what was sold; without one, the catalogue's when the file gives the quantity
+      // (a weighed article's line without its weight is one line, not 1 kg)
+      const unit = unitWord === '' ? (quantityText === '' ? 'piece' : null) : readUnit(unitWord);
       if (unitWord !== '' && unit === null) bad('unit', unitWord, 'unknown_unit');
       const money = (field: 'unitPrice' | 'lineTotal', text: string, max: number): number | null => {
         if (text === '') return null;

@@ -279,23 +279,39 @@ const refundable = (store: Store, sale: Purchase) => {
 };
 
 /**
- * Gives back `milli` of a sale line. The refund that takes what is left of
- * the line gives back what is left of its money: two halves of 1 kg at
- * 3,33 € would otherwise round to 1,67 € each and give back a cent more
- * than was paid.
+ * The money of the first `milli` thousandths of a sale line: its share of
+ * what the line was paid, rounded to the cent half away from zero. Counted
+ * on the line's total, not its unit price, so a till's discounted line
+ * (2 lots at 10,00 € for 5,00 €) gives back what was paid; in integers, as
+ * a total times thousandths passes 2^53.
  */
-const refundLine = (line: PurchaseLine, milli: number, before: LineRefunded): NewLine => ({
-  productId: line.productId,
-  label: line.label,
-  quantity: -fromMilli(milli),
-  unit: line.unit,
-  unitPriceCents: line.unitPriceCents,
-  totalCents:
-    before.milli + milli === quantityMilli(line.quantity)
-      ? -(line.totalCents - before.cents)
-      : lineTotalCents(-fromMilli(milli), line.unitPriceCents),
-  refundsLine: line.id,
-});
+const paidFor = (line: PurchaseLine, milli: number): number => {
+  const sold = BigInt(quantityMilli(line.quantity));
+  const total = BigInt(line.totalCents);
+  const magnitude = ((total < 0n ? -total : total) * BigInt(milli) * 2n + sold) / (2n * sold);
+  return total < 0n ? -Number(magnitude) : Number(magnitude);
+};
+
+/**
+ * Gives back `milli` of a sale line: what its share of the line comes to
+ * once the earlier refunds are counted, so refunds in any number of parts
+ * add up to what the line was paid, never more (two halves of 1 kg at
+ * 3,33 € give back 1,67 € and 1,66 €), and none of them goes the wrong way.
+ */
+const refundLine = (line: PurchaseLine, milli: number, before: LineRefunded): NewLine => {
+  const owed = paidFor(line, before.milli + milli) - before.cents;
+  // refunds made by an older rule may have given back more than this share: nothing more then, never a charge
+  const cents = line.totalCents >= 0 ? Math.max(0, owed) : Math.min(0, owed);
+  return {
+    productId: line.productId,
+    label: line.label,
+    quantity: -fromMilli(milli),
+    unit: line.unit,
+    unitPriceCents: line.unitPriceCents,
+    totalCents: cents === 0 ? 0 : -cents,
+    refundsLine: line.id,
+  };
+};
 
 /** A refund by amount has one line without a label: the screen shows its own word for "refund". */
 const amountLine = (cents: number): NewLine => ({

@@ -98,7 +98,8 @@ export const parseQuantity = (text: string, decimalMark: ',' | '.' = ','): Parse
     // in English a comma only groups thousands: "1,000" is a thousand, not one
     const dot = s.indexOf('.');
     const int = dot < 0 ? s : s.slice(0, dot);
-    if (!/^[-−+]?\d{1,3}(,\d{3})+$/.test(int)) return { ok: false, code: 'qty_invalid' };
+    // a first group of 0 is a French decimal comma (« 0,352 »), not thousands: refused rather than read as 352
+    if (!/^[-−+]?[1-9]\d{0,2}(,\d{3})+$/.test(int)) return { ok: false, code: 'qty_invalid' };
     s = int.replace(/,/g, '') + (dot < 0 ? '' : s.slice(dot));
   }
   const { negative, rest } = unsign(s);
