@@ -16,28 +16,49 @@ export const PURCHASE_LINES_MAX = 500;
  * so sums and what is left to refund stay exact, as cents do for money.
  */
 export const QUANTITY_DECIMALS = 3;
-const MILLI = 1000;
+/** Thousandths in a unit. */
+export const QUANTITY_SCALE = 10 ** QUANTITY_DECIMALS;
 
 /** A quantity in whole thousandths (the stored form). */
-export const quantityMilli = (quantity: number): number => Math.round(quantity * MILLI);
+export const quantityMilli = (quantity: number): number => Math.round(quantity * QUANTITY_SCALE);
 
 /** Whole thousandths back to the quantity a line shows (0.352, 2). */
-export const fromMilli = (milli: number): number => milli / MILLI;
+export const fromMilli = (milli: number): number => milli / QUANTITY_SCALE;
 
 /** At most three decimals (a float's noise aside). */
-export const isQuantityPrecise = (quantity: number): boolean => Math.abs(quantity * MILLI - Math.round(quantity * MILLI)) < 1e-6;
+export const isQuantityPrecise = (quantity: number): boolean =>
+  Math.abs(quantity * QUANTITY_SCALE - Math.round(quantity * QUANTITY_SCALE)) < 1e-6;
+
+/**
+ * `amount × part / whole` in whole units (cents), rounded half away from
+ * zero; `part` and `whole` are positive integers. Exact: in numbers while the
+ * product is a safe integer, in BigInt past it (a line's total times its
+ * thousandths can reach 10^21).
+ */
+export const shareOf = (amount: number, part: number, whole: number): number => {
+  const product = Math.abs(amount) * part;
+  let magnitude: number;
+  if (Number.isSafeInteger(product)) {
+    magnitude = Math.floor(product / whole);
+    // the float quotient may land one off near an integer: the remainder puts it right
+    let rest = product - magnitude * whole;
+    if (rest < 0) [magnitude, rest] = [magnitude - 1, rest + whole];
+    else if (rest >= whole) [magnitude, rest] = [magnitude + 1, rest - whole];
+    if (rest * 2 >= whole) magnitude += 1;
+  } else {
+    magnitude = Number((BigInt(Math.abs(amount)) * BigInt(part) * 2n + BigInt(whole)) / (2n * BigInt(whole)));
+  }
+  return amount < 0 && magnitude !== 0 ? -magnitude : magnitude;
+};
 
 /**
  * What a line comes to: quantity × unit price, rounded to the cent half away
  * from zero, so a refund of the same quantity gives back exactly what was
- * paid. Whole units multiply exactly; only the thousandths are rounded.
+ * paid.
  */
 export const lineTotalCents = (quantity: number, unitPriceCents: number): number => {
-  const milli = Math.abs(quantityMilli(quantity));
-  const price = Math.abs(unitPriceCents);
-  const whole = Math.floor(milli / MILLI);
-  const magnitude = whole * price + Math.round(((milli - whole * MILLI) * price) / MILLI);
-  return magnitude !== 0 && quantity < 0 !== unitPriceCents < 0 ? -magnitude : magnitude;
+  const total = shareOf(unitPriceCents, Math.abs(quantityMilli(quantity)), QUANTITY_SCALE);
+  return quantity < 0 && total !== 0 ? -total : total;
 };
 
 const quantityField = z

@@ -17,6 +17,7 @@ import {
   lineTotalCents,
   quantityMilli,
   QUANTITY_MAX,
+  shareOf,
   UNIT_PRICE_MAX_CENTS,
 } from '../../src-main/contract';
 import { handlers } from '../../src-main/host/handlers';
@@ -183,6 +184,24 @@ describe('line totals', () => {
     expect(lineTotalCents(0.5, 333)).toBe(167);
     expect(lineTotalCents(-0.5, 333)).toBe(-167);
     expect(isQuantityPrecise(0.0005)).toBe(false);
+  });
+
+  it('share an amount to the cent, halves away from zero, exactly on both sides of 2^53', () => {
+    const oracle = (amount: number, part: number, whole: number): number => {
+      const m = (BigInt(Math.abs(amount)) * BigInt(part) * 2n + BigInt(whole)) / (2n * BigInt(whole));
+      return amount < 0 && m > 0n ? -Number(m) : Number(m);
+    };
+    const amount = fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.integer({ min: -1e13, max: 1e13 }));
+    const whole = fc.oneof(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 1e8 }));
+    fc.assert(
+      fc.property(amount, whole, fc.double({ min: 0, max: 1, noNaN: true }), (a, w, f) => {
+        const part = Math.max(1, Math.round(w * f));
+        expect(shareOf(a, part, w) + 0).toBe(oracle(a, part, w));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(shareOf(3250, 352, 1000)).toBe(1144);
+    expect(shareOf(-333, 500, 1000)).toBe(-167);
   });
 });
 

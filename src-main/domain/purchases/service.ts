@@ -4,6 +4,7 @@ import {
   fromMilli,
   lineTotalCents,
   quantityMilli,
+  shareOf,
   type FieldIssue,
   type Purchase,
   type PurchaseData,
@@ -279,27 +280,14 @@ const refundable = (store: Store, sale: Purchase) => {
 };
 
 /**
- * The money of the first `milli` thousandths of a sale line: its share of
- * what the line was paid, rounded to the cent half away from zero. Counted
- * on the line's total, not its unit price, so a till's discounted line
- * (2 lots at 10,00 € for 5,00 €) gives back what was paid; in integers, as
- * a total times thousandths passes 2^53.
- */
-const paidFor = (line: PurchaseLine, milli: number): number => {
-  const sold = BigInt(quantityMilli(line.quantity));
-  const total = BigInt(line.totalCents);
-  const magnitude = ((total < 0n ? -total : total) * BigInt(milli) * 2n + sold) / (2n * sold);
-  return total < 0n ? -Number(magnitude) : Number(magnitude);
-};
-
-/**
  * Gives back `milli` of a sale line: what its share of the line comes to
  * once the earlier refunds are counted, so refunds in any number of parts
  * add up to what the line was paid, never more (two halves of 1 kg at
  * 3,33 € give back 1,67 € and 1,66 €), and none of them goes the wrong way.
  */
 const refundLine = (line: PurchaseLine, milli: number, before: LineRefunded): NewLine => {
-  const owed = paidFor(line, before.milli + milli) - before.cents;
+  // the share of what the line was paid, not of its unit price: a till's discounted lot gives back what it cost
+  const owed = shareOf(line.totalCents, before.milli + milli, quantityMilli(line.quantity)) - before.cents;
   // refunds made by an older rule may have given back more than this share: nothing more then, never a charge
   const cents = line.totalCents >= 0 ? Math.max(0, owed) : Math.min(0, owed);
   return {

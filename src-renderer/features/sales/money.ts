@@ -1,4 +1,4 @@
-import { fromMilli, QUANTITY_DECIMALS, QUANTITY_MAX, quantityMilli, UNIT_PRICE_MAX_CENTS } from '@contract';
+import { fromMilli, QUANTITY_DECIMALS, QUANTITY_MAX, QUANTITY_SCALE, quantityMilli, UNIT_PRICE_MAX_CENTS } from '@contract';
 
 /** A parsed field, or the code of what is wrong with it (a key under `sales.errors`). */
 export type Parsed<Code extends string = string> = { ok: true; value: number } | { ok: false; code: Code };
@@ -78,8 +78,6 @@ export const centsToInput = (cents: number, decimalMark: ',' | '.'): string => {
   return cents < 0 ? `-${text}` : text;
 };
 
-/** Thousandths in a unit: the contract's QUANTITY_DECIMALS. */
-const MILLI = 10 ** QUANTITY_DECIMALS;
 const MAX_MILLI = quantityMilli(QUANTITY_MAX);
 
 /**
@@ -110,7 +108,7 @@ export const parseQuantity = (text: string, decimalMark: ',' | '.' = ','): Parse
   if (/[1-9]/.test(frac.slice(QUANTITY_DECIMALS))) return { ok: false, code: 'qty_too_precise' };
   // past nine digits the quantity is far above the limit anyway; stop before Number loses precision
   if (int.length > 9) return { ok: false, code: 'qty_too_large' };
-  const milli = Number(int === '' ? '0' : int) * MILLI + Number(frac.slice(0, QUANTITY_DECIMALS).padEnd(QUANTITY_DECIMALS, '0'));
+  const milli = Number(int === '' ? '0' : int) * QUANTITY_SCALE + Number(frac.slice(0, QUANTITY_DECIMALS).padEnd(QUANTITY_DECIMALS, '0'));
   if (milli === 0) return { ok: false, code: 'qty_positive' };
   if (milli > MAX_MILLI) return { ok: false, code: 'qty_too_large' };
   return { ok: true, value: fromMilli(milli) };
@@ -119,8 +117,8 @@ export const parseQuantity = (text: string, decimalMark: ',' | '.' = ','): Parse
 /** A quantity → what the user would type back ("0,352" in French, "2"), without grouping so it parses again as is. */
 export const quantityToInput = (quantity: number, decimalMark: ',' | '.'): string => {
   const milli = Math.abs(quantityMilli(quantity));
-  const whole = String(Math.floor(milli / MILLI));
-  const frac = String(milli % MILLI).padStart(QUANTITY_DECIMALS, '0').replace(/0+$/, '');
+  const whole = String(Math.floor(milli / QUANTITY_SCALE));
+  const frac = String(milli % QUANTITY_SCALE).padStart(QUANTITY_DECIMALS, '0').replace(/0+$/, '');
   const text = frac === '' ? whole : `${whole}${decimalMark}${frac}`;
   return quantity < 0 ? `-${text}` : text;
 };
