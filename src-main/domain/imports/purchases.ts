@@ -102,14 +102,15 @@ const KEY_TARGETS = ['customerCode', 'email', 'phone'] as const;
 type KeyTarget = (typeof KEY_TARGETS)[number];
 const ITEM_TARGETS: readonly PurchaseTarget[] = ['sku', 'productName', 'quantity', 'unit', 'unitPrice', 'lineTotal'];
 
-const cached = <T>(compute: (text: string) => T): ((text: string) => T) => {
-  const cache = new Map<string, T>();
-  return (text) => {
-    let v = cache.get(text);
+/** `compute` remembered for the last CACHE_LIMIT keys met (texts, or numbered hours and minutes). */
+const cached = <K, T>(compute: (key: K) => T): ((key: K) => T) => {
+  const cache = new Map<K, T>();
+  return (key) => {
+    let v = cache.get(key);
     if (v === undefined) {
       if (cache.size >= CACHE_LIMIT) cache.clear();
-      v = compute(text);
-      cache.set(text, v);
+      v = compute(key);
+      cache.set(key, v);
     }
     return v;
   };
@@ -295,47 +296,36 @@ export const purchaseDateReader = (order: DateOrder, excelSerial: boolean) => {
     return { instant: checked.data, ms: Date.parse(checked.data), midnight: dayInstant(date) };
   };
   const byText = cached(general);
-  /** A local hour's first millisecond by its number (yyyymmddhh), and its UTC text to the minutes when the zone is whole hours off UTC. */
-  const hourStarts = new Map<number, { start: number; isoHour: string | null; midnight: string } | null>();
-  /** The values of the minutes met last, shared by their rows (a till's file has a few sales a minute). */
-  const minutes = new Map<number, DateValue>();
   const latest = Date.now() + PAST_SLACK_MS;
   const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+  /** A local hour by its number (yyyymmddhh): its first millisecond, and its UTC text to the minutes when the zone is whole hours off UTC. */
+  const hourOf = cached((hourKey: number): { start: number; isoHour: string | null; midnight: string } | null => {
+    const [y, mo, d, h] = [Math.floor(hourKey / 1e6), Math.floor(hourKey / 1e4) % 100, Math.floor(hourKey / 100) % 100, hourKey % 100];
+    const date = `${String(y).padStart(4, '0')}-${two(mo)}-${two(d)}`;
+    if (!isCalendarDate(date)) return null;
+    const start = new Date(y, mo - 1, d, h).getTime();
+    const iso = new Date(start).toISOString();
+    return { start, isoHour: iso.endsWith(':00:00.000Z') ? iso.slice(0, 14) : null, midnight: dayInstant(date) };
+  });
+  /** A time in a valid local hour, or null for the general parser to say why (an impossible day, a sale after today). */
+  const at = (hourKey: number, mi: number, s: number): DateValue | null => {
+    const hour = hourOf(hourKey);
+    if (hour === null) return null;
+    // midnight without a zone is a day without a time (parseDateTime)
+    if (hourKey % 100 === 0 && mi === 0 && s === 0) return byText(hour.midnight.slice(0, 10));
+    const ms = hour.start + (mi * 60 + s) * 1000;
+    if (ms > latest) return null;
+    const instant = hour.isoHour === null ? new Date(ms).toISOString() : `${hour.isoHour}${two(mi)}:${two(s)}.000Z`;
+    return { instant, ms, midnight: hour.midnight };
+  };
+  /** Whole minutes, shared by their rows (a till's file has a few sales a minute). */
+  const minuteOf = cached((minuteKey: number) => at(Math.floor(minuteKey / 100), minuteKey % 100, 0));
   return (v: string): DateValue => {
     const t = tillDateTime(v, order === 'dmy');
-    if (t === null) return byText(v);
     // a time that cannot be: the general parser tells it from an impossible day
-    if (t.h > 23 || t.mi > 59 || t.s > 59) return byText(v);
+    if (t === null || t.h > 23 || t.mi > 59 || t.s > 59) return byText(v);
     const hourKey = ((t.y * 100 + t.mo) * 100 + t.d) * 100 + t.h;
-    const minuteKey = hourKey * 100 + t.mi;
-    if (t.s === 0) {
-      const known = minutes.get(minuteKey);
-      if (known !== undefined) return known;
-    }
-    let hour = hourStarts.get(hourKey);
-    if (hour === undefined) {
-      if (hourStarts.size >= CACHE_LIMIT) hourStarts.clear();
-      const date = `${String(t.y).padStart(4, '0')}-${two(t.mo)}-${two(t.d)}`;
-      if (isCalendarDate(date)) {
-        const start = new Date(t.y, t.mo - 1, t.d, t.h).getTime();
-        const iso = new Date(start).toISOString();
-        hour = { start, isoHour: iso.endsWith(':00:00.000Z') ? iso.slice(0, 14) : null, midnight: dayInstant(date) };
-      } else hour = null;
-      hourStarts.set(hourKey, hour);
-    }
-    // an impossible day, or a sale after today: the general parser says which
-    if (hour === null) return byText(v);
-    // midnight without a zone is a day without a time (parseDateTime)
-    if (t.h === 0 && t.mi === 0 && t.s === 0) return byText(hour.midnight.slice(0, 10));
-    const ms = hour.start + (t.mi * 60 + t.s) * 1000;
-    if (ms > latest) return byText(v);
-    const instant = hour.isoHour === null ? new Date(ms).toISOString() : `${hour.isoHour}${two(t.mi)}:${two(t.s)}.000Z`;
-    const value = { instant, ms, midnight: hour.midnight };
-    if (t.s === 0) {
-      if (minutes.size >= CACHE_LIMIT) minutes.clear();
-      minutes.set(minuteKey, value);
-    }
-    return value;
+    return (t.s === 0 ? minuteOf(hourKey * 100 + t.mi) : at(hourKey, t.mi, t.s)) ?? byText(v);
   };
 };
 
@@ -713,16 +703,7 @@ const contactTotals = () => {
     *inIdOrder(): Generator<PurchaseTotals> {
       const order = Int32Array.from({ length: slots.size }, (_, i) => i).sort((a, b) => ids[a]! - ids[b]!);
       // files by the day repeat a few thousand instants; files with times, too many to keep
-      const isoOf = new Map<number, string>();
-      const iso = (ms: number) => {
-        let v = isoOf.get(ms);
-        if (v === undefined) {
-          if (isoOf.size >= CACHE_LIMIT) isoOf.clear();
-          v = new Date(ms).toISOString();
-          isoOf.set(ms, v);
-        }
-        return v;
-      };
+      const iso = cached((ms: number) => new Date(ms).toISOString());
       for (const s of order) {
         const n = sales[s]!;
         yield { contactId: ids[s]!, sales: n, totalCents: cents[s]!, first: n > 0 ? iso(first[s]!) : null, last: n > 0 ? iso(last[s]!) : null };
