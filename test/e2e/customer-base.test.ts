@@ -23,6 +23,26 @@ describe('the customer base in the browser', () => {
 
   const rows = () => app.page.getByTestId('contact-row');
 
+  /** From the open contact's page to the counter, `article` typed and its line there. */
+  const ringUp = async (article: string): Promise<void> => {
+    const { page } = app;
+    await page.getByTestId('contact-sale').click();
+    await page.getByTestId('sale-page').waitFor();
+    await page.getByTestId('sale-customer-info').waitFor();
+    await page.getByTestId('sale-product').fill(article);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('sale-line').waitFor();
+  };
+
+  /** Ctrl+Enter records the sale; back to the contact's page. */
+  const recordAndGoBack = async (): Promise<void> => {
+    const { page } = app;
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('sale-last').waitFor();
+    await page.goBack();
+    await page.getByTestId('contact-page').waitFor();
+  };
+
   it('filters customers, selects two and tags them VIP', async () => {
     const { page } = app;
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="contact-row"]').length > 5);
@@ -60,20 +80,11 @@ describe('the customer base in the browser', () => {
     await page.getByTestId('note-save').click();
     await page.locator('[data-testid="timeline-item"][data-kind="note"]', { hasText: 'veste en lin' }).waitFor();
 
-    await page.getByTestId('contact-sale').click();
-    await page.getByTestId('sale-page').waitFor();
-    await page.getByTestId('sale-customer-info').waitFor();
-    await page.getByTestId('sale-product').fill('Retouche ourlet');
-    await page.keyboard.press('Enter');
-    await page.getByTestId('sale-line').waitFor();
+    await ringUp('Retouche ourlet');
     await page.getByTestId('sale-price').fill('12,50');
     expect(await page.getByTestId('sale-total').innerText()).toMatch(/12,50\s€/);
     await app.shot('base-02-counter-sale');
-    await page.keyboard.press('Control+Enter');
-    await page.getByTestId('sale-last').waitFor();
-
-    await page.goBack();
-    await page.getByTestId('contact-page').waitFor();
+    await recordAndGoBack();
     await page.waitForFunction(
       (n) => document.querySelectorAll('[data-testid="timeline-purchase"]').length === n,
       Math.min(before + 1, 20),
@@ -91,6 +102,7 @@ describe('the customer base in the browser', () => {
     await page.getByTestId('product-name').fill('Comté 24 mois');
     await page.getByTestId('product-unit').getByText('Au kilo').click();
     await page.getByLabel('Prix au kilo').fill('32,50');
+    await app.shot('base-03a-product-form-by-the-kilo');
     await page.getByTestId('product-save').click();
     const row = page.getByTestId('product-row').filter({ hasText: 'Comté 24 mois' });
     expect(await row.getByTestId('product-row-price').innerText()).toMatch(/^32,50\s€\s\/\skg$/);
@@ -98,11 +110,7 @@ describe('the customer base in the browser', () => {
 
     await page.goto(customer);
     await page.getByTestId('contact-page').waitFor();
-    await page.getByTestId('contact-sale').click();
-    await page.getByTestId('sale-customer-info').waitFor();
-    await page.getByTestId('sale-product').fill('Comté');
-    await page.keyboard.press('Enter');
-    await page.getByTestId('sale-line').waitFor();
+    await ringUp('Comté');
     // the line waits for the weight, its unit beside it
     expect(await page.getByTestId('sale-line').innerText()).toContain('kg');
     await page.getByTestId('sale-qty').fill('0,352');
@@ -110,14 +118,18 @@ describe('the customer base in the browser', () => {
     expect(await page.getByTestId('sale-line-total').innerText()).toMatch(/11,44\s€/);
     expect(await page.getByTestId('sale-total').innerText()).toMatch(/11,44\s€/);
     await app.shot('base-03c-sale-by-weight');
-    await page.keyboard.press('Control+Enter');
-    await page.getByTestId('sale-last').waitFor();
-    await page.goBack();
-    await page.getByTestId('contact-page').waitFor();
+    await recordAndGoBack();
     const newest = page.getByTestId('timeline-purchase').first();
     await newest.filter({ hasText: /0,352\skg × Comté 24 mois/ }).waitFor();
     expect(await newest.getByTestId('timeline-purchase-amount').innerText()).toMatch(/11,44\s€/);
     await app.shot('base-03d-timeline-by-weight');
+    // the purchase itself: the weight and the price per kilo on its line
+    await newest.click();
+    const view = page.getByTestId('purchase-view');
+    expect(await view.getByTestId('purchase-line').innerText()).toMatch(/0,352\skg[\s\S]*32,50\s€\s\/\skg[\s\S]*11,44\s€/);
+    await app.shot('base-03e-purchase-by-weight');
+    await page.keyboard.press('Escape');
+    await view.waitFor({ state: 'detached' });
   });
 
   it('plans a call back and ticks it off the follow-up list', async () => {

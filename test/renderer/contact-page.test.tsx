@@ -1,7 +1,7 @@
 import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { localDate, type Api, type TimelineItem } from '../../src-main/contract';
+import { localDate, type Api, type PurchaseLineInput, type TimelineItem } from '../../src-main/contract';
 import { ContactPage } from '../../src-renderer/features/contacts/ContactPage';
 import { openTestStore, renderWithApi } from './render';
 
@@ -22,6 +22,23 @@ const yesterday = (): string => {
   const d = new Date();
   d.setDate(d.getDate() - 1);
   return localDate(d);
+};
+
+/**
+ * Luc Bernard's page after a sale of `lines` (made by `linesOf`, which may add
+ * products) and the refund of 0,1 of its first line: the two timeline entries.
+ */
+const soldAndRefunded = async (linesOf: (api: Api) => Promise<PurchaseLineInput[]>) => {
+  const store = await openTestStore();
+  const c = await store.api.call('contacts.create', { firstName: 'Luc', lastName: 'Bernard' });
+  const lines = await linesOf(store.api);
+  const sale = await store.api.call('purchases.create', { contactId: c.id, purchasedAt: '2024-01-10T10:00:00.000Z', lines });
+  const [first] = sale.lines;
+  await store.api.call('purchases.refund', { purchaseId: sale.id, lines: [{ lineId: first?.id ?? 0, quantity: 0.1 }] });
+  renderWithApi(<ContactPage id={c.id} />, store.api);
+  await waitFor(() => expect(screen.getAllByTestId('timeline-purchase')).toHaveLength(2));
+  const [refund, bought] = screen.getAllByTestId('timeline-purchase');
+  return { refund, bought };
 };
 
 describe('Contact page', () => {
@@ -94,47 +111,25 @@ describe('Contact page', () => {
   });
 
   it('writes a weighed line’s quantity in the timeline as the language does, on the sale and its refund', async () => {
-    const store = await openTestStore();
-    const c = await store.api.call('contacts.create', { firstName: 'Luc', lastName: 'Bernard' });
-    const sale = await store.api.call('purchases.create', {
-      contactId: c.id,
-      purchasedAt: '2024-01-10T10:00:00.000Z',
-      lines: [
-        { label: 'Comté', quantity: 0.352, unitPriceCents: 3250 },
-        { label: 'Pain de campagne', unitPriceCents: 320 },
-      ],
-    });
-    const [comte] = sale.lines;
-    await store.api.call('purchases.refund', { purchaseId: sale.id, lines: [{ lineId: comte?.id ?? 0, quantity: 0.1 }] });
-    renderWithApi(<ContactPage id={c.id} />, store.api);
-
-    await waitFor(() => expect(screen.getAllByTestId('timeline-purchase')).toHaveLength(2));
-    const [refund, bought] = screen.getAllByTestId('timeline-purchase');
+    const { refund, bought } = await soldAndRefunded(async () => [
+      { label: 'Comté', quantity: 0.352, unitPriceCents: 3250 },
+      { label: 'Pain de campagne', unitPriceCents: 320 },
+    ]);
     expect(bought?.textContent).toContain('0,352 × Comté, Pain de campagne');
     expect(refund?.textContent).toContain('0,1 × Comté');
   });
 
   it('writes a weighed line with its unit in the timeline, even one kilo; one piece goes without « 1 × »', async () => {
-    const store = await openTestStore();
-    const c = await store.api.call('contacts.create', { firstName: 'Luc', lastName: 'Bernard' });
-    const cheese = await store.api.call('products.create', { name: 'Comté 24 mois', priceCents: 3250, unit: 'kg' });
-    const bread = await store.api.call('products.create', { name: 'Pain de campagne', priceCents: 320 });
-    const sale = await store.api.call('purchases.create', {
-      contactId: c.id,
-      purchasedAt: '2024-01-10T10:00:00.000Z',
-      lines: [
+    const { refund, bought } = await soldAndRefunded(async (api) => {
+      const cheese = await api.call('products.create', { name: 'Comté 24 mois', priceCents: 3250, unit: 'kg' });
+      const bread = await api.call('products.create', { name: 'Pain de campagne', priceCents: 320 });
+      return [
         { productId: cheese.id, quantity: 0.352 },
         { productId: cheese.id, quantity: 1 },
         { productId: bread.id, quantity: 1 },
         { productId: bread.id, quantity: 3 },
-      ],
+      ];
     });
-    const [weighed] = sale.lines;
-    await store.api.call('purchases.refund', { purchaseId: sale.id, lines: [{ lineId: weighed?.id ?? 0, quantity: 0.1 }] });
-    renderWithApi(<ContactPage id={c.id} />, store.api);
-
-    await waitFor(() => expect(screen.getAllByTestId('timeline-purchase')).toHaveLength(2));
-    const [refund, bought] = screen.getAllByTestId('timeline-purchase');
     expect(bought?.textContent).toContain('0,352\u00a0kg × Comté 24 mois, 1\u00a0kg × Comté 24 mois, Pain de campagne, 3 × Pain de campagne');
     expect(refund?.textContent).toContain('0,1\u00a0kg × Comté 24 mois');
   });

@@ -29,6 +29,32 @@ const withTwo = async (api: Api) => {
   await api.call('products.create', cake);
 };
 
+/**
+ * The catalogue of `withTwo` with the bread's form open, every products.update
+ * call kept (`refuse` may throw instead of the store answering).
+ */
+const editBread = async (refuse: () => void = () => {}) => {
+  const store = await openTestStore();
+  await withTwo(store.api);
+  const calls: unknown[] = [];
+  const api: Api = {
+    ...store.api,
+    call: (async (name: string, value: unknown) => {
+      if (name === 'products.update') {
+        calls.push(value);
+        refuse();
+      }
+      return store.api.call(name as never, value as never);
+    }) as Api['call'],
+  };
+  renderWithApi(<ProductsPage />, api);
+  const user = userEvent.setup();
+  await waitFor(() => expect(rowNames()).toHaveLength(2));
+  await user.click(screen.getAllByTestId('product-row')[1] as HTMLElement);
+  await waitFor(() => expect(input('product-price').value).toBe('3,20'));
+  return { store, calls, user };
+};
+
 describe('ProductsPage', () => {
   it('lists the catalogue by name with SKU, category and price', async () => {
     await setup(withTwo);
@@ -78,26 +104,11 @@ describe('ProductsPage', () => {
   });
 
   it('changes a product’s unit with a patch of the unit alone, and shows the store’s refusal on the field', async () => {
-    const store = await openTestStore();
-    await withTwo(store.api);
-    const calls: unknown[] = [];
     let refuse = true;
-    const api: Api = {
-      ...store.api,
-      call: (async (name: string, value: unknown) => {
-        if (name === 'products.update') {
-          calls.push(value);
-          // a store that knows fewer units than the screen
-          if (refuse) throw new AppError('VALIDATION', 'invalid', { issues: [{ path: 'patch.unit', code: 'invalid_value' }] });
-        }
-        return store.api.call(name as never, value as never);
-      }) as Api['call'],
-    };
-    renderWithApi(<ProductsPage />, api);
-    const user = userEvent.setup();
-    await waitFor(() => expect(rowNames()).toHaveLength(2));
-    await user.click(screen.getAllByTestId('product-row')[1] as HTMLElement);
-    await waitFor(() => expect(input('product-price').value).toBe('3,20'));
+    // a store that knows fewer units than the screen
+    const { store, calls, user } = await editBread(() => {
+      if (refuse) throw new AppError('VALIDATION', 'invalid', { issues: [{ path: 'patch.unit', code: 'invalid_value' }] });
+    });
     await user.click(screen.getByLabelText('Au mètre'));
     expect(screen.getByLabelText(/^Prix au mètre/)).toBe(input('product-price'));
     await user.click(screen.getByTestId('product-save'));
@@ -193,21 +204,7 @@ describe('ProductsPage', () => {
   });
 
   it('edits a product with a patch of what changed', async () => {
-    const store = await openTestStore();
-    await withTwo(store.api);
-    const calls: unknown[] = [];
-    const api: Api = {
-      ...store.api,
-      call: (async (name: string, value: unknown) => {
-        if (name === 'products.update') calls.push(value);
-        return store.api.call(name as never, value as never);
-      }) as Api['call'],
-    };
-    renderWithApi(<ProductsPage />, api);
-    const user = userEvent.setup();
-    await waitFor(() => expect(rowNames()).toHaveLength(2));
-    await user.click(screen.getAllByTestId('product-row')[1] as HTMLElement);
-    await waitFor(() => expect(input('product-price').value).toBe('3,20'));
+    const { store, calls, user } = await editBread();
     await user.clear(input('product-price'));
     await user.type(input('product-price'), '3,40{Enter}');
     await waitFor(() => expect(screen.queryByTestId('product-form')).toBeNull());

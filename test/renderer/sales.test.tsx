@@ -38,6 +38,13 @@ const comte = (api: Api) => api.call('products.create', { name: 'Comté 24 mois'
 
 const purchasesOf = async (api: Api, contactId: number) => (await api.call('purchases.list', { contactId })).rows;
 
+/** Jeanne Martin as the customer, as the counter does it: a few letters, wait for her, Enter. */
+const pickJeanne = async (user: ReturnType<typeof userEvent.setup>): Promise<void> => {
+  await user.type(input('sale-customer'), 'martin');
+  await screen.findByTestId('sale-customer-options');
+  await user.keyboard('{Enter}');
+};
+
 describe('euros typed the French way', () => {
   it('parses amounts to exact cents', () => {
     const cases: [string, number][] = [
@@ -184,9 +191,7 @@ describe('SalePage (counter sale)', () => {
 
     // the customer box has the focus: type, wait for the match, Enter
     expect(document.activeElement).toBe(input('sale-customer'));
-    await user.type(input('sale-customer'), 'martin');
-    await screen.findByTestId('sale-customer-options');
-    await user.keyboard('{Enter}');
+    await pickJeanne(user);
     await waitFor(() => expect(screen.getByTestId('sale-customer-info').textContent).toContain('Jeanne Martin'));
     expect(screen.getByTestId('sale-customer-info').textContent).toContain('Premier achat');
     expect(document.activeElement).toBe(input('sale-product'));
@@ -269,9 +274,7 @@ describe('SalePage (counter sale)', () => {
 
   it('refuses a sale without any line, with a French message, and writes nothing', async () => {
     const { api, user, jeanne } = await setup(null);
-    await user.type(input('sale-customer'), 'martin');
-    await screen.findByTestId('sale-customer-options');
-    await user.keyboard('{Enter}');
+    await pickJeanne(user);
     await user.click(screen.getByTestId('sale-save'));
     expect(await screen.findByText('Ajoutez au moins un article.')).toBeTruthy();
     expect(document.activeElement).toBe(input('sale-product'));
@@ -280,9 +283,7 @@ describe('SalePage (counter sale)', () => {
 
   it('refuses a price "abc" and a negative quantity on the fields and writes nothing', async () => {
     const { api, user, jeanne } = await setup(null);
-    await user.type(input('sale-customer'), 'martin');
-    await screen.findByTestId('sale-customer-options');
-    await user.keyboard('{Enter}');
+    await pickJeanne(user);
     await user.type(input('sale-product'), 'ECL-02{Enter}');
     await waitFor(() => expect(inputs('sale-line')).toHaveLength(1));
     await user.type(input('sale-product'), 'Retouche{Enter}');
@@ -316,9 +317,7 @@ describe('SalePage (counter sale)', () => {
 
   it('sells by weight: 0,352 kg of Comté at 32,50 € comes to 11,44 €, on screen and in the store', async () => {
     const { api, user, jeanne } = await setup(null);
-    await user.type(input('sale-customer'), 'martin');
-    await screen.findByTestId('sale-customer-options');
-    await user.keyboard('{Enter}');
+    await pickJeanne(user);
     await user.type(input('sale-product'), 'Comté{Enter}');
     await waitFor(() => expect(document.activeElement).toBe(inputs('sale-price')[0]));
     await user.keyboard('32,50');
@@ -343,9 +342,7 @@ describe('SalePage (counter sale)', () => {
   it('sells a product of the catalogue by the kilo: « kg » by its quantity, which waits for the weight', async () => {
     const { api, user, jeanne, bread } = await setup(null);
     const cheese = await comte(api);
-    await user.type(input('sale-customer'), 'martin');
-    await screen.findByTestId('sale-customer-options');
-    await user.keyboard('{Enter}');
+    await pickJeanne(user);
     await user.type(input('sale-product'), 'comté');
     await waitFor(() => expect(screen.getAllByTestId('sale-product-option')).toHaveLength(2));
     expect(screen.getAllByTestId('sale-product-option')[0]?.textContent).toBe(`Comté 24 moisCOMTE-24 · Fromagerie${fr.money(3250)}\u00a0/\u00a0kg`);
@@ -410,9 +407,7 @@ describe('SalePage (counter sale)', () => {
 
   it('totals the lines each rounded to the cent, as the store records them', async () => {
     const { api, user, jeanne } = await setup(null);
-    await user.type(input('sale-customer'), 'martin');
-    await screen.findByTestId('sale-customer-options');
-    await user.keyboard('{Enter}');
+    await pickJeanne(user);
     // 0,205 × 18,90 is 3,8745 €: each line is 3,87 €, and two of them 7,74 €, not 7,75 €
     for (const [index, label] of ['Comté', 'Beaufort'].entries()) {
       await user.type(input('sale-product'), `${label}{Enter}`);
@@ -431,9 +426,7 @@ describe('SalePage (counter sale)', () => {
 
   it('refuses a fourth decimal on the quantity field', async () => {
     const { api, user, jeanne } = await setup(null);
-    await user.type(input('sale-customer'), 'martin');
-    await screen.findByTestId('sale-customer-options');
-    await user.keyboard('{Enter}');
+    await pickJeanne(user);
     await user.type(input('sale-product'), 'PAIN-01{Enter}');
     await waitFor(() => expect(inputs('sale-line')).toHaveLength(1));
     const qty = inputs('sale-qty')[0] as HTMLInputElement;
@@ -484,9 +477,7 @@ describe('SalePage (counter sale)', () => {
 
   it('counts a second scan of the same article as one more', async () => {
     const { api, user, jeanne, bread } = await setup(null);
-    await user.type(input('sale-customer'), 'martin');
-    await screen.findByTestId('sale-customer-options');
-    await user.keyboard('{Enter}');
+    await pickJeanne(user);
     await user.type(input('sale-product'), 'PAIN-01{Enter}');
     await waitFor(() => expect(inputs('sale-line')).toHaveLength(1));
     await user.type(input('sale-product'), 'PAIN-01{Enter}');
