@@ -99,34 +99,34 @@ describe('the customer base in the browser', () => {
     await page.getByTestId('nav-products').click();
     await page.getByTestId('products-page').waitFor();
     await page.getByTestId('product-new').click();
-    await page.getByTestId('product-name').fill('Comté 24 mois');
+    await page.getByTestId('product-name').fill('Morbier au lait cru');
     await page.getByTestId('product-unit').getByText('Au kilo').click();
-    await page.getByLabel('Prix au kilo').fill('32,50');
+    await page.getByLabel('Prix au kilo').fill('24,80');
     await app.shot('base-03a-product-form-by-the-kilo');
     await page.getByTestId('product-save').click();
-    const row = page.getByTestId('product-row').filter({ hasText: 'Comté 24 mois' });
-    expect(await row.getByTestId('product-row-price').innerText()).toMatch(/^32,50\s€\s\/\skg$/);
+    const row = page.getByTestId('product-row').filter({ hasText: 'Morbier au lait cru' });
+    expect(await row.getByTestId('product-row-price').innerText()).toMatch(/^24,80\s€\s\/\skg$/);
     await app.shot('base-03b-product-by-the-kilo');
 
     await page.goto(customer);
     await page.getByTestId('contact-page').waitFor();
-    await ringUp('Comté');
+    await ringUp('Morbier');
     // the line waits for the weight, its unit beside it
     expect(await page.getByTestId('sale-line').innerText()).toContain('kg');
     await page.getByTestId('sale-qty').fill('0,352');
-    // 0,352 kg × 32,50 €/kg
-    expect(await page.getByTestId('sale-line-total').innerText()).toMatch(/11,44\s€/);
-    expect(await page.getByTestId('sale-total').innerText()).toMatch(/11,44\s€/);
+    // 0,352 kg × 24,80 €/kg = 8,7296 €
+    expect(await page.getByTestId('sale-line-total').innerText()).toMatch(/8,73\s€/);
+    expect(await page.getByTestId('sale-total').innerText()).toMatch(/8,73\s€/);
     await app.shot('base-03c-sale-by-weight');
     await recordAndGoBack();
     const newest = page.getByTestId('timeline-purchase').first();
-    await newest.filter({ hasText: /0,352\skg × Comté 24 mois/ }).waitFor();
-    expect(await newest.getByTestId('timeline-purchase-amount').innerText()).toMatch(/11,44\s€/);
+    await newest.filter({ hasText: /0,352\skg × Morbier au lait cru/ }).waitFor();
+    expect(await newest.getByTestId('timeline-purchase-amount').innerText()).toMatch(/8,73\s€/);
     await app.shot('base-03d-timeline-by-weight');
     // the purchase itself: the weight and the price per kilo on its line
     await newest.click();
     const view = page.getByTestId('purchase-view');
-    expect(await view.getByTestId('purchase-line').innerText()).toMatch(/0,352\skg[\s\S]*32,50\s€\s\/\skg[\s\S]*11,44\s€/);
+    expect(await view.getByTestId('purchase-line').innerText()).toMatch(/0,352\skg[\s\S]*24,80\s€\s\/\skg[\s\S]*8,73\s€/);
     await app.shot('base-03e-purchase-by-weight');
     await page.keyboard.press('Escape');
     await view.waitFor({ state: 'detached' });

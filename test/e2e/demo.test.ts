@@ -30,6 +30,20 @@ describe('demo shop in the browser', () => {
     await page.getByTestId('contact-row').first().click();
     await page.getByTestId('contact-page').waitFor();
     await app.shot('11-demo-contact');
+    // what they bought, line by line: articles of the shop's catalogue, weighed ones by the kilo
+    await page.getByTestId('timeline-purchase').first().click();
+    await page.getByTestId('purchase-view').getByTestId('purchase-line').first().waitFor();
+    expect(await page.getByTestId('purchase-view').getByTestId('purchase-line').count()).toBeGreaterThan(0);
+    await app.shot('12-demo-purchase');
+    await page.keyboard.press('Escape');
+
+    // the catalogue the counter sells from: a wine merchant and fine grocery, cheese by the kilo
+    await page.getByTestId('nav-products').click();
+    await page.getByTestId('products-page').waitFor();
+    const comte = page.getByTestId('product-row').filter({ hasText: 'Comté 24 mois' });
+    expect(await comte.getByTestId('product-row-price').innerText()).toMatch(/^32,50\s€\s\/\skg$/);
+    expect(await page.getByTestId('product-row').count()).toBeGreaterThan(30);
+    await app.shot('13-demo-catalogue');
     expect(app.errors).toEqual([]);
   });
 });

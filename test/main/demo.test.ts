@@ -9,6 +9,7 @@ import {
   EMAIL_PATTERN,
   fold,
   isValidSiret,
+  lineTotalCents,
   toE164,
   type DemoInput,
 } from '../../src-main/contract';
@@ -21,6 +22,7 @@ import {
   generateDemo,
   recoverInterruptedDemo,
 } from '../../src-main/domain/demo/generator';
+import { DEMO_CATALOGUE } from '../../src-main/domain/demo/data';
 import { deferrableIndexes } from '../../src-main/domain/demo/load';
 import type { Store } from '../../src-main/store/db';
 import type { JobContext } from '../../src-main/host/registry';
@@ -71,6 +73,8 @@ const tableHash = (store: Store): string => {
   for (const row of store.sqlite.prepare('SELECT * FROM companies ORDER BY id').iterate()) hash.update(JSON.stringify(row));
   for (const row of store.sqlite.prepare('SELECT * FROM contacts ORDER BY id').iterate()) hash.update(JSON.stringify(row));
   for (const row of store.sqlite.prepare('SELECT * FROM purchases ORDER BY id').iterate()) hash.update(JSON.stringify(row));
+  for (const row of store.sqlite.prepare('SELECT * FROM products ORDER BY id').iterate()) hash.update(JSON.stringify(row));
+  for (const row of store.sqlite.prepare('SELECT * FROM purchase_lines ORDER BY id').iterate()) hash.update(JSON.stringify(row));
   for (const row of store.sqlite.prepare('SELECT * FROM tags ORDER BY id').iterate()) hash.update(JSON.stringify(row));
   for (const row of store.sqlite.prepare('SELECT * FROM contact_tags ORDER BY contact_id, tag_id').iterate()) hash.update(JSON.stringify(row));
   return hash.digest('hex');
@@ -260,9 +264,56 @@ describe('demo shop generator', () => {
     expect(new Set(contacts.map((c) => c.source)).size).toBeGreaterThanOrEqual(6);
     expect(contacts.filter((c) => c.source === 'shop_form').length / contacts.length).toBeGreaterThan(0.4);
 
-    // purchases: integer cents in range, dates inside the window, channels mostly shop
+    // purchases: integer cents in range (the lines' rounding aside), dates inside the window, channels mostly shop
     const from = new Date(NOW.getTime() - 4 * 366 * 86_400_000).toISOString();
-    expect(scalar(store, 'SELECT count(*) FROM purchases WHERE amount_cents NOT BETWEEN 500 AND 80000')).toBe(0);
+    expect(scalar(store, 'SELECT count(*) FROM purchases WHERE amount_cents NOT BETWEEN 400 AND 80010')).toBe(0);
+    expect(scalar(store, 'SELECT avg(amount_cents BETWEEN 500 AND 80000) FROM purchases')).toBeGreaterThan(0.98);
+
+    // tickets: the shop's catalogue, and lines that add up to each ticket at its article's price and unit,
+    // each line's total rounded as at the counter; weighed articles in thousandths, pieces whole
+    expect(store.sqlite.prepare('SELECT sku FROM products ORDER BY id').pluck().all()).toEqual(DEMO_CATALOGUE.map((p) => p.sku));
+    expect(
+      scalar(
+        store,
+        `SELECT count(*) FROM purchases p
+          WHERE p.amount_cents != (SELECT coalesce(sum(l.total_cents), 0) FROM purchase_lines l WHERE l.purchase_id = p.id)
+            OR NOT EXISTS (SELECT 1 FROM purchase_lines l WHERE l.purchase_id = p.id)`,
+      ),
+    ).toBe(0);
+    const lines = store.sqlite
+      .prepare(
+        `SELECT l.purchase_id AS purchaseId, l.label, l.quantity_milli AS milli, l.unit_price_cents AS price, l.total_cents AS total, l.unit,
+          pr.name, pr.price_cents AS productPrice, pr.unit AS productUnit
+          FROM purchase_lines l LEFT JOIN products pr ON pr.id = l.product_id`,
+      )
+      .all() as {
+      purchaseId: number;
+      label: string;
+      milli: number;
+      price: number;
+      total: number;
+      unit: string;
+      name: string | null;
+      productPrice: number | null;
+      productUnit: string | null;
+    }[];
+    expect(lines.length).toBeGreaterThan(purchases);
+    const wrong = lines.filter(
+      (l) =>
+        l.name !== l.label ||
+        l.productPrice !== l.price ||
+        l.productUnit !== l.unit ||
+        l.milli <= 0 ||
+        (l.unit === 'piece' && l.milli % 1000 !== 0) ||
+        l.total !== lineTotalCents(l.milli / 1000, l.price),
+    );
+    expect(wrong).toEqual([]);
+    const weighed = lines.filter((l) => l.unit !== 'piece');
+    expect(weighed.length / lines.length).toBeGreaterThan(0.1);
+    expect(weighed.some((l) => l.milli % 1000 !== 0)).toBe(true);
+    expect(lines.length / purchases).toBeLessThan(5);
+    // wine by the case on the big orders
+    expect(lines.some((l) => l.unit === 'piece' && l.milli >= 6000)).toBe(true);
     expect(scalar(store, 'SELECT count(*) FROM purchases WHERE purchased_at > ? OR purchased_at < ?', NOW.toISOString(), from)).toBe(0);
     expect(scalar(store, "SELECT count(*) FROM purchases WHERE currency != 'EUR' OR created_at != purchased_at")).toBe(0);
     const shopShare = scalar(store, "SELECT avg(channel = 'shop') FROM purchases");
@@ -347,6 +398,8 @@ describe('demo shop generator', () => {
       { id: userContact, last_name: 'Bégué' },
     ]);
     expect(scalar(store, 'SELECT count(*) FROM purchases')).toBe(0);
+    expect(scalar(store, 'SELECT count(*) FROM purchase_lines')).toBe(0);
+    expect(scalar(store, 'SELECT count(*) FROM products')).toBe(0);
     expect(counters(store)).toMatchObject({ contacts: 1, purchases: 0 });
     expect(scalar(store, 'SELECT count(*) FROM companies')).toBe(0);
     expect(scalar(store, 'SELECT count(*) FROM tags')).toBe(0);
@@ -425,8 +478,11 @@ describe('demo shop generator', () => {
     const reopened = openStore(file);
     expect(scalar(reopened, 'SELECT count(*) FROM contacts')).toBeGreaterThan(0);
     expect(schema(reopened).length).toBeLessThan(schemaBefore.length);
+    expect(scalar(reopened, 'SELECT count(*) FROM purchase_lines')).toBeGreaterThan(0);
     expect(recoverInterruptedDemo(reopened)).toBe(true);
     expect(Object.values(counters(reopened)).every((v) => v === 0)).toBe(true);
+    expect(scalar(reopened, 'SELECT count(*) FROM purchase_lines')).toBe(0);
+    expect(scalar(reopened, 'SELECT count(*) FROM products')).toBe(0);
     expect(scalar(reopened, 'SELECT count(*) FROM companies')).toBe(0);
     expect(scalar(reopened, 'SELECT count(*) FROM tags')).toBe(0);
     expect(scalar(reopened, 'SELECT count(*) FROM contact_tags')).toBe(0);
@@ -451,6 +507,39 @@ describe('demo shop generator', () => {
     expect(scalar(cancelled, 'SELECT count(*) FROM contact_tags')).toBe(0);
   });
 
+  it('adds its catalogue beside the articles an emptied base kept: an article code already used stays theirs', async () => {
+    const store = openStore();
+    const at = NOW.toISOString();
+    const own = Number(
+      store.sqlite
+        .prepare("INSERT INTO products (name, sort_name, sku, price_cents, created_at, updated_at) VALUES ('Comté 18 mois', 'comte 18 mois', 'FRO-COM24', 2890, ?, ?)")
+        .run(at, at).lastInsertRowid,
+    );
+    await generateDemo(store, options({ customers: 300 }), makeJob().job, NOW);
+    expect(store.sqlite.prepare('SELECT id, name, sku, price_cents AS price FROM products WHERE id = ?').get(own)).toEqual({
+      id: own,
+      name: 'Comté 18 mois',
+      sku: 'FRO-COM24',
+      price: 2890,
+    });
+    expect(scalar(store, "SELECT count(*) FROM products WHERE name = 'Comté 24 mois' AND sku IS NULL")).toBe(1);
+    expect(scalar(store, 'SELECT count(*) FROM purchase_lines WHERE product_id = ?', own)).toBe(0);
+    expect(scalar(store, 'SELECT count(*) FROM products')).toBe(DEMO_CATALOGUE.length + 1);
+
+    // a cancel takes the demo's articles away and leaves theirs
+    const cancelled = openStore();
+    const kept = Number(
+      cancelled.sqlite
+        .prepare("INSERT INTO products (name, sort_name, sku, price_cents, created_at, updated_at) VALUES ('Pain', 'pain', 'PAIN', 120, ?, ?)")
+        .run(at, at).lastInsertRowid,
+    );
+    const { job } = makeJob((e, controller) => {
+      if (e.phase === 'demo.customers' && e.done > 0) controller.abort();
+    });
+    await expect(generateDemo(cancelled, options({ customers: 3_000 }), job, NOW, 1_000)).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(cancelled.sqlite.prepare('SELECT id FROM products').pluck().all()).toEqual([kept]);
+  });
+
   it('spreads purchases over the requested number of years, all before now', async () => {
     const store = openStore();
     await generateDemo(store, options({ customers: 400, years: 1, purchasesPerCustomer: 3 }), makeJob().job, NOW);
@@ -468,15 +557,26 @@ describe('demo shop generator', () => {
     for (const index of deferred) {
       expect(index.sql).not.toMatch(/CREATE\s+UNIQUE/i);
       const lead = store.sqlite.prepare('SELECT name FROM pragma_index_info(?) WHERE seqno = 0').pluck().get(index.name);
-      // a tag's memberships may be set aside: tags are deleted one at a time, never in bulk
-      const fks = store.sqlite.prepare(`SELECT "from" FROM pragma_foreign_key_list(?) WHERE "table" != 'tags'`).pluck().all(index.table);
+      // a tag's memberships and an article's lines may be set aside: tags and articles are deleted one at a time, never in bulk
+      const fks = store.sqlite
+        .prepare(`SELECT "from" FROM pragma_foreign_key_list(?) WHERE "table" NOT IN ('tags', 'products')`)
+        .pluck()
+        .all(index.table);
       expect(fks).not.toContain(lead);
     }
     expect(deferred.map((i) => i.name)).toContain('contact_tags_by_tag_name');
+    expect(deferred.map((i) => i.name)).toContain('purchase_lines_by_product');
     // undoing a load deletes purchases: the refund link must stay indexed or each delete scans the table
     const kept = indexNamesOf(store).filter((n) => !deferred.some((d) => d.name === n));
     expect(kept).toEqual(
-      expect.arrayContaining(['purchases_by_contact', 'purchases_by_refund', 'contacts_by_company', 'contact_tags_by_contact']),
+      expect.arrayContaining([
+        'purchases_by_contact',
+        'purchases_by_refund',
+        'contacts_by_company',
+        'contact_tags_by_contact',
+        'purchase_lines_by_purchase',
+        'purchase_lines_by_refunded',
+      ]),
     );
   });
 

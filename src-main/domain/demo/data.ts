@@ -1,17 +1,21 @@
 import type { z } from 'zod';
 import {
   fold,
+  lineTotalCents,
+  QUANTITY_SCALE,
   type Civility,
   type ContactSource,
   type ContactStatus,
   type DataOrigin,
   type demoInput,
+  type SaleUnit,
 } from '../../contract';
 import communes from '../../../resources/demo/communes.json';
 import companies from '../../../resources/demo/companies.json';
 import emailDomains from '../../../resources/demo/email-domains.json';
 import firstNames from '../../../resources/demo/first-names.json';
 import lastNames from '../../../resources/demo/last-names.json';
+import catalogue from '../../../resources/demo/products.json';
 import streets from '../../../resources/demo/streets.json';
 import { weighted, type Random, type Weighted } from './random';
 
@@ -39,6 +43,15 @@ const ITEM_SIGMA = 0.6;
 const MEDIAN_BASKET_CENTS = 3_200;
 const MIN_AMOUNT_CENTS = 500;
 const MAX_AMOUNT_CENTS = 80_000;
+
+/** Lines on one ticket at most; the last is always free for the weighed remainder. */
+export const MAX_LINES = 12;
+/** A ticket from this amount is a trade or party order: wine goes by the case. */
+const CASE_TICKET_CENTS = 15_000;
+/** A remainder under a euro goes on the cheapest article sold by measure (gift ribbon), the only time it does. */
+const SCALE_MIN_CENTS = 100;
+/** More than this left after the articles drawn: more articles, rather than kilos of cheese. */
+const SCALE_MAX_CENTS = 6_000;
 
 /** Heavy buyers are old customers: at least this many days between two visits on average. */
 const MIN_DAYS_PER_PURCHASE = 6;
@@ -363,7 +376,126 @@ export type DemoPurchases = {
   count: number;
   /** Whole-second UTC epoch ms with the channel index (0–3) added in the milliseconds. */
   readonly times: Float64Array;
+  /** Each ticket's total: the sum of its lines. */
   readonly amounts: Int32Array;
+  /** Ticket k's lines are [lineStart[k], lineStart[k + 1]) in the three arrays below. */
+  readonly lineStart: Int32Array;
+  /** Index in DEMO_CATALOGUE. */
+  readonly lineProduct: Uint8Array;
+  readonly lineQuantity: Int32Array;
+  readonly lineTotal: Int32Array;
+};
+
+/** Scratch buffers for one contact's purchases, sized for the most a contact of this world buys. */
+export const demoPurchases = (maxPurchases: number): DemoPurchases => ({
+  count: 0,
+  times: new Float64Array(maxPurchases),
+  amounts: new Int32Array(maxPurchases),
+  lineStart: new Int32Array(maxPurchases + 1),
+  lineProduct: new Uint8Array(maxPurchases * MAX_LINES),
+  lineQuantity: new Int32Array(maxPurchases * MAX_LINES),
+  lineTotal: new Int32Array(maxPurchases * MAX_LINES),
+});
+
+/** An article of the demo shop, a wine merchant and fine grocery (resources/demo/products.json). */
+export type DemoProduct = {
+  sku: string;
+  name: string;
+  category: string;
+  priceCents: number;
+  unit: SaleUnit;
+  /** How often it is bought, relative to the others. */
+  weight: number;
+  /** Wine: a trade or fair order takes it by six or twelve. */
+  byCase: boolean;
+};
+
+export const DEMO_CATALOGUE: readonly DemoProduct[] = catalogue.map((p) => {
+  if (p.unit !== 'piece' && p.unit !== 'kg' && p.unit !== 'l' && p.unit !== 'm') throw new Error(`demo article ${p.sku}: unknown unit ${p.unit}`);
+  return { ...p, unit: p.unit };
+});
+
+type Shelf = { pieces: Weighted<number>; scale: Weighted<number>; cheapest: number; cheapestPiece: number; cheapestMeasured: number };
+
+let shelf: Shelf | null = null;
+/** Articles counted out (by index) and articles weighed or measured, each list picked by popularity. */
+const demoShelf = (): Shelf => {
+  if (shelf === null) {
+    const indexes = DEMO_CATALOGUE.map((_, i) => i);
+    const pieces = indexes.filter((i) => DEMO_CATALOGUE[i]?.unit === 'piece');
+    const measured = indexes.filter((i) => DEMO_CATALOGUE[i]?.unit !== 'piece');
+    const price = (i: number): number => DEMO_CATALOGUE[i]?.priceCents ?? Infinity;
+    const weightOf = (i: number): number => DEMO_CATALOGUE[i]?.weight ?? 0;
+    shelf = {
+      pieces: weighted(pieces, weightOf),
+      // by the kilo or the litre: ribbon by the metre only takes a few cents' remainder
+      scale: weighted(measured, (i) => (DEMO_CATALOGUE[i]?.unit === 'm' ? 0 : weightOf(i))),
+      cheapest: Math.min(...pieces.map(price)),
+      cheapestPiece: pieces.reduce((best, i) => (price(i) < price(best) ? i : best)),
+      cheapestMeasured: measured.reduce((best, i) => (price(i) < price(best) ? i : best)),
+    };
+  }
+  return shelf;
+};
+
+/**
+ * Fills ticket lines for about `target` cents from line `at` on: a few
+ * articles by popularity, each bought in the number that spends about its
+ * share of the basket (wine by the case on a big order), then the rest on
+ * the scale, in thousandths of a kilo, litre or metre, its total rounded as
+ * at the counter. Returns the lines' count and what they come to, which is
+ * the ticket's amount.
+ */
+const fillTicket = (random: Random, p: DemoPurchases, at: number, target: number): { lines: number; cents: number } => {
+  const s = demoShelf();
+  let rest = target;
+  let n = 0;
+  const put = (product: number, milli: number, cents: number): void => {
+    p.lineProduct[at + n] = product;
+    p.lineQuantity[at + n] = milli;
+    p.lineTotal[at + n] = cents;
+    n += 1;
+    rest -= cents;
+  };
+  // most tickets hold one to three articles and something weighed; a big order one more per 120 €
+  const big = target >= CASE_TICKET_CENTS;
+  const wanted = Math.min(MAX_LINES - 1, 1 + Math.floor(random.exponential() * 1.3) + Math.floor(target / 12_000));
+  for (let i = 0; n < MAX_LINES - 1 && rest >= s.cheapest && (i < wanted || rest > SCALE_MAX_CENTS); i++) {
+    const onTicket = (index: number): boolean => p.lineProduct.subarray(at, at + n).includes(index);
+    let index = s.pieces.pick(random);
+    // a few tries for another article the basket affords, then the cheapest, which it does
+    for (let tries = 0; ((DEMO_CATALOGUE[index]?.priceCents ?? 0) > rest || onTicket(index)) && tries < 4; tries++) index = s.pieces.pick(random);
+    if ((DEMO_CATALOGUE[index]?.priceCents ?? Infinity) > rest) index = s.cheapestPiece;
+    const article = DEMO_CATALOGUE[index];
+    if (article === undefined) break;
+    const most = Math.floor(rest / article.priceCents);
+    const share = rest / Math.max(1, wanted - i);
+    // nobody takes 30 Saint-Marcellin: a few of an article, wine up to four cases
+    const cap = article.byCase && big ? 24 : article.priceCents < 1_000 ? 6 : 3;
+    let quantity = Math.min(most, cap, Math.max(1, Math.round(share / article.priceCents)));
+    if (article.byCase && big && quantity >= 5 && most >= 6) quantity = Math.min(most - (most % 6), Math.max(6, quantity - (quantity % 6)));
+    const cents = quantity * article.priceCents;
+    // the same article picked again is more of it on its line, as a till adds it up
+    let same = -1;
+    for (let l = at; l < at + n; l++) if (p.lineProduct[l] === index) same = l;
+    if (same >= 0) {
+      p.lineQuantity[same] = (p.lineQuantity[same] ?? 0) + quantity * QUANTITY_SCALE;
+      p.lineTotal[same] = (p.lineTotal[same] ?? 0) + cents;
+      rest -= cents;
+    } else {
+      put(index, quantity * QUANTITY_SCALE, cents);
+    }
+  }
+  if (rest > 0) {
+    // a few cents left: a length of the cheapest thing sold by measure (gift ribbon), not 3 g of cheese
+    const index = rest < SCALE_MIN_CENTS ? s.cheapestMeasured : s.scale.pick(random);
+    const article = DEMO_CATALOGUE[index];
+    if (article !== undefined) {
+      const milli = Math.max(1, Math.round((rest * QUANTITY_SCALE) / article.priceCents));
+      put(index, milli, lineTotalCents(milli / QUANTITY_SCALE, article.priceCents));
+    }
+  }
+  return { lines: n, cents: target - rest };
 };
 
 /** The instant of purchase k as stored, and its channel. */
@@ -379,6 +511,8 @@ export type Employers = { firstId: number; domains: readonly string[] };
 
 export type DemoWorld = {
   iso: (ms: number) => string;
+  /** When the shop's file begins: its catalogue dates from then. */
+  openedAt: string;
   companyCount: number;
   /** Company number `index` (0-based); its SIREN is unique within the run. */
   company(random: Random, index: number): DemoCompany;
@@ -442,6 +576,7 @@ export const createWorld = (input: DemoOptions, now: Date): DemoWorld => {
     let count = 0;
     let churned = false;
     let total = 0;
+    let lines = 0;
     if (buyer) {
       count = Math.min(
         maxPurchases,
@@ -472,11 +607,15 @@ export const createWorld = (input: DemoOptions, now: Date): DemoWorld => {
         const raw = basket * factor * Math.exp(ITEM_SIGMA * random.normal() - (ITEM_SIGMA * ITEM_SIGMA) / 2);
         // small tickets spread over €5–10 instead of piling up on the floor
         const floored = raw < MIN_AMOUNT_CENTS ? MIN_AMOUNT_CENTS + random.next() * MIN_AMOUNT_CENTS : raw;
-        const cents = Math.min(MAX_AMOUNT_CENTS, Math.round(floored / 10) * 10);
-        purchases.amounts[k] = cents;
-        total += cents;
+        const target = Math.min(MAX_AMOUNT_CENTS, Math.round(floored / 10) * 10);
+        const ticket = fillTicket(random, purchases, lines, target);
+        purchases.lineStart[k] = lines;
+        lines += ticket.lines;
+        purchases.amounts[k] = ticket.cents;
+        total += ticket.cents;
       }
     }
+    purchases.lineStart[count] = lines;
     purchases.count = count;
     const firstAt = count > 0 ? purchaseAt(purchases, 0) : 0;
     const lastAt = count > 0 ? purchaseAt(purchases, count - 1) : 0;
@@ -547,6 +686,7 @@ export const createWorld = (input: DemoOptions, now: Date): DemoWorld => {
 
   return {
     iso,
+    openedAt: iso(cal.firstDay * DAY),
     companyCount: Math.ceil(input.customers / CONTACTS_PER_COMPANY),
     company,
     contact,

@@ -1,9 +1,11 @@
-import { AppError, type DemoResult } from '../../contract';
+import { AppError, fold, type DemoResult } from '../../contract';
 import { recomputeAnalyticsInSteps } from '../analytics/recompute';
 import { jobTransaction, prepared, type Store } from '../../store/db';
 import { reportTo, type JobContext } from '../../host/registry';
 import {
   createWorld,
+  DEMO_CATALOGUE,
+  demoPurchases,
   purchaseAt,
   purchaseChannel,
   companyDomain,
@@ -43,9 +45,11 @@ export const DEMO_SIZES = [100, 1_000, 10_000, 100_000, 1_000_000] as const;
  */
 export const DEMO_BATCH = 10_000;
 
-/** Rows per multi-row purchase INSERT: fewer calls into SQLite, well under its 32,766 parameter cap. */
+/** Rows per multi-row INSERT: fewer calls into SQLite, well under its 32,766 parameter cap. */
 const PURCHASE_CHUNK = 64;
-const PURCHASE_COLUMNS = 5;
+const PURCHASE_COLUMNS = 6;
+const LINE_CHUNK = 128;
+const LINE_COLUMNS = 7;
 
 const CONTACT_COLUMNS = [
   'id', 'civility', 'first_name', 'last_name', 'email', 'phone', 'address_line1', 'address_line2', 'postcode', 'city',
@@ -88,41 +92,117 @@ const contactValues = (id: number, c: DemoContact): unknown[] => [
 const COMPANY_SQL = `INSERT INTO companies (id, name, sort_name, siren, siret, email, phone, address_line1, postcode, city,
   country, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'FR', ?, ?)`;
 
-const purchaseSql = (rows: number): string =>
-  `INSERT INTO purchases (contact_id, purchased_at, amount_cents, channel, created_at) VALUES ${Array.from(
-    { length: rows },
-    () => '(?, ?, ?, ?, ?)',
-  ).join(', ')}`;
+const rowsSql = (head: string, columns: number, rows: number): string =>
+  `${head} VALUES ${Array.from({ length: rows }, () => `(${Array.from({ length: columns }, () => '?').join(', ')})`).join(', ')}`;
 
-/** Buffers purchase rows into multi-row INSERTs; a contact is always written before its purchases are flushed. */
-const purchaseWriter = (store: Store) => {
-  const chunk = prepared(store.sqlite, purchaseSql(PURCHASE_CHUNK));
-  const one = prepared(store.sqlite, purchaseSql(1));
-  const pending: (string | number)[] = new Array<string | number>(PURCHASE_CHUNK * PURCHASE_COLUMNS);
+const PURCHASE_HEAD = 'INSERT INTO purchases (id, contact_id, purchased_at, amount_cents, channel, created_at)';
+const LINE_HEAD = 'INSERT INTO purchase_lines (purchase_id, product_id, label, quantity_milli, unit_price_cents, total_cents, unit)';
+
+/**
+ * Buffers rows of one table into multi-row INSERTs of `chunk` rows; `flush`
+ * writes the rest one by one.
+ */
+const rowWriter = (store: Store, head: string, columns: number, chunk: number) => {
+  const many = prepared(store.sqlite, rowsSql(head, columns, chunk));
+  const one = prepared(store.sqlite, rowsSql(head, columns, 1));
+  const pending: (string | number)[] = new Array<string | number>(chunk * columns);
   let rows = 0;
   return {
-    add(contactId: number, at: string, cents: number, channel: string): void {
-      const o = rows * PURCHASE_COLUMNS;
-      pending[o] = contactId;
-      pending[o + 1] = at;
-      pending[o + 2] = cents;
-      pending[o + 3] = channel;
-      // recorded at the till when sold
-      pending[o + 4] = at;
+    /** The next row's slot in `pending`: fill `columns` values from it, then call `added`. */
+    slot(): { values: (string | number)[]; at: number } {
+      return { values: pending, at: rows * columns };
+    },
+    added(): boolean {
       rows++;
-      if (rows === PURCHASE_CHUNK) {
-        chunk.run(pending);
-        rows = 0;
-      }
+      if (rows < chunk) return false;
+      many.run(pending);
+      rows = 0;
+      return true;
     },
     flush(): void {
-      for (let r = 0; r < rows; r++) one.run(pending.slice(r * PURCHASE_COLUMNS, (r + 1) * PURCHASE_COLUMNS));
+      for (let r = 0; r < rows; r++) one.run(pending.slice(r * columns, (r + 1) * columns));
       rows = 0;
     },
     discard(): void {
       rows = 0;
     },
   };
+};
+
+/** The demo's articles as written: their ids, in DEMO_CATALOGUE's order (filled by the load's first transaction). */
+type Articles = { ids: number[] };
+
+/**
+ * Tickets and their lines in multi-row INSERTs. A line names its ticket, so
+ * the lines go in only once their tickets are in: each time the tickets'
+ * buffer is written, and at the end.
+ */
+const purchaseWriter = (store: Store, articles: Articles) => {
+  const tickets = rowWriter(store, PURCHASE_HEAD, PURCHASE_COLUMNS, PURCHASE_CHUNK);
+  const lines = rowWriter(store, LINE_HEAD, LINE_COLUMNS, LINE_CHUNK);
+  // lines waiting for their tickets: at most a chunk of tickets' worth
+  const waiting: (string | number)[] = [];
+  const release = (): void => {
+    for (let i = 0; i < waiting.length; i += LINE_COLUMNS) {
+      const { values, at } = lines.slot();
+      for (let c = 0; c < LINE_COLUMNS; c++) values[at + c] = waiting[i + c] ?? 0;
+      lines.added();
+    }
+    waiting.length = 0;
+  };
+  return {
+    add(id: number, contactId: number, when: string, channel: string, p: DemoPurchases, k: number): number {
+      const { values, at } = tickets.slot();
+      values[at] = id;
+      values[at + 1] = contactId;
+      values[at + 2] = when;
+      values[at + 3] = p.amounts[k] ?? 0;
+      values[at + 4] = channel;
+      // recorded at the till when sold
+      values[at + 5] = when;
+      const from = p.lineStart[k] ?? 0;
+      const to = p.lineStart[k + 1] ?? from;
+      for (let l = from; l < to; l++) {
+        const index = p.lineProduct[l] ?? 0;
+        const article = DEMO_CATALOGUE[index];
+        if (article === undefined) continue;
+        waiting.push(id, articles.ids[index] ?? 0, article.name, p.lineQuantity[l] ?? 0, article.priceCents, p.lineTotal[l] ?? 0, article.unit);
+      }
+      if (tickets.added()) release();
+      return to - from;
+    },
+    flush(): void {
+      tickets.flush();
+      release();
+      lines.flush();
+    },
+    discard(): void {
+      tickets.discard();
+      lines.discard();
+      waiting.length = 0;
+    },
+  };
+};
+
+const PRODUCT_SQL = `INSERT INTO products (id, name, sort_name, sku, category, price_cents, unit, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/**
+ * The shop's catalogue, with ids following the base's. A base emptied of
+ * its customers may keep articles of its own: an article code it already
+ * uses stays theirs, and the demo's article goes without one.
+ */
+const addCatalogue = (store: Store, createdAt: string, created: (id: number) => void): number[] => {
+  const taken = prepared(store.sqlite, 'SELECT 1 FROM products WHERE sku = ?').pluck();
+  const insert = prepared(store.sqlite, PRODUCT_SQL);
+  const first = maxId(store, 'products') + 1;
+  return DEMO_CATALOGUE.map((p, i) => {
+    const id = first + i;
+    const sku = taken.get(p.sku) === undefined ? p.sku : null;
+    insert.run(id, p.name, fold(p.name), sku, p.category, p.priceCents, p.unit, createdAt, createdAt);
+    created(id);
+    return id;
+  });
 };
 
 const assertEmpty = (store: Store): void => {
@@ -158,13 +238,10 @@ export const generateDemo = async (
   assertEmpty(store);
   const world = createWorld(input, now);
   const random = createRandom(input.seed);
-  const purchasesOf: DemoPurchases = {
-    count: 0,
-    times: new Float64Array(world.maxPurchases),
-    amounts: new Int32Array(world.maxPurchases),
-  };
+  const purchasesOf = demoPurchases(world.maxPurchases);
   const contactStmt = prepared(store.sqlite, CONTACT_SQL);
-  const writer = purchaseWriter(store);
+  const articles: Articles = { ids: [] };
+  const writer = purchaseWriter(store, articles);
 
   const total = input.customers;
   const marker = emptyMarker();
@@ -172,6 +249,7 @@ export const generateDemo = async (
   let tagIds: number[] = [];
   let done = 0;
   let purchases = 0;
+  let ticketLines = 0;
 
   /** The first transaction sets the indexes aside and writes the companies the contacts will point at. */
   const start = (): void => {
@@ -189,6 +267,7 @@ export const generateDemo = async (
     addRange(marker.companies, firstId, firstId + world.companyCount - 1);
     employers = { firstId, domains };
     tagIds = createDemoTags(store, (id) => addRange(marker.tags, id, id));
+    articles.ids = addCatalogue(store, world.openedAt, (id) => addRange(marker.products, id, id));
   };
 
   const batch = (size: number): number => {
@@ -196,13 +275,16 @@ export const generateDemo = async (
     // ids continue from the maximum, as SQLite would pick them: nothing else writes inside this transaction
     const firstContact = maxId(store, 'contacts') + 1;
     const firstPurchase = maxId(store, 'purchases') + 1;
+    const firstLine = maxId(store, 'purchase_lines') + 1;
     let made = 0;
+    let lines = 0;
     for (let i = 0; i < size; i++) {
       const id = firstContact + i;
       const contact = world.contact(random, purchasesOf, employers);
       contactStmt.run(contactValues(id, contact));
       for (let k = 0; k < purchasesOf.count; k++) {
-        writer.add(id, world.iso(purchaseAt(purchasesOf, k)), purchasesOf.amounts[k] ?? 0, purchaseChannel(purchasesOf, k));
+        const at = world.iso(purchaseAt(purchasesOf, k));
+        lines += writer.add(firstPurchase + made + k, id, at, purchaseChannel(purchasesOf, k), purchasesOf, k);
       }
       made += purchasesOf.count;
     }
@@ -212,6 +294,8 @@ export const generateDemo = async (
     addDemoTags(store, tagIds, firstContact, firstContact + size - 1);
     addRange(marker.contacts, firstContact, firstContact + size - 1);
     addRange(marker.purchases, firstPurchase, firstPurchase + made - 1);
+    addRange(marker.purchase_lines, firstLine, firstLine + lines - 1);
+    ticketLines += lines;
     writeMarker(store, marker);
     return made;
   };
@@ -226,7 +310,8 @@ export const generateDemo = async (
       await job.tick();
     }
     // progress in rows to index: the purchase date index alone is most of this phase
-    const rowsOf = (index: DeferredIndex): number => (index.table === 'purchases' ? purchases : total);
+    const rowsOf = (index: DeferredIndex): number =>
+      index.table === 'purchases' ? purchases : index.table === 'purchase_lines' ? ticketLines : total;
     const indexRows = marker.indexes.reduce((sum, index) => sum + rowsOf(index), 0);
     let indexed = 0;
     job.progress('demo.indexes', 0, indexRows);

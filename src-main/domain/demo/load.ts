@@ -18,15 +18,24 @@ export type Range = [number, number];
 export type DeferredIndex = { name: string; table: string; sql: string };
 
 /** What a load has changed so far: rows as id ranges per table, and the indexes it set aside. */
-export type Marker = { indexes: DeferredIndex[]; companies: Range[]; contacts: Range[]; purchases: Range[]; tags: Range[] };
+export type Marker = {
+  indexes: DeferredIndex[];
+  companies: Range[];
+  contacts: Range[];
+  purchases: Range[];
+  purchase_lines: Range[];
+  tags: Range[];
+  products: Range[];
+};
 
-export const emptyMarker = (): Marker => ({ indexes: [], companies: [], contacts: [], purchases: [], tags: [] });
+export const emptyMarker = (): Marker => ({ indexes: [], companies: [], contacts: [], purchases: [], purchase_lines: [], tags: [], products: [] });
 
 /**
  * The tables a load writes, children first: the order rows are removed in
- * (a contact's tag memberships go with it; the demo's tags last, then empty).
+ * (a contact's tag memberships go with it; the demo's tags, then its
+ * articles, once no line of its tickets names them).
  */
-const TABLES = ['purchases', 'contacts', 'companies', 'tags'] as const;
+const TABLES = ['purchase_lines', 'purchases', 'contacts', 'companies', 'tags', 'products'] as const;
 
 /**
  * Columns the generator fills. A partial index on any other column (import
@@ -41,6 +50,7 @@ const WRITTEN_COLUMNS: Record<string, ReadonlySet<string>> = {
     'last_purchase_at',
   ]),
   purchases: new Set(['contact_id', 'purchased_at', 'amount_cents', 'currency', 'channel', 'kind', 'created_at']),
+  purchase_lines: new Set(['purchase_id', 'product_id', 'label', 'quantity_milli', 'unit_price_cents', 'total_cents', 'unit']),
 };
 
 const isRange = (v: unknown): v is Range =>
@@ -68,8 +78,10 @@ export const readMarker = (store: Store): Marker | null => {
     companies: list(m.companies).filter(isRange),
     contacts: list(m.contacts).filter(isRange),
     purchases: list(m.purchases).filter(isRange),
-    // a marker written before the demo had tags has none
+    purchase_lines: list(m.purchase_lines).filter(isRange),
+    // a marker written before the demo had tags, or a catalogue, has none
     tags: list(m.tags).filter(isRange),
+    products: list(m.products).filter(isRange),
   };
 };
 
@@ -108,22 +120,23 @@ const partialColumn = (sql: string): string | null =>
  * - indexes led by a foreign-key column: deleting a parent row looks its
  *   children up through them (without purchases_by_refund, undoing 5M
  *   purchases scans the table once per row), and purchases_by_contact is
- *   filled in order anyway. Not a tag's, though: the six wide list indexes
- *   of the tag memberships are set aside too (1M contacts, 350k memberships:
- *   the load took about a minute more with them live, 23 s set aside), as a
- *   tag is only ever deleted alone, and the load's own tags go after their
- *   memberships, which leave with their contacts;
+ *   filled in order anyway. Not a tag's or an article's, though: the six
+ *   wide list indexes of the tag memberships are set aside too (1M contacts,
+ *   350k memberships: the load took about a minute more with them live, 23 s
+ *   set aside), and so are the ticket lines' by article (3M lines: 14.6 s
+ *   live, 9.0 s without), as a tag or an article is only ever deleted alone,
+ *   and the load's own go after the rows naming them;
  * - partial indexes on a column the generator leaves NULL: they stay empty.
  */
 export const deferrableIndexes = (store: Store): DeferredIndex[] => {
-  const tables = ['contacts', 'purchases', 'contact_tags'];
+  const tables = ['contacts', 'purchases', 'purchase_lines', 'contact_tags'];
   const indexes = prepared(
     store.sqlite,
     `SELECT name, tbl_name AS "table", sql FROM sqlite_schema
       WHERE type = 'index' AND tbl_name IN (SELECT value FROM json_each(?)) AND sql IS NOT NULL ORDER BY name`,
   ).all(JSON.stringify(tables)) as DeferredIndex[];
   const leading = prepared(store.sqlite, 'SELECT name FROM pragma_index_info(?) WHERE seqno = 0').pluck();
-  const foreignKeys = prepared(store.sqlite, `SELECT "from" FROM pragma_foreign_key_list(?) WHERE "table" != 'tags'`).pluck();
+  const foreignKeys = prepared(store.sqlite, `SELECT "from" FROM pragma_foreign_key_list(?) WHERE "table" NOT IN ('tags', 'products')`).pluck();
   const fkColumns = new Map<string, Set<string>>();
   for (const table of tables) fkColumns.set(table, new Set(foreignKeys.all(table) as string[]));
   return indexes.filter((index) => {
