@@ -415,7 +415,19 @@ export const DEMO_CATALOGUE: readonly DemoProduct[] = catalogue.map((p) => {
   return { ...p, unit: p.unit };
 });
 
-type Shelf = { pieces: Weighted<number>; scale: Weighted<number>; cheapest: number; cheapestPiece: number; cheapestMeasured: number };
+type Shelf = {
+  pieces: Weighted<number>;
+  scale: Weighted<number>;
+  /** Each category's articles (any unit, ribbon aside): a customer's favourite shelf. */
+  shelves: Map<string, Weighted<number>>;
+  cheapest: number;
+  cheapestPiece: number;
+  cheapestMeasured: number;
+};
+
+/** The shelves a regular comes back for: half their picks, so "customers like you" means something in the demo. */
+const TASTES = ['Vins', 'Fromagerie', 'Épicerie', 'Vrac'] as const;
+const TASTE_SHARE = 0.5;
 
 let shelf: Shelf | null = null;
 /** Articles counted out (by index) and articles weighed or measured, each list picked by popularity. */
@@ -433,6 +445,15 @@ const demoShelf = (): Shelf => {
       cheapest: Math.min(...pieces.map(price)),
       cheapestPiece: pieces.reduce((best, i) => (price(i) < price(best) ? i : best)),
       cheapestMeasured: measured.reduce((best, i) => (price(i) < price(best) ? i : best)),
+      shelves: new Map(
+        TASTES.map((category) => [
+          category,
+          weighted(
+            indexes.filter((i) => DEMO_CATALOGUE[i]?.category === category && DEMO_CATALOGUE[i]?.unit !== 'm'),
+            weightOf,
+          ),
+        ]),
+      ),
     };
   }
   return shelf;
@@ -446,8 +467,10 @@ const demoShelf = (): Shelf => {
  * at the counter. Returns the lines' count and what they come to, which is
  * the ticket's amount.
  */
-const fillTicket = (random: Random, p: DemoPurchases, at: number, target: number): { lines: number; cents: number } => {
+const fillTicket = (random: Random, p: DemoPurchases, at: number, target: number, taste: string): { lines: number; cents: number } => {
   const s = demoShelf();
+  const favourite = s.shelves.get(taste) ?? s.pieces;
+  const draw = (): number => (random.chance(TASTE_SHARE) ? favourite : s.pieces).pick(random);
   let rest = target;
   let n = 0;
   const put = (product: number, milli: number, cents: number): void => {
@@ -462,10 +485,12 @@ const fillTicket = (random: Random, p: DemoPurchases, at: number, target: number
   const wanted = Math.min(MAX_LINES - 1, 1 + Math.floor(random.exponential() * 1.3) + Math.floor(target / 12_000));
   for (let i = 0; n < MAX_LINES - 1 && rest >= s.cheapest && (i < wanted || rest > SCALE_MAX_CENTS); i++) {
     const onTicket = (index: number): boolean => p.lineProduct.subarray(at, at + n).includes(index);
-    let index = s.pieces.pick(random);
-    // a few tries for another article the basket affords, then the cheapest, which it does
-    for (let tries = 0; ((DEMO_CATALOGUE[index]?.priceCents ?? 0) > rest || onTicket(index)) && tries < 4; tries++) index = s.pieces.pick(random);
-    if ((DEMO_CATALOGUE[index]?.priceCents ?? Infinity) > rest) index = s.cheapestPiece;
+    let index = draw();
+    // a few tries for another article the basket affords, counted out (their favourite shelf may be the
+    // cheese counter: what it weighs comes last), then the cheapest, which it affords
+    const unfit = (i: number): boolean => DEMO_CATALOGUE[i]?.unit !== 'piece' || (DEMO_CATALOGUE[i]?.priceCents ?? 0) > rest || onTicket(i);
+    for (let tries = 0; unfit(index) && tries < 6; tries++) index = draw();
+    if (unfit(index)) index = s.cheapestPiece;
     const article = DEMO_CATALOGUE[index];
     if (article === undefined) break;
     const most = Math.floor(rest / article.priceCents);
@@ -488,7 +513,11 @@ const fillTicket = (random: Random, p: DemoPurchases, at: number, target: number
   }
   if (rest > 0) {
     // a few cents left: a length of the cheapest thing sold by measure (gift ribbon), not 3 g of cheese
-    const index = rest < SCALE_MIN_CENTS ? s.cheapestMeasured : s.scale.pick(random);
+    let index = rest < SCALE_MIN_CENTS ? s.cheapestMeasured : s.scale.pick(random);
+    if (rest >= SCALE_MIN_CENTS && random.chance(TASTE_SHARE)) {
+      const own = favourite.pick(random);
+      if (DEMO_CATALOGUE[own]?.unit !== 'piece') index = own;
+    }
     const article = DEMO_CATALOGUE[index];
     if (article !== undefined) {
       const milli = Math.max(1, Math.round((rest * QUANTITY_SCALE) / article.priceCents));
@@ -571,6 +600,7 @@ export const createWorld = (input: DemoOptions, now: Date): DemoWorld => {
     const companyIndex =
       employers.domains.length > 0 && random.chance(EMPLOYEE_SHARE) ? random.int(employers.domains.length) : -1;
     const buyer = random.chance(buyerShare);
+    const taste = buyer ? random.pick(TASTES) : '';
 
     // purchases first: the contact's status, source and creation date follow from them
     let count = 0;
@@ -608,7 +638,7 @@ export const createWorld = (input: DemoOptions, now: Date): DemoWorld => {
         // small tickets spread over €5–10 instead of piling up on the floor
         const floored = raw < MIN_AMOUNT_CENTS ? MIN_AMOUNT_CENTS + random.next() * MIN_AMOUNT_CENTS : raw;
         const target = Math.min(MAX_AMOUNT_CENTS, Math.round(floored / 10) * 10);
-        const ticket = fillTicket(random, purchases, lines, target);
+        const ticket = fillTicket(random, purchases, lines, target, taste);
         purchases.lineStart[k] = lines;
         lines += ticket.lines;
         purchases.amounts[k] = ticket.cents;
