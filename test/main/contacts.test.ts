@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError, SORTED_SEARCH_MAX, type ContactPage, type ContactRow } from '../../src-main/contract';
 import { contactInput, contactListInput, contactUpdateInput } from '../../src-main/contract/contacts';
 import { listContacts } from '../../src-main/domain/contacts/list';
-import { insertContact, updateContact } from '../../src-main/domain/contacts/service';
+import { contactToInput, getContact, insertContact, storedInput, updateContact, withInputLists } from '../../src-main/domain/contacts/service';
 import { transaction } from '../../src-main/store/db';
 import { openClient, openStore } from './helpers';
 
@@ -47,6 +47,47 @@ describe('contacts', () => {
     await api.call('contacts.delete', { id: c.id });
     await expect(api.call('contacts.get', { id: c.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await api.call('app.status', {})).contactCount).toBe(0);
+  });
+
+  it('reads back as input exactly what was stored, every field and list, the way an import compares rows with it', () => {
+    const store = openStore();
+    const company = Number(
+      store.sqlite
+        .prepare("INSERT INTO companies (name, sort_name, created_at, updated_at) VALUES ('Cave Lefèvre', 'cave lefevre', 'x', 'x')")
+        .run().lastInsertRowid,
+    );
+    const id = insertContact(
+      store,
+      contactInput.parse({
+        civility: 'mme',
+        firstName: 'Zoé',
+        lastName: 'Lefèvre',
+        email: 'zoe@example.fr',
+        phone: '0612345678',
+        emails: [{ email: 'z.lefevre@cave.fr', label: 'travail' }],
+        phones: [{ phone: '0478000000', label: null }],
+        addressLine1: '3 rue des Vignes',
+        addressLine2: 'Bât. B',
+        postcode: '01000',
+        city: 'Bourg-en-Bresse',
+        country: 'FR',
+        status: 'customer',
+        source: 'salesperson',
+        code: 'C0042',
+        companyId: company,
+        jobTitle: 'Sommelière',
+        birthDate: '1980-02-29',
+        language: 'fr',
+        sourceDetail: 'Salon des vins',
+        sourceDate: '2026-03-01',
+        dataOrigin: 'own',
+        tags: ['VIP', 'Pro'],
+      }),
+    );
+    const whole = contactToInput(getContact(store, id));
+    expect(withInputLists(store, id, storedInput(store, id))).toEqual(whole);
+    expect(storedInput(store, id)).toEqual({ ...whole, emails: [], phones: [], tags: [] });
+    expect(() => storedInput(store, id + 1)).toThrow(AppError);
   });
 
   it('sets only the columns an edit changes, so indexes and triggers on the others are left alone', () => {

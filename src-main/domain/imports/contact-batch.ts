@@ -19,16 +19,14 @@ import { wordingIds } from '../consent/ledger';
 import { isSuppressed, objectIfSuppressed } from '../consent/suppression';
 import {
   columnValues,
-  contactToInput,
-  getContactRow,
   INSERT_COLUMNS,
   INSERT_SQL,
   insertContact,
   matchName,
+  storedInput,
   updateContact,
-  withLists,
+  withInputLists,
   writeUpdate,
-  type StoredContact,
 } from '../contacts/service';
 import { ensureTag } from '../contacts/tags';
 import { createFastNormaliser, isCleanPatch, validateContact } from './contact-fast';
@@ -287,7 +285,7 @@ const SCALARS = [
  * re-imported file matches every row and most change nothing: reading the
  * three lists was most of the cost of finding that out (~31 of 52 s at 1M).
  */
-const listsMatter = (data: ContactData, row: StoredContact): boolean =>
+const listsMatter = (data: ContactData, row: Pick<ContactInput, 'email' | 'phone'>): boolean =>
   data.emails.length > 0 ||
   data.phones.length > 0 ||
   data.tags.length > 0 ||
@@ -907,16 +905,16 @@ export const importContactRows = async (
       report.skipped += 1;
       return null;
     } else {
-      const row = getContactRow(store, existing.id);
-      const listed = listsMatter(data, row);
-      let current = contactToInput(listed ? withLists(store, row) : { ...row, emails: [], phones: [], tags: [] });
+      const stored = storedInput(store, existing.id);
+      const listed = listsMatter(data, stored);
+      let current = listed ? withInputLists(store, existing.id, stored) : stored;
       const patch = patchFor(current, data, existing.by === 'code');
       const noteIsNew = note !== null && !hasNote.get(existing.id, note);
       if (Object.keys(patch).length === 0 && !noteIsNew) {
         report.skipped += 1;
       } else {
         // the copy kept for an undo and the merge's validation need the whole contact
-        if (!listed) current = contactToInput(withLists(store, row));
+        if (!listed) current = withInputLists(store, existing.id, stored);
         // a contact an earlier row of this file created goes whole with an undo: no copy of it to keep
         const ours = importOf.get(existing.id) === importId;
         if (!ours) recordBefore.run(importId, existing.id, JSON.stringify(current));
