@@ -779,12 +779,23 @@ export const importContactRows = async (
       ? deferrableIndexes(db, 'contact_tags', TAGS_LIVE)
       : []),
   ];
-  for (const i of deferred) db.exec(`DROP INDEX "${i.name}"`);
   // the same test as the indexes: the file is large next to the base
   const mergeEvery = listDeferred.length > 0 ? automerge(db) : null;
-  if (mergeEvery !== null) setAutomerge(db, BULK_AUTOMERGE);
-  // the setting above is a write of its own: changes are counted from here
   const changesAtStart = totalChanges.get();
+  /*
+   * The indexes go, and the search index's merging slows, just before the
+   * import first writes a contact, not before it starts: a file that changes
+   * nothing (the same file again, a million rows) leaves them in place, where
+   * dropping them zeroed their pages and the rollback then put them back.
+   * Whatever was written before them was indexed the usual way.
+   */
+  let setAside = false;
+  const setIndexesAside = (): void => {
+    if (setAside) return;
+    setAside = true;
+    for (const i of deferred) db.exec(`DROP INDEX "${i.name}"`);
+    if (mergeEvery !== null) setAutomerge(db, BULK_AUTOMERGE);
+  };
   // consent columns become ledger events with their provenance (file, line, import)
   const consent = consentColumns(mapping, options.headers ?? []);
   const fileName = consent.any ? ((prepared(db, 'SELECT file_name FROM imports WHERE id = ?').pluck().get(importId) as string | undefined) ?? '') : '';
@@ -855,6 +866,7 @@ export const importContactRows = async (
    * are already answered; a new id has no e-mails, phones or tags to clear.
    */
   const insertNew = (data: ContactData): number => {
+    setIndexesAside();
     const id = Number(insertRow.run(...columnValues(data), now, now, importId).lastInsertRowid);
     for (const e of data.emails) insertEmail.run(id, e.email, e.label);
     for (const p of data.phones) insertPhone.run(id, p.phone, p.label);
@@ -872,7 +884,10 @@ export const importContactRows = async (
    * contacts table.
    */
   const queue = bulkInsert(db, 'contacts', ['id', ...INSERT_COLUMNS]);
-  const queueNew = (data: ContactData): number => queue.pushNew([...columnValues(data), now, now, importId]);
+  const queueNew = (data: ContactData): number => {
+    setIndexesAside();
+    return queue.pushNew([...columnValues(data), now, now, importId]);
+  };
 
   /** Whether a new row can wait in the queue: nothing else is written with it. */
   const plain = (data: ContactData, note: string | null): boolean =>
@@ -896,6 +911,7 @@ export const importContactRows = async (
       existing = null;
     }
     if (existing === null) {
+      setIndexesAside();
       const id = insertContact(store, data, now, { importId });
       index.inserted(id);
       if (note !== null) addNote(id, note, false);
@@ -914,6 +930,7 @@ export const importContactRows = async (
         report.skipped += 1;
       } else {
         // the copy kept for an undo and the merge's validation need the whole contact
+        setIndexesAside();
         if (!listed) current = withInputLists(store, existing.id, stored);
         // a contact an earlier row of this file created goes whole with an undo: no copy of it to keep
         const ours = importOf.get(existing.id) === importId;
@@ -1044,7 +1061,7 @@ export const importContactRows = async (
     // back to the indexed lookups, which see the other writer's rows
     directory = null;
     for (const i of keyIndexes.splice(0)) {
-      db.exec(i.sql);
+      if (setAside) db.exec(i.sql);
       deferred.splice(deferred.indexOf(i), 1);
     }
   };
@@ -1065,6 +1082,7 @@ export const importContactRows = async (
   return {
     written: totalChanges.get() !== changesAtStart,
     beforeCommit: async () => {
+      if (!setAside) return;
       await rebuildIndexes(db, deferred, job);
       if (mergeEvery !== null) setAutomerge(db, mergeEvery);
     },
