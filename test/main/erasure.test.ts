@@ -372,9 +372,29 @@ describe('privacy.access', () => {
     expect(doc).toContain(PLANTED.saleNote);
     expect(doc).not.toContain('<script>');
     expect(doc).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    // worded for the person (GDPR art. 12): every column of every section in words, values as the screens show them
+    const headings = (page: string): string[] => [...page.matchAll(/<th>([^<]*)<\/th>/g)].map((m) => m[1] ?? '');
+    expect(headings(doc).length).toBeGreaterThan(60);
+    expect(headings(doc).filter((h) => /_|^[a-z]+$/.test(h))).toEqual([]);
+    expect(doc).toContain('<th>Prénom</th><td>Quentinella</td>');
+    expect(doc).toMatch(/<td>42,00\s€<\/td>/);
+    expect(doc).toContain('<td>Oral, au comptoir</td>');
+    expect(doc).toContain('<td>Appel</td>');
+    expect(doc).toMatch(/<td>1 décembre 2026<\/td>/);
+    expect(doc).toContain('Non renseignés : ');
+    expect(doc.match(/.{0,120}\d{4}-\d{2}-\d{2}T\d{2}:\d{2}.{0,20}/g)).toBeNull();
+
+    await api.call('settings.update', { language: 'en' });
+    const english = fs.readFileSync((await api.call('privacy.access', { contactId: person.id, format: 'html' })).path, 'utf8');
+    expect(english).toContain('<html lang="en">');
+    expect(english).toContain('<th>First name</th><td>Quentinella</td>');
+    expect(english).toMatch(/<td>€42\.00<\/td>/);
+    expect(english).toContain('<td>Verbally, at the counter</td>');
+    expect(english).toMatch(/<td>1 December 2026<\/td>/);
+    expect(headings(english).filter((h) => /_|^[a-z]+$/.test(h))).toEqual([]);
 
     const audit = await api.call('audit.list', { action: 'privacy' });
-    expect(audit.rows.filter((r) => r.action === 'privacy.access').map((r) => r.detail.format)).toEqual(['html', 'json']);
+    expect(audit.rows.filter((r) => r.action === 'privacy.access').map((r) => r.detail.format)).toEqual(['html', 'html', 'json']);
     expect(JSON.stringify(audit.rows)).not.toMatch(/zorglu|xylo/i);
 
     // an erasure removes the exports handed over too

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
-import { AppError, type AccessFormat, type Language } from '../../contract';
+import { AppError, type AccessFormat } from '../../contract';
 import { prepared, type Store } from '../../store/db';
 import { appendAudit } from '../audit/log';
 import { contactRfm } from '../analytics/rfm';
 import { encodeRow, foreignKeysTo, quote, type JsonRow, type Row } from '../duplicates/tables';
 import { getSettings } from '../settings/service';
+import { accessHtml } from './access-document';
 
 /**
  * Right of access and portability (GDPR art. 15 and 20): everything held
@@ -164,150 +165,6 @@ export const collectAccessExport = (store: Store, contactId: number): AccessExpo
     referenced,
     history: { merges, import_changes: importChanges, audit_log: audit },
   };
-};
-
-/* ---------- the printable document ---------- */
-
-const escapeHtml = (value: string): string =>
-  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-
-/** The document is generated in the main process, away from the renderer's locale files: its few words live here. */
-const words: Record<Language, Record<string, string>> = {
-  fr: {
-    title: 'Vos données personnelles',
-    intro: 'Document remis au titre du droit d’accès (RGPD, article 15). Il contient toutes les données que nous détenons à votre sujet à la date indiquée.',
-    controller: 'Responsable du traitement',
-    generated: 'Établi le',
-    record: 'Fiche',
-    referenced: 'Informations liées',
-    history: 'Historique des opérations',
-    none: 'Aucune donnée.',
-    contact_emails: 'Adresses e-mail',
-    contact_phones: 'Téléphones',
-    contact_tags: 'Étiquettes',
-    notes: 'Notes',
-    interactions: 'Échanges',
-    tasks: 'Tâches',
-    purchases: 'Achats',
-    purchase_lines: 'Lignes d’achat',
-    consent_events: 'Consentements (historique)',
-    consent_state: 'Consentements (état actuel)',
-    privacy_requests: 'Demandes relatives à vos données',
-    companies: 'Entreprise',
-    tags: 'Étiquettes',
-    products: 'Produits',
-    consent_wordings: 'Textes de consentement présentés',
-    merges: 'Fusions de fiches',
-    import_changes: 'Modifications par import',
-    audit_log: 'Journal des opérations',
-    loyalty_members: 'Programme de fidélité',
-    loyalty_cards: 'Cartes de fidélité',
-    loyalty_entries: 'Points de fidélité (historique)',
-    loyalty_lots: 'Points de fidélité (échéances)',
-    loyalty_tier_history: 'Niveaux de fidélité (historique)',
-    loyalty_vouchers: 'Bons de réduction',
-    customer_losses: 'Client marqué perdu',
-    customer_figures: 'Chiffres d’achat sur la période d’analyse',
-    customer_months: 'Mois d’achat',
-    rfm_profile: 'Segmentation (notes RFM, palier)',
-  },
-  en: {
-    title: 'Your personal data',
-    intro: 'Document provided under the right of access (GDPR, article 15). It contains all the data we hold about you on the date shown.',
-    controller: 'Data controller',
-    generated: 'Generated on',
-    record: 'Record',
-    referenced: 'Related information',
-    history: 'History of operations',
-    none: 'No data.',
-    contact_emails: 'E-mail addresses',
-    contact_phones: 'Phones',
-    contact_tags: 'Tags',
-    notes: 'Notes',
-    interactions: 'Interactions',
-    tasks: 'Tasks',
-    purchases: 'Purchases',
-    purchase_lines: 'Purchase lines',
-    consent_events: 'Consent (history)',
-    consent_state: 'Consent (current state)',
-    privacy_requests: 'Requests about your data',
-    companies: 'Company',
-    tags: 'Tags',
-    products: 'Products',
-    consent_wordings: 'Consent wordings shown',
-    merges: 'Record merges',
-    import_changes: 'Changes by import',
-    audit_log: 'Operations log',
-    loyalty_members: 'Loyalty programme',
-    loyalty_cards: 'Loyalty cards',
-    loyalty_entries: 'Loyalty points (history)',
-    loyalty_lots: 'Loyalty points (expiry)',
-    loyalty_tier_history: 'Loyalty tiers (history)',
-    loyalty_vouchers: 'Vouchers',
-    customer_losses: 'Marked as a lost customer',
-    customer_figures: 'Purchase figures over the analysis period',
-    customer_months: 'Months with a purchase',
-    rfm_profile: 'Segmentation (RFM scores, tier)',
-  },
-};
-
-const cell = (v: unknown): string => {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return escapeHtml(v);
-  if (typeof v === 'number' || typeof v === 'boolean') return escapeHtml(String(v));
-  return `<pre>${escapeHtml(JSON.stringify(v, null, 2))}</pre>`;
-};
-
-const tableHtml = (rows: readonly Record<string, unknown>[], none: string): string => {
-  if (rows.length === 0) return `<p class="none">${escapeHtml(none)}</p>`;
-  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  return `<table><thead><tr>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${columns.map((c) => `<td>${cell(r[c])}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
-};
-
-const recordHtml = (row: Record<string, unknown>): string =>
-  `<table class="record"><tbody>${Object.entries(row)
-    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${cell(v)}</td></tr>`)
-    .join('')}</tbody></table>`;
-
-export const accessHtml = (data: AccessExport, language: Language): string => {
-  const w = words[language];
-  const label = (name: string): string => w[name] ?? name;
-  const section = (name: string, rows: readonly Record<string, unknown>[]) =>
-    `<section><h3>${escapeHtml(label(name))}</h3>${tableHtml(rows, w.none ?? '')}</section>`;
-  const c = data.controller;
-  const controller = [c.name, c.address, c.email, c.siret ? `SIRET ${c.siret}` : null].filter((v): v is string => !!v);
-  return `<!doctype html>
-<html lang="${language}"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>${escapeHtml(w.title ?? '')}</title>
-<style>
-body{font:11pt/1.4 system-ui,sans-serif;margin:2em;color:#111}
-h1{font-size:18pt}h2{font-size:14pt;margin-top:1.5em;border-bottom:1px solid #999}h3{font-size:12pt}
-table{border-collapse:collapse;width:100%;margin:.5em 0;font-size:9pt}th,td{border:1px solid #bbb;padding:2px 4px;text-align:left;vertical-align:top}
-th{background:#eee}table.record th{width:30%}pre{margin:0;white-space:pre-wrap;font-size:8pt}.none{color:#666}
-@media print{section{break-inside:avoid}}
-</style></head><body>
-<h1>${escapeHtml(w.title ?? '')}</h1>
-<p>${escapeHtml(w.intro ?? '')}</p>
-<p><strong>${escapeHtml(w.controller ?? '')}</strong> : ${controller.map(escapeHtml).join(' — ')}</p>
-<p><strong>${escapeHtml(w.generated ?? '')}</strong> : ${escapeHtml(data.generatedAt)}</p>
-<h2>${escapeHtml(w.record ?? '')}</h2>
-${recordHtml(data.contact)}
-${Object.entries(data.tables)
-  .map(([name, rows]) => section(name, rows))
-  .join('\n')}
-<h2>${escapeHtml(w.referenced ?? '')}</h2>
-${Object.entries(data.referenced)
-  .map(([name, rows]) => section(name, rows))
-  .join('\n')}
-<h2>${escapeHtml(w.history ?? '')}</h2>
-${Object.entries(data.history)
-  .map(([name, rows]) => section(name, rows as Record<string, unknown>[]))
-  .join('\n')}
-</body></html>
-`;
 };
 
 export const accessFileName = (contactId: number, format: AccessFormat, now = new Date()): string =>
