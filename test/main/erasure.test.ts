@@ -11,6 +11,8 @@ import type { StoreClient } from '../../src-main/host/client';
 import { foreignKeysTo } from '../../src-main/domain/duplicates/tables';
 import { transaction } from '../../src-main/store/db';
 import { failure, openClient, openStore } from './helpers';
+import enDocument from '../../src-renderer/locales/en/accessDocument.json';
+import frDocument from '../../src-renderer/locales/fr/accessDocument.json';
 
 /* Strings planted in one person's data: none may survive an erasure anywhere in the file. */
 const PLANTED = {
@@ -336,6 +338,27 @@ describe('privacy.erase', () => {
 });
 
 describe('privacy.access', () => {
+  it('has words, in French and English, for every column an export can hold', () => {
+    const db = openStore().sqlite;
+    // the tables the export reads: the person's, the rows hanging from them, what they point at, the figures
+    const tables = new Set(['contacts', 'customer_figures', 'customer_months', 'merges', 'import_changes', 'audit_log']);
+    for (const fk of foreignKeysTo(db, 'contacts')) tables.add(fk.table);
+    for (const table of [...tables]) for (const fk of foreignKeysTo(db, table)) tables.add(fk.table);
+    const pointedAt = db.prepare('SELECT "table" FROM pragma_foreign_key_list(?)').pluck();
+    for (const table of [...tables]) for (const target of pointedAt.all(table) as string[]) tables.add(target);
+    const columnsOf = db.prepare('SELECT name FROM pragma_table_info(?)').pluck();
+    const columns = new Set([...tables].flatMap((t) => columnsOf.all(t) as string[]));
+    // the RFM profile is computed, not stored: its fields too
+    for (const c of ['segment', 'strategy', 'recency', 'frequency', 'monetary', 'tier', 'computed_at']) columns.add(c);
+    expect(columns.size).toBeGreaterThan(100);
+    for (const words of [frDocument.accessDocument.columns, enDocument.accessDocument.columns]) {
+      expect([...columns].filter((c) => !(c in words)).sort()).toEqual([]);
+    }
+    for (const words of [frDocument.accessDocument.tables, enDocument.accessDocument.tables]) {
+      expect([...tables].filter((t) => !(t in words) && t !== 'contacts').sort()).toEqual([]);
+    }
+  });
+
   it('exports every table that references contacts, as JSON and as an escaped document', async () => {
     const { api, client, dbPath, dir } = await openClient();
     const { person } = await plantPerson(api, client, dir);
