@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchApp, type App } from './fixtures';
+import { launchApp, shots, type App } from './fixtures';
 
 /** Data-subject rights from a user's seat: a request in the register, an access export, an erasure, the audit log. */
 describe('privacy rights in the browser', () => {
@@ -48,6 +49,18 @@ describe('privacy rights in the browser', () => {
     expect(data.contact.last_name).toBe('Zorglubowski');
     expect(data.tables.privacy_requests).toHaveLength(1);
     await app.shot('privacy-01-contact-actions');
+
+    // the printable document, as the person reads it: their fields in words, dates in the shop's calendar
+    const [printable] = await Promise.all([page.waitForEvent('download'), page.getByTestId('privacy-access-html').click()]);
+    expect(printable.suggestedFilename()).toMatch(/\.html$/);
+    const reader = await page.context().newPage();
+    await reader.setContent(fs.readFileSync(await printable.path(), 'utf8'));
+    expect(await reader.locator('table.record th', { hasText: 'Prénom' }).count()).toBe(1);
+    const request = reader.locator('section', { hasText: 'Demandes relatives à vos données' });
+    expect(await request.locator('td', { hasText: /^Accès$/ }).count()).toBe(1);
+    expect(await request.locator('td', { hasText: /^En cours$/ }).count()).toBe(1);
+    await reader.screenshot({ path: path.join(shots, 'privacy-01b-access-document.png') });
+    await reader.close();
   });
 
   it('shows the request in the register with its deadline', async () => {

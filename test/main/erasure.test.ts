@@ -405,6 +405,8 @@ describe('privacy.access', () => {
     expect(doc).toContain('<td>Appel</td>');
     expect(doc).toMatch(/<td>1 décembre 2026<\/td>/);
     expect(doc).toContain('Non renseignés : ');
+    // no shop identity in the settings yet: said, not left blank
+    expect(doc).toContain('Responsable du traitement</strong>\u00a0: non renseigné');
     expect(doc.match(/.{0,120}\d{4}-\d{2}-\d{2}T\d{2}:\d{2}.{0,20}/g)).toBeNull();
 
     await api.call('settings.update', { language: 'en' });

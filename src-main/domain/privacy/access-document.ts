@@ -5,6 +5,7 @@ import enAccess from '../../../src-renderer/locales/en/accessDocument.json';
 import enConsent from '../../../src-renderer/locales/en/consent.json';
 import enContacts from '../../../src-renderer/locales/en/contacts.json';
 import enPareto from '../../../src-renderer/locales/en/pareto.json';
+import enPrivacy from '../../../src-renderer/locales/en/privacy.json';
 import enRfm from '../../../src-renderer/locales/en/rfm.json';
 import enSales from '../../../src-renderer/locales/en/sales.json';
 import enTimeline from '../../../src-renderer/locales/en/timeline.json';
@@ -12,6 +13,7 @@ import frAccess from '../../../src-renderer/locales/fr/accessDocument.json';
 import frConsent from '../../../src-renderer/locales/fr/consent.json';
 import frContacts from '../../../src-renderer/locales/fr/contacts.json';
 import frPareto from '../../../src-renderer/locales/fr/pareto.json';
+import frPrivacy from '../../../src-renderer/locales/fr/privacy.json';
 import frRfm from '../../../src-renderer/locales/fr/rfm.json';
 import frSales from '../../../src-renderer/locales/fr/sales.json';
 import frTimeline from '../../../src-renderer/locales/fr/timeline.json';
@@ -33,8 +35,8 @@ const words = (language: Language) => {
     fallbackLng: 'fr',
     supportedLngs: ['fr', 'en'],
     resources: {
-      fr: { translation: { ...frAccess, ...frConsent, ...frContacts, ...frPareto, ...frRfm, ...frSales, ...frTimeline } },
-      en: { translation: { ...enAccess, ...enConsent, ...enContacts, ...enPareto, ...enRfm, ...enSales, ...enTimeline } },
+      fr: { translation: { ...frAccess, ...frConsent, ...frContacts, ...frPareto, ...frPrivacy, ...frRfm, ...frSales, ...frTimeline } },
+      en: { translation: { ...enAccess, ...enConsent, ...enContacts, ...enPareto, ...enPrivacy, ...enRfm, ...enSales, ...enTimeline } },
     },
     initAsync: false,
     // escaped where it lands in the page, with everything else
@@ -72,6 +74,8 @@ const NAMED_VALUES: Readonly<Record<string, string>> = {
   'consent_state.purpose': 'consent.purpose.{v}',
   'consent_state.state': 'consent.state.{v}',
   'consent_wordings.purpose': 'consent.purpose.{v}',
+  'privacy_requests.kind': 'privacy.requests.kind.{v}',
+  'privacy_requests.status': 'privacy.requests.status.{v}',
   'rfm_profile.segment': 'rfm.segment.{v}.name',
   'rfm_profile.strategy': 'rfm.strategy.{v}',
   'rfm_profile.tier': 'pareto.tier.{v}',
@@ -202,7 +206,7 @@ th{background:#eee}table.record th{width:30%}pre{margin:0;white-space:pre-wrap;f
 </style></head><body>
 <h1>${text('accessDocument.title')}</h1>
 <p>${text('accessDocument.intro')}</p>
-<p><strong>${text('accessDocument.controller')}</strong>${colon}${controller.map(escapeHtml).join(' — ')}</p>
+<p><strong>${text('accessDocument.controller')}</strong>${colon}${controller.length === 0 ? text('accessDocument.controllerUnset') : controller.map(escapeHtml).join(' — ')}</p>
 <p><strong>${text('accessDocument.generated')}</strong>${colon}${escapeHtml(f.instant.format(new Date(data.generatedAt)))}</p>
 <h2>${text('accessDocument.record')}</h2>
 ${recordHtml(w, cell, data.contact)}
