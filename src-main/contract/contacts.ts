@@ -172,6 +172,30 @@ export const contactInput = contactFields
 export type ContactInput = z.input<typeof contactInput>;
 export type ContactData = z.output<typeof contactInput>;
 
+/** A contact's single-valued fields (its lists aside), in the order the store keeps them in columns. */
+export const CONTACT_SCALARS = [
+  'civility',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'addressLine1',
+  'addressLine2',
+  'postcode',
+  'city',
+  'country',
+  'status',
+  'source',
+  'code',
+  'companyId',
+  'jobTitle',
+  'birthDate',
+  'language',
+  'sourceDetail',
+  'sourceDate',
+  'dataOrigin',
+] as const satisfies readonly (keyof ContactData)[];
+
 export const contactPatch = z.object(contactShape).partial().strict();
 export type ContactPatch = z.input<typeof contactPatch>;
 

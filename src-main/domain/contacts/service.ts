@@ -1,5 +1,6 @@
 import {
   AppError,
+  CONTACT_SCALARS,
   contactInput,
   type Contact,
   type ContactData,
@@ -113,39 +114,15 @@ export const INSERT_COLUMNS: readonly string[] = `civility first_name last_name 
 /** Shared with the import's batch path, which writes new contacts the same way without the per-row checks it has already made. */
 export const INSERT_SQL = insertSql('contacts', INSERT_COLUMNS);
 
-/** The fields of a contact's input stored in a column of their own, in INSERT_COLUMNS' order. */
-const STORED_FIELDS = [
-  'civility',
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'addressLine1',
-  'addressLine2',
-  'postcode',
-  'city',
-  'country',
-  'status',
-  'source',
-  'code',
-  'companyId',
-  'jobTitle',
-  'birthDate',
-  'language',
-  'sourceDetail',
-  'sourceDate',
-  'dataOrigin',
-] as const satisfies readonly (keyof ContactData)[];
-
-/** The stored fields, then the keys derived from them (sort, match, city). */
+/** The contact's single-valued fields (INSERT_COLUMNS holds them in the same order), then the keys derived from them (sort, match, city). */
 export const columnValues = (d: ContactData): unknown[] => [
-  ...STORED_FIELDS.map((field) => d[field]),
+  ...CONTACT_SCALARS.map((field) => d[field]),
   sortName(d),
   matchName(d),
   d.city === null ? null : cityKey(d.city),
 ];
 
-const READ_INPUT = `SELECT ${INSERT_COLUMNS.slice(0, STORED_FIELDS.length).join(', ')} FROM contacts WHERE id = ?`;
+const READ_INPUT = `SELECT ${INSERT_COLUMNS.slice(0, CONTACT_SCALARS.length).join(', ')} FROM contacts WHERE id = ?`;
 
 /**
  * A contact as the input that would store it, lists left empty: one raw
@@ -158,7 +135,7 @@ export const storedInput = (store: Store, id: number): ContactInput => {
   const values = prepared(store.sqlite, READ_INPUT).raw(true).get(id) as unknown[] | undefined;
   if (values === undefined) throw notFound(id);
   const input: Record<string, unknown> = {};
-  STORED_FIELDS.forEach((field, i) => (input[field] = values[i]));
+  CONTACT_SCALARS.forEach((field, i) => (input[field] = values[i]));
   return { ...(input as Omit<ContactInput, 'emails' | 'phones' | 'tags'>), emails: [], phones: [], tags: [] };
 };
 

@@ -1,4 +1,3 @@
-import i18next from 'i18next';
 import { fromMilli, type Language } from '../../contract';
 // the app's own words for the document, and for the values its screens already name (statuses, channels, units, segments)
 import enAccess from '../../../src-renderer/locales/en/accessDocument.json';
@@ -17,6 +16,7 @@ import frPrivacy from '../../../src-renderer/locales/fr/privacy.json';
 import frRfm from '../../../src-renderer/locales/fr/rfm.json';
 import frSales from '../../../src-renderer/locales/fr/sales.json';
 import frTimeline from '../../../src-renderer/locales/fr/timeline.json';
+import { textCatalogue } from '../text';
 import type { AccessExport } from './access';
 
 /**
@@ -28,25 +28,11 @@ import type { AccessExport } from './access';
  * later migration adds, with no words yet, shows under its own name.
  */
 
-const words = (language: Language) => {
-  const i18n = i18next.createInstance();
-  void i18n.init({
-    lng: language,
-    fallbackLng: 'fr',
-    supportedLngs: ['fr', 'en'],
-    resources: {
-      fr: { translation: { ...frAccess, ...frConsent, ...frContacts, ...frPareto, ...frPrivacy, ...frRfm, ...frSales, ...frTimeline } },
-      en: { translation: { ...enAccess, ...enConsent, ...enContacts, ...enPareto, ...enPrivacy, ...enRfm, ...enSales, ...enTimeline } },
-    },
-    initAsync: false,
-    // escaped where it lands in the page, with everything else
-    interpolation: { escapeValue: false },
-    returnNull: false,
+const words = (language: Language) =>
+  textCatalogue(language, {
+    fr: { ...frAccess, ...frConsent, ...frContacts, ...frPareto, ...frPrivacy, ...frRfm, ...frSales, ...frTimeline },
+    en: { ...enAccess, ...enConsent, ...enContacts, ...enPareto, ...enPrivacy, ...enRfm, ...enSales, ...enTimeline },
   });
-  const t = i18n.t.bind(i18n);
-  const known = (key: string): boolean => i18n.exists(key);
-  return { t, known };
-};
 
 type Words = ReturnType<typeof words>;
 

@@ -1,5 +1,6 @@
-import i18next, { type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
 import type { AppErrorData, ImportKindName, Language } from '../../contract';
+import { textCatalogue } from '../../domain/text';
 // the app's own locale files: one wording for a reason, a field or a phase, on screen and in the terminal
 import enCli from '../../../src-renderer/locales/en/cli.json';
 import enErrors from '../../../src-renderer/locales/en/errors.json';
@@ -36,22 +37,10 @@ export type CliText = {
 };
 
 export const cliText = (language: Language): CliText => {
-  const i18n = i18next.createInstance();
-  void i18n.init({
-    lng: language,
-    fallbackLng: 'fr',
-    supportedLngs: ['fr', 'en'],
-    resources: {
-      fr: { translation: { ...frCli, ...frErrors, ...frImports, ...frJobs, ...frValidation } },
-      en: { translation: { ...enCli, ...enErrors, ...enImports, ...enJobs, ...enValidation } },
-    },
-    initAsync: false,
-    // a terminal is not HTML
-    interpolation: { escapeValue: false },
-    returnNull: false,
+  const { t, known } = textCatalogue(language, {
+    fr: { ...frCli, ...frErrors, ...frImports, ...frJobs, ...frValidation },
+    en: { ...enCli, ...enErrors, ...enImports, ...enJobs, ...enValidation },
   });
-  const t = i18n.t.bind(i18n);
-  const known = (key: string): boolean => i18n.exists(key);
   const reason = (r: string): string =>
     known(`imports.reason.${r}`) ? t(`imports.reason.${r}`) : known(`validation.${r}`) ? t(`validation.${r}`) : r;
   return {

@@ -1,4 +1,5 @@
 import {
+  CONTACT_SCALARS,
   contactInput,
   formatPhone,
   type Civility,
@@ -195,28 +196,6 @@ export const checkContact = (values: ContactFormValues): Checked => {
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, issues: issuesFromZod(parsed.error) };
 };
 
-const scalarKeys = [
-  'civility',
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'addressLine1',
-  'addressLine2',
-  'postcode',
-  'city',
-  'country',
-  'status',
-  'source',
-  'code',
-  'companyId',
-  'jobTitle',
-  'birthDate',
-  'language',
-  'sourceDetail',
-  'sourceDate',
-  'dataOrigin',
-] as const satisfies readonly (keyof ContactData)[];
 
 const sameList = <T>(a: readonly T[], b: readonly T[], key: (item: T) => string): boolean =>
   a.length === b.length && a.every((item, i) => key(item) === key(b[i] as T));
@@ -227,7 +206,7 @@ const sameList = <T>(a: readonly T[], b: readonly T[], key: (item: T) => string)
  */
 export const contactPatch = (before: Contact, after: ContactData): Partial<ContactData> => {
   const patch: Partial<Record<keyof ContactData, unknown>> = {};
-  for (const k of scalarKeys) if (before[k] !== after[k]) patch[k] = after[k];
+  for (const k of CONTACT_SCALARS) if (before[k] !== after[k]) patch[k] = after[k];
   if (!sameList(before.emails, after.emails, (e) => `${e.email}\n${e.label ?? ''}`)) patch.emails = after.emails;
   if (!sameList(before.phones, after.phones, (p) => `${p.phone}\n${p.label ?? ''}`)) patch.phones = after.phones;
   const beforeTags = before.tags.map((t) => t.name);
