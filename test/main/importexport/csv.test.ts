@@ -188,6 +188,26 @@ describe('header row', () => {
     expect(skipped).toEqual([3, 4, 36]);
   });
 
+  it('tells a copy of a header with accents from the data under it, ticket numbers and lookalikes included', async () => {
+    const skipped: number[] = [];
+    const tickets = Array.from({ length: 30 }, (_, i) => [`T${String(i).padStart(8, '0')}`, 'Café']);
+    const source = (async function* (): AsyncGenerator<Row> {
+      yield* rows([
+        ['N° ticket', 'Désignation'],
+        ...tickets,
+        // the first cell folds as the header's does, the row does not: data
+        ['N ticket', 'Thé'],
+        // other case in one cell, no accent in the other: a copy
+        ['N° TICKET', 'Designation'],
+        ['n°  ticket', 'désignation'],
+        ['T00000099', 'Miel'],
+      ]);
+    })();
+    const table = await openTable(inBatches(source, 7), { onSkip: (line) => skipped.push(line) });
+    expect((await collect(eachOf(table.batches))).map((r) => r.cells[0])).toEqual([...tickets.map((t) => t[0]), 'N ticket', 'T00000099']);
+    expect(skipped).toEqual([33, 34]);
+  });
+
   it('hands on a batch of any size, a chunk of 150,000 one-character rows included', async () => {
     const file = await openDelimited(fromText(`n\n${'7\n'.repeat(150_000)}`, 400_000));
     const table = await openTable(file.batches);
