@@ -135,7 +135,7 @@ export const benchPurchaseImportFloor = (base: string, imported: string, scratch
   onScratch(scratch, base, imported, (store, time) => {
     const db = store.sqlite;
     const sqlOf = db.prepare('SELECT sql FROM sqlite_schema WHERE name = ?').pluck();
-    const indexes = [...BULK_INDEXES.byContact, ...BULK_INDEXES.inOrder].map((name) => ({ name, sql: sqlOf.get(name) as string }));
+    const indexes = [...BULK_INDEXES.byContact, ...BULK_INDEXES.afterRows].map((name) => ({ name, sql: sqlOf.get(name) as string }));
     for (const i of indexes) db.exec(`DROP INDEX ${i.name}`);
     for (const t of BULK_ROW_TRIGGERS) db.exec(`DROP TRIGGER ${t}`);
     const columns = (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('purchases') as string[]).join(', ');
