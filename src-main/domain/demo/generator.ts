@@ -1,6 +1,6 @@
 import { AppError, fold, type DemoResult } from '../../contract';
 import { recomputeAnalyticsInSteps } from '../analytics/recompute';
-import { jobTransaction, prepared, type Store } from '../../store/db';
+import { bulkInsert, jobTransaction, prepared, type BulkInsert, type Store } from '../../store/db';
 import { reportTo, type JobContext } from '../../host/registry';
 import {
   createWorld,
@@ -45,12 +45,6 @@ export const DEMO_SIZES = [100, 1_000, 10_000, 100_000, 1_000_000] as const;
  */
 export const DEMO_BATCH = 10_000;
 
-/** Rows per multi-row INSERT: fewer calls into SQLite, well under its 32,766 parameter cap. */
-const PURCHASE_CHUNK = 64;
-const PURCHASE_COLUMNS = 6;
-const LINE_CHUNK = 128;
-const LINE_COLUMNS = 7;
-
 const CONTACT_COLUMNS = [
   'id', 'civility', 'first_name', 'last_name', 'email', 'phone', 'address_line1', 'address_line2', 'postcode', 'city',
   'country', 'status', 'source', 'company_id', 'job_title', 'birth_date', 'source_date', 'data_origin', 'sort_name',
@@ -92,96 +86,36 @@ const contactValues = (id: number, c: DemoContact): unknown[] => [
 const COMPANY_SQL = `INSERT INTO companies (id, name, sort_name, siren, siret, email, phone, address_line1, postcode, city,
   country, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'FR', ?, ?)`;
 
-const rowsSql = (head: string, columns: number, rows: number): string =>
-  `${head} VALUES ${Array.from({ length: rows }, () => `(${Array.from({ length: columns }, () => '?').join(', ')})`).join(', ')}`;
+/** Tickets and lines several to a statement (`bulkInsert`); a batch writes its tickets, then their lines. */
+const TICKET_COLUMNS = ['id', 'contact_id', 'purchased_at', 'amount_cents', 'channel', 'created_at'];
+const LINE_COLUMNS = ['purchase_id', 'product_id', 'label', 'quantity_milli', 'unit_price_cents', 'total_cents', 'unit'];
 
-const PURCHASE_HEAD = 'INSERT INTO purchases (id, contact_id, purchased_at, amount_cents, channel, created_at)';
-const LINE_HEAD = 'INSERT INTO purchase_lines (purchase_id, product_id, label, quantity_milli, unit_price_cents, total_cents, unit)';
-
-/**
- * Buffers rows of one table into multi-row INSERTs of `chunk` rows; `flush`
- * writes the rest one by one.
- */
-const rowWriter = (store: Store, head: string, columns: number, chunk: number) => {
-  const many = prepared(store.sqlite, rowsSql(head, columns, chunk));
-  const one = prepared(store.sqlite, rowsSql(head, columns, 1));
-  const pending: (string | number)[] = new Array<string | number>(chunk * columns);
-  let rows = 0;
-  return {
-    /** The next row's slot in `pending`: fill `columns` values from it, then call `added`. */
-    slot(): { values: (string | number)[]; at: number } {
-      return { values: pending, at: rows * columns };
-    },
-    added(): boolean {
-      rows++;
-      if (rows < chunk) return false;
-      many.run(pending);
-      rows = 0;
-      return true;
-    },
-    flush(): void {
-      for (let r = 0; r < rows; r++) one.run(pending.slice(r * columns, (r + 1) * columns));
-      rows = 0;
-    },
-    discard(): void {
-      rows = 0;
-    },
-  };
-};
-
-/** The demo's articles as written: their ids, in DEMO_CATALOGUE's order (filled by the load's first transaction). */
-type Articles = { ids: number[] };
-
-/**
- * Tickets and their lines in multi-row INSERTs. A line names its ticket, so
- * the lines go in only once their tickets are in: each time the tickets'
- * buffer is written, and at the end.
- */
-const purchaseWriter = (store: Store, articles: Articles) => {
-  const tickets = rowWriter(store, PURCHASE_HEAD, PURCHASE_COLUMNS, PURCHASE_CHUNK);
-  const lines = rowWriter(store, LINE_HEAD, LINE_COLUMNS, LINE_CHUNK);
-  // lines waiting for their tickets: at most a chunk of tickets' worth
-  const waiting: (string | number)[] = [];
-  const release = (): void => {
-    for (let i = 0; i < waiting.length; i += LINE_COLUMNS) {
-      const { values, at } = lines.slot();
-      for (let c = 0; c < LINE_COLUMNS; c++) values[at + c] = waiting[i + c] ?? 0;
-      lines.added();
+/** Queues a contact's tickets, numbered from `firstId`, and their lines; returns how many lines. */
+const queueTickets = (
+  tickets: BulkInsert,
+  lines: BulkInsert,
+  articleIds: readonly number[],
+  contactId: number,
+  firstId: number,
+  p: DemoPurchases,
+  iso: (ms: number) => string,
+): number => {
+  let count = 0;
+  for (let k = 0; k < p.count; k++) {
+    const id = firstId + k;
+    const at = iso(purchaseAt(p, k));
+    // recorded at the till when sold
+    tickets.push([id, contactId, at, p.amounts[k] ?? 0, purchaseChannel(p, k), at]);
+    const to = p.lineStart[k + 1] ?? 0;
+    for (let l = p.lineStart[k] ?? to; l < to; l++) {
+      const index = p.lineProduct[l] ?? 0;
+      const article = DEMO_CATALOGUE[index];
+      if (article === undefined) continue;
+      lines.push([id, articleIds[index] ?? null, article.name, p.lineQuantity[l] ?? 0, article.priceCents, p.lineTotal[l] ?? 0, article.unit]);
+      count += 1;
     }
-    waiting.length = 0;
-  };
-  return {
-    add(id: number, contactId: number, when: string, channel: string, p: DemoPurchases, k: number): number {
-      const { values, at } = tickets.slot();
-      values[at] = id;
-      values[at + 1] = contactId;
-      values[at + 2] = when;
-      values[at + 3] = p.amounts[k] ?? 0;
-      values[at + 4] = channel;
-      // recorded at the till when sold
-      values[at + 5] = when;
-      const from = p.lineStart[k] ?? 0;
-      const to = p.lineStart[k + 1] ?? from;
-      for (let l = from; l < to; l++) {
-        const index = p.lineProduct[l] ?? 0;
-        const article = DEMO_CATALOGUE[index];
-        if (article === undefined) continue;
-        waiting.push(id, articles.ids[index] ?? 0, article.name, p.lineQuantity[l] ?? 0, article.priceCents, p.lineTotal[l] ?? 0, article.unit);
-      }
-      if (tickets.added()) release();
-      return to - from;
-    },
-    flush(): void {
-      tickets.flush();
-      release();
-      lines.flush();
-    },
-    discard(): void {
-      tickets.discard();
-      lines.discard();
-      waiting.length = 0;
-    },
-  };
+  }
+  return count;
 };
 
 const PRODUCT_SQL = `INSERT INTO products (id, name, sort_name, sku, category, price_cents, unit, created_at, updated_at)
@@ -240,8 +174,9 @@ export const generateDemo = async (
   const random = createRandom(input.seed);
   const purchasesOf = demoPurchases(world.maxPurchases);
   const contactStmt = prepared(store.sqlite, CONTACT_SQL);
-  const articles: Articles = { ids: [] };
-  const writer = purchaseWriter(store, articles);
+  let articleIds: number[] = [];
+  const tickets = bulkInsert(store.sqlite, 'purchases', TICKET_COLUMNS, 64);
+  const lineRows = bulkInsert(store.sqlite, 'purchase_lines', LINE_COLUMNS, 128);
 
   const total = input.customers;
   const marker = emptyMarker();
@@ -267,7 +202,7 @@ export const generateDemo = async (
     addRange(marker.companies, firstId, firstId + world.companyCount - 1);
     employers = { firstId, domains };
     tagIds = createDemoTags(store, (id) => addRange(marker.tags, id, id));
-    articles.ids = addCatalogue(store, world.openedAt, (id) => addRange(marker.products, id, id));
+    articleIds = addCatalogue(store, world.openedAt, (id) => addRange(marker.products, id, id));
   };
 
   const batch = (size: number): number => {
@@ -282,13 +217,12 @@ export const generateDemo = async (
       const id = firstContact + i;
       const contact = world.contact(random, purchasesOf, employers);
       contactStmt.run(contactValues(id, contact));
-      for (let k = 0; k < purchasesOf.count; k++) {
-        const at = world.iso(purchaseAt(purchasesOf, k));
-        lines += writer.add(firstPurchase + made + k, id, at, purchaseChannel(purchasesOf, k), purchasesOf, k);
-      }
+      lines += queueTickets(tickets, lineRows, articleIds, id, firstPurchase + made, purchasesOf, world.iso);
       made += purchasesOf.count;
     }
-    writer.flush();
+    // the lines name their tickets: tickets first
+    tickets.flush();
+    lineRows.flush();
     // the consent mix rides in the same transaction as its contacts, so a cancel or a crash undoes both
     addDemoConsent(store, firstContact, firstContact + size - 1, now.toISOString());
     addDemoTags(store, tagIds, firstContact, firstContact + size - 1);
@@ -340,7 +274,6 @@ export const generateDemo = async (
       recomputeAnalyticsInSteps(store, (at) => progress(at.stage === 'customers' ? 'demo.analytics' : 'demo.analyticsIndexes', at.done, at.total), now),
     );
   } catch (error) {
-    writer.discard();
     try {
       undoLoad(store, marker);
     } catch {
