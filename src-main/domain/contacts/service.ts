@@ -134,9 +134,7 @@ const READ_INPUT = `SELECT ${INSERT_COLUMNS.slice(0, CONTACT_SCALARS.length).joi
 export const storedInput = (store: Store, id: number): ContactInput => {
   const values = prepared(store.sqlite, READ_INPUT).raw(true).get(id) as unknown[] | undefined;
   if (values === undefined) throw notFound(id);
-  const input: Record<string, unknown> = {};
-  CONTACT_SCALARS.forEach((field, i) => (input[field] = values[i]));
-  return { ...(input as Omit<ContactInput, 'emails' | 'phones' | 'tags'>), emails: [], phones: [], tags: [] };
+  return { ...scalarsOf((_, i) => values[i]), emails: [], phones: [], tags: [] };
 };
 
 /** `storedInput` with the contact's e-mails, phones and tags read. */
@@ -171,29 +169,18 @@ export const insertContact = (
 export const createContact = (store: Store, data: ContactData): Contact => getContact(store, insertContact(store, data));
 
 /** The stored record as contact input, so a patch can be applied and the whole re-validated. */
+/** A contact's single-valued fields, by name, from any record that has them (a contact, a row read raw). */
+const scalarsOf = (read: (field: (typeof CONTACT_SCALARS)[number], i: number) => unknown): Omit<ContactInput, 'emails' | 'phones' | 'tags'> => {
+  // a loop, no entry arrays: an import runs this once a row it matches
+  const out: Record<string, unknown> = {};
+  for (const [i, field] of CONTACT_SCALARS.entries()) out[field] = read(field, i);
+  return out as Omit<ContactInput, 'emails' | 'phones' | 'tags'>;
+};
+
 export const contactToInput = (c: Contact): ContactInput => ({
-  civility: c.civility,
-  firstName: c.firstName,
-  lastName: c.lastName,
-  email: c.email,
-  phone: c.phone,
-  addressLine1: c.addressLine1,
-  addressLine2: c.addressLine2,
-  postcode: c.postcode,
-  city: c.city,
-  country: c.country,
-  status: c.status,
-  source: c.source,
-  code: c.code,
-  companyId: c.companyId,
-  jobTitle: c.jobTitle,
+  ...scalarsOf((field) => c[field]),
   emails: c.emails,
   phones: c.phones,
-  birthDate: c.birthDate,
-  language: c.language,
-  sourceDetail: c.sourceDetail,
-  sourceDate: c.sourceDate,
-  dataOrigin: c.dataOrigin,
   tags: c.tags.map((t) => t.name),
 });
 
