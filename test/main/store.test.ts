@@ -4,6 +4,8 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { latestVersion, migrations } from '../../src-main/store/migrations';
+import { comparisonChecks } from '../../src-main/store/migrations/0021-check-comparisons';
+import { bulkInsert } from '../../src-main/store/db';
 import { classifyOpenError, diskSorts, migrate, openDatabase, StoreOpenError, writeProbe } from '../../src-main/store/open';
 import { tempDir } from './helpers';
 
@@ -203,6 +205,40 @@ describe('migrations', () => {
     }
   });
 
+  it('write every list of three or more constants in a check as comparisons at version 21, with the same verdict for every value and NULL', () => {
+    const db = new BetterSqlite3(path.join(tempDir(), 'db.sqlite'));
+    migrate(db, migrations, 20);
+    const tables = () => db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[];
+    const lists = tables().flatMap((sql) => [...sql.matchAll(/(\w+) (NOT )?IN \(([^()]*)\)/g)]);
+    const long = lists.filter(([, , , list]) => list!.split(',').length >= 3);
+    // the schema at version 20 is frozen: status, data origin, kinds, units, consent's four, loyalty's …
+    expect(long.length).toBe(19);
+    for (const [expr, column, , list] of lists) {
+      const rewritten = comparisonChecks(expr);
+      const values: unknown[] = [...list!.split(', ').map((v) => (v.startsWith("'") ? v.slice(1, -1) : Number(v))), 'autre', 2, null];
+      for (const value of values) {
+        const same = db.prepare(`SELECT (${expr}) IS (${rewritten}) FROM (SELECT ? AS ${column})`).pluck();
+        expect(same.get(value), `${expr} for ${String(value)}`).toBe(1);
+      }
+    }
+    db.exec("INSERT INTO contacts (last_name, source, sort_name, created_at, updated_at, status) VALUES ('Lefèvre', 'other', 'lefevre', 'x', 'x', 'former')");
+    const before = Number(db.pragma('schema_version', { simple: true }));
+    migrate(db);
+    expect(tables().flatMap((sql) => [...sql.matchAll(/ IN \(([^()]*)\)/g)]).filter(([, list]) => list!.split(',').length >= 3)).toEqual([]);
+    // the table is not rebuilt: the row stays, the file checks out, other connections read the schema again
+    expect(db.prepare('SELECT last_name, status FROM contacts').raw().all()).toEqual([['Lefèvre', 'former']]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(Number(db.pragma('schema_version', { simple: true }))).toBe(before + 1);
+    // the checks still refuse, on this connection and a new one, and the defensive mode is back
+    expect(() => db.exec("UPDATE contacts SET status = 'ancien'")).toThrow(/CHECK constraint failed: status = 'prospect' OR/);
+    const other = new BetterSqlite3(db.name);
+    expect(() => other.exec("UPDATE contacts SET data_origin = 'bought'")).toThrow(/CHECK constraint failed/);
+    other.close();
+    expect(() => db.pragma('writable_schema = ON')).not.toThrow();
+    expect(() => db.exec("UPDATE sqlite_schema SET sql = sql WHERE name = 'contacts'")).toThrow();
+    db.close();
+  });
+
   it('roll back a failing migration completely, leaving the previous version and data', () => {
     const file = path.join(tempDir(), 'db.sqlite');
     const db = new BetterSqlite3(file);
@@ -227,6 +263,24 @@ describe('migrations', () => {
     expect(db.prepare('SELECT count(*) FROM contacts').pluck().get()).toBe(1);
     const cols = db.prepare('PRAGMA table_info(contacts)').all() as { name: string }[];
     expect(cols.map((c) => c.name)).not.toContain('nickname');
+    db.close();
+  });
+});
+
+describe('bulkInsert', () => {
+  it('writes every queued row with the id it gave, whatever is left over after the full statements', () => {
+    const db = new BetterSqlite3(':memory:');
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL, n INTEGER)');
+    const queue = bulkInsert(db, 't', ['id', 'v', 'n'], 4);
+    const expected: unknown[][] = [];
+    // 0 to 9 rows a flush: none, part of a statement, whole statements, and both
+    for (let count = 0; count < 10; count += 1) {
+      for (let i = 0; i < count; i += 1) expected.push([queue.pushNew([`r${count}.${i}`, i]), `r${count}.${i}`, i]);
+      queue.flush();
+      expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(expected.length);
+    }
+    expect(db.prepare('SELECT id, v, n FROM t ORDER BY id').raw().all()).toEqual(expected);
+    expect(expected.map((r) => r[0])).toEqual(expected.map((_, i) => i + 1));
     db.close();
   });
 });
