@@ -378,11 +378,16 @@ export const FTS_VALUES = `id,
     coalesce(city, '') || ' ' || coalesce(postcode, '')`;
 
 /**
- * The insert and update triggers of migration 1, word for word. The batch
- * path does exactly their work; a schema whose triggers say anything else
- * keeps its triggers and the per-row index writes.
+ * The insert and update triggers of migration 1, and the status counter's of
+ * migration 3, word for word. The batch path does exactly their work; a
+ * schema whose triggers say anything else keeps its triggers and the per-row
+ * index writes. (The counter's one-row UPDATE for each new contact was 2.3 s
+ * of inserting 1M contacts.)
  */
 const TRIGGERS = {
+  contacts_status_ai: `CREATE TRIGGER contacts_status_ai AFTER INSERT ON contacts BEGIN
+        UPDATE counters SET value = value + 1 WHERE name = 'contacts.' || new.status;
+      END`,
   contacts_ai: `CREATE TRIGGER contacts_ai AFTER INSERT ON contacts BEGIN
         INSERT INTO contacts_fts (rowid, name, email, phone, city) VALUES (
           new.id,
@@ -417,8 +422,8 @@ export type SearchIndex = {
   readonly batched: boolean;
   /** Drops the per-row triggers (start of a batch). */
   suspend(): void;
-  /** A contact was inserted while suspended: its index entry and count are owed. */
-  inserted(id: number): void;
+  /** A contact was inserted while suspended, with this status: its index entry and counts are owed. */
+  inserted(id: number, status: ContactData['status']): void;
   /** A contact is about to be updated while suspended: its entry is rewritten when settling. */
   updating(id: number): void;
   /** Writes what is owed. */
@@ -443,6 +448,8 @@ export const searchIndex = (db: Sqlite): SearchIndex => {
   let done = 0;
   let last = 0;
   let owed = 0;
+  // the status each contact was inserted with, as the counter's trigger counted it (later changes are its update trigger's)
+  const byStatus = new Map<string, number>();
   const touched = new Set<number>();
   const settle = (): void => {
     if (touched.size > 0) {
@@ -454,6 +461,8 @@ export const searchIndex = (db: Sqlite): SearchIndex => {
     if (owed > 0) {
       prepared(db, INDEX_RANGE_SQL).run(done, last);
       prepared(db, "UPDATE counters SET value = value + ? WHERE name = 'contacts'").run(owed);
+      for (const [status, count] of byStatus) prepared(db, "UPDATE counters SET value = value + ? WHERE name = 'contacts.' || ?").run(count, status);
+      byStatus.clear();
       done = last;
       owed = 0;
     }
@@ -465,11 +474,12 @@ export const searchIndex = (db: Sqlite): SearchIndex => {
       for (const name of Object.keys(TRIGGERS)) db.exec(`DROP TRIGGER ${name}`);
       suspended = true;
     },
-    inserted(id) {
+    inserted(id, status) {
       if (!suspended) return;
       if (owed === 0) done = id - 1;
       last = id;
       owed += 1;
+      byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
     },
     updating(id) {
       // an owed row is indexed from its stored values when settling, whatever they are by then
@@ -913,7 +923,7 @@ export const importContactRows = async (
     if (existing === null) {
       setIndexesAside();
       const id = insertContact(store, data, now, { importId });
-      index.inserted(id);
+      index.inserted(id, data.status);
       if (note !== null) addNote(id, note, false);
       report.created += 1;
       return id;
@@ -977,7 +987,7 @@ export const importContactRows = async (
         // a new contact has no notes yet
         if (note !== null) insertNote.run(id, note, now, now);
       }
-      index.inserted(id);
+      index.inserted(id, data.status);
       report.created += 1;
     } else {
       queue.flush();
