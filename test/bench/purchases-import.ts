@@ -92,9 +92,21 @@ const prepareBase = (demoDb: string, base: string): void => {
   log(`base without purchases ready in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 };
 
-/** The demo's sales in date order, as a till exports them: Windows-1252, ';', decimal commas, dd/mm/yyyy hh:mm on the shop's clock. */
 const two = (v: number) => String(v).padStart(2, '0');
 
+/** A cell of a `;` file: quoted when it holds the separator, a quote or a line break. */
+const cell = (v: string): string => (/[;"\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+const euros = (cents: number): string => `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)},${String(Math.abs(cents) % 100).padStart(2, '0')}`;
+
+/** Thousandths as a till prints them: « 6 », « 0,352 ». */
+const quantity = (milli: number): string => {
+  const whole = Math.trunc(milli / 1000);
+  const rest = Math.abs(milli % 1000);
+  return rest === 0 ? String(whole) : `${milli < 0 && whole === 0 ? '-' : ''}${whole},${String(rest).padStart(3, '0').replace(/0+$/, '')}`;
+};
+
+/** The demo's sales in date order, as a till exports them: Windows-1252, ';', decimal commas, dd/mm/yyyy hh:mm on the shop's clock. */
 const writeCsv = async (demoDb: string, csv: string, limit: number | null): Promise<number> => {
   if (fs.existsSync(csv)) return Number(fs.readFileSync(`${csv}.rows`, 'utf8'));
   const started = performance.now();
@@ -112,12 +124,11 @@ const writeCsv = async (demoDb: string, csv: string, limit: number | null): Prom
   let n = 0;
   let chunk = '';
   for (const r of rows) {
-    const euros = `${r.cents < 0 ? '-' : ''}${Math.floor(Math.abs(r.cents) / 100)},${String(Math.abs(r.cents) % 100).padStart(2, '0')}`;
     n += 1;
     // tills number tickets in time order
     const at = new Date(r.at);
     const when = `${two(at.getDate())}/${two(at.getMonth() + 1)}/${at.getFullYear()} ${two(at.getHours())}:${two(at.getMinutes())}`;
-    chunk += `${when};T${String(n).padStart(8, '0')};C${String(r.contact).padStart(7, '0')};${euros};${CHANNELS[r.channel] ?? r.channel}\r\n`;
+    chunk += `${when};T${String(n).padStart(8, '0')};C${String(r.contact).padStart(7, '0')};${euros(r.cents)};${CHANNELS[r.channel] ?? r.channel}\r\n`;
     if (chunk.length > 1 << 20) {
       await write(chunk);
       chunk = '';
@@ -176,19 +187,127 @@ export const benchPurchaseImport = async (o: PurchaseBenchOptions): Promise<void
   for (const ext of ['', '-wal', '-shm']) fs.rmSync(target + ext, { force: true });
 };
 
-// run alone: npx tsx test/bench/purchases-import.ts
+/**
+ * The demo's sales with their lines, one row a line, as a till's detailed
+ * export: ticket number, date and time, customer code, article and its
+ * code, quantity, unit price, line total, ticket total, channel.
+ */
+const writeLinesCsv = async (demoDb: string, csv: string): Promise<{ tickets: number; lines: number }> => {
+  if (fs.existsSync(csv)) return JSON.parse(fs.readFileSync(`${csv}.rows`, 'utf8')) as { tickets: number; lines: number };
+  const started = performance.now();
+  const demo = new BetterSqlite3(demoDb, { readonly: true });
+  const partial = `${csv}.partial`;
+  const out = fs.createWriteStream(partial);
+  const write = (text: string) => (out.write(iconv.encode(text, 'windows1252')) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
+  await write('N° ticket;Date;Code client;Désignation;Réf. article;Qté;Prix unitaire;Total ligne;Montant TTC;Canal\r\n');
+  const rows = demo
+    .prepare(
+      `SELECT p.id AS ticket, p.contact_id AS contact, p.purchased_at AS at, p.amount_cents AS amount, p.channel,
+          l.label, pr.sku, l.quantity_milli AS milli, l.unit_price_cents AS price, l.total_cents AS total
+        FROM purchases p JOIN purchase_lines l ON l.purchase_id = p.id LEFT JOIN products pr ON pr.id = l.product_id
+        WHERE p.contact_id IS NOT NULL AND p.kind = 'sale' ORDER BY p.purchased_at, p.id, l.id`,
+    )
+    .iterate() as Iterable<{ ticket: number; contact: number; at: string; amount: number; channel: string; label: string; sku: string | null; milli: number; price: number; total: number }>;
+  let tickets = 0;
+  let lines = 0;
+  let previous = -1;
+  let head = '';
+  let chunk = '';
+  for (const r of rows) {
+    if (r.ticket !== previous) {
+      previous = r.ticket;
+      tickets += 1;
+      const at = new Date(r.at);
+      const when = `${two(at.getDate())}/${two(at.getMonth() + 1)}/${at.getFullYear()} ${two(at.getHours())}:${two(at.getMinutes())}`;
+      head = `T${String(tickets).padStart(8, '0')};${when};C${String(r.contact).padStart(7, '0')}`;
+    }
+    lines += 1;
+    chunk += `${head};${cell(r.label)};${r.sku ?? ''};${quantity(r.milli)};${euros(r.price)};${euros(r.total)};${euros(r.amount)};${CHANNELS[r.channel] ?? r.channel}\r\n`;
+    if (chunk.length > 1 << 20) {
+      await write(chunk);
+      chunk = '';
+    }
+  }
+  await write(chunk);
+  await new Promise<void>((resolve) => out.end(() => resolve()));
+  demo.close();
+  fs.renameSync(partial, csv);
+  fs.writeFileSync(`${csv}.rows`, JSON.stringify({ tickets, lines }));
+  log(`${tickets.toLocaleString('en')} tickets, ${lines.toLocaleString('en')} lines written to ${path.basename(csv)} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  return { tickets, lines };
+};
+
+export type TillLinesBenchOptions = Pick<PurchaseBenchOptions, 'benchDir' | 'cli' | 'record'> & {
+  /** Customers of the demo shop the tickets come from (about ten tickets and 26 lines each). */
+  customers: number;
+};
+
+/**
+ * A till's detailed export, one row a ticket line (the demo shop's articles,
+ * weighed goods included), imported into the same customers with no sales.
+ * The demo is generated by the built CLI for this bench alone, so that it
+ * has its ticket lines whatever the age of the main bench's demo.
+ */
+export const benchTillLines = async (o: TillLinesBenchOptions): Promise<void> => {
+  const demo = path.join(o.benchDir, `demo-lines-${o.customers}.sqlite`);
+  if (!fs.existsSync(demo)) {
+    const partial = `${demo}.partial`;
+    for (const ext of ['', '-wal', '-shm']) fs.rmSync(partial + ext, { force: true });
+    const made = await timedNode([o.cli, 'demo', '--db', partial, '--customers', String(o.customers)]);
+    if (made.code !== 0) throw new Error(`demo generation failed: ${made.err}`);
+    fs.renameSync(partial, demo);
+    log(`demo shop of ${o.customers.toLocaleString('en')} customers made in ${made.seconds.toFixed(0)} s`);
+  }
+  const base = path.join(o.benchDir, `purchases-lines-base-${o.customers}.sqlite`);
+  prepareBase(demo, base);
+  const csv = path.join(o.benchDir, `till-lines-${o.customers}.csv`);
+  const { tickets, lines } = await writeLinesCsv(demo, csv);
+  const target = path.join(o.benchDir, 'purchases-lines-target.sqlite');
+  for (const ext of ['', '-wal', '-shm']) fs.rmSync(target + ext, { force: true });
+  fs.copyFileSync(base, target);
+  try {
+    const run = await timed(o.cli, ['import', 'purchases', csv, '--db', target, '--json']);
+    const result = JSON.parse(run.out.trim() || '{}') as { created?: number };
+    if (run.code !== 0 || result.created !== tickets) {
+      throw new Error(`till import failed (exit ${run.code}): ${run.out.slice(0, 500)} ${run.err.slice(0, 500)}`);
+    }
+    const stored = new BetterSqlite3(target, { readonly: true });
+    const storedLines = stored.prepare('SELECT count(*) FROM purchase_lines').pluck().get() as number;
+    stored.close();
+    if (storedLines !== lines) throw new Error(`till import stored ${storedLines} lines of ${lines}`);
+    // the raw figure is for bare rows of a table: here a ticket and its lines
+    const rawSeconds = (tickets + lines) / 530_000;
+    o.record(
+      `import a till's detailed export: ${tickets.toLocaleString('en')} tickets, ${lines.toLocaleString('en')} lines (exit ${run.code})`,
+      `${run.seconds.toFixed(1)} s wall, ${run.cpu.toFixed(1)} s CPU, peak RSS ${run.peakMb.toFixed(0)} MB`,
+      `530k rows/s raw inserts (${rawSeconds.toFixed(1)} s for as many tickets and lines)`,
+      `${(run.seconds / rawSeconds).toFixed(1)}× raw`,
+      'report',
+    );
+  } finally {
+    for (const ext of ['', '-wal', '-shm', '-journal']) fs.rmSync(target + ext, { force: true });
+  }
+};
+
+// run alone: npx tsx test/bench/purchases-import.ts (BENCH_TILL_LINES=100000: the detailed till export alone)
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(__filename)) {
   const root = process.cwd();
   const benchDir = path.join(root, '.bench');
+  const cli = path.join(root, 'out', 'main', 'cli.js');
+  const record: Recorder = (name, value, raw = '', ratio = '') => console.log(`  ${name}: ${value}${raw ? ` [${raw}]` : ''}${ratio ? ` (${ratio})` : ''}`);
   const rowsEnv = process.env.BENCH_PURCHASE_ROWS;
-  benchPurchaseImport({
-    root,
-    benchDir,
-    demoDb: path.join(benchDir, 'demo-1000000x10.sqlite'),
-    cli: path.join(root, 'out', 'main', 'cli.js'),
-    record: (name, value, raw = '', ratio = '') => console.log(`  ${name}: ${value}${raw ? ` [${raw}]` : ''}${ratio ? ` (${ratio})` : ''}`),
-    rows: rowsEnv === undefined ? undefined : Number(rowsEnv),
-  }).catch((error: unknown) => {
+  const tillEnv = process.env.BENCH_TILL_LINES;
+  (tillEnv !== undefined
+    ? benchTillLines({ benchDir, cli, record, customers: Number(tillEnv) })
+    : benchPurchaseImport({
+        root,
+        benchDir,
+        demoDb: path.join(benchDir, 'demo-1000000x10.sqlite'),
+        cli,
+        record,
+        rows: rowsEnv === undefined ? undefined : Number(rowsEnv),
+      })
+  ).catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
   });

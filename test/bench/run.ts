@@ -16,7 +16,7 @@ import { createWorkerClient } from '../../src-main/host/worker-client';
 import { benchContactEdit } from './contact-edit';
 import { benchContactImportFloor, benchRawInserts } from './import-floor';
 import { benchImportJob, benchUndo } from './jobs';
-import { benchPurchaseImport } from './purchases-import';
+import { benchPurchaseImport, benchTillLines } from './purchases-import';
 import { percentile, timedNode } from './common';
 
 // npm runs scripts from the package root
@@ -250,6 +250,9 @@ const main = async () => {
   // a counter's sale lines brought to quantities in thousandths and units (migrations 19-20)
   if (process.env.BENCH_MIGRATION !== '0') (await import('./migration-lines')).benchLineMigration(record);
   if (process.env.BENCH_PURCHASE_IMPORT !== '0') await benchPurchaseImport({ root, benchDir, demoDb: dbPath, cli, record, rows: process.env.BENCH_PURCHASE_ROWS ? Number(process.env.BENCH_PURCHASE_ROWS) : undefined });
+  // a till's detailed export (one row a ticket line), from a demo shop of its own: BENCH_TILL_LINES customers, 0 leaves it out
+  const tillCustomers = Number(process.env.BENCH_TILL_LINES ?? 100_000);
+  if (tillCustomers > 0) await benchTillLines({ benchDir, cli, record, customers: tillCustomers });
 
   fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
   fs.writeFileSync(path.join(root, 'test-results', 'bench.json'), JSON.stringify({ customers, perCustomer, rows }, null, 2));
