@@ -78,13 +78,7 @@ export type BulkInsert = {
 export const bulkInsert = (db: Sqlite, table: string, columns: readonly string[], rowsPerStatement = 16): BulkInsert => {
   const width = columns.length;
   const many = prepared(db, insertSql(table, columns, rowsPerStatement));
-  /*
-   * What is left after the full statements goes in one statement of its own
-   * size, not row by row: an import flushes before every row that may meet a
-   * contact, and at 1M contacts 548k of 888k new rows went one by one.
-   */
-  const fewer: Statement[] = [];
-  const few = (rows: number): Statement => (fewer[rows] ??= prepared(db, insertSql(table, columns, rows)));
+  const one = prepared(db, insertSql(table, columns));
   const maxId = prepared(db, `SELECT coalesce(max(rowid), 0) FROM ${table}`).pluck();
   let values: unknown[] = [];
   let nextId = 0;
@@ -106,7 +100,7 @@ export const bulkInsert = (db: Sqlite, table: string, columns: readonly string[]
       const chunk = rowsPerStatement * width;
       let at = 0;
       for (; at + chunk <= values.length; at += chunk) many.run(values.slice(at, at + chunk));
-      if (at < values.length) few((values.length - at) / width).run(values.slice(at));
+      for (; at < values.length; at += width) one.run(values.slice(at, at + width));
       values = [];
     },
   };
