@@ -106,29 +106,21 @@ const quantity = (milli: number): string => {
   return rest === 0 ? String(whole) : `${milli < 0 && whole === 0 ? '-' : ''}${whole},${String(rest).padStart(3, '0').replace(/0+$/, '')}`;
 };
 
-/** The demo's sales in date order, as a till exports them: Windows-1252, ';', decimal commas, dd/mm/yyyy hh:mm on the shop's clock. */
-const writeCsv = async (demoDb: string, csv: string, limit: number | null): Promise<number> => {
-  if (fs.existsSync(csv)) return Number(fs.readFileSync(`${csv}.rows`, 'utf8'));
-  const started = performance.now();
-  const demo = new BetterSqlite3(demoDb, { readonly: true });
+/** A sale's date and time on the shop's clock, as a till prints it: dd/mm/yyyy hh:mm. */
+const tillTime = (iso: string): string => {
+  const at = new Date(iso);
+  return `${two(at.getDate())}/${two(at.getMonth() + 1)}/${at.getFullYear()} ${two(at.getHours())}:${two(at.getMinutes())}`;
+};
+
+/** `header` and `lines` (each with its CRLF) in Windows-1252, written to a `.partial` file renamed to `csv` once whole. */
+const writeTillFile = async (csv: string, header: string, lines: Iterable<string>): Promise<void> => {
   const partial = `${csv}.partial`;
   const out = fs.createWriteStream(partial);
   const write = (text: string) => (out.write(iconv.encode(text, 'windows1252')) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
-  await write('Date;N° ticket;Code client;Montant TTC;Canal\r\n');
-  const rows = demo
-    .prepare(
-      `SELECT contact_id AS contact, purchased_at AS at, amount_cents AS cents, channel FROM purchases
-        WHERE contact_id IS NOT NULL ORDER BY purchased_at, id ${limit === null ? '' : 'LIMIT ?'}`,
-    )
-    .iterate(...(limit === null ? [] : [limit])) as Iterable<{ contact: number; at: string; cents: number; channel: string }>;
-  let n = 0;
+  await write(header);
   let chunk = '';
-  for (const r of rows) {
-    n += 1;
-    // tills number tickets in time order
-    const at = new Date(r.at);
-    const when = `${two(at.getDate())}/${two(at.getMonth() + 1)}/${at.getFullYear()} ${two(at.getHours())}:${two(at.getMinutes())}`;
-    chunk += `${when};T${String(n).padStart(8, '0')};C${String(r.contact).padStart(7, '0')};${euros(r.cents)};${CHANNELS[r.channel] ?? r.channel}\r\n`;
+  for (const line of lines) {
+    chunk += line;
     if (chunk.length > 1 << 20) {
       await write(chunk);
       chunk = '';
@@ -136,8 +128,33 @@ const writeCsv = async (demoDb: string, csv: string, limit: number | null): Prom
   }
   await write(chunk);
   await new Promise<void>((resolve) => out.end(() => resolve()));
-  demo.close();
   fs.renameSync(partial, csv);
+};
+
+/** The demo's sales in date order, as a till exports them: Windows-1252, ';', decimal commas, dd/mm/yyyy hh:mm on the shop's clock. */
+const writeCsv = async (demoDb: string, csv: string, limit: number | null): Promise<number> => {
+  if (fs.existsSync(csv)) return Number(fs.readFileSync(`${csv}.rows`, 'utf8'));
+  const started = performance.now();
+  const demo = new BetterSqlite3(demoDb, { readonly: true });
+  const rows = demo
+    .prepare(
+      `SELECT contact_id AS contact, purchased_at AS at, amount_cents AS cents, channel FROM purchases
+        WHERE contact_id IS NOT NULL ORDER BY purchased_at, id ${limit === null ? '' : 'LIMIT ?'}`,
+    )
+    .iterate(...(limit === null ? [] : [limit])) as Iterable<{ contact: number; at: string; cents: number; channel: string }>;
+  let n = 0;
+  function* lines(): Generator<string> {
+    for (const r of rows) {
+      n += 1;
+      // tills number tickets in time order
+      yield `${tillTime(r.at)};T${String(n).padStart(8, '0')};C${String(r.contact).padStart(7, '0')};${euros(r.cents)};${CHANNELS[r.channel] ?? r.channel}\r\n`;
+    }
+  }
+  try {
+    await writeTillFile(csv, 'Date;N° ticket;Code client;Montant TTC;Canal\r\n', lines());
+  } finally {
+    demo.close();
+  }
   fs.writeFileSync(`${csv}.rows`, String(n));
   log(`${n.toLocaleString('en')} sales written to ${path.basename(csv)} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   return n;
@@ -196,10 +213,6 @@ const writeLinesCsv = async (demoDb: string, csv: string): Promise<{ tickets: nu
   if (fs.existsSync(csv)) return JSON.parse(fs.readFileSync(`${csv}.rows`, 'utf8')) as { tickets: number; lines: number };
   const started = performance.now();
   const demo = new BetterSqlite3(demoDb, { readonly: true });
-  const partial = `${csv}.partial`;
-  const out = fs.createWriteStream(partial);
-  const write = (text: string) => (out.write(iconv.encode(text, 'windows1252')) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
-  await write('N° ticket;Date;Code client;Désignation;Réf. article;Qté;Prix unitaire;Total ligne;Montant TTC;Canal\r\n');
   const rows = demo
     .prepare(
       `SELECT p.id AS ticket, p.contact_id AS contact, p.purchased_at AS at, p.amount_cents AS amount, p.channel,
@@ -210,28 +223,24 @@ const writeLinesCsv = async (demoDb: string, csv: string): Promise<{ tickets: nu
     .iterate() as Iterable<{ ticket: number; contact: number; at: string; amount: number; channel: string; label: string; sku: string | null; milli: number; price: number; total: number }>;
   let tickets = 0;
   let lines = 0;
-  let previous = -1;
-  let head = '';
-  let chunk = '';
-  for (const r of rows) {
-    if (r.ticket !== previous) {
-      previous = r.ticket;
-      tickets += 1;
-      const at = new Date(r.at);
-      const when = `${two(at.getDate())}/${two(at.getMonth() + 1)}/${at.getFullYear()} ${two(at.getHours())}:${two(at.getMinutes())}`;
-      head = `T${String(tickets).padStart(8, '0')};${when};C${String(r.contact).padStart(7, '0')}`;
-    }
-    lines += 1;
-    chunk += `${head};${cell(r.label)};${r.sku ?? ''};${quantity(r.milli)};${euros(r.price)};${euros(r.total)};${euros(r.amount)};${CHANNELS[r.channel] ?? r.channel}\r\n`;
-    if (chunk.length > 1 << 20) {
-      await write(chunk);
-      chunk = '';
+  function* rowsOfLines(): Generator<string> {
+    let previous = -1;
+    let head = '';
+    for (const r of rows) {
+      if (r.ticket !== previous) {
+        previous = r.ticket;
+        tickets += 1;
+        head = `T${String(tickets).padStart(8, '0')};${tillTime(r.at)};C${String(r.contact).padStart(7, '0')}`;
+      }
+      lines += 1;
+      yield `${head};${cell(r.label)};${r.sku ?? ''};${quantity(r.milli)};${euros(r.price)};${euros(r.total)};${euros(r.amount)};${CHANNELS[r.channel] ?? r.channel}\r\n`;
     }
   }
-  await write(chunk);
-  await new Promise<void>((resolve) => out.end(() => resolve()));
-  demo.close();
-  fs.renameSync(partial, csv);
+  try {
+    await writeTillFile(csv, 'N° ticket;Date;Code client;Désignation;Réf. article;Qté;Prix unitaire;Total ligne;Montant TTC;Canal\r\n', rowsOfLines());
+  } finally {
+    demo.close();
+  }
   fs.writeFileSync(`${csv}.rows`, JSON.stringify({ tickets, lines }));
   log(`${tickets.toLocaleString('en')} tickets, ${lines.toLocaleString('en')} lines written to ${path.basename(csv)} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   return { tickets, lines };
