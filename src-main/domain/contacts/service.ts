@@ -124,6 +124,14 @@ export const columnValues = (d: ContactData): unknown[] => [
 
 const READ_INPUT = `SELECT ${INSERT_COLUMNS.slice(0, CONTACT_SCALARS.length).join(', ')} FROM contacts WHERE id = ?`;
 
+/** A contact's single-valued fields, by name, from any record that has them (a contact, a row read raw). */
+const scalarsOf = (read: (field: (typeof CONTACT_SCALARS)[number], i: number) => unknown): Omit<ContactInput, 'emails' | 'phones' | 'tags'> => {
+  // a loop, no entry arrays: an import runs this once a row it matches
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < CONTACT_SCALARS.length; i += 1) out[CONTACT_SCALARS[i]!] = read(CONTACT_SCALARS[i]!, i);
+  return out as Omit<ContactInput, 'emails' | 'phones' | 'tags'>;
+};
+
 /**
  * A contact as the input that would store it, lists left empty: one raw
  * read of its own columns, without the company's name or the purchase
@@ -169,14 +177,6 @@ export const insertContact = (
 export const createContact = (store: Store, data: ContactData): Contact => getContact(store, insertContact(store, data));
 
 /** The stored record as contact input, so a patch can be applied and the whole re-validated. */
-/** A contact's single-valued fields, by name, from any record that has them (a contact, a row read raw). */
-const scalarsOf = (read: (field: (typeof CONTACT_SCALARS)[number], i: number) => unknown): Omit<ContactInput, 'emails' | 'phones' | 'tags'> => {
-  // a loop, no entry arrays: an import runs this once a row it matches
-  const out: Record<string, unknown> = {};
-  for (const [i, field] of CONTACT_SCALARS.entries()) out[field] = read(field, i);
-  return out as Omit<ContactInput, 'emails' | 'phones' | 'tags'>;
-};
-
 export const contactToInput = (c: Contact): ContactInput => ({
   ...scalarsOf((field) => c[field]),
   emails: c.emails,

@@ -41,14 +41,17 @@ export const comparisonChecks = (sql: string): string =>
  * Only the constraints' text changes, for an equivalent one: what is stored
  * does not, so the table is not rebuilt (SQLite's documented way for such a
  * change: the schema row rewritten, its version raised; better-sqlite3's
- * defensive mode is lifted for the two statements that need it).
+ * defensive mode is lifted only while the schema rows and version are written).
  */
 export const migration0021: Migration = {
   version: 21,
   name: 'check-comparisons',
   up(db) {
     const tables = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%CHECK%'").all() as { name: string; sql: string }[];
-    const changed = tables.map((t) => ({ name: t.name, sql: comparisonChecks(t.sql) })).filter((t, i) => t.sql !== tables[i]!.sql);
+    const changed = tables.flatMap(({ name, sql }) => {
+      const rewritten = comparisonChecks(sql);
+      return rewritten === sql ? [] : [{ name, sql: rewritten }];
+    });
     if (changed.length === 0) return;
     const version = Number(db.pragma('schema_version', { simple: true }));
     db.unsafeMode(true);
