@@ -163,6 +163,21 @@ const writeCsv = async (demoDb: string, csv: string, limit: number | null): Prom
 /** The built CLI in a child process. */
 const timed = (cli: string, args: string[]) => timedNode([cli, ...args]);
 
+/**
+ * `csv` imported by the CLI into `target`, a fresh copy of `base`; fails
+ * unless it exits 0 having created `created` sales.
+ */
+const importIntoCopy = async (cli: string, base: string, target: string, csv: string, created: number) => {
+  for (const ext of ['', '-wal', '-shm', '-journal']) fs.rmSync(target + ext, { force: true });
+  fs.copyFileSync(base, target);
+  const run = await timed(cli, ['import', 'purchases', csv, '--db', target, '--json']);
+  const result = JSON.parse(run.out.trim() || '{}') as { created?: number };
+  if (run.code !== 0 || result.created !== created) {
+    throw new Error(`purchase import of ${path.basename(csv)} failed (exit ${run.code}): ${run.out.slice(0, 500)} ${run.err.slice(0, 500)}`);
+  }
+  return run;
+};
+
 export const benchPurchaseImport = async (o: PurchaseBenchOptions): Promise<void> => {
   const base = path.join(o.benchDir, 'purchases-base.sqlite');
   const limit = o.rows ?? null;
@@ -171,14 +186,7 @@ export const benchPurchaseImport = async (o: PurchaseBenchOptions): Promise<void
   prepareBase(o.demoDb, base);
   const rows = await writeCsv(o.demoDb, csv, limit);
   const target = path.join(o.benchDir, 'purchases-target.sqlite');
-  for (const ext of ['', '-wal', '-shm']) fs.rmSync(target + ext, { force: true });
-  fs.copyFileSync(base, target);
-
-  const run = await timed(o.cli, ['import', 'purchases', csv, '--db', target, '--json']);
-  const result = JSON.parse(run.out.trim() || '{}') as { created?: number; errors?: unknown[] };
-  if (run.code !== 0 || result.created !== rows) {
-    throw new Error(`purchase import failed (exit ${run.code}): ${run.out.slice(0, 500)} ${run.err.slice(0, 500)}`);
-  }
+  const run = await importIntoCopy(o.cli, base, target, csv, rows);
   const rate = rows / run.seconds;
   o.record(
     `import ${rows.toLocaleString('en')} purchases (customer figures kept current; exit ${run.code})`,
@@ -272,14 +280,8 @@ export const benchTillLines = async (o: TillLinesBenchOptions): Promise<void> =>
   const csv = path.join(o.benchDir, `till-lines-${o.customers}.csv`);
   const { tickets, lines } = await writeLinesCsv(demo, csv);
   const target = path.join(o.benchDir, 'purchases-lines-target.sqlite');
-  for (const ext of ['', '-wal', '-shm']) fs.rmSync(target + ext, { force: true });
-  fs.copyFileSync(base, target);
   try {
-    const run = await timed(o.cli, ['import', 'purchases', csv, '--db', target, '--json']);
-    const result = JSON.parse(run.out.trim() || '{}') as { created?: number };
-    if (run.code !== 0 || result.created !== tickets) {
-      throw new Error(`till import failed (exit ${run.code}): ${run.out.slice(0, 500)} ${run.err.slice(0, 500)}`);
-    }
+    const run = await importIntoCopy(o.cli, base, target, csv, tickets);
     const stored = new BetterSqlite3(target, { readonly: true });
     const storedLines = stored.prepare('SELECT count(*) FROM purchase_lines').pluck().get() as number;
     stored.close();
