@@ -79,7 +79,8 @@ export const bulkInsert = (db: Sqlite, table: string, columns: readonly string[]
   const width = columns.length;
   const many = prepared(db, insertSql(table, columns, rowsPerStatement));
   const one = prepared(db, insertSql(table, columns));
-  const maxId = prepared(db, `SELECT coalesce(max(rowid), 0) FROM ${table}`).pluck();
+  // asked only by pushNew: a WITHOUT ROWID table has no rowid to ask for
+  const maxId = (): number => prepared(db, `SELECT coalesce(max(rowid), 0) FROM ${table}`).pluck().get() as number;
   let values: unknown[] = [];
   let nextId = 0;
   const push = (row: readonly unknown[]): void => {
@@ -89,7 +90,7 @@ export const bulkInsert = (db: Sqlite, table: string, columns: readonly string[]
     push,
     pushNew(row) {
       // nothing queued: the table holds every row written so far
-      if (values.length === 0) nextId = (maxId.get() as number) + 1;
+      if (values.length === 0) nextId = maxId() + 1;
       const id = nextId;
       nextId += 1;
       values.push(id);

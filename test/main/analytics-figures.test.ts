@@ -6,7 +6,7 @@ import type { Sqlite } from '../../src-main/store/open';
 import { AppError, type AnalyticsStatus, type JobFinished, type JobProgress, type RunningJob } from '../../src-main/contract';
 import { atRiskPage, churnByMonth } from '../../src-main/domain/analytics/attrition';
 import { dashboardData } from '../../src-main/domain/analytics/dashboard';
-import { dayNumber, figuresOf, recomputeFigures, refreshCustomersInSteps, windowBounds, windowDue, type RecomputeStep } from '../../src-main/domain/analytics/figures';
+import { dayNumber, figuresOf, recomputeFigures, refreshCustomersInSteps, unpack, windowBounds, windowDue, type RecomputeStep } from '../../src-main/domain/analytics/figures';
 import { recomputeAnalytics } from '../../src-main/domain/analytics/recompute';
 import { createStore, transaction, type Store } from '../../src-main/store/db';
 import { paretoOverview, rfmOverview } from '../../src-main/domain/analytics/rfm';
@@ -310,6 +310,26 @@ describe('figures of one customer', () => {
         expect(dayNumber(iso)).toBe(Math.floor(Date.parse(iso) / DAY));
       }),
       { numRuns: 2_000 },
+    );
+  });
+
+  it('reads back a customer packed by SQLite as the full recompute reads them: every amount, in date order whatever the order packed', () => {
+    const db = openStore(path.join(tempDir(), 'packed.sqlite')).sqlite;
+    const pack = db.prepare(
+      `SELECT group_concat(value ->> 'at' || char(31) || (value ->> 'sale') || (value ->> 'cents'), char(30)) FROM json_each(?)`,
+    ).pluck();
+    const sale = fc.record({
+      at: fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()),
+      cents: fc.integer({ min: -99_999_999_999, max: 99_999_999_999 }),
+      sale: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(sale, { minLength: 1, maxLength: 30 }), (sales) => {
+        const packed = pack.get(JSON.stringify(sales.map((s) => ({ ...s, sale: s.sale ? 1 : 0 })))) as string;
+        const inDateOrder = [...sales].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+        expect(unpack(packed)).toEqual(inDateOrder);
+      }),
+      { numRuns: 500 },
     );
   });
 
