@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Api, ImportReport, JobFinished, JobProgress } from '../../src-main/contract';
 import { dateTimeInstant, parseDateTime, purchaseTargets } from '../../src-main/domain/importexport';
 import { loadCodeTable } from '../../src-main/domain/imports/code-table';
-import { purchaseDateReader } from '../../src-main/domain/imports/purchases';
+import { instantText, purchaseDateReader } from '../../src-main/domain/imports/purchases';
 import { undoImport } from '../../src-main/domain/imports/undo';
 import type { StoreClient } from '../../src-main/host/client';
 import { failure, openClient, openStore, tempDir, undoImportCall } from './helpers';
@@ -388,6 +388,25 @@ describe('purchase import: the time of day', () => {
       );
       expect(fromSales.map((f) => [f.id, byId.get(f.id)?.first_purchase_at, byId.get(f.id)?.last_purchase_at])).toEqual(fromSales.map((f) => [f.id, f.first, f.last]));
     });
+  });
+
+  it('writes a customer’s first and last sale as the same ISO text as the Date does, to the millisecond', () => {
+    const text = instantText();
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2200-12-31T23:59:59.999Z'), noInvalidDate: true }),
+          // midnights, as a file by the day gives them
+          fc.integer({ min: -25_567, max: 84_000 }).map((day) => new Date(day * 86_400_000)),
+        ),
+        (d) => {
+          expect(text(d.getTime())).toBe(d.toISOString());
+          // the second time from the day remembered
+          expect(text(d.getTime())).toBe(d.toISOString());
+        },
+      ),
+      { numRuns: 5_000 },
+    );
   });
 
   it('reads a till’s usual date-times on its fast path exactly as the general parser does, across a change of clock', async () => {

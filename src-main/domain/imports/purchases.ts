@@ -116,6 +116,33 @@ const cached = <K, T>(compute: (key: K) => T): ((key: K) => T) => {
   };
 };
 
+const DAY_MS = 86_400_000;
+
+/**
+ * `new Date(ms).toISOString()`, faster: each day's text is made once (a
+ * file's sales fall on a few thousand days) and the time of day by
+ * arithmetic. A file with times has nearly as many first and last sales as
+ * customers: through `cached`, emptied every 10,000, they took 4.0 s for
+ * 1.7M instants, and 2.4 s made one by one, against 0.5 s here (a file by
+ * the day: midnights, remembered whole).
+ */
+export const instantText = (): ((ms: number) => string) => {
+  const midnight = cached((day: number) => new Date(day * DAY_MS).toISOString());
+  const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
+  return (ms) => {
+    const day = Math.floor(ms / DAY_MS);
+    let rest = ms - day * DAY_MS;
+    if (rest === 0) return midnight(day);
+    const milli = rest % 1000;
+    rest = (rest - milli) / 1000;
+    const s = rest % 60;
+    rest = (rest - s) / 60;
+    const mi = rest % 60;
+    const h = (rest - mi) / 60;
+    return `${midnight(day).slice(0, 11)}${two(h)}:${two(mi)}:${two(s)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+  };
+};
+
 /* ---------------------------------------------------------------- mapping */
 
 const checkTargets = (mapping: readonly (string | null)[]): void => {
@@ -702,8 +729,7 @@ const contactTotals = () => {
     /** In contact id order: the contacts table is then read and written front to back. */
     *inIdOrder(): Generator<PurchaseTotals> {
       const order = Int32Array.from({ length: slots.size }, (_, i) => i).sort((a, b) => ids[a]! - ids[b]!);
-      // files by the day repeat a few thousand instants; files with times, too many to keep
-      const iso = cached((ms: number) => new Date(ms).toISOString());
+      const iso = instantText();
       for (const s of order) {
         const n = sales[s]!;
         yield { contactId: ids[s]!, sales: n, totalCents: cents[s]!, first: n > 0 ? iso(first[s]!) : null, last: n > 0 ? iso(last[s]!) : null };
