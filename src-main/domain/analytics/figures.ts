@@ -190,33 +190,23 @@ const saveBounds = (store: Store, b: WindowBounds): void => {
   );
 };
 
-const PURCHASES_OF = `SELECT purchased_at, amount_cents, kind = 'sale' FROM purchases INDEXED BY purchases_by_contact
-  WHERE contact_id = ? ORDER BY purchased_at`;
-
-const readPurchases = (store: Store, contactId: number): Sale[] =>
-  (prepared(store.sqlite, PURCHASES_OF).raw(true).all(contactId) as [string, number, number][]).map(([at, cents, sale]) => ({
-    at,
-    cents,
-    sale: sale === 1,
-  }));
-
 /**
- * Every customer of an id range with all their purchases packed in one text,
- * for the full recompute: better-sqlite3 spends about 1 µs making each row
- * of a result (an array per row), some twenty times what SQLite spends
- * reading an index entry, so 10M sales read one row each took 18 s against
- * 7.7 s packed by customer. A
- * purchase is its instant, a unit separator, 1 for a sale or 0, and its
- * amount; purchases are joined by a record separator (instants are ISO
- * text: neither control character can be in one).
+ * Customers of an id range, each with all their purchases packed in one
+ * text: a sale's refresh reads one id, the full recompute 5,000 at a time.
+ * better-sqlite3 spends about 1 µs making each row of a result (an array per
+ * row), some twenty times what SQLite spends reading an index entry, so at
+ * 10M sales reading one row a purchase took 18 s against 7.7 s packed by
+ * customer. A purchase is its instant, a unit separator, 1 for a sale or 0,
+ * and its amount; purchases are joined by a record separator (instants are
+ * ISO text: neither control character can be in one).
  */
 const PACKED_SLICE = `SELECT contact_id, group_concat(purchased_at || char(31) || (kind = 'sale') || amount_cents, char(30))
   FROM purchases INDEXED BY purchases_by_contact WHERE contact_id >= ? AND contact_id < ? GROUP BY contact_id`;
 
 /**
  * One customer's purchases from their packed text, in date order as
- * `readPurchases` gives them. The covering index hands them over in that
- * order; were a plan ever to differ, they are sorted here.
+ * `figuresOf` wants them. The covering index hands them over in that order;
+ * were a plan ever to differ, they are sorted here.
  */
 export const unpack = (packed: string): Sale[] => {
   const sales: Sale[] = [];
@@ -236,6 +226,12 @@ export const unpack = (packed: string): Sale[] => {
   }
   if (!ordered) sales.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return sales;
+};
+
+/** One customer's purchases in date order, by the same read as the full recompute's. */
+const readPurchases = (store: Store, contactId: number): Sale[] => {
+  const row = prepared(store.sqlite, PACKED_SLICE).raw(true).get(contactId, contactId + 1) as [number, string] | undefined;
+  return row === undefined ? [] : unpack(row[1]);
 };
 
 /** A customer_figures row's columns, in `figureValues` order. */
