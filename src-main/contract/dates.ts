@@ -8,6 +8,9 @@ import { z } from 'zod';
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
+/** A day in milliseconds (days of UTC dates: no clock change in them). */
+export const DAY_MS = 86_400_000;
+
 /** Sales before this are typos, not history. */
 export const EARLIEST_YEAR = 1900;
 

@@ -1,7 +1,6 @@
-import { AppError } from '../contract';
+import { AppError, DAY_MS } from '../contract';
 import type { Store } from '../store/db';
 
-export const DAY_MS = 24 * 60 * 60 * 1000;
 /** An import holds the write lock for minutes, an export its reading cursor: try again shortly rather than wait a day. */
 const RETRY_MS = 60_000;
 

@@ -6,7 +6,7 @@ import { addYears } from '../../src-main/contract';
 import { lastDueReference } from '../../src-main/domain/retention/dates';
 import { REFERENCE_SQL, dueBounds, dueSql, dueWhere, pageSql } from '../../src-main/domain/retention/review';
 import { getStatus, updatePolicies } from '../../src-main/domain/retention/policies';
-import { DAY_MS } from '../../src-main/host/daily';
+import { DAY_MS } from '../../src-main/contract';
 import { runRetentionCheck, scheduleRetentionChecks } from '../../src-main/domain/retention/schedule';
 import { createStore } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';

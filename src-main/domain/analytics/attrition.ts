@@ -1,5 +1,6 @@
 import {
   AppError,
+  DAY_MS,
   monthSpan,
   type AtRiskCustomer,
   type AtRiskPage,
@@ -22,8 +23,6 @@ import { analyticsState, type AnalyticsState } from './figures';
  * Everything reads the figures the purchase path keeps current; nothing here
  * rescans purchases.
  */
-
-const DAY_MS = 86_400_000;
 
 /** The analysis window as materialised by the last recompute (migration 0012). */
 export type AnalysisWindow = Pick<AnalyticsState, 'windowMonths' | 'riskFactor' | 'windowStart' | 'windowEnd' | 'prevStart'>;

@@ -1,4 +1,4 @@
-import { addDays, addMonths, AppError, dayInstant, type AnalyticsConfig, type AnalyticsStatus } from '../../contract';
+import { addDays, addMonths, AppError, DAY_MS, dayInstant, type AnalyticsConfig, type AnalyticsStatus } from '../../contract';
 import { bulkInsert, prepared, type Store } from '../../store/db';
 import { withDiskSorts } from '../../store/open';
 
@@ -92,8 +92,6 @@ export type CustomerFigures = {
   gapDays: number | null;
   riskAt: string | null;
 };
-
-const DAY_MS = 86_400_000;
 
 /**
  * Days since 1970-01-01 of an ISO instant's UTC date, by integer arithmetic

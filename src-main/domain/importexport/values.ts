@@ -2,7 +2,7 @@ import type { Civility, ContactSource, ContactStatus } from '../../contract/cont
 import { contactSources } from '../../contract/contact-kinds';
 import type { Language } from '../../contract/settings';
 import { fold } from '../../contract/text';
-import { dayInstant } from '../../contract/dates';
+import { DAY_MS, dayInstant } from '../../contract/dates';
 import { fromMilli, QUANTITY_DECIMALS } from '../../contract/purchases';
 
 /**
@@ -178,7 +178,6 @@ const isoDate = (year: number, month: number, day: number): Parsed<string> => {
   return ok(`${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
 };
 
-const DAY_MS = 86_400_000;
 const EXCEL_MAX_SERIAL = 2_958_465;
 
 /** Excel day serial to a date, honouring Excel's fictitious 29 February 1900 (serial 60). */

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import {
   AppError,
+  DAY_MS,
   dayInstant,
   fold,
   isCalendarDate,
@@ -115,8 +116,6 @@ const cached = <K, T>(compute: (key: K) => T): ((key: K) => T) => {
     return v;
   };
 };
-
-const DAY_MS = 86_400_000;
 
 /**
  * `new Date(ms).toISOString()`, faster: each day's text is made once (a
