@@ -15,7 +15,7 @@ import {
 } from '../../contract';
 import type { z } from 'zod';
 import type { contactListInput } from '../../contract/contacts';
-import { prepared, statement, type Store } from '../../store/db';
+import { prepared, statement, type Statement, type Store } from '../../store/db';
 import { indexedValues, textMatch, type TextMatch } from './search-text';
 import { cityKey } from './keys';
 import { contactableCond, contactablePool, countContactable, reachIndexOf } from '../consent/sql';
@@ -139,10 +139,62 @@ const defaultTuning: ListTuning = {
   fallbackFirstCount: FALLBACK_FIRST_COUNT,
 };
 
+/**
+ * A page's rows, read as arrays and made into objects here: better-sqlite3
+ * builds a row object key by key, which for these 16 columns cost twice the
+ * arrays and this literal (100 rows: 1.1 ms against 0.56 ms; SQLite's own
+ * share 0.08 ms). The literal follows the SELECT's order.
+ */
 const ROW_SELECT = `SELECT c.id, c.civility, c.first_name AS firstName, c.last_name AS lastName, c.email, c.phone,
   c.postcode, c.city, c.status, c.created_at AS createdAt, c.purchase_count AS purchaseCount,
   c.total_cents AS totalCents, c.last_purchase_at AS lastPurchaseAt, c.code, c.company_id AS companyId,
   (SELECT co.name FROM companies co WHERE co.id = c.company_id) AS companyName`;
+
+type RowCells = [
+  ContactRow['id'],
+  ContactRow['civility'],
+  ContactRow['firstName'],
+  ContactRow['lastName'],
+  ContactRow['email'],
+  ContactRow['phone'],
+  ContactRow['postcode'],
+  ContactRow['city'],
+  ContactRow['status'],
+  ContactRow['createdAt'],
+  ContactRow['purchaseCount'],
+  ContactRow['totalCents'],
+  ContactRow['lastPurchaseAt'],
+  ContactRow['code'],
+  ContactRow['companyId'],
+  ContactRow['companyName'],
+];
+
+const rowOf = (r: RowCells, tags: TagRef[]): ContactRow => ({
+  id: r[0],
+  civility: r[1],
+  firstName: r[2],
+  lastName: r[3],
+  email: r[4],
+  phone: r[5],
+  postcode: r[6],
+  city: r[7],
+  status: r[8],
+  createdAt: r[9],
+  purchaseCount: r[10],
+  totalCents: r[11],
+  lastPurchaseAt: r[12],
+  code: r[13],
+  companyId: r[14],
+  companyName: r[15],
+  tags,
+});
+
+/**
+ * The keys of a statement selecting a contact id then a sort value, read as
+ * arrays for the same reason: 101 keys 160 µs as objects, 120 µs so.
+ */
+const keysOf = (stmt: Statement, ...params: unknown[]): Key[] =>
+  (stmt.raw(true).all(...params) as [number, SortKey][]).map(([id, k]) => ({ id, k }));
 
 type SortSpec = { col: string; index: string; tagIndex: string; nullable: boolean };
 
@@ -638,8 +690,17 @@ const tagsById = (store: Store, ids: readonly number[]): Map<number, TagRef[]> =
     `SELECT ct.contact_id AS contactId, t.id, t.name, t.color
       FROM contact_tags ct INDEXED BY contact_tags_by_contact CROSS JOIN tags t ON t.id = ct.tag_id
       WHERE ct.contact_id IN (SELECT value FROM json_each(?)) ORDER BY t.folded`,
-  ).all(JSON.stringify(ids)) as (TagRef & { contactId: number })[];
-  for (const { contactId, ...tag } of rows) {
+  )
+    .raw(true)
+    .all(JSON.stringify(ids)) as [number, TagRef['id'], TagRef['name'], TagRef['color']][];
+  // as arrays, like the rows: a tag on many rows of the page is one object
+  const refs = new Map<number, TagRef>();
+  for (const [contactId, id, name, color] of rows) {
+    let tag = refs.get(id);
+    if (tag === undefined) {
+      tag = { id, name, color };
+      refs.set(id, tag);
+    }
     const tags = out.get(contactId);
     if (tags === undefined) out.set(contactId, [tag]);
     else tags.push(tag);
@@ -649,12 +710,10 @@ const tagsById = (store: Store, ids: readonly number[]): Map<number, TagRef[]> =
 
 const rowsById = (store: Store, ids: readonly number[]): Map<number, ContactRow> => {
   const tags = tagsById(store, ids);
-  const rows = statement(store.sqlite, `${ROW_SELECT} FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`).all(
-    JSON.stringify(ids),
-  ) as ContactRow[];
-  // given their tags in place: a copy of every row cost a tenth of a millisecond a page
-  for (const r of rows) r.tags = tags.get(r.id) ?? [];
-  return new Map(rows.map((r) => [r.id, r]));
+  const rows = statement(store.sqlite, `${ROW_SELECT} FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`)
+    .raw(true)
+    .all(JSON.stringify(ids)) as RowCells[];
+  return new Map(rows.map((r) => [r[0], rowOf(r, tags.get(r[0]) ?? [])]));
 };
 
 /** The page's rows (read last, only for the rows shown) and the cursor after the last one. */
@@ -840,11 +899,17 @@ const candidates = (ctx: Ctx, best: Criterion, statuses: readonly string[], part
       )
     : null;
   // copies of one contact sort next to each other: enough rows for `want` distinct ones, then the copies dropped
-  const rows = statement(
-    store.sqlite,
-    `SELECT c.id, c.${spec.col} AS k FROM ${own.from.sql} WHERE ${where.sql} AND (${range.sql})
-      ORDER BY ${orderOf(spec, dir, `c.${spec.col}`, 'c.id')} LIMIT ?`,
-  ).all(...own.from.params, ...where.params, ...range.params, ctx.want * own.copies) as Key[];
+  const rows = keysOf(
+    statement(
+      store.sqlite,
+      `SELECT c.id, c.${spec.col} AS k FROM ${own.from.sql} WHERE ${where.sql} AND (${range.sql})
+        ORDER BY ${orderOf(spec, dir, `c.${spec.col}`, 'c.id')} LIMIT ?`,
+    ),
+    ...own.from.params,
+    ...where.params,
+    ...range.params,
+    ctx.want * own.copies,
+  );
   const keys = own.copies > 1 ? rows.filter((r, i) => rows[i - 1]?.id !== r.id).slice(0, ctx.want) : rows;
   return { keys, count };
 };
@@ -884,10 +949,14 @@ const streamed = (ctx: Ctx, status: string, parts: readonly Part[]): PartResult 
       params: [status, value, ...part.range.params, ...checks.params, ctx.want],
     })),
   );
-  const keys = statement(
-    ctx.store.sqlite,
-    `SELECT id, k FROM (${runs.map((r) => r.sql).join(' UNION ALL ')}) ORDER BY ${orderOf(spec, dir, 'k', 'id')} LIMIT ?`,
-  ).all(...runs.flatMap((r) => r.params), ctx.want) as Key[];
+  const keys = keysOf(
+    statement(
+      ctx.store.sqlite,
+      `SELECT id, k FROM (${runs.map((r) => r.sql).join(' UNION ALL ')}) ORDER BY ${orderOf(spec, dir, 'k', 'id')} LIMIT ?`,
+    ),
+    ...runs.flatMap((r) => r.params),
+    ctx.want,
+  );
   return { keys, count: null };
 };
 
@@ -926,32 +995,34 @@ const walkOne = (ctx: Ctx, source: Walked, { start, frontier, checks, want, budg
   const columns = FILTER_COLUMNS.filter((f) => f !== col)
     .map((f) => `, c.${f}`)
     .join('');
-  const walked = (part: Part) => ({
-    sql: `SELECT ${source.id} AS id, c.${col} AS k${columns} FROM ${source.from}
+  const walked = (part: Part, carried: string) => ({
+    sql: `SELECT ${source.id} AS id, c.${col} AS k${carried} FROM ${source.from}
       WHERE ${source.lead.sql} AND ${part.range.sql}`,
     params: [...source.lead.params, ...part.range.params],
     order: part.order(`c.${col}`, source.id),
   });
   const keys: Key[] = [];
   for (const part of partsBetween(spec, ctx.dir, start, frontier, ctx.within, source.id)) {
-    const w = walked(part);
     const need = want - keys.length;
     // unbudgeted only without checks (listPartition): on a tag's index, checks naming c.id read the budgeted walk's columns
     if (budget === null) {
-      keys.push(
-        ...(statement(store.sqlite, `${w.sql} AND ${checks.sql} ORDER BY ${w.order} LIMIT ?`).all(
-          ...w.params,
-          ...checks.params,
-          need,
-        ) as Key[]),
-      );
+      // SQLite tests the checks on the entry itself: only the key comes back
+      const w = walked(part, '');
+      keys.push(...keysOf(statement(store.sqlite, `${w.sql} AND ${checks.sql} ORDER BY ${w.order} LIMIT ?`), ...w.params, ...checks.params, need));
     } else {
       // the inner walk stops after `budget` entries; the checks read the columns it carries
+      const w = walked(part, columns);
       keys.push(
-        ...(statement(
-          store.sqlite,
-          `SELECT c.id, c.k FROM (${w.sql} ORDER BY ${w.order} LIMIT ?) c WHERE ${checks.sql} ORDER BY ${part.order('c.k', 'c.id')} LIMIT ?`,
-        ).all(...w.params, budget, ...checks.params, need) as Key[]),
+        ...keysOf(
+          statement(
+            store.sqlite,
+            `SELECT c.id, c.k FROM (${w.sql} ORDER BY ${w.order} LIMIT ?) c WHERE ${checks.sql} ORDER BY ${part.order('c.k', 'c.id')} LIMIT ?`,
+          ),
+          ...w.params,
+          budget,
+          ...checks.params,
+          need,
+        ),
       );
       if (keys.length < want) {
         const last = statement(store.sqlite, `${w.sql} ORDER BY ${w.order} LIMIT 1 OFFSET ?`).get(...w.params, budget - 1) as
@@ -1451,10 +1522,11 @@ const searchContacts = (
 
   trace.push('search:sorted');
   const col = sorts[input.sort].col;
-  const keys = statement(
-    store.sqlite,
-    `SELECT c.id, c.${col} AS k FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?)) AND ${rowChecks.sql}`,
-  ).all(JSON.stringify(probe), ...rowChecks.params) as Key[];
+  const keys = keysOf(
+    statement(store.sqlite, `SELECT c.id, c.${col} AS k FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?)) AND ${rowChecks.sql}`),
+    JSON.stringify(probe),
+    ...rowChecks.params,
+  );
   keys.sort(byKey(input.dir));
   let start = 0;
   if (input.cursor !== null) {
