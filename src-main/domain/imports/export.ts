@@ -134,6 +134,64 @@ const SELECT = `SELECT c.id, c.code, c.civility, c.first_name, c.last_name, co.n
   c.created_at, c.purchase_count, c.total_cents, c.last_purchase_at
   FROM contacts c LEFT JOIN companies co ON co.id = c.company_id`;
 
+/**
+ * A row of SELECT, read as an array and made into an object here, in the
+ * SELECT's order: better-sqlite3 builds a row object key by key, which for
+ * these 23 columns cost three times the rest of the export's reading (18–20
+ * µs a contact as objects, 6–7 µs as arrays; SQLite's own share about 1 µs).
+ */
+type ExportCells = [
+  ExportRow['id'],
+  ExportRow['code'],
+  ExportRow['civility'],
+  ExportRow['first_name'],
+  ExportRow['last_name'],
+  ExportRow['company'],
+  ExportRow['job_title'],
+  ExportRow['email'],
+  ExportRow['phone'],
+  ExportRow['address_line1'],
+  ExportRow['address_line2'],
+  ExportRow['postcode'],
+  ExportRow['city'],
+  ExportRow['country'],
+  ExportRow['birth_date'],
+  ExportRow['status'],
+  ExportRow['source'],
+  ExportRow['source_detail'],
+  ExportRow['tags'],
+  ExportRow['created_at'],
+  ExportRow['purchase_count'],
+  ExportRow['total_cents'],
+  ExportRow['last_purchase_at'],
+];
+
+const exportRow = (r: ExportCells): ExportRow => ({
+  id: r[0],
+  code: r[1],
+  civility: r[2],
+  first_name: r[3],
+  last_name: r[4],
+  company: r[5],
+  job_title: r[6],
+  email: r[7],
+  phone: r[8],
+  address_line1: r[9],
+  address_line2: r[10],
+  postcode: r[11],
+  city: r[12],
+  country: r[13],
+  birth_date: r[14],
+  status: r[15],
+  source: r[16],
+  source_detail: r[17],
+  tags: r[18],
+  created_at: r[19],
+  purchase_count: r[20],
+  total_cents: r[21],
+  last_purchase_at: r[22],
+});
+
 /** Euros with the decimal mark of the file's language ("12,50" in French, "12.50" in English), no grouping. */
 const money = (cents: number, language: Language): string => {
   const sign = cents < 0 ? '-' : '';
@@ -232,7 +290,8 @@ function* rowsOf(store: Store, ids: number[] | undefined): Generator<ExportRow> 
   ) as number[];
   const page = db.prepare(`${SELECT} WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.sort_name, c.id`);
   for (let at = 0; at < order.length; at += EXPORT_PAGE) {
-    yield* page.all(JSON.stringify(order.slice(at, at + EXPORT_PAGE))) as ExportRow[];
+    const rows = page.raw(true).all(JSON.stringify(order.slice(at, at + EXPORT_PAGE))) as ExportCells[];
+    for (const r of rows) yield exportRow(r);
   }
 }
 
