@@ -1387,6 +1387,8 @@ export const VERIFY_UNSURE_MAX = 32;
  * match answers). Null past VERIFY_UNSURE_MAX lookups (names in another
  * script): the caller scans the matches instead.
  */
+type Text = string | null;
+
 const verified = (
   store: Store,
   match: string,
@@ -1398,18 +1400,21 @@ const verified = (
     store.sqlite,
     `SELECT c.id, c.first_name, c.last_name, c.email, c.phone, c.city, c.postcode FROM contacts c
       WHERE ${q.members.sql} AND +c.id < ? AND ${q.checks.sql} ORDER BY c.id DESC`,
-  ).all(...q.members.params, q.below, ...q.checks.params) as ({ id: number } & Parameters<typeof indexedValues>[0])[];
+  )
+    .raw(true)
+    .all(...q.members.params, q.below, ...q.checks.params) as [number, Text, Text, Text, Text, Text, Text][];
   const inIndex = statement(store.sqlite, 'SELECT 1 FROM contacts_fts WHERE contacts_fts MATCH ? AND rowid = CAST(? AS INTEGER)').pluck();
   const ids: number[] = [];
   let lookups = 0;
-  for (const m of members) {
-    let matches = check(indexedValues(m));
+  // as arrays, like a page's rows (keysOf): up to thousands of members
+  for (const [id, first_name, last_name, email, phone, city, postcode] of members) {
+    let matches = check(indexedValues({ first_name, last_name, email, phone, city, postcode }));
     if (matches === null) {
       if (++lookups > VERIFY_UNSURE_MAX) return null;
-      matches = inIndex.get(match, m.id) !== undefined;
+      matches = inIndex.get(match, id) !== undefined;
     }
     if (!matches) continue;
-    ids.push(m.id);
+    ids.push(id);
     if (ids.length > q.limit) break;
   }
   return ids;
