@@ -80,9 +80,20 @@ const prefixes = (samples: { firstName: string | null; lastName: string | null; 
   return out;
 };
 
+/** A plain JS loop: no I/O, no allocation, only the CPU this process gets. */
+const jsLoopMs = (): number => {
+  const started = performance.now();
+  let sum = 0;
+  for (let i = 0; i < 1e8; i += 1) sum += i & 7;
+  if (sum !== 350_000_000) throw new Error('loop miscounted');
+  return performance.now() - started;
+};
+
 const main = async () => {
   if (!fs.existsSync(cli)) throw new Error('build first: npm run bench builds, or run `npm run build`');
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  // this VM's speed moves from hour to hour (the same list bench: p95 6.8 ms one night, 13 ms the next with the same code): a figure to set the others against
+  console.log(`machine speed now: ${jsLoopMs().toFixed(0)} ms for 10^8 additions in a JS loop`);
   await generate();
 
   // --- host start to first answer (worker thread, as the app and browser mode run it)
