@@ -12,37 +12,46 @@ export type ContactFacts = DuplicateContact & {
   birthDate: string | null;
 };
 
-type FactsRow = {
-  id: number;
-  first_name: string | null;
-  last_name: string | null;
-  email: string | null;
-  phone: string | null;
-  postcode: string | null;
-  city: string | null;
-  created_at: string;
-  purchase_count: number;
-  match_name: string | null;
-  civility: string | null;
-  birth_date: string | null;
-};
+/** FACTS_SQL's columns, in its order. */
+type FactsCells = [
+  id: number,
+  firstName: string | null,
+  lastName: string | null,
+  email: string | null,
+  phone: string | null,
+  postcode: string | null,
+  city: string | null,
+  createdAt: string,
+  purchaseCount: number,
+  matchName: string | null,
+  civility: string | null,
+  birthDate: string | null,
+];
 
 const FACTS_SQL = `SELECT id, first_name, last_name, email, phone, postcode, city, created_at, purchase_count,
   match_name, civility, birth_date FROM contacts WHERE id IN (SELECT value FROM json_each(?))`;
 
-export const toFacts = (r: FactsRow): ContactFacts => ({
-  id: r.id,
-  name: displayName({ firstName: r.first_name, lastName: r.last_name }),
-  email: r.email,
-  phone: r.phone,
-  postcode: r.postcode,
-  city: r.city,
-  createdAt: r.created_at,
-  purchaseCount: r.purchase_count,
-  matchName: r.match_name,
-  civility: r.civility,
-  birthDate: r.birth_date,
-});
+/**
+ * Read as arrays: better-sqlite3 builds a row object key by key, and the
+ * finder reads hundreds of thousands of contacts at 1M (3.8 s of a 25 s run
+ * went to reading them as objects).
+ */
+const toFacts = (r: FactsCells): ContactFacts => {
+  const [id, firstName, lastName, email, phone, postcode, city, createdAt, purchaseCount, matchName, civility, birthDate] = r;
+  return {
+    id,
+    name: displayName({ firstName, lastName }),
+    email,
+    phone,
+    postcode,
+    city,
+    createdAt,
+    purchaseCount,
+    matchName,
+    civility,
+    birthDate,
+  };
+};
 
 /** Contacts that no longer exist are simply absent from the map. */
 export const contactFacts = (db: Sqlite, ids: Iterable<number>): Map<number, ContactFacts> => {
@@ -51,8 +60,8 @@ export const contactFacts = (db: Sqlite, ids: Iterable<number>): Map<number, Con
   // json_each keeps one statement whatever the number of ids (SQLite caps bound parameters)
   const CHUNK = 50_000;
   for (let i = 0; i < list.length; i += CHUNK) {
-    const rows = stmt(db, FACTS_SQL).all(JSON.stringify(list.slice(i, i + CHUNK))) as FactsRow[];
-    for (const r of rows) out.set(r.id, toFacts(r));
+    const rows = stmt(db, FACTS_SQL).raw(true).all(JSON.stringify(list.slice(i, i + CHUNK))) as FactsCells[];
+    for (const r of rows) out.set(r[0], toFacts(r));
   }
   return out;
 };
