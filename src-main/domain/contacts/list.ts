@@ -1008,7 +1008,8 @@ const walkOne = (ctx: Ctx, source: Walked, { start, frontier, checks, want, budg
     if (budget === null) {
       // SQLite tests the checks on the entry itself: only the key comes back
       const w = walked(part, '');
-      keys.push(...keysOf(statement(store.sqlite, `${w.sql} AND ${checks.sql} ORDER BY ${w.order} LIMIT ?`), ...w.params, ...checks.params, need));
+      const sql = `${w.sql} AND ${checks.sql} ORDER BY ${w.order} LIMIT ?`;
+      keys.push(...keysOf(statement(store.sqlite, sql), ...w.params, ...checks.params, need));
     } else {
       // the inner walk stops after `budget` entries; the checks read the columns it carries
       const w = walked(part, columns);
@@ -1378,6 +1379,8 @@ export const searchMatch = (store: Store, terms: readonly string[]): string | nu
 /** Lookups in the full-text index a checked page may make before the scan is the better deal (16–84 µs each). */
 export const VERIFY_UNSURE_MAX = 32;
 
+type Text = string | null;
+
 /**
  * The newest `limit + 1` contacts below `below` among a small criterion's
  * members that pass `checks` and match the search, newest first: each
@@ -1387,8 +1390,6 @@ export const VERIFY_UNSURE_MAX = 32;
  * match answers). Null past VERIFY_UNSURE_MAX lookups (names in another
  * script): the caller scans the matches instead.
  */
-type Text = string | null;
-
 const verified = (
   store: Store,
   match: string,

@@ -288,9 +288,9 @@ function* rowsOf(store: Store, ids: number[] | undefined): Generator<ExportRow> 
       ? db.prepare('SELECT id FROM contacts ORDER BY sort_name, id').pluck().all()
       : db.prepare('SELECT id FROM contacts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY sort_name, id').pluck().all(JSON.stringify(ids))
   ) as number[];
-  const page = db.prepare(`${SELECT} WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.sort_name, c.id`);
+  const page = db.prepare(`${SELECT} WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.sort_name, c.id`).raw(true);
   for (let at = 0; at < order.length; at += EXPORT_PAGE) {
-    const rows = page.raw(true).all(JSON.stringify(order.slice(at, at + EXPORT_PAGE))) as ExportCells[];
+    const rows = page.all(JSON.stringify(order.slice(at, at + EXPORT_PAGE))) as ExportCells[];
     for (const r of rows) yield exportRow(r);
   }
 }
