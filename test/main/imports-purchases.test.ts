@@ -6,10 +6,10 @@ import BetterSqlite3 from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Api, ImportReport, JobFinished, JobProgress } from '../../src-main/contract';
+import { DAY_MS, isoFormatter, type Api, type ImportReport, type JobFinished, type JobProgress } from '../../src-main/contract';
 import { dateTimeInstant, parseDateTime, purchaseTargets } from '../../src-main/domain/importexport';
 import { loadCodeTable } from '../../src-main/domain/imports/code-table';
-import { instantText, purchaseDateReader } from '../../src-main/domain/imports/purchases';
+import { purchaseDateReader } from '../../src-main/domain/imports/purchases';
 import { undoImport } from '../../src-main/domain/imports/undo';
 import type { StoreClient } from '../../src-main/host/client';
 import { failure, openClient, openStore, tempDir, undoImportCall } from './helpers';
@@ -391,13 +391,13 @@ describe('purchase import: the time of day', () => {
   });
 
   it('writes a customer’s first and last sale as the same ISO text as the Date does, to the millisecond', () => {
-    const text = instantText();
+    const text = isoFormatter();
     fc.assert(
       fc.property(
         fc.oneof(
           fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2200-12-31T23:59:59.999Z'), noInvalidDate: true }),
           // midnights, as a file by the day gives them
-          fc.integer({ min: -25_567, max: 84_000 }).map((day) => new Date(day * 86_400_000)),
+          fc.integer({ min: -25_567, max: 84_000 }).map((day) => new Date(day * DAY_MS)),
         ),
         (d) => {
           expect(text(d.getTime())).toBe(d.toISOString());

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import {
+  DAY_MS,
   fold,
+  isoFormatter,
   lineTotalCents,
   QUANTITY_SCALE,
   type Civility,
@@ -26,8 +28,6 @@ import { weighted, type Random, type Weighted } from './random';
  */
 
 export type DemoOptions = z.output<typeof demoInput>;
-
-const DAY = 86_400_000;
 
 /** Share of contacts that ever bought (the rest are prospects), unless purchasesPerCustomer is below 1. */
 const BUYER_SHARE = 0.85;
@@ -249,7 +249,7 @@ type Calendar = {
  * 1 Jan, 1 May and 25 Dec; Saturdays are busy; web and phone sales never stop.
  */
 const buildCalendar = (now: Date, years: number): Calendar => {
-  const today = Math.floor(now.getTime() / DAY);
+  const today = Math.floor(now.getTime() / DAY_MS);
   const lastDay = today - 1;
   const firstDay = today - Math.round(years * 365.25);
   const days = lastDay - firstDay + 1;
@@ -258,7 +258,7 @@ const buildCalendar = (now: Date, years: number): Calendar => {
   let shop = 0;
   let remote = 0;
   for (let i = 0; i < days; i++) {
-    const date = new Date((firstDay + i) * DAY);
+    const date = new Date((firstDay + i) * DAY_MS);
     const month = date.getUTCMonth();
     const dom = date.getUTCDate();
     const dow = date.getUTCDay();
@@ -306,30 +306,6 @@ const pickDay = (random: Random, cal: Calendar, cumulative: Float64Array, from: 
     else lo = mid + 1;
   }
   return cal.firstDay + lo;
-};
-
-const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
-
-/**
- * Same text as Date#toISOString for whole seconds, built from a per-day
- * prefix: toISOString costs about a microsecond, which at 10M purchases was
- * most of the generator's own time.
- */
-const isoFormatter = (cal: Calendar): ((ms: number) => string) => {
-  const prefixes = Array.from({ length: cal.lastDay - cal.firstDay + 1 }, (_, i) =>
-    new Date((cal.firstDay + i) * DAY).toISOString().slice(0, 11),
-  );
-  return (ms) => {
-    const day = Math.floor(ms / DAY);
-    const prefix = prefixes[day - cal.firstDay];
-    if (prefix === undefined || ms % 1000 !== 0) return new Date(ms).toISOString();
-    let seconds = Math.floor((ms - day * DAY) / 1000);
-    const h = Math.floor(seconds / 3600);
-    seconds -= h * 3600;
-    const m = Math.floor(seconds / 60);
-    seconds -= m * 60;
-    return `${prefix}${TWO_DIGITS[h] ?? ''}:${TWO_DIGITS[m] ?? ''}:${TWO_DIGITS[seconds] ?? ''}.000Z`;
-  };
 };
 
 export type DemoCompany = {
@@ -553,7 +529,7 @@ export type DemoWorld = {
 export const createWorld = (input: DemoOptions, now: Date): DemoWorld => {
   const l = seedLists();
   const cal = buildCalendar(now, input.years);
-  const iso = isoFormatter(cal);
+  const iso = isoFormatter();
   const ppc = input.purchasesPerCustomer;
   const buyerShare = ppc <= 0 ? 0 : Math.min(BUYER_SHARE, ppc);
   const perBuyer = buyerShare > 0 ? ppc / buyerShare : 0;
@@ -561,7 +537,7 @@ export const createWorld = (input: DemoOptions, now: Date): DemoWorld => {
   // nobody buys more than ~40× the average: bounds the scratch buffers and keeps heavy buyers human
   const maxPurchases = Math.max(1, Math.ceil(1 + extraTarget * 40));
   const extraMean = extraTarget > 0 ? uncappedMean(extraTarget, maxPurchases - 1, COUNT_SIGMA) : 0;
-  const isoDate = (day: number): string => iso(day * DAY).slice(0, 10);
+  const isoDate = (day: number): string => iso(day * DAY_MS).slice(0, 10);
 
   const company = (random: Random, index: number): DemoCompany => {
     const last = random.pick(l.last);
@@ -588,7 +564,7 @@ export const createWorld = (input: DemoOptions, now: Date): DemoWorld => {
       addressLine1: streetAddress(random, l),
       postcode: commune.postcode,
       city: commune.city,
-      createdAt: new Date(createdDay * DAY + timeOfDay(random, WEB) * 1000).toISOString(),
+      createdAt: new Date(createdDay * DAY_MS + timeOfDay(random, WEB) * 1000).toISOString(),
     };
   };
 
@@ -627,7 +603,7 @@ export const createWorld = (input: DemoOptions, now: Date): DemoWorld => {
         const weights = channel === SHOP || channel === FAIR ? cal.shopCumulative : cal.remoteCumulative;
         const day = pickDay(random, cal, weights, fromDay, toDay);
         // the channel rides in the (otherwise zero) milliseconds so one sort keeps both together
-        purchases.times[k] = day * DAY + timeOfDay(random, channel) * 1000 + channel;
+        purchases.times[k] = day * DAY_MS + timeOfDay(random, channel) * 1000 + channel;
       }
       purchases.times.subarray(0, count).sort();
       const basket = MEDIAN_BASKET_CENTS * Math.exp(BASKET_SIGMA * random.normal());
@@ -657,12 +633,12 @@ export const createWorld = (input: DemoOptions, now: Date): DemoWorld => {
     if (count > 0) {
       // at the counter the form is filled in while paying; other sources came in earlier
       const leadMs =
-        source === 'shop_form' ? random.int(20 * 60) * 1000 : random.int(120) * DAY + random.int(86_400) * 1000;
-      createdAt = Math.min(firstAt, Math.max(cal.firstDay * DAY, firstAt - leadMs));
+        source === 'shop_form' ? random.int(20 * 60) * 1000 : random.int(120) * DAY_MS + random.int(86_400) * 1000;
+      createdAt = Math.min(firstAt, Math.max(cal.firstDay * DAY_MS, firstAt - leadMs));
     } else {
-      createdAt = pickDay(random, cal, cal.remoteCumulative, cal.firstDay, cal.lastDay) * DAY + timeOfDay(random, WEB) * 1000;
+      createdAt = pickDay(random, cal, cal.remoteCumulative, cal.firstDay, cal.lastDay) * DAY_MS + timeOfDay(random, WEB) * 1000;
     }
-    const longGone = churned && lastAt < (cal.lastDay - 540) * DAY;
+    const longGone = churned && lastAt < (cal.lastDay - 540) * DAY_MS;
     const status: ContactStatus = count === 0 ? 'prospect' : longGone && random.chance(0.5) ? 'former' : 'customer';
 
     let email: string | null = null;
@@ -700,8 +676,8 @@ export const createWorld = (input: DemoOptions, now: Date): DemoWorld => {
       source,
       companyId: companyIndex >= 0 ? employers.firstId + companyIndex : null,
       jobTitle,
-      birthDate: birthDay === null ? null : new Date(birthDay * DAY).toISOString().slice(0, 10),
-      sourceDate: isoDate(Math.floor(createdAt / DAY)),
+      birthDate: birthDay === null ? null : new Date(birthDay * DAY_MS).toISOString().slice(0, 10),
+      sourceDate: isoDate(Math.floor(createdAt / DAY_MS)),
       dataOrigin: source === 'purchased_file' ? 'purchased' : 'own',
       // the same keys as the contacts service's sortName() and matchName(): fold works per character
       sortName: `${last.folded} ${first.folded}`,
@@ -716,7 +692,7 @@ export const createWorld = (input: DemoOptions, now: Date): DemoWorld => {
 
   return {
     iso,
-    openedAt: iso(cal.firstDay * DAY),
+    openedAt: iso(cal.firstDay * DAY_MS),
     companyCount: Math.ceil(input.customers / CONTACTS_PER_COMPANY),
     company,
     contact,
