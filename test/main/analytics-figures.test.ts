@@ -3,7 +3,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Sqlite } from '../../src-main/store/open';
-import { AppError, type AnalyticsStatus, type JobFinished, type JobProgress, type RunningJob } from '../../src-main/contract';
+import { AppError, DAY_MS, type AnalyticsStatus, type JobFinished, type JobProgress, type RunningJob } from '../../src-main/contract';
 import { atRiskPage, churnByMonth } from '../../src-main/domain/analytics/attrition';
 import { dashboardData } from '../../src-main/domain/analytics/dashboard';
 import { dayNumber, figuresOf, recomputeFigures, refreshCustomersInSteps, unpack, windowBounds, windowDue, type RecomputeStep } from '../../src-main/domain/analytics/figures';
@@ -26,7 +26,6 @@ const snapshot = (db: Sqlite) => ({
     .all(),
 });
 
-const DAY = 86_400_000;
 
 /**
  * The figures written independently: plain SQL over the purchases for the
@@ -83,7 +82,7 @@ const play = async (api: Api, contacts: number[], purchases: number[], merges: n
       const p = await attempt(
         api.call('purchases.create', {
           contactId: who,
-          purchasedAt: new Date(now - s.daysAgo * DAY - (s.cents % 7_200) * 1_000).toISOString(),
+          purchasedAt: new Date(now - s.daysAgo * DAY_MS - (s.cents % 7_200) * 1_000).toISOString(),
           lines: [{ label: 'Article', unitPriceCents: s.cents }],
         }),
       );
@@ -169,7 +168,7 @@ const shop = async (api: Api, now: number) => {
     for (let k = 0; k <= i % 3; k++) {
       await api.call('purchases.create', {
         contactId: id,
-        purchasedAt: new Date(now - ((i * 41 + k * 97) % 720) * DAY).toISOString(),
+        purchasedAt: new Date(now - ((i * 41 + k * 97) % 720) * DAY_MS).toISOString(),
         lines: [{ label: 'Article', unitPriceCents: 700 + i * 10 + k }],
       });
     }
@@ -185,7 +184,7 @@ type Bounds = ReturnType<typeof windowBounds>;
  */
 const leftYesterday = async <T>(now: number, calls: (api: Api, was: Bounds) => Promise<T>, rows: (store: Store, was: Bounds) => void = () => undefined) => {
   const dir = tempDir();
-  const yesterday = new Date(now - DAY);
+  const yesterday = new Date(now - DAY_MS);
   const was = windowBounds({ windowMonths: 12, referenceDate: null }, yesterday);
   const first = await openClient(dir);
   await shop(first.api, now);
@@ -299,7 +298,7 @@ describe('figures of one customer', () => {
       prevTotalCents: 1_000,
       // days between visits: 212, 40, 325 → median 212
       gapDays: 212,
-      riskAt: new Date(Date.parse('2026-07-01T00:00:00.000Z') + 318 * DAY).toISOString(),
+      riskAt: new Date(Date.parse('2026-07-01T00:00:00.000Z') + 318 * DAY_MS).toISOString(),
     });
   });
 
@@ -307,7 +306,7 @@ describe('figures of one customer', () => {
     fc.assert(
       fc.property(fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2200-12-31T23:59:59Z'), noInvalidDate: true }), (d) => {
         const iso = d.toISOString();
-        expect(dayNumber(iso)).toBe(Math.floor(Date.parse(iso) / DAY));
+        expect(dayNumber(iso)).toBe(Math.floor(Date.parse(iso) / DAY_MS));
       }),
       { numRuns: 2_000 },
     );

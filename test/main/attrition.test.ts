@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AtRiskCustomer, AtRiskReason, AtRiskSort, ChurnMonth } from '../../src-main/contract';
+import { DAY_MS, type AtRiskCustomer, type AtRiskReason, type AtRiskSort, type ChurnMonth } from '../../src-main/contract';
 import {
   atRiskPage,
   atRiskSummary,
@@ -19,10 +19,9 @@ import { failure, openClient, openStore } from './helpers';
 
 type Api = Awaited<ReturnType<typeof openClient>>['api'];
 
-const DAY = 86_400_000;
 /** The analysis date of every check: the data below is laid out around it. */
 const NOW = new Date('2026-06-15T12:00:00.000Z');
-const daysAgo = (d: number, hour = 10): string => new Date(NOW.getTime() - d * DAY + (hour - 12) * 3_600_000).toISOString();
+const daysAgo = (d: number, hour = 10): string => new Date(NOW.getTime() - d * DAY_MS + (hour - 12) * 3_600_000).toISOString();
 
 /** Seeded, so a failure can be replayed. */
 const rng = (seed: number) => () => {
@@ -149,7 +148,7 @@ const reference = (base: ReturnType<typeof readBase>, lost: ReadonlySet<number> 
       c.allSales += 1;
       c.firstSale ??= p.at;
       c.lastSale = p.at;
-      const day = Math.floor(Date.parse(p.at) / DAY);
+      const day = Math.floor(Date.parse(p.at) / DAY_MS);
       if (!c.days.includes(day)) c.days.push(day);
       if (inWindow) {
         c.sales += 1;
@@ -173,14 +172,14 @@ const reference = (base: ReturnType<typeof readBase>, lost: ReadonlySet<number> 
     const gap = gapOf(c);
     const reasons: AtRiskReason[] = [];
     let due: number | null = null;
-    if (gap !== null && c.lastSale !== null) due = Date.parse(c.lastSale) + Math.round(gap * window.factor * DAY);
-    else if (shopGap !== null && c.lastInWindow !== null) due = Date.parse(c.lastInWindow) + Math.round(shopGap * window.factor * DAY);
+    if (gap !== null && c.lastSale !== null) due = Date.parse(c.lastSale) + Math.round(gap * window.factor * DAY_MS);
+    else if (shopGap !== null && c.lastInWindow !== null) due = Date.parse(c.lastInWindow) + Math.round(shopGap * window.factor * DAY_MS);
     if (due !== null && due <= nowMs) {
       const last = c.lastSale ?? '';
       reasons.push({
         kind: 'overdue',
-        daysOverdue: Math.floor((nowMs - due) / DAY),
-        daysSinceLastSale: Math.floor((nowMs - Date.parse(last)) / DAY),
+        daysOverdue: Math.floor((nowMs - due) / DAY_MS),
+        daysSinceLastSale: Math.floor((nowMs - Date.parse(last)) / DAY_MS),
         usualGapDays: gap ?? shopGap ?? 0,
         shopGap: gap === null,
       });
@@ -342,7 +341,7 @@ describe('attrition on a generated shop', () => {
       const c = ref.per.get(id);
       const total = c?.allTotal ?? 0;
       const count = c?.allSales ?? 0;
-      const span = Math.max(1, c?.firstSale == null ? 0 : (NOW.getTime() - Date.parse(c.firstSale)) / (365.25 * DAY));
+      const span = Math.max(1, c?.firstSale == null ? 0 : (NOW.getTime() - Date.parse(c.firstSale)) / (365.25 * DAY_MS));
       const basket = count === 0 ? 0 : total / count;
       const lifetime = 1 / (1 - ref.retention);
       expect(v.historicalCents, shop.profiles[i]).toBe(total);
@@ -422,14 +421,14 @@ describe('attrition on a generated shop', () => {
     expect(winbackPage(store, { cursor: null, limit: 10 }).rows.map((r) => [r.attrition, r.note])).toEqual([['structural', null]]);
 
     // a second one, marked a day later, who does not come back
-    transaction(store, () => markLost(store, { contactId: other, attrition: 'anecdotal', note: null }, new Date(NOW.getTime() + DAY)));
+    transaction(store, () => markLost(store, { contactId: other, attrition: 'anecdotal', note: null }, new Date(NOW.getTime() + DAY_MS)));
     const both = winbackPage(store, { cursor: null, limit: 1 });
     expect(both).toMatchObject({ lost: 2, wonBack: 0, rows: [{ contactId: other }] });
     expect(winbackPage(store, { cursor: both.nextCursor, limit: 1 })).toMatchObject({ rows: [{ contactId: target }], nextCursor: null });
     expect(atRiskSummary(store, NOW).customers).toBe(reference(readBase(store), new Set([target, other])).atRisk.size);
 
     // a sale after the mark: won back, a customer again
-    const at = new Date(NOW.getTime() + 2 * DAY).toISOString();
+    const at = new Date(NOW.getTime() + 2 * DAY_MS).toISOString();
     await api.call('purchases.create', { contactId: target, purchasedAt: at, lines: [{ label: 'Retour', unitPriceCents: 1200 }] });
     expect(winbackPage(store, { cursor: null, limit: 10 })).toMatchObject({ lost: 1, wonBack: 1, rows: [{ contactId: other }] });
     // the stored date, written in the sale's own transaction: the first sale after the mark; nothing left to record

@@ -6,6 +6,7 @@ import type ExcelJS from 'exceljs';
  * when the store starts (a 1M-contact base must answer within a second).
  */
 const loadExcel = async (): Promise<typeof ExcelJS> => (await import('exceljs')).default;
+import { DAY_MS } from '../../contract/dates';
 import { ImportError, isImportError } from './errors';
 import { neutralise } from './neutralise';
 import { isBlankRow, MAX_CELL_CHARS, MAX_COLUMNS, type Row } from './rows';
@@ -76,7 +77,7 @@ const cellText = (value: CellContent, numFmt: string | undefined): string => {
   if (typeof value === 'number') {
     // Formula results arrive as plain numbers even in date-formatted cells.
     return isDateFormat(numFmt) && value > 0 && value < 2_958_466
-      ? formatDate(new Date(Math.round((value - 25569) * 86_400_000)))
+      ? formatDate(new Date(Math.round((value - 25569) * DAY_MS)))
       : formatNumber(value);
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
@@ -259,7 +260,7 @@ const DAY_FORMAT = 'mm-dd-yy';
 const daySerial = (day: string): number | null => {
   const ms = Date.parse(`${day.slice(0, 10)}T00:00:00Z`);
   if (Number.isNaN(ms) || ms < Date.UTC(1900, 2, 1)) return null;
-  return ms / 86_400_000 + 25_569;
+  return ms / DAY_MS + 25_569;
 };
 
 /**
