@@ -549,6 +549,52 @@ describe('redeem and adjust', () => {
   });
 });
 
+describe('reward validity', () => {
+  /** Runs `fn` with the machine's clock in `zone`, as on a till there. */
+  const inZone = <T>(zone: string, fn: () => T): T => {
+    const saved = process.env.TZ;
+    process.env.TZ = zone;
+    try {
+      return fn();
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  };
+
+  it('counts its first and last days by the days of the shop, not of UTC', () => {
+    const store = openStore();
+    const c = contactIn(store, 'Léonie');
+    const t0 = new Date('2026-11-02T14:00:00.000Z');
+    transaction(store, () => enrol(store, { contactId: c, paidEntry: false }, t0));
+    const reward = (validFrom: string | null, validTo: string | null) =>
+      transaction(store, () => createReward(store, { name: `R ${validFrom ?? ''}-${validTo ?? ''}`, kind: 'item', value: 0, productId: null, costPoints: 5, validFrom, validTo, minTier: null, active: true }, t0));
+    const attempt = (rewardId: number, at: string): string => {
+      try {
+        transaction(store, () => redeem(store, c, rewardId, new Date(at)));
+        return 'redeemed';
+      } catch (error) {
+        return (error as { details?: { reason?: string } }).details?.reason ?? String(error);
+      }
+    };
+    const endOfYear = reward(null, '2026-12-31');
+    const newYear = reward('2027-01-01', null);
+    inZone('America/Martinique', () => {
+      // 21:00 on 31 December in Fort-de-France is already 1 January in UTC: the shop is still open on the offer's last day
+      expect(attempt(endOfYear.id, '2027-01-01T01:00:00.000Z')).toBe('redeemed');
+      // 00:30 on 1 January there: over
+      expect(attempt(endOfYear.id, '2027-01-01T04:30:00.000Z')).toBe('reward_not_valid');
+    });
+    inZone('Europe/Paris', () => {
+      // 00:30 on 1 January in Paris is still 31 December in UTC: the new offer has begun
+      expect(attempt(newYear.id, '2026-12-31T23:30:00.000Z')).toBe('redeemed');
+      // 23:30 on 31 December in Paris: not yet
+      expect(attempt(newYear.id, '2026-12-31T22:30:00.000Z')).toBe('reward_not_valid');
+    });
+    expect(store.sqlite.prepare("SELECT count(*) FROM loyalty_entries WHERE kind = 'redeem'").pluck().get()).toBe(2);
+  });
+});
+
 describe('expiry, members, bonus, dashboard', () => {
   it('expires the oldest lots first, on their day, and shows up in the dashboard', () => {
     const store = openStore();

@@ -4,6 +4,7 @@ import {
   AppError,
   cardNumberFor,
   displayName,
+  localDate,
   type BonusGrantResult,
   type BonusPreview,
   type CardStatus,
@@ -305,7 +306,8 @@ export const redeem = (store: Store, contactId: number, rewardId: number, now = 
   const programme = getProgramme(store);
   requireActiveMember(store, contactId);
   const reward = getReward(store, rewardId);
-  const today = now.toISOString().slice(0, 10);
+  // the shop typed its validity dates as days of its own calendar, and the till offers the reward by the local day too
+  const today = localDate(now);
   if (!reward.active) throw new AppError('CONFLICT', 'this reward is no longer offered', { reason: 'reward_inactive' });
   if ((reward.validFrom !== null && today < reward.validFrom) || (reward.validTo !== null && today > reward.validTo)) {
     throw new AppError('CONFLICT', 'this reward is not valid today', { reason: 'reward_not_valid', validFrom: reward.validFrom, validTo: reward.validTo });
