@@ -12,7 +12,7 @@ import { loadCodeTable } from '../../src-main/domain/imports/code-table';
 import { purchaseDateReader } from '../../src-main/domain/imports/purchases';
 import { undoImport } from '../../src-main/domain/imports/undo';
 import type { StoreClient } from '../../src-main/host/client';
-import { failure, openClient, openStore, tempDir, undoImportCall } from './helpers';
+import { failure, inZone, openClient, openStore, tempDir, undoImportCall } from './helpers';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const fixtures = path.join(root, 'test', 'fixtures', 'import');
@@ -336,18 +336,6 @@ describe('purchase import: units', () => {
 });
 
 describe('purchase import: the time of day', () => {
-  /** Runs `body` with the machine's clock in `zone` (the shop's wall clock). */
-  const inZone = async (zone: string, body: () => Promise<void>): Promise<void> => {
-    const before = process.env.TZ;
-    process.env.TZ = zone;
-    try {
-      await body();
-    } finally {
-      if (before === undefined) delete process.env.TZ;
-      else process.env.TZ = before;
-    }
-  };
-
   it('keeps a till’s time of day, in the shop’s zone unless the file gives one, and the customer’s figures to the minute', async () => {
     await inZone('Europe/Paris', async () => {
       const { client, api, dbPath } = await openClient();

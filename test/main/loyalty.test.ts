@@ -14,7 +14,7 @@ import { createPurchase, deletePurchase, refundPurchase } from '../../src-main/d
 import { adjust, createReward, dashboard, enrol, getMember, grantBonus, redeem, runDaily, setProgramme } from '../../src-main/domain/loyalty/service';
 import { IN_WINDOW, tierWindowStart } from '../../src-main/domain/loyalty/ledger';
 import { earnOnSale } from '../../src-main/domain/loyalty/sales';
-import { failure, openClient, openStore } from './helpers';
+import { failure, inZone, openClient, openStore } from './helpers';
 
 type Ctx = Awaited<ReturnType<typeof openClient>>;
 
@@ -550,17 +550,6 @@ describe('redeem and adjust', () => {
 });
 
 describe('reward validity', () => {
-  /** Runs `fn` with the machine's clock in `zone`, as on a till there. */
-  const inZone = <T>(zone: string, fn: () => T): T => {
-    const saved = process.env.TZ;
-    process.env.TZ = zone;
-    try {
-      return fn();
-    } finally {
-      if (saved === undefined) delete process.env.TZ;
-      else process.env.TZ = saved;
-    }
-  };
 
   it('counts its first and last days by the days of the shop, not of UTC', () => {
     const store = openStore();
