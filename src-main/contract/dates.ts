@@ -28,6 +28,13 @@ export const isCalendarDate = (value: string): boolean => {
 export const localDate = (now: Date = new Date()): string =>
   `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
 
+/**
+ * The last day a range ends with, from its exclusive end instant (a midnight
+ * UTC, as an analysis window's): 1 July 00:00 UTC closes 30 June in every
+ * zone. Shown as an instant, the millisecond before it reads 1 July in Paris.
+ */
+export const lastDayBefore = (end: string): string => new Date(Date.parse(end) - 1).toISOString().slice(0, 10);
+
 /** The day after a calendar date (exclusive upper bounds of date ranges). */
 export const nextDate = (date: string): string => {
   const d = new Date(`${date}T00:00:00.000Z`);

@@ -1,9 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api, SegmentDefinition } from '../../src-main/contract';
 import { ShowCustomersContext } from '../../src-renderer/app/show-customers';
 import { AnalysisPage } from '../../src-renderer/features/analysis/AnalysisPage';
+import { Dashboard } from '../../src-renderer/features/dashboard/Dashboard';
 import { createFormatters } from '../../src-renderer/app/format';
 import { createI18n } from '../../src-renderer/app/i18n';
 import { RfmBadge } from '../../src-renderer/features/rfm/RfmBadge';
@@ -93,5 +94,45 @@ describe('Analyse page, RFM tab', () => {
     const i18n = createI18n('fr');
     const text = summarise(i18n.t, createFormatters('fr', 'EUR'), { tags: [] }, definition.root);
     expect(text).toBe('Récence de 4 à 5 ET Montant = 5 ET Segment RFM : À risque, Perdus ET NON Palier Pareto : Bas');
+  });
+});
+
+describe('a closed analysis window, east of UTC', () => {
+  // Paris is ahead of UTC: the millisecond before the window's end (1 July 00:00 UTC) is 1 July at 01:59 there
+  const zone = process.env.TZ;
+  beforeAll(() => {
+    process.env.TZ = 'Europe/Paris';
+  });
+  afterAll(() => {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  });
+
+  it('ends on the reference day on the RFM tab and on the dashboard, as in the settings', async () => {
+    const { api } = await openTestStore('fr');
+    const c = (await api.call('contacts.create', { firstName: 'Anne', lastName: 'Durand' })).id;
+    await api.call('purchases.create', { contactId: c, purchasedAt: '2025-03-10T10:00:00.000Z', lines: [{ label: 'Vin', unitPriceCents: 2000 }] });
+    await jobResult(api, () => api.call('analytics.configure', { windowMonths: 6, referenceDate: '2025-06-30' }));
+    await api.call('analytics.thresholds.recompute', {});
+    const period = 'du 1er janv. 2025 au 30 juin 2025';
+
+    const rfm = renderWithApi(
+      <ShowCustomersContext.Provider value={() => {}}>
+        <AnalysisPage tab="rfm" />
+      </ShowCustomersContext.Provider>,
+      api,
+    );
+    const panel = await screen.findByTestId('rfm-panel', {}, WAIT);
+    expect(panel.textContent).toContain(`Période analysée : ${period} · 1 client actif, 20,00`);
+    expect(screen.getByTestId('rfm-computed-at').textContent).toMatch(/ sur 1 client actif\.$/);
+    rfm.unmount();
+
+    renderWithApi(
+      <ShowCustomersContext.Provider value={() => {}}>
+        <Dashboard />
+      </ShowCustomersContext.Provider>,
+      api,
+    );
+    await waitFor(() => expect(screen.getByTestId('dashboard').textContent).toContain(`sur la période d’analyse, ${period}.`), WAIT);
   });
 });

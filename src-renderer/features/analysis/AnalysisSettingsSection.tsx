@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, Button, Group, Loader, NumberInput, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconDeviceFloppy } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { ANALYTICS_WINDOW_MONTHS_MAX, type AnalyticsCause, type AnalyticsStatus, type AppErrorData } from '@contract';
+import { ANALYTICS_WINDOW_MONTHS_MAX, lastDayBefore, type AnalyticsCause, type AnalyticsStatus, type AppErrorData } from '@contract';
 import { useApi } from '../../api/context';
 import { errorMessage, validationMessage } from '../../app/errors';
 import { useFormatters } from '../../app/format';
@@ -176,7 +176,7 @@ export const AnalysisSettingsSection = () => {
                   ? t('analysisSettings.currentToToday', { from: fmt.date(status.window.start.slice(0, 10)) })
                   : t('analysisSettings.current', {
                       from: fmt.date(status.window.start.slice(0, 10)),
-                      to: fmt.date(new Date(Date.parse(status.window.end) - 1).toISOString().slice(0, 10)),
+                      to: fmt.date(lastDayBefore(status.window.end)),
                     })}
               </Text>
             )}

@@ -20,6 +20,7 @@ import {
   boughtInTarget,
   churnedTarget,
   dashboardPeriods,
+  lastDayBefore,
   newCustomersTarget,
   paretoTierTarget,
   returningTarget,
@@ -673,7 +674,7 @@ const DashboardView = ({
             ? null
             : data.window.end === null
               ? t('dashboard.windowNote', { from: fmt.date(data.window.start) })
-              : t('dashboard.windowNoteClosed', { from: fmt.date(data.window.start), to: fmt.date(new Date(Date.parse(data.window.end) - 1).toISOString()) })}
+              : t('dashboard.windowNoteClosed', { from: fmt.date(data.window.start), to: fmt.date(lastDayBefore(data.window.end)) })}
       </Text>
     </Stack>
   );

@@ -1,6 +1,6 @@
 import { Badge, Box, Center, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { Api, RfmCell, RfmOverview, RfmScoreRange, RfmStrategy } from '@contract';
+import { lastDayBefore, type Api, type RfmCell, type RfmOverview, type RfmScoreRange, type RfmStrategy } from '@contract';
 import { useFormatters, type Formatters } from '../../app/format';
 import { useSettings } from '../../app/settings';
 import { cellDefinition, segmentDefinition, type ShowCustomers } from './definitions';
@@ -221,9 +221,9 @@ export const RfmPanel = ({ onShowCustomers }: { onShowCustomers?: ShowCustomers 
       <Text size="sm">{t('rfm.intro')}</Text>
       {w !== null && (
         <Text size="sm" c="dimmed">
-          {w.end === null ? t('rfm.windowOpen', { from: fmt.date(w.start) }) : t('rfm.window', { from: fmt.date(w.start), to: fmt.date(new Date(Date.parse(w.end) - 1).toISOString()) })}
+          {w.end === null ? t('rfm.windowOpen', { from: fmt.date(w.start) }) : t('rfm.window', { from: fmt.date(w.start), to: fmt.date(lastDayBefore(w.end)) })}
           {' · '}
-          {t('rfm.summary', { customers: fmt.number(data.customers), revenue: fmt.money(data.revenueCents) })}
+          {t('rfm.summary', { count: data.customers, customers: fmt.number(data.customers), revenue: fmt.money(data.revenueCents) })}
         </Text>
       )}
       <SimpleGrid cols={{ base: 1, lg: 2 }}>

@@ -39,14 +39,14 @@ export const ThresholdsBar = ({ thresholdsAt, scored, active, onRecomputed }: Pr
   return (
     <Group justify="space-between" wrap="wrap" gap="xs">
       <Text size="sm" c="dimmed" data-testid="rfm-computed-at">
-        {thresholdsAt === null ? t('rfm.never') : t('rfm.computedAt', { date: fmt.dateTime(thresholdsAt), n: fmt.number(scored) })}
+        {thresholdsAt === null ? t('rfm.never') : t('rfm.computedAt', { date: fmt.dateTime(thresholdsAt), count: scored, n: fmt.number(scored) })}
       </Text>
       <Button size="xs" variant="light" leftSection={<IconRefresh size={14} />} loading={busy} onClick={recompute} data-testid="rfm-recompute">
         {t('rfm.recompute')}
       </Button>
       {(thresholdsAt === null || drifted) && active > 0 && (
         <Alert color="yellow" py={6} w="100%" data-testid="rfm-drift">
-          {t('rfm.drift', { n: fmt.number(active) })}
+          {t('rfm.drift', { count: active, n: fmt.number(active) })}
         </Alert>
       )}
     </Group>
