@@ -71,6 +71,19 @@ describe('locale files', () => {
     expect([...frKeys, ...enKeys].filter(([, v]) => /\w\((e?s)\)/.test(v)).map(([k]) => k)).toEqual([]);
   });
 
+  it('a count before what it counts has its singular: « 1 client actif », « 1 point », never « 1 clients »', () => {
+    // what the screens count; the keys below always show a fixed number above one (the demo's size, a week ahead…)
+    const counted = /\{\{\w+\}\}\s+(?:[a-zéèàç’-]+\s+)?(?:clients|contacts|points|achats|membres|lignes|ventes|produits|fiches|doublons|paires|demandes|résultats|jours)\b/;
+    const fixed = ['firstRun.demoButton', 'contacts.capped', 'list.countMany', 'list.bulk.tooMany', 'tasks.group.upcoming'];
+    const single = [...frKeys].filter(([k, v]) => !/_(one|many|other)$/.test(k) && counted.test(v)).map(([k]) => k);
+    expect(single.filter((k) => !fixed.includes(k))).toEqual([]);
+    const t = createI18n('fr').t;
+    expect(t('rfm.cellDetail', { count: 1, customers: '1', revenue: '20 €', avg: '20 €' })).toBe('1 client · 20 € · panier client moyen 20 €');
+    expect(t('loyalty.redeem.newBalance', { count: 0, points: '0' })).toBe('Nouveau solde : 0 point');
+    expect(t('loyalty.redeem.newBalance', { count: 2, points: '2' })).toBe('Nouveau solde : 2 points');
+    expect(createI18n('en').t('loyalty.redeem.newBalance', { count: 0, points: '0' })).toBe('New balance: 0 points');
+  });
+
   it('every count has its form for a million: French says « 1 000 000 lignes » through the « many » category', () => {
     // CLDR puts 1,000,000, 2,000,000… in French 'many'; without that form i18next printed the key itself
     expect(new Intl.PluralRules('fr').select(1_000_000)).toBe('many');

@@ -222,7 +222,7 @@ export const CustomerOutlook = ({
           ) : (
             <>
               <Text size="xs" c="dimmed">
-                {t('attrition.outlook.offersHelp', { n: fmt.number(data.similarCustomers) })}
+                {t('attrition.outlook.offersHelp', { count: data.similarCustomers, n: fmt.number(data.similarCustomers) })}
               </Text>
               <OfferList offers={data.offers} testId="next-offers" />
             </>

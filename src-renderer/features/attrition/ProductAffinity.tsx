@@ -38,7 +38,7 @@ export const ProductAffinity = ({ productId }: { productId: number }) => {
             {t('attrition.affinity.sameBasket')}
           </Text>
           <Text size="xs" c="dimmed">
-            {t('attrition.affinity.basketsHelp', { n: fmt.number(data.baskets) })}
+            {t('attrition.affinity.basketsHelp', { count: data.baskets, n: fmt.number(data.baskets) })}
           </Text>
           {data.sameBasket.length === 0 ? (
             <Text size="sm" c="dimmed">

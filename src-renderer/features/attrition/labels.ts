@@ -10,7 +10,7 @@ export const reasonText = (t: TFunction, fmt: Formatters, r: AtRiskReason): stri
         gap: fmt.number(r.usualGapDays),
         late: fmt.number(r.daysOverdue),
       })
-    : t('attrition.reason.declining', { from: fmt.number(r.previousSales), to: fmt.number(r.sales) });
+    : t('attrition.reason.declining', { count: r.sales, from: fmt.number(r.previousSales), to: fmt.number(r.sales) });
 
 /** `YYYY-MM` as "mars 2026" in the user's language (months are UTC). */
 export const monthLabel = (locale: string, month: string, style: 'long' | 'short' = 'long'): string =>

@@ -142,7 +142,7 @@ export const DuplicateFinder = ({ search, onResult, onCompare, onDismissed, onUn
         </Text>
       ) : result.total === 0 ? (
         <Alert color="teal" data-testid="duplicates-none">
-          {t('duplicates.none', { scanned: fmt.number(result.scanned) })}
+          {t('duplicates.none', { count: result.scanned, scanned: fmt.number(result.scanned) })}
         </Alert>
       ) : remaining === 0 ? null : (
         <Stack gap="xs">

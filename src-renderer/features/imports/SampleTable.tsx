@@ -85,7 +85,7 @@ export const SampleTable = ({ preview, kind }: SampleTableProps) => {
             </Table>
           </Table.ScrollContainer>
           <Text size="xs" c="dimmed">
-            {t('imports.sample.shown', { n: preview.sample.length })}
+            {t('imports.sample.shown', { count: preview.sample.length, n: preview.sample.length })}
           </Text>
         </>
       )}

@@ -49,7 +49,7 @@ export const AdjustDialog = ({ member, opened, onClose }: Props) => {
     try {
       const updated = await api.call('loyalty.adjust', { contactId: member.contactId, points: p.value, reason: reason.trim() });
       loyaltyChanged(member.contactId);
-      notifySuccess(t('loyalty.adjust.done', { points: fmt.number(p.value), balance: fmt.number(updated.balance) }));
+      notifySuccess(t('loyalty.adjust.done', { count: p.value, points: fmt.number(p.value), balance: fmt.number(updated.balance) }));
       close();
     } catch (e) {
       setErrors({ form: loyaltyErrorMessage(t, e) });
@@ -61,7 +61,7 @@ export const AdjustDialog = ({ member, opened, onClose }: Props) => {
   return (
     <Modal opened={opened} onClose={busy ? () => {} : close} title={<Text fw={600}>{t('loyalty.adjust.title')}</Text>}>
       <Stack data-testid="loyalty-adjust-dialog">
-        <Text size="sm">{t('loyalty.adjust.current', { points: fmt.number(member.balance) })}</Text>
+        <Text size="sm">{t('loyalty.adjust.current', { count: member.balance, points: fmt.number(member.balance) })}</Text>
         <TextInput
           label={t('loyalty.adjust.points')}
           description={t('loyalty.adjust.pointsHint')}

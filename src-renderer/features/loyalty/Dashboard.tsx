@@ -66,7 +66,7 @@ export const Dashboard = () => {
         <Figure label={t('loyalty.dashboard.rate')} value={percent.format(data.redemptionRate)} testId="dash-rate" />
       </SimpleGrid>
       <Text size="xs" c="dimmed">
-        {t('loyalty.dashboard.expired', { n: fmt.number(data.pointsExpired) })}
+        {t('loyalty.dashboard.expired', { count: data.pointsExpired, n: fmt.number(data.pointsExpired) })}
       </Text>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Paper withBorder p="md">

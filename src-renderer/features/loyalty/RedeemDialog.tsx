@@ -86,7 +86,7 @@ const RedeemBody = ({ member: given, onClose, onRedeemed }: Omit<Props, 'opened'
     <Stack data-testid="loyalty-redeem-dialog">
       {member !== null && (
         <Text size="sm" data-testid="loyalty-redeem-balance">
-          {t('loyalty.redeem.balance', { name: member.name, points: fmt.number(member.balance), tier: member.tierName })}
+          {t('loyalty.redeem.balance', { name: member.name, count: member.balance, points: fmt.number(member.balance), tier: member.tierName })}
         </Text>
       )}
       {done !== null && (
@@ -95,7 +95,7 @@ const RedeemBody = ({ member: given, onClose, onRedeemed }: Omit<Props, 'opened'
             <Code fz="lg" data-testid="loyalty-voucher-code">
               {done.voucherCode}
             </Code>
-            <Text size="sm">{t('loyalty.redeem.newBalance', { points: fmt.number(done.member.balance) })}</Text>
+            <Text size="sm">{t('loyalty.redeem.newBalance', { count: done.member.balance, points: fmt.number(done.member.balance) })}</Text>
           </Stack>
         </Alert>
       )}
@@ -128,6 +128,7 @@ const RedeemBody = ({ member: given, onClose, onRedeemed }: Omit<Props, 'opened'
                   {block !== null && member !== null && (
                     <Text size="xs" c="red.7" data-testid="loyalty-reward-block">
                       {t(`loyalty.redeem.block.${block}`, {
+                        count: reward.costPoints - member.balance,
                         missing: fmt.number(reward.costPoints - member.balance),
                         tier: tierName(prog, reward.minTier),
                         date: fmt.date(reward.validFrom ?? reward.validTo ?? today),

@@ -31,7 +31,7 @@ const TierCard = ({ row, onShow }: { row: ParetoOverview['tiers'][number]; onSho
         {t('pareto.tierShare', { share: pct.format(row.share) })}
       </Text>
       <Text size="sm" c="dimmed">
-        {t('pareto.tierCard', { customers: fmt.number(row.customers), customersShare: pct.format(row.customersShare), revenue: fmt.money(row.revenueCents) })}
+        {t('pareto.tierCard', { count: row.customers, customers: fmt.number(row.customers), customersShare: pct.format(row.customersShare), revenue: fmt.money(row.revenueCents) })}
       </Text>
     </Paper>
   );

@@ -80,6 +80,7 @@ const Cell = ({ cell, max, onShow }: { cell: RfmCell; max: number; onShow: ShowC
   const intensity = max === 0 ? 0 : cell.customers / max;
   const title = t('rfm.cellTitle', { r: cell.r, f: cell.f });
   const detail = t('rfm.cellDetail', {
+    count: cell.customers,
     customers: fmt.number(cell.customers),
     revenue: fmt.money(cell.revenueCents),
     avg: cell.avgMonetaryCents === null ? '—' : fmt.money(cell.avgMonetaryCents),
