@@ -549,7 +549,7 @@ describe('redeem and adjust', () => {
   });
 });
 
-describe('reward validity', () => {
+describe('the shop’s calendar days', () => {
 
   it('counts its first and last days by the days of the shop, not of UTC', () => {
     const store = openStore();
@@ -581,6 +581,24 @@ describe('reward validity', () => {
       expect(attempt(newYear.id, '2026-12-31T22:30:00.000Z')).toBe('reward_not_valid');
     });
     expect(store.sqlite.prepare("SELECT count(*) FROM loyalty_entries WHERE kind = 'redeem'").pluck().get()).toBe(2);
+  });
+
+  it('dates a lot by the day it was earned at the till and empties it when that day comes there', () => {
+    inZone('America/Martinique', () => {
+      const store = openStore();
+      const c = contactIn(store, 'Maëlys');
+      // 21:00 on 31 January 2025 in Fort-de-France, already 1 February in UTC
+      const earned = new Date('2025-02-01T01:00:00.000Z');
+      transaction(store, () => enrol(store, { contactId: c, paidEntry: false }, earned));
+      const lot = () => store.sqlite.prepare('SELECT expires_on AS expiresOn, remaining FROM loyalty_lots WHERE contact_id = ?').get(c);
+      expect(lot()).toMatchObject({ expiresOn: '2027-01-31' });
+      // 21:00 on 30 January 2027 there (31 January in UTC): the points are still good until the shop's 31st
+      expect(transaction(store, () => runDaily(store, new Date('2027-01-31T01:00:00.000Z'))).expired).toBe(0);
+      expect(getMember(store, c).balance).toBeGreaterThan(0);
+      // 00:30 on 31 January there
+      expect(transaction(store, () => runDaily(store, new Date('2027-01-31T04:30:00.000Z'))).expired).toBeGreaterThan(0);
+      expect(getMember(store, c).balance).toBe(0);
+    });
   });
 });
 

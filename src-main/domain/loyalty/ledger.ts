@@ -1,4 +1,4 @@
-import { addMonths, AppError, type LedgerEntry, type LedgerKind, type LoyaltyProgramme } from '../../contract';
+import { addMonths, AppError, localDate, type LedgerEntry, type LedgerKind, type LoyaltyProgramme } from '../../contract';
 import { prepared, type Store } from '../../store/db';
 import { tierIndex } from './programme';
 
@@ -11,8 +11,6 @@ import { tierIndex } from './programme';
  * credits before they open a lot.
  */
 
-
-export const dayOf = (instant: string): string => instant.slice(0, 10);
 
 /** Kinds that count as earned for a points-based tier (adjustments and redemptions do not). */
 export const EARNING_KINDS: readonly LedgerKind[] = ['earn', 'reverse', 'welcome', 'referral', 'bonus'];
@@ -33,9 +31,13 @@ export type Post = {
   lot?: number;
 };
 
-/** The day a credit made at `at` expires, or null when points never do. */
+/**
+ * The day a credit made at `at` expires, or null when points never do:
+ * months counted from the shop's day of the credit, the day the customer
+ * was told (21:00 on 31 January in Martinique is already 1 February in UTC).
+ */
 export const lotExpiry = (programme: LoyaltyProgramme, at: string): string | null =>
-  programme.expiryMonths === null ? null : addMonths(dayOf(at), programme.expiryMonths);
+  programme.expiryMonths === null ? null : addMonths(localDate(new Date(at)), programme.expiryMonths);
 
 export const memberBalance = (store: Store, contactId: number): number | undefined =>
   prepared(store.sqlite, 'SELECT balance FROM loyalty_members WHERE contact_id = ?').pluck().get(contactId) as
@@ -211,12 +213,14 @@ export const updateTier = (store: Store, contactId: number, programme: LoyaltyPr
 /* ---------- expiry ---------- */
 
 /**
- * Empties every lot whose expiry day has come (`now`'s UTC day included),
- * each by its own 'expire' entry naming the credit it came from, oldest
- * first. Members' tiers are then recomputed (a points tier may drop).
+ * Empties every lot whose expiry day has come (the shop's day of `now`
+ * included: the points shown as expiring on a day stay usable until that
+ * day begins at the till, not at midnight UTC), each by its own 'expire'
+ * entry naming the credit it came from, oldest first. Members' tiers are
+ * then recomputed (a points tier may drop).
  */
 export const expireDue = (store: Store, programme: LoyaltyProgramme, now: Date): { expired: number; members: number[] } => {
-  const today = now.toISOString().slice(0, 10);
+  const today = localDate(now);
   const due = prepared(
     store.sqlite,
     `SELECT entry_id AS id, contact_id AS contactId, remaining FROM loyalty_lots
