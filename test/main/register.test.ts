@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createCsvParser } from '../../src-main/domain/importexport';
-import { failure, openClient } from './helpers';
+import { accessFileName } from '../../src-main/domain/privacy/access';
+import { buildRegister, registerFileName, registerHtml } from '../../src-main/domain/retention/register';
+import { failure, inZone, openClient, openStore } from './helpers';
 
 type Ctx = Awaited<ReturnType<typeof openClient>>;
 
@@ -189,5 +191,17 @@ describe('data-breach register', () => {
     expect(late.details?.issues).toContainEqual({ path: 'cnilNotifiedAt', code: 'before_discovery' });
     expect((await ctx.api.call('breaches.list', {}))[0]?.cnilNotifiedAt).toBeNull();
     expect((await failure(ctx.api.call('breaches.update', { id: 999, nature: 'y' }))).code).toBe('NOT_FOUND');
+  });
+});
+
+describe('the day a register or an access export is dated', () => {
+  it('is the shop’s: at 00:30 on 1 January in Paris, not UTC’s 31 December', () => {
+    const at = new Date('2026-12-31T23:30:00.000Z');
+    inZone('Europe/Paris', () => {
+      expect(registerFileName('html', 'fr', at)).toBe('registre-des-traitements-2027-01-01.html');
+      expect(accessFileName(7, 'json', at)).toBe('comptoir-acces-7-2027-01-01.json');
+      const store = openStore();
+      expect(registerHtml(buildRegister(store, 'fr', at))).toContain(' 2027-01-01</p>');
+    });
   });
 });

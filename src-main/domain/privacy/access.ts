@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { AppError, type AccessFormat } from '../../contract';
+import { AppError, localDate, type AccessFormat } from '../../contract';
 import { prepared, type Store } from '../../store/db';
 import { appendAudit } from '../audit/log';
 import { contactRfm } from '../analytics/rfm';
@@ -167,8 +167,9 @@ export const collectAccessExport = (store: Store, contactId: number): AccessExpo
   };
 };
 
+/** Named by the shop's day, the one the request is answered on. */
 export const accessFileName = (contactId: number, format: AccessFormat, now = new Date()): string =>
-  `comptoir-acces-${contactId}-${now.toISOString().slice(0, 10)}.${format}`;
+  `comptoir-acces-${contactId}-${localDate(now)}.${format}`;
 
 /** Writes the export where the caller says (a fresh transfers folder) and audits it; no personal data in the audit. */
 export const writeAccessExport = (

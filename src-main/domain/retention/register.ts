@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { finished } from 'node:stream/promises';
-import type { InformationNotice, Language, ProcessingRegister, RegisterActivity } from '../../contract';
+import { localDate, type InformationNotice, type Language, type ProcessingRegister, type RegisterActivity } from '../../contract';
 import { prepared, type Store } from '../../store/db';
 import { backupDir } from '../backup/service';
 import { writeDelimited } from '../importexport';
@@ -113,7 +113,7 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid 
 th{width:28%;background:#f2f2f2}ul{margin:0;padding-left:1.2rem}section{page-break-inside:avoid}@page{size:A4;margin:15mm}
 </style></head><body>
 <h1>${escapeHtml(t.title)}</h1>
-<p>${escapeHtml(t.generatedAt)} ${escapeHtml(r.generatedAt.slice(0, 10))}</p>
+<p>${escapeHtml(t.generatedAt)} ${escapeHtml(localDate(new Date(r.generatedAt)))}</p>
 ${r.missing.length > 0 ? `<p><strong>${escapeHtml(t.missing)}</strong></p>` : ''}
 <h2>${escapeHtml(t.controller)}</h2>
 <table>${row(t.name, escapeHtml(c.name ?? ''))}${row(t.address, escapeHtml(c.address ?? ''))}${row(t.siret, escapeHtml(c.siret ?? ''))}${row(t.email, escapeHtml(c.email ?? ''))}</table>
@@ -182,8 +182,9 @@ export const exportRegister = async (r: ProcessingRegister, format: 'html' | 'cs
   return target;
 };
 
+/** Named by the shop's day, as the register's own date reads. */
 export const registerFileName = (format: 'html' | 'csv', language: Language, now = new Date()): string =>
-  `${language === 'en' ? 'register-of-processing' : 'registre-des-traitements'}-${now.toISOString().slice(0, 10)}.${format}`;
+  `${language === 'en' ? 'register-of-processing' : 'registre-des-traitements'}-${localDate(now)}.${format}`;
 
 /** The "mentions d'information" for the shop's forms, from its identity and the policies in force. */
 export const buildNotice = (store: Store, language: Language): InformationNotice => {
