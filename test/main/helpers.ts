@@ -56,26 +56,3 @@ export { finishedJob, jobResult } from '../jobs';
 /** `imports.undo` to its end: the record when done; a refusal, failure or cancel throws its AppError. */
 export const undoImportCall = async (api: Pick<Api, 'call' | 'on'>, importId: number): Promise<ImportRecord> =>
   (await jobResult(api, () => api.call('imports.undo', { importId }))) as ImportRecord;
-
-/**
- * Runs `body` with the machine's clock in `zone`, as on a till there (Node
- * reads TZ again when it is set); an async body keeps the zone until it settles.
- */
-export const inZone = <T>(zone: string, body: () => T): T => {
-  const before = process.env.TZ;
-  const restore = () => {
-    if (before === undefined) delete process.env.TZ;
-    else process.env.TZ = before;
-  };
-  process.env.TZ = zone;
-  let result: T;
-  try {
-    result = body();
-  } catch (error) {
-    restore();
-    throw error;
-  }
-  if (result instanceof Promise) return result.finally(restore) as T;
-  restore();
-  return result;
-};

@@ -12,7 +12,8 @@ import { loadCodeTable } from '../../src-main/domain/imports/code-table';
 import { purchaseDateReader } from '../../src-main/domain/imports/purchases';
 import { undoImport } from '../../src-main/domain/imports/undo';
 import type { StoreClient } from '../../src-main/host/client';
-import { failure, inZone, openClient, openStore, tempDir, undoImportCall } from './helpers';
+import { failure, openClient, openStore, tempDir, undoImportCall } from './helpers';
+import { inZone } from '../zone';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const fixtures = path.join(root, 'test', 'fixtures', 'import');

@@ -14,7 +14,8 @@ import { createPurchase, deletePurchase, refundPurchase } from '../../src-main/d
 import { adjust, createReward, dashboard, enrol, getMember, grantBonus, redeem, runDaily, setProgramme } from '../../src-main/domain/loyalty/service';
 import { IN_WINDOW, tierWindowStart } from '../../src-main/domain/loyalty/ledger';
 import { earnOnSale } from '../../src-main/domain/loyalty/sales';
-import { failure, inZone, openClient, openStore } from './helpers';
+import { failure, openClient, openStore } from './helpers';
+import { inZone } from '../zone';
 
 type Ctx = Awaited<ReturnType<typeof openClient>>;
 

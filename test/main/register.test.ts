@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createCsvParser } from '../../src-main/domain/importexport';
 import { accessFileName } from '../../src-main/domain/privacy/access';
 import { buildRegister, registerFileName, registerHtml } from '../../src-main/domain/retention/register';
-import { failure, inZone, openClient, openStore } from './helpers';
+import { failure, openClient, openStore } from './helpers';
+import { inZone } from '../zone';
 
 type Ctx = Awaited<ReturnType<typeof openClient>>;
 

@@ -5,6 +5,8 @@ import { createFormatters } from '../../src-renderer/app/format';
 import { createI18n, resolveLanguage } from '../../src-renderer/app/i18n';
 import { parseHash, routeHref, type Route } from '../../src-renderer/app/router';
 import { shortcutFor } from '../../src-renderer/app/shortcuts';
+import { dayEdge } from '../../src-renderer/features/contacts/list-filters';
+import { inZone } from '../zone';
 
 describe('router', () => {
   it('parses every route and round-trips hrefs', () => {
@@ -66,10 +68,8 @@ describe('formatters', () => {
   });
 
   it('shows a day stored without a time as that day, with no time, even where the clock is behind UTC', () => {
-    const zone = process.env.TZ;
     // Martinique: UTC-4, where midnight UTC is still the evening before
-    process.env.TZ = 'America/Martinique';
-    try {
+    inZone('America/Martinique', () => {
       const fr = createFormatters('fr', 'EUR');
       const en = createFormatters('en', 'EUR');
       expect(fr.date('2024-03-01T00:00:00.000Z')).toBe('1er mars 2024');
@@ -78,10 +78,7 @@ describe('formatters', () => {
       // a real instant keeps the local day and time
       expect(fr.dateTime('2024-03-01T02:30:00.000Z')).toMatch(/^29 févr\. 2024,? (à )?22:30$/);
       expect(fr.date('2024-03-01T02:30:00.000Z')).toBe('29 févr. 2024');
-    } finally {
-      if (zone === undefined) delete process.env.TZ;
-      else process.env.TZ = zone;
-    }
+    });
   });
 
   it('writes the first of the month as « 1er » in French only', () => {
@@ -93,6 +90,23 @@ describe('formatters', () => {
 
   it('shows French phones nationally', () => {
     expect(createFormatters('fr', 'EUR').phone('+33612345678')).toBe('06 12 34 56 78');
+  });
+});
+
+describe('day edges of a filter', () => {
+  it('start and end a typed day on the shop’s clock, a 1 January included', () => {
+    inZone('Europe/Paris', () => {
+      // Paris's New Year starts at 23:00 UTC: « créés depuis le 01/01/2027 » took the bare day and dropped its first hour
+      expect(dayEdge('2027-01-01', 'from')).toBe('2026-12-31T23:00:00.000Z');
+      expect(dayEdge('2026-12-31', 'to')).toBe('2026-12-31T22:59:59.999Z');
+      expect(dayEdge('2026-07-14', 'from')).toBe('2026-07-13T22:00:00.000Z');
+      // the earliest day the contract takes starts in 1899 there: the bare day stands in
+      expect(dayEdge('1900-01-01', 'from')).toBe('1900-01-01');
+    });
+    inZone('America/Martinique', () => {
+      expect(dayEdge('2027-01-01', 'from')).toBe('2027-01-01T04:00:00.000Z');
+      expect(dayEdge('2027-01-01', 'to')).toBe('2027-01-02T03:59:59.999Z');
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import { isCalendarDate, type ContactFilter, type ContactSource, type ContactStatus, type SegmentDefinition } from '@contract';
+import { EARLIEST_YEAR, isCalendarDate, type ContactFilter, type ContactSource, type ContactStatus, type SegmentDefinition } from '@contract';
 import { parseTarget } from '../consent/labels';
 import { dayFromInput } from './day-input';
 
@@ -69,8 +69,9 @@ export const dayEdge = (iso: string, edge: 'from' | 'to'): string => {
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
   const ms = edge === 'from' ? new Date(y, m - 1, d).getTime() : new Date(y, m - 1, d + 1).getTime() - 1;
   const instant = new Date(ms).toISOString();
-  // east of UTC, 1 Jan 1900 starts in 1899, which the contract refuses: the bare day is close enough there
-  return instant.slice(0, 4) < iso.slice(0, 4) ? iso : instant;
+  // east of UTC, 1 Jan 1900 starts in 1899, which the contract refuses: the bare day is close enough there.
+  // Only then: any other 1 January starts in the year before too, and the bare day dropped its first hours.
+  return Number(instant.slice(0, 4)) < EARLIEST_YEAR ? iso : instant;
 };
 
 /** What is wrong with a date range: a field that is not a date, or an end before the start. */
