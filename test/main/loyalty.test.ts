@@ -605,28 +605,31 @@ describe('the shop’s calendar days', () => {
 
 describe('expiry, members, bonus, dashboard', () => {
   it('expires the oldest lots first, on their day, and shows up in the dashboard', () => {
-    const store = openStore();
-    const t0 = new Date('2024-01-10T09:00:00.000Z');
-    const c = contactIn(store, 'J');
-    transaction(store, () => enrol(store, { contactId: c, paidEntry: false }, t0)); // 50, expires 2026-01-10
-    const t1 = new Date('2024-06-01T09:00:00.000Z');
-    transaction(store, () => adjust(store, { contactId: c, points: 30, reason: 'geste' }, t1)); // 30, expires 2026-06-01
-    const reward = transaction(store, () => createReward(store, { name: 'R', kind: 'item', value: 0, productId: null, costPoints: 20, validFrom: null, validTo: null, minTier: null, active: true }, t1));
-    transaction(store, () => redeem(store, c, reward.id, t1)); // takes 20 from the oldest lot (welcome)
-    expect(transaction(store, () => runDaily(store, new Date('2026-01-09T12:00:00.000Z'))).expired).toBe(0);
-    expect(transaction(store, () => runDaily(store, new Date('2026-01-10T12:00:00.000Z'))).expired).toBe(30);
-    expect(getMember(store, c).balance).toBe(30);
-    expect(transaction(store, () => runDaily(store, new Date('2026-06-01T00:00:01.000Z'))).expired).toBe(30);
-    expect(getMember(store, c).balance).toBe(0);
-    const expiries = store.sqlite.prepare("SELECT points, reverses_id AS lot FROM loyalty_entries WHERE kind = 'expire' ORDER BY id").all() as { points: number; lot: number }[];
-    const lots = store.sqlite.prepare("SELECT id FROM loyalty_entries WHERE kind IN ('welcome', 'adjust') ORDER BY id").pluck().all();
-    expect(expiries).toEqual([
-      { points: -30, lot: lots[0] },
-      { points: -30, lot: lots[1] },
-    ]);
-    const d = dashboard(store, new Date('2026-06-02T00:00:00.000Z'));
-    expect(d).toMatchObject({ members: 1, pointsIssued: 80, pointsRedeemed: 20, pointsExpired: 60, liabilityCents: 0 });
-    expect(d.redemptionRate).toBeCloseTo(0.25);
+    // a shop on UTC's clock: the instants below are its days (the shop's own days are tested above)
+    inZone('UTC', () => {
+      const store = openStore();
+      const t0 = new Date('2024-01-10T09:00:00.000Z');
+      const c = contactIn(store, 'J');
+      transaction(store, () => enrol(store, { contactId: c, paidEntry: false }, t0)); // 50, expires 2026-01-10
+      const t1 = new Date('2024-06-01T09:00:00.000Z');
+      transaction(store, () => adjust(store, { contactId: c, points: 30, reason: 'geste' }, t1)); // 30, expires 2026-06-01
+      const reward = transaction(store, () => createReward(store, { name: 'R', kind: 'item', value: 0, productId: null, costPoints: 20, validFrom: null, validTo: null, minTier: null, active: true }, t1));
+      transaction(store, () => redeem(store, c, reward.id, t1)); // takes 20 from the oldest lot (welcome)
+      expect(transaction(store, () => runDaily(store, new Date('2026-01-09T12:00:00.000Z'))).expired).toBe(0);
+      expect(transaction(store, () => runDaily(store, new Date('2026-01-10T12:00:00.000Z'))).expired).toBe(30);
+      expect(getMember(store, c).balance).toBe(30);
+      expect(transaction(store, () => runDaily(store, new Date('2026-06-01T00:00:01.000Z'))).expired).toBe(30);
+      expect(getMember(store, c).balance).toBe(0);
+      const expiries = store.sqlite.prepare("SELECT points, reverses_id AS lot FROM loyalty_entries WHERE kind = 'expire' ORDER BY id").all() as { points: number; lot: number }[];
+      const lots = store.sqlite.prepare("SELECT id FROM loyalty_entries WHERE kind IN ('welcome', 'adjust') ORDER BY id").pluck().all();
+      expect(expiries).toEqual([
+        { points: -30, lot: lots[0] },
+        { points: -30, lot: lots[1] },
+      ]);
+      const d = dashboard(store, new Date('2026-06-02T00:00:00.000Z'));
+      expect(d).toMatchObject({ members: 1, pointsIssued: 80, pointsRedeemed: 20, pointsExpired: 60, liabilityCents: 0 });
+      expect(d.redemptionRate).toBeCloseTo(0.25);
+    });
   });
 
   it('lists members by tier and balance; grants a bonus to a segment all at once, after a matching preview', async () => {
