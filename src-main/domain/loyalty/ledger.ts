@@ -11,7 +11,6 @@ import { tierIndex } from './programme';
  * credits before they open a lot.
  */
 
-
 /** Kinds that count as earned for a points-based tier (adjustments and redemptions do not). */
 export const EARNING_KINDS: readonly LedgerKind[] = ['earn', 'reverse', 'welcome', 'referral', 'bonus'];
 
