@@ -1,10 +1,11 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BULK_IDS_MAX, contactFilter, type Api, type ContactInput } from '../../src-main/contract';
 import { ContactList, columnsFor } from '../../src-renderer/features/contacts/ContactList';
 import { noFilters, toContactFilter } from '../../src-renderer/features/contacts/list-filters';
 import { bulkTarget, noSelection, overBulkLimit, selectLoaded, toggleRow } from '../../src-renderer/features/contacts/list-selection';
+import { suiteInZone } from '../zone';
 import { openTestStore, renderWithApi, giveContactGridAViewport } from './render';
 
 const people: ContactInput[] = [
@@ -258,14 +259,7 @@ const tick = async (user: ReturnType<typeof userEvent.setup>, name: string, shif
 
 describe('ContactList filters', () => {
   // Cayenne is UTC-3 all year: a local day and a UTC day differ, so day edges are really tested
-  const zone = process.env.TZ;
-  beforeAll(() => {
-    process.env.TZ = 'America/Cayenne';
-  });
-  afterAll(() => {
-    if (zone === undefined) delete process.env.TZ;
-    else process.env.TZ = zone;
-  });
+  suiteInZone('America/Cayenne');
 
   it('narrows by status, tag, town prefix and creation dates (local days), counts, and removes chips', async () => {
     const store = await openTestStore();

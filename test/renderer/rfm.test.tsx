@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Api, SegmentDefinition } from '../../src-main/contract';
 import { ShowCustomersContext } from '../../src-renderer/app/show-customers';
 import { AnalysisPage } from '../../src-renderer/features/analysis/AnalysisPage';
@@ -11,6 +11,7 @@ import { RfmBadge } from '../../src-renderer/features/rfm/RfmBadge';
 import { compile, toDraft } from '../../src-renderer/features/segments/draft';
 import { summarise } from '../../src-renderer/features/segments/summary';
 import { jobResult } from '../jobs';
+import { suiteInZone } from '../zone';
 import { openTestStore, renderWithApi } from './render';
 
 const WAIT = { timeout: 8000 };
@@ -99,14 +100,7 @@ describe('Analyse page, RFM tab', () => {
 
 describe('a closed analysis window, east of UTC', () => {
   // Paris is ahead of UTC: the millisecond before the window's end (1 July 00:00 UTC) is 1 July at 01:59 there
-  const zone = process.env.TZ;
-  beforeAll(() => {
-    process.env.TZ = 'Europe/Paris';
-  });
-  afterAll(() => {
-    if (zone === undefined) delete process.env.TZ;
-    else process.env.TZ = zone;
-  });
+  suiteInZone('Europe/Paris');
 
   it('ends on the reference day on the RFM tab and on the dashboard, as in the settings', async () => {
     const { api } = await openTestStore('fr');
