@@ -63,7 +63,7 @@ describe('Analyse page, RFM tab', () => {
     expect(shown).toEqual([['R5 F5', { version: 1, root: { field: 'rfmScore', r: { min: 5, max: 5 }, f: { min: 5, max: 5 } } }]]);
     await userEvent.click(champions);
     expect(shown[1]).toEqual(['Champions', { version: 1, root: { field: 'rfmSegment', in: ['champions'] } }]);
-  }, 30_000);
+  });
 
   it('the contact badge: scores and segment, "lost" and "no purchase"', async () => {
     const { api } = await openTestStore('fr');
@@ -77,7 +77,7 @@ describe('Analyse page, RFM tab', () => {
     lost.unmount();
     renderWithApi(<RfmBadge contactId={none.id} />, api);
     await waitFor(() => expect(screen.getByTestId('rfm-badge').textContent).toBe('Aucun achat'), WAIT);
-  }, 30_000);
+  });
 
   it('the segment builder keeps RFM criteria through its draft and says them in words', () => {
     const definition: SegmentDefinition = {
