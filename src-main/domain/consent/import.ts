@@ -39,7 +39,7 @@ type Column = { index: number; channel: ConsentChannel; purposes: ConsentPurpose
 
 export type ConsentColumns = {
   /** Whether the file has a consent column at all. */
-  any: boolean;
+  present: boolean;
   /** Reads one row: the entries it states, and notices for unreadable values. */
   read(line: number, cells: readonly string[]): { at: string | null; entries: { channel: ConsentChannel; purpose: ConsentPurpose; event: 'granted' | 'withdrawn' }[]; notices: RowIssue[] };
 };
@@ -55,7 +55,7 @@ export const consentColumns = (mapping: readonly (string | null)[], headers: rea
     }
   });
   return {
-    any: columns.length > 0,
+    present: columns.length > 0,
     read(line, cells) {
       const notices: RowIssue[] = [];
       const entries: { channel: ConsentChannel; purpose: ConsentPurpose; event: 'granted' | 'withdrawn' }[] = [];

@@ -808,10 +808,10 @@ export const importContactRows = async (
   };
   // consent columns become ledger events with their provenance (file, line, import)
   const consent = consentColumns(mapping, options.headers ?? []);
-  const fileName = consent.any ? ((prepared(db, 'SELECT file_name FROM imports WHERE id = ?').pluck().get(importId) as string | undefined) ?? '') : '';
+  const fileName = consent.present ? ((prepared(db, 'SELECT file_name FROM imports WHERE id = ?').pluck().get(importId) as string | undefined) ?? '') : '';
   let wordings: ReturnType<typeof wordingIds> | null = null;
   const addConsent = (contactId: number | null, line: number, cells: readonly string[]): void => {
-    if (!consent.any) return;
+    if (!consent.present) return;
     const row = consent.read(line, cells);
     for (const notice of row.notices) addNotice(notice);
     if (contactId === null || row.entries.length === 0 || !writing()) return;
@@ -902,7 +902,7 @@ export const importContactRows = async (
   /** Whether a new row can wait in the queue: nothing else is written with it. */
   const plain = (data: ContactData, note: string | null): boolean =>
     note === null &&
-    !consent.any &&
+    !consent.present &&
     data.emails.length === 0 &&
     data.phones.length === 0 &&
     data.tags.length === 0 &&
