@@ -1,15 +1,15 @@
 import type { Readable } from 'node:stream';
 import type ExcelJS from 'exceljs';
+import { DAY_MS } from '../../contract/dates';
+import { ImportError, isImportError } from './errors';
+import { neutralise } from './neutralise';
+import { isBlankRow, MAX_CELL_CHARS, MAX_COLUMNS, type Row } from './rows';
 
 /**
  * exceljs takes ~0.4 s to load: loaded on the first xlsx read or write, not
  * when the store starts (a 1M-contact base must answer within a second).
  */
 const loadExcel = async (): Promise<typeof ExcelJS> => (await import('exceljs')).default;
-import { DAY_MS } from '../../contract/dates';
-import { ImportError, isImportError } from './errors';
-import { neutralise } from './neutralise';
-import { isBlankRow, MAX_CELL_CHARS, MAX_COLUMNS, type Row } from './rows';
 
 /**
  * Excel escapes characters XML cannot carry as _xHHHH_ (and a literal
