@@ -82,6 +82,10 @@ describe('locale files', () => {
     expect(t('loyalty.redeem.newBalance', { count: 0, points: '0' })).toBe('Nouveau solde : 0 point');
     expect(t('loyalty.redeem.newBalance', { count: 2, points: '2' })).toBe('Nouveau solde : 2 points');
     expect(createI18n('en').t('loyalty.redeem.newBalance', { count: 0, points: '0' })).toBe('New balance: 0 points');
+    // nothing expired yet, on the programme's dashboard: said in words
+    expect(t('loyalty.dashboard.expired', { count: 0, n: '0' })).toBe('Aucun point n’a expiré.');
+    expect(t('loyalty.dashboard.expired', { count: 1, n: '1' })).toBe('1 point a expiré.');
+    expect(createI18n('en').t('loyalty.dashboard.expired', { count: 0, n: '0' })).toBe('No points have expired.');
   });
 
   it('every count has its form for a million: French says « 1 000 000 lignes » through the « many » category', () => {
