@@ -180,6 +180,32 @@ describe('comptoir CLI', () => {
     expect(json.errorCount).toBe(1_100);
   });
 
+  it('says what it imported but is worth a look (a cut row, a possible duplicate), in words and in --json', () => {
+    const dir = tmp();
+    const db = path.join(dir, 'shop.sqlite');
+    const file = path.join(dir, 'avertissements.csv');
+    const rows = ['Durand;Léa;lea@exemple.fr', 'Martin;Paul', 'Durand;Lucie;lea@exemple.fr', ...Array.from({ length: 9 }, (_, i) => `Petit${i};Jo`)];
+    fs.writeFileSync(file, ['Nom;Prénom;E-mail', ...rows, ''].join('\r\n'));
+    const french = runIn('fr_FR.UTF-8', 'import', 'contacts', file, '--db', db);
+    expect(french.code).toBe(0);
+    expect(french.out.split('\n').slice(1)).toEqual([
+      'À savoir (ces lignes ne bloquent pas l’import) :',
+      '  La ligne a moins de cellules que de colonnes : les dernières sont lues vides. Vérifiez qu’elle n’a pas été coupée en deux. (lignes 3, 5, 6, 7, 8, 9, 10, 11 et 2 autres)',
+      '  Même e-mail ou téléphone qu’une fiche existante, mais un autre nom : nouvelle fiche créée, à vérifier dans « Doublons ». (ligne 4)',
+      '',
+    ]);
+    expect(JSON.parse(run('call', 'app.status', '{}', '--db', db).out)).toMatchObject({ contactCount: 12 });
+    const english = runIn('en_GB.UTF-8', 'import', 'contacts', file, '--dry-run', '--db', path.join(dir, 'other.sqlite'));
+    expect(english.out).toContain('Good to know (these rows do not stop the import):');
+    expect(english.out).toContain('(line 4)');
+    const json = JSON.parse(run('import', 'contacts', file, '--dry-run', '--json', '--db', path.join(dir, 'other.sqlite')).out) as { notices: unknown[] };
+    expect(json.notices).toContainEqual({ line: 3, field: null, value: '2', reason: 'short_row' });
+    expect(json.notices).toContainEqual({ line: 4, field: null, value: '1', reason: 'possible_duplicate' });
+    // a file with nothing to say keeps the documented shape
+    fs.writeFileSync(file, 'Nom;Prénom\r\nRoux;Ana\r\n');
+    expect(Object.keys(JSON.parse(run('import', 'contacts', file, '--json', '--db', db).out) as object)).toEqual(['created', 'updated', 'merged', 'skipped', 'errors']);
+  });
+
   it('runs any contract call and prints JSON; errors are one line with exit code 1', () => {
     const db = path.join(tmp(), 'shop.sqlite');
     const created = run('call', 'contacts.create', '{"firstName":"François","lastName":"Lefèvre","phone":"06 12 34 56 78"}', '--db', db);

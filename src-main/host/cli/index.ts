@@ -15,6 +15,7 @@ import {
   type ErrorCode,
   type ImportKindName,
   type ImportReport,
+  type RowIssue,
   type JobFinished,
   type JobProgress,
   type Segment,
@@ -272,7 +273,7 @@ const runJob = async (client: StoreClient, name: string, input: unknown, refuse:
 type JsonCounts = Pick<ImportReport, 'created' | 'updated' | 'merged' | 'skipped' | 'errorsTruncated' | 'errorCount'>;
 
 /** What `--json` prints, for a report and for a file refused as a whole alike. */
-const jsonReport = (r: JsonCounts & { errors: readonly unknown[] }) => ({
+const jsonReport = (r: JsonCounts & { errors: readonly unknown[]; notices?: readonly unknown[] }) => ({
   created: r.created,
   updated: r.updated,
   merged: r.merged,
@@ -280,6 +281,8 @@ const jsonReport = (r: JsonCounts & { errors: readonly unknown[] }) => ({
   errors: r.errors,
   // the list stops at 1,000: a script learns how many there were
   ...(r.errorsTruncated ? { errorCount: r.errorCount } : {}),
+  // what was imported but is worth a look (a short row, a possible duplicate): only when there is some
+  ...(r.notices !== undefined && r.notices.length > 0 ? { notices: r.notices } : {}),
 });
 
 /** The report's row issue, for a refusal that has no row: its line when the store knows it. */
@@ -329,6 +332,30 @@ const importFile = async (flags: Flags, kind: string | undefined, file: string |
   }
 };
 
+/** Lines of a notice kind named in the text report (the import screen names as many). */
+const NOTICE_LINES = 8;
+
+/**
+ * Rows imported with something worth a look, as the import screen shows them:
+ * one line a kind of notice, with the file lines it concerns.
+ */
+const noticeLines = (notices: readonly RowIssue[]): string[] => {
+  if (notices.length === 0) return [];
+  const byReason = new Map<string, number[]>();
+  for (const n of notices) {
+    const lines = byReason.get(n.reason) ?? [];
+    if (!lines.includes(n.line)) lines.push(n.line);
+    byReason.set(n.reason, lines);
+  }
+  const out = [t('cli.import.noticesTitle')];
+  for (const [reason, lines] of byReason) {
+    const named = { count: lines.length, lines: lines.slice(0, NOTICE_LINES).join(', ') };
+    const more = lines.length > NOTICE_LINES ? t('cli.import.noticeMore', { count: lines.length - NOTICE_LINES }) : '';
+    out.push(t('cli.import.notice', { reason: text.reason(reason), lines: t('cli.import.noticeLines', named), more }));
+  }
+  return out;
+};
+
 const runImportFile = (flags: Flags, kind: ImportKindName, file: string): Promise<number> => {
   if (!fs.existsSync(file)) {
     throw new ImportRefused(t('cli.import.noFile', { file }), { line: null, field: null, value: '', reason: 'no_file' });
@@ -357,6 +384,7 @@ const runImportFile = (flags: Flags, kind: ImportKindName, file: string): Promis
         process.stdout.write(`${t(report.errorsTruncated ? 'cli.import.moreThanListed' : 'cli.import.more', more)}\n`);
       }
       if (report.errors.length > 0 && !report.dryRun) process.stdout.write(`${t('cli.import.nothingWritten')}\n`);
+      for (const line of noticeLines(report.notices)) process.stdout.write(`${line}\n`);
     }
     return report.errors.length > 0 ? 1 : 0;
   });
