@@ -32,7 +32,7 @@ import { getContact, insertContact } from '../../src-main/domain/contacts/servic
 import { adjust, enrol, findMember, grantBonus, previewBonus } from '../../src-main/domain/loyalty/service';
 import { createProduct } from '../../src-main/domain/purchases/products';
 import { createPurchase, refundPurchase } from '../../src-main/domain/purchases/service';
-import { countSegment, segmentIds } from '../../src-main/domain/segments/sql';
+import { compileSegment, countSegment, segmentIds } from '../../src-main/domain/segments/sql';
 import { transaction, type Store } from '../../src-main/store/db';
 import { failure, openClient, openStore, tempDir } from './helpers';
 
@@ -375,6 +375,20 @@ describe('segment definitions compiled to SQL', () => {
     expect(countSegment(base.store, { version: 1, root: { field: 'tags', any: [UNKNOWN_ID] } }, NOW)).toBe(0);
     expect(countSegment(base.store, { version: 1, root: { field: 'boughtProduct', productIds: [UNKNOWN_ID] } }, NOW)).toBe(0);
     expect(countSegment(base.store, { version: 1, root: { op: 'not', child: { field: 'lastPurchase', from: day(15) } } }, NOW)).toBe(2);
+  });
+
+  it('reads the sale lines of "bought" from their index alone, quantity included (migration 22), not one table row a line', () => {
+    const base = build([{ ...blank, purchases: [{ day: 10, product: 0, quantity: 1, refund: 'none' }] }]);
+    const categories: SegmentDefinition = { version: 1, root: { op: 'not', child: { field: 'boughtCategory', categories: ['vins'] } } };
+    const product: SegmentDefinition = { version: 1, root: { field: 'boughtProduct', productIds: [base.productIds[0] ?? 0], since: day(1) } };
+    for (const definition of [categories, product]) {
+      const cond = compileSegment(definition, 'c', { store: base.store, now: NOW });
+      const plan = base.store.sqlite
+        .prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM contacts c WHERE ${cond.sql}`)
+        .all(...cond.params) as { detail: string }[];
+      const lines = plan.map((p) => p.detail).filter((d) => / l /.test(d));
+      expect(lines).toEqual(['SEARCH l USING COVERING INDEX purchase_lines_by_product (product_id=?)']);
+    }
   });
 });
 
