@@ -1,17 +1,18 @@
 /**
- * Migrations 19 and 20 on a base whose counter sold for years: every sale
- * line's quantity rewritten in thousandths, then the unit columns added.
+ * Migrations 19 onward on a base whose counter sold for years: every sale
+ * line's quantity rewritten in thousandths, then the unit columns added,
+ * and the catalogue's index of lines rebuilt with their quantity (22).
  * Measures, does not assert.
  *
  *   from `npm run bench` (BENCH_MIGRATION=0 leaves it out), or alone:
- *   npx tsx test/bench/migration-lines.ts [LINES]     (default 2,000,000 lines, two a sale)
+ *   npx tsx test/bench/migration-lines.ts [LINES]     (default 2,000,000 lines, two a sale, one of a catalogue product)
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import BetterSqlite3 from 'better-sqlite3';
-import { migrations } from '../../src-main/store/migrations';
+import { latestVersion, migrations } from '../../src-main/store/migrations';
 import { applyPragmas, migrate } from '../../src-main/store/open';
 import { printRecorder, type Recorder } from './common';
 
@@ -25,8 +26,9 @@ export const benchLineMigration = (record: Recorder, lines = 2_000_000): void =>
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${Math.ceil(lines / 2)})
       INSERT INTO purchases (id, kind, purchased_at, amount_cents, currency, channel, created_at)
         SELECT i, 'sale', '2024-01-01T10:00:00.000Z', 1000, 'EUR', 'shop', 'x' FROM n;
-      INSERT INTO purchase_lines (purchase_id, label, quantity, unit_price_cents, total_cents)
-        SELECT id, 'Article', 1 + id % 3, 500, 500 * (1 + id % 3) FROM purchases;
+      INSERT INTO products (id, name, sort_name, price_cents, created_at, updated_at) VALUES (1, 'Article', 'article', 500, 'x', 'x');
+      INSERT INTO purchase_lines (purchase_id, product_id, label, quantity, unit_price_cents, total_cents)
+        SELECT id, 1, 'Article', 1 + id % 3, 500, 500 * (1 + id % 3) FROM purchases;
       INSERT INTO purchase_lines (purchase_id, label, quantity, unit_price_cents, total_cents)
         SELECT id, 'Autre', 1, 250, 250 FROM purchases;
     `);
@@ -36,7 +38,7 @@ export const benchLineMigration = (record: Recorder, lines = 2_000_000): void =>
     const seconds = (performance.now() - started) / 1000;
     db.close();
     record(
-      `upgrade a base of ${lines.toLocaleString('en')} sale lines to quantities in thousandths and sale units (migrations 19-20)`,
+      `upgrade a base of ${lines.toLocaleString('en')} sale lines to quantities in thousandths, sale units and the product index with quantities (migrations 19-${latestVersion})`,
       `${seconds.toFixed(2)} s (${Math.round(lines / seconds).toLocaleString('en')} lines/s)`,
     );
   } finally {
