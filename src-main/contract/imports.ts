@@ -90,6 +90,8 @@ export type ImportReport = {
   errorCount: number;
   /** What was read but not stored (consent columns, skipped vCard lines): the rows themselves import. */
   notices: RowIssue[];
+  /** The lines each kind of notice concerns (by reason), listed or not: the list stops at 1,000. */
+  noticeLines: Record<string, number>;
 };
 
 export type ImportRecord = {

@@ -201,6 +201,13 @@ describe('comptoir CLI', () => {
     const json = JSON.parse(run('import', 'contacts', file, '--dry-run', '--json', '--db', path.join(dir, 'other.sqlite')).out) as { notices: unknown[] };
     expect(json.notices).toContainEqual({ line: 3, field: null, value: '2', reason: 'short_row' });
     expect(json.notices).toContainEqual({ line: 4, field: null, value: '1', reason: 'possible_duplicate' });
+    // past the 1,000 notices the report lists, the count goes on
+    fs.writeFileSync(file, ['Nom;Prénom;E-mail', ...Array.from({ length: 1_100 }, (_, i) => `Petit${i};Jo`), ''].join('\r\n'));
+    const many = runIn('fr_FR.UTF-8', 'import', 'contacts', file, '--dry-run', '--db', path.join(dir, 'other.sqlite'));
+    expect(many.out).toContain('(lignes 2, 3, 4, 5, 6, 7, 8, 9 et 1092 autres)');
+    const counted = JSON.parse(run('import', 'contacts', file, '--dry-run', '--json', '--db', path.join(dir, 'other.sqlite')).out) as { notices: unknown[]; noticeLines: unknown };
+    expect(counted.notices).toHaveLength(1_000);
+    expect(counted.noticeLines).toEqual({ short_row: 1_100 });
     // a file with nothing to say keeps the documented shape
     fs.writeFileSync(file, 'Nom;Prénom\r\nRoux;Ana\r\n');
     expect(Object.keys(JSON.parse(run('import', 'contacts', file, '--json', '--db', db).out) as object)).toEqual(['created', 'updated', 'merged', 'skipped', 'errors']);

@@ -126,11 +126,24 @@ describe('the report of a contacts import', () => {
     const { api, dir, dbPath } = await openClient();
     const file = csv(dir, 'courte.csv', ['Code client;Prénom;Nom;E-mail;Ville', 'C1;Jean;Martin;jm@example.fr;Lyon', 'C2;Paul;Durand']);
     const r = await run(api, file);
-    expect(r).toMatchObject({ created: 2, errors: [], notices: [{ line: 3, field: null, value: '3', reason: 'short_row' }] });
+    expect(r).toMatchObject({ created: 2, errors: [], notices: [{ line: 3, field: null, value: '3', reason: 'short_row' }], noticeLines: { short_row: 1 } });
     expect(people(dbPath)).toEqual([
       { code: 'C1', firstName: 'Jean', lastName: 'Martin', email: 'jm@example.fr' },
       { code: 'C2', firstName: 'Paul', lastName: 'Durand', email: null },
     ]);
+  });
+
+  it('counts the lines of each kind of notice past the 1,000 it lists', async () => {
+    const { api, dir } = await openClient();
+    // 1,200 rows cut short, then 300 whose 4-digit postcode gets its leading 0: 1,500 notices, 1,000 listed
+    const rows = [
+      ...Array.from({ length: 1_200 }, (_, i) => `C${i};Jean;Martin${i}`),
+      ...Array.from({ length: 300 }, (_, i) => `D${i};Paul;Durand${i};;;7500`),
+    ];
+    const r = await run(api, csv(dir, 'courtes.csv', ['Code client;Prénom;Nom;E-mail;Ville;Code postal', ...rows]), { dryRun: true });
+    expect(r).toMatchObject({ rows: 1_500, created: 1_500, errorCount: 0 });
+    expect(r.notices).toHaveLength(MAX_REPORTED_ISSUES);
+    expect(r.noticeLines).toEqual({ short_row: 1_200, postcode_restored: 300 });
   });
 
   it('says when it gave a 4-digit postcode its leading 0, on both paths, so a Paris code short of a digit is seen', async () => {

@@ -304,6 +304,7 @@ describe('ReportView notices', () => {
       { line: 3, field: 'consent', value: 'oui', reason: 'short_row' },
       { line: 7, field: 'consent', value: 'oui', reason: 'short_row' },
     ],
+    noticeLines: { possible_duplicate: 1, short_row: 2 },
   };
   const lines = () =>
     Object.fromEntries(
@@ -322,6 +323,24 @@ describe('ReportView notices', () => {
     );
     await screen.findByTestId('report-notices');
     expect(lines()).toEqual(expected);
+  });
+
+  it('counts the lines past the 1,000 notices the report lists', async () => {
+    const { api } = await openTestStore('fr');
+    const listed = Array.from({ length: 1_000 }, (_, i) => ({ line: i + 2, field: null, value: '2', reason: 'short_row' }));
+    renderWithApi(
+      <ReportView
+        report={{ ...report, rows: 1_500, created: 1_500, notices: listed, noticeLines: { short_row: 1_500 } }}
+        kind="contacts"
+        fileName="clients.csv"
+        headers={['Nom']}
+        mapping={['lastName']}
+      />,
+      api,
+      'fr',
+    );
+    await screen.findByTestId('report-notices');
+    expect(lines().short_row?.replace(/[\u00a0\u202f]/g, ' ')).toBe('lignes 2, 3, 4, 5, 6, 7, 8, 9 et 1 492 autres');
   });
 });
 

@@ -167,7 +167,10 @@ export const startReport = (dryRun: boolean) => {
     errorsTruncated: false,
     errorCount: 0,
     notices: [],
+    noticeLines: {},
   };
+  // rows are read in file order: a reason met again on its last line is that same line
+  const lastLine = new Map<string, number>();
   return {
     report,
     addError: (issue: RowIssue): void => {
@@ -176,6 +179,10 @@ export const startReport = (dryRun: boolean) => {
       else report.errorsTruncated = true;
     },
     addNotice: (notice: RowIssue): void => {
+      if (lastLine.get(notice.reason) !== notice.line) {
+        lastLine.set(notice.reason, notice.line);
+        report.noticeLines[notice.reason] = (report.noticeLines[notice.reason] ?? 0) + 1;
+      }
       if (report.notices.length < MAX_REPORTED_ISSUES) report.notices.push(quoted(notice));
     },
     errorCount: (): number => report.errorCount,

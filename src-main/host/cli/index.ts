@@ -273,7 +273,7 @@ const runJob = async (client: StoreClient, name: string, input: unknown, refuse:
 type JsonCounts = Pick<ImportReport, 'created' | 'updated' | 'merged' | 'skipped' | 'errorsTruncated' | 'errorCount'>;
 
 /** What `--json` prints, for a report and for a file refused as a whole alike. */
-const jsonReport = (r: JsonCounts & { errors: readonly unknown[]; notices?: readonly unknown[] }) => ({
+const jsonReport = (r: JsonCounts & { errors: readonly unknown[]; notices?: readonly unknown[]; noticeLines?: Readonly<Record<string, number>> }) => ({
   created: r.created,
   updated: r.updated,
   merged: r.merged,
@@ -282,7 +282,7 @@ const jsonReport = (r: JsonCounts & { errors: readonly unknown[]; notices?: read
   // the list stops at 1,000: a script learns how many there were
   ...(r.errorsTruncated ? { errorCount: r.errorCount } : {}),
   // what was imported but is worth a look (a short row, a possible duplicate): only when there is some
-  ...(r.notices !== undefined && r.notices.length > 0 ? { notices: r.notices } : {}),
+  ...(r.notices !== undefined && r.notices.length > 0 ? { notices: r.notices, noticeLines: r.noticeLines } : {}),
 });
 
 /** The report's row issue, for a refusal that has no row: its line when the store knows it. */
@@ -339,7 +339,7 @@ const NOTICE_LINES = 8;
  * Rows imported with something worth a look, as the import screen shows them:
  * one line a kind of notice, with the file lines it concerns.
  */
-const noticeLines = (notices: readonly RowIssue[]): string[] => {
+const noticeLines = (notices: readonly RowIssue[], counted: Readonly<Record<string, number>>): string[] => {
   if (notices.length === 0) return [];
   const byReason = new Map<string, number[]>();
   for (const n of notices) {
@@ -349,8 +349,11 @@ const noticeLines = (notices: readonly RowIssue[]): string[] => {
   }
   const out = [t('cli.import.noticesTitle')];
   for (const [reason, lines] of byReason) {
-    const named = { count: lines.length, lines: lines.slice(0, NOTICE_LINES).join(', ') };
-    const more = lines.length > NOTICE_LINES ? t('cli.import.noticeMore', { count: lines.length - NOTICE_LINES }) : '';
+    // the list stops at 1,000 notices; the count goes on
+    const total = Math.max(counted[reason] ?? 0, lines.length);
+    const named = { count: total, lines: lines.slice(0, NOTICE_LINES).join(', ') };
+    const beyond = total - Math.min(lines.length, NOTICE_LINES);
+    const more = beyond > 0 ? t('cli.import.noticeMore', { count: beyond }) : '';
     out.push(t('cli.import.notice', { reason: text.reason(reason), lines: t('cli.import.noticeLines', named), more }));
   }
   return out;
@@ -384,7 +387,7 @@ const runImportFile = (flags: Flags, kind: ImportKindName, file: string): Promis
         process.stdout.write(`${t(report.errorsTruncated ? 'cli.import.moreThanListed' : 'cli.import.more', more)}\n`);
       }
       if (report.errors.length > 0 && !report.dryRun) process.stdout.write(`${t('cli.import.nothingWritten')}\n`);
-      for (const line of noticeLines(report.notices)) process.stdout.write(`${line}\n`);
+      for (const line of noticeLines(report.notices, report.noticeLines)) process.stdout.write(`${line}\n`);
     }
     return report.errors.length > 0 ? 1 : 0;
   });

@@ -158,12 +158,14 @@ export const ReportView = ({ report, kind, fileName, headers, mapping, onEditCol
           {[...notices].map(([reason, items]) => {
             const lines = [...new Set(items.map((i) => i.line))];
             const named = lines.slice(0, NOTICE_LINES).join(', ');
-            const more = lines.length - NOTICE_LINES;
+            // the list stops at 1,000 notices; the count goes on
+            const total = Math.max(report.noticeLines[reason] ?? 0, lines.length);
+            const more = total - Math.min(lines.length, NOTICE_LINES);
             return (
               <Alert key={reason} color="blue" variant="light" py="xs" data-testid="report-notice" data-reason={reason}>
                 <Text size="sm">{reasonText(t, reason)}</Text>
                 <Text size="xs" c="dimmed">
-                  {t('imports.report.noticeLines', { count: lines.length, lines: named })}
+                  {t('imports.report.noticeLines', { count: total, lines: named })}
                   {more > 0 && ` ${t('imports.report.noticeMore', { n: fmt.number(more) })}`}
                 </Text>
               </Alert>
