@@ -94,6 +94,27 @@ export type ImportReport = {
   noticeLines: Record<string, number>;
 };
 
+/** Lines of a kind of notice a report names before « and N more » (the import screen, the CLI). */
+export const NOTICE_LINES_SHOWN = 8;
+
+/** A kind of notice as a report shows it: the first lines it concerns, and how many more there are. */
+export type NoticeGroup = { reason: string; lines: number[]; total: number; more: number };
+
+/** The report's notices by kind, in the order first met; counts go past the 1,000 notices listed. */
+export const noticeGroups = (report: Pick<ImportReport, 'notices' | 'noticeLines'>): NoticeGroup[] => {
+  const byReason = new Map<string, Set<number>>();
+  for (const n of report.notices) {
+    const lines = byReason.get(n.reason) ?? new Set<number>();
+    lines.add(n.line);
+    byReason.set(n.reason, lines);
+  }
+  return [...byReason].map(([reason, set]) => {
+    const lines = [...set];
+    const total = Math.max(report.noticeLines[reason] ?? 0, lines.length);
+    return { reason, lines: lines.slice(0, NOTICE_LINES_SHOWN), total, more: total - Math.min(lines.length, NOTICE_LINES_SHOWN) };
+  });
+};
+
 export type ImportRecord = {
   id: number;
   kind: ImportKindName;

@@ -7,6 +7,7 @@ import {
   callNames,
   fold,
   isCallName,
+  noticeGroups,
   type AppErrorData,
   type Envelope,
   exportDelimiters,
@@ -15,7 +16,6 @@ import {
   type ErrorCode,
   type ImportKindName,
   type ImportReport,
-  type RowIssue,
   type JobFinished,
   type JobProgress,
   type Segment,
@@ -332,31 +332,20 @@ const importFile = async (flags: Flags, kind: string | undefined, file: string |
   }
 };
 
-/** Lines of a notice kind named in the text report (the import screen names as many). */
-const NOTICE_LINES = 8;
-
-/**
- * Rows imported with something worth a look, as the import screen shows them:
- * one line a kind of notice, with the file lines it concerns.
- */
-const noticeLines = (notices: readonly RowIssue[], counted: Readonly<Record<string, number>>): string[] => {
-  if (notices.length === 0) return [];
-  const byReason = new Map<string, number[]>();
-  for (const n of notices) {
-    const lines = byReason.get(n.reason) ?? [];
-    if (!lines.includes(n.line)) lines.push(n.line);
-    byReason.set(n.reason, lines);
-  }
-  const out = [t('cli.import.noticesTitle')];
-  for (const [reason, lines] of byReason) {
-    // the list stops at 1,000 notices; the count goes on
-    const total = Math.max(counted[reason] ?? 0, lines.length);
-    const named = { count: total, lines: lines.slice(0, NOTICE_LINES).join(', ') };
-    const beyond = total - Math.min(lines.length, NOTICE_LINES);
-    const more = beyond > 0 ? t('cli.import.noticeMore', { count: beyond }) : '';
-    out.push(t('cli.import.notice', { reason: text.reason(reason), lines: t('cli.import.noticeLines', named), more }));
-  }
-  return out;
+/** Rows imported with something worth a look, as the import screen shows them: one line a kind of notice. */
+const noticeLines = (report: ImportReport): string[] => {
+  const groups = noticeGroups(report);
+  if (groups.length === 0) return [];
+  return [
+    t('cli.import.noticesTitle'),
+    ...groups.map(({ reason, lines, total, more }) =>
+      t('cli.import.notice', {
+        reason: text.reason(reason),
+        lines: t('cli.import.noticeLines', { count: total, lines: lines.join(', ') }),
+        more: more > 0 ? t('cli.import.noticeMore', { count: more }) : '',
+      }),
+    ),
+  ];
 };
 
 const runImportFile = (flags: Flags, kind: ImportKindName, file: string): Promise<number> => {
@@ -387,7 +376,7 @@ const runImportFile = (flags: Flags, kind: ImportKindName, file: string): Promis
         process.stdout.write(`${t(report.errorsTruncated ? 'cli.import.moreThanListed' : 'cli.import.more', more)}\n`);
       }
       if (report.errors.length > 0 && !report.dryRun) process.stdout.write(`${t('cli.import.nothingWritten')}\n`);
-      for (const line of noticeLines(report.notices, report.noticeLines)) process.stdout.write(`${line}\n`);
+      for (const line of noticeLines(report)) process.stdout.write(`${line}\n`);
     }
     return report.errors.length > 0 ? 1 : 0;
   });

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, Anchor, Badge, Button, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { IconDownload } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import type { ImportKindName, ImportReport, RowIssue } from '@contract';
+import { noticeGroups, type ImportKindName, type ImportReport } from '@contract';
 import { useFormatters } from '../../app/format';
 import { columnsOf, issueColumn, reasonText, type Mapping } from './labels';
 import { saveReportCsv } from './report-csv';
@@ -10,7 +10,6 @@ import { saveReportCsv } from './report-csv';
 /** Refused rows drawn at first: enough to see the pattern; the CSV has them all. */
 const SHOWN = 100;
 /** Lines named per notice before "and N more". */
-const NOTICE_LINES = 8;
 
 const COUNTS = ['rows', 'created', 'merged', 'updated', 'skipped'] as const;
 
@@ -39,12 +38,7 @@ export const ReportView = ({ report, kind, fileName, headers, mapping, onEditCol
     const label = issueColumn(t, kind, e.field, headers, mapping);
     if (label !== '') byColumn.set(label, (byColumn.get(label) ?? 0) + 1);
   }
-  const notices = new Map<string, RowIssue[]>();
-  for (const n of report.notices) {
-    const same = notices.get(n.reason);
-    if (same) same.push(n);
-    else notices.set(n.reason, [n]);
-  }
+  const notices = noticeGroups(report);
 
   return (
     <Stack data-testid="import-report" data-dry-run={report.dryRun || undefined}>
@@ -152,25 +146,18 @@ export const ReportView = ({ report, kind, fileName, headers, mapping, onEditCol
         </Stack>
       )}
 
-      {notices.size > 0 && (
+      {notices.length > 0 && (
         <Stack gap="xs" data-testid="report-notices">
           <Title order={5}>{t('imports.report.noticesTitle')}</Title>
-          {[...notices].map(([reason, items]) => {
-            const lines = [...new Set(items.map((i) => i.line))];
-            const named = lines.slice(0, NOTICE_LINES).join(', ');
-            // the list stops at 1,000 notices; the count goes on
-            const total = Math.max(report.noticeLines[reason] ?? 0, lines.length);
-            const more = total - Math.min(lines.length, NOTICE_LINES);
-            return (
-              <Alert key={reason} color="blue" variant="light" py="xs" data-testid="report-notice" data-reason={reason}>
-                <Text size="sm">{reasonText(t, reason)}</Text>
-                <Text size="xs" c="dimmed">
-                  {t('imports.report.noticeLines', { count: total, lines: named })}
-                  {more > 0 && ` ${t('imports.report.noticeMore', { n: fmt.number(more) })}`}
-                </Text>
-              </Alert>
-            );
-          })}
+          {notices.map(({ reason, lines, total, more }) => (
+            <Alert key={reason} color="blue" variant="light" py="xs" data-testid="report-notice" data-reason={reason}>
+              <Text size="sm">{reasonText(t, reason)}</Text>
+              <Text size="xs" c="dimmed">
+                {t('imports.report.noticeLines', { count: total, lines: lines.join(', ') })}
+                {more > 0 && ` ${t('imports.report.noticeMore', { n: fmt.number(more) })}`}
+              </Text>
+            </Alert>
+          ))}
         </Stack>
       )}
     </Stack>
