@@ -229,4 +229,18 @@ describe('importing contacts in the browser', () => {
     await page.getByTestId('import-resumed-result').waitFor({ state: 'detached' });
     expect(app.errors).toEqual([]);
   });
+
+  it('names the rows it would import with something to check, counting them past the thousand it lists', async () => {
+    const { page } = app;
+    const cut = writeExcelCsv(app.dir, 'lignes-coupees.csv', [['Nom', 'Prénom', 'E-mail'], ...Array.from({ length: 1_200 }, (_, i) => [`Court${i}`, 'Jo'])]);
+    await openImports(page);
+    // the page was left on the history
+    await page.getByTestId('import-tab-new').click();
+    await chooseImportFile(page, cut);
+    await runCheck(page);
+    const notice = page.locator('[data-testid="report-notice"][data-reason="short_row"]');
+    expect((await notice.innerText()).replace(/\s+/g, ' ')).toContain('lignes 2, 3, 4, 5, 6, 7, 8, 9 et 1 192 autres');
+    await app.shot('imports-12-notices', 1100);
+    expect(app.errors).toEqual([]);
+  });
 });

@@ -9,7 +9,6 @@ import { saveReportCsv } from './report-csv';
 
 /** Refused rows drawn at first: enough to see the pattern; the CSV has them all. */
 const SHOWN = 100;
-/** Lines named per notice before "and N more". */
 
 const COUNTS = ['rows', 'created', 'merged', 'updated', 'skipped'] as const;
 
