@@ -20,8 +20,12 @@ import { openStore, tempDir } from './helpers';
  * live), across batch boundaries, set-aside indexes and the base's key set.
  */
 
-/** A deterministic messy file: codes, companies, tags, notes, second e-mails and phones, duplicates near and far. */
-const messyFile = (dir: string, name: string, rows: number, seed: number, tail: string[] = []): string => {
+/**
+ * A deterministic messy file: codes, companies, tags, notes, second e-mails
+ * and phones, duplicates near and far; with an opt-in column unless
+ * `consent` is false (a new row then goes in with the bulk inserts).
+ */
+const messyFile = (dir: string, name: string, rows: number, seed: number, tail: string[] = [], consent = true): string => {
   let s = seed >>> 0 || 1;
   const rnd = (): number => {
     s ^= s << 13;
@@ -73,8 +77,9 @@ const messyFile = (dir: string, name: string, rows: number, seed: number, tail: 
       ];
       originals.push(r);
     }
-    lines.push(r.join(';'));
+    lines.push((consent ? r : r.slice(0, -1)).join(';'));
   }
+  if (!consent) lines[0] = header.slice(0, header.lastIndexOf(';'));
   const file = path.join(dir, name);
   fs.writeFileSync(file, `\uFEFF${[...lines, ...tail].join('\r\n')}\r\n`);
   return file;
@@ -146,20 +151,25 @@ describe('batched contact import', () => {
     const seedStore = openStore(base);
     await runImport(seedStore, { kind: 'contacts', path: messyFile(dir, 'base.csv', 300, 3), policy: 'merge', dryRun: false }, null, ROW_BY_ROW);
     seedStore.sqlite.close();
-    const source = messyFile(dir, 'file.csv', 700, 7);
-    for (const policy of ['merge', 'skip'] as const) {
-      const expected = await importInto(copyOf(dir, base, `${policy}-slow.sqlite`), source, ROW_BY_ROW, policy);
-      expect(expected.report.merged + expected.report.updated + expected.report.skipped).toBeGreaterThan(50);
-      for (const [i, tuning] of [
-        {},
-        { batchRows: 7, deferIndexesFrom: 1 },
-        { batchRows: 1, deferIndexesFrom: 1 },
-      ].entries()) {
-        const got = await importInto(copyOf(dir, base, `${policy}-${i}.sqlite`), source, tuning, policy);
-        expect(got.report).toEqual(expected.report);
-        expect(got.state.rows).toEqual(expected.state.rows);
-        expect(got.state.index).toEqual(expected.state.index);
-        expect(got.state.schema).toEqual(expected.state.schema);
+    // with an opt-in column every row is written on its own; without, new rows with their lists and tags are queued
+    for (const consent of [true, false]) {
+      const source = messyFile(dir, `file-${consent}.csv`, 700, 7, [], consent);
+      for (const policy of ['merge', 'skip'] as const) {
+        const expected = await importInto(copyOf(dir, base, `${policy}-${consent}-slow.sqlite`), source, ROW_BY_ROW, policy);
+        expect(expected.report.merged + expected.report.updated + expected.report.skipped).toBeGreaterThan(50);
+        const lists = expected.state.rows.filter((r) => /^contact_(emails|phones|tags) /.test(r)).length;
+        expect(lists).toBeGreaterThan(300);
+        for (const [i, tuning] of [
+          {},
+          { batchRows: 7, deferIndexesFrom: 1 },
+          { batchRows: 1, deferIndexesFrom: 1 },
+        ].entries()) {
+          const got = await importInto(copyOf(dir, base, `${policy}-${consent}-${i}.sqlite`), source, tuning, policy);
+          expect(got.report).toEqual(expected.report);
+          expect(got.state.rows).toEqual(expected.state.rows);
+          expect(got.state.index).toEqual(expected.state.index);
+          expect(got.state.schema).toEqual(expected.state.schema);
+        }
       }
     }
   });

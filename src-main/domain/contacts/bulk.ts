@@ -9,7 +9,7 @@ import { ensureTag, findTag } from './tags';
 type BulkInput = z.output<typeof contactBulkInput>;
 
 /** The contact columns contact_tags keeps a copy of (migration 5), for the list's tag indexes. */
-export const TAG_COPIES = 'status, sort_name, source, city_key, postcode, created_at, last_purchase_at, total_cents';
+const TAG_COPIES = 'status, sort_name, source, city_key, postcode, created_at, last_purchase_at, total_cents';
 
 const tagId = (store: Store, tag: number | string, create: boolean): number | null => {
   if (typeof tag === 'number') {

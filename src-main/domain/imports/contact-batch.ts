@@ -28,7 +28,6 @@ import {
   withInputLists,
   writeUpdate,
 } from '../contacts/service';
-import { TAG_COPIES } from '../contacts/bulk';
 import { ensureTag } from '../contacts/tags';
 import { createFastNormaliser, isCleanPatch, validateContact } from './contact-fast';
 import { normaliseContact, NOTICE_REASONS, type CompanyNumber } from './contacts';
@@ -887,42 +886,26 @@ export const importContactRows = async (
   };
 
   /*
-   * A new contact with nothing attached but tags (no extra e-mail or phone,
-   * note, consent or suppression) waits for the next few and goes in with
-   * them, several to a statement (`bulkInsert`). Its id is given ahead, so
-   * what follows the insert (search index, directory, report) runs at once;
-   * the queue is written before anything else writes a contact or reads the
-   * contacts table. Its tags follow in one statement that copies the list
-   * columns from the rows just written, as a bulk tagging does, rather than
-   * one insert and one copying trigger a tag (a third of the bench's rows).
+   * A new contact with nothing attached (no extra e-mail or phone, tag, note,
+   * consent or suppression) waits for the next few and goes in with them,
+   * several to a statement (`bulkInsert`). Its id is given ahead, so what
+   * follows the insert (search index, directory, report) runs at once; the
+   * queue is written before anything else writes a contact or reads the
+   * contacts table.
    */
   const queue = bulkInsert(db, 'contacts', ['id', ...INSERT_COLUMNS]);
-  const queuedTags: [number, number][] = [];
-  const tagQueued = prepared(
-    db,
-    `INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, ${TAG_COPIES})
-      SELECT c.id, j.value ->> 1, ${TAG_COPIES.split(', ').map((col) => `c.${col}`).join(', ')}
-      FROM json_each(?) j JOIN contacts c ON c.id = j.value ->> 0`,
-  );
   const queueNew = (data: ContactData): number => {
     setIndexesAside();
-    const id = queue.pushNew([...columnValues(data), now, now, importId]);
-    for (const t of data.tags) queuedTags.push([id, tagOf(t)]);
-    return id;
-  };
-  const flushQueue = (): void => {
-    queue.flush();
-    if (queuedTags.length === 0) return;
-    tagQueued.run(JSON.stringify(queuedTags));
-    queuedTags.length = 0;
+    return queue.pushNew([...columnValues(data), now, now, importId]);
   };
 
-  /** Whether a new row can wait in the queue: nothing but tags is written with it. */
+  /** Whether a new row can wait in the queue: nothing else is written with it. */
   const plain = (data: ContactData, note: string | null): boolean =>
     note === null &&
     !consent.present &&
     data.emails.length === 0 &&
     data.phones.length === 0 &&
+    data.tags.length === 0 &&
     !isSuppressed(store, [data.email], [data.phone]);
 
   /** The row-by-row import's write step: a lookup, then create, skip, update or merge. */
@@ -999,7 +982,7 @@ export const importContactRows = async (
       if (plain(data, note)) {
         id = queueNew(data);
       } else {
-        flushQueue();
+        queue.flush();
         id = insertNew(data);
         // a new contact has no notes yet
         if (note !== null) insertNote.run(id, note, now, now);
@@ -1007,7 +990,7 @@ export const importContactRows = async (
       index.inserted(id, data.status);
       report.created += 1;
     } else {
-      flushQueue();
+      queue.flush();
       id = applyRow(line, data, note, today);
     }
     if (keys !== null) remember(keys, data);
@@ -1072,7 +1055,7 @@ export const importContactRows = async (
       }
       addConsent(writing() ? write(n.line, n.data, n.company, n.companyNumber, n.note, today) : null, n.line, record.cells);
     }
-    flushQueue();
+    queue.flush();
     index.resume();
   };
 
