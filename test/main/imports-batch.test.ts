@@ -174,6 +174,33 @@ describe('batched contact import', () => {
     }
   });
 
+  it('fills a contact that many rows bring numbers and tags to up to what a record keeps, names the rest, and adds nothing the second time', async () => {
+    const dir = tempDir();
+    const phone = (i: number): string => `06 12 34 56 ${String(10 + i)}`;
+    const tags = (i: number): string => Array.from({ length: 5 }, (_, k) => `T${i * 5 + k}`).join(', ');
+    const rows = Array.from({ length: 14 }, (_, i) => `Martin;Paul;paul@exemple.fr;${phone(i)};${tags(i)}`);
+    const source = csvLines(dir, 'many.csv', ['Nom;Prénom;E-mail;Tél;Étiquettes', ...rows]);
+    const e164 = (i: number): string => `+3361234 56${String(10 + i)}`.replace(' ', '');
+    for (const [name, tuning] of [['row by row', ROW_BY_ROW], ['batched', {}]] as const) {
+      const file = path.join(dir, `${name}.sqlite`);
+      const first = await importInto(file, source, tuning);
+      expect(first.report).toMatchObject({ created: 1, merged: 10, errors: [] });
+      expect(first.report.notices).toEqual([
+        ...[10, 11, 12, 13].map((i) => ({ line: i + 2, field: 'tags', value: tags(i), reason: 'too_many_tags' })),
+        ...[11, 12, 13].map((i) => ({ line: i + 2, field: 'phones', value: e164(i), reason: 'too_many_extras' })),
+      ].sort((a, b) => a.line - b.line || a.field.localeCompare(b.field)));
+      const db = new BetterSqlite3(file, { readonly: true });
+      expect(db.prepare('SELECT phone FROM contact_phones ORDER BY id').pluck().all()).toEqual(Array.from({ length: 10 }, (_, i) => e164(i + 1)));
+      expect(db.prepare('SELECT count(*) FROM contact_tags').pluck().get()).toBe(50);
+      db.close();
+      const again = await importInto(file, source, tuning);
+      expect(again.report).toMatchObject({ created: 0, merged: 0, skipped: 14, errors: [] });
+      expect(again.state.rows.filter((r) => !r.startsWith('imports ') && !r.startsWith('import_'))).toEqual(
+        first.state.rows.filter((r) => !r.startsWith('imports ') && !r.startsWith('import_')),
+      );
+    }
+  });
+
   it('adds nothing when the same file comes again: a key-less row is found by its identity, a flagged one by the name it holds', async () => {
     const dir = tempDir();
     const lines = ['Prénom;Nom;E-mail;Portable;Adresse;CP;Ville;Date de naissance'];

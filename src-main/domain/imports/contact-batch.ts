@@ -9,7 +9,8 @@ import {
   type ImportReport,
   type RowIssue,
 } from '../../contract';
-import { contactUpdateInput } from '../../contract/contacts';
+import { TAGS_PER_CONTACT_MAX } from '../../contract/contact-kinds';
+import { contactUpdateInput, EXTRA_CONTACTS_MAX } from '../../contract/contacts';
 import type { JobContext } from '../../host/registry';
 import { bulkInsert, prepared, withLedgerGate, type Store } from '../../store/db';
 import { diskSorts, type Sqlite } from '../../store/open';
@@ -292,12 +293,24 @@ const listsMatter = (data: ContactData, row: Pick<ContactInput, 'email' | 'phone
   (data.email !== null && data.email !== row.email) ||
   (data.phone !== null && data.phone !== row.phone);
 
+/** Values a merge does not add because the contact's list is full, by the field they were for. */
+type LeftOut = (field: 'emails' | 'phones' | 'tags', values: readonly string[]) => void;
+
+/** The first `max` of a list, the rest said through `leftOut` (as a row with too many extras is told). */
+const upTo = <T>(list: T[], max: number, field: 'emails' | 'phones' | 'tags', leftOut: LeftOut, value: (item: T) => string): T[] => {
+  if (list.length <= max) return list;
+  leftOut(field, list.slice(max).map(value));
+  return list.slice(0, max);
+};
+
 /**
  * What the row adds to an existing contact. Matched by the shop's customer
  * code, the file is authoritative (its values replace); matched by e-mail or
- * phone, it only fills gaps. Lists (e-mails, phones, tags) are unions.
+ * phone, it only fills gaps. Lists (e-mails, phones, tags) are unions, up to
+ * what a record keeps: a file whose rows keep bringing new numbers to one
+ * contact fills its list, and the rest is named in a notice, not refused.
  */
-const patchFor = (current: ContactInput, data: ContactData, authoritative: boolean): Partial<ContactInput> => {
+const patchFor = (current: ContactInput, data: ContactData, authoritative: boolean, leftOut: LeftOut): Partial<ContactInput> => {
   const patch: Partial<ContactInput> = {};
   const target = patch as Record<string, unknown>;
   const cur = current as Record<string, unknown>;
@@ -313,7 +326,9 @@ const patchFor = (current: ContactInput, data: ContactData, authoritative: boole
   );
   const emailLabel = new Map(data.emails.map((e) => [e.email, e.label]));
   if (newEmails.length > 0) {
-    patch.emails = [...(current.emails ?? []), ...newEmails.map((email) => ({ email, label: emailLabel.get(email) ?? null }))];
+    const all = [...(current.emails ?? []), ...newEmails.map((email) => ({ email, label: emailLabel.get(email) ?? null }))];
+    if ((current.emails ?? []).length < EXTRA_CONTACTS_MAX) patch.emails = upTo(all, EXTRA_CONTACTS_MAX, 'emails', leftOut, (e) => e.email ?? '');
+    else leftOut('emails', newEmails);
   }
   const phones = new Set([current.phone, ...(current.phones ?? []).map((p) => p.phone)]);
   const newPhones = [data.phone, ...data.phones.map((p) => p.phone)].filter(
@@ -321,11 +336,16 @@ const patchFor = (current: ContactInput, data: ContactData, authoritative: boole
   );
   const phoneLabel = new Map(data.phones.map((p) => [p.phone, p.label]));
   if (newPhones.length > 0) {
-    patch.phones = [...(current.phones ?? []), ...newPhones.map((phone) => ({ phone, label: phoneLabel.get(phone) ?? null }))];
+    const all = [...(current.phones ?? []), ...newPhones.map((phone) => ({ phone, label: phoneLabel.get(phone) ?? null }))];
+    if ((current.phones ?? []).length < EXTRA_CONTACTS_MAX) patch.phones = upTo(all, EXTRA_CONTACTS_MAX, 'phones', leftOut, (p) => p.phone ?? '');
+    else leftOut('phones', newPhones);
   }
   const tags = new Set((current.tags ?? []).map(fold));
   const newTags = data.tags.filter((t) => !tags.has(fold(t)));
-  if (newTags.length > 0) patch.tags = [...(current.tags ?? []), ...newTags];
+  if (newTags.length > 0) {
+    if ((current.tags ?? []).length < TAGS_PER_CONTACT_MAX) patch.tags = upTo([...(current.tags ?? []), ...newTags], TAGS_PER_CONTACT_MAX, 'tags', leftOut, (t) => t);
+    else leftOut('tags', newTags);
+  }
   return patch;
 };
 
@@ -934,7 +954,9 @@ export const importContactRows = async (
       const stored = storedInput(store, existing.id);
       const listed = listsMatter(data, stored);
       let current = listed ? withInputLists(store, existing.id, stored) : stored;
-      const patch = patchFor(current, data, existing.by === 'code');
+      const patch = patchFor(current, data, existing.by === 'code', (field, values) =>
+        addNotice({ line, field, value: values.join(', '), reason: field === 'tags' ? 'too_many_tags' : 'too_many_extras' }),
+      );
       const noteIsNew = note !== null && !hasNote.get(existing.id, note);
       if (Object.keys(patch).length === 0 && !noteIsNew) {
         report.skipped += 1;

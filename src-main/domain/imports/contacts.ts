@@ -41,6 +41,7 @@ export const NOTICE_REASONS: ReadonlySet<string> = new Set([
   'short_row',
   'postcode_restored',
   'too_many_extras',
+  'too_many_tags',
 ]);
 
 /** An e-mail or a number of a vCard, its label in words and its property's line. */

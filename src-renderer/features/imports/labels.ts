@@ -36,6 +36,7 @@ const NOTICES: ReadonlySet<string> = new Set([
   'short_row',
   'postcode_restored',
   'too_many_extras',
+  'too_many_tags',
   'possible_duplicate',
   'anonymous_sale',
   'unknown_channel',
