@@ -213,6 +213,24 @@ describe('comptoir CLI', () => {
     expect(Object.keys(JSON.parse(run('import', 'contacts', file, '--json', '--db', db).out) as object)).toEqual(['created', 'updated', 'merged', 'skipped', 'errors']);
   });
 
+  it('exits quietly when the reader of its output leaves early (`| head`)', () => {
+    const dir = tmp();
+    const db = path.join(dir, 'shop.sqlite');
+    const file = path.join(dir, 'clients.csv');
+    fs.writeFileSync(file, ['Nom;Prénom;Ville', ...Array.from({ length: 500 }, (_, i) => `Petit${i};Jo;Bourg-en-Bresse`), ''].join('\r\n'));
+    expect(run('import', 'contacts', file, '--db', db).code).toBe(0);
+    const err = path.join(dir, 'err.txt');
+    // 500 contacts in JSON (~220 kB), more than a pipe holds: the writing outlasts `head`, which has left
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', LANG: 'en_GB.UTF-8', CLI: cli, DB: db, ERR: err };
+    const r = spawnSync('bash', ['-c', `node "$CLI" call contacts.list '{"limit":500}' --db "$DB" 2>"$ERR" | head -c 1 >/dev/null; echo "\${PIPESTATUS[0]}"`], {
+      encoding: 'utf8',
+      env,
+      timeout: 120_000,
+    });
+    expect(r.stdout.trim()).toBe('0');
+    expect(fs.readFileSync(err, 'utf8')).toBe('');
+  });
+
   it('runs any contract call and prints JSON; errors are one line with exit code 1', () => {
     const db = path.join(tmp(), 'shop.sqlite');
     const created = run('call', 'contacts.create', '{"firstName":"François","lastName":"Lefèvre","phone":"06 12 34 56 78"}', '--db', db);

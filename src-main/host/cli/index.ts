@@ -491,6 +491,11 @@ const run = async (argv: string[]): Promise<number> => {
   }
 };
 
+// `comptoir import … --json | head`: the reader may leave before the report ends, after the work is done; not a crash
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 run(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
