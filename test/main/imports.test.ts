@@ -435,6 +435,29 @@ describe('vCard import', () => {
     expect(stored.emails).toEqual(Array.from({ length: 10 }, (_, i) => ({ contact_id: 1, email: `p${i + 2}@example.fr`, label: null })));
   });
 
+  it('takes a row\'s only address from its second e-mail column as the contact\'s e-mail; one that is not an address is named in its column', async () => {
+    const dir = tempDir();
+    const { client, dbPath } = await openClient(dir);
+    const file = path.join(dir, 'seconde.csv');
+    const rows = ['Nom;Prénom;E-mail;E-mail 2', 'Roux;Ana;;Ana.Roux@Exemple.fr', 'Petit;Jo;jo@exemple.fr;jo.pro@exemple.fr', 'Blanc;Lou;lou@exemple.fr;'];
+    fs.writeFileSync(file, `${rows.join('\r\n')}\r\n`);
+    // the import's quick reading takes these rows; the property test in imports-fast holds normaliseContact to the same
+    expect(report(await importFile(client, file))).toMatchObject({ created: 3, errors: [] });
+    expect(storedContacts(dbPath)).toEqual({
+      contacts: [
+        { id: 1, first_name: 'Ana', last_name: 'Roux', email: 'ana.roux@exemple.fr', phone: null },
+        { id: 2, first_name: 'Jo', last_name: 'Petit', email: 'jo@exemple.fr', phone: null },
+        { id: 3, first_name: 'Lou', last_name: 'Blanc', email: 'lou@exemple.fr', phone: null },
+      ],
+      emails: [{ contact_id: 2, email: 'jo.pro@exemple.fr', label: null }],
+      phones: [],
+    });
+    fs.writeFileSync(file, 'Nom;Prénom;E-mail;E-mail 2\r\nVert;Max;;pas-une-adresse\r\n');
+    expect(report(await importFile(client, file)).errors).toEqual([
+      { line: 2, field: 'emails.0.email', value: '[{"email":"pas-une-adresse","label":null}]', reason: 'invalid_email' },
+    ]);
+  });
+
   it('exports every extra e-mail and number with its TYPE, so a round trip keeps them and their labels', async () => {
     const dir = tempDir();
     const source = await openClient(dir, 'a.sqlite');

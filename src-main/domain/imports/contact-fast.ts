@@ -250,14 +250,16 @@ export const createFastNormaliser = (mapping: readonly (string | null)[]): FastN
     if (firstName === NO || lastName === NO) return null;
     if (firstName === null && lastName === null) return null;
 
-    const email = optionalEmail(v('email'));
+    let email = optionalEmail(v('email'));
     if (email === NO) return null;
     let emails: ExtraEmail[] = [];
     const email2Raw = v('email2');
     if (email2Raw !== null) {
       const email2 = optionalEmail(email2Raw);
       if (email2 === NO || email2 === null) return null;
-      if (email2 !== email) emails = [{ email: email2, label: null }];
+      // a second address alone is the person's address (normaliseContact's rule)
+      if (email === null) email = email2;
+      else if (email2 !== email) emails = [{ email: email2, label: null }];
     }
 
     let phone: string | null = null;

@@ -9,6 +9,7 @@ import {
   type ContactInput,
   type RowIssue,
 } from '../../contract';
+import { optionalEmail } from '../../contract/fields';
 import {
   parseCivility,
   parseCountry,
@@ -141,7 +142,17 @@ export const normaliseContact = (
   }
   input.email = v('email');
   const email2 = v('email2');
-  if (email2 !== null) input.emails = [{ email: email2, label: null }];
+  if (email2 !== null) {
+    /*
+     * A second address alone is the person's address, as the first of a
+     * card's or the first number of a row is: campaigns, consent and the
+     * duplicate check read the primary one. One that is not an address stays
+     * where it was read, so the report names its column.
+     */
+    const valid = input.email === null ? optionalEmail.safeParse(email2) : null;
+    if (valid?.success === true && valid.data !== null) input.email = valid.data;
+    else input.emails = [{ email: email2, label: null }];
+  }
   const phones = [v('mobile'), v('phone'), v('phone2')].filter((p): p is string => p !== null).map((p) => restorePhone(p).value);
   input.phone = phones[0] ?? null;
   input.phones = phones.slice(1).map((phone) => ({ phone, label: null }));
