@@ -252,6 +252,59 @@ describe('contact import', () => {
     expect(withoutUpdateTimes(dump(dbPath))).toBe(withoutUpdateTimes(before));
   });
 
+  it('imports a Google Contacts export: the name\'s parts, several values to a cell, its own groups', async () => {
+    const dir = tempDir();
+    const { client, dbPath } = await openClient(dir);
+    const r = report(await importFile(client, path.join(fixtures, 'google-contacts.csv')));
+    expect(r).toMatchObject({ created: 3, errors: [] });
+    expect(r.notices).toEqual([{ line: 6, field: 'birthDate', value: '--02-01', reason: 'birthday_without_year' }]);
+    const db = new BetterSqlite3(dbPath, { readonly: true });
+    try {
+      expect(
+        db.prepare('SELECT first_name, last_name, email, phone, address_line1, address_line2, postcode, city, birth_date, job_title FROM contacts ORDER BY id').raw().all(),
+      ).toEqual([
+        ['Élodie', 'Lefèvre', 'elodie.lefevre@orange.fr', '+33612345678', '12 rue de l’Église', 'Bât. B', '01000', 'Bourg-en-Bresse', '1985-03-05', 'Gérante'],
+        ['François', 'Garçon', 'f.garcon@free.fr', '+33611223344', null, null, null, null, null, null],
+        ['Zoé', null, null, '+33712345678', null, null, null, null, null, null],
+      ]);
+      expect(db.prepare('SELECT contact_id, phone FROM contact_phones ORDER BY id').raw().all()).toEqual([[1, '+33698765432'], [1, '+33474223344']]);
+      expect(db.prepare('SELECT contact_id, email FROM contact_emails ORDER BY id').raw().all()).toEqual([[1, 'elodie@coeurdelion.fr'], [2, 'francois.garcon@gmail.com']]);
+      // every contact is in Google's "myContacts": no tag of it
+      expect(db.prepare('SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id ORDER BY 1, 2').raw().all()).toEqual([
+        [1, 'VIP'], [1, 'starred'], [3, 'Noël'], [3, 'Pro'],
+      ]);
+      expect(db.prepare('SELECT c.name FROM contacts JOIN companies c ON c.id = company_id').pluck().all()).toEqual(['Cœur de Lion SARL']);
+      expect(db.prepare('SELECT contact_id, body FROM notes').raw().all()).toEqual([[1, 'Préfère être appelée le matin']]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('imports an Outlook export: a home or a business address and number, whichever the row has, and no birthday for "0/0/00"', async () => {
+    const dir = tempDir();
+    const { client, dbPath } = await openClient(dir);
+    const header = ['First Name', 'Last Name', 'Title', 'E-mail Address', 'Home Phone', 'Home Phone 2', 'Business Phone', 'Mobile Phone', 'Job Title',
+      'Company', 'Business Street', 'Business City', 'Business Postal Code', 'Business Country/Region', 'Home Street', 'Home City',
+      'Home Postal Code', 'Home Country/Region', 'Birthday', 'Notes'];
+    const rows = [
+      ['Élodie', 'Lefèvre', 'Mme', 'elodie@orange.fr', '', '', '', '06 12 34 56 78', '', '', '', '', '', '', '12 rue de la Paix', 'Lyon', '69002', 'France', '05/03/1985', 'Cliente'],
+      ['Paul', 'Durand', '', 'paul@durand.fr', '', '', '04 78 12 34 56', '', 'Gérant', 'Durand SA', '5 avenue Foch', 'Paris', '75016', 'France', '', '', '', '', '0/0/00', ''],
+    ];
+    const file = path.join(dir, 'outlook.csv');
+    // as Outlook writes it: every cell quoted, commas, Windows-1252
+    fs.writeFileSync(file, iconv.encode(`${[header, ...rows].map((r) => r.map((c) => `"${c}"`).join(',')).join('\r\n')}\r\n`, 'windows1252'));
+    expect(report(await importFile(client, file))).toMatchObject({ created: 2, errors: [], notices: [] });
+    const db = new BetterSqlite3(dbPath, { readonly: true });
+    try {
+      expect(db.prepare('SELECT civility, first_name, email, phone, address_line1, postcode, city, country, birth_date, job_title FROM contacts ORDER BY id').raw().all()).toEqual([
+        ['mme', 'Élodie', 'elodie@orange.fr', '+33612345678', '12 rue de la Paix', '69002', 'Lyon', 'FR', '1985-03-05', null],
+        [null, 'Paul', 'paul@durand.fr', '+33478123456', '5 avenue Foch', '75016', 'Paris', 'FR', null, 'Gérant'],
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('imports UTF-8 with BOM, xlsx and vCard files', async () => {
     const utf8 = await openClient();
     expect(report(await importFile(utf8.client, path.join(fixtures, 'clients-utf8-bom.csv')))).toMatchObject({ created: 4, errors: [] });

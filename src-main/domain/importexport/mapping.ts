@@ -94,11 +94,11 @@ const CONTACT_SYNONYMS: Synonyms<ContactTarget> = {
   phone: ['Tél', 'Tél.', 'Tel', 'Téléphone', 'Tel fixe', 'Téléphone fixe', 'Fixe', 'Phone', 'Phone number', 'Telephone', 'Telephone number', 'Home phone', 'Business phone', 'Primary phone', 'Work phone', 'Tél. domicile', 'Téléphone domicile', 'Tél. bureau', 'Téléphone bureau', 'Tél pro', 'Téléphone professionnel', 'Ligne fixe', 'Phone 1 - Value', 'Numéro de téléphone', 'N° de téléphone', 'N° tél', 'Tél 1', 'Téléphone 1', 'Phone 1'],
   mobile: ['Portable', 'Mobile', 'GSM', 'Tél portable', 'Tél. portable', 'Téléphone portable', 'Tél mobile', 'Tél. mobile', 'Téléphone mobile', 'Mobile phone', 'Cell', 'Cell phone', 'Cellular', 'Cellulaire', 'N° portable', 'Numéro de portable', 'Numéro portable', 'Numéro mobile', 'Mobile number'],
   phone2: ['Tél 2', 'Tél. 2', 'Téléphone 2', 'Phone 2', 'Autre téléphone', 'Autre tél', 'Other phone', 'Phone 2 - Value', 'Home phone 2', 'Business phone 2', 'Téléphone secondaire', 'Tél secondaire'],
-  addressLine1: ['Adresse', 'Adresse 1', 'Adresse ligne 1', 'Ligne adresse 1', 'Adresse postale', 'Rue', 'Voie', 'N° et rue', 'Numéro et rue', 'Address', 'Address 1', 'Address line 1', 'Street', 'Street address', 'Home street', 'Business street', 'Address 1 - Street', 'Adresse1'],
-  addressLine2: ['Adresse 2', 'Adresse ligne 2', 'Ligne adresse 2', "Complément d'adresse", 'Complément adresse', 'Complément', 'Address 2', 'Address line 2', 'Home street 2', 'Street 2', 'Bâtiment', 'Résidence', 'Lieu-dit', 'Address 1 - Extended Address', 'Adresse2'],
-  postcode: ['CP', 'C.P.', 'Code postal', 'Code post.', 'Zip', 'Zip code', 'Zipcode', 'Postal code', 'Postcode', 'Post code', 'Home postal code', 'Business postal code', 'Address 1 - Postal Code'],
-  city: ['Ville', 'Commune', 'Localité', 'City', 'Town', 'Home city', 'Business city', 'Address 1 - City'],
-  country: ['Pays', 'Country', 'Country/Region', 'Home country/region', 'Business country/region', 'Address 1 - Country', 'Code pays', 'Country code'],
+  addressLine1: ['Adresse', 'Adresse 1', 'Adresse ligne 1', 'Ligne adresse 1', 'Adresse postale', 'Rue', 'Voie', 'N° et rue', 'Numéro et rue', 'Address', 'Address 1', 'Address line 1', 'Street', 'Street address', 'Home street', 'Business street', 'Address 1 - Street', 'Address 2 - Street', 'Adresse1'],
+  addressLine2: ['Adresse 2', 'Adresse ligne 2', 'Ligne adresse 2', "Complément d'adresse", 'Complément adresse', 'Complément', 'Address 2', 'Address line 2', 'Home street 2', 'Business street 2', 'Street 2', 'Bâtiment', 'Résidence', 'Lieu-dit', 'Address 1 - Extended Address', 'Address 2 - Extended Address', 'Adresse2'],
+  postcode: ['CP', 'C.P.', 'Code postal', 'Code post.', 'Zip', 'Zip code', 'Zipcode', 'Postal code', 'Postcode', 'Post code', 'Home postal code', 'Business postal code', 'Address 1 - Postal Code', 'Address 2 - Postal Code'],
+  city: ['Ville', 'Commune', 'Localité', 'City', 'Town', 'Home city', 'Business city', 'Address 1 - City', 'Address 2 - City'],
+  country: ['Pays', 'Country', 'Country/Region', 'Home country/region', 'Business country/region', 'Address 1 - Country', 'Address 2 - Country', 'Code pays', 'Country code'],
   birthDate: ['Date de naissance', 'Né(e) le', 'Né le', 'Née le', 'Date naissance', 'Naissance', 'Anniversaire', "Date d'anniversaire", 'Birthday', 'Birth date', 'Birthdate', 'Date of birth', 'DOB'],
   language: ['Langue', 'Langue préférée', 'Language', 'Preferred language', 'Lang'],
   status: ['Statut', 'Status', 'Type de contact', 'Statut client'],
@@ -129,7 +129,11 @@ const PURCHASE_SYNONYMS: Synonyms<PurchaseTarget> = {
   lineTotal: ['Total ligne', 'Montant ligne', 'Line total', 'Sous-total', 'Total article'],
 };
 
-/** "Nom" alone is a family name next to a "Prénom" column, a whole name otherwise. */
+/**
+ * "Nom" alone is a family name next to a "Prénom" column, a whole name
+ * otherwise, or when a column names the family name itself (Google
+ * Contacts: Name, Given Name, Family Name).
+ */
 const BARE_NAME = new Set(['nom', 'noms', 'name']);
 /** A bare price is a unit price next to a quantity, the sale amount otherwise. */
 const BARE_PRICE = new Set(['prix', 'price', 'prix de vente', 'prix ttc', 'tarif']);
@@ -165,21 +169,39 @@ const CONTACT_SECOND: Partial<Record<ContactTarget, ContactTarget>> = {
 
 const isBareName = (normalised: string): boolean => BARE_NAME.has(normalised) || BARE_NAME.has(withoutFillers(normalised));
 
+/**
+ * Outlook's Home / Business / Other columns and Google's Address 1 / 2 are
+ * groups: a second group's street is another address, not the first one's
+ * second line, and a second group's phone another number. Such a column
+ * goes to the field a column of another group already has (the phone's
+ * second field first), and on each row the first filled one wins
+ * (normaliseContact): a contact known only at home keeps that address, one
+ * with only a business phone keeps that number.
+ */
+const GROUPED = /^(home|business|work|other|address \d+)\b/;
+/** Fields whose second column is a second line, not another value: a group's repeat shares them instead. */
+const WHOLE_ADDRESS: ReadonlySet<ContactTarget> = new Set(['addressLine1', 'addressLine2', 'postcode', 'city', 'country']);
+
 const guessContacts = (headers: readonly string[]): Mapping<'contacts'> => {
   const normalised = headers.map(normaliseHeader);
   const raw = normalised.map((h) => (isBareName(h) ? 'lastName' : lookup(CONTACT_INDEX, h)));
   const hasFirstName = raw.includes('firstName');
+  const hasFamilyName = raw.some((t, i) => t === 'lastName' && !isBareName(normalised[i]!));
   const used = new Set<ContactTarget>();
+  const shared = new Set<ContactTarget>();
   return raw.map((target, i) => {
     let t: ContactTarget | null = target;
-    if (t === 'lastName' && isBareName(normalised[i]!) && !hasFirstName) t = 'fullName';
+    if (t === 'lastName' && isBareName(normalised[i]!) && (!hasFirstName || hasFamilyName)) t = 'fullName';
     if (t === null) return null;
+    const grouped = GROUPED.test(normalised[i]!);
     if (used.has(t)) {
-      const second = CONTACT_SECOND[t];
-      t = second !== undefined && !used.has(second) ? second : null;
-      if (t === null) return null;
+      const second = grouped && WHOLE_ADDRESS.has(t) ? undefined : CONTACT_SECOND[t];
+      if (second !== undefined && !used.has(second)) t = second;
+      else if (grouped && shared.has(second ?? t)) t = second ?? t;
+      else return null;
     }
     used.add(t);
+    if (grouped) shared.add(t);
     return t;
   });
 };

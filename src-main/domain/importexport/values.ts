@@ -500,13 +500,33 @@ export const restorePhone = (value: string): Restored => {
   return { value: v, fixed: false };
 };
 
-/** Tags from one cell: "VIP, fidèle; Noël" → three tags, duplicates (case, accents) removed. */
+/** What Outlook writes in a date column it has nothing for ("0/0/00"): an empty cell. */
+export const EMPTY_DATE = /^0+[/.-]0+[/.-]0+$/;
+
+/** What Google Contacts writes between a field's values in one cell. */
+export const GOOGLE_VALUES = /\s*:::\s*/;
+
+/**
+ * Google Contacts' own groups, starred "* myContacts ::: * starred ::: VIP":
+ * every contact is in "myContacts", which says nothing; the others keep
+ * their name without the star.
+ */
+const GOOGLE_GROUP = /^\*\s+/;
+const GOOGLE_ALL = 'mycontacts';
+
+/**
+ * Tags from one cell: "VIP, fidèle; Noël" → three tags, duplicates (case,
+ * accents) removed; Google's "* myContacts ::: VIP" → VIP.
+ */
 export const splitTags = (value: string): string[] => {
   const seen = new Set<string>();
   const tags: string[] = [];
-  for (const raw of value.split(/[,;|\n]/)) {
-    const tag = raw.trim().replace(/\s+/g, ' ');
+  for (const raw of value.split(/[,;|\n]|:::/)) {
+    const trimmed = raw.trim();
+    const google = GOOGLE_GROUP.test(trimmed);
+    const tag = trimmed.replace(GOOGLE_GROUP, '').replace(/\s+/g, ' ');
     const key = fold(tag);
+    if (google && key === GOOGLE_ALL) continue;
     if (tag === '' || seen.has(key)) continue;
     seen.add(key);
     tags.push(tag);

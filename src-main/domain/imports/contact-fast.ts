@@ -17,6 +17,7 @@ import {
 } from '../../contract';
 import {
   parseCivility,
+  EMPTY_DATE,
   parseCountry,
   parseDate,
   parseLanguage,
@@ -304,7 +305,7 @@ export const createFastNormaliser = (mapping: readonly (string | null)[]): FastN
     if (restored?.fixed === true && postcodeRaw !== null) notices.push({ line, field: 'postcode', value: postcodeRaw, reason: 'postcode_restored' });
     let birthDate: string | null = null;
     const birthRaw = v('birthDate');
-    if (birthRaw !== null) {
+    if (birthRaw !== null && !EMPTY_DATE.test(birthRaw)) {
       if (birthRaw.startsWith('--')) {
         notices.push({ line, field: 'birthDate', value: birthRaw, reason: 'birthday_without_year' });
       } else {

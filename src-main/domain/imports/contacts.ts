@@ -20,6 +20,8 @@ import {
   restorePhone,
   restorePostcode,
   splitFullName,
+  EMPTY_DATE,
+  GOOGLE_VALUES,
   splitTags,
   unneutralise,
   contactTargets,
@@ -44,6 +46,14 @@ export const NOTICE_REASONS: ReadonlySet<string> = new Set([
   'too_many_extras',
   'too_many_tags',
 ]);
+
+/**
+ * The values of an e-mail or phone cell: Google Contacts writes a field's
+ * several values to one cell, " ::: " between them (two mobiles, a home and
+ * a work address); the first is the column's, the others become extras.
+ */
+const valuesOf = (cell: string | null): string[] =>
+  cell === null ? [] : cell.split(GOOGLE_VALUES).map((value) => value.trim()).filter((value) => value !== '');
 
 /** An e-mail or a number of a vCard, its label in words and its property's line. */
 export type CardEntry = { value: string; label: string | null; line: number };
@@ -140,20 +150,24 @@ export const normaliseContact = (
     if (c.ok) input.civility = c.value;
     else bad('civility', civility, c.reason);
   }
-  input.email = v('email');
-  const email2 = v('email2');
-  if (email2 !== null) {
+  const [email = null, ...moreEmails] = valuesOf(v('email'));
+  input.email = email;
+  const seconds = [...moreEmails, ...valuesOf(v('email2'))];
+  if (seconds.length > 0) {
     /*
      * A second address alone is the person's address, as the first of a
      * card's or the first number of a row is: campaigns, consent and the
      * duplicate check read the primary one. One that is not an address stays
      * where it was read, so the report names its column.
      */
-    const valid = input.email === null ? optionalEmail.safeParse(email2) : null;
-    if (valid?.success === true && valid.data !== null) input.email = valid.data;
-    else input.emails = [{ email: email2, label: null }];
+    const valid = input.email === null ? optionalEmail.safeParse(seconds[0]) : null;
+    if (valid?.success === true && valid.data !== null) {
+      input.email = valid.data;
+      seconds.shift();
+    }
+    input.emails = seconds.map((e) => ({ email: e, label: null }));
   }
-  const phones = [v('mobile'), v('phone'), v('phone2')].filter((p): p is string => p !== null).map((p) => restorePhone(p).value);
+  const phones = [v('mobile'), v('phone'), v('phone2')].flatMap(valuesOf).map((p) => restorePhone(p).value);
   input.phone = phones[0] ?? null;
   input.phones = phones.slice(1).map((phone) => ({ phone, label: null }));
   if (card !== undefined) {
@@ -194,7 +208,7 @@ export const normaliseContact = (
     ['birthDate', 'birthDate'],
   ] as const) {
     const raw = v(target);
-    if (raw === null) continue;
+    if (raw === null || EMPTY_DATE.test(raw)) continue;
     // vCard's --MM-DD: a birthday without its year cannot be a date of birth
     if (raw.startsWith('--')) {
       bad(target, raw, 'birthday_without_year');

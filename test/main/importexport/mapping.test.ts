@@ -73,11 +73,25 @@ describe('guessMapping for contacts', () => {
     expect(guessMapping(['Nom', 'Prénom'], 'contacts')).toEqual(['lastName', 'firstName']);
     expect(guessMapping(['Nom', 'Email'], 'contacts')).toEqual(['fullName', 'email']);
     expect(guessMapping(['Nom du client', 'Ville'], 'contacts')).toEqual(['fullName', 'city']);
+    // Google Contacts: the whole name first, then its parts
+    expect(guessMapping(['Name', 'Given Name', 'Additional Name', 'Family Name'], 'contacts')).toEqual(['fullName', 'firstName', null, 'lastName']);
+    expect(guessMapping(['Nom', 'Prénom', 'Nom de famille'], 'contacts')).toEqual(['fullName', 'firstName', 'lastName']);
   });
 
   it('uses each target once, sending second e-mails, phones and addresses to their second field', () => {
     expect(guessMapping(['Email', 'E-mail', 'Tél', 'Téléphone', 'Adresse', 'Adresse', 'Ville', 'Commune', 'Zorglub', ''], 'contacts')).toEqual([
       'email', 'email2', 'phone', 'phone2', 'addressLine1', 'addressLine2', 'city', null, null, null,
+    ]);
+  });
+
+  it('reads Outlook\'s Business and Home columns as two whole addresses and numbers, the first filled of each kept', () => {
+    const outlook = ['First Name', 'Last Name', 'E-mail Address', 'Home Phone', 'Home Phone 2', 'Business Phone', 'Mobile Phone', 'Business Street',
+      'Business Street 2', 'Business City', 'Business Postal Code', 'Business Country/Region', 'Home Street', 'Home City', 'Home Postal Code', 'Home Country/Region'];
+    expect(guessMapping(outlook, 'contacts')).toEqual(['firstName', 'lastName', 'email', 'phone', 'phone2', 'phone2', 'mobile', 'addressLine1',
+      'addressLine2', 'city', 'postcode', 'country', 'addressLine1', 'city', 'postcode', 'country']);
+    // Google's second address likewise
+    expect(guessMapping(['Address 1 - Street', 'Address 1 - City', 'Address 2 - Street', 'Address 2 - City'], 'contacts')).toEqual([
+      'addressLine1', 'city', 'addressLine1', 'city',
     ]);
   });
 });
