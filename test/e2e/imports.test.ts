@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchApp, type App } from './fixtures';
+import { launchApp, root, type App } from './fixtures';
 import {
   chooseImportFile,
   commitImport,
@@ -241,6 +242,23 @@ describe('importing contacts in the browser', () => {
     const notice = page.locator('[data-testid="report-notice"][data-reason="short_row"]');
     expect((await notice.innerText()).replace(/\s+/g, ' ')).toContain('lignes 2, 3, 4, 5, 6, 7, 8, 9 et 1 192 autres');
     await app.shot('imports-12-notices', 1100);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('reads a Google Contacts export as it comes: the name\'s parts, two numbers in one cell, no « myContacts » tag', async () => {
+    const { page } = app;
+    await openImports(page);
+    await page.getByTestId('import-tab-new').click();
+    await chooseImportFile(page, path.join(root, 'test', 'fixtures', 'import', 'google-contacts.csv'));
+    expect(await Promise.all([0, 1, 3, 28, 34].map((i) => mappingOf(page, i)))).toEqual(['fullName', 'firstName', 'lastName', 'tags', 'phone']);
+    expect(await sampleCell(page, 2, 'lastName').innerText()).toBe('Lefèvre');
+    expect(await sampleCell(page, 2, 'tags').innerText()).toContain('VIP');
+    expect(await sampleCell(page, 2, 'tags').innerText()).not.toContain('myContacts');
+    expect(await sampleCell(page, 2, 'phone').getAttribute('data-issue')).toBeNull();
+    await app.shot('imports-13-google', 1500);
+    await runCheck(page);
+    expect(await reportedErrors(page)).toEqual([]);
+    expect(await page.locator('[data-testid="report-notice"][data-reason="birthday_without_year"]').innerText()).toContain('6');
     expect(app.errors).toEqual([]);
   });
 });
