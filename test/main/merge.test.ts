@@ -7,7 +7,7 @@ import { listMerges, undoMerge } from '../../src-main/domain/duplicates/undo';
 import { recomputeFigures } from '../../src-main/domain/analytics/figures';
 import { createStore, type Store } from '../../src-main/store/db';
 import type { Sqlite } from '../../src-main/store/open';
-import { openClient, openStore } from './helpers';
+import { failure, openClient, openStore } from './helpers';
 
 /* ---------- stores and plain-SQL fixtures (independent of the services' shapes) ---------- */
 
@@ -483,6 +483,26 @@ describe('merge', () => {
       last_name: 'Curie',
     });
     expect(db.prepare('SELECT phone FROM contact_phones WHERE contact_id = ?').pluck().all(kept)).toEqual(['+33644444444']);
+  });
+
+  it('keeps every number and tag of both records, and the merged contact can still be edited', async () => {
+    const { api } = await openClient();
+    const numbers = (prefix: string) => Array.from({ length: 8 }, (_, i) => ({ phone: `+336${prefix}0000${i}0`, label: null }));
+    const tags = (prefix: string) => Array.from({ length: 30 }, (_, i) => `${prefix}${i}`);
+    const a = await api.call('contacts.create', { firstName: 'Jo', lastName: 'Petit', phone: '+33611111111', phones: numbers('21'), tags: tags('a') });
+    const b = await api.call('contacts.create', { firstName: 'Jo', lastName: 'Petit', phone: '+33622222222', phones: numbers('22'), tags: tags('b') });
+    await api.call('contacts.merge', { keptId: a.id, removedId: b.id });
+    const merged = await api.call('contacts.get', { id: a.id });
+    expect(merged.phones).toHaveLength(17);
+    expect(merged.tags).toHaveLength(60);
+    // a field of its own, and a list the edit replaces within what a record takes
+    const edited = await api.call('contacts.update', { id: a.id, patch: { jobTitle: 'Gérant', emails: [{ email: 'jo@exemple.fr', label: null }] } });
+    expect(edited).toMatchObject({ jobTitle: 'Gérant', emails: [{ email: 'jo@exemple.fr' }] });
+    expect(edited.phones).toHaveLength(17);
+    expect(edited.tags).toHaveLength(60);
+    // a list the edit writes is held to it
+    const refused = await failure(api.call('contacts.update', { id: a.id, patch: { phones: merged.phones.slice(0, 11) } }));
+    expect(refused.details?.issues).toEqual([{ path: 'patch.phones', code: 'too_many' }]);
   });
 
   it('refuses bad merges', () => {

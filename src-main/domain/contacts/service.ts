@@ -1,6 +1,8 @@
 import {
   AppError,
   CONTACT_SCALARS,
+  EXTRA_CONTACTS_MAX,
+  TAGS_PER_CONTACT_MAX,
   contactInput,
   type Contact,
   type ContactData,
@@ -227,7 +229,17 @@ const writeColumns = (store: Store, id: number, data: ContactData, now: string):
 export const updateContact = (store: Store, input: z.output<typeof contactUpdateInput>): Contact => {
   const current = getContact(store, input.id);
   const patch = Object.fromEntries(Object.entries(input.patch).filter(([, v]) => v !== undefined));
-  const merged = contactInput.safeParse({ ...contactToInput(current), ...patch });
+  const stored = contactToInput(current);
+  /*
+   * A merge keeps every address, number and tag of both records, past what
+   * a form adds to one: a list the patch leaves alone is not rewritten, so
+   * it is not counted again (changing a job title must not fail on a 12th
+   * number); one the patch replaces is.
+   */
+  if (!('emails' in patch)) stored.emails = stored.emails?.slice(0, EXTRA_CONTACTS_MAX);
+  if (!('phones' in patch)) stored.phones = stored.phones?.slice(0, EXTRA_CONTACTS_MAX);
+  if (!('tags' in patch)) stored.tags = stored.tags?.slice(0, TAGS_PER_CONTACT_MAX);
+  const merged = contactInput.safeParse({ ...stored, ...patch });
   if (!merged.success) {
     throw validation(merged.error.issues.map((i) => ({ path: i.path.join('.'), code: i.message })));
   }
