@@ -305,6 +305,20 @@ describe('contact import', () => {
     }
   });
 
+  it('imports a « CSV » saved by Excel for Mac (Mac Roman, CR line ends) with its accents', async () => {
+    const dir = tempDir();
+    const { client, dbPath } = await openClient(dir);
+    const file = path.join(dir, 'clients-mac.csv');
+    fs.writeFileSync(file, iconv.encode('Nom;Prénom;Ville\rLefèvre;Élodie;Besançon\rŒuvray;Zoé;Orléans\r', 'macintosh'));
+    expect(report(await importFile(client, file))).toMatchObject({ created: 2, errors: [] });
+    expect(storedContacts(dbPath).contacts).toEqual([
+      { id: 1, first_name: 'Élodie', last_name: 'Lefèvre', email: null, phone: null },
+      { id: 2, first_name: 'Zoé', last_name: 'Œuvray', email: null, phone: null },
+    ]);
+    const preview = await client.invoke('imports.preview', { kind: 'contacts', path: file });
+    expect(preview).toMatchObject({ ok: true, value: { encoding: 'mac-roman' } });
+  });
+
   it('imports UTF-8 with BOM, xlsx and vCard files', async () => {
     const utf8 = await openClient();
     expect(report(await importFile(utf8.client, path.join(fixtures, 'clients-utf8-bom.csv')))).toMatchObject({ created: 4, errors: [] });

@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { ImportError } from './errors';
 
-export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'mac-roman';
 
 /** Bytes looked at before deciding; large enough to hold a few hundred rows. */
 export const SAMPLE_BYTES = 64 * 1024;
@@ -137,9 +137,30 @@ const utf16WithoutBom = (sample: Uint8Array): 'utf-16le' | 'utf-16be' | null => 
   return null;
 };
 
+/** é è à ç ê ù â ô in Mac Roman: bytes Windows-1252 leaves unassigned or gives rare signs (Ž ˆ ™ ‰). */
+const MAC_ROMAN_FRENCH: ReadonlySet<number> = new Set([0x8e, 0x8f, 0x88, 0x8d, 0x90, 0x9d, 0x89, 0x99]);
+/** é è à ç ê ù â ô î in Windows-1252: capitals and signs in Mac Roman. */
+const WINDOWS_1252_FRENCH: ReadonlySet<number> = new Set([0xe9, 0xe8, 0xe0, 0xe7, 0xea, 0xf9, 0xe2, 0xf4, 0xee]);
+
+/**
+ * Excel for Mac still saves « CSV » in Mac Roman, where é is 0x8E: read as
+ * Windows-1252, « Prénom » became « PrŽnom » and « Lefèvre » lost its è.
+ * French text in one or the other is told apart by its accented letters.
+ */
+const looksMacRoman = (sample: Uint8Array): boolean => {
+  let mac = 0;
+  let windows = 0;
+  for (const byte of sample) {
+    if (MAC_ROMAN_FRENCH.has(byte)) mac += 1;
+    else if (WINDOWS_1252_FRENCH.has(byte)) windows += 1;
+  }
+  return mac > 2 * windows;
+};
+
 /**
  * The encoding of a text file from its first bytes: BOM first, then strict
- * UTF-8, else Windows-1252 (what French Excel writes). A plain-ASCII sample
+ * UTF-8, else Windows-1252 (what French Excel writes) or Mac Roman (what
+ * Excel for Mac writes, told by its accented letters). A plain-ASCII sample
  * reads as UTF-8; the decoder switches to Windows-1252 if the first
  * non-ASCII byte further on turns out not to be UTF-8.
  * Refuses binary files (NUL bytes, known signatures).
@@ -157,7 +178,8 @@ export const detectEncoding = (sample: Uint8Array): TextEncoding => {
   if (nul >= 0) {
     throw new ImportError('binary_file', `this is not a text file (NUL byte at ${nul})`, { byte: nul, kind: 'binary' });
   }
-  return utf8ValidLength(sample, true) === sample.length ? 'utf-8' : 'windows-1252';
+  if (utf8ValidLength(sample, true) === sample.length) return 'utf-8';
+  return looksMacRoman(sample) ? 'mac-roman' : 'windows-1252';
 };
 
 export type Decoder = {
@@ -184,9 +206,9 @@ const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
   return out;
 };
 
-const ICONV_NAMES = { 'utf-16le': 'utf16le', 'utf-16be': 'utf16be' } as const;
+const ICONV_NAMES = { 'utf-16le': 'utf16le', 'utf-16be': 'utf16be', 'mac-roman': 'macintosh' } as const;
 
-const createIconvDecoder = (encoding: 'utf-16le' | 'utf-16be'): Decoder => {
+const createIconvDecoder = (encoding: keyof typeof ICONV_NAMES): Decoder => {
   const inner = iconv.getDecoder(ICONV_NAMES[encoding], { stripBOM: true });
   return {
     encoding,

@@ -38,6 +38,16 @@ describe('detectEncoding', () => {
     expect(detectEncoding(Buffer.from('plain ascii', 'utf8'))).toBe('utf-8');
   });
 
+  it('tells a French Mac Roman file (Excel for Mac « CSV ») from Windows-1252 by its accented letters', () => {
+    const french = 'Nom;Prénom;Ville;Remarques\rLefèvre;Élodie;Bourg-en-Bresse;À rappeler, très fidèle\rGarçon;François;Besançon;Crème brûlée – Noël\r';
+    const mac = iconv.encode(french, 'macintosh');
+    expect(detectEncoding(mac)).toBe('mac-roman');
+    expect(decodeAll(mac)).toBe(french);
+    expect(detectEncoding(iconv.encode(french, 'windows1252'))).toBe('windows-1252');
+    // Windows-1252's own quotes and dashes are no sign of a Mac
+    expect(detectEncoding(iconv.encode('Nom;Remarque\r\nDupont;« l’été » – 5 € ™', 'windows1252'))).toBe('windows-1252');
+  });
+
   it('accepts a UTF-8 sequence cut by the end of the sample', () => {
     const cut = Buffer.from('abc é', 'utf8').subarray(0, 5);
     expect(detectEncoding(cut)).toBe('utf-8');
