@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { AppError, type Api } from '../../src-main/contract';
 import { ContactForm } from '../../src-renderer/features/contacts/ContactForm';
 import { dayFromInput, dayToInput, instantFromInput } from '../../src-renderer/features/contacts/day-input';
-import { firstErrorPath } from '../../src-renderer/features/contacts/form-model';
+import { checkContact, firstErrorPath, valuesFromContact } from '../../src-renderer/features/contacts/form-model';
 import { openTestStore, renderWithApi, renderWithStore } from './render';
 
 // a real store and a full form in jsdom, on a machine shared with other jobs: give slow renders time
@@ -175,6 +175,37 @@ describe('ContactForm (capture)', () => {
     await waitFor(() => expect(onSaved).toHaveBeenCalledTimes(1));
     expect(calls).toEqual([{ id: created.id, patch: { city: 'Lyon' } }]);
     expect((await store.api.call('contacts.get', { id: created.id })).city).toBe('Lyon');
+  });
+
+  it('edits a merged contact with more numbers than the form adds, leaving them all, and counts a list the user changes', async () => {
+    const store = await openTestStore();
+    const numbers = (prefix: string) => Array.from({ length: 8 }, (_, i) => ({ phone: `+336${prefix}0000${i}0`, label: null }));
+    const a = await store.api.call('contacts.create', { firstName: 'Jo', lastName: 'Petit', phone: '+33611111111', phones: numbers('21') });
+    const b = await store.api.call('contacts.create', { firstName: 'Jo', lastName: 'Petit', phone: '+33622222222', phones: numbers('22') });
+    await store.api.call('contacts.merge', { keptId: a.id, removedId: b.id });
+    const merged = await store.api.call('contacts.get', { id: a.id });
+    expect(merged.phones).toHaveLength(17);
+    const calls: unknown[] = [];
+    const api: Api = {
+      ...store.api,
+      call: (async (name: string, value: unknown) => {
+        if (name === 'contacts.update') calls.push(value);
+        return store.api.call(name as never, value as never);
+      }) as Api['call'],
+    };
+    const onSaved = vi.fn();
+    renderWithApi(<ContactForm contact={merged} onSaved={onSaved} onCancel={() => {}} />, api);
+    const user = userEvent.setup();
+    await user.type(input('field-city'), 'Lyon{Enter}');
+    await waitFor(() => expect(onSaved).toHaveBeenCalledTimes(1));
+    expect(calls).toEqual([{ id: a.id, patch: { city: 'Lyon' } }]);
+    expect((await store.api.call('contacts.get', { id: a.id })).phones).toHaveLength(17);
+    // the list as the user leaves it is counted: one number fewer is still too many
+    expect(checkContact({ ...valuesFromContact(merged), phones: valuesFromContact(merged).phones.slice(1) }, merged)).toMatchObject({
+      ok: false,
+      issues: [{ path: 'phones', code: 'too_many' }],
+    });
+    expect(checkContact(valuesFromContact(merged), merged)).toMatchObject({ ok: true, data: { phones: merged.phones } });
   });
 });
 

@@ -208,7 +208,7 @@ export const ContactForm = ({ contact, onSaved, onCancel }: ContactFormProps) =>
     if (busy.current) return;
     const cleaned = withoutBlankRows(values);
     if (cleaned !== values) setValues(cleaned);
-    const checked = checkContact(cleaned);
+    const checked = checkContact(cleaned, contact);
     if (!checked.ok) {
       showErrors(toFieldErrors(checked.issues));
       return;

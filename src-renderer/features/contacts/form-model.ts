@@ -1,7 +1,9 @@
 import {
   CONTACT_SCALARS,
   contactInput,
+  EXTRA_CONTACTS_MAX,
   formatPhone,
+  TAGS_PER_CONTACT_MAX,
   type Civility,
   type Contact,
   type ContactData,
@@ -183,17 +185,38 @@ export const withoutBlankRows = (v: ContactFormValues): ContactFormValues => {
 
 export type Checked = { ok: true; data: ContactData } | { ok: false; issues: FieldIssue[] };
 
-/** The same schema the store applies, so the counter sees mistakes before anything is sent. */
-export const checkContact = (values: ContactFormValues): Checked => {
+const LIST_MAX = { emails: EXTRA_CONTACTS_MAX, phones: EXTRA_CONTACTS_MAX, tags: TAGS_PER_CONTACT_MAX } as const;
+type ListName = keyof typeof LIST_MAX;
+const LISTS = Object.keys(LIST_MAX) as ListName[];
+
+/**
+ * The same schema the store applies, so the counter sees mistakes before
+ * anything is sent. Editing a contact (`stored`), a list left as it was is
+ * not counted again: a merge keeps every number of both records, past what
+ * the form adds, and the store only counts the lists an update rewrites.
+ */
+export const checkContact = (values: ContactFormValues, stored?: Contact): Checked => {
   const { company, ...rest } = values;
+  const before = stored === undefined ? null : valuesFromContact(stored);
+  const untouched = LISTS.filter((list) => before !== null && JSON.stringify(values[list]) === JSON.stringify(before[list]));
+  const lists = Object.fromEntries(untouched.map((list) => [list, values[list].slice(0, LIST_MAX[list])]));
   const parsed = contactInput.safeParse({
     ...rest,
+    ...lists,
     civility: values.civility === '' ? null : values.civility,
     companyId: company?.id ?? null,
     birthDate: dayFromInput(values.birthDate),
     sourceDate: dayFromInput(values.sourceDate),
   });
-  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, issues: issuesFromZod(parsed.error) };
+  if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error) };
+  // the stored lists whole, so the patch leaves them out
+  const data = { ...parsed.data };
+  if (stored !== undefined) {
+    if (untouched.includes('emails')) data.emails = stored.emails;
+    if (untouched.includes('phones')) data.phones = stored.phones;
+    if (untouched.includes('tags')) data.tags = stored.tags.map((t) => t.name);
+  }
+  return { ok: true, data };
 };
 
 
