@@ -12,6 +12,19 @@ configure({ asyncUtilTimeout: 10_000 });
 
 const input = (testId: string): HTMLInputElement => screen.getByTestId(testId);
 
+/** The store's API, keeping what each contacts.update sent. */
+const recordingUpdates = (inner: Api): { api: Api; calls: unknown[] } => {
+  const calls: unknown[] = [];
+  const api: Api = {
+    ...inner,
+    call: (async (name: string, value: unknown) => {
+      if (name === 'contacts.update') calls.push(value);
+      return inner.call(name as never, value as never);
+    }) as Api['call'],
+  };
+  return { api, calls };
+};
+
 const contactCount = async (api: Api): Promise<number> => (await api.call('contacts.list', {})).rows.length;
 
 describe('ContactForm (capture)', () => {
@@ -158,14 +171,7 @@ describe('ContactForm (capture)', () => {
       postcode: '75011',
       city: 'Paris',
     });
-    const calls: unknown[] = [];
-    const api: Api = {
-      ...store.api,
-      call: (async (name: string, value: unknown) => {
-        if (name === 'contacts.update') calls.push(value);
-        return store.api.call(name as never, value as never);
-      }) as Api['call'],
-    };
+    const { api, calls } = recordingUpdates(store.api);
     const onSaved = vi.fn();
     renderWithApi(<ContactForm contact={created} onSaved={onSaved} onCancel={() => {}} />, api);
     expect(input('field-phone').value).toBe('06 12 34 56 78');
@@ -185,14 +191,7 @@ describe('ContactForm (capture)', () => {
     await store.api.call('contacts.merge', { keptId: a.id, removedId: b.id });
     const merged = await store.api.call('contacts.get', { id: a.id });
     expect(merged.phones).toHaveLength(17);
-    const calls: unknown[] = [];
-    const api: Api = {
-      ...store.api,
-      call: (async (name: string, value: unknown) => {
-        if (name === 'contacts.update') calls.push(value);
-        return store.api.call(name as never, value as never);
-      }) as Api['call'],
-    };
+    const { api, calls } = recordingUpdates(store.api);
     const onSaved = vi.fn();
     renderWithApi(<ContactForm contact={merged} onSaved={onSaved} onCancel={() => {}} />, api);
     const user = userEvent.setup();
@@ -300,14 +299,7 @@ describe('ContactForm (every field)', () => {
       emails: [{ email: 'moreau@exemple.fr', label: 'perso' }],
       tags: ['Pro'],
     });
-    const calls: unknown[] = [];
-    const api: Api = {
-      ...store.api,
-      call: (async (name: string, value: unknown) => {
-        if (name === 'contacts.update') calls.push(value);
-        return store.api.call(name as never, value as never);
-      }) as Api['call'],
-    };
+    const { api, calls } = recordingUpdates(store.api);
     const onSaved = vi.fn();
     renderWithApi(<ContactForm contact={created} onSaved={onSaved} onCancel={() => {}} />, api);
     const user = userEvent.setup();
