@@ -22,6 +22,11 @@ export const CODE_MAX = 40;
 export const TAG_NAME_MAX = 50;
 /** Additional e-mails or phones per contact, besides the primary one. */
 export const EXTRA_CONTACTS_MAX = 10;
+
+/** What a record's lists take from a form, an import or an update that rewrites them (a merge may leave more). */
+export const CONTACT_LIST_MAX = { emails: EXTRA_CONTACTS_MAX, phones: EXTRA_CONTACTS_MAX, tags: TAGS_PER_CONTACT_MAX } as const;
+export type ContactListName = keyof typeof CONTACT_LIST_MAX;
+export const contactListNames = Object.keys(CONTACT_LIST_MAX) as ContactListName[];
 /** Longest origin detail ("Salon de l'habitat 2026, stand B"). */
 export const SOURCE_DETAIL_MAX = 200;
 

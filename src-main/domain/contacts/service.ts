@@ -1,8 +1,7 @@
 import {
   AppError,
+  CONTACT_LIST_MAX,
   CONTACT_SCALARS,
-  EXTRA_CONTACTS_MAX,
-  TAGS_PER_CONTACT_MAX,
   contactInput,
   type Contact,
   type ContactData,
@@ -236,9 +235,9 @@ export const updateContact = (store: Store, input: z.output<typeof contactUpdate
    * it is not counted again (changing a job title must not fail on a 12th
    * number); one the patch replaces is.
    */
-  if (!('emails' in patch)) stored.emails = stored.emails?.slice(0, EXTRA_CONTACTS_MAX);
-  if (!('phones' in patch)) stored.phones = stored.phones?.slice(0, EXTRA_CONTACTS_MAX);
-  if (!('tags' in patch)) stored.tags = stored.tags?.slice(0, TAGS_PER_CONTACT_MAX);
+  if (!('emails' in patch)) stored.emails = stored.emails?.slice(0, CONTACT_LIST_MAX.emails);
+  if (!('phones' in patch)) stored.phones = stored.phones?.slice(0, CONTACT_LIST_MAX.phones);
+  if (!('tags' in patch)) stored.tags = stored.tags?.slice(0, CONTACT_LIST_MAX.tags);
   const merged = contactInput.safeParse({ ...stored, ...patch });
   if (!merged.success) {
     throw validation(merged.error.issues.map((i) => ({ path: i.path.join('.'), code: i.message })));

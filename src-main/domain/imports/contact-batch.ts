@@ -9,8 +9,7 @@ import {
   type ImportReport,
   type RowIssue,
 } from '../../contract';
-import { TAGS_PER_CONTACT_MAX } from '../../contract/contact-kinds';
-import { contactUpdateInput, EXTRA_CONTACTS_MAX } from '../../contract/contacts';
+import { CONTACT_LIST_MAX, contactUpdateInput, type ContactListName } from '../../contract/contacts';
 import type { JobContext } from '../../host/registry';
 import { bulkInsert, prepared, withLedgerGate, type Store } from '../../store/db';
 import { diskSorts, type Sqlite } from '../../store/open';
@@ -294,13 +293,17 @@ const listsMatter = (data: ContactData, row: Pick<ContactInput, 'email' | 'phone
   (data.phone !== null && data.phone !== row.phone);
 
 /** Values a merge does not add because the contact's list is full, by the field they were for. */
-type LeftOut = (field: 'emails' | 'phones' | 'tags', values: readonly string[]) => void;
+type LeftOut = (field: ContactListName, values: readonly string[]) => void;
 
-/** The first `max` of a list, the rest said through `leftOut` (as a row with too many extras is told). */
-const upTo = <T>(list: T[], max: number, field: 'emails' | 'phones' | 'tags', leftOut: LeftOut, value: (item: T) => string): T[] => {
-  if (list.length <= max) return list;
-  leftOut(field, list.slice(max).map(value));
-  return list.slice(0, max);
+/**
+ * The contact's list with what the row adds, up to what a record keeps (the
+ * rest said through `leftOut`, as a row with too many extras is told);
+ * undefined when none of it fits, so a full list is not rewritten as it was.
+ */
+const extended = <T>(current: readonly T[], added: readonly T[], field: ContactListName, leftOut: LeftOut, value: (item: T) => string): T[] | undefined => {
+  const room = Math.max(0, CONTACT_LIST_MAX[field] - current.length);
+  if (added.length > room) leftOut(field, added.slice(room).map(value));
+  return room === 0 ? undefined : [...current, ...added.slice(0, room)];
 };
 
 /**
@@ -326,9 +329,9 @@ const patchFor = (current: ContactInput, data: ContactData, authoritative: boole
   );
   const emailLabel = new Map(data.emails.map((e) => [e.email, e.label]));
   if (newEmails.length > 0) {
-    const all = [...(current.emails ?? []), ...newEmails.map((email) => ({ email, label: emailLabel.get(email) ?? null }))];
-    if ((current.emails ?? []).length < EXTRA_CONTACTS_MAX) patch.emails = upTo(all, EXTRA_CONTACTS_MAX, 'emails', leftOut, (e) => e.email ?? '');
-    else leftOut('emails', newEmails);
+    const added = newEmails.map((email) => ({ email, label: emailLabel.get(email) ?? null }));
+    const emails = extended(current.emails ?? [], added, 'emails', leftOut, (e) => e.email ?? '');
+    if (emails !== undefined) patch.emails = emails;
   }
   const phones = new Set([current.phone, ...(current.phones ?? []).map((p) => p.phone)]);
   const newPhones = [data.phone, ...data.phones.map((p) => p.phone)].filter(
@@ -336,15 +339,15 @@ const patchFor = (current: ContactInput, data: ContactData, authoritative: boole
   );
   const phoneLabel = new Map(data.phones.map((p) => [p.phone, p.label]));
   if (newPhones.length > 0) {
-    const all = [...(current.phones ?? []), ...newPhones.map((phone) => ({ phone, label: phoneLabel.get(phone) ?? null }))];
-    if ((current.phones ?? []).length < EXTRA_CONTACTS_MAX) patch.phones = upTo(all, EXTRA_CONTACTS_MAX, 'phones', leftOut, (p) => p.phone ?? '');
-    else leftOut('phones', newPhones);
+    const added = newPhones.map((phone) => ({ phone, label: phoneLabel.get(phone) ?? null }));
+    const phones = extended(current.phones ?? [], added, 'phones', leftOut, (p) => p.phone ?? '');
+    if (phones !== undefined) patch.phones = phones;
   }
   const tags = new Set((current.tags ?? []).map(fold));
   const newTags = data.tags.filter((t) => !tags.has(fold(t)));
   if (newTags.length > 0) {
-    if ((current.tags ?? []).length < TAGS_PER_CONTACT_MAX) patch.tags = upTo([...(current.tags ?? []), ...newTags], TAGS_PER_CONTACT_MAX, 'tags', leftOut, (t) => t);
-    else leftOut('tags', newTags);
+    const all = extended(current.tags ?? [], newTags, 'tags', leftOut, (t) => t);
+    if (all !== undefined) patch.tags = all;
   }
   return patch;
 };

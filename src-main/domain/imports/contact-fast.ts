@@ -16,8 +16,8 @@ import {
   type RowIssue,
 } from '../../contract';
 import {
-  parseCivility,
   EMPTY_DATE,
+  parseCivility,
   parseCountry,
   parseDate,
   parseLanguage,

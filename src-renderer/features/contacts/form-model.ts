@@ -1,9 +1,9 @@
 import {
+  CONTACT_LIST_MAX,
   CONTACT_SCALARS,
   contactInput,
-  EXTRA_CONTACTS_MAX,
+  contactListNames,
   formatPhone,
-  TAGS_PER_CONTACT_MAX,
   type Civility,
   type Contact,
   type ContactData,
@@ -185,10 +185,6 @@ export const withoutBlankRows = (v: ContactFormValues): ContactFormValues => {
 
 export type Checked = { ok: true; data: ContactData } | { ok: false; issues: FieldIssue[] };
 
-const LIST_MAX = { emails: EXTRA_CONTACTS_MAX, phones: EXTRA_CONTACTS_MAX, tags: TAGS_PER_CONTACT_MAX } as const;
-type ListName = keyof typeof LIST_MAX;
-const LISTS = Object.keys(LIST_MAX) as ListName[];
-
 /**
  * The same schema the store applies, so the counter sees mistakes before
  * anything is sent. Editing a contact (`stored`), a list left as it was is
@@ -198,8 +194,8 @@ const LISTS = Object.keys(LIST_MAX) as ListName[];
 export const checkContact = (values: ContactFormValues, stored?: Contact): Checked => {
   const { company, ...rest } = values;
   const before = stored === undefined ? null : valuesFromContact(stored);
-  const untouched = LISTS.filter((list) => before !== null && JSON.stringify(values[list]) === JSON.stringify(before[list]));
-  const lists = Object.fromEntries(untouched.map((list) => [list, values[list].slice(0, LIST_MAX[list])]));
+  const untouched = contactListNames.filter((list) => before !== null && JSON.stringify(values[list]) === JSON.stringify(before[list]));
+  const lists = Object.fromEntries(untouched.map((list) => [list, values[list].slice(0, CONTACT_LIST_MAX[list])]));
   const parsed = contactInput.safeParse({
     ...rest,
     ...lists,
