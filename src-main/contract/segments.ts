@@ -11,8 +11,12 @@ import { paretoTiers, rfmSegmentKeys } from './rfm';
  * target campaigns and loyalty offers at a segment, so the stored definition
  * carries its version: a change of shape gets a new version and an upgrade
  * step, never a silent reinterpretation of what users saved.
+ *
+ * Version 2: the tags criterion names its list `tagIds` (like `productIds`)
+ * where version 1 wrote `any`. Version 1 trees are still read, from the base
+ * and from callers, and come out as version 2 (`upgradeTree`).
  */
-export const SEGMENT_VERSION = 1;
+export const SEGMENT_VERSION = 2;
 /** Levels of nesting, the root group being level 1: deeper trees are unreadable in the builder anyway. */
 export const SEGMENT_DEPTH_MAX = 6;
 /** Criteria (leaves) in one definition: keeps the compiled SQL and its live count small. */
@@ -69,7 +73,7 @@ const criterion = <F extends string, S extends z.ZodRawShape>(field: F, shape: S
 export const segmentCriterionSchemas = [
   criterion('status', { in: list(z.enum(contactStatuses), contactStatuses.length) }),
   /** Tag ids: a contact holding any of them matches. A deleted tag simply matches nobody. */
-  criterion('tags', { any: list(id, TAGS_PER_CONTACT_MAX) }),
+  criterion('tags', { tagIds: list(id, TAGS_PER_CONTACT_MAX) }),
   criterion('source', { in: list(z.enum(contactSources), contactSources.length) }),
   /** From its start, without case or accents ("st e" finds "Saint-Étienne" only if typed "saint-e"). */
   criterion('city', { prefix: prefix(100) }),
@@ -184,27 +188,47 @@ export const segmentShape = (node: SegmentNode): { depth: number; criteria: numb
   return { depth: 1 + Math.max(0, ...shapes.map((s) => s.depth)), criteria: shapes.reduce((n, s) => n + s.criteria, 0) };
 };
 
+/**
+ * A version 1 tree in version 2's words: a tags criterion's `any` becomes
+ * `tagIds`. Works on the raw JSON (already held to the depth limit), so
+ * anything else, right or wrong, is left for the parse to judge.
+ */
+const upgradeTree = (v: unknown): unknown => {
+  if (!isRecord(v)) return v;
+  if (v.field === 'tags' && 'any' in v && !('tagIds' in v)) {
+    const { any: tagIds, ...rest } = v;
+    return { ...rest, tagIds };
+  }
+  if (Array.isArray(v.children)) return { ...v, children: v.children.map(upgradeTree) };
+  if ('child' in v) return { ...v, child: upgradeTree(v.child) };
+  return v;
+};
+
+/** Versions still read; older ones are upgraded to SEGMENT_VERSION on the way in. */
+const readableVersions = [1, SEGMENT_VERSION] as const;
+
 export const segmentDefinition = z
   .object({
-    version: z.literal(SEGMENT_VERSION, { error: 'unsupported_version' }),
-    root: z.unknown().transform((v, ctx): SegmentNode => {
-      if (rawDepth(v, SEGMENT_DEPTH_MAX + 1) > SEGMENT_DEPTH_MAX) {
-        ctx.addIssue({ code: 'custom', message: 'too_deep' });
-        return z.NEVER;
-      }
-      const parsed = segmentNode.safeParse(v);
-      if (!parsed.success) {
-        relay(parsed.error.issues, ctx);
-        return z.NEVER;
-      }
-      if (segmentShape(parsed.data).criteria > SEGMENT_CRITERIA_MAX) {
-        ctx.addIssue({ code: 'custom', message: 'too_many_criteria' });
-        return z.NEVER;
-      }
-      return parsed.data;
-    }),
+    version: z.literal(readableVersions, { error: 'unsupported_version' }),
+    root: z.unknown(),
   })
-  .strict();
+  .strict()
+  .transform((v, ctx): SegmentDefinition => {
+    if (rawDepth(v.root, SEGMENT_DEPTH_MAX + 1) > SEGMENT_DEPTH_MAX) {
+      ctx.addIssue({ code: 'custom', path: ['root'], message: 'too_deep' });
+      return z.NEVER;
+    }
+    const parsed = segmentNode.safeParse(v.version === 1 ? upgradeTree(v.root) : v.root);
+    if (!parsed.success) {
+      relay(parsed.error.issues, ctx, ['root']);
+      return z.NEVER;
+    }
+    if (segmentShape(parsed.data).criteria > SEGMENT_CRITERIA_MAX) {
+      ctx.addIssue({ code: 'custom', path: ['root'], message: 'too_many_criteria' });
+      return z.NEVER;
+    }
+    return { version: SEGMENT_VERSION, root: parsed.data };
+  });
 export type SegmentDefinition = { version: typeof SEGMENT_VERSION; root: SegmentNode };
 
 export const segmentName = z

@@ -89,7 +89,7 @@ export const benchAttrition = async (opts: { source: string; benchDir: string; r
       record(`at-risk page of 50 by ${sort} (incl. summary)`, `first p50 ${ms(first.p50)}; next 20 pages p50 ${ms(percentile(deep, 50))}, p95 ${ms(percentile(deep, 95))}`);
     }
 
-    const seg = timed(3, () => countSegment(store, { version: 1, root: { field: 'atRisk' } }, now));
+    const seg = timed(3, () => countSegment(store, { version: 2, root: { field: 'atRisk' } }, now));
     record(`segment count, atRisk criterion (${seg.last.toLocaleString('en')})`, `p50 ${ms(seg.p50)} of 3`);
 
     const t0 = performance.now();

@@ -235,7 +235,7 @@ export const benchLoyalty = async (opts: { source: string; benchDir: string; rec
     writeTag(file, tag.id);
     const segment = await api.call('segments.create', {
       name: `Bench ${Date.now()}`,
-      definition: { version: 1, root: { field: 'tags', any: [tag.id] } },
+      definition: { version: 2, root: { field: 'tags', tagIds: [tag.id] } },
     });
     const saved = contactFilter.parse({ segmentId: segment.id });
     // the first large write since the base was opened: its pages come from disk

@@ -120,7 +120,7 @@ export const benchRfm = async (opts: { source: string; benchDir: string; record:
       const runs: number[] = [];
       let n = 0;
       for (let i = 0; i < 3; i++) {
-        const r = time(() => countSegment(store, { version: 1, root }));
+        const r = time(() => countSegment(store, { version: 2, root }));
         runs.push(r.ms);
         n = r.value;
       }

@@ -126,18 +126,18 @@ export const benchSegments = async (opts: { source: string; benchDir: string; re
   const vip = Number(store.sqlite.prepare("SELECT id FROM tags WHERE name = 'VIP'").pluck().get());
   const criteria: [string, SegmentNode][] = [
     ['status customer', { field: 'status', in: ['customer'] }],
-    ['tag VIP or city "lyon"', { op: 'or', children: [{ field: 'tags', any: [vip] }, { field: 'city', prefix: 'lyon' }] }],
+    ['tag VIP or city "lyon"', { op: 'or', children: [{ field: 'tags', tagIds: [vip] }, { field: 'city', prefix: 'lyon' }] }],
     ['last purchase within 365 days', { field: 'lastPurchase', withinDays: 365 }],
     ['total spent ≥ 100 €', { field: 'totalSpent', minCents: 10_000 }],
     ['contactable email/offers', { field: 'contactable', channel: 'email', purpose: 'offers' }],
   ];
-  const five: SegmentDefinition = { version: 1, root: { op: 'and', children: criteria.map(([, c]) => c) } };
+  const five: SegmentDefinition = { version: 2, root: { op: 'and', children: criteria.map(([, c]) => c) } };
   try {
     countSegment(store, five);
     const all = timed(5, () => countSegment(store, five));
     opts.record(`segment count, five criteria (${all.n.toLocaleString('en')})`, `${all.ms.toFixed(1)} ms median of 5`, '', '', `≤ ${COUNT_TARGET_MS} ms`);
     for (const [name, root] of criteria) {
-      const one = timed(3, () => countSegment(store, { version: 1, root }));
+      const one = timed(3, () => countSegment(store, { version: 2, root }));
       opts.record(`  segment count, ${name} alone (${one.n.toLocaleString('en')})`, `${one.ms.toFixed(1)} ms median of 3`);
     }
     const c = catalogueShares(store);
@@ -151,10 +151,10 @@ export const benchSegments = async (opts: { source: string; benchDir: string; re
       ],
     ];
     for (const [name, root] of bought) {
-      const one = timed(3, () => countSegment(store, { version: 1, root }));
+      const one = timed(3, () => countSegment(store, { version: 2, root }));
       opts.record(`  segment count, ${name} (${one.n.toLocaleString('en')})`, `${one.ms.toFixed(1)} ms median of 3`);
     }
-    const negated = timed(3, () => countSegment(store, { version: 1, root: { op: 'and', children: [five.root, { op: 'not', child: { field: 'city', prefix: 'paris' } }] } }));
+    const negated = timed(3, () => countSegment(store, { version: 2, root: { op: 'and', children: [five.root, { op: 'not', child: { field: 'city', prefix: 'paris' } }] } }));
     opts.record(`  segment count, five criteria and not Paris (${negated.n.toLocaleString('en')})`, `${negated.ms.toFixed(1)} ms median of 3`);
   } finally {
     store.sqlite.close();
@@ -177,7 +177,7 @@ export const benchSegments = async (opts: { source: string; benchDir: string; re
     // ~100k contacts: the customers of Paris
     const paris = await api.call('segments.create', {
       name: 'Clients parisiens',
-      definition: { version: 1, root: { op: 'and', children: [{ field: 'status', in: ['customer'] }, { field: 'city', prefix: 'paris' }] } },
+      definition: { version: 2, root: { op: 'and', children: [{ field: 'status', in: ['customer'] }, { field: 'city', prefix: 'paris' }] } },
     });
     const out = path.join(opts.benchDir, 'segment-export.csv');
     const t = performance.now();

@@ -318,7 +318,7 @@ describe('comptoir CLI', () => {
     for (const [last, city] of [['Lefèvre', 'Lyon'], ['Martin', 'Lille'], ['Durand', 'Lyon']]) {
       expect(run('call', 'contacts.create', JSON.stringify({ lastName: last, city, status: 'customer' }), '--db', db).code).toBe(0);
     }
-    const definition = { version: 1, root: { field: 'city', prefix: 'lyon' } };
+    const definition = { version: 2, root: { field: 'city', prefix: 'lyon' } };
     expect(run('call', 'segments.create', JSON.stringify({ name: 'Lyonnais fidèles', definition }), '--db', db).code).toBe(0);
     const file = path.join(dir, 'lyon.csv');
     const done = run('export', 'contacts', file, '--segment', 'LYONNAIS FIDELES', '--db', db);

@@ -372,21 +372,21 @@ describe('the list narrowed to an unsaved definition', () => {
         await api.call('purchases.create', { contactId: ids[k], purchasedAt: `2026-0${j + 1}-10T10:00:00.000Z`, lines: [{ label: 'Thé', unitPriceCents: 900 }] });
       }
     }
-    const definition = { version: 1 as const, root: { field: 'purchaseCount' as const, min: 2 } };
+    const definition = { version: 2 as const, root: { field: 'purchaseCount' as const, min: 2 } };
     const page = await api.call('contacts.list', { definition });
     expect(page.rows.map((r) => r.id).sort((a, b) => a - b)).toEqual([ids[0], ids[1]]);
     expect(page.total).toBe(2);
-    const none = await api.call('contacts.list', { definition: { version: 1, root: { op: 'not', child: { field: 'status', in: ['prospect', 'customer', 'former'] } } } });
+    const none = await api.call('contacts.list', { definition: { version: 2, root: { op: 'not', child: { field: 'status', in: ['prospect', 'customer', 'former'] } } } });
     expect(none.rows).toEqual([]);
     // bought in February: the contacts with a sale that month, each once; a month that is not one is refused
-    const march = await api.call('contacts.list', { definition: { version: 1, root: { field: 'boughtInMonths', from: '2026-02', to: '2026-02' } } });
+    const march = await api.call('contacts.list', { definition: { version: 2, root: { field: 'boughtInMonths', from: '2026-02', to: '2026-02' } } });
     expect(march.rows.map((r) => r.id).sort((a, b) => a - b)).toEqual([ids[0], ids[1]]);
-    const badMonth = await failure(api.call('segments.count', { definition: { version: 1, root: { field: 'boughtInMonths', from: '2026-00', to: '2026-12' } } }));
+    const badMonth = await failure(api.call('segments.count', { definition: { version: 2, root: { field: 'boughtInMonths', from: '2026-00', to: '2026-12' } } }));
     expect(badMonth.details).toMatchObject({ issues: [{ path: 'definition.root.from', code: 'invalid_month' }] });
-    const inverted = await failure(api.call('segments.count', { definition: { version: 1, root: { field: 'boughtInMonths', from: '2026-05', to: '2026-01' } } }));
+    const inverted = await failure(api.call('segments.count', { definition: { version: 2, root: { field: 'boughtInMonths', from: '2026-05', to: '2026-01' } } }));
     expect(inverted.details).toMatchObject({ issues: [{ path: 'definition.root.to', code: 'range_inverted' }] });
     // a definition that is not one is refused with its path, not ignored
-    const bad = await failure(api.call('contacts.list', { definition: { version: 1, root: { field: 'nope' } } as never }));
+    const bad = await failure(api.call('contacts.list', { definition: { version: 2, root: { field: 'nope' } } as never }));
     expect(bad.code).toBe('VALIDATION');
     expect(JSON.stringify(bad.details)).toContain('definition');
   });

@@ -322,7 +322,7 @@ describe('attrition on a generated shop', () => {
     const summary = atRiskSummary(store, NOW);
     expect(summary).toEqual({ customers: ref.atRisk.size, valueCents: [...ref.atRisk.values()].reduce((s, r) => s + r.value, 0) });
     // the segment criterion picks the same customers
-    expect(countSegment(store, { version: 1, root: { field: 'atRisk' } }, NOW)).toBe(ref.atRisk.size);
+    expect(countSegment(store, { version: 2, root: { field: 'atRisk' } }, NOW)).toBe(ref.atRisk.size);
     // one customer's view agrees with the list
     const [someone, expected] = [...ref.atRisk.entries()][0] ?? [0, undefined];
     expect(contactRisk(store, someone, NOW)).toMatchObject({ atRisk: true, reasons: expected?.reasons });
@@ -414,7 +414,7 @@ describe('attrition on a generated shop', () => {
     const list = winbackPage(store, { cursor: null, limit: 10 });
     expect(list).toMatchObject({ lost: 1, wonBack: 0, nextCursor: null });
     expect(list.rows[0]).toMatchObject({ contactId: target, attrition: 'dissatisfaction', note: 'Livraison ratée', markedAt: NOW.toISOString(), wonBackAt: null });
-    expect(countSegment(store, { version: 1, root: { field: 'markedLost' } }, NOW)).toBe(1);
+    expect(countSegment(store, { version: 2, root: { field: 'markedLost' } }, NOW)).toBe(1);
 
     // marking again replaces the mark
     transaction(store, () => markLost(store, { contactId: target, attrition: 'structural', note: null }, NOW));
@@ -436,7 +436,7 @@ describe('attrition on a generated shop', () => {
     expect(transaction(store, () => recordWinBacks(store, [target]))).toBe(0);
     expect(transaction(store, () => recordWinBacks(store, null))).toBe(0);
     expect(store.sqlite.prepare('SELECT status FROM contacts WHERE id = ?').pluck().get(target)).toBe('customer');
-    expect(segmentIds(store, { version: 1, root: { field: 'markedLost' } }, NOW)).toEqual([other]);
+    expect(segmentIds(store, { version: 2, root: { field: 'markedLost' } }, NOW)).toEqual([other]);
     expect(contactRisk(store, other, NOW).atRisk).toBe(false);
 
     transaction(store, () => unmarkLost(store, target, NOW));

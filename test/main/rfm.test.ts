@@ -314,13 +314,13 @@ const checkAll = async (base: Base): Promise<void> => {
     ],
   ];
   for (const [root, holds] of cases) {
-    const definition: SegmentDefinition = { version: 1, root };
+    const definition: SegmentDefinition = { version: 2, root };
     const { count } = await api.call('segments.count', { definition });
     expect({ root: JSON.stringify(root), count }).toEqual({ root: JSON.stringify(root), count: ref.scored.filter(holds).length });
   }
   // the criteria as a list filter: the same people
   for (const [root, holds] of cases.slice(4, 6)) {
-    const saved = await api.call('segments.create', { name: `rfm ${JSON.stringify(root).length}`, definition: { version: 1, root } });
+    const saved = await api.call('segments.create', { name: `rfm ${JSON.stringify(root).length}`, definition: { version: 2, root } });
     const page = await api.call('contacts.list', { segmentId: saved.id, limit: 500 });
     expect(page.rows.map((r) => r.id).sort((a, b) => a - b)).toEqual(ref.scored.filter(holds).map((c) => c.id).sort((a, b) => a - b));
   }

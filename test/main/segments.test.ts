@@ -210,7 +210,7 @@ const holds = (c: SegmentCriterion, f: Facts): boolean => {
     case 'status':
       return c.in.includes(k.status);
     case 'tags':
-      return k.tags.some((t) => c.any.includes(t.id));
+      return k.tags.some((t) => c.tagIds.includes(t.id));
     case 'source':
       return c.in.includes(k.source);
     case 'city':
@@ -272,7 +272,7 @@ const bound = (max: number) => fc.integer({ min: 0, max });
 const criterionArb = (base: Base): fc.Arbitrary<SegmentCriterion> =>
   fc.oneof(
     fc.record({ field: fc.constant('status' as const), in: fc.uniqueArray(fc.constantFrom(...contactStatuses), { minLength: 1 }) }),
-    fc.record({ field: fc.constant('tags' as const), any: idsArb(base.tagIds) }),
+    fc.record({ field: fc.constant('tags' as const), tagIds: idsArb(base.tagIds) }),
     fc.record({ field: fc.constant('source' as const), in: fc.uniqueArray(fc.constantFrom(...contactSources), { minLength: 1, maxLength: 3 }) }),
     fc.record({ field: fc.constant('city' as const), prefix: fc.constantFrom('saint', 'Saint-É', 'st', 'LY', 'lyon', 'oe', '-') }),
     fc.record({ field: fc.constant('postcode' as const), prefix: fc.constantFrom('42', '420', '69001', '9', '0') }),
@@ -311,7 +311,7 @@ const nodeArb = (base: Base): fc.Arbitrary<SegmentNode> =>
 const definitionsArb = (base: Base) =>
   fc.array(
     nodeArb(base)
-      .map((root) => segmentDefinition.safeParse({ version: 1, root }))
+      .map((root) => segmentDefinition.safeParse({ version: 2, root }))
       .filter((r) => r.success)
       .map((r) => r.data as SegmentDefinition),
     { minLength: 1, maxLength: 8 },
@@ -342,10 +342,10 @@ describe('segment definitions compiled to SQL', () => {
     const each = fc.sample(criterionArb(base), { numRuns: 400, seed: 11 });
     const fields = new Set<string>();
     for (const c of each) {
-      const parsed = segmentDefinition.safeParse({ version: 1, root: c });
+      const parsed = segmentDefinition.safeParse({ version: 2, root: c });
       if (!parsed.success) continue;
       fields.add(c.field);
-      for (const definition of [parsed.data, { version: 1 as const, root: { op: 'not' as const, child: parsed.data.root } }]) {
+      for (const definition of [parsed.data, { version: 2 as const, root: { op: 'not' as const, child: parsed.data.root } }]) {
         const want = expected(base, definition);
         expect(sorted(segmentIds(base.store, definition, NOW)), JSON.stringify(definition)).toEqual(want);
         expect(countSegment(base.store, definition, NOW), JSON.stringify(definition)).toBe(want.length);
@@ -355,7 +355,7 @@ describe('segment definitions compiled to SQL', () => {
     // "contactable by e-mail for offers" with a status is counted from the consent indexes: the same answer
     for (const status of [['customer'], ['prospect', 'former']] as ContactStatus[][]) {
       const definition: SegmentDefinition = {
-        version: 1,
+        version: 2,
         root: { op: 'and', children: [{ field: 'contactable', channel: 'email', purpose: 'offers' }, { field: 'status', in: status }] },
       };
       expect(countSegment(base.store, definition, NOW)).toBe(expected(base, definition).length);
@@ -369,18 +369,18 @@ describe('segment definitions compiled to SQL', () => {
       { ...blank, purchases: [{ day: 20, product: 0, quantity: 2, refund: 'all' }] },
     ]);
     const [buyer, never, refunded] = base.ids;
-    const bought: SegmentDefinition = { version: 1, root: { field: 'boughtProduct', productIds: [base.productIds[0] ?? 0] } };
+    const bought: SegmentDefinition = { version: 2, root: { field: 'boughtProduct', productIds: [base.productIds[0] ?? 0] } };
     expect(segmentIds(base.store, bought, NOW)).toEqual([buyer]);
-    expect(segmentIds(base.store, { version: 1, root: { op: 'not', child: bought.root } }, NOW)).toEqual([never, refunded]);
-    expect(countSegment(base.store, { version: 1, root: { field: 'tags', any: [UNKNOWN_ID] } }, NOW)).toBe(0);
-    expect(countSegment(base.store, { version: 1, root: { field: 'boughtProduct', productIds: [UNKNOWN_ID] } }, NOW)).toBe(0);
-    expect(countSegment(base.store, { version: 1, root: { op: 'not', child: { field: 'lastPurchase', from: day(15) } } }, NOW)).toBe(2);
+    expect(segmentIds(base.store, { version: 2, root: { op: 'not', child: bought.root } }, NOW)).toEqual([never, refunded]);
+    expect(countSegment(base.store, { version: 2, root: { field: 'tags', tagIds: [UNKNOWN_ID] } }, NOW)).toBe(0);
+    expect(countSegment(base.store, { version: 2, root: { field: 'boughtProduct', productIds: [UNKNOWN_ID] } }, NOW)).toBe(0);
+    expect(countSegment(base.store, { version: 2, root: { op: 'not', child: { field: 'lastPurchase', from: day(15) } } }, NOW)).toBe(2);
   });
 
   it('reads the sale lines of "bought" from their index alone, quantity included (migration 22), not one table row a line', () => {
     const base = build([{ ...blank, purchases: [{ day: 10, product: 0, quantity: 1, refund: 'none' }] }]);
-    const categories: SegmentDefinition = { version: 1, root: { op: 'not', child: { field: 'boughtCategory', categories: ['vins'] } } };
-    const product: SegmentDefinition = { version: 1, root: { field: 'boughtProduct', productIds: [base.productIds[0] ?? 0], since: day(1) } };
+    const categories: SegmentDefinition = { version: 2, root: { op: 'not', child: { field: 'boughtCategory', categories: ['vins'] } } };
+    const product: SegmentDefinition = { version: 2, root: { field: 'boughtProduct', productIds: [base.productIds[0] ?? 0], since: day(1) } };
     for (const definition of [categories, product]) {
       const cond = compileSegment(definition, 'c', { store: base.store, now: NOW });
       const plan = base.store.sqlite
@@ -409,20 +409,20 @@ const blank: Person = {
 
 describe('the segments contract', () => {
   const bad: [string, unknown, string][] = [
-    ['an unknown field', { version: 1, root: { field: 'shoeSize', in: [42] } }, 'unknown_field'],
-    ['an unknown operator', { version: 1, root: { op: 'xor', children: [] } }, 'unknown_op'],
-    ['an empty group', { version: 1, root: { op: 'and', children: [] } }, 'empty_group'],
-    ['a tree deeper than 6', { version: 1, root: [...Array(6).keys()].reduce<unknown>((child) => ({ op: 'not', child }), { field: 'city', prefix: 'a' }) }, 'too_deep'],
+    ['an unknown field', { version: 2, root: { field: 'shoeSize', in: [42] } }, 'unknown_field'],
+    ['an unknown operator', { version: 2, root: { op: 'xor', children: [] } }, 'unknown_op'],
+    ['an empty group', { version: 2, root: { op: 'and', children: [] } }, 'empty_group'],
+    ['a tree deeper than 6', { version: 2, root: [...Array(6).keys()].reduce<unknown>((child) => ({ op: 'not', child }), { field: 'city', prefix: 'a' }) }, 'too_deep'],
     [
       'more than 50 criteria',
-      { version: 1, root: { op: 'or', children: Array.from({ length: 11 }, () => ({ op: 'and', children: Array.from({ length: 5 }, () => ({ field: 'city', prefix: 'a' })) })) } },
+      { version: 2, root: { op: 'or', children: Array.from({ length: 11 }, () => ({ op: 'and', children: Array.from({ length: 5 }, () => ({ field: 'city', prefix: 'a' })) })) } },
       'too_many_criteria',
     ],
-    ['a future version', { version: 2, root: { field: 'city', prefix: 'a' } }, 'unsupported_version'],
-    ['an inverted range', { version: 1, root: { field: 'purchaseCount', min: 5, max: 2 } }, 'range_inverted'],
-    ['an empty prefix', { version: 1, root: { field: 'postcode', prefix: '  ' } }, 'required'],
-    ['a bad date', { version: 1, root: { field: 'created', from: '2025-02-30' } }, 'invalid_date'],
-    ['an unknown status', { version: 1, root: { field: 'status', in: ['vip'] } }, 'invalid_value'],
+    ['a future version', { version: 3, root: { field: 'city', prefix: 'a' } }, 'unsupported_version'],
+    ['an inverted range', { version: 2, root: { field: 'purchaseCount', min: 5, max: 2 } }, 'range_inverted'],
+    ['an empty prefix', { version: 2, root: { field: 'postcode', prefix: '  ' } }, 'required'],
+    ['a bad date', { version: 2, root: { field: 'created', from: '2025-02-30' } }, 'invalid_date'],
+    ['an unknown status', { version: 2, root: { field: 'status', in: ['vip'] } }, 'invalid_value'],
   ];
 
   it.each(bad)('refuses %s with a clear code, and writes nothing', async (_what, definition, code) => {
@@ -440,14 +440,14 @@ describe('the segments contract', () => {
     const { api } = await openClient();
     const lyon = await api.call('contacts.create', { lastName: 'Martin', city: 'Lyon', status: 'customer' });
     await api.call('contacts.create', { lastName: 'Durand', city: 'Lille' });
-    const def = { version: 1 as const, root: { field: 'city' as const, prefix: 'ly' } };
+    const def = { version: 2 as const, root: { field: 'city' as const, prefix: 'ly' } };
     expect(await api.call('segments.count', { definition: def })).toEqual({ count: 1 });
     const s = await api.call('segments.create', { name: '  Clients   fidèles ', definition: def });
     expect(s).toMatchObject({ name: 'Clients fidèles', count: 1, definition: def });
     const dup = await failure(api.call('segments.create', { name: 'CLIENTS FIDELES', definition: def }));
     expect(dup.code).toBe('CONFLICT');
     expect(dup.details?.issues).toEqual([{ path: 'name', code: 'duplicate_name' }]);
-    const other = await api.call('segments.create', { name: 'Autres', definition: { version: 1, root: { op: 'not', child: def.root } } });
+    const other = await api.call('segments.create', { name: 'Autres', definition: { version: 2, root: { op: 'not', child: def.root } } });
     expect(other.count).toBe(1);
     expect((await failure(api.call('segments.update', { id: other.id, name: 'clients fidèles' }))).code).toBe('CONFLICT');
     expect((await api.call('segments.list', {})).map((x) => [x.name, x.count])).toEqual([
@@ -455,10 +455,10 @@ describe('the segments contract', () => {
       ['Clients fidèles', null],
     ]);
     // a bad update changes nothing
-    const refused = await failure(api.call('segments.update', { id: s.id, name: 'x'.repeat(101), definition: { version: 1, root: { op: 'or', children: [] } } } as never));
+    const refused = await failure(api.call('segments.update', { id: s.id, name: 'x'.repeat(101), definition: { version: 2, root: { op: 'or', children: [] } } } as never));
     expect(refused.details?.issues?.map((i) => i.code).sort()).toEqual(['empty_group', 'too_long']);
     expect(await api.call('segments.get', { id: s.id })).toEqual(s);
-    const changed = await api.call('segments.update', { id: s.id, definition: { version: 1, root: { field: 'status', in: ['prospect', 'customer'] } } });
+    const changed = await api.call('segments.update', { id: s.id, definition: { version: 2, root: { field: 'status', in: ['prospect', 'customer'] } } });
     expect(changed).toMatchObject({ name: 'Clients fidèles', count: 2 });
     expect((await api.call('segments.get', { id: s.id })).count).toBe(2);
     await api.call('contacts.update', { id: lyon.id, patch: { status: 'former' } });
@@ -540,7 +540,7 @@ describe('a segment whose top level is an OR', () => {
     add('Chevalier', '42000', 'Saint-Étienne');
     const segment = {
       id: saveSegment(store, 'Neuf-trois ou Lyon', {
-        version: 1,
+        version: 2,
         root: { op: 'or', children: [{ field: 'postcode', prefix: '9' }, { field: 'city', prefix: 'lyon' }] },
       }),
     };
@@ -566,7 +566,7 @@ describe('a saved segment in bulk actions, exports and loyalty bonuses', () => {
     for (const p of people) ids.push((await api.call('contacts.create', p)).id);
     const segment = await api.call('segments.create', {
       name: 'Lyonnais clients',
-      definition: { version: 1, root: { op: 'and', children: [{ field: 'city', prefix: 'lyon' }, { field: 'status', in: ['customer'] }] } },
+      definition: { version: 2, root: { op: 'and', children: [{ field: 'city', prefix: 'lyon' }, { field: 'status', in: ['customer'] }] } },
     });
     return { ...opened, ids, segment };
   };
@@ -618,7 +618,7 @@ describe('a saved segment in bulk actions, exports and loyalty bonuses', () => {
 
   it('grants through the service on a segment of loyalty criteria', () => {
     const base = build([{ ...blank, member: true, bonus: 500 }, { ...blank, member: true }, { ...blank }]);
-    const segmentId = saveSegment(base.store, 'Riches', { version: 1, root: { field: 'loyaltyBalance', min: 300 } });
+    const segmentId = saveSegment(base.store, 'Riches', { version: 2, root: { field: 'loyaltyBalance', min: 300 } });
     const filter = { q: '', segmentId };
     expect(previewBonus(base.store, loyaltyBonusPreviewInput.parse({ filter, points: 10, reason: 'r' }))).toEqual({ members: 1 });
     transaction(base.store, () => grantBonus(base.store, loyaltyBonusGrantInput.parse({ filter, points: 10, reason: 'r', expectedMembers: 1 })));
@@ -628,10 +628,48 @@ describe('a saved segment in bulk actions, exports and loyalty bonuses', () => {
 });
 
 describe('migration 0011', () => {
+  it('reads a segment saved as version 1 (tags under `any`) as version 2, counting and listing the same contacts', async () => {
+    const dir = tempDir();
+    const { api, client, dbPath } = await openClient(dir);
+    const vip = await api.call('contacts.create', { lastName: 'Martin', city: 'Lyon', tags: ['VIP'] });
+    await api.call('contacts.create', { lastName: 'Durand', city: 'Lyon' });
+    await api.call('contacts.create', { lastName: 'Petit', city: 'Lille', tags: ['VIP'] });
+    const tagId = vip.tags[0]?.id ?? 0;
+    const v1Root = { op: 'and', children: [{ field: 'city', prefix: 'ly' }, { op: 'not', child: { field: 'tags', any: [tagId] } }] };
+    const v2Root = { op: 'and', children: [{ field: 'city', prefix: 'ly' }, { op: 'not', child: { field: 'tags', tagIds: [tagId] } }] };
+    await client.close();
+    // as a base written before version 2 holds it: the row itself, not through the contract
+    const raw = openStore(dbPath);
+    raw.sqlite
+      .prepare("INSERT INTO segments (name, definition, created_at, updated_at) VALUES ('Lyon sans VIP', ?, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')")
+      .run(JSON.stringify({ version: 1, root: v1Root }));
+    const savedId = raw.sqlite.prepare('SELECT id FROM segments').pluck().get() as number;
+    raw.sqlite.close();
+
+    const { api: again } = await openClient(dir);
+    const saved = await again.call('segments.get', { id: savedId });
+    expect(saved).toMatchObject({ name: 'Lyon sans VIP', count: 1, definition: { version: 2, root: v2Root } });
+    expect((await again.call('contacts.list', { segmentId: savedId })).rows.map((c) => c.lastName)).toEqual(['Durand']);
+    // a caller still speaking version 1 is understood, and what is stored is version 2
+    const fromV1 = await again.call('segments.create', { name: 'VIP', definition: { version: 1, root: { field: 'tags', any: [tagId] } } as never });
+    expect(fromV1).toMatchObject({ count: 2, definition: { version: 2, root: { field: 'tags', tagIds: [tagId] } } });
+    const stored = openStore(path.join(dir, 'comptoir.sqlite'));
+    expect(JSON.parse(stored.sqlite.prepare('SELECT definition FROM segments WHERE id = ?').pluck().get(fromV1.id) as string)).toEqual({
+      version: 2,
+      root: { field: 'tags', tagIds: [tagId] },
+    });
+    // version 2 has no `any`: the old key under the new version is a mistake, reported as such
+    const wrong = await failure(again.call('segments.count', { definition: { version: 2, root: { field: 'tags', any: [tagId] } } } as never));
+    expect(wrong.details?.issues?.map((i) => [i.path, i.code])).toEqual([
+      ['definition.root.tagIds', 'invalid_type'],
+      ['definition.root', 'unrecognized_keys'],
+    ]);
+  });
+
   it('keeps names unique without ASCII case in the table itself, and refuses a definition without its version', () => {
     const store = openStore(path.join(tempDir(), 'm.sqlite'));
-    saveSegment(store, 'VIP', { version: 1, root: { field: 'city', prefix: 'a' } });
-    expect(() => saveSegment(store, 'vip', { version: 1, root: { field: 'city', prefix: 'a' } })).toThrow(/UNIQUE/);
+    saveSegment(store, 'VIP', { version: 2, root: { field: 'city', prefix: 'a' } });
+    expect(() => saveSegment(store, 'vip', { version: 2, root: { field: 'city', prefix: 'a' } })).toThrow(/UNIQUE/);
     expect(() =>
       store.sqlite.prepare("INSERT INTO segments (name, definition, created_at, updated_at) VALUES ('x', '{\"root\":1}', '', '')").run(),
     ).toThrow(/CHECK/);

@@ -55,7 +55,7 @@ describe('attrition screens', () => {
     expect(within(row).getByText(/Pas d’achat depuis 200 j — rythme habituel 20 j/)).toBeTruthy();
     expect(screen.getByTestId('at-risk-summary').dataset.customers).toBe('1');
     await userEvent.click(screen.getByTestId('at-risk-show'));
-    expect(shown).toEqual([['Clients à risque', { version: 1, root: { field: 'atRisk' } }]]);
+    expect(shown).toEqual([['Clients à risque', { version: 2, root: { field: 'atRisk' } }]]);
     expect(await screen.findByText('Aucun client marqué perdu.', {}, WAIT)).toBeTruthy();
   });
 

@@ -60,8 +60,8 @@ describe('dashboard', () => {
     // the card of new customers opens them
     await user.click(screen.getByTestId('kpi-new'));
     const month = monthOf(now);
-    expect(shown.at(-1)?.definition).toEqual({ version: 1, root: { field: 'firstPurchase', from: `${month}-01T00:00:00.000Z`, to: expect.any(String) } });
-    const count = await api.call('segments.count', { definition: shown.at(-1)?.definition ?? { version: 1, root: { field: 'atRisk' } } });
+    expect(shown.at(-1)?.definition).toEqual({ version: 2, root: { field: 'firstPurchase', from: `${month}-01T00:00:00.000Z`, to: expect.any(String) } });
+    const count = await api.call('segments.count', { definition: shown.at(-1)?.definition ?? { version: 2, root: { field: 'atRisk' } } });
     expect(count.count).toBe(1);
 
     // the table under the revenue chart: this month's buyers, by keyboard too
@@ -71,12 +71,12 @@ describe('dashboard', () => {
     buyers.focus();
     await user.keyboard('{Enter}');
     expect(shown.at(-1)?.name).toBe(`Clients ayant acheté en ${monthName}`);
-    expect((await api.call('segments.count', { definition: shown.at(-1)?.definition ?? { version: 1, root: { field: 'atRisk' } } })).count).toBe(2);
+    expect((await api.call('segments.count', { definition: shown.at(-1)?.definition ?? { version: 2, root: { field: 'atRisk' } } })).count).toBe(2);
 
     // a tier and a segment
     await user.click(screen.getByTestId('dashboard-tier-gold'));
-    expect(shown.at(-1)).toEqual({ name: 'Palier Or', definition: { version: 1, root: { field: 'paretoTier', in: ['gold'] } } });
+    expect(shown.at(-1)).toEqual({ name: 'Palier Or', definition: { version: 2, root: { field: 'paretoTier', in: ['gold'] } } });
     await user.click(screen.getByTestId('dashboard-segment-champions'));
-    expect(shown.at(-1)?.definition).toEqual({ version: 1, root: { field: 'rfmSegment', in: ['champions'] } });
+    expect(shown.at(-1)?.definition).toEqual({ version: 2, root: { field: 'rfmSegment', in: ['champions'] } });
   });
 });

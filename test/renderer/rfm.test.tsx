@@ -60,9 +60,9 @@ describe('Analyse page, RFM tab', () => {
     expect(screen.getByTestId('rfm-segment-lost').textContent).toContain('Abandon');
 
     await userEvent.click(within(grid).getByTestId('rfm-cell-5-5'));
-    expect(shown).toEqual([['R5 F5', { version: 1, root: { field: 'rfmScore', r: { min: 5, max: 5 }, f: { min: 5, max: 5 } } }]]);
+    expect(shown).toEqual([['R5 F5', { version: 2, root: { field: 'rfmScore', r: { min: 5, max: 5 }, f: { min: 5, max: 5 } } }]]);
     await userEvent.click(champions);
-    expect(shown[1]).toEqual(['Champions', { version: 1, root: { field: 'rfmSegment', in: ['champions'] } }]);
+    expect(shown[1]).toEqual(['Champions', { version: 2, root: { field: 'rfmSegment', in: ['champions'] } }]);
   });
 
   it('the contact badge: scores and segment, "lost" and "no purchase"', async () => {
@@ -81,7 +81,7 @@ describe('Analyse page, RFM tab', () => {
 
   it('the segment builder keeps RFM criteria through its draft and says them in words', () => {
     const definition: SegmentDefinition = {
-      version: 1,
+      version: 2,
       root: {
         op: 'and',
         children: [

@@ -118,7 +118,7 @@ describe('saved segments', () => {
 
     // the same tree written by hand: the store's own count agrees with the screen, and with the people above
     const definition: SegmentDefinition = {
-      version: 1,
+      version: 2,
       root: {
         op: 'and',
         children: [
@@ -130,7 +130,7 @@ describe('saved segments', () => {
               { field: 'postcode', prefix: '35' },
             ],
           },
-          { op: 'not', child: { field: 'tags', any: [vipId] } },
+          { op: 'not', child: { field: 'tags', tagIds: [vipId] } },
         ],
       },
     };
@@ -179,7 +179,7 @@ describe('saved segments', () => {
     await waitFor(() => expect(rowNames()).toHaveLength(people.length), WAIT);
 
     // renamed from the list; a name already taken is refused on the field
-    await api.call('segments.create', { name: 'Prospects', definition: { version: 1, root: { field: 'status', in: ['prospect'] } } });
+    await api.call('segments.create', { name: 'Prospects', definition: { version: 2, root: { field: 'status', in: ['prospect'] } } });
     go('#/segments');
     await waitFor(() => expect(screen.getAllByTestId('segment-list-row')).toHaveLength(2), WAIT);
     const first = screen.getAllByTestId('segment-list-row').find((r) => r.textContent?.includes('Clients Nantes')) as HTMLElement;
@@ -239,10 +239,10 @@ describe('saved segments', () => {
     await type(user, within(row).getByTestId('segment-min'), '100');
     // the first count is asked once typing pauses; the criterion changes before it answers
     await waitFor(() => expect(asked).toHaveLength(1), WAIT);
-    expect(asked[0]).toEqual({ definition: { version: 1, root: { op: 'and', children: [{ field: 'totalSpent', minCents: 10_000 }] } } });
+    expect(asked[0]).toEqual({ definition: { version: 2, root: { op: 'and', children: [{ field: 'totalSpent', minCents: 10_000 }] } } });
     await type(user, within(row).getByTestId('segment-min'), '100,50');
     await expectCount(2);
-    expect(asked.at(-1)).toEqual({ definition: { version: 1, root: { op: 'and', children: [{ field: 'totalSpent', minCents: 10_050 }] } } });
+    expect(asked.at(-1)).toEqual({ definition: { version: 2, root: { op: 'and', children: [{ field: 'totalSpent', minCents: 10_050 }] } } });
     // the slow answer for "100" (three people) arrives later and must not replace it
     await new Promise((resolve) => setTimeout(resolve, 1200));
     expect(screen.getByTestId('segment-count').dataset.count).toBe('2');
@@ -273,7 +273,7 @@ describe('saved segments', () => {
     for (const p of people) ids.push((await api.call('contacts.create', p)).id);
     // members: Alice (Nantes), Chloé (Nantes), Émile (Brest); Denis is in Nantes but not a member
     for (const i of [0, 2, 4]) await api.call('loyalty.enrol', { contactId: ids[i] ?? 0 });
-    await api.call('segments.create', { name: 'Nantais', definition: { version: 1, root: { field: 'city', prefix: 'nantes' } } });
+    await api.call('segments.create', { name: 'Nantais', definition: { version: 2, root: { field: 'city', prefix: 'nantes' } } });
     const user = userEvent.setup();
     renderWithApi(<BonusGrant />, api);
     await user.click(within(screen.getByTestId('bonus-mode')).getByText('Un segment enregistré'));
@@ -298,13 +298,13 @@ describe('saved segments', () => {
 
   it('reopens every kind of criterion as it was saved (draft ↔ definition round trip)', () => {
     const definition: SegmentDefinition = {
-      version: 1,
+      version: 2,
       root: {
         op: 'or',
         children: [
           { field: 'status', in: ['customer', 'former'] },
           { field: 'source', in: ['shop_form'] },
-          { field: 'tags', any: [3, 7] },
+          { field: 'tags', tagIds: [3, 7] },
           { field: 'city', prefix: 'Saint-É' },
           { field: 'postcode', prefix: '44' },
           { field: 'created', from: dayEdge('2024-03-01', 'from'), to: dayEdge('2024-04-30', 'to') },

@@ -110,7 +110,7 @@ const tagMembers = (store: Store, tagIds: readonly number[]): number =>
  */
 const compilers: { [F in SegmentField]: Compiler<F> } = {
   status: (c, a) => ({ sql: `${a}.status IN (${placeholders(c.in.length)})`, params: [...c.in] }),
-  tags: (c, a, { store }) => (tagMembers(store, c.any) <= TAG_SET_MAX ? tagsSet(`${a}.id`, c.any) : tagsProbe(`${a}.id`, c.any)),
+  tags: (c, a, { store }) => (tagMembers(store, c.tagIds) <= TAG_SET_MAX ? tagsSet(`${a}.id`, c.tagIds) : tagsProbe(`${a}.id`, c.tagIds)),
   source: (c, a) => ({ sql: `${a}.source IN (${placeholders(c.in.length)})`, params: [...c.in] }),
   city: (c, a) => {
     // the list's city filter: the folded key, matched from its start

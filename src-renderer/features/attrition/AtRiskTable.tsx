@@ -2,7 +2,7 @@ import { useCallback, useState } from 'react';
 import { Alert, Button, Group, Paper, SegmentedControl, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { AtRiskSort, SegmentDefinition } from '@contract';
-import { atRiskSorts } from '@contract';
+import { atRiskSorts, SEGMENT_VERSION } from '@contract';
 import { useApi } from '../../api/context';
 import { errorMessage } from '../../app/errors';
 import { useFormatters } from '../../app/format';
@@ -52,7 +52,7 @@ export const AtRiskTable = ({ onShowCustomers }: { onShowCustomers(name: string,
             size="xs"
             variant="light"
             disabled={summary === null || summary.customers === 0}
-            onClick={() => onShowCustomers(t('attrition.atRisk.title'), { version: 1, root: { field: 'atRisk' } })}
+            onClick={() => onShowCustomers(t('attrition.atRisk.title'), { version: SEGMENT_VERSION, root: { field: 'atRisk' } })}
             data-testid="at-risk-show"
           >
             {t('attrition.atRisk.showAll')}

@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
 import { Alert, Badge, Button, Group, Paper, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { SegmentDefinition } from '@contract';
+import { SEGMENT_VERSION, type SegmentDefinition } from '@contract';
 import { useApi } from '../../api/context';
 import { errorMessage } from '../../app/errors';
 import { useFormatters } from '../../app/format';
@@ -36,7 +36,7 @@ export const WinbackList = ({ onShowCustomers }: { onShowCustomers(name: string,
           size="xs"
           variant="light"
           disabled={counts === null || counts.lost === 0}
-          onClick={() => onShowCustomers(t('attrition.winback.title'), { version: 1, root: { field: 'markedLost' } })}
+          onClick={() => onShowCustomers(t('attrition.winback.title'), { version: SEGMENT_VERSION, root: { field: 'markedLost' } })}
           data-testid="winback-show"
         >
           {t('attrition.winback.showAll')}

@@ -257,7 +257,7 @@ const buildCriterion = (c: DraftCriterion): Built => {
     case 'loyaltyTier':
       return c.values.length === 0 ? unfinished : done({ field: c.field, in: [...c.values] });
     case 'tags':
-      return c.ids.length === 0 ? unfinished : done({ field: 'tags', any: [...c.ids] });
+      return c.ids.length === 0 ? unfinished : done({ field: 'tags', tagIds: [...c.ids] });
     case 'boughtProduct': {
       const since = sinceBound(c.since);
       if (since.problem !== undefined) return wrong({ since: since.problem });
@@ -399,7 +399,7 @@ const criterionToDraft = (c: SegmentCriterion, mark: ',' | '.'): DraftCriterion 
     case 'loyaltyTier':
       return { field: 'loyaltyTier', values: [...c.in] };
     case 'tags':
-      return { field: 'tags', ids: [...c.any] };
+      return { field: 'tags', ids: [...c.tagIds] };
     case 'boughtProduct':
       return { field: 'boughtProduct', ids: [...c.productIds], since: boundToInput(c.since) };
     case 'boughtCategory':

@@ -27,7 +27,7 @@ const criterionText = (t: TFunction, fmt: Formatters, names: SummaryNames, c: Se
       return values(c.in.join(', '));
     case 'tags': {
       const byId = new Map(names.tags.map((tag) => [tag.id, tag.name]));
-      return values(c.any.map((id) => byId.get(id) ?? '…').join(', '));
+      return values(c.tagIds.map((id) => byId.get(id) ?? '…').join(', '));
     }
     case 'city':
     case 'postcode':
