@@ -21,6 +21,24 @@ export type AppStatus = {
   integrity: 'ok' | 'failed' | null;
 };
 
+/**
+ * An upgrade of the base while it opens, as it goes: the copy taken first,
+ * then each migration. On a large base it takes minutes (migration 22
+ * rebuilt a 26M-line index in 136 s) and no call is answered meanwhile, so
+ * the windows are told what is running instead of showing a bare spinner.
+ */
+export type StoreUpgrade = {
+  /** 'backup': the copy of the base taken before anything changes; 'migration': one step of the schema. */
+  phase: 'backup' | 'migration';
+  fromVersion: number;
+  toVersion: number;
+  /** The migration running, 1 for the first of this upgrade (0 during the backup), out of `steps`. */
+  step: number;
+  steps: number;
+  /** When the upgrade began: every window counts the same elapsed time. */
+  startedAt: string;
+};
+
 export type BackupInfo = { file: string; path: string; size: number; createdAt: string };
 
 export const backupFileName = z

@@ -106,8 +106,15 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
   };
 
   const open = (): void => {
+    let upgraded = false;
     try {
-      const sqlite = openDatabase(options.dbPath, { backupDir: path.join(path.dirname(options.dbPath), 'backups') });
+      const sqlite = openDatabase(options.dbPath, {
+        backupDir: path.join(path.dirname(options.dbPath), 'backups'),
+        onUpgrade: (upgrade) => {
+          upgraded = true;
+          emit('store.upgrade', upgrade);
+        },
+      });
       store = createStore(sqlite, options.dbPath);
       // a demo load cut by a crash leaves a marker: remove its rows and rebuild the indexes it set aside
       recoverInterruptedDemo(store);
@@ -122,6 +129,9 @@ export const createDispatcher = (options: DispatcherOptions): Dispatcher => {
       const e = error instanceof StoreOpenError ? error : new StoreOpenError('failed', String(error));
       state = e.state;
       detail = e.message;
+    } finally {
+      // the end of an upgrade, told as the windows waiting on it are told of any new state
+      if (upgraded) emit('store.status', status());
     }
   };
 

@@ -12,6 +12,8 @@ export type WorkerClientOptions = {
   workerFile: string;
 };
 
+const UPGRADE_REPEAT_MS = 1000;
+
 /** Runs the store in a worker thread; calls are messages, answers come back by id. */
 export const createWorkerClient = (options: WorkerClientOptions): StoreClient => {
   const data: WorkerData = { mode: 'store', ...options };
@@ -21,9 +23,36 @@ export const createWorkerClient = (options: WorkerClientOptions): StoreClient =>
   let nextId = 1;
   let dead: Error | null = null;
 
+  const tell = (event: EventName, payload: unknown): void => {
+    for (const l of listeners) l(event, payload);
+  };
+
+  /*
+   * An upgrade blocks the worker for as long as it runs (minutes on a large
+   * base), and a window that connects meanwhile would have missed its one
+   * event: the last one is told again every second from here, where the
+   * thread is free, until the worker says the store is open.
+   */
+  let upgrade: { payload: unknown; timer: ReturnType<typeof setInterval> } | null = null;
+  const upgradeEnded = (): void => {
+    if (upgrade !== null) clearInterval(upgrade.timer);
+    upgrade = null;
+  };
+  const upgrading = (payload: unknown): void => {
+    upgradeEnded();
+    const timer = setInterval(() => tell('store.upgrade', payload), UPGRADE_REPEAT_MS);
+    // a host that is closing must not be kept alive by this
+    timer.unref();
+    upgrade = { payload, timer };
+  };
+
   worker.on('message', (m: FromWorker) => {
     if (m.type === 'event') {
-      for (const l of listeners) l(m.event, m.payload);
+      if (m.event === 'store.upgrade') upgrading(m.payload);
+      else if (m.event === 'store.status') upgradeEnded();
+      tell(m.event, m.payload);
+    } else if (m.type === 'ready') {
+      upgradeEnded();
     } else if (m.type === 'result' || m.type === 'closed') {
       const resolve = pending.get(m.id);
       pending.delete(m.id);
@@ -32,6 +61,7 @@ export const createWorkerClient = (options: WorkerClientOptions): StoreClient =>
   });
   const fail = (error: Error) => {
     dead = error;
+    upgradeEnded();
     console.error('[comptoir] store worker stopped', error);
     for (const [id, resolve] of pending) {
       resolve({ type: 'result', id, envelope: { ok: false, error: { code: 'INTERNAL', message: 'the store stopped' } } });
@@ -72,6 +102,7 @@ export const createWorkerClient = (options: WorkerClientOptions): StoreClient =>
     async close() {
       if (!dead) await send({ type: 'close', id: nextId++ });
       dead = dead ?? new Error('closed');
+      upgradeEnded();
       await worker.terminate();
     },
   };

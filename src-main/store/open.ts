@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import type { StoreState } from '../contract/store';
+import type { StoreState, StoreUpgrade } from '../contract/store';
 import { latestVersion, migrations } from './migrations';
 import type { Migration } from './migrations/types';
 
@@ -148,7 +148,13 @@ export const schemaVersion = (db: Sqlite): number => Number(db.pragma('user_vers
  * Applies pending migrations, each in its own transaction together with its
  * bookkeeping, so a failure leaves the database exactly at the previous version.
  */
-export const migrate = (db: Sqlite, list: readonly Migration[] = migrations, target = list.length): number[] => {
+export const migrate = (
+  db: Sqlite,
+  list: readonly Migration[] = migrations,
+  target = list.length,
+  /** Called before each step, with its rank among those this call applies (1 for the first) and their count. */
+  onStep: (m: Migration, step: number, steps: number) => void = () => {},
+): number[] => {
   const current = schemaVersion(db);
   if (current > list.length) {
     throw new StoreOpenError(
@@ -157,8 +163,9 @@ export const migrate = (db: Sqlite, list: readonly Migration[] = migrations, tar
     );
   }
   const applied: number[] = [];
-  for (const m of list) {
-    if (m.version <= current || m.version > target) continue;
+  const pending = list.filter((m) => m.version > current && m.version <= target);
+  for (const m of pending) {
+    onStep(m, applied.length + 1, pending.length);
     const step = db.transaction(() => {
       if (m.version === 1) {
         db.exec(
@@ -198,6 +205,8 @@ export type OpenOptions = {
   backupDir?: string;
   /** Busy timeout in ms before a locked database is reported. */
   timeoutMs?: number;
+  /** Told as an existing base is upgraded: the backup first, then each migration. Not called for a new base. */
+  onUpgrade?: (upgrade: StoreUpgrade) => void;
 };
 
 /** A connection with the app's pragmas, closed again if they cannot be set. */
@@ -229,12 +238,17 @@ export const openDatabase = (file: string, options: OpenOptions = {}): Sqlite =>
       );
     }
     writeProbe(db, version);
+    const startedAt = new Date().toISOString();
+    // a new base is "upgraded" from 0 in an instant: nothing to tell
+    const tell = version > 0 ? (options.onUpgrade ?? (() => {})) : () => {};
+    const upgrade = { fromVersion: version, toVersion: latestVersion, startedAt };
     if (version > 0 && version < latestVersion && options.backupDir) {
+      tell({ ...upgrade, phase: 'backup', step: 0, steps: latestVersion - version });
       fs.mkdirSync(options.backupDir, { recursive: true });
       const target = path.join(options.backupDir, `before-migration-v${version}-${Date.now()}.sqlite`);
       db.prepare('VACUUM INTO ?').run(target);
     }
-    if (migrate(db).length > 0) {
+    if (migrate(db, migrations, latestVersion, (_m, step, steps) => tell({ ...upgrade, phase: 'migration', step, steps })).length > 0) {
       // ALTER TABLE (migration 4) opens the TEMP database for the rest of the connection, and diskSorts can then no longer switch
       db.close();
       db = connect(file, options);

@@ -1,16 +1,22 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Center, Loader, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { AppStatus } from '@contract';
+import type { AppStatus, StoreUpgrade } from '@contract';
 import { useApi } from '../api/context';
 import { FirstRun } from '../features/startup/FirstRun';
 import { Recovery } from '../features/startup/Recovery';
+import { Upgrading } from '../features/startup/Upgrading';
 import { BootContext } from './boot';
 import { errorMessage } from './errors';
 import { useSettings } from './settings';
 import { Shell } from './Shell';
 
-type Boot = { phase: 'loading' } | { phase: 'error'; error: unknown } | { phase: 'loaded'; status: AppStatus };
+type Boot =
+  | { phase: 'loading' }
+  /** The base is upgraded as it opens: the status call waits for the end of it. */
+  | { phase: 'upgrading'; upgrade: StoreUpgrade }
+  | { phase: 'error'; error: unknown }
+  | { phase: 'loaded'; status: AppStatus };
 
 /** Start-up: the store's state decides between recovery, first run and the app itself. */
 export const App = () => {
@@ -33,7 +39,15 @@ export const App = () => {
 
   useEffect(() => {
     void loadStatus();
-    return api.on('store.status', (status) => setBoot({ phase: 'loaded', status }));
+    const offStatus = api.on('store.status', (status) => setBoot({ phase: 'loaded', status }));
+    // only before the store first answers: a restore in the recovery screen keeps its own screen
+    const offUpgrade = api.on('store.upgrade', (upgrade) =>
+      setBoot((b) => (b.phase === 'loading' || b.phase === 'upgrading' ? { phase: 'upgrading', upgrade } : b)),
+    );
+    return () => {
+      offStatus();
+      offUpgrade();
+    };
   }, [api, loadStatus]);
 
   const status = boot.phase === 'loaded' ? boot.status : null;
@@ -46,6 +60,8 @@ export const App = () => {
         <Loader aria-label={t('app.loading')} />
       </Center>
     );
+  } else if (boot.phase === 'upgrading') {
+    screen = <Upgrading upgrade={boot.upgrade} />;
   } else if (boot.phase === 'error') {
     screen = (
       <Center h="100dvh" p="md">

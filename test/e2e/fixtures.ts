@@ -60,7 +60,7 @@ export const launchApp = async (name: string, prepare?: (dbPath: string) => void
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `comptoir-e2e-${name}-`));
   const dbPath = path.join(dir, 'comptoir.sqlite');
   prepare?.(dbPath);
-  const { child, url, stderr } = await startServer(dbPath);
+  // the browser first: the page then loads as soon as the server listens, while the store may still be opening (an upgrade)
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: [
@@ -78,6 +78,10 @@ export const launchApp = async (name: string, prepare?: (dbPath: string) => void
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
   const page = await context.newPage();
+  const { child, url, stderr } = await startServer(dbPath).catch(async (error: unknown) => {
+    await browser.close();
+    throw error;
+  });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {

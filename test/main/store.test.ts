@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import type { StoreUpgrade } from '../../src-main/contract';
 import { latestVersion, migrations } from '../../src-main/store/migrations';
 import { comparisonChecks } from '../../src-main/store/migrations/0021-check-comparisons';
 import { bulkInsert } from '../../src-main/store/db';
@@ -158,7 +159,7 @@ describe('migrations', () => {
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
   });
 
-  it.each(migrations.map((m) => m.version - 1))('upgrade from version %i to the latest keeping the data', (from) => {
+  it.each(migrations.map((m) => m.version - 1))('upgrade from version %i to the latest keeping the data, telling each step', (from) => {
     const file = path.join(tempDir(), 'db.sqlite');
     const db = new BetterSqlite3(file);
     migrate(db, migrations, from);
@@ -169,8 +170,20 @@ describe('migrations', () => {
       ).run();
     }
     db.close();
-    const upgraded = openDatabase(file, { backupDir: path.join(path.dirname(file), 'backups') });
+    const told: StoreUpgrade[] = [];
+    const upgraded = openDatabase(file, { backupDir: path.join(path.dirname(file), 'backups'), onUpgrade: (u) => told.push(u) });
     expect(upgraded.pragma('user_version', { simple: true })).toBe(latestVersion);
+    // a new base is built, not upgraded: nothing to tell; an old one is told the backup, then every step in order
+    const steps = latestVersion - from;
+    const startedAt = told[0]?.startedAt ?? '';
+    expect(told).toEqual(
+      from === 0
+        ? []
+        : [
+            { phase: 'backup', fromVersion: from, toVersion: latestVersion, step: 0, steps, startedAt },
+            ...Array.from({ length: steps }, (_, i) => ({ phase: 'migration', fromVersion: from, toVersion: latestVersion, step: i + 1, steps, startedAt })),
+          ],
+    );
     if (from >= 1) {
       expect(upgraded.prepare('SELECT first_name FROM contacts').pluck().get()).toBe('Zoé');
       // an upgrade of existing data first leaves a copy behind
