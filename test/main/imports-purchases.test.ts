@@ -263,6 +263,72 @@ describe('purchase import: golden files', () => {
   });
 });
 
+describe('purchase import: an e-shop’s orders', () => {
+  it('reads Shopify’s export: one order over its item rows, cancelled and refunded orders left out, the lines making the amount', async () => {
+    const { client, api, dbPath } = await openClient();
+    const { zoe, coffee } = await seed(api);
+    const file = path.join(fixtures, 'shopify-orders.csv');
+    const preview = await api.call('imports.preview', { kind: 'purchases', path: file });
+    const mapped = Object.fromEntries(preview.headers.flatMap((h, i) => (preview.mapping[i] ? [[h, preview.mapping[i]]] : [])));
+    // « Name » is the order number beside « Lineitem » columns; the total, which holds the shipping, is left to the user
+    expect(mapped).toEqual({
+      Name: 'reference',
+      Email: 'email',
+      'Financial Status': 'orderStatus',
+      'Created at': 'date',
+      'Lineitem quantity': 'quantity',
+      'Lineitem name': 'productName',
+      'Lineitem price': 'unitPrice',
+      'Lineitem sku': 'sku',
+      'Billing Phone': 'phone',
+    });
+    const before = dump(dbPath);
+    const dry = report(await importFile(client, file, { dryRun: true }));
+    expect(dump(dbPath)).toBe(before);
+    const r = report(await importFile(client, file));
+    expect(dry).toMatchObject({ created: r.created, skipped: r.skipped });
+    expect(r.errors).toEqual([]);
+    // the rows of the refunded and the voided orders, the unknown customer and the unpriced item of the latter blocking nothing
+    expect(r.notices).toEqual([
+      { line: 4, field: 'orderStatus', value: 'refunded', reason: 'not_a_sale' },
+      { line: 5, field: 'orderStatus', value: 'voided', reason: 'not_a_sale' },
+      { line: 6, field: 'orderStatus', value: 'voided', reason: 'not_a_sale' },
+    ]);
+    expect(r).toMatchObject({ created: 3, skipped: 2 });
+    // the shop's zone is not asked: the export gives the offset
+    expect(purchases(dbPath)).toEqual([
+      { contact_id: zoe, kind: 'sale', purchased_at: '2024-03-05T13:32:10.000Z', amount_cents: 2760, currency: 'EUR', channel: 'shop', reference: '#1001', refund_of: null },
+      { contact_id: zoe, kind: 'sale', purchased_at: '2024-03-11T10:05:42.000Z', amount_cents: 1980, currency: 'EUR', channel: 'shop', reference: '#1004', refund_of: null },
+      { contact_id: zoe, kind: 'sale', purchased_at: '2024-03-12T15:20:00.000Z', amount_cents: 690, currency: 'EUR', channel: 'shop', reference: '#1005', refund_of: null },
+    ]);
+    const ids = query<{ id: number }>(dbPath, 'SELECT id FROM purchases ORDER BY id').map((p) => p.id);
+    expect(lines(dbPath)).toEqual([
+      { purchase_id: ids[0], product_id: coffee, label: 'Café Moka 250 g', quantity_milli: 2000, unit_price_cents: 690, total_cents: 1380 },
+      { purchase_id: ids[0], product_id: null, label: 'Théière fonte « Tetsubin » 0,8 l', quantity_milli: 1000, unit_price_cents: 1380, total_cents: 1380 },
+      { purchase_id: ids[1], product_id: coffee, label: 'Café Moka 250 g', quantity_milli: 1000, unit_price_cents: 690, total_cents: 690 },
+      { purchase_id: ids[1], product_id: null, label: 'Chocolat noir 70 %', quantity_milli: 1000, unit_price_cents: 1290, total_cents: 1290 },
+      { purchase_id: ids[2], product_id: coffee, label: 'Café Moka 250 g', quantity_milli: 1000, unit_price_cents: 690, total_cents: 690 },
+    ]);
+    expect(figures(dbPath).find((c) => c.id === zoe)).toMatchObject({ status: 'customer', purchase_count: 3, total_cents: 5430 });
+    // the next export holds the same orders: nothing added
+    expect(report(await importFile(client, file))).toMatchObject({ created: 0, skipped: 5 });
+  });
+
+  it('leaves out the orders an e-shop says are no sale, in its words, English or French', async () => {
+    const { client, api, dir } = await openClient();
+    await seed(api);
+    const states = ['Completed', 'Terminée', 'Cancelled', 'Annulée', 'Refunded', 'Remboursée', 'Failed', 'Échouée', 'wc-cancelled', 'Paiement accepté', 'Livré', 'Pending payment', 'partially_refunded'];
+    const file = path.join(dir, 'woocommerce.csv');
+    fs.writeFileSync(
+      file,
+      ['Order Number;Order Date;Order Status;Billing Email;Item Name;Quantity;Item Cost', ...states.map((s, i) => `${100 + i};2024-03-0${1 + (i % 9)} 10:00;${s};zoe@oeuvray.fr;Café Moka 250 g;1;6,90`)].join('\r\n'),
+    );
+    const r = report(await importFile(client, file));
+    expect(r.notices.map((n) => n.value)).toEqual(['Cancelled', 'Annulée', 'Refunded', 'Remboursée', 'Failed', 'Échouée', 'wc-cancelled']);
+    expect(r).toMatchObject({ created: 6, skipped: 7, errors: [] });
+  });
+});
+
 describe('purchase import: goods sold by weight', () => {
   it('reads quantities to the thousandth, prices the line to the cent and refuses a fourth decimal', async () => {
     const { client, api, dbPath } = await openClient();

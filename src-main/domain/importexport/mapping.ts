@@ -49,6 +49,7 @@ export const purchaseTargets = [
   'unit',
   'unitPrice',
   'lineTotal',
+  'orderStatus',
 ] as const;
 export type PurchaseTarget = (typeof purchaseTargets)[number];
 
@@ -115,17 +116,19 @@ const CONTACT_SYNONYMS: Synonyms<ContactTarget> = {
 
 const PURCHASE_SYNONYMS: Synonyms<PurchaseTarget> = {
   customerCode: ['Code client', 'N° client', 'Nº client', 'No client', 'Numéro client', 'Numéro de client', 'Num client', 'Réf client', 'Référence client', 'Identifiant client', 'ID client', 'Customer ID', 'Customer code', 'Customer number', 'Client ID', 'N° carte', 'N° carte fidélité', 'Numéro carte fidélité', 'Carte fidélité', 'Carte'],
-  email: ['E-mail', 'Email', 'Courriel', 'Mail', 'Adresse e-mail', 'Adresse email', 'Adresse mail', 'Email address', 'E-mail address'],
-  phone: ['Tél', 'Tél.', 'Tel', 'Téléphone', 'Portable', 'Mobile', 'GSM', 'Phone', 'Phone number'],
-  date: ['Date', "Date d'achat", 'Date achat', 'Date de vente', 'Date vente', 'Date ticket', 'Date du ticket', 'Date de la commande', 'Date commande', 'Date facture', 'Date de facture', 'Jour', 'Purchase date', 'Order date', 'Sale date', 'Transaction date', 'Date opération', 'Date et heure', 'Horodatage', 'Timestamp'],
+  email: ['E-mail', 'Email', 'Courriel', 'Mail', 'Adresse e-mail', 'Adresse email', 'Adresse mail', 'Email address', 'E-mail address', 'Billing Email', 'E-mail de facturation', 'Email de facturation'],
+  phone: ['Tél', 'Tél.', 'Tel', 'Téléphone', 'Portable', 'Mobile', 'GSM', 'Phone', 'Phone number', 'Billing Phone', 'Téléphone de facturation', 'Tél. de facturation'],
+  date: ['Date', "Date d'achat", 'Date achat', 'Date de vente', 'Date vente', 'Date ticket', 'Date du ticket', 'Date de la commande', 'Date commande', 'Date facture', 'Date de facture', 'Jour', 'Purchase date', 'Order date', 'Sale date', 'Transaction date', 'Date opération', 'Date et heure', 'Horodatage', 'Timestamp', 'Created at', 'Date de création', 'Date de la création', 'Order created'],
   amount: ['Montant', 'Montant TTC', 'Total', 'Total TTC', 'Montant total', 'Montant total TTC', 'Prix total', 'Total à payer', 'Net à payer', 'Montant payé', 'Montant réglé', 'CA TTC', "Chiffre d'affaires", 'Amount', 'Total amount', 'Order total', 'Grand total', 'Somme'],
   reference: ['N° ticket', 'Numéro ticket', 'Numéro de ticket', 'Ticket', 'N° de ticket', 'N° facture', 'Numéro facture', 'Numéro de facture', 'Facture', 'N° commande', 'Numéro de commande', 'Commande', 'Order ID', 'Order number', 'Receipt', 'Receipt number', 'Invoice', 'Invoice number', 'Transaction ID', 'N° transaction', 'Référence vente', 'Référence', 'Réf', 'Réf.', 'Reference'],
   channel: ['Canal', 'Canal de vente', 'Channel', 'Sales channel', 'Mode de vente', 'Origine vente'],
-  productName: ['Article', 'Produit', 'Désignation', 'Libellé', 'Libellé article', 'Nom produit', 'Nom du produit', 'Product', 'Product name', 'Item', 'Item name', 'Description article', 'Intitulé'],
-  sku: ['SKU', 'Code article', 'Réf article', 'Réf. article', 'Référence article', 'Code produit', 'Réf produit', 'Référence produit', 'EAN', 'Code-barres', 'Code barre', 'Gencod', 'Barcode', 'Product code', 'Item code'],
-  quantity: ['Quantité', 'Qté', 'Qte', 'Qty', 'Quantity', 'Nb', 'Nombre', 'Nbre', 'Qt', 'Poids', 'Weight'],
+  productName: ['Article', 'Produit', 'Désignation', 'Libellé', 'Libellé article', 'Nom produit', 'Nom du produit', 'Product', 'Product name', 'Item', 'Item name', 'Description article', 'Intitulé', 'Lineitem name', 'Nom de l’article', "Nom de l'article"],
+  sku: ['SKU', 'Code article', 'Réf article', 'Réf. article', 'Référence article', 'Code produit', 'Réf produit', 'Référence produit', 'EAN', 'Code-barres', 'Code barre', 'Gencod', 'Barcode', 'Product code', 'Item code', 'Lineitem sku', 'Item SKU'],
+  quantity: ['Quantité', 'Qté', 'Qte', 'Qty', 'Quantity', 'Nb', 'Nombre', 'Nbre', 'Qt', 'Poids', 'Weight', 'Lineitem quantity', 'Item quantity'],
   unit: ['Unité', 'Unité de vente', 'Unité de mesure', 'UV', 'U.V.', 'Unit', 'Unit of measure', 'UOM', 'UdM'],
-  unitPrice: ['Prix unitaire', 'PU', 'PU TTC', 'Prix unitaire TTC', 'Unit price', 'Price', 'Prix', 'Prix de vente', 'Prix TTC', 'Tarif'],
+  unitPrice: ['Prix unitaire', 'PU', 'PU TTC', 'Prix unitaire TTC', 'Unit price', 'Price', 'Prix', 'Prix de vente', 'Prix TTC', 'Tarif', 'Lineitem price', 'Item price', 'Item cost'],
+  /** What became of the order (e-shops): cancelled, refunded, voided or failed ones are left out. */
+  orderStatus: ['Financial Status', 'Order status', 'Statut de la commande', 'État de la commande', 'Statut commande', 'État commande', 'Statut', 'État', 'Status', 'Payment status', 'Statut du paiement', 'État du paiement', 'Statut de paiement'],
   lineTotal: ['Total ligne', 'Montant ligne', 'Line total', 'Sous-total', 'Total article'],
 };
 
@@ -206,15 +209,29 @@ const guessContacts = (headers: readonly string[]): Mapping<'contacts'> => {
   });
 };
 
+/** Shopify's orders export: one row per item, its columns « Lineitem … »; its « Name » is the order number (#1001). */
+const isShopifyOrders = (normalised: readonly string[]): boolean => normalised.some((h) => h.startsWith('lineitem '));
+/** An e-shop order's shipping, a column beside its total. */
+const SHIPPING = new Set(['shipping', 'frais de port', 'frais de livraison', 'livraison', 'shipping cost', 'order shipping', 'port']);
+
 const guessPurchases = (headers: readonly string[]): Mapping<'purchases'> => {
   const normalised = headers.map(normaliseHeader);
-  const raw = normalised.map((h) => lookup(PURCHASE_INDEX, h));
+  const shopify = isShopifyOrders(normalised);
+  const raw = normalised.map((h) => (shopify && isBareName(h) ? 'reference' : lookup(PURCHASE_INDEX, h)));
+  /*
+   * An e-shop's order total holds its shipping (and, outside Europe, taxes),
+   * which no line does: mapped, every order sent with costs would be refused
+   * as « amount_mismatch ». Beside priced lines, the lines make the amount;
+   * the user can still map the total by hand.
+   */
+  const pricedLines = raw.includes('unitPrice') || raw.includes('lineTotal');
+  const shipped = pricedLines && normalised.some((h) => SHIPPING.has(h));
   const strongReference = raw.some((t, i) => t === 'reference' && !BARE_REFERENCE.has(normalised[i]!));
   const hasQuantity = raw.includes('quantity');
   const hasAmount = raw.includes('amount');
   const used = new Set<PurchaseTarget>();
   return raw.map((target, i) => {
-    let t: PurchaseTarget | null = target;
+    let t: PurchaseTarget | null = shipped && target === 'amount' ? null : target;
     const h = normalised[i]!;
     if (t === 'reference' && BARE_REFERENCE.has(h) && strongReference) t = 'sku';
     if (t === 'unitPrice' && BARE_PRICE.has(h) && !hasQuantity && !hasAmount) t = 'amount';

@@ -97,7 +97,7 @@ const STATUS_SLICE = 50_000;
 /** Page cache of a bulk import (the store's own is 64 MB). */
 const BULK_CACHE_KB = 128 * 1024;
 /** Problems that leave the row importable. */
-const NOTICE_REASONS: ReadonlySet<string> = new Set(['anonymous_sale', 'unknown_channel']);
+const NOTICE_REASONS: ReadonlySet<string> = new Set(['anonymous_sale', 'unknown_channel', 'not_a_sale']);
 
 const KEY_TARGETS = ['customerCode', 'email', 'phone'] as const;
 type KeyTarget = (typeof KEY_TARGETS)[number];
@@ -230,6 +230,15 @@ const CHANNELS: readonly [RegExp, PurchaseChannel][] = [
   [/^(?:fair|salon|foire|marche|exposition|evenement|event)/, 'fair'],
   [/^(?:other|autre|divers)/, 'other'],
 ];
+
+/**
+ * What an e-shop says of an order that is no sale: Shopify's financial
+ * status (voided, refunded), WooCommerce's and PrestaShop's order states, in
+ * English and French. Anything else (paid, pending, partially refunded,
+ * « Livré », a word not known) is a sale.
+ */
+const NOT_A_SALE = /^(wc )?(cancell?ed|canceled|voided|void|refunded|failed|declined|annule|annulee|remboursee?|echouee?|echec|paiement refuse|erreur de paiement|payment error)$/;
+const isNotASale = cached((v: string): boolean => NOT_A_SALE.test(fold(v).replace(/[^a-z0-9]+/g, ' ').trim()));
 
 /** The till's word for where the sale happened; unknown words become 'other' (a notice says so). */
 const readChannel = cached((v: string): { channel: PurchaseChannel; known: boolean } => {
@@ -453,6 +462,8 @@ type PurchaseRow = {
   amountCents: number | null;
   amountText: string;
   item: Item | null;
+  /** The order is no sale (cancelled, refunded, failed): its rows are left out, errors and all. */
+  notASale: boolean;
 };
 
 const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'], order: DateOrder, codesPreloaded = false) => {
@@ -464,6 +475,9 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
   const byName = cached((name: string) => catalogue.byName.get(fold(name)) ?? null);
   const hasItemColumns = ITEM_TARGETS.some((t) => cols[t].length > 0);
 
+  /** The order's own columns as its last row gave them, for the rows of its other items. */
+  let openOrder: { reference: string; dateText: string; keys: Record<KeyTarget, string>; channelText: string; statusText: string } | null = null;
+
   return (record: SourceRecord): PurchaseRow => {
     const { line, cells } = record;
     const errors: RowIssue[] = [];
@@ -473,11 +487,30 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
     // a CSV row cut short lost mapped cells: its values would land in the wrong purchase (xlsx rows end at their last value)
     if (format === 'csv' && cells.length <= lastMapped) bad(null, String(cells.length), 'too_few_cells');
 
-    const keys = {
+    let keys: Record<KeyTarget, string> = {
       customerCode: cellOf(cells, cols.customerCode),
       email: cellOf(cells, cols.email),
       phone: cellOf(cells, cols.phone),
     };
+    let dateText = cellOf(cells, cols.date);
+    const referenceText = cellOf(cells, cols.reference);
+    let channelText = cellOf(cells, cols.channel);
+    let statusText = cellOf(cells, cols.orderStatus);
+    /*
+     * E-shops write an order's own columns (status, totals, sometimes its
+     * date) on the row of its first item only; the rows of its other items
+     * follow under the same order number with those cells empty. Such a row
+     * belongs to that order: it takes from it what it leaves empty.
+     */
+    if (openOrder !== null && referenceText !== '' && referenceText === openOrder.reference) {
+      if (dateText === '') dateText = openOrder.dateText;
+      if (keys.customerCode === '' && keys.email === '' && keys.phone === '') keys = openOrder.keys;
+      if (channelText === '') channelText = openOrder.channelText;
+      if (statusText === '') statusText = openOrder.statusText;
+    }
+    openOrder = referenceText === '' ? null : { reference: referenceText, dateText, keys, channelText, statusText };
+    const notASale = statusText !== '' && isNotASale(statusText);
+    if (notASale) notices.push({ line, field: 'orderStatus', value: statusText, reason: 'not_a_sale' });
     let contactId: number | null = null;
     let contactText: string;
     if (keys.customerCode === '' && keys.email === '' && keys.phone === '') {
@@ -490,7 +523,6 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
       contactText = found.id === null ? `?${keys.customerCode}\u0000${keys.email}\u0000${keys.phone}` : String(found.id);
     }
 
-    const dateText = cellOf(cells, cols.date);
     let instant: string | null = null;
     let ms = 0;
     let midnight: string | null = null;
@@ -501,11 +533,9 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
       else ({ instant, ms, midnight } = d);
     }
 
-    const referenceText = cellOf(cells, cols.reference);
     const reference = referenceText === '' ? null : referenceText;
     if (referenceText.length > REFERENCE_MAX) bad('reference', referenceText, 'too_long');
 
-    const channelText = cellOf(cells, cols.channel);
     let channel: PurchaseChannel = 'shop';
     if (channelText !== '') {
       const c = readChannel(channelText);
@@ -591,6 +621,7 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
       amountCents,
       amountText,
       item,
+      notASale,
     };
   };
 };
@@ -1173,6 +1204,11 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
 
     const write = (g: Group): void => {
       const first = g.rows[0]!;
+      // said on each of its rows already; counted once, as an order left out
+      if (first.notASale) {
+        report.skipped += 1;
+        return;
+      }
       const lookup = first.reference !== null && !unseen(first.reference);
       // the lookup must see this file's earlier tickets
       if (lookup) queue.flush();
@@ -1226,6 +1262,8 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
       const g: Group = group ?? { rows: [], items: [], amountCents: null, amountText: '', ok: true };
       group = g;
       g.rows.push(row);
+      // an order left out is not checked further: a cancelled order's missing price blocks nothing
+      if (row.notASale) return;
       for (const e of row.errors) addIssue(e);
       if (row.errors.length > 0) g.ok = false;
       if (row.item !== null) {

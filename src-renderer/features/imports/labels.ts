@@ -40,6 +40,7 @@ const NOTICES: ReadonlySet<string> = new Set([
   'possible_duplicate',
   'anonymous_sale',
   'unknown_channel',
+  'not_a_sale',
 ]);
 
 export const isNotice = (issue: { reason: string }): boolean => NOTICES.has(issue.reason);
