@@ -508,7 +508,9 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
       if (channelText === '') channelText = openOrder.channelText;
       if (statusText === '') statusText = openOrder.statusText;
     }
-    openOrder = referenceText === '' ? null : { reference: referenceText, dateText, keys, channelText, statusText };
+    // kept from an order's first row (one object per order, not per row: a till's 10M lines are 2M tickets)
+    if (referenceText === '') openOrder = null;
+    else if (openOrder === null || openOrder.reference !== referenceText) openOrder = { reference: referenceText, dateText, keys, channelText, statusText };
     const notASale = statusText !== '' && isNotASale(statusText);
     if (notASale) notices.push({ line, field: 'orderStatus', value: statusText, reason: 'not_a_sale' });
     let contactId: number | null = null;
