@@ -1,10 +1,11 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactInput, settingsUpdateInput } from '../../src-main/contract';
 import { createContact } from '../../src-main/domain/contacts/service';
 import { updateSettings } from '../../src-main/domain/settings/service';
 import { createStore, transaction } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
-import { launchApp, type App } from './fixtures';
+import { launchApp, root, type App } from './fixtures';
 import { chooseImportFile, commitImport, mappingOf, openImports, runCheck, sampleCell, writeExcelCsv } from './import-helpers';
 
 /** A till's export of three tickets: two with their time of day, one from a day the till wrote without hours. */
@@ -24,7 +25,7 @@ describe('importing a till’s sales in the browser', () => {
       transaction(store, () => {
         updateSettings(store, settingsUpdateInput.parse({ onboarded: true }));
         elodie = createContact(store, contactInput.parse({ firstName: 'Élodie', lastName: 'Lefèvre', code: 'C0001' })).id;
-        createContact(store, contactInput.parse({ firstName: 'Zoé', lastName: 'Œuvray', code: 'C0002' }));
+        createContact(store, contactInput.parse({ firstName: 'Zoé', lastName: 'Œuvray', code: 'C0002', email: 'zoe@oeuvray.fr' }));
       });
       store.sqlite.close();
     });
@@ -61,5 +62,25 @@ describe('importing a till’s sales in the browser', () => {
     expect(texts[1]).toContain('25,30');
     expect(texts[1]).toMatch(/5 mars 2024,? (à )?14:32/);
     await app.shot('purchase-import-02-timeline');
+  });
+
+  it('imports Shopify’s orders export as it comes, leaving out the refunded and the voided orders', async () => {
+    const { page } = app;
+    await openImports(page);
+    // back to the first step after the till's import, as a user starting another file
+    await page.getByTestId('import-step-file').click();
+    await page.getByTestId('import-kind').getByText('Des achats').click();
+    await chooseImportFile(page, path.join(root, 'test', 'fixtures', 'import', 'shopify-orders.csv'));
+    // Name, Email, Financial Status … Created at: the order number, the customer, the order's status, its date
+    expect(await Promise.all([0, 1, 2, 11, 15].map((i) => mappingOf(page, i)))).toEqual(['reference', 'email', 'orderStatus', '', 'date']);
+    await runCheck(page);
+    const notice = page.getByTestId('report-notice').and(page.locator('[data-reason="not_a_sale"]'));
+    expect(await notice.innerText()).toContain('Commande annulée, remboursée ou échouée');
+    // sales added and left out: a purchase import completes no record
+    expect(await page.getByTestId('report-count-created').innerText()).toContain('3');
+    expect(await page.getByTestId('report-count-skipped').innerText()).toContain('2');
+    expect(await page.getByTestId('report-count-merged').count()).toBe(0);
+    await app.shot('purchase-import-03-shopify', 1100);
+    expect(await commitImport(page)).toBe('done');
   });
 });
