@@ -281,6 +281,7 @@ describe('purchase import: an e-shop’s orders', () => {
       'Lineitem price': 'unitPrice',
       'Lineitem sku': 'sku',
       'Billing Phone': 'phone',
+      'Lineitem discount': 'lineDiscount',
     });
     const before = dump(dbPath);
     const dry = report(await importFile(client, file, { dryRun: true }));
@@ -298,7 +299,7 @@ describe('purchase import: an e-shop’s orders', () => {
     // the shop's zone is not asked: the export gives the offset
     expect(purchases(dbPath)).toEqual([
       { contact_id: zoe, kind: 'sale', purchased_at: '2024-03-05T13:32:10.000Z', amount_cents: 2760, currency: 'EUR', channel: 'shop', reference: '#1001', refund_of: null },
-      { contact_id: zoe, kind: 'sale', purchased_at: '2024-03-11T10:05:42.000Z', amount_cents: 1980, currency: 'EUR', channel: 'shop', reference: '#1004', refund_of: null },
+      { contact_id: zoe, kind: 'sale', purchased_at: '2024-03-11T10:05:42.000Z', amount_cents: 1851, currency: 'EUR', channel: 'shop', reference: '#1004', refund_of: null },
       { contact_id: zoe, kind: 'sale', purchased_at: '2024-03-12T15:20:00.000Z', amount_cents: 690, currency: 'EUR', channel: 'shop', reference: '#1005', refund_of: null },
     ]);
     const ids = query<{ id: number }>(dbPath, 'SELECT id FROM purchases ORDER BY id').map((p) => p.id);
@@ -306,12 +307,48 @@ describe('purchase import: an e-shop’s orders', () => {
       { purchase_id: ids[0], product_id: coffee, label: 'Café Moka 250 g', quantity_milli: 2000, unit_price_cents: 690, total_cents: 1380 },
       { purchase_id: ids[0], product_id: null, label: 'Théière fonte « Tetsubin » 0,8 l', quantity_milli: 1000, unit_price_cents: 1380, total_cents: 1380 },
       { purchase_id: ids[1], product_id: coffee, label: 'Café Moka 250 g', quantity_milli: 1000, unit_price_cents: 690, total_cents: 690 },
-      { purchase_id: ids[1], product_id: null, label: 'Chocolat noir 70 %', quantity_milli: 1000, unit_price_cents: 1290, total_cents: 1290 },
+      // its code's 10 % off, on the line it lowered
+      { purchase_id: ids[1], product_id: null, label: 'Chocolat noir 70 %', quantity_milli: 1000, unit_price_cents: 1290, total_cents: 1161 },
       { purchase_id: ids[2], product_id: coffee, label: 'Café Moka 250 g', quantity_milli: 1000, unit_price_cents: 690, total_cents: 690 },
     ]);
-    expect(figures(dbPath).find((c) => c.id === zoe)).toMatchObject({ status: 'customer', purchase_count: 3, total_cents: 5430 });
+    expect(figures(dbPath).find((c) => c.id === zoe)).toMatchObject({ status: 'customer', purchase_count: 3, total_cents: 5301 });
     // the next export holds the same orders: nothing added
     expect(report(await importFile(client, file))).toMatchObject({ created: 0, skipped: 5 });
+  });
+
+  it('takes a line’s discount off its price, in euros or in percent, and refuses one above the line', async () => {
+    const { client, api, dir, dbPath } = await openClient();
+    const { elodie, coffee } = await seed(api);
+    const rows = [
+      ['Date', 'N° ticket', 'Code client', 'Article', 'Qté', 'PU TTC', 'Remise', 'Remise %'],
+      ['05/03/2024', 'T1', 'C0001', 'Café Moka 250 g', '2', '6,90', '1,00', ''],
+      ['05/03/2024', 'T1', 'C0001', 'Théière', '1', '20,00', '', '10'],
+      // the catalogue's price, 6,90, less a discount written as tills do, with its minus
+      ['05/03/2024', 'T2', 'C0001', 'Café Moka 250 g', '1', '', '-0,50 €', ''],
+      ['06/03/2024', 'T3', 'C0001', 'Théière', '1', '5,00', '6,00', ''],
+      ['06/03/2024', 'T4', 'C0001', 'Théière', '1', '5,00', '', '120'],
+    ];
+    const file = path.join(dir, 'remises.csv');
+    fs.writeFileSync(file, rows.map((r) => r.join(';')).join('\r\n'));
+    const preview = await api.call('imports.preview', { kind: 'purchases', path: file });
+    expect(preview.mapping.slice(6)).toEqual(['lineDiscount', 'lineDiscountPercent']);
+    const refused = report(await importFile(client, file));
+    expect(refused.errors).toEqual([
+      { line: 5, field: 'lineDiscount', value: '6,00', reason: 'discount_too_large' },
+      { line: 6, field: 'lineDiscountPercent', value: '120', reason: 'discount_too_large' },
+    ]);
+    fs.writeFileSync(file, rows.slice(0, 4).map((r) => r.join(';')).join('\r\n'));
+    expect(report(await importFile(client, file))).toMatchObject({ created: 2, errors: [] });
+    expect(purchases(dbPath).map((p) => [p.reference, p.amount_cents])).toEqual([
+      ['T1', 1280 + 1800],
+      ['T2', 640],
+    ]);
+    expect(lines(dbPath).map((l) => [l.product_id, l.unit_price_cents, l.total_cents])).toEqual([
+      [coffee, 690, 1280],
+      [null, 2000, 1800],
+      [coffee, 690, 640],
+    ]);
+    expect(figures(dbPath).find((c) => c.id === elodie)).toMatchObject({ purchase_count: 2, total_cents: 3720 });
   });
 
   it('leaves out the orders an e-shop says are no sale, in its words, English or French', async () => {

@@ -49,6 +49,8 @@ export const purchaseTargets = [
   'unit',
   'unitPrice',
   'lineTotal',
+  'lineDiscount',
+  'lineDiscountPercent',
   'orderStatus',
 ] as const;
 export type PurchaseTarget = (typeof purchaseTargets)[number];
@@ -127,6 +129,10 @@ const PURCHASE_SYNONYMS: Synonyms<PurchaseTarget> = {
   quantity: ['Quantité', 'Qté', 'Qte', 'Qty', 'Quantity', 'Nb', 'Nombre', 'Nbre', 'Qt', 'Poids', 'Weight', 'Lineitem quantity', 'Item quantity'],
   unit: ['Unité', 'Unité de vente', 'Unité de mesure', 'UV', 'U.V.', 'Unit', 'Unit of measure', 'UOM', 'UdM'],
   unitPrice: ['Prix unitaire', 'PU', 'PU TTC', 'Prix unitaire TTC', 'Unit price', 'Price', 'Prix', 'Prix de vente', 'Prix TTC', 'Tarif', 'Lineitem price', 'Item price', 'Item cost'],
+  /** Off the line, an amount or a percentage; not Shopify's « Discount Amount », the order's, on its first row only. */
+  lineDiscount: ['Remise', 'Remise ligne', 'Remise sur la ligne', 'Remise article', 'Montant remise', 'Montant de la remise', 'Remise €', 'Remise TTC', 'Réduction', 'Rabais', 'Lineitem discount', 'Line discount', 'Item discount', 'Discount'],
+  /** Off the line, in percent: « 10 » is 10 %. */
+  lineDiscountPercent: ['Remise %', 'Remise en %', '% remise', 'Taux de remise', 'Remise (%)', 'Pourcentage de remise', 'Discount %', 'Discount percent', 'Discount rate'],
   /** What became of the order (e-shops): cancelled, refunded, voided or failed ones are left out. */
   orderStatus: ['Financial Status', 'Order status', 'Statut de la commande', 'État de la commande', 'Statut commande', 'État commande', 'Statut', 'État', 'Status', 'Payment status', 'Statut du paiement', 'État du paiement', 'Statut de paiement'],
   lineTotal: ['Total ligne', 'Montant ligne', 'Line total', 'Sous-total', 'Total article'],
@@ -211,6 +217,8 @@ const guessContacts = (headers: readonly string[]): Mapping<'contacts'> => {
 
 /** Shopify's orders export: one row per item, its columns « Lineitem … »; its « Name » is the order number (#1001). */
 const isShopifyOrders = (normalised: readonly string[]): boolean => normalised.some((h) => h.startsWith('lineitem '));
+/** A header naming a rate rather than an amount. */
+const PERCENT = /%|pourcent|percent|\btaux\b|\brate\b/i;
 /** An e-shop order's shipping, a column beside its total. */
 const SHIPPING = new Set(['shipping', 'frais de port', 'frais de livraison', 'livraison', 'shipping cost', 'order shipping', 'port']);
 
@@ -233,6 +241,8 @@ const guessPurchases = (headers: readonly string[]): Mapping<'purchases'> => {
   return raw.map((target, i) => {
     let t: PurchaseTarget | null = shipped && target === 'amount' ? null : target;
     const h = normalised[i]!;
+    // « Remise % » normalises to « remise »: the sign, gone from the key, says the column holds percentages
+    if (t === 'lineDiscount' && PERCENT.test(headers[i]!)) t = 'lineDiscountPercent';
     if (t === 'reference' && BARE_REFERENCE.has(h) && strongReference) t = 'sku';
     if (t === 'unitPrice' && BARE_PRICE.has(h) && !hasQuantity && !hasAmount) t = 'amount';
     if (t === null || used.has(t)) return null;

@@ -101,7 +101,7 @@ const NOTICE_REASONS: ReadonlySet<string> = new Set(['anonymous_sale', 'unknown_
 
 const KEY_TARGETS = ['customerCode', 'email', 'phone'] as const;
 type KeyTarget = (typeof KEY_TARGETS)[number];
-const ITEM_TARGETS: readonly PurchaseTarget[] = ['sku', 'productName', 'quantity', 'unit', 'unitPrice', 'lineTotal'];
+const ITEM_TARGETS: readonly PurchaseTarget[] = ['sku', 'productName', 'quantity', 'unit', 'unitPrice', 'lineTotal', 'lineDiscount', 'lineDiscountPercent'];
 
 /** `compute` remembered for the last CACHE_LIMIT keys met (texts, or numbered hours and minutes). */
 const cached = <K, T>(compute: (key: K) => T): ((key: K) => T) => {
@@ -196,6 +196,28 @@ const readCents = (v: string): Parsed<number> => {
   const fraction = m[3] === undefined ? 0 : m[3].length === 1 ? Number(m[3]) * 10 : Number(m[3]);
   const cents = Number(m[2]) * 100 + fraction;
   return { ok: true, value: m[1] === '-' && cents !== 0 ? -cents : cents };
+};
+
+/**
+ * A line's discount as tills and e-shops write it: an amount (« 1,29 »,
+ * « -1,29 € »: the sign says nothing, a discount always lowers) or a
+ * percentage (« 10 % », « -12,5% »).
+ */
+const readDiscount = (v: string, percentColumn: boolean): { ok: true; value: Discount } | { ok: false; reason: string } => {
+  const percent = percentColumn || /%\s*$/.test(v);
+  const m = readCents(percent ? v.replace(/%\s*$/, '') : v);
+  if (!m.ok) return m;
+  const cents = Math.abs(m.value);
+  if (!percent) return { ok: true, value: { cents } };
+  if (cents > 100_00) return { ok: false, reason: 'discount_too_large' };
+  return { ok: true, value: { percent: cents / 100 } };
+};
+
+/** The line's price once its discount is taken off, the sign of a refund kept. */
+const discounted = (gross: number, discount: Discount | null): number => {
+  if (discount === null || gross === 0) return gross;
+  const off = 'cents' in discount ? discount.cents : Math.round((Math.abs(gross) * discount.percent) / 100);
+  return gross > 0 ? gross - off : gross + off;
 };
 
 const SIMPLE_QUANTITY = /^-?\d{1,6}$/;
@@ -432,11 +454,16 @@ const contactFinder = (store: Store, preload: boolean) => {
 
 /* ---------------------------------------------------------------- rows */
 
+/** A line's discount: an amount off the line, or a percentage of it (« -10 % »). */
+type Discount = { cents: number } | { percent: number };
+
 type Item = {
   line: number;
   productId: number | null;
   label: string;
   quantity: number;
+  /** Off the line's price × quantity; unused when the file gives the line's total, which is after it. */
+  discount: Discount | null;
   /** The catalogue's, for a line of a known product; a free line counts pieces. */
   unit: SaleUnit;
   unitCents: number | null;
@@ -561,6 +588,10 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
     const unitWord = hasItemColumns ? cellOf(cells, cols.unit) : '';
     const unitText = hasItemColumns ? cellOf(cells, cols.unitPrice) : '';
     const totalText = hasItemColumns ? cellOf(cells, cols.lineTotal) : '';
+    const amountOff = hasItemColumns ? cellOf(cells, cols.lineDiscount) : '';
+    // a column of percentages (« Remise % »): « 10 » there is 10 %, not 10 cents
+    const discountText = amountOff !== '' || !hasItemColumns ? amountOff : cellOf(cells, cols.lineDiscountPercent);
+    const discountField = amountOff !== '' ? 'lineDiscount' : 'lineDiscountPercent';
     if (sku !== '' || name !== '' || quantityText !== '' || unitWord !== '' || unitText !== '' || totalText !== '') {
       let quantity = 1;
       if (quantityText !== '') {
@@ -593,6 +624,14 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
       else if (gross !== null && totalCents !== null && gross !== 0 && totalCents !== 0 && gross > 0 !== totalCents > 0) {
         bad('lineTotal', totalText, 'sign_mismatch');
       }
+      let discount: Discount | null = null;
+      if (discountText !== '') {
+        const d = readDiscount(discountText, discountField === 'lineDiscountPercent');
+        if (!d.ok) bad(discountField, discountText, d.reason);
+        // no more than the line: known here with a price in the file, at the end with the catalogue's
+        else if (gross !== null && gross !== 0 && Math.sign(discounted(gross, d.value)) === -Math.sign(gross)) bad(discountField, discountText, 'discount_too_large');
+        else discount = d.value;
+      }
       const label = name !== '' ? name : (product?.name ?? sku);
       if (label.length > PRODUCT_NAME_MAX) bad('productName', label, 'too_long');
       item = {
@@ -600,6 +639,7 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
         productId: product?.id ?? null,
         label,
         quantity,
+        discount,
         unit: unit ?? product?.unit ?? 'piece',
         unitCents,
         totalCents,
@@ -668,7 +708,16 @@ const settle = (g: Group, bad: (issue: RowIssue) => void): Settled | null => {
         continue;
       }
     }
-    if (total === null) total = lineTotalCents(it.quantity, unit!);
+    if (total === null) {
+      const gross = lineTotalCents(it.quantity, unit!);
+      total = discounted(gross, it.discount);
+      // the catalogue's price is known only now: a discount above it is refused as one above the file's
+      if (gross !== 0 && Math.sign(total) === -Math.sign(gross)) {
+        bad({ line: it.line, field: 'lineDiscount', value: '', reason: 'discount_too_large' });
+        ok = false;
+        continue;
+      }
+    }
     if (unit === null) unit = Math.round(total / it.quantity);
     lines.push({ productId: it.productId, label: it.label, quantity: it.quantity, unit: it.unit, unitPriceCents: unit, totalCents: total, refundsLine: null });
     sum += total;
@@ -972,7 +1021,7 @@ const displayValues = (row: PurchaseRow): Record<string, string | null> => {
   const text = (v: string | number | null | undefined): string | null => (v === null || v === undefined || v === '' ? null : String(v));
   const it = row.item;
   const unit = it === null ? null : (it.unitCents ?? it.listCents);
-  const lineTotal = it === null ? null : (it.totalCents ?? (unit === null ? null : lineTotalCents(it.quantity, unit)));
+  const lineTotal = it === null ? null : (it.totalCents ?? (unit === null ? null : discounted(lineTotalCents(it.quantity, unit), it.discount)));
   const money = it === null ? row.amountCents : lineTotal;
   return {
     contactId: text(row.contactId),
