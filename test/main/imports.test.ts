@@ -525,6 +525,44 @@ describe('vCard import', () => {
     ]);
   });
 
+  it('reads the labels an iPhone gives its numbers: its own as kinds, the user’s words as typed, faxes left out', async () => {
+    const { client, dbPath, dir } = await openClient();
+    const file = path.join(dir, 'iphone.vcf');
+    fs.writeFileSync(
+      file,
+      [
+        'BEGIN:VCARD',
+        'VERSION:3.0',
+        'N:Roux;Ana;;;',
+        'FN:Ana Roux',
+        'item1.EMAIL;type=INTERNET;type=pref:ana.roux@exemple.fr',
+        'item1.X-ABLabel:_$!<Other>!$_',
+        'item2.EMAIL;type=INTERNET:commandes@cave-roux.fr',
+        'item2.X-ABLabel:Commandes',
+        'item3.TEL;type=pref:06 12 34 56 78',
+        'item3.X-ABLabel:_$!<Mobile>!$_',
+        'item4.TEL:04 78 12 34 56',
+        'item4.X-ABLabel:Boutique',
+        'item5.TEL:04 78 65 43 21',
+        'item5.X-ABLabel:_$!<WorkFAX>!$_',
+        'item6.TEL:04 78 99 99 99',
+        'item6.X-ABLabel:Dépôt\\, quai n°2',
+        'END:VCARD',
+        '',
+      ].join('\r\n'),
+    );
+    expect(report(await importFile(client, file))).toMatchObject({ created: 1, errors: [] });
+    expect(storedContacts(dbPath)).toEqual({
+      // the mobile (Apple's own label) is the contact's number, as a CELL would be
+      contacts: [{ id: 1, first_name: 'Ana', last_name: 'Roux', email: 'ana.roux@exemple.fr', phone: '+33612345678' }],
+      emails: [{ contact_id: 1, email: 'commandes@cave-roux.fr', label: 'Commandes' }],
+      phones: [
+        { contact_id: 1, phone: '+33478123456', label: 'Boutique' },
+        { contact_id: 1, phone: '+33478999999', label: 'Dépôt, quai n°2' },
+      ],
+    });
+  });
+
   it('exports every extra e-mail and number with its TYPE, so a round trip keeps them and their labels', async () => {
     const dir = tempDir();
     const source = await openClient(dir, 'a.sqlite');
@@ -537,10 +575,12 @@ describe('vCard import', () => {
     });
     const out = path.join(dir, 'export.vcf');
     await source.api.call('contacts.export', { path: out, format: 'vcf', encoding: 'utf-8-bom', delimiter: ';' });
-    expect(fs.readFileSync(out, 'utf8').split('\r\n').filter((l) => /^(EMAIL|TEL)/.test(l))).toEqual([
+    expect(fs.readFileSync(out, 'utf8').split('\r\n').filter((l) => /^(item\d+\.)?(EMAIL|TEL|X-ABLabel)/.test(l))).toEqual([
       'EMAIL;PREF=1:p1@example.fr',
       'EMAIL;TYPE=work:p2@example.fr',
-      'EMAIL:p3@example.fr',
+      // a label of the user's own words has no TYPE: it goes as Apple's label, which iPhones and Google show
+      'item1.EMAIL:p3@example.fr',
+      'item1.X-ABLabel:chez sa mère',
       'TEL;TYPE=cell;PREF=1:+33611111111',
       'TEL;TYPE=home:+33122222222',
       'TEL;TYPE=cell,work:+33733333333',
@@ -552,8 +592,7 @@ describe('vCard import', () => {
       contacts: [{ id: 1, first_name: null, last_name: 'Martin', email: 'p1@example.fr', phone: '+33611111111' }],
       emails: [
         { contact_id: 1, email: 'p2@example.fr', label: 'travail' },
-        // a label of the user's own words has no TYPE to go by
-        { contact_id: 1, email: 'p3@example.fr', label: null },
+        { contact_id: 1, email: 'p3@example.fr', label: 'chez sa mère' },
       ],
       phones: [
         { contact_id: 1, phone: '+33122222222', label: 'domicile' },

@@ -38,8 +38,12 @@ export const labelKinds = (label: string | null): VCardKind[] => {
   return kinds.every((k) => k !== undefined) ? vcardKinds.filter((k) => kinds.includes(k)) : [];
 };
 
-/** One e-mail or number of a card: its kinds, and its property's line for the report. */
-export type VCardEntry = { value: string; kinds: VCardKind[]; line: number };
+/**
+ * One e-mail or number of a card: its kinds, the label its user gave it
+ * (Apple's X-ABLabel: « Boutique », « Dépôt »), and its property's line for
+ * the report.
+ */
+export type VCardEntry = { value: string; kinds: VCardKind[]; label: string | null; line: number };
 
 export type VCardFields = Partial<Record<Exclude<ContactTarget, 'tags'>, string>> & {
   /** Every address, preferred first; `email` and `email2` are the first two. */
@@ -72,6 +76,8 @@ export const isVCardFault = (item: VCardItem): item is VCardFault => 'fault' in 
 
 type Property = {
   line: number;
+  /** The group before the name (Apple's « item1 » in « item1.TEL »), upper case; null without one. */
+  group: string | null;
   name: string;
   params: Map<string, string[]>;
   /** 2.1 writes bare parameters ("TEL;CELL;PREF:"): kept here, upper case. */
@@ -106,7 +112,7 @@ const colonOutsideQuotes = (text: string): number => {
   return -1;
 };
 
-const NAME = /^(?:[A-Za-z0-9-]+\.)?([A-Za-z0-9-]+)$/;
+const NAME = /^(?:([A-Za-z0-9-]+)\.)?([A-Za-z0-9-]+)$/;
 
 const parseProperty = (text: string, line: number): Property | null => {
   const colon = colonOutsideQuotes(text);
@@ -126,7 +132,7 @@ const parseProperty = (text: string, line: number): Property | null => {
     const values = splitOutsideQuotes(p.slice(eq + 1), ',').map((v) => v.trim().replace(/^"|"$/g, ''));
     params.set(key, [...(params.get(key) ?? []), ...values]);
   }
-  return { line, name: name[1]!.toUpperCase(), params, bare, value: text.slice(colon + 1) };
+  return { line, group: name[1]?.toUpperCase() ?? null, name: name[2]!.toUpperCase(), params, bare, value: text.slice(colon + 1) };
 };
 
 const types = (p: Property): Set<string> => {
@@ -226,8 +232,38 @@ const byPreference = (props: Property[]): Property[] =>
 const textValue = (p: Property, onIssue: (reason: VCardIssueReason) => void): string =>
   isQuotedPrintable(p) ? decodeQuotedPrintable(p, onIssue).replace(/\r\n?/g, '\n') : p.value;
 
-const kindsOf = (p: Property): VCardKind[] => {
-  const t = types(p);
+/**
+ * Apple's labels of its own, written « _$!<Mobile>!$_ »: the kind (or the
+ * fax, left out) they stand for. A label of the user's words is kept as typed.
+ */
+const APPLE_LABELS: Record<string, string> = {
+  mobile: 'CELL',
+  iphone: 'CELL',
+  home: 'HOME',
+  work: 'WORK',
+  other: 'OTHER',
+  main: '',
+  homefax: 'FAX',
+  workfax: 'FAX',
+  otherfax: 'FAX',
+  pager: 'PAGER',
+};
+const APPLE_LABEL = /^_\$!<(.*)>!\$_$/;
+
+/** The X-ABLabel of each group of a card: a type when it is one of Apple's own, else the user's words. */
+const groupLabels = (props: readonly Property[], value: (p: Property) => string): Map<string, { type: string } | { label: string }> => {
+  const labels = new Map<string, { type: string } | { label: string }>();
+  for (const p of props) {
+    if (p.name !== 'X-ABLABEL' || p.group === null) continue;
+    const text = clean(unescapeText(value(p)));
+    const apple = APPLE_LABEL.exec(text);
+    if (apple) labels.set(p.group, { type: APPLE_LABELS[fold(apple[1] ?? '')] ?? '' });
+    else if (text !== '') labels.set(p.group, { label: text });
+  }
+  return labels;
+};
+
+const kindsOf = (t: ReadonlySet<string>): VCardKind[] => {
   const cell = t.has('CELL') || t.has('MOBILE') || t.has('IPHONE');
   return vcardKinds.filter((k) => (k === 'cell' ? cell : t.has(k.toUpperCase())));
 };
@@ -270,9 +306,18 @@ const buildContact = (line: number, props: Property[], issues: VCardContact['iss
   const title = single('TITLE');
   set('jobTitle', title || single('ROLE'), lineOf(title ? 'TITLE' : 'ROLE'));
 
+  const labels = groupLabels(props, value);
+  /** A property's types, its group's Apple type among them, and the label its user typed. */
+  const described = (p: Property): { types: Set<string>; label: string | null } => {
+    const t = types(p);
+    const l = p.group === null ? undefined : labels.get(p.group);
+    if (l !== undefined && 'type' in l && l.type !== '') t.add(l.type);
+    return { types: t, label: l !== undefined && 'label' in l ? l.label : null };
+  };
   for (const p of byPreference(all('EMAIL'))) {
     const email = clean(unescapeText(value(p))).replace(/^mailto:/i, '');
-    if (email !== '' && !fields.emails.some((e) => e.value === email)) fields.emails.push({ value: email, kinds: kindsOf(p), line: p.line });
+    const d = described(p);
+    if (email !== '' && !fields.emails.some((e) => e.value === email)) fields.emails.push({ value: email, kinds: kindsOf(d.types), label: d.label, line: p.line });
   }
   const [email, email2] = fields.emails;
   set('email', email?.value ?? '', email?.line);
@@ -281,11 +326,11 @@ const buildContact = (line: number, props: Property[], issues: VCardContact['iss
   const mobiles: VCardEntry[] = [];
   const others: VCardEntry[] = [];
   for (const p of byPreference(all('TEL'))) {
-    const t = types(p);
-    if (t.has('FAX') || t.has('PAGER')) continue;
+    const d = described(p);
+    if (d.types.has('FAX') || d.types.has('PAGER')) continue;
     const number = clean(unescapeText(value(p))).replace(/^tel:/i, '');
     if (number === '' || fields.phones.some((e) => e.value === number)) continue;
-    const entry = { value: number, kinds: kindsOf(p), line: p.line };
+    const entry = { value: number, kinds: kindsOf(d.types), label: d.label, line: p.line };
     fields.phones.push(entry);
     (entry.kinds.includes('cell') ? mobiles : others).push(entry);
   }
@@ -478,8 +523,12 @@ export async function* readVCards(source: AsyncIterable<Uint8Array>): AsyncGener
 
 // ---------------------------------------------------------------- writing
 
-/** An e-mail or a number to write, with the kinds its label names (none: a plain one). */
-export type VCardOutEntry = { value: string; kinds?: readonly VCardKind[] };
+/**
+ * An e-mail or a number to write, with the kinds its label names (none: a
+ * plain one), or the label itself when it is the user's own words (written
+ * as Apple's X-ABLabel, which iPhones, Macs and Google Contacts show).
+ */
+export type VCardOutEntry = { value: string; kinds?: readonly VCardKind[]; label?: string | null };
 
 export type VCardInput = {
   civility?: 'm' | 'mme' | null;
@@ -545,11 +594,20 @@ export const writeVCard = (c: VCardInput): string => {
     const list = kinds?.length ? kinds : plain === null ? [] : [plain];
     return list.length > 0 ? `;TYPE=${list.join(',')}` : '';
   };
-  (c.emails ?? []).forEach((e, i) => lines.push(`EMAIL${type(e.kinds, null)}${i === 0 ? ';PREF=1' : ''}:${escapeText(e.value)}`));
+  let groups = 0;
+  /** The property's line, in a group of its own with its label when the user named it in words of their own. */
+  const labelled = (e: VCardOutEntry, property: string): void => {
+    const custom = e.label && !e.kinds?.length ? e.label : null;
+    if (custom === null) {
+      lines.push(property);
+      return;
+    }
+    groups += 1;
+    lines.push(`item${groups}.${property}`, `item${groups}.X-ABLabel:${escapeText(custom)}`);
+  };
+  (c.emails ?? []).forEach((e, i) => labelled(e, `EMAIL${type(e.kinds, null)}${i === 0 ? ';PREF=1' : ''}:${escapeText(e.value)}`));
   if (c.mobile) lines.push(`TEL;TYPE=cell;PREF=1:${escapeText(c.mobile)}`);
-  (c.phones ?? []).forEach((p, i) =>
-    lines.push(`TEL${type(p.kinds, 'voice')}${i === 0 && !c.mobile ? ';PREF=1' : ''}:${escapeText(p.value)}`),
-  );
+  (c.phones ?? []).forEach((p, i) => labelled(p, `TEL${type(p.kinds, 'voice')}${i === 0 && !c.mobile ? ';PREF=1' : ''}:${escapeText(p.value)}`));
   if (c.addressLine1 || c.addressLine2 || c.postcode || c.city || c.country) {
     const parts = ['', c.addressLine2 ?? '', c.addressLine1 ?? '', c.city ?? '', '', c.postcode ?? '', c.country ?? ''];
     lines.push(`ADR:${parts.map(escapeText).join(';')}`);

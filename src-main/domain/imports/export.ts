@@ -347,10 +347,10 @@ export const exportContacts = async (store: Store, input: ExportInput & { path: 
             jobTitle: r.job_title,
             emails: [
               ...(r.email ? [{ value: r.email }] : []),
-              ...emails.map((e) => ({ value: e.email, kinds: labelKinds(e.label) })),
+              ...emails.map((e) => ({ value: e.email, kinds: labelKinds(e.label), label: e.label })),
             ],
             mobile: r.phone,
-            phones: phones.map((p) => ({ value: p.phone, kinds: labelKinds(p.label) })),
+            phones: phones.map((p) => ({ value: p.phone, kinds: labelKinds(p.label), label: p.label })),
             addressLine1: r.address_line1,
             addressLine2: r.address_line2,
             postcode: r.postcode,

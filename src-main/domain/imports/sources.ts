@@ -99,7 +99,7 @@ async function* vcardRecords(file: string, language: Language): AsyncGenerator<S
     }
     const f = item.fields;
     const cells = VCARD_COLUMNS.map((c) => (c === 'tags' ? f.tags.join(', ') : (f[c] ?? '')));
-    const entry = (e: VCardEntry): CardEntry => ({ value: e.value, label: kindsLabel(e.kinds, language), line: e.line });
+    const entry = (e: VCardEntry): CardEntry => ({ value: e.value, label: e.label ?? kindsLabel(e.kinds, language), line: e.line });
     yield {
       line: item.line,
       cells,
