@@ -214,9 +214,9 @@ describe('contacts.vcf (3.0, 4.0, 2.1, folded lines, a photo, broken cards)', ()
       fields: {
         civility: 'mme', firstName: 'Élodie', lastName: 'Lefèvre', company: 'Cœur de Lion SARL', jobTitle: 'Gérante',
         email: 'elodie.lefevre@orange.fr', email2: 'elodie@coeurdelion.fr',
-        emails: [{ value: 'elodie.lefevre@orange.fr', kinds: ['home'], line: 8 }, { value: 'elodie@coeurdelion.fr', kinds: ['work'], line: 7 }],
+        emails: [{ value: 'elodie.lefevre@orange.fr', kinds: ['home'], label: null, line: 8 }, { value: 'elodie@coeurdelion.fr', kinds: ['work'], label: null, line: 7 }],
         mobile: '06 12 34 56 78', phone: '04 74 22 33 44',
-        phones: [{ value: '06 12 34 56 78', kinds: ['cell'], line: 9 }, { value: '04 74 22 33 44', kinds: ['work'], line: 10 }],
+        phones: [{ value: '06 12 34 56 78', kinds: ['cell'], label: null, line: 9 }, { value: '04 74 22 33 44', kinds: ['work'], label: null, line: 10 }],
         addressLine1: '12 rue de l’Église', addressLine2: 'Bât. B', postcode: '01000', city: 'Bourg-en-Bresse', country: 'France',
         birthDate: '1985-03-05', tags: ['VIP', 'Fidèle'],
         note: 'Préfère être appelée le matin, jamais le lundi; livraison au 2e\nétage. Cette note est assez longue pour être repliée sur plusieurs lignes.',
@@ -231,8 +231,8 @@ describe('contacts.vcf (3.0, 4.0, 2.1, folded lines, a photo, broken cards)', ()
       issues: [],
       fields: {
         civility: 'mme', firstName: 'Zoé', lastName: 'Œuvray', email: 'zoe@oeuvray.fr', email2: 'zoe@gmail.com',
-        emails: [{ value: 'zoe@oeuvray.fr', kinds: [], line: 28 }, { value: 'zoe@gmail.com', kinds: [], line: 27 }],
-        mobile: '+33-7-12-34-56-78', phones: [{ value: '+33-7-12-34-56-78', kinds: ['cell'], line: 29 }],
+        emails: [{ value: 'zoe@oeuvray.fr', kinds: [], label: null, line: 28 }, { value: 'zoe@gmail.com', kinds: [], label: null, line: 27 }],
+        mobile: '+33-7-12-34-56-78', phones: [{ value: '+33-7-12-34-56-78', kinds: ['cell'], label: null, line: 29 }],
         addressLine1: '3 place de la Libération', addressLine2: 'Résidence du Parc', postcode: '21000', city: 'Dijon', country: 'France',
         birthDate: '--04-12', language: 'fr', tags: [],
         lines: {
@@ -246,7 +246,7 @@ describe('contacts.vcf (3.0, 4.0, 2.1, folded lines, a photo, broken cards)', ()
       issues: [],
       fields: {
         civility: 'm', firstName: 'François', lastName: 'Garçon', mobile: '0698765432', phone: '01 43 55 66 77',
-        phones: [{ value: '0698765432', kinds: ['cell'], line: 38 }, { value: '01 43 55 66 77', kinds: ['home'], line: 39 }],
+        phones: [{ value: '0698765432', kinds: ['cell'], label: null, line: 38 }, { value: '01 43 55 66 77', kinds: ['home'], label: null, line: 39 }],
         emails: [], addressLine1: '5, avenue du Général Leclerc', postcode: '75011',
         city: 'Paris', country: 'France', note: 'Client depuis 2015\nCarte fidélité perdue', tags: [],
         // the address is folded by a quoted-printable soft break: reported at its first line
@@ -259,8 +259,9 @@ describe('contacts.vcf (3.0, 4.0, 2.1, folded lines, a photo, broken cards)', ()
       issues: [{ line: 55, reason: 'invalid_line' }],
       fields: {
         company: 'Boulangerie Martin', email: 'contact@boulangerie-martin.fr',
-        emails: [{ value: 'contact@boulangerie-martin.fr', kinds: [], line: 53 }],
-        phone: '04 78 00 00 00', phones: [{ value: '04 78 00 00 00', kinds: ['work'], line: 52 }], tags: [],
+        // its address is in group item1, whose Apple label says Work
+        emails: [{ value: 'contact@boulangerie-martin.fr', kinds: ['work'], label: null, line: 53 }],
+        phone: '04 78 00 00 00', phones: [{ value: '04 78 00 00 00', kinds: ['work'], label: null, line: 52 }], tags: [],
         lines: { company: 51, email: 53, phone: 52 },
       },
     },

@@ -46,9 +46,9 @@ describe('parseVCards', () => {
       phone2: '01 44 44 44 44',
       mobile: '06 22 22 22 22',
       phones: [
-        { value: '01 11 11 11 11', kinds: ['work'], line: 4 },
-        { value: '06 22 22 22 22', kinds: ['cell'], line: 5 },
-        { value: '01 44 44 44 44', kinds: ['home'], line: 7 },
+        { value: '01 11 11 11 11', kinds: ['work'], label: null, line: 4 },
+        { value: '06 22 22 22 22', kinds: ['cell'], label: null, line: 5 },
+        { value: '01 44 44 44 44', kinds: ['home'], label: null, line: 7 },
       ],
       email: 'anne@martin.fr',
     });
@@ -73,16 +73,16 @@ describe('parseVCards', () => {
       ].join('\r\n'),
     );
     expect(c?.fields.emails).toEqual([
-      { value: 'p4@example.fr', kinds: [], line: 11 },
-      { value: 'p1@example.fr', kinds: ['home'], line: 8 },
-      { value: 'p2@example.fr', kinds: ['work'], line: 9 },
-      { value: 'p3@example.fr', kinds: ['other'], line: 10 },
+      { value: 'p4@example.fr', kinds: [], label: null, line: 11 },
+      { value: 'p1@example.fr', kinds: ['home'], label: null, line: 8 },
+      { value: 'p2@example.fr', kinds: ['work'], label: null, line: 9 },
+      { value: 'p3@example.fr', kinds: ['other'], label: null, line: 10 },
     ]);
     expect(c?.fields.phones).toEqual([
-      { value: '06 11 11 11 11', kinds: ['cell'], line: 4 },
-      { value: '01 22 22 22 22', kinds: ['home'], line: 5 },
-      { value: '06 33 33 33 33', kinds: ['cell', 'work'], line: 6 },
-      { value: '01 44 44 44 44', kinds: [], line: 7 },
+      { value: '06 11 11 11 11', kinds: ['cell'], label: null, line: 4 },
+      { value: '01 22 22 22 22', kinds: ['home'], label: null, line: 5 },
+      { value: '06 33 33 33 33', kinds: ['cell', 'work'], label: null, line: 6 },
+      { value: '01 44 44 44 44', kinds: [], label: null, line: 7 },
     ]);
   });
 
