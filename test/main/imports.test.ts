@@ -319,6 +319,25 @@ describe('contact import', () => {
     expect(preview).toMatchObject({ ok: true, value: { encoding: 'mac-roman' } });
   });
 
+  it('reads an Excel for Mac file as Mac Roman even when its first accent comes after 64 KB of plain text', async () => {
+    const dir = tempDir();
+    const { client, dbPath } = await openClient(dir);
+    const file = path.join(dir, 'clients-mac-long.csv');
+    const plain = Array.from({ length: 4000 }, (_, i) => `Martin${i};Paul;Lyon`).join('\r');
+    expect(plain.length).toBeGreaterThan(64 * 1024);
+    fs.writeFileSync(file, iconv.encode(`Nom;Prenom;Ville\r${plain}\rLefèvre;Élodie;Besançon\rŒuvray;Zoé;Orléans\r`, 'macintosh'));
+    expect(report(await importFile(client, file))).toMatchObject({ created: 4002, errors: [] });
+    const db = new BetterSqlite3(dbPath, { readonly: true });
+    try {
+      expect(db.prepare("SELECT first_name, last_name, city FROM contacts WHERE first_name <> 'Paul' ORDER BY id").raw().all()).toEqual([
+        ['Élodie', 'Lefèvre', 'Besançon'],
+        ['Zoé', 'Œuvray', 'Orléans'],
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('imports UTF-8 with BOM, xlsx and vCard files', async () => {
     const utf8 = await openClient();
     expect(report(await importFile(utf8.client, path.join(fixtures, 'clients-utf8-bom.csv')))).toMatchObject({ created: 4, errors: [] });

@@ -161,8 +161,8 @@ const looksMacRoman = (sample: Uint8Array): boolean => {
  * The encoding of a text file from its first bytes: BOM first, then strict
  * UTF-8, else Windows-1252 (what French Excel writes) or Mac Roman (what
  * Excel for Mac writes, told by its accented letters). A plain-ASCII sample
- * reads as UTF-8; the decoder switches to Windows-1252 if the first
- * non-ASCII byte further on turns out not to be UTF-8.
+ * reads as UTF-8; the decoder switches to Windows-1252 (or Mac Roman, by
+ * the same sign) if the first non-ASCII byte further on turns out not to be UTF-8.
  * Refuses binary files (NUL bytes, known signatures).
  */
 export const detectEncoding = (sample: Uint8Array): TextEncoding => {
@@ -186,7 +186,7 @@ export type Decoder = {
   /** Text decoded so far; a sequence split across chunks waits for the next one. */
   write(chunk: Uint8Array): string;
   end(): string;
-  /** Changes from 'utf-8' to 'windows-1252' when an ASCII-looking file proves not to be UTF-8. */
+  /** Changes from 'utf-8' to 'windows-1252' or 'mac-roman' when an ASCII-looking file proves not to be UTF-8. */
   readonly encoding: TextEncoding;
 };
 
@@ -260,9 +260,10 @@ const createUtf8Decoder = (declared: boolean): Decoder => {
   const fail = (bytes: Uint8Array, atEnd: boolean): string => {
     const valid = utf8ValidLength(bytes, !atEnd);
     const before = bytes.subarray(0, valid);
-    // Everything read so far was ASCII, identical in Windows-1252: switching loses nothing.
+    // Everything read so far was ASCII, identical in Windows-1252 and Mac Roman: switching loses nothing,
+    // and the first accented letters tell which of the two the file is (an Excel for Mac file whose first 64 KB are plain)
     if (!declared && asciiSoFar && !before.some((b) => b >= 0x80)) {
-      fallback = createWindows1252Decoder();
+      fallback = looksMacRoman(bytes) ? createIconvDecoder('mac-roman') : createWindows1252Decoder();
       const text = fallback.write(bytes);
       return atEnd ? text + fallback.end() : text;
     }
@@ -279,7 +280,7 @@ const createUtf8Decoder = (declared: boolean): Decoder => {
 
   return {
     get encoding(): TextEncoding {
-      if (fallback) return 'windows-1252';
+      if (fallback) return fallback.encoding;
       return declared ? 'utf-8-bom' : 'utf-8';
     },
     write(chunk) {
