@@ -74,6 +74,9 @@ describe('importing a till’s sales in the browser', () => {
     // Name, Email, Financial Status … Created at: the order number, the customer, the order's status, its date
     expect(await Promise.all([0, 1, 2, 11, 15].map((i) => mappingOf(page, i)))).toEqual(['reference', 'email', 'orderStatus', '', 'date']);
     await runCheck(page);
+    // a sale already in the base is left as it is: no « complete the existing purchase » to offer
+    expect(await page.getByTestId('import-policy-merge').count()).toBe(0);
+    expect(await page.getByTestId('import-policy-skip').isChecked()).toBe(true);
     const notice = page.getByTestId('report-notice').and(page.locator('[data-reason="not_a_sale"]'));
     expect(await notice.innerText()).toContain('Commande annulée, remboursée ou échouée');
     // sales added and left out: a purchase import completes no record

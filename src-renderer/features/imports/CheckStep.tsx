@@ -17,6 +17,9 @@ export type CheckStepProps = {
   onCommit(): void;
 };
 
+/** A sale already in the base is left as it is (« merge » does the same): nothing in a file completes one. */
+const PURCHASE_POLICIES = ['skip', 'create'] as const;
+
 /** Step 3: the duplicate policy, the dry run and its report; the import is offered only after a clean, current one. */
 export const CheckStep = ({ wizard, onEditColumn, onChangeFile, onCommit }: CheckStepProps) => {
   const { t } = useTranslation();
@@ -30,13 +33,13 @@ export const CheckStep = ({ wizard, onEditColumn, onChangeFile, onCommit }: Chec
     <Stack>
       <Paper withBorder p="md">
         <Radio.Group
-          value={wizard.policy}
+          value={kind === 'purchases' && wizard.policy === 'merge' ? 'skip' : wizard.policy}
           onChange={(v) => isPolicy(v) && wizard.setPolicy(v)}
           label={<Title order={5}>{t('imports.policy.title')}</Title>}
           data-testid="import-policy"
         >
           <Stack gap="sm" mt="xs">
-            {duplicatePolicies.map((p) => (
+            {(kind === 'purchases' ? PURCHASE_POLICIES : duplicatePolicies).map((p) => (
               <Radio
                 key={p}
                 value={p}
