@@ -33,17 +33,16 @@ export const createWorkerClient = (options: WorkerClientOptions): StoreClient =>
    * event: the last one is told again every second from here, where the
    * thread is free, until the worker says the store is open.
    */
-  let upgrade: { payload: unknown; timer: ReturnType<typeof setInterval> } | null = null;
+  let repeating: ReturnType<typeof setInterval> | null = null;
   const upgradeEnded = (): void => {
-    if (upgrade !== null) clearInterval(upgrade.timer);
-    upgrade = null;
+    if (repeating !== null) clearInterval(repeating);
+    repeating = null;
   };
   const upgrading = (payload: unknown): void => {
     upgradeEnded();
-    const timer = setInterval(() => tell('store.upgrade', payload), UPGRADE_REPEAT_MS);
+    repeating = setInterval(() => tell('store.upgrade', payload), UPGRADE_REPEAT_MS);
     // a host that is closing must not be kept alive by this
-    timer.unref();
-    upgrade = { payload, timer };
+    repeating.unref();
   };
 
   worker.on('message', (m: FromWorker) => {
