@@ -502,7 +502,7 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
   const byName = cached((name: string) => catalogue.byName.get(fold(name)) ?? null);
   const hasItemColumns = ITEM_TARGETS.some((t) => cols[t].length > 0);
 
-  /** The order's own columns as its last row gave them, for the rows of its other items. */
+  /** The order's own columns as its first row gave them, for the rows of its other items. */
   let openOrder: { reference: string; dateText: string; keys: Record<KeyTarget, string>; channelText: string; statusText: string } | null = null;
 
   return (record: SourceRecord): PurchaseRow => {
@@ -713,7 +713,7 @@ const settle = (g: Group, bad: (issue: RowIssue) => void): Settled | null => {
       total = discounted(gross, it.discount);
       // the catalogue's price is known only now: a discount above it is refused as one above the file's
       if (gross !== 0 && Math.sign(total) === -Math.sign(gross)) {
-        bad({ line: it.line, field: 'lineDiscount', value: '', reason: 'discount_too_large' });
+        bad({ line: it.line, field: it.discount !== null && 'percent' in it.discount ? 'lineDiscountPercent' : 'lineDiscount', value: '', reason: 'discount_too_large' });
         ok = false;
         continue;
       }
