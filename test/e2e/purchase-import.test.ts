@@ -77,6 +77,7 @@ describe('importing a till’s sales in the browser', () => {
     // a sale already in the base is left as it is: no « complete the existing purchase » to offer
     expect(await page.getByTestId('import-policy-merge').count()).toBe(0);
     expect(await page.getByTestId('import-policy-skip').isChecked()).toBe(true);
+    expect(await page.getByText('quels achats seront ajoutés, laissés de côté ou refusés').isVisible()).toBe(true);
     const notice = page.getByTestId('report-notice').and(page.locator('[data-reason="not_a_sale"]'));
     expect(await notice.innerText()).toContain('Commande annulée, remboursée ou échouée');
     // sales added and left out: a purchase import completes no record

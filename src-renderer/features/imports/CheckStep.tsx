@@ -71,7 +71,7 @@ export const CheckStep = ({ wizard, onEditColumn, onChangeFile, onCommit }: Chec
       ) : (
         <Group justify="space-between" align="center">
           <Text size="sm" c="dimmed" maw={640}>
-            {t('imports.check.intro')}
+            {t(kind === 'purchases' ? 'imports.check.introPurchases' : 'imports.check.intro')}
           </Text>
           <Button
             leftSection={check === null ? <IconPlayerPlay size={16} /> : <IconRefresh size={16} />}
