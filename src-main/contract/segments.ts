@@ -193,10 +193,12 @@ export const segmentShape = (node: SegmentNode): { depth: number; criteria: numb
  * `tagIds`. Works on the raw JSON (already held to the depth limit), so
  * anything else, right or wrong, is left for the parse to judge.
  */
+const V1_TAGS_KEY = 'any';
+
 const upgradeTree = (v: unknown): unknown => {
   if (!isRecord(v)) return v;
-  if (v.field === 'tags' && 'any' in v && !('tagIds' in v)) {
-    const { any: tagIds, ...rest } = v;
+  if (v.field === 'tags' && V1_TAGS_KEY in v && !('tagIds' in v)) {
+    const { [V1_TAGS_KEY]: tagIds, ...rest } = v;
     return { ...rest, tagIds };
   }
   if (Array.isArray(v.children)) return { ...v, children: v.children.map(upgradeTree) };
