@@ -6,7 +6,7 @@ import { useFormatters } from '../../app/format';
 import { JobPanel } from '../../app/JobPanel';
 import { fileErrorText } from './labels';
 import { ReportView } from './ReportView';
-import type { ImportWizard } from './use-import';
+import { policiesFor, type ImportWizard } from './use-import';
 
 const isPolicy = (v: string): v is DuplicatePolicy => (duplicatePolicies as readonly string[]).includes(v);
 
@@ -16,9 +16,6 @@ export type CheckStepProps = {
   onChangeFile(): void;
   onCommit(): void;
 };
-
-/** A sale already in the base is left as it is (« merge » does the same): nothing in a file completes one. */
-const PURCHASE_POLICIES = ['skip', 'create'] as const;
 
 /** Step 3: the duplicate policy, the dry run and its report; the import is offered only after a clean, current one. */
 export const CheckStep = ({ wizard, onEditColumn, onChangeFile, onCommit }: CheckStepProps) => {
@@ -33,13 +30,13 @@ export const CheckStep = ({ wizard, onEditColumn, onChangeFile, onCommit }: Chec
     <Stack>
       <Paper withBorder p="md">
         <Radio.Group
-          value={kind === 'purchases' && wizard.policy === 'merge' ? 'skip' : wizard.policy}
+          value={wizard.policy}
           onChange={(v) => isPolicy(v) && wizard.setPolicy(v)}
           label={<Title order={5}>{t('imports.policy.title')}</Title>}
           data-testid="import-policy"
         >
           <Stack gap="sm" mt="xs">
-            {(kind === 'purchases' ? PURCHASE_POLICIES : duplicatePolicies).map((p) => (
+            {policiesFor(kind).map((p) => (
               <Radio
                 key={p}
                 value={p}

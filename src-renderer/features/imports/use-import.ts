@@ -9,6 +9,7 @@ import type {
   JobProgress,
   StagedFile,
 } from '@contract';
+import { duplicatePolicies } from '@contract';
 import { useApi } from '../../api/context';
 import { useJobTracker } from '../../app/jobs';
 import { notifyError, notifySuccess } from '../../app/notify';
@@ -52,6 +53,14 @@ export type ImportWizard = ReturnType<typeof useImportWizard>;
  * Every report stays tied to the mapping and policy it ran with, so an import
  * is only offered for exactly what was checked.
  */
+/**
+ * The choices an import offers for what is already in the base, the first
+ * being the default. A purchase import has no « merge »: nothing in a file
+ * completes a sale, and its importer runs « merge » as « skip ».
+ */
+export const policiesFor = (kind: ImportKindName): readonly DuplicatePolicy[] =>
+  kind === 'purchases' ? ['skip', 'create'] : duplicatePolicies;
+
 export const useImportWizard = () => {
   const api = useApi();
   const { t } = useTranslation();
@@ -64,7 +73,7 @@ export const useImportWizard = () => {
   const [first, setFirst] = useState<FirstMapping | null>(null);
   const [mapping, setMappingState] = useState<Mapping>([]);
   const [refreshing, setRefreshing] = useState(false);
-  const [policy, setPolicy] = useState<DuplicatePolicy>('merge');
+  const [policy, setPolicy] = useState<DuplicatePolicy>(policiesFor('contacts')[0]!);
   const [check, setCheck] = useState<Check | null>(null);
   /** Why the last dry run could not run at all (no date column for purchases…), shown where it was asked for. */
   const [checkError, setCheckError] = useState<unknown>(null);
@@ -144,6 +153,7 @@ export const useImportWizard = () => {
   const setKind = useCallback(
     (next: ImportKindName) => {
       setKindState(next);
+      setPolicy(policiesFor(next)[0]!);
       if (file !== null) void load(file, next);
     },
     [file, load],
@@ -238,8 +248,8 @@ export const useImportWizard = () => {
     setCheck(null);
     setCheckError(null);
     setOutcome(null);
-    setPolicy('merge');
-  }, []);
+    setPolicy(policiesFor(kind)[0]!);
+  }, [kind]);
 
   return {
     kind,
