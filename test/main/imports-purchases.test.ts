@@ -327,6 +327,7 @@ describe('purchase import: an e-shop’s orders', () => {
       ['05/03/2024', 'T2', 'C0001', 'Café Moka 250 g', '1', '', '-0,50 €', ''],
       ['06/03/2024', 'T3', 'C0001', 'Théière', '1', '5,00', '6,00', ''],
       ['06/03/2024', 'T4', 'C0001', 'Théière', '1', '5,00', '', '120'],
+      ['06/03/2024', 'T5', 'C0001', 'Théière', '1', '5,00', 'offerte', ''],
     ];
     const file = path.join(dir, 'remises.csv');
     fs.writeFileSync(file, rows.map((r) => r.join(';')).join('\r\n'));
@@ -336,6 +337,7 @@ describe('purchase import: an e-shop’s orders', () => {
     expect(refused.errors).toEqual([
       { line: 5, field: 'lineDiscount', value: '6,00', reason: 'discount_too_large' },
       { line: 6, field: 'lineDiscountPercent', value: '120', reason: 'discount_too_large' },
+      { line: 7, field: 'lineDiscount', value: 'offerte', reason: 'invalid_number' },
     ]);
     fs.writeFileSync(file, rows.slice(0, 4).map((r) => r.join(';')).join('\r\n'));
     expect(report(await importFile(client, file))).toMatchObject({ created: 2, errors: [] });
