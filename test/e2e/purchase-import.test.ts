@@ -64,7 +64,7 @@ describe('importing a till’s sales in the browser', () => {
     await app.shot('purchase-import-02-timeline');
   });
 
-  it('imports Shopify’s orders export as it comes, leaving out the refunded and the voided orders', async () => {
+  it('imports Shopify’s orders export as it comes, leaving out the refunded and the voided orders, booking a partial refund', async () => {
     const { page } = app;
     await openImports(page);
     // back to the first step after the till's import, as a user starting another file
@@ -80,6 +80,9 @@ describe('importing a till’s sales in the browser', () => {
     expect(await page.getByText('quels achats seront ajoutés, laissés de côté ou refusés').isVisible()).toBe(true);
     const notice = page.getByTestId('report-notice').and(page.locator('[data-reason="not_a_sale"]'));
     expect(await notice.innerText()).toContain('Commande annulée, remboursée ou échouée');
+    // the partly refunded order: its refund is booked, on the order's date, and the screen says so
+    const refund = page.getByTestId('report-notice').and(page.locator('[data-reason="refund_at_order_date"]'));
+    expect(await refund.innerText()).toContain('Remboursement partiel enregistré à la date de la commande');
     // sales added and left out: a purchase import completes no record
     expect(await page.getByTestId('report-count-created').innerText()).toContain('3');
     expect(await page.getByTestId('report-count-skipped').innerText()).toContain('2');

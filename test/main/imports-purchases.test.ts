@@ -264,7 +264,7 @@ describe('purchase import: golden files', () => {
 });
 
 describe('purchase import: an e-shop’s orders', () => {
-  it('reads Shopify’s export: one order over its item rows, cancelled and refunded orders left out, the lines making the amount', async () => {
+  it('reads Shopify’s export: one order over its item rows, cancelled and refunded orders left out, a partial refund booked, the lines making the amount', async () => {
     const { client, api, dbPath } = await openClient();
     const { zoe, coffee } = await seed(api);
     const file = path.join(fixtures, 'shopify-orders.csv');
@@ -282,7 +282,10 @@ describe('purchase import: an e-shop’s orders', () => {
       'Lineitem sku': 'sku',
       'Billing Phone': 'phone',
       'Lineitem discount': 'lineDiscount',
+      'Refunded Amount': 'refundedAmount',
     });
+    // what the preview shows of the partly refunded order's first row
+    expect(preview.sample.find((r) => r.line === 7)?.values).toMatchObject({ reference: '#1004', refundedCents: '690', lineTotalCents: '690' });
     const before = dump(dbPath);
     const dry = report(await importFile(client, file, { dryRun: true }));
     expect(dump(dbPath)).toBe(before);
@@ -294,12 +297,15 @@ describe('purchase import: an e-shop’s orders', () => {
       { line: 4, field: 'orderStatus', value: 'refunded', reason: 'not_a_sale' },
       { line: 5, field: 'orderStatus', value: 'voided', reason: 'not_a_sale' },
       { line: 6, field: 'orderStatus', value: 'voided', reason: 'not_a_sale' },
+      { line: 7, field: 'refundedAmount', value: '6.90', reason: 'refund_at_order_date' },
     ]);
     expect(r).toMatchObject({ created: 3, skipped: 2 });
     // the shop's zone is not asked: the export gives the offset
     expect(purchases(dbPath)).toEqual([
       { contact_id: zoe, kind: 'sale', purchased_at: '2024-03-05T13:32:10.000Z', amount_cents: 2760, currency: 'EUR', channel: 'shop', reference: '#1001', refund_of: null },
       { contact_id: zoe, kind: 'sale', purchased_at: '2024-03-11T10:05:42.000Z', amount_cents: 1851, currency: 'EUR', channel: 'shop', reference: '#1004', refund_of: null },
+      // « partially_refunded », 6.90 given back: the export says how much, not when
+      { contact_id: zoe, kind: 'refund', purchased_at: '2024-03-11T10:05:42.000Z', amount_cents: -690, currency: 'EUR', channel: 'shop', reference: '#1004', refund_of: expect.any(Number) as number },
       { contact_id: zoe, kind: 'sale', purchased_at: '2024-03-12T15:20:00.000Z', amount_cents: 690, currency: 'EUR', channel: 'shop', reference: '#1005', refund_of: null },
     ]);
     const ids = query<{ id: number }>(dbPath, 'SELECT id FROM purchases ORDER BY id').map((p) => p.id);
@@ -309,11 +315,75 @@ describe('purchase import: an e-shop’s orders', () => {
       { purchase_id: ids[1], product_id: coffee, label: 'Café Moka 250 g', quantity_milli: 1000, unit_price_cents: 690, total_cents: 690 },
       // its code's 10 % off, on the line it lowered
       { purchase_id: ids[1], product_id: null, label: 'Chocolat noir 70 %', quantity_milli: 1000, unit_price_cents: 1290, total_cents: 1161 },
-      { purchase_id: ids[2], product_id: coffee, label: 'Café Moka 250 g', quantity_milli: 1000, unit_price_cents: 690, total_cents: 690 },
+      // a refund by amount, as the sale screen records one
+      { purchase_id: ids[2], product_id: null, label: '', quantity_milli: -1000, unit_price_cents: 690, total_cents: -690 },
+      { purchase_id: ids[3], product_id: coffee, label: 'Café Moka 250 g', quantity_milli: 1000, unit_price_cents: 690, total_cents: 690 },
     ]);
-    expect(figures(dbPath).find((c) => c.id === zoe)).toMatchObject({ status: 'customer', purchase_count: 3, total_cents: 5301 });
+    expect(purchases(dbPath)[2]?.refund_of).toBe(ids[1]);
+    // 27.60 + 18.51 + 6.90, less 6.90 given back: the refund counts no purchase
+    expect(figures(dbPath).find((c) => c.id === zoe)).toMatchObject({ status: 'customer', purchase_count: 3, total_cents: 4611 });
+    const sale = await api.call('purchases.get', { id: ids[1]! });
+    expect(sale).toMatchObject({ amountCents: 1851, refundedCents: 690 });
     // the next export holds the same orders: nothing added
     expect(report(await importFile(client, file))).toMatchObject({ created: 0, skipped: 5 });
+    // undo takes the refund with its sale
+    await undoImportCall(api, r.importId!);
+    expect(dump(dbPath)).toBe(before);
+  });
+
+  it('books what an order gave back on its sale, never more than the sale, and refuses one on a refund', async () => {
+    const { client, api, dir, dbPath } = await openClient();
+    const { zoe } = await seed(api);
+    const header = 'Order Number;Order Date;Order Status;Billing Email;Item Name;Quantity;Item Cost;Order Total;Refunded total';
+    const file = path.join(dir, 'remboursements.csv');
+    fs.writeFileSync(
+      file,
+      [
+        header,
+        // shipping (4,90) refunded with the item: no more than the 6,90 the lines make
+        '200;2024-03-01 10:00;Completed;zoe@oeuvray.fr;Café Moka 250 g;1;6,90;;11,80',
+        // written with its minus, as some exports do; on the order's first row only
+        '201;2024-03-02 10:00;Completed;zoe@oeuvray.fr;Café Moka 250 g;2;6,90;;-3,00',
+        '201;2024-03-02 10:00;Completed;zoe@oeuvray.fr;Théière;1;20,00;;',
+        '202;2024-03-03 10:00;Completed;zoe@oeuvray.fr;Café Moka 250 g;1;6,90;;0',
+      ].join('\r\n'),
+    );
+    const r = report(await importFile(client, file));
+    expect(r.errors).toEqual([]);
+    expect(r.notices).toEqual([
+      { line: 2, field: 'refundedAmount', value: '11,80', reason: 'refund_at_order_date' },
+      { line: 2, field: 'refundedAmount', value: '11,80', reason: 'refund_above_sale' },
+      { line: 3, field: 'refundedAmount', value: '-3,00', reason: 'refund_at_order_date' },
+    ]);
+    expect(purchases(dbPath).map((p) => [p.reference, p.kind, p.amount_cents])).toEqual([
+      ['200', 'sale', 690],
+      ['200', 'refund', -690],
+      ['201', 'sale', 3380],
+      ['201', 'refund', -300],
+      ['202', 'sale', 690],
+    ]);
+    expect(figures(dbPath).find((c) => c.id === zoe)).toMatchObject({ purchase_count: 3, total_cents: 690 + 3380 - 300 });
+
+    // a refund ticket (negative) has no sale to give back on; two amounts for one order are one too many; a word is no sum
+    const before = dump(dbPath);
+    fs.writeFileSync(
+      file,
+      [
+        header,
+        '300;2024-03-04 10:00;Completed;zoe@oeuvray.fr;Café Moka 250 g;-1;6,90;;2,00',
+        '301;2024-03-05 10:00;Completed;zoe@oeuvray.fr;Café Moka 250 g;1;6,90;;2,00',
+        '301;2024-03-05 10:00;Completed;zoe@oeuvray.fr;Théière;1;20,00;;3,00',
+        '302;2024-03-06 10:00;Completed;zoe@oeuvray.fr;Café Moka 250 g;1;6,90;;en partie',
+      ].join('\r\n'),
+    );
+    const refused = report(await importFile(client, file));
+    expect(refused.errors).toEqual([
+      { line: 2, field: 'refundedAmount', value: '2,00', reason: 'nothing_to_refund' },
+      { line: 4, field: 'refundedAmount', value: '3,00', reason: 'refund_mismatch' },
+      { line: 5, field: 'refundedAmount', value: 'en partie', reason: 'invalid_number' },
+    ]);
+    expect(refused).toMatchObject({ created: 0, importId: null });
+    expect(dump(dbPath)).toBe(before);
   });
 
   it('takes a line’s discount off its price, in euros or in percent, and refuses one above the line', async () => {

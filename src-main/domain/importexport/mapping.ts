@@ -52,6 +52,7 @@ export const purchaseTargets = [
   'lineDiscount',
   'lineDiscountPercent',
   'orderStatus',
+  'refundedAmount',
 ] as const;
 export type PurchaseTarget = (typeof purchaseTargets)[number];
 
@@ -135,6 +136,8 @@ const PURCHASE_SYNONYMS: Synonyms<PurchaseTarget> = {
   lineDiscountPercent: ['Remise %', 'Remise en %', '% remise', 'Taux de remise', 'Remise (%)', 'Pourcentage de remise', 'Discount %', 'Discount percent', 'Discount rate'],
   /** What became of the order (e-shops): cancelled, refunded, voided or failed ones are left out. */
   orderStatus: ['Financial Status', 'Order status', 'Statut de la commande', 'État de la commande', 'Statut commande', 'État commande', 'Statut', 'État', 'Status', 'Payment status', 'Statut du paiement', 'État du paiement', 'Statut de paiement'],
+  /** Given back on the order so far (e-shops: Shopify's « Refunded Amount », WooCommerce's « Refunded total »), on its first row. */
+  refundedAmount: ['Refunded Amount', 'Refunded total', 'Refund amount', 'Refund total', 'Order refund amount', 'Total refunded', 'Montant remboursé', 'Total remboursé', 'Montant du remboursement', 'Remboursé', 'Déjà remboursé'],
   lineTotal: ['Total ligne', 'Montant ligne', 'Line total', 'Sous-total', 'Total article'],
 };
 

@@ -45,7 +45,7 @@ import {
 import { recomputeDerived } from '../analytics/recompute';
 import { contactCount } from '../contacts/list';
 import { applyPurchaseTotalsInBulk, recomputeContactAggregatesInBulk, type PurchaseTotals } from '../purchases/aggregates';
-import { purchaseQueue, type NewPurchaseLine } from '../purchases/service';
+import { purchaseQueue, refundAmountLine, type NewPurchaseLine } from '../purchases/service';
 import { getSettings } from '../settings/service';
 import { loadCodeTable } from './code-table';
 import { asAppError, beginImport, estimateRows, PREVIEW_ROWS, startReport, TICK_ROWS } from './service';
@@ -97,7 +97,7 @@ const STATUS_SLICE = 50_000;
 /** Page cache of a bulk import (the store's own is 64 MB). */
 const BULK_CACHE_KB = 128 * 1024;
 /** Problems that leave the row importable. */
-const NOTICE_REASONS: ReadonlySet<string> = new Set(['anonymous_sale', 'unknown_channel', 'not_a_sale']);
+const NOTICE_REASONS: ReadonlySet<string> = new Set(['anonymous_sale', 'unknown_channel', 'not_a_sale', 'refund_at_order_date', 'refund_above_sale']);
 
 const KEY_TARGETS = ['customerCode', 'email', 'phone'] as const;
 type KeyTarget = (typeof KEY_TARGETS)[number];
@@ -488,6 +488,9 @@ type PurchaseRow = {
   channel: PurchaseChannel;
   amountCents: number | null;
   amountText: string;
+  /** What the order gave back since (e-shops), positive; null when the row says nothing of it. */
+  refundedCents: number | null;
+  refundedText: string;
   item: Item | null;
   /** The order is no sale (cancelled, refunded, failed): its rows are left out, errors and all. */
   notASale: boolean;
@@ -581,6 +584,16 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
       else amountCents = a.value;
     }
 
+    // given back: a positive sum whatever its sign in the file, as a discount always lowers
+    const refundedText = cellOf(cells, cols.refundedAmount);
+    let refundedCents: number | null = null;
+    if (refundedText !== '') {
+      const r = readCents(refundedText);
+      if (!r.ok) bad('refundedAmount', refundedText, r.reason);
+      else if (Math.abs(r.value) > UNIT_PRICE_MAX_CENTS * PURCHASE_LINES_MAX) bad('refundedAmount', refundedText, 'amount_too_large');
+      else refundedCents = Math.abs(r.value);
+    }
+
     let item: Item | null = null;
     const sku = hasItemColumns ? cellOf(cells, cols.sku) : '';
     const name = hasItemColumns ? cellOf(cells, cols.productName) : '';
@@ -662,6 +675,8 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
       channel,
       amountCents,
       amountText,
+      refundedCents,
+      refundedText,
       item,
       notASale,
     };
@@ -675,6 +690,8 @@ type Group = {
   items: Item[];
   amountCents: number | null;
   amountText: string;
+  /** The row that told what the order gave back (a partial refund), when one did. */
+  refunded: PurchaseRow | null;
   ok: boolean;
 };
 
@@ -728,6 +745,25 @@ const settle = (g: Group, bad: (issue: RowIssue) => void): Settled | null => {
     return null;
   }
   return { lines, amountCents: sum, kind: sum < 0 ? 'refund' : 'sale' };
+};
+
+/**
+ * What an order's « Refunded Amount » gives back on the sale, in cents (null:
+ * refused). E-shop exports say how much but not when: the refund is dated as
+ * the order, and said so. It may hold a refunded shipping the lines do not
+ * count: never more than the sale, as on the sale screen.
+ */
+const partialRefund = (row: PurchaseRow, settled: Settled, tell: (issue: RowIssue) => void): number | null => {
+  const asked = row.refundedCents ?? 0;
+  const at = { line: row.line, field: 'refundedAmount', value: row.refundedText };
+  if (settled.kind !== 'sale' || settled.amountCents <= 0) {
+    tell({ ...at, reason: 'nothing_to_refund' });
+    return null;
+  }
+  tell({ ...at, reason: 'refund_at_order_date' });
+  if (asked <= settled.amountCents) return asked;
+  tell({ ...at, reason: 'refund_above_sale' });
+  return settled.amountCents;
 };
 
 /**
@@ -1037,6 +1073,7 @@ const displayValues = (row: PurchaseRow): Record<string, string | null> => {
     unitPriceCents: text(unit),
     lineTotalCents: text(lineTotal),
     amountCents: text(row.amountCents),
+    refundedCents: row.refundedCents === 0 ? null : text(row.refundedCents),
   };
 };
 
@@ -1278,7 +1315,9 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
         report.skipped += 1;
         return;
       }
-      queue.add(
+      const refund = g.refunded === null ? 0 : partialRefund(g.refunded, settled, addIssue);
+      if (refund === null) return;
+      const saleId = queue.add(
         {
           contactId: first.contactId,
           kind: settled.kind,
@@ -1296,6 +1335,25 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
       if (first.reference !== null && (highest === null || first.reference > highest)) highest = first.reference;
       rowTriggers.add(first.instant!, settled.kind, settled.amountCents);
       if (first.contactId !== null) totals.add(first.contactId, settled.kind, settled.amountCents, first.ms);
+      if (refund > 0) {
+        // as the sale screen records one by amount; part of the order, not a purchase of the file's own
+        queue.add(
+          {
+            contactId: first.contactId,
+            kind: 'refund',
+            refundOf: saleId,
+            purchasedAt: first.instant!,
+            currency,
+            channel: first.channel,
+            reference: first.reference,
+            note: null,
+            importId,
+          },
+          [refundAmountLine(refund)],
+        );
+        rowTriggers.add(first.instant!, 'refund', -refund);
+        if (first.contactId !== null) totals.add(first.contactId, 'refund', -refund, first.ms);
+      }
       report.created += 1;
     };
 
@@ -1310,7 +1368,7 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
       for (const n of row.notices) addIssue(n);
       const joins: boolean = group !== null && row.reference !== null && group.rows[0]!.groupKey === row.groupKey;
       if (!joins) flush();
-      const g: Group = group ?? { rows: [], items: [], amountCents: null, amountText: '', ok: true };
+      const g: Group = group ?? { rows: [], items: [], amountCents: null, amountText: '', refunded: null, ok: true };
       group = g;
       g.rows.push(row);
       // an order left out is not checked further: a cancelled order's missing price blocks nothing
@@ -1331,6 +1389,14 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
         } else if (g.amountCents !== row.amountCents) {
           // the ticket total is repeated on each of its lines: two totals, one of them wrong
           addIssue({ line: row.line, field: 'amount', value: row.amountText, reason: 'amount_mismatch' });
+          g.ok = false;
+        }
+      }
+      // zero is what an e-shop writes for an order nothing was given back on
+      if (row.refundedCents !== null && row.refundedCents !== 0) {
+        if (g.refunded === null) g.refunded = row;
+        else if (g.refunded.refundedCents !== row.refundedCents) {
+          addIssue({ line: row.line, field: 'refundedAmount', value: row.refundedText, reason: 'refund_mismatch' });
           g.ok = false;
         }
       }

@@ -302,7 +302,7 @@ const refundLine = (line: PurchaseLine, milli: number, before: LineRefunded): Ne
 };
 
 /** A refund by amount has one line without a label: the screen shows its own word for "refund". */
-const amountLine = (cents: number): NewLine => ({
+export const refundAmountLine = (cents: number): NewLine => ({
   productId: null,
   label: '',
   quantity: -1,
@@ -348,14 +348,14 @@ export const refundPurchase = (store: Store, input: z.output<typeof refundInput>
       return refundLine(line, milli, left.refunded(lineId));
     });
   } else if (input.amountCents !== undefined) {
-    lines = [amountLine(input.amountCents)];
+    lines = [refundAmountLine(input.amountCents)];
   } else if (!left.amountOnly) {
     lines = sale.lines.flatMap((l) => {
       const milli = left.remainingMilli(l.id);
       return milli > 0 ? [refundLine(l, milli, left.refunded(l.id))] : [];
     });
   } else {
-    lines = left.remainingCents > 0 ? [amountLine(left.remainingCents)] : [];
+    lines = left.remainingCents > 0 ? [refundAmountLine(left.remainingCents)] : [];
   }
   const giving = -lines.reduce((sum, l) => sum + l.totalCents, 0);
   if (giving <= 0) {

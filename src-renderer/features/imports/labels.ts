@@ -41,6 +41,8 @@ const NOTICES: ReadonlySet<string> = new Set([
   'anonymous_sale',
   'unknown_channel',
   'not_a_sale',
+  'refund_at_order_date',
+  'refund_above_sale',
 ]);
 
 export const isNotice = (issue: { reason: string }): boolean => NOTICES.has(issue.reason);
@@ -161,6 +163,7 @@ export const storedText = (t: TFunction, fmt: Formatters, key: string, value: st
     case 'unitPriceCents':
     case 'lineTotalCents':
     case 'amountCents':
+    case 'refundedCents':
       return /^-?\d+$/.test(value) ? fmt.money(Number(value)) : value;
     case 'quantity':
       // the store writes it as JavaScript does ("0.352"); the user reads « 0,352 »
