@@ -1032,7 +1032,7 @@ describe('comptoir import purchases', () => {
     expect(JSON.parse(done.out)).toEqual({ created: 6, updated: 0, merged: 0, skipped: 0, errors: [] });
     expect(done.code).toBe(0);
     const again = run('import', 'purchases', golden, '--db', dbPath);
-    expect(again).toMatchObject({ code: 0, out: '7 lignes — créées 0, mises à jour 0, complétées 0, ignorées 6, problèmes 0\n' });
+    expect(again).toMatchObject({ code: 0, out: '7 lignes — achats ajoutés 0, laissés de côté 6, problèmes 0\n' });
     expect(run('import', 'orders', golden, '--db', dbPath).code).toBe(2);
   }, 60_000);
 });

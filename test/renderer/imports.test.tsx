@@ -228,6 +228,33 @@ describe('ImportPage', () => {
     expect((await api.call('app.status', {})).contactCount).toBe(1);
   }, TEST_TIMEOUT);
 
+  it('lists a purchase import in the history in its own words: purchases added, no record completed, undo naming what goes', async () => {
+    const { api } = await openTestStore();
+    const zoe = await api.call('contacts.create', { firstName: 'Zoé', lastName: 'Œuvray', email: 'zoe@oeuvray.fr' });
+    renderWithApi(<ImportPage />, api);
+    const user = userEvent.setup();
+    await user.click(screen.getByText('Des achats'));
+    await user.upload(screen.getByTestId('import-file-input'), csvFile(fs.readFileSync(path.join(fixtures, 'shopify-orders.csv')), 'commandes.csv'));
+    await screen.findByTestId('import-mapping');
+    await toCheck(user);
+    await screen.findByTestId('report-clean', {}, JOB_WAIT);
+    await user.click(screen.getByTestId('import-commit'));
+    expect((await screen.findByTestId('import-result', {}, JOB_WAIT)).dataset.status).toBe('done');
+
+    await user.click(screen.getByTestId('import-tab-history'));
+    const row = await screen.findByTestId('import-history-row');
+    expect(within(row).getByTestId('import-history-created').textContent).toBe('3');
+    // a sale import completes no record: « sans objet », not a 0 that would read as "none this time"
+    expect(within(row).getAllByLabelText('sans objet')).toHaveLength(2);
+    await user.click(within(row).getByTestId('import-history-undo'));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog.textContent).toContain('Achats ajoutés, qui seront supprimés avec les remboursements lus dans le fichier : 3.');
+    expect(dialog.textContent).not.toContain('Fiches créées');
+    await user.click(screen.getByTestId('import-undo-confirm'));
+    await waitFor(() => expect(screen.getByTestId('import-history-row').dataset.undone).toBe('true'), JOB_WAIT);
+    expect((await api.call('purchases.list', { contactId: zoe.id })).rows).toEqual([]);
+  }, TEST_TIMEOUT);
+
   it('offers the remembered mapping for a file with the same columns, and refuses a file that is no table', async () => {
     const { api } = await openTestStore();
     renderWithApi(<ImportPage />, api);

@@ -169,8 +169,22 @@ export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
                   <Table.Td ta="right" data-testid="import-history-created">
                     {fmt.number(r.created)}
                   </Table.Td>
-                  <Table.Td ta="right">{fmt.number(r.merged)}</Table.Td>
-                  <Table.Td ta="right">{fmt.number(r.updated)}</Table.Td>
+                  {/* a purchase import completes and updates no record: a 0 there would read as "none this time" */}
+                  {r.kind === 'purchases' ? (
+                    <>
+                      <Table.Td ta="right" c="dimmed" aria-label={t('imports.history.notApplicable')}>
+                        —
+                      </Table.Td>
+                      <Table.Td ta="right" c="dimmed" aria-label={t('imports.history.notApplicable')}>
+                        —
+                      </Table.Td>
+                    </>
+                  ) : (
+                    <>
+                      <Table.Td ta="right">{fmt.number(r.merged)}</Table.Td>
+                      <Table.Td ta="right">{fmt.number(r.updated)}</Table.Td>
+                    </>
+                  )}
                   <Table.Td ta="right">{fmt.number(r.skipped)}</Table.Td>
                   <Table.Td>
                     {r.undoneAt !== null ? (
@@ -207,7 +221,7 @@ export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
         onClose={() => setUndoing(null)}
       >
         {undoing !== null &&
-          t('imports.history.undoConfirm', {
+          t(undoing.kind === 'purchases' ? 'imports.history.undoConfirmPurchases' : 'imports.history.undoConfirm', {
             file: undoing.fileName,
             date: fmt.dateTime(undoing.importedAt),
             created: fmt.number(undoing.created),
