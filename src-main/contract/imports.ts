@@ -18,7 +18,7 @@ export const contactTargetsForImport = [
  */
 export const purchaseTargetsForImport = [
   'customerCode', 'email', 'phone', 'date', 'reference', 'channel', 'sku', 'productName', 'quantity', 'unit', 'unitPrice',
-  'lineDiscount', 'lineDiscountPercent', 'lineTotal', 'amount', 'orderStatus', 'refundedAmount',
+  'lineDiscount', 'lineDiscountPercent', 'lineTotal', 'orderDiscount', 'amount', 'orderStatus', 'refundedAmount',
 ] as const;
 export type ImportKindName = (typeof importKinds)[number];
 

@@ -423,6 +423,65 @@ describe('purchase import: an e-shop’s orders', () => {
     expect(figures(dbPath).find((c) => c.id === elodie)).toMatchObject({ purchase_count: 2, total_cents: 3720 });
   });
 
+  it('spreads a ticket’s own discount over its lines to the cent, so they make the ticket’s total', async () => {
+    const { client, api, dir, dbPath } = await openClient();
+    const { elodie, coffee } = await seed(api);
+    const header = ['Date', 'N° ticket', 'Code client', 'Article', 'Qté', 'PU TTC', 'Remise ticket', 'Total TTC'];
+    const file = path.join(dir, 'remise-ticket.csv');
+    const write = (rows: string[][]) => fs.writeFileSync(file, [header, ...rows].map((r) => r.join(';')).join('\r\n'));
+    write([
+      // 3,00 off 33,80: 1,2248… and 1,7751… on the lines, the cent left over to the larger remainder
+      ['05/03/2024', 'T1', 'C0001', 'Café Moka 250 g', '2', '6,90', '3,00', '30,80'],
+      ['05/03/2024', 'T1', 'C0001', 'Théière', '1', '20,00', '3,00', '30,80'],
+      // a percentage, and a returned item that takes no share of it
+      ['05/03/2024', 'T2', 'C0001', 'Café Moka 250 g', '3', '6,90', '10 %', '12,73'],
+      ['05/03/2024', 'T2', 'C0001', 'Théière', '-1', '5,90', '', '12,73'],
+      // a one-line ticket priced by its total: that total is after the discount already
+      ['06/03/2024', 'T3', 'C0001', 'Thé vert', '', '', '1,00', '9,00'],
+      // « 0 » is no discount
+      ['06/03/2024', 'T4', 'C0001', 'Café Moka 250 g', '1', '6,90', '0', '6,90'],
+    ]);
+    const preview = await api.call('imports.preview', { kind: 'purchases', path: file });
+    expect(preview.mapping[6]).toBe('orderDiscount');
+    expect(preview.sample.map((r) => r.values.orderDiscount)).toEqual(['300', '300', '10%', null, '100', null]);
+    const r = report(await importFile(client, file));
+    expect(r).toMatchObject({ created: 4, errors: [] });
+    expect(purchases(dbPath).map((p) => [p.reference, p.amount_cents])).toEqual([
+      ['T1', 3080],
+      ['T2', 1273],
+      ['T3', 900],
+      ['T4', 690],
+    ]);
+    expect(lines(dbPath).map((l) => [l.product_id, l.quantity_milli, l.unit_price_cents, l.total_cents])).toEqual([
+      [coffee, 2000, 690, 1380 - 122],
+      [null, 1000, 2000, 2000 - 178],
+      // 10 % of the 20,70 sold
+      [coffee, 3000, 690, 2070 - 207],
+      [null, -1000, 590, -590],
+      [null, 1000, 900, 900],
+      [coffee, 1000, 690, 690],
+    ]);
+    expect(figures(dbPath).find((c) => c.id === elodie)).toMatchObject({ purchase_count: 4, total_cents: 3080 + 1273 + 900 + 690 });
+
+    // more than the ticket, two discounts for one ticket, a word: each said at its row, nothing written
+    const before = dump(dbPath);
+    write([
+      ['07/03/2024', 'T5', 'C0001', 'Café Moka 250 g', '1', '6,90', '7,00', ''],
+      ['07/03/2024', 'T6', 'C0001', 'Café Moka 250 g', '1', '6,90', '1,00', ''],
+      ['07/03/2024', 'T6', 'C0001', 'Théière', '1', '20,00', '2,00', ''],
+      ['07/03/2024', 'T7', 'C0001', 'Théière', '1', '20,00', 'fidélité', ''],
+      ['07/03/2024', 'T8', 'C0001', 'Théière', '1', '20,00', '150 %', ''],
+    ]);
+    const refused = report(await importFile(client, file));
+    expect(refused.errors).toEqual([
+      { line: 2, field: 'orderDiscount', value: '7,00', reason: 'order_discount_too_large' },
+      { line: 4, field: 'orderDiscount', value: '2,00', reason: 'discount_mismatch' },
+      { line: 5, field: 'orderDiscount', value: 'fidélité', reason: 'invalid_number' },
+      { line: 6, field: 'orderDiscount', value: '150 %', reason: 'order_discount_too_large' },
+    ]);
+    expect(dump(dbPath)).toBe(before);
+  });
+
   it('leaves out the orders an e-shop says are no sale, in its words, English or French', async () => {
     const { client, api, dir } = await openClient();
     await seed(api);

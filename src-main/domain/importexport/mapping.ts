@@ -51,6 +51,7 @@ export const purchaseTargets = [
   'lineTotal',
   'lineDiscount',
   'lineDiscountPercent',
+  'orderDiscount',
   'orderStatus',
   'refundedAmount',
 ] as const;
@@ -134,6 +135,8 @@ const PURCHASE_SYNONYMS: Synonyms<PurchaseTarget> = {
   lineDiscount: ['Remise', 'Remise ligne', 'Remise sur la ligne', 'Remise article', 'Montant remise', 'Montant de la remise', 'Remise €', 'Remise TTC', 'Réduction', 'Rabais', 'Lineitem discount', 'Line discount', 'Item discount', 'Discount'],
   /** Off the line, in percent: « 10 » is 10 %. */
   lineDiscountPercent: ['Remise %', 'Remise en %', '% remise', 'Taux de remise', 'Remise (%)', 'Pourcentage de remise', 'Discount %', 'Discount percent', 'Discount rate'],
+  /** Off the whole ticket, an amount or « 10 % »: spread over its lines. Not Shopify's « Discount Amount », which holds shipping discounts too. */
+  orderDiscount: ['Remise ticket', 'Remise sur ticket', 'Remise sur le ticket', 'Remise globale', 'Remise commande', 'Remise sur commande', 'Remise sur la commande', 'Remise panier', 'Remise facture', 'Remise sur facture', 'Remise sur la facture', 'Order discount', 'Ticket discount', 'Receipt discount', 'Cart discount'],
   /** What became of the order (e-shops): cancelled, refunded, voided or failed ones are left out. */
   orderStatus: ['Financial Status', 'Order status', 'Statut de la commande', 'État de la commande', 'Statut commande', 'État commande', 'Statut', 'État', 'Status', 'Payment status', 'Statut du paiement', 'État du paiement', 'Statut de paiement'],
   /** Given back on the order so far (e-shops: Shopify's « Refunded Amount », WooCommerce's « Refunded total »), on its first row. */

@@ -213,6 +213,9 @@ const readDiscount = (v: string, percentColumn: boolean): { ok: true; value: Dis
   return { ok: true, value: { percent: cents / 100 } };
 };
 
+const sameDiscount = (a: Discount, b: Discount): boolean =>
+  'cents' in a ? 'cents' in b && a.cents === b.cents : 'percent' in b && a.percent === b.percent;
+
 /** The line's price once its discount is taken off, the sign of a refund kept. */
 const discounted = (gross: number, discount: Discount | null): number => {
   if (discount === null || gross === 0) return gross;
@@ -488,6 +491,9 @@ type PurchaseRow = {
   channel: PurchaseChannel;
   amountCents: number | null;
   amountText: string;
+  /** Off the whole ticket, to spread over its lines; null when the row says nothing of it (or « 0 »). */
+  orderDiscount: Discount | null;
+  orderDiscountText: string;
   /** What the order gave back since (e-shops), positive; null when the row says nothing of it. */
   refundedCents: number | null;
   refundedText: string;
@@ -584,6 +590,14 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
       else amountCents = a.value;
     }
 
+    const orderDiscountText = cellOf(cells, cols.orderDiscount);
+    let orderDiscount: Discount | null = null;
+    if (orderDiscountText !== '') {
+      const d = readDiscount(orderDiscountText, false);
+      if (!d.ok) bad('orderDiscount', orderDiscountText, d.reason === 'discount_too_large' ? 'order_discount_too_large' : d.reason);
+      else if ('cents' in d.value ? d.value.cents !== 0 : d.value.percent !== 0) orderDiscount = d.value;
+    }
+
     // given back: a positive sum whatever its sign in the file, as a discount always lowers
     const refundedText = cellOf(cells, cols.refundedAmount);
     let refundedCents: number | null = null;
@@ -675,6 +689,8 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
       channel,
       amountCents,
       amountText,
+      orderDiscount,
+      orderDiscountText,
       refundedCents,
       refundedText,
       item,
@@ -690,6 +706,8 @@ type Group = {
   items: Item[];
   amountCents: number | null;
   amountText: string;
+  /** The row that gave the ticket's own discount, when one did. */
+  discounted: PurchaseRow | null;
   /** The row that told what the order gave back (a partial refund), when one did. */
   refunded: PurchaseRow | null;
   ok: boolean;
@@ -707,12 +725,15 @@ const settle = (g: Group, bad: (issue: RowIssue) => void): Settled | null => {
   const lines: NewPurchaseLine[] = [];
   let sum = 0;
   let ok = true;
+  /** The one line took the ticket's total, which is after the ticket's discount already. */
+  let net = false;
   for (const it of g.items) {
     let unit = it.unitCents;
     let total = it.totalCents;
     if (unit === null && total === null) {
       if (g.items.length === 1 && g.amountCents !== null) {
         total = g.amountCents;
+        net = true;
         if (it.quantity < 0 && total > 0) {
           bad({ line: it.line, field: 'quantity', value: String(it.quantity), reason: 'negative_quantity' });
           ok = false;
@@ -740,6 +761,15 @@ const settle = (g: Group, bad: (issue: RowIssue) => void): Settled | null => {
     sum += total;
   }
   if (!ok) return null;
+  const off = g.discounted?.orderDiscount ?? null;
+  if (off !== null && !net) {
+    const after = spreadDiscount(lines, off);
+    if (after === null) {
+      bad({ line: g.discounted!.line, field: 'orderDiscount', value: g.discounted!.orderDiscountText, reason: 'order_discount_too_large' });
+      return null;
+    }
+    sum = after;
+  }
   if (g.amountCents !== null && sum !== g.amountCents) {
     bad({ line: last.line, field: 'amount', value: g.amountText, reason: 'amount_mismatch' });
     return null;
@@ -764,6 +794,34 @@ const partialRefund = (row: PurchaseRow, settled: Settled, tell: (issue: RowIssu
   if (asked <= settled.amountCents) return asked;
   tell({ ...at, reason: 'refund_above_sale' });
   return settled.amountCents;
+};
+
+/**
+ * Takes a ticket's own discount off its lines, each its share of the sold
+ * lines' value (a returned item in the ticket takes none), to the cent with
+ * the leftover cents to the largest remainders, so the lines still add up to
+ * the ticket and each product's figures hold what was paid for it. The sum
+ * after it; null when the discount is more than the ticket.
+ */
+const spreadDiscount = (lines: NewPurchaseLine[], discount: Discount): number | null => {
+  const sold = lines.filter((l) => l.totalCents > 0);
+  const base = sold.reduce((sum, l) => sum + l.totalCents, 0);
+  const net = lines.reduce((sum, l) => sum + l.totalCents, 0);
+  const off = 'cents' in discount ? discount.cents : Math.round((base * discount.percent) / 100);
+  if (off > net || base === 0) return null;
+  // in BigInt: off × total can pass 2^53 on a large ticket, and a floor one too high would spread more than `off`
+  const shares = sold.map((l) => {
+    const exact = BigInt(off) * BigInt(l.totalCents);
+    return { line: l, cents: Number(exact / BigInt(base)), rest: exact % BigInt(base) };
+  });
+  let left = off - shares.reduce((sum, s) => sum + s.cents, 0);
+  for (const s of [...shares].sort((a, b) => (a.rest === b.rest ? 0 : a.rest > b.rest ? -1 : 1))) {
+    if (left === 0) break;
+    s.cents += 1;
+    left -= 1;
+  }
+  for (const s of shares) s.line.totalCents -= s.cents;
+  return net - off;
 };
 
 /**
@@ -1073,6 +1131,7 @@ const displayValues = (row: PurchaseRow): Record<string, string | null> => {
     unitPriceCents: text(unit),
     lineTotalCents: text(lineTotal),
     amountCents: text(row.amountCents),
+    orderDiscount: row.orderDiscount === null ? null : 'cents' in row.orderDiscount ? String(row.orderDiscount.cents) : `${row.orderDiscount.percent}%`,
     refundedCents: row.refundedCents === 0 ? null : text(row.refundedCents),
   };
 };
@@ -1368,7 +1427,7 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
       for (const n of row.notices) addIssue(n);
       const joins: boolean = group !== null && row.reference !== null && group.rows[0]!.groupKey === row.groupKey;
       if (!joins) flush();
-      const g: Group = group ?? { rows: [], items: [], amountCents: null, amountText: '', refunded: null, ok: true };
+      const g: Group = group ?? { rows: [], items: [], amountCents: null, amountText: '', discounted: null, refunded: null, ok: true };
       group = g;
       g.rows.push(row);
       // an order left out is not checked further: a cancelled order's missing price blocks nothing
@@ -1389,6 +1448,14 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
         } else if (g.amountCents !== row.amountCents) {
           // the ticket total is repeated on each of its lines: two totals, one of them wrong
           addIssue({ line: row.line, field: 'amount', value: row.amountText, reason: 'amount_mismatch' });
+          g.ok = false;
+        }
+      }
+      if (row.orderDiscount !== null) {
+        if (g.discounted === null) g.discounted = row;
+        else if (!sameDiscount(g.discounted.orderDiscount!, row.orderDiscount)) {
+          // the ticket's discount repeated on each of its lines: two of them, one wrong
+          addIssue({ line: row.line, field: 'orderDiscount', value: row.orderDiscountText, reason: 'discount_mismatch' });
           g.ok = false;
         }
       }

@@ -165,6 +165,12 @@ export const storedText = (t: TFunction, fmt: Formatters, key: string, value: st
     case 'amountCents':
     case 'refundedCents':
       return /^-?\d+$/.test(value) ? fmt.money(Number(value)) : value;
+    case 'orderDiscount': {
+      // cents, or a percentage the store writes « 12.5% »
+      const percent = /^(\d+(?:\.\d+)?)%$/.exec(value);
+      if (percent) return `${fmt.number(Number(percent[1]))} %`;
+      return /^\d+$/.test(value) ? fmt.money(Number(value)) : value;
+    }
     case 'quantity':
       // the store writes it as JavaScript does ("0.352"); the user reads « 0,352 »
       return /^-?\d+(\.\d+)?$/.test(value) ? fmt.quantity(Number(value)) : value;
