@@ -89,5 +89,15 @@ describe('importing a till’s sales in the browser', () => {
     expect(await page.getByTestId('report-count-merged').count()).toBe(0);
     await app.shot('purchase-import-03-shopify', 1100);
     expect(await commitImport(page)).toBe('done');
+
+    // the history counts the orders added; its undo says sales go, not records
+    await page.getByTestId('import-tab-history').click();
+    const row = page.getByTestId('import-history-row').filter({ hasText: 'shopify-orders.csv' });
+    expect(await row.getByTestId('import-history-created').innerText()).toBe('3');
+    await row.getByTestId('import-history-undo').click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.innerText()).toContain('Achats ajoutés, qui seront supprimés');
+    await app.shot('purchase-import-04-history-undo');
+    await dialog.getByRole('button', { name: 'Annuler', exact: true }).click();
   });
 });
