@@ -707,9 +707,9 @@ type Group = {
   amountCents: number | null;
   amountText: string;
   /** The row that gave the ticket's own discount, when one did. */
-  discounted: PurchaseRow | null;
+  discountRow: PurchaseRow | null;
   /** The row that told what the order gave back (a partial refund), when one did. */
-  refunded: PurchaseRow | null;
+  refundRow: PurchaseRow | null;
   ok: boolean;
 };
 
@@ -761,11 +761,11 @@ const settle = (g: Group, bad: (issue: RowIssue) => void): Settled | null => {
     sum += total;
   }
   if (!ok) return null;
-  const off = g.discounted?.orderDiscount ?? null;
+  const off = g.discountRow?.orderDiscount ?? null;
   if (off !== null && !net) {
     const after = spreadDiscount(lines, off);
     if (after === null) {
-      bad({ line: g.discounted!.line, field: 'orderDiscount', value: g.discounted!.orderDiscountText, reason: 'order_discount_too_large' });
+      bad({ line: g.discountRow!.line, field: 'orderDiscount', value: g.discountRow!.orderDiscountText, reason: 'order_discount_too_large' });
       return null;
     }
     sum = after;
@@ -1374,7 +1374,7 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
         report.skipped += 1;
         return;
       }
-      const refund = g.refunded === null ? 0 : partialRefund(g.refunded, settled, addIssue);
+      const refund = g.refundRow === null ? 0 : partialRefund(g.refundRow, settled, addIssue);
       if (refund === null) return;
       const saleId = queue.add(
         {
@@ -1427,7 +1427,7 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
       for (const n of row.notices) addIssue(n);
       const joins: boolean = group !== null && row.reference !== null && group.rows[0]!.groupKey === row.groupKey;
       if (!joins) flush();
-      const g: Group = group ?? { rows: [], items: [], amountCents: null, amountText: '', discounted: null, refunded: null, ok: true };
+      const g: Group = group ?? { rows: [], items: [], amountCents: null, amountText: '', discountRow: null, refundRow: null, ok: true };
       group = g;
       g.rows.push(row);
       // an order left out is not checked further: a cancelled order's missing price blocks nothing
@@ -1452,8 +1452,8 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
         }
       }
       if (row.orderDiscount !== null) {
-        if (g.discounted === null) g.discounted = row;
-        else if (!sameDiscount(g.discounted.orderDiscount!, row.orderDiscount)) {
+        if (g.discountRow === null) g.discountRow = row;
+        else if (!sameDiscount(g.discountRow.orderDiscount!, row.orderDiscount)) {
           // the ticket's discount repeated on each of its lines: two of them, one wrong
           addIssue({ line: row.line, field: 'orderDiscount', value: row.orderDiscountText, reason: 'discount_mismatch' });
           g.ok = false;
@@ -1461,8 +1461,8 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
       }
       // zero is what an e-shop writes for an order nothing was given back on
       if (row.refundedCents !== null && row.refundedCents !== 0) {
-        if (g.refunded === null) g.refunded = row;
-        else if (g.refunded.refundedCents !== row.refundedCents) {
+        if (g.refundRow === null) g.refundRow = row;
+        else if (g.refundRow.refundedCents !== row.refundedCents) {
           addIssue({ line: row.line, field: 'refundedAmount', value: row.refundedText, reason: 'refund_mismatch' });
           g.ok = false;
         }
