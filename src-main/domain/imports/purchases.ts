@@ -581,14 +581,18 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
       if (!c.known) notices.push({ line, field: 'channel', value: channelText, reason: 'unknown_channel' });
     }
 
+    /** A sum of the row in cents; null when its cell is empty, or said at the cell when it is no number or too large. */
+    const money = (field: string, text: string, max: number): number | null => {
+      if (text === '') return null;
+      const m = readCents(text);
+      if (!m.ok) bad(field, text, m.reason);
+      else if (Math.abs(m.value) > max) bad(field, text, 'amount_too_large');
+      else return m.value;
+      return null;
+    };
+
     const amountText = cellOf(cells, cols.amount);
-    let amountCents: number | null = null;
-    if (amountText !== '') {
-      const a = readCents(amountText);
-      if (!a.ok) bad('amount', amountText, a.reason);
-      else if (Math.abs(a.value) > UNIT_PRICE_MAX_CENTS * PURCHASE_LINES_MAX) bad('amount', amountText, 'amount_too_large');
-      else amountCents = a.value;
-    }
+    const amountCents = money('amount', amountText, UNIT_PRICE_MAX_CENTS * PURCHASE_LINES_MAX);
 
     const orderDiscountText = cellOf(cells, cols.orderDiscount);
     let orderDiscount: Discount | null = null;
@@ -600,13 +604,8 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
 
     // given back: a positive sum whatever its sign in the file, as a discount always lowers
     const refundedText = cellOf(cells, cols.refundedAmount);
-    let refundedCents: number | null = null;
-    if (refundedText !== '') {
-      const r = readCents(refundedText);
-      if (!r.ok) bad('refundedAmount', refundedText, r.reason);
-      else if (Math.abs(r.value) > UNIT_PRICE_MAX_CENTS * PURCHASE_LINES_MAX) bad('refundedAmount', refundedText, 'amount_too_large');
-      else refundedCents = Math.abs(r.value);
-    }
+    const refunded = money('refundedAmount', refundedText, UNIT_PRICE_MAX_CENTS * PURCHASE_LINES_MAX);
+    const refundedCents = refunded === null ? null : Math.abs(refunded);
 
     let item: Item | null = null;
     const sku = hasItemColumns ? cellOf(cells, cols.sku) : '';
@@ -632,14 +631,6 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
       // (a weighed article's line without its weight is one line, not 1 kg)
       const unit = unitWord === '' ? (quantityText === '' ? 'piece' : null) : readUnit(unitWord);
       if (unitWord !== '' && unit === null) bad('unit', unitWord, 'unknown_unit');
-      const money = (field: 'unitPrice' | 'lineTotal', text: string, max: number): number | null => {
-        if (text === '') return null;
-        const m = readCents(text);
-        if (!m.ok) bad(field, text, m.reason);
-        else if (Math.abs(m.value) > max) bad(field, text, 'amount_too_large');
-        else return m.value;
-        return null;
-      };
       const unitCents = money('unitPrice', unitText, UNIT_PRICE_MAX_CENTS);
       const totalCents = money('lineTotal', totalText, UNIT_PRICE_MAX_CENTS * QUANTITY_MAX);
       let product: Product | null = sku === '' ? null : (catalogue.bySku.get(sku) ?? null);
@@ -1349,6 +1340,17 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
     // purchases and lines go in several to a statement; the figures are summed by `totals` and written at the end
     const queue = purchaseQueue(store, now);
 
+    /** One purchase of an order, with the figures it moves (counters, months, its customer's totals). */
+    const book = (first: PurchaseRow, kind: PurchaseKind, refundOf: number | null, amountCents: number, lines: readonly NewPurchaseLine[]): number => {
+      const id = queue.add(
+        { contactId: first.contactId, kind, refundOf, purchasedAt: first.instant!, currency, channel: first.channel, reference: first.reference, note: null, importId, amountCents },
+        lines,
+      );
+      rowTriggers.add(first.instant!, kind, amountCents);
+      if (first.contactId !== null) totals.add(first.contactId, kind, amountCents, first.ms);
+      return id;
+    };
+
     const write = (g: Group): void => {
       const first = g.rows[0]!;
       // said on each of its rows already; counted once, as an order left out
@@ -1376,43 +1378,10 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
       }
       const refund = g.refundRow === null ? 0 : partialRefund(g.refundRow, settled, addIssue);
       if (refund === null) return;
-      const saleId = queue.add(
-        {
-          contactId: first.contactId,
-          kind: settled.kind,
-          refundOf: null,
-          purchasedAt: first.instant!,
-          currency,
-          channel: first.channel,
-          reference: first.reference,
-          note: null,
-          importId,
-          amountCents: settled.amountCents,
-        },
-        settled.lines,
-      );
+      const saleId = book(first, settled.kind, null, settled.amountCents, settled.lines);
       if (first.reference !== null && (highest === null || first.reference > highest)) highest = first.reference;
-      rowTriggers.add(first.instant!, settled.kind, settled.amountCents);
-      if (first.contactId !== null) totals.add(first.contactId, settled.kind, settled.amountCents, first.ms);
-      if (refund > 0) {
-        // as the sale screen records one by amount; part of the order, not a purchase of the file's own
-        queue.add(
-          {
-            contactId: first.contactId,
-            kind: 'refund',
-            refundOf: saleId,
-            purchasedAt: first.instant!,
-            currency,
-            channel: first.channel,
-            reference: first.reference,
-            note: null,
-            importId,
-          },
-          [refundAmountLine(refund)],
-        );
-        rowTriggers.add(first.instant!, 'refund', -refund);
-        if (first.contactId !== null) totals.add(first.contactId, 'refund', -refund, first.ms);
-      }
+      // as the sale screen records one by amount; part of the order, not a purchase of the file's own
+      if (refund > 0) book(first, 'refund', saleId, -refund, [refundAmountLine(refund)]);
       report.created += 1;
     };
 
