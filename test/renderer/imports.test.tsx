@@ -238,6 +238,11 @@ describe('ImportPage', () => {
     await screen.findByTestId('import-mapping');
     await toCheck(user);
     await screen.findByTestId('report-clean', {}, JOB_WAIT);
+    // the counts in a purchase import's words, and only those it can have
+    expect(screen.getByTestId('report-count-created').parentElement?.textContent).toBe('3Nouveaux achats');
+    expect(screen.getByTestId('report-count-skipped').parentElement?.textContent).toBe('2Laissés de côté (déjà là, ou pas des ventes)');
+    expect(screen.queryByTestId('report-count-merged')).toBeNull();
+    expect(screen.getByText(/quels achats seront ajoutés, laissés de côté ou refusés/)).toBeTruthy();
     await user.click(screen.getByTestId('import-commit'));
     expect((await screen.findByTestId('import-result', {}, JOB_WAIT)).dataset.status).toBe('done');
 

@@ -361,7 +361,7 @@ const runImportFile = (flags: Flags, kind: ImportKindName, file: string): Promis
     else {
       const counts = { count: report.rows, created: report.created, updated: report.updated, merged: report.merged, skipped: report.skipped };
       const errors = report.errorCount;
-      process.stdout.write(`${report.dryRun ? t('cli.import.dryRun') : ''}${t(kind === 'purchases' ? 'cli.import.summaryPurchases' : 'cli.import.summary', { ...counts, errors })}\n`);
+      process.stdout.write(`${report.dryRun ? t('cli.import.dryRun') : ''}${t('cli.import.summary', { ...counts, errors, context: kind })}\n`);
       for (const e of report.errors.slice(0, SHOWN_ISSUES)) {
         const issue = {
           line: e.line,

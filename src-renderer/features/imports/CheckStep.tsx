@@ -68,7 +68,7 @@ export const CheckStep = ({ wizard, onEditColumn, onChangeFile, onCommit }: Chec
       ) : (
         <Group justify="space-between" align="center">
           <Text size="sm" c="dimmed" maw={640}>
-            {t(kind === 'purchases' ? 'imports.check.introPurchases' : 'imports.check.intro')}
+            {t('imports.check.intro', { context: kind })}
           </Text>
           <Button
             leftSection={check === null ? <IconPlayerPlay size={16} /> : <IconRefresh size={16} />}

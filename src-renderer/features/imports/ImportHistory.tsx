@@ -221,7 +221,8 @@ export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
         onClose={() => setUndoing(null)}
       >
         {undoing !== null &&
-          t(undoing.kind === 'purchases' ? 'imports.history.undoConfirmPurchases' : 'imports.history.undoConfirm', {
+          t('imports.history.undoConfirm', {
+            context: undoing.kind,
             file: undoing.fileName,
             date: fmt.dateTime(undoing.importedAt),
             created: fmt.number(undoing.created),

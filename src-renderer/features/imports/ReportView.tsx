@@ -10,15 +10,14 @@ import { saveReportCsv } from './report-csv';
 /** Refused rows drawn at first: enough to see the pattern; the CSV has them all. */
 const SHOWN = 100;
 
-/** A purchase import neither completes nor updates: its counts are sales added and left out. */
+/**
+ * A purchase import neither completes nor updates: its counts are sales added and left out, labelled
+ * by the keys' `_purchases` variants (i18next's context: a kind without its own falls back to the plain key).
+ */
 const COUNTS = {
   contacts: ['rows', 'created', 'merged', 'updated', 'skipped'],
   purchases: ['rows', 'created', 'skipped'],
 } as const satisfies Record<ImportKindName, readonly (keyof ImportReport)[]>;
-
-/** The label of a count: the purchase import names its own. */
-const countKey = (kind: ImportKindName, c: string): string =>
-  kind === 'purchases' && (c === 'created' || c === 'skipped') ? `imports.report.purchases.${c}` : `imports.report.${c}`;
 
 export type ReportViewProps = {
   report: ImportReport;
@@ -63,7 +62,7 @@ export const ReportView = ({ report, kind, fileName, headers, mapping, onEditCol
       </Group>
       <SimpleGrid cols={{ base: 3, sm: 6 }} spacing="xs">
         {(errorCount === 0 ? COUNTS[kind] : (['rows'] as const)).map((c) => (
-          <Count key={c} label={t(countKey(kind, c))} value={fmt.number(report[c])} testId={`report-count-${c}`} />
+          <Count key={c} label={t(`imports.report.${c}`, { context: kind })} value={fmt.number(report[c])} testId={`report-count-${c}`} />
         ))}
         <Count
           label={t('imports.report.errors')}
