@@ -169,21 +169,17 @@ export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
                   <Table.Td ta="right" data-testid="import-history-created">
                     {fmt.number(r.created)}
                   </Table.Td>
-                  {/* a purchase import completes and updates no record: a 0 there would read as "none this time" */}
-                  {r.kind === 'purchases' ? (
-                    <>
-                      <Table.Td ta="right" c="dimmed" aria-label={t('imports.history.notApplicable')}>
+                  {[r.merged, r.updated].map((n, i) =>
+                    // a purchase import completes and updates no record: a 0 there would read as "none this time"
+                    r.kind === 'purchases' ? (
+                      <Table.Td key={i} ta="right" c="dimmed" aria-label={t('imports.history.notApplicable')}>
                         —
                       </Table.Td>
-                      <Table.Td ta="right" c="dimmed" aria-label={t('imports.history.notApplicable')}>
-                        —
+                    ) : (
+                      <Table.Td key={i} ta="right">
+                        {fmt.number(n)}
                       </Table.Td>
-                    </>
-                  ) : (
-                    <>
-                      <Table.Td ta="right">{fmt.number(r.merged)}</Table.Td>
-                      <Table.Td ta="right">{fmt.number(r.updated)}</Table.Td>
-                    </>
+                    ),
                   )}
                   <Table.Td ta="right">{fmt.number(r.skipped)}</Table.Td>
                   <Table.Td>

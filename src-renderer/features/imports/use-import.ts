@@ -49,11 +49,6 @@ const fresh = (check: Check | null, mapping: Mapping, policy: DuplicatePolicy): 
 export type ImportWizard = ReturnType<typeof useImportWizard>;
 
 /**
- * The import as the user walks through it: file → preview → dry run → commit.
- * Every report stays tied to the mapping and policy it ran with, so an import
- * is only offered for exactly what was checked.
- */
-/**
  * The choices an import offers for what is already in the base, the first
  * being the default. A purchase import has no « merge »: nothing in a file
  * completes a sale, and its importer runs « merge » as « skip ».
@@ -61,6 +56,11 @@ export type ImportWizard = ReturnType<typeof useImportWizard>;
 export const policiesFor = (kind: ImportKindName): readonly DuplicatePolicy[] =>
   kind === 'purchases' ? ['skip', 'create'] : duplicatePolicies;
 
+/**
+ * The import as the user walks through it: file → preview → dry run → commit.
+ * Every report stays tied to the mapping and policy it ran with, so an import
+ * is only offered for exactly what was checked.
+ */
 export const useImportWizard = () => {
   const api = useApi();
   const { t } = useTranslation();
