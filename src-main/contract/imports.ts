@@ -94,6 +94,34 @@ export type ImportReport = {
   noticeLines: Record<string, number>;
 };
 
+/**
+ * Row problems that do not stop a row, by import kind: the importer reports
+ * them as notices and the row imports; the import screen, whose preview lists
+ * them beside the refusals, tells them apart by this list.
+ */
+export const importNoticeReasons = {
+  contacts: [
+    // consent columns are read by the import itself (consent/import.ts); an unreadable consent value stays unknown
+    'consent_not_imported',
+    // skipped vCard lines leave the card usable
+    'invalid_line',
+    'unknown_charset',
+    'invalid_birthday',
+    'birthday_without_year',
+    // tools that drop a row's trailing empty cells are common; a row cut in two is not, and is worth a look
+    'short_row',
+    'postcode_restored',
+    'too_many_extras',
+    'too_many_tags',
+    'possible_duplicate',
+  ],
+  purchases: ['anonymous_sale', 'unknown_channel', 'not_a_sale', 'refund_at_order_date', 'refund_above_sale'],
+} as const satisfies Record<ImportKindName, readonly string[]>;
+
+const NOTICES: ReadonlySet<string> = new Set(Object.values(importNoticeReasons).flat());
+/** Whether a row issue leaves its row importable (any kind: no reason is a notice in one and a refusal in another). */
+export const isImportNotice = (reason: string): boolean => NOTICES.has(reason);
+
 /** Lines of a kind of notice a report names before « and N more » (the import screen, the CLI). */
 export const NOTICE_LINES_SHOWN = 8;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorCodes, jobPhases } from '../../src-main/contract';
+import { errorCodes, importNoticeReasons, jobPhases } from '../../src-main/contract';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliText } from '../../src-main/host/cli/i18n';
@@ -50,6 +50,13 @@ describe('locale files', () => {
     const expected = jobPhases.map((p) => `jobs.phase.${p}`).sort();
     expect(named(frKeys)).toEqual(expected);
     expect(named(enKeys)).toEqual(expected);
+  });
+
+  it('every notice an import can give has its sentence, in both languages', () => {
+    const missing = Object.values(importNoticeReasons)
+      .flat()
+      .flatMap((r) => [frKeys, enKeys].filter((keys) => !keys.has(`imports.reason.${r}`)).map(() => r));
+    expect(missing).toEqual([]);
   });
 
   it('every error code of the contract has a sentence', () => {

@@ -2,6 +2,7 @@ import {
   AppError,
   companyInput,
   fold,
+  isImportNotice,
   localDate,
   type ContactData,
   type ContactInput,
@@ -30,7 +31,7 @@ import {
 } from '../contacts/service';
 import { ensureTag } from '../contacts/tags';
 import { createFastNormaliser, isCleanPatch, validateContact } from './contact-fast';
-import { normaliseContact, NOTICE_REASONS, type CompanyNumber } from './contacts';
+import { normaliseContact, type CompanyNumber } from './contacts';
 import { createKeyDirectory, createKeySet, type KeyDirectory, type KeySet } from './key-set';
 import type { SourceRecord } from './sources';
 import { BULK_UNDO_FROM, deleteImportRows, importRows, UNDO_CHUNK_IDS, type UndoTuning } from './undo-rows';
@@ -1067,8 +1068,8 @@ export const importContactRows = async (
         continue;
       }
       const n = normaliseContact(record.line, record.cells, mapping, readIssues, record.card);
-      const errors = n.issues.filter((i) => !NOTICE_REASONS.has(i.reason));
-      for (const notice of n.issues.filter((i) => NOTICE_REASONS.has(i.reason))) addNotice(notice);
+      const errors = n.issues.filter((i) => !isImportNotice(i.reason));
+      for (const notice of n.issues.filter((i) => isImportNotice(i.reason))) addNotice(notice);
       if (errors.length > 0 || n.data === null) {
         addIssues(errors.length > 0 ? errors : [{ line: n.line, field: null, value: '', reason: 'invalid_row' }]);
         continue;

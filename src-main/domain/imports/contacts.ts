@@ -2,6 +2,7 @@ import {
   compactIdentifier,
   contactInput,
   EXTRA_CONTACTS_MAX,
+  isImportNotice,
   isValidSiren,
   isValidSiret,
   SOURCE_DETAIL_MAX,
@@ -27,25 +28,6 @@ import {
   contactTargets,
   type ContactTarget,
 } from '../importexport';
-
-/**
- * Problems that do not stop a row: reported to the user, the row imports.
- * Consent columns are read by the import itself (consent/import.ts: ledger
- * events with their provenance); an unreadable consent value stays unknown.
- * Skipped vCard lines leave the card usable.
- */
-export const NOTICE_REASONS: ReadonlySet<string> = new Set([
-  'consent_not_imported',
-  'invalid_line',
-  'unknown_charset',
-  'invalid_birthday',
-  'birthday_without_year',
-  // tools that drop a row's trailing empty cells are common; a row cut in two is not, and is worth a look
-  'short_row',
-  'postcode_restored',
-  'too_many_extras',
-  'too_many_tags',
-]);
 
 /**
  * The values of an e-mail or phone cell: Google Contacts writes a field's
@@ -258,7 +240,7 @@ export const normaliseContact = (
       bad(field || 'row', raw.replace(/^"|"$/g, ''), /^[a-z_]+$/.test(i.message) ? i.message : i.code);
     }
   }
-  const blocking = issues.some((i) => !NOTICE_REASONS.has(i.reason));
+  const blocking = issues.some((i) => !isImportNotice(i.reason));
   return {
     line,
     input,

@@ -5,6 +5,7 @@ import {
   dayInstant,
   fold,
   isCalendarDate,
+  isImportNotice,
   isoFormatter,
   PAST_SLACK_MS,
   pastInstant,
@@ -96,8 +97,6 @@ const REFERENCE_MAX = 100;
 const STATUS_SLICE = 50_000;
 /** Page cache of a bulk import (the store's own is 64 MB). */
 const BULK_CACHE_KB = 128 * 1024;
-/** Problems that leave the row importable. */
-const NOTICE_REASONS: ReadonlySet<string> = new Set(['anonymous_sale', 'unknown_channel', 'not_a_sale', 'refund_at_order_date', 'refund_above_sale']);
 
 const KEY_TARGETS = ['customerCode', 'email', 'phone'] as const;
 type KeyTarget = (typeof KEY_TARGETS)[number];
@@ -1228,7 +1227,7 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
   const { layout } = resolved;
   const { report, addError, addNotice, errorCount } = startReport(input.dryRun);
   // anonymous sales and unknown channels are said, not refused
-  const addIssue = (issue: RowIssue) => (NOTICE_REASONS.has(issue.reason) ? addNotice(issue) : addError(issue));
+  const addIssue = (issue: RowIssue) => (isImportNotice(issue.reason) ? addNotice(issue) : addError(issue));
   const total = estimateRows(input.path);
   const db = store.sqlite;
   const now = new Date().toISOString();

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { ImportKindName } from '@contract';
+import { isImportNotice, type ImportKindName } from '@contract';
 import { errorCode, errorDetails, errorMessage, validationMessage } from '../../app/errors';
 import type { Formatters } from '../../app/format';
 import locale from '../../locales/fr/imports.json';
@@ -23,29 +23,8 @@ const targetKeys: Record<ImportKindName, ReadonlySet<string>> = {
 export const reasonText = (t: TFunction, reason: string): string =>
   reasons.has(reason) ? t(`imports.reason.${reason}`) : validationMessage(t, reason);
 
-/**
- * Issues that do not stop a row (the store's notice reasons): the preview
- * lists them with the others, so the screen tells them apart here.
- */
-const NOTICES: ReadonlySet<string> = new Set([
-  'consent_not_imported',
-  'invalid_line',
-  'unknown_charset',
-  'invalid_birthday',
-  'birthday_without_year',
-  'short_row',
-  'postcode_restored',
-  'too_many_extras',
-  'too_many_tags',
-  'possible_duplicate',
-  'anonymous_sale',
-  'unknown_channel',
-  'not_a_sale',
-  'refund_at_order_date',
-  'refund_above_sale',
-]);
-
-export const isNotice = (issue: { reason: string }): boolean => NOTICES.has(issue.reason);
+/** The preview lists notices with the refusals: the screen tells them apart by the contract's list. */
+export const isNotice = (issue: { reason: string }): boolean => isImportNotice(issue.reason);
 
 export const targetLabel = (t: TFunction, kind: ImportKindName, target: string): string =>
   targetKeys[kind].has(target) ? t(`imports.target.${kind}.${target}`) : target;
