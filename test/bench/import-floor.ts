@@ -112,6 +112,11 @@ export const benchRawInserts = (imported: string, scratch: string, importSeconds
       for (const ext of ['', '-wal', '-shm', '-journal']) fs.rmSync(scratch + ext, { force: true });
     }
   };
+  // a ratio under 1 read as « 0.6× slower »: the machine's pace is said the way it went
+  const machinePace = (rowsPerSecond: number): string =>
+    rowsPerSecond >= 240_000
+      ? `machine ${(rowsPerSecond / 240_000).toFixed(1)}× faster than STACK.md`
+      : `machine ${(240_000 / rowsPerSecond).toFixed(1)}× slower than STACK.md`;
   const narrow = rate(shape);
   const wide = rate(columns);
   const rowsPerSecond = (r: number) => `${Math.round(r / 1000)}k rows/s`;
@@ -119,7 +124,7 @@ export const benchRawInserts = (imported: string, scratch: string, importSeconds
     `raw better-sqlite3 inserts of the same ${rows.length.toLocaleString('en')} rows, now (prepared one-row INSERT into a bare table)`,
     `${shape.length} columns ${rowsPerSecond(narrow)}; all ${columns.length} columns ${rowsPerSecond(wide)} (${(rows.length / wide).toFixed(1)} s)`,
     '240k rows/s raw inserts (8 text columns)',
-    `machine ${(240_000 / narrow).toFixed(1)}× slower than STACK.md; the import ${(importSeconds / (rows.length / wide)).toFixed(1)}× the raw inserts of its own rows`,
+    `${machinePace(narrow)}; the import ${(importSeconds / (rows.length / wide)).toFixed(1)}× the raw inserts of its own rows`,
     'within 4× of raw inserts',
   );
 };
