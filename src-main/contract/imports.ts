@@ -83,6 +83,12 @@ export type ImportReport = {
   updated: number;
   merged: number;
   skipped: number;
+  /**
+   * Whether the rows change the base (a clean run would write them): false
+   * when every row is already there or left out, the same file again. A dry
+   * run tells it before the user imports a file that would add nothing.
+   */
+  changesBase: boolean;
   errors: RowIssue[];
   /** More issues than listed were found (the list is capped). */
   errorsTruncated: boolean;

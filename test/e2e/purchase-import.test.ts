@@ -87,6 +87,7 @@ describe('importing a till’s sales in the browser', () => {
     expect(await page.getByTestId('report-count-created').innerText()).toContain('3');
     expect(await page.getByTestId('report-count-skipped').innerText()).toContain('2');
     expect(await page.getByTestId('report-count-merged').count()).toBe(0);
+    expect(await page.getByTestId('import-ready').getAttribute('data-changes')).toBe('true');
     await app.shot('purchase-import-03-shopify', 1100);
     expect(await commitImport(page)).toBe('done');
 
@@ -99,5 +100,40 @@ describe('importing a till’s sales in the browser', () => {
     expect(await dialog.innerText()).toContain('Achats ajoutés, qui seront supprimés');
     await app.shot('purchase-import-04-history-undo');
     await dialog.getByRole('button', { name: 'Annuler', exact: true }).click();
+  });
+
+  it('says the same in English: the check step’s notices, the history and its undo', async () => {
+    const { page } = app;
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('language-select').selectOption('en');
+    await page.getByTestId('settings-save').click();
+    await page.getByText('Settings', { exact: true }).first().waitFor();
+    await openImports(page);
+    await page.getByTestId('import-step-file').click();
+    await page.getByTestId('import-kind').getByText('Purchases').click();
+    await chooseImportFile(page, path.join(root, 'test', 'fixtures', 'import', 'shopify-orders.csv'));
+    await runCheck(page);
+    expect(await page.getByText('which purchases will be added, left out or refused').isVisible()).toBe(true);
+    const notice = page.getByTestId('report-notice').and(page.locator('[data-reason="not_a_sale"]'));
+    expect(await notice.innerText()).toContain('Cancelled, refunded or failed order: left out');
+    // the same file again: its sales are in the base already, so each is left out
+    expect(await page.getByTestId('report-count-created').innerText()).toContain('0');
+    expect(await page.getByTestId('report-count-skipped').innerText()).toContain('5');
+    // said before importing: the file would add nothing
+    const ready = page.getByTestId('import-ready');
+    expect(await ready.getAttribute('data-changes')).toBe('false');
+    expect(await ready.innerText()).toContain('Nothing new in this file: every purchase is already in the base or left out.');
+    await app.shot('purchase-import-05-check-english', 1100);
+
+    await page.getByTestId('import-tab-history').click();
+    const row = page.getByTestId('import-history-row').filter({ hasText: 'shopify-orders.csv' });
+    // « Completed » and « Updated » mean nothing for sales: a dash, read out as such
+    expect(await row.getByLabel('not applicable').count()).toBe(2);
+    await row.getByTestId('import-history-undo').click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.innerText()).toContain('Purchases added, which will be deleted with the refunds read from the file: 3');
+    await app.shot('purchase-import-06-history-undo-english');
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    expect(app.errors).toEqual([]);
   });
 });

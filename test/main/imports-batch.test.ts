@@ -230,6 +230,34 @@ describe('batched contact import', () => {
     }
   });
 
+  it('says from its dry run whether the file would change the base: not the same file again, yet its consents on the same people would', async () => {
+    const dir = tempDir();
+    const people = ['Alain;Adam;aadam@orange.fr', 'Adèle;Martin;adele.martin@free.fr'];
+    const plain = csvLines(dir, 'clients.csv', ['Prénom;Nom;E-mail', ...people]);
+    // the same two people, with their opt-in and when they gave it: no field to complete, two consents to record
+    const withConsent = csvLines(dir, 'optin.csv', ['Prénom;Nom;E-mail;Opt-in email;Date du consentement', ...people.map((p) => `${p};oui;03/02/2025 10:15`)]);
+    for (const [i, tuning] of [ROW_BY_ROW, {}, { batchRows: 1, deferIndexesFrom: 1 }].entries()) {
+      const store = openStore(path.join(dir, `changes-${i}.sqlite`));
+      const run = (file: string, dryRun: boolean) => runImport(store, { kind: 'contacts', path: file, policy: 'merge', dryRun }, job(), tuning);
+      expect(await run(plain, true)).toMatchObject({ created: 2, changesBase: true });
+      expect(await run(plain, false)).toMatchObject({ created: 2, changesBase: true });
+      expect(await run(plain, true)).toMatchObject({ created: 0, merged: 0, updated: 0, skipped: 2, changesBase: false });
+      const events = store.sqlite.prepare('SELECT count(*) FROM consent_events').pluck();
+      expect(events.get()).toBe(0);
+      // no count says it: the rows are skipped as records, and their consents are what the run writes
+      expect(await run(withConsent, true)).toMatchObject({ created: 0, merged: 0, updated: 0, skipped: 2, changesBase: true });
+      expect(events.get()).toBe(0);
+      expect(await run(withConsent, false)).toMatchObject({ skipped: 2, changesBase: true, errors: [] });
+      const recorded = store.sqlite.prepare('SELECT count(DISTINCT contact_id) FROM consent_events').pluck();
+      expect(recorded.get()).toBe(2);
+      const count = events.get();
+      expect(await run(withConsent, true)).toMatchObject({ skipped: 2, changesBase: false });
+      expect(await run(withConsent, false)).toMatchObject({ skipped: 2, changesBase: false, errors: [] });
+      expect(events.get()).toBe(count);
+      store.sqlite.close();
+    }
+  });
+
   it('adds nothing when a large messy file comes again, batched or row by row', async () => {
     const dir = tempDir();
     const source = messyFile(dir, 'file.csv', 700, 11);

@@ -844,10 +844,12 @@ describe('purchase import: all or nothing, idempotent, undoable', () => {
   it('adds nothing when the same file is imported twice, and identical rows stay as many purchases', async () => {
     const { client, api, dbPath } = await openClient();
     await seed(api);
-    report(await importFile(client, golden));
+    expect(report(await importFile(client, golden))).toMatchObject({ created: 6, changesBase: true });
     const before = dump(dbPath);
+    // the check says it before the user imports: this file would add nothing
+    expect(report(await importFile(client, golden, { dryRun: true }))).toMatchObject({ created: 0, skipped: 6, changesBase: false });
     const again = report(await importFile(client, golden));
-    expect(again).toMatchObject({ created: 0, skipped: 6, errors: [] });
+    expect(again).toMatchObject({ created: 0, skipped: 6, changesBase: false, errors: [] });
     expect(dump(dbPath)).toBe(before);
     // a later export overlapping this one: only what is new goes in
     const dir = tempDir();
@@ -855,8 +857,9 @@ describe('purchase import: all or nothing, idempotent, undoable', () => {
     const text = fs.readFileSync(golden, 'latin1');
     // Windows-1252 bytes read as latin1 and written back unchanged; 0x92 is its apostrophe, 0x80 its euro
     fs.writeFileSync(longer, Buffer.from(`${text}10/03/2024;;C0002;;;;Tapis d\x92Orient;1;;1 204,00 \x80;Salon\r\n`, 'latin1'));
+    expect(report(await importFile(client, longer, { dryRun: true }))).toMatchObject({ created: 1, changesBase: true });
     const overlap = report(await importFile(client, longer));
-    expect(overlap).toMatchObject({ created: 1, skipped: 6, errors: [] });
+    expect(overlap).toMatchObject({ created: 1, skipped: 6, changesBase: true, errors: [] });
     // policy 'create' takes the file as new sales, whatever the base holds
     const forced = report(await importFile(client, golden, { policy: 'create', dryRun: true }));
     expect(forced).toMatchObject({ created: 6, skipped: 0 });
@@ -1090,8 +1093,14 @@ describe('comptoir import purchases', () => {
     const done = run('import', 'purchases', golden, '--db', dbPath, '--json');
     expect(JSON.parse(done.out)).toEqual({ created: 6, updated: 0, merged: 0, skipped: 0, errors: [] });
     expect(done.code).toBe(0);
+    // the same file again: said in so many words, before (--dry-run) and after
+    const check = run('import', 'purchases', golden, '--db', dbPath, '--dry-run');
+    expect(check.out).toMatch(/\nRien de nouveau dans ce fichier : l’importer ne changerait rien à la base\.\n$/);
     const again = run('import', 'purchases', golden, '--db', dbPath);
-    expect(again).toMatchObject({ code: 0, out: '7 lignes — achats ajoutés 0, laissés de côté 6, problèmes 0\n' });
+    expect(again).toMatchObject({
+      code: 0,
+      out: '7 lignes — achats ajoutés 0, laissés de côté 6, problèmes 0\nRien de nouveau dans ce fichier : la base n’a pas changé (l’import est noté dans l’historique).\n',
+    });
     expect(run('import', 'orders', golden, '--db', dbPath).code).toBe(2);
   }, 60_000);
 });

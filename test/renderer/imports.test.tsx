@@ -179,6 +179,7 @@ describe('ImportPage', () => {
     // Hervé shares François's mobile under another name: a new record, flagged
     expect(screen.getAllByTestId('report-notice').map((n) => n.dataset.reason)).toContain('possible_duplicate');
     expect(await contactCount(api)).toBe(0);
+    expect(screen.getByTestId('import-ready').textContent).toContain('Tout est prêt.');
 
     // the all-or-nothing import
     await user.click(screen.getByTestId('import-commit'));
@@ -292,6 +293,10 @@ describe('ImportPage', () => {
     await screen.findByTestId('report-clean', {}, JOB_WAIT);
     expect(screen.getByTestId('report-count-created').textContent).toBe('0');
     expect(screen.getByTestId('report-count-skipped').textContent).toBe('6');
+    // and the check says so where the import is offered, instead of « Tout est prêt »
+    const ready = screen.getByTestId('import-ready');
+    expect(ready.dataset.changes).toBe('false');
+    expect(ready.textContent).toContain('Rien de nouveau dans ce fichier : chaque ligne est déjà dans la base ou laissée de côté.');
   }, TEST_TIMEOUT);
 
   it('says which task a refused check waits for, and checks once that task is over', async () => {
@@ -328,6 +333,7 @@ describe('ReportView notices', () => {
     updated: 0,
     merged: 0,
     skipped: 0,
+    changesBase: true,
     errors: [],
     errorsTruncated: false,
     errorCount: 0,

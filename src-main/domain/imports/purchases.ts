@@ -1452,15 +1452,16 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
     flush();
     queue.flush();
     if (report.rows === 0) addIssue({ line: 1, field: null, value: '', reason: 'no_rows' });
+    report.changesBase = totalChanges.get() !== changesAtStart;
 
     if (input.dryRun || errorCount() > 0) {
       // the index set aside comes back with the rollback
       db.exec('ROLLBACK');
       // a real run that failed wrote nothing: say so in the counts; a dry run says what would happen
-      return input.dryRun ? report : { ...report, created: 0, skipped: 0 };
+      return input.dryRun ? report : { ...report, created: 0, skipped: 0, changesBase: false };
     }
 
-    if (totalChanges.get() === changesAtStart) {
+    if (!report.changesBase) {
       /*
        * Nothing written, by the import or by anyone meanwhile (the same file
        * again): rolling back puts back the indexes and triggers it set aside

@@ -163,6 +163,7 @@ export const startReport = (dryRun: boolean) => {
     updated: 0,
     merged: 0,
     skipped: 0,
+    changesBase: false,
     errors: [],
     errorsTruncated: false,
     errorCount: 0,
@@ -266,12 +267,13 @@ export const runImport = async (
     );
     // a header and nothing under it: an empty import in the history would say the file was taken
     if (report.rows === 0) addError({ line: 1, field: null, value: '', reason: 'no_rows' });
+    report.changesBase = rows.written;
     if (input.dryRun || errorCount() > 0) {
       db.exec('ROLLBACK');
       // a real run that failed wrote nothing: say so in the counts; a dry run says what would happen
-      return input.dryRun ? report : { ...report, created: 0, updated: 0, merged: 0, skipped: 0 };
+      return input.dryRun ? report : { ...report, created: 0, updated: 0, merged: 0, skipped: 0, changesBase: false };
     }
-    if (!rows.written) {
+    if (!report.changesBase) {
       /*
        * Nothing written, by the import or by anyone meanwhile (the same file
        * again): rolling back puts back the indexes it set aside as they were,

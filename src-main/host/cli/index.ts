@@ -376,6 +376,8 @@ const runImportFile = (flags: Flags, kind: ImportKindName, file: string): Promis
         process.stdout.write(`${t(report.errorsTruncated ? 'cli.import.moreThanListed' : 'cli.import.more', more)}\n`);
       }
       if (report.errors.length > 0 && !report.dryRun) process.stdout.write(`${t('cli.import.nothingWritten')}\n`);
+      // the same file again: counts of « skipped » alone leave the user to work that out
+      if (report.errorCount === 0 && !report.changesBase) process.stdout.write(`${t(report.dryRun ? 'cli.import.unchangedDryRun' : 'cli.import.unchanged')}\n`);
       for (const line of noticeLines(report)) process.stdout.write(`${line}\n`);
     }
     return report.errors.length > 0 ? 1 : 0;

@@ -111,12 +111,18 @@ export const CheckStep = ({ wizard, onEditColumn, onChangeFile, onCommit }: Chec
             </Alert>
           )}
           {clean && (
-            <Paper withBorder p="md" data-testid="import-ready">
+            <Paper withBorder p="md" data-testid="import-ready" data-changes={String(check.report.changesBase)}>
               <Group justify="space-between" align="center">
+                {/* the same file again: importing it would only add a line to the history */}
                 <Text size="sm" maw={560}>
-                  {t('imports.check.ready')}
+                  {check.report.changesBase ? t('imports.check.ready') : t('imports.check.readyUnchanged', { context: kind })}
                 </Text>
-                <Button onClick={onCommit} disabled={running !== null} data-testid="import-commit">
+                <Button
+                  onClick={onCommit}
+                  disabled={running !== null}
+                  variant={check.report.changesBase ? 'filled' : 'default'}
+                  data-testid="import-commit"
+                >
                   {t('imports.check.commit', { count: check.report.rows, n: fmt.number(check.report.rows) })}
                 </Button>
               </Group>
