@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchApp, type App } from './fixtures';
+import { launchApp, switchToEnglish, type App } from './fixtures';
 
 /** The counter flow from a user's seat: first run, capture, search, edit, delete, English. */
 describe('contacts in the browser', () => {
@@ -90,10 +90,7 @@ describe('contacts in the browser', () => {
 
   it('switches to English from the settings', async () => {
     const { page } = app;
-    await page.getByTestId('nav-settings').click();
-    await page.getByTestId('language-select').selectOption('en');
-    await page.getByTestId('settings-save').click();
-    await page.getByText('Settings', { exact: true }).first().waitFor();
+    await switchToEnglish(page);
     await page.getByTestId('nav-contacts').click();
     await page.getByTestId('contact-search').waitFor();
     expect(await page.getByTestId('nav-home').innerText()).toContain('Home');

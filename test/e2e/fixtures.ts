@@ -56,6 +56,14 @@ const startServer = async (dbPath: string): Promise<{ child: ChildProcess; url: 
   return { child, url, stderr: () => stderr };
 };
 
+/** The language chosen as a user does, in the settings, saved once the screen speaks it. */
+export const switchToEnglish = async (page: Page): Promise<void> => {
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('language-select').selectOption('en');
+  await page.getByTestId('settings-save').click();
+  await page.getByText('Settings', { exact: true }).first().waitFor();
+};
+
 export const launchApp = async (name: string, prepare?: (dbPath: string) => void): Promise<App> => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `comptoir-e2e-${name}-`));
   const dbPath = path.join(dir, 'comptoir.sqlite');

@@ -5,7 +5,7 @@ import { createContact } from '../../src-main/domain/contacts/service';
 import { updateSettings } from '../../src-main/domain/settings/service';
 import { createStore, transaction } from '../../src-main/store/db';
 import { openDatabase } from '../../src-main/store/open';
-import { launchApp, root, type App } from './fixtures';
+import { launchApp, root, switchToEnglish, type App } from './fixtures';
 import { chooseImportFile, commitImport, mappingOf, openImports, runCheck, sampleCell, writeExcelCsv } from './import-helpers';
 
 /** A till's export of three tickets: two with their time of day, one from a day the till wrote without hours. */
@@ -104,10 +104,7 @@ describe('importing a till’s sales in the browser', () => {
 
   it('says the same in English: the check step’s notices, the history and its undo', async () => {
     const { page } = app;
-    await page.getByTestId('nav-settings').click();
-    await page.getByTestId('language-select').selectOption('en');
-    await page.getByTestId('settings-save').click();
-    await page.getByText('Settings', { exact: true }).first().waitFor();
+    await switchToEnglish(page);
     await openImports(page);
     await page.getByTestId('import-step-file').click();
     await page.getByTestId('import-kind').getByText('Purchases').click();
