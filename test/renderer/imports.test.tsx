@@ -185,6 +185,8 @@ describe('ImportPage', () => {
     await user.click(screen.getByTestId('import-commit'));
     const result = await screen.findByTestId('import-result', {}, JOB_WAIT);
     expect(result.dataset.status).toBe('done');
+    expect(result.dataset.changes).toBe('true');
+    expect(result.textContent).toContain('Vous pouvez annuler cet import depuis l’historique');
     expect(screen.getByTestId('report-count-created').textContent).toBe('6');
     expect(screen.getByTestId('import-open-contacts').getAttribute('href')).toBe('#/contacts');
     expect(await contactCount(api)).toBe(6);
@@ -297,6 +299,13 @@ describe('ImportPage', () => {
     const ready = screen.getByTestId('import-ready');
     expect(ready.dataset.changes).toBe('false');
     expect(ready.textContent).toContain('Rien de nouveau dans ce fichier : chaque ligne est déjà dans la base ou laissée de côté.');
+    // imported all the same: the result promises no undo of changes it did not make
+    await user.click(screen.getByTestId('import-commit'));
+    const result = await screen.findByTestId('import-result', {}, JOB_WAIT);
+    expect(result.dataset.changes).toBe('false');
+    expect(result.textContent).toContain('la base n’a pas changé. L’import est noté dans l’historique.');
+    expect(result.textContent).not.toContain('annuler cet import');
+    expect(await contactCount(api)).toBe(6);
   }, TEST_TIMEOUT);
 
   it('says which task a refused check waits for, and checks once that task is over', async () => {

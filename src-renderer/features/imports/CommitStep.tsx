@@ -92,11 +92,18 @@ export const CommitStep = ({ wizard, onRestart, onBackToCheck, onOpenHistory }: 
   }
   return (
     <Stack>
-      <Alert color="teal" title={t('imports.commit.doneTitle')} data-testid="import-result" data-status="done">
+      <Alert
+        color="teal"
+        title={t('imports.commit.doneTitle')}
+        data-testid="import-result"
+        data-status="done"
+        data-changes={String(report.changesBase)}
+      >
         <Stack gap="xs">
           <Text size="sm">{t('imports.commit.done', { file: file.name })}</Text>
+          {/* an undo hint over an import that changed nothing would promise something to undo */}
           <Text size="sm" c="dimmed">
-            {t('imports.commit.undoHint')}
+            {report.changesBase ? t('imports.commit.undoHint') : t('imports.commit.unchanged', { context: kind })}
           </Text>
           <Group gap="md">
             {kind === 'contacts' && (
