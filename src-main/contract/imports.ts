@@ -159,6 +159,8 @@ export type ImportRecord = {
   merged: number;
   skipped: number;
   errors: number;
+  /** False when the import wrote nothing (every row already there or left out): nothing to undo. */
+  changedBase: boolean;
   undoneAt: string | null;
 };
 

@@ -163,6 +163,8 @@ export type ImportsTable = {
   errors: Generated<number>;
   importedAt: string;
   undoneAt: string | null;
+  /** 0: the rows changed nothing (the same file again); the history offers no undo. */
+  changedBase: Generated<number>;
 };
 
 export type ImportChangesTable = { importId: number; entity: string; entityId: number; before: string };

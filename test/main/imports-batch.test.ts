@@ -7,7 +7,7 @@ import { checkDuplicates } from '../../src-main/domain/duplicates/check';
 import { listContacts } from '../../src-main/domain/contacts/list';
 import { searchIndex, type ContactBatchTuning } from '../../src-main/domain/imports/contact-batch';
 import { createKeyDirectory, createKeySet } from '../../src-main/domain/imports/key-set';
-import { runImport } from '../../src-main/domain/imports/service';
+import { listImports, runImport } from '../../src-main/domain/imports/service';
 import { undoImport } from '../../src-main/domain/imports/undo';
 import type { UndoTuning } from '../../src-main/domain/imports/undo-rows';
 import type { JobContext } from '../../src-main/host/registry';
@@ -254,6 +254,12 @@ describe('batched contact import', () => {
       expect(await run(withConsent, true)).toMatchObject({ skipped: 2, changesBase: false });
       expect(await run(withConsent, false)).toMatchObject({ skipped: 2, changesBase: false, errors: [] });
       expect(events.get()).toBe(count);
+      // the history: newest first, the run that wrote nothing offers nothing to undo
+      expect(listImports(store).map((i) => [i.fileName, i.changedBase])).toEqual([
+        ['optin.csv', false],
+        ['optin.csv', true],
+        ['clients.csv', true],
+      ]);
       store.sqlite.close();
     }
   });

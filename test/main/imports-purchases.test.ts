@@ -851,6 +851,7 @@ describe('purchase import: all or nothing, idempotent, undoable', () => {
     const again = report(await importFile(client, golden));
     expect(again).toMatchObject({ created: 0, skipped: 6, changesBase: false, errors: [] });
     expect(dump(dbPath)).toBe(before);
+    expect((await api.call('imports.list', {})).map((i) => i.changedBase)).toEqual([false, true]);
     // a later export overlapping this one: only what is new goes in
     const dir = tempDir();
     const longer = path.join(dir, 'achats-suite.csv');

@@ -252,6 +252,16 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('take the imports made before version 23 as having changed the base, so their undo stays offered', () => {
+    const db = new BetterSqlite3(path.join(tempDir(), 'db.sqlite'));
+    migrate(db, migrations, 22);
+    db.exec("INSERT INTO imports (kind, file_name, file_hash, options, imported_at) VALUES ('contacts', 'clients.csv', 'h', '{}', 'x')");
+    migrate(db, migrations, 23);
+    expect(db.prepare('SELECT file_name, changed_base FROM imports').raw().all()).toEqual([['clients.csv', 1]]);
+    expect(() => db.exec('UPDATE imports SET changed_base = 2')).toThrow(/CHECK constraint failed/);
+    db.close();
+  });
+
   it('roll back a failing migration completely, leaving the previous version and data', () => {
     const file = path.join(tempDir(), 'db.sqlite');
     const db = new BetterSqlite3(file);

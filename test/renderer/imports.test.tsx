@@ -306,6 +306,14 @@ describe('ImportPage', () => {
     expect(result.textContent).toContain('la base n’a pas changé. L’import est noté dans l’historique.');
     expect(result.textContent).not.toContain('annuler cet import');
     expect(await contactCount(api)).toBe(6);
+    // the history keeps it, newest first, with nothing to undo; the first import keeps its undo
+    await user.click(screen.getByTestId('import-tab-history'));
+    await screen.findAllByTestId('import-history-row');
+    const [latest, first] = screen.getAllByTestId('import-history-row');
+    expect(within(latest!).getByTestId('import-history-unchanged').textContent).toBe('Rien de nouveau');
+    expect(within(latest!).queryByTestId('import-history-undo')).toBeNull();
+    expect(within(first!).getByTestId('import-history-file').textContent).toBe('clients.csv');
+    expect(within(first!).queryByTestId('import-history-undo')).not.toBeNull();
   }, TEST_TIMEOUT);
 
   it('says which task a refused check waits for, and checks once that task is over', async () => {

@@ -1496,7 +1496,12 @@ export const runPurchaseImport = async (store: Store, input: RunInput, job: JobC
       // RFM and tier thresholds follow an import that added sales (issue 6), in its transaction
       if (report.created > 0) recomputeDerived(store);
     }
-    prepared(db, 'UPDATE imports SET created = ?, skipped = ?, errors = 0 WHERE id = ?').run(report.created, report.skipped, importId);
+    prepared(db, 'UPDATE imports SET created = ?, skipped = ?, errors = 0, changed_base = ? WHERE id = ?').run(
+      report.created,
+      report.skipped,
+      report.changesBase ? 1 : 0,
+      importId,
+    );
     prepared(
       db,
       `INSERT INTO import_layouts (layout, kind, mapping, updated_at) VALUES (?, 'purchases', ?, ?)

@@ -293,11 +293,12 @@ export const runImport = async (
       db,
       "INSERT INTO import_changes (import_id, entity, entity_id, before) SELECT ?, 'company', id, 'null' FROM companies WHERE id > ?",
     ).run(importId, maxCompany);
-    prepared(db, 'UPDATE imports SET created = ?, updated = ?, merged = ?, skipped = ?, errors = 0 WHERE id = ?').run(
+    prepared(db, 'UPDATE imports SET created = ?, updated = ?, merged = ?, skipped = ?, errors = 0, changed_base = ? WHERE id = ?').run(
       report.created,
       report.updated,
       report.merged,
       report.skipped,
+      report.changesBase ? 1 : 0,
       importId,
     );
     if (source.format !== 'vcard') {
@@ -329,6 +330,7 @@ export type ImportRow = {
   skipped: number;
   errors: number;
   undone_at: string | null;
+  changed_base: 0 | 1;
 };
 
 export const toRecord = (r: ImportRow): ImportRecord => ({
@@ -341,6 +343,7 @@ export const toRecord = (r: ImportRow): ImportRecord => ({
   merged: r.merged,
   skipped: r.skipped,
   errors: r.errors,
+  changedBase: r.changed_base === 1,
   undoneAt: r.undone_at,
 });
 

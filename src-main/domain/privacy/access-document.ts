@@ -68,7 +68,7 @@ const NAMED_VALUES: Readonly<Record<string, string>> = {
 };
 
 /** 0/1 columns. */
-const YES_NO: ReadonlySet<string> = new Set(['active', 'informed', 'referral_pending']);
+const YES_NO: ReadonlySet<string> = new Set(['active', 'informed', 'referral_pending', 'changed_base']);
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

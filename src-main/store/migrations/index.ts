@@ -20,9 +20,10 @@ import { migration0019 } from './0019-line-quantity-thousandths';
 import { migration0020 } from './0020-sale-units';
 import { migration0021 } from './0021-check-comparisons';
 import { migration0022 } from './0022-bought-lines-index';
+import { migration0023 } from './0023-import-changed-base';
 import type { Migration } from './types';
 
 /** Static list (bundlers cannot follow a directory scan). Versions must be 1..N in order. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013, migration0014, migration0015, migration0016, migration0017, migration0018, migration0019, migration0020, migration0021, migration0022];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013, migration0014, migration0015, migration0016, migration0017, migration0018, migration0019, migration0020, migration0021, migration0022, migration0023];
 
 export const latestVersion = migrations.length;

@@ -188,6 +188,11 @@ export const ImportHistory = ({ refreshSignal = 0 }: ImportHistoryProps) => {
                       <Text size="xs" c="dimmed" fw={600} data-testid="import-history-undone">
                         {t('imports.history.undoneOn', { date: fmt.dateTime(r.undoneAt) })}
                       </Text>
+                    ) : !r.changedBase ? (
+                      // the same file again: an undo would have nothing to take back
+                      <Text size="xs" c="dimmed" fw={600} title={t('imports.history.unchangedHelp')} data-testid="import-history-unchanged">
+                        {t('imports.history.unchanged')}
+                      </Text>
                     ) : (
                       <Button
                         size="xs"
