@@ -121,9 +121,17 @@ describe('importing a till’s sales in the browser', () => {
     expect(await ready.getAttribute('data-changes')).toBe('false');
     expect(await ready.innerText()).toContain('Nothing new in this file: every purchase is already in the base or left out.');
     await app.shot('purchase-import-05-check-english', 1100);
+    // imported all the same: the result promises no undo, the history offers none
+    expect(await commitImport(page)).toBe('done');
+    expect(await page.getByTestId('import-result').innerText()).toContain('None of its purchases was new: the base did not change.');
 
     await page.getByTestId('import-tab-history').click();
-    const row = page.getByTestId('import-history-row').filter({ hasText: 'shopify-orders.csv' });
+    // newest first: this import, then the one that added the sales
+    const shopify = page.getByTestId('import-history-row').filter({ hasText: 'shopify-orders.csv' });
+    const again = shopify.nth(0);
+    const row = shopify.nth(1);
+    expect(await again.getByTestId('import-history-unchanged').innerText()).toBe('Nothing new');
+    expect(await again.getByTestId('import-history-undo').count()).toBe(0);
     // « Completed » and « Updated » mean nothing for sales: a dash, read out as such
     expect(await row.getByLabel('not applicable').count()).toBe(2);
     await row.getByTestId('import-history-undo').click();
