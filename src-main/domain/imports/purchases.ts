@@ -222,6 +222,19 @@ const discounted = (gross: number, discount: Discount | null): number => {
   return gross > 0 ? gross - off : gross + off;
 };
 
+/**
+ * A sum of a row in cents; null when its cell is empty, or said at the cell when it is no number or
+ * too large. Module-level: the reader calls it on every row, and a closure there was one more per row.
+ */
+const money = (bad: (field: string, value: string, reason: string) => void, field: string, text: string, max: number): number | null => {
+  if (text === '') return null;
+  const m = readCents(text);
+  if (!m.ok) bad(field, text, m.reason);
+  else if (Math.abs(m.value) > max) bad(field, text, 'amount_too_large');
+  else return m.value;
+  return null;
+};
+
 const SIMPLE_QUANTITY = /^-?\d{1,6}$/;
 
 const readQuantity = (v: string): Parsed<number> =>
@@ -580,18 +593,8 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
       if (!c.known) notices.push({ line, field: 'channel', value: channelText, reason: 'unknown_channel' });
     }
 
-    /** A sum of the row in cents; null when its cell is empty, or said at the cell when it is no number or too large. */
-    const money = (field: string, text: string, max: number): number | null => {
-      if (text === '') return null;
-      const m = readCents(text);
-      if (!m.ok) bad(field, text, m.reason);
-      else if (Math.abs(m.value) > max) bad(field, text, 'amount_too_large');
-      else return m.value;
-      return null;
-    };
-
     const amountText = cellOf(cells, cols.amount);
-    const amountCents = money('amount', amountText, UNIT_PRICE_MAX_CENTS * PURCHASE_LINES_MAX);
+    const amountCents = money(bad, 'amount', amountText, UNIT_PRICE_MAX_CENTS * PURCHASE_LINES_MAX);
 
     const orderDiscountText = cellOf(cells, cols.orderDiscount);
     let orderDiscount: Discount | null = null;
@@ -603,7 +606,7 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
 
     // given back: a positive sum whatever its sign in the file, as a discount always lowers
     const refundedText = cellOf(cells, cols.refundedAmount);
-    const refunded = money('refundedAmount', refundedText, UNIT_PRICE_MAX_CENTS * PURCHASE_LINES_MAX);
+    const refunded = money(bad, 'refundedAmount', refundedText, UNIT_PRICE_MAX_CENTS * PURCHASE_LINES_MAX);
     const refundedCents = refunded === null ? null : Math.abs(refunded);
 
     let item: Item | null = null;
@@ -630,8 +633,8 @@ const rowReader = (store: Store, mapping: Mapping, format: OpenedSource['format'
       // (a weighed article's line without its weight is one line, not 1 kg)
       const unit = unitWord === '' ? (quantityText === '' ? 'piece' : null) : readUnit(unitWord);
       if (unitWord !== '' && unit === null) bad('unit', unitWord, 'unknown_unit');
-      const unitCents = money('unitPrice', unitText, UNIT_PRICE_MAX_CENTS);
-      const totalCents = money('lineTotal', totalText, UNIT_PRICE_MAX_CENTS * QUANTITY_MAX);
+      const unitCents = money(bad, 'unitPrice', unitText, UNIT_PRICE_MAX_CENTS);
+      const totalCents = money(bad, 'lineTotal', totalText, UNIT_PRICE_MAX_CENTS * QUANTITY_MAX);
       let product: Product | null = sku === '' ? null : (catalogue.bySku.get(sku) ?? null);
       if (product === null && name !== '') product = byName(name);
       const gross = unitCents === null ? null : lineTotalCents(quantity, unitCents);
@@ -1106,13 +1109,13 @@ const displayValues = (row: PurchaseRow): Record<string, string | null> => {
   const it = row.item;
   const unit = it === null ? null : (it.unitCents ?? it.listCents);
   const lineTotal = it === null ? null : (it.totalCents ?? (unit === null ? null : discounted(lineTotalCents(it.quantity, unit), it.discount)));
-  const money = it === null ? row.amountCents : lineTotal;
+  const shown = it === null ? row.amountCents : lineTotal;
   return {
     contactId: text(row.contactId),
     purchasedAt: row.instant,
     reference: row.reference,
     channel: row.channel,
-    kind: money === null ? null : money < 0 ? 'refund' : 'sale',
+    kind: shown === null ? null : shown < 0 ? 'refund' : 'sale',
     productId: text(it?.productId),
     label: text(it?.label),
     quantity: text(it?.quantity),
