@@ -2,9 +2,9 @@ import type { Migration } from './types';
 
 /**
  * Frozen once released. Whether an import changed the base: the same file
- * chosen again is recorded in the history (its layout's mapping is read from
- * there) but wrote nothing, and its row offered an undo of nothing. Imports
- * made before this version are taken as having changed it, as they were shown.
+ * chosen again is recorded in the history but wrote nothing, and its row
+ * offered an undo of nothing. Imports made before this version are taken as
+ * having changed it, as they were shown.
  */
 export const migration0023: Migration = {
   version: 23,
