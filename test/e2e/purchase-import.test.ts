@@ -124,6 +124,7 @@ describe('importing a till’s sales in the browser', () => {
     // imported all the same: the result promises no undo, the history offers none
     expect(await commitImport(page)).toBe('done');
     expect(await page.getByTestId('import-result').innerText()).toContain('None of its purchases was new: the base did not change.');
+    await app.shot('purchase-import-06-unchanged-english');
 
     await page.getByTestId('import-tab-history').click();
     // newest first: this import, then the one that added the sales
@@ -137,7 +138,7 @@ describe('importing a till’s sales in the browser', () => {
     await row.getByTestId('import-history-undo').click();
     const dialog = page.getByRole('dialog');
     expect(await dialog.innerText()).toContain('Purchases added, which will be deleted with the refunds read from the file: 3');
-    await app.shot('purchase-import-06-history-undo-english');
+    await app.shot('purchase-import-07-history-undo-english');
     await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
     expect(app.errors).toEqual([]);
   });
