@@ -620,6 +620,34 @@ describe('vCard import', () => {
       ],
     });
   });
+  it('marks only a mobile primary number as « cell », and a card’s preferred landline stays primary beside a mobile', async () => {
+    const dir = tempDir();
+    const source = await openClient(dir, 'a.sqlite');
+    await source.api.call('contacts.create', { lastName: 'Fixe', phone: '01 44 44 44 44', phones: [{ phone: '06 11 11 11 11', label: 'portable' }] });
+    await source.api.call('contacts.create', { lastName: 'Bruxelles', phone: '+32 470 12 34 56' });
+    const out = path.join(dir, 'export.vcf');
+    await source.api.call('contacts.export', { path: out, format: 'vcf', encoding: 'utf-8-bom', delimiter: ';' });
+    expect(fs.readFileSync(out, 'utf8').split('\r\n').filter((l) => l.startsWith('TEL'))).toEqual([
+      'TEL;TYPE=cell;PREF=1:+32470123456',
+      'TEL;TYPE=voice;PREF=1:+33144444444',
+      'TEL;TYPE=cell:+33611111111',
+    ]);
+    const target = await openClient(dir, 'b.sqlite');
+    expect(report(await importFile(target.client, out))).toMatchObject({ created: 2, errors: [] });
+    expect(storedContacts(target.dbPath)).toMatchObject({
+      contacts: [
+        { id: 1, last_name: 'Bruxelles', phone: '+32470123456' },
+        { id: 2, last_name: 'Fixe', phone: '+33144444444' },
+      ],
+      phones: [{ contact_id: 2, phone: '+33611111111', label: 'portable' }],
+    });
+
+    // without a preferred number, the mobile is the one a shop texts: primary
+    const card = path.join(dir, 'sans-pref.vcf');
+    fs.writeFileSync(card, ['BEGIN:VCARD', 'VERSION:3.0', 'N:Duval;Anne;;;', 'TEL;TYPE=HOME:01 22 22 22 22', 'TEL;TYPE=CELL:06 33 33 33 33', 'END:VCARD', ''].join('\r\n'));
+    expect(report(await importFile(target.client, card))).toMatchObject({ created: 1, errors: [] });
+    expect(storedContacts(target.dbPath).contacts.at(-1)).toMatchObject({ last_name: 'Duval', phone: '+33633333333' });
+  });
 });
 
 describe('contact export', () => {

@@ -1,4 +1,5 @@
 import iconv from 'iconv-lite';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { createDecoder, decodeWindows1252, detectEncoding, SAMPLE_BYTES, utf8ValidLength } from './encoding';
 import { ImportError } from './errors';
 import type { ContactTarget } from './mapping';
@@ -50,6 +51,11 @@ export type VCardFields = Partial<Record<Exclude<ContactTarget, 'tags'>, string>
   emails: VCardEntry[];
   /** Every number but fax and pager, preferred first; also spread over mobile, phone, phone2. */
   phones: VCardEntry[];
+  /**
+   * The number the card itself marks preferred (PREF), mobile or not: the
+   * contact's primary number. Without one, a mobile comes first.
+   */
+  preferredPhone?: string;
   tags: string[];
   /** The line of the property each field was read from: a problem with the value is reported there. */
   lines: Partial<Record<ContactTarget, number>>;
@@ -331,6 +337,7 @@ const buildContact = (line: number, props: Property[], issues: VCardContact['iss
     const number = clean(unescapeText(value(p))).replace(/^tel:/i, '');
     if (number === '' || fields.phones.some((e) => e.value === number)) continue;
     const entry = { value: number, kinds: kindsOf(d.types), label: d.label, line: p.line };
+    if (fields.phones.length === 0 && preference(p) <= 100) fields.preferredPhone = number;
     fields.phones.push(entry);
     (entry.kinds.includes('cell') ? mobiles : others).push(entry);
   }
@@ -538,7 +545,7 @@ export type VCardInput = {
   jobTitle?: string | null;
   /** The first is the preferred one. */
   emails?: readonly VCardOutEntry[];
-  mobile?: string | null;
+  /** The first is the preferred one; a number without kinds is written as a voice line. */
   phones?: readonly VCardOutEntry[];
   addressLine1?: string | null;
   addressLine2?: string | null;
@@ -579,6 +586,19 @@ export const foldLine = (line: string): string => {
   return out.join('\r\n ');
 };
 
+/**
+ * What a stored number is, for its TYPE: a phone's address book offers to
+ * text a « cell », so a landline must not be one. French numbers by ARCEP's
+ * plan (06 and 07 are mobiles; the import has validated them already);
+ * others by libphonenumber's full metadata (14 µs a number), where a number
+ * it cannot tell from a landline (« fixed line or mobile », North America)
+ * stays a plain voice line.
+ */
+export const numberKinds = (e164: string): VCardKind[] => {
+  if (e164.startsWith('+33')) return e164[3] === '6' || e164[3] === '7' ? ['cell'] : [];
+  return parsePhoneNumberFromString(e164)?.getType() === 'MOBILE' ? ['cell'] : [];
+};
+
 /** One contact as a vCard 4.0 (CRLF, escaped, folded), for phone address books and other CRMs. */
 export const writeVCard = (c: VCardInput): string => {
   const lines: string[] = ['BEGIN:VCARD', 'VERSION:4.0'];
@@ -606,8 +626,7 @@ export const writeVCard = (c: VCardInput): string => {
     lines.push(`item${groups}.${property}`, `item${groups}.X-ABLabel:${escapeText(custom)}`);
   };
   (c.emails ?? []).forEach((e, i) => labelled(e, `EMAIL${type(e.kinds, null)}${i === 0 ? ';PREF=1' : ''}:${escapeText(e.value)}`));
-  if (c.mobile) lines.push(`TEL;TYPE=cell;PREF=1:${escapeText(c.mobile)}`);
-  (c.phones ?? []).forEach((p, i) => labelled(p, `TEL${type(p.kinds, 'voice')}${i === 0 && !c.mobile ? ';PREF=1' : ''}:${escapeText(p.value)}`));
+  (c.phones ?? []).forEach((p, i) => labelled(p, `TEL${type(p.kinds, 'voice')}${i === 0 ? ';PREF=1' : ''}:${escapeText(p.value)}`));
   if (c.addressLine1 || c.addressLine2 || c.postcode || c.city || c.country) {
     const parts = ['', c.addressLine2 ?? '', c.addressLine1 ?? '', c.city ?? '', '', c.postcode ?? '', c.country ?? ''];
     lines.push(`ADR:${parts.map(escapeText).join(';')}`);

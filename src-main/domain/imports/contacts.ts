@@ -29,6 +29,9 @@ import {
   type ContactTarget,
 } from '../importexport';
 
+/** Where a row's numbers are read from, the primary one first. */
+const PHONE_TARGETS = ['mobile', 'phone', 'phone2'] as const;
+
 /**
  * The values of an e-mail or phone cell: Google Contacts writes a field's
  * several values to one cell, " ::: " between them (two mobiles, a home and
@@ -49,6 +52,8 @@ export type CardDetail = {
   /** Preferred first; the first e-mail is the `email` column's, the primary number one of mobile, phone, phone2. */
   emails: CardEntry[];
   phones: CardEntry[];
+  /** The number the card marks preferred (PREF): primary even when a mobile is on the card too. */
+  preferredPhone?: string | undefined;
   lines: Partial<Record<ContactTarget, number>>;
 };
 
@@ -103,7 +108,10 @@ export const normaliseContact = (
     if (!get.has(key)) get.set(key, value);
   });
   const v = (t: ContactTarget): string | null => get.get(t) ?? null;
-  const phoneTarget = (['mobile', 'phone', 'phone2'] as const).find((t) => v(t) !== null);
+  // a mobile first, as shops text their customers, unless the card prefers another number
+  const preferredTarget = card?.preferredPhone === undefined ? undefined : PHONE_TARGETS.find((t) => v(t) === text(card.preferredPhone));
+  const phoneTargets = preferredTarget === undefined ? PHONE_TARGETS : [preferredTarget, ...PHONE_TARGETS.filter((t) => t !== preferredTarget)];
+  const phoneTarget = phoneTargets.find((t) => v(t) !== null);
   let extraEmails: CardEntry[] = [];
   let extraPhones: CardEntry[] = [];
   const lineOf = (field: string): number => {
@@ -149,7 +157,7 @@ export const normaliseContact = (
     }
     input.emails = seconds.map((e) => ({ email: e, label: null }));
   }
-  const phones = [v('mobile'), v('phone'), v('phone2')].flatMap(valuesOf).map((p) => restorePhone(p).value);
+  const phones = phoneTargets.map(v).flatMap(valuesOf).map((p) => restorePhone(p).value);
   input.phone = phones[0] ?? null;
   input.phones = phones.slice(1).map((phone) => ({ phone, label: null }));
   if (card !== undefined) {

@@ -7,7 +7,7 @@ import { prepared, type Store } from '../../store/db';
 import { matchingIds } from '../contacts/list';
 import { getSettings } from '../settings/service';
 import { marketingSelection } from '../consent/export';
-import { asWriteRefusal, countryLabel, labelKinds, writeDelimited, writeRefusal, writeVCard, writeXlsx, type XlsxCell } from '../importexport';
+import { asWriteRefusal, countryLabel, labelKinds, numberKinds, writeDelimited, writeRefusal, writeVCard, writeXlsx, type XlsxCell } from '../importexport';
 
 type ExportInput = z.output<typeof exportInput>;
 
@@ -349,8 +349,10 @@ export const exportContacts = async (store: Store, input: ExportInput & { path: 
               ...(r.email ? [{ value: r.email }] : []),
               ...emails.map((e) => ({ value: e.email, kinds: labelKinds(e.label), label: e.label })),
             ],
-            mobile: r.phone,
-            phones: phones.map((p) => ({ value: p.phone, kinds: labelKinds(p.label), label: p.label })),
+            phones: [
+              ...(r.phone ? [{ value: r.phone, kinds: numberKinds(r.phone) }] : []),
+              ...phones.map((p) => ({ value: p.phone, kinds: labelKinds(p.label), label: p.label })),
+            ],
             addressLine1: r.address_line1,
             addressLine2: r.address_line2,
             postcode: r.postcode,

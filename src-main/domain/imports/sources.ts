@@ -104,7 +104,7 @@ async function* vcardRecords(file: string, language: Language): AsyncGenerator<S
       line: item.line,
       cells,
       issues: item.issues.map((i) => ({ field: null, reason: i.reason, value: '', line: i.line })),
-      card: { emails: f.emails.map(entry), phones: f.phones.map(entry), lines: f.lines },
+      card: { emails: f.emails.map(entry), phones: f.phones.map(entry), preferredPhone: f.preferredPhone, lines: f.lines },
     };
   }
 }

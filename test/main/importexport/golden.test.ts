@@ -247,6 +247,7 @@ describe('contacts.vcf (3.0, 4.0, 2.1, folded lines, a photo, broken cards)', ()
       fields: {
         civility: 'm', firstName: 'François', lastName: 'Garçon', mobile: '0698765432', phone: '01 43 55 66 77',
         phones: [{ value: '0698765432', kinds: ['cell'], label: null, line: 38 }, { value: '01 43 55 66 77', kinds: ['home'], label: null, line: 39 }],
+        preferredPhone: '0698765432',
         emails: [], addressLine1: '5, avenue du Général Leclerc', postcode: '75011',
         city: 'Paris', country: 'France', note: 'Client depuis 2015\nCarte fidélité perdue', tags: [],
         // the address is folded by a quoted-printable soft break: reported at its first line

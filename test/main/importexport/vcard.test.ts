@@ -8,6 +8,7 @@ import {
   isVCardFault,
   kindsLabel,
   labelKinds,
+  numberKinds,
   parseVCards,
   VCARD_KIND_LABELS,
   writeVCard,
@@ -162,8 +163,7 @@ describe('writeVCard', () => {
     company: 'Cœur de Lion; SARL, Bourg',
     jobTitle: 'Gérante',
     emails: [{ value: 'elodie@orange.fr' }, { value: 'elodie@coeur.fr', kinds: ['work'] }],
-    mobile: '+33612345678',
-    phones: [{ value: '+33474223344', kinds: ['home'] }, { value: '+33474223345' }],
+    phones: [{ value: '+33612345678', kinds: ['cell'] }, { value: '+33474223344', kinds: ['home'] }, { value: '+33474223345' }],
     addressLine1: '12 rue de l’Église',
     addressLine2: 'Bât. B',
     postcode: '01000',
@@ -205,6 +205,7 @@ describe('writeVCard', () => {
       mobile: '+33612345678',
       phone: '+33474223344',
       phone2: '+33474223345',
+      preferredPhone: '+33612345678',
       phones: [
         { value: '+33612345678', kinds: ['cell'] },
         { value: '+33474223344', kinds: ['home'] },
@@ -234,6 +235,14 @@ describe('writeVCard', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('calls a number « cell » only when it is a mobile', () => {
+    const kinds = (n: string) => numberKinds(n).join();
+    // ARCEP's plan: 06 and 07 are mobiles, every other French number is not
+    expect(['+33612345678', '+33744444444', '+33144444444', '+33512345678', '+33912345678', '+33800123456'].map(kinds)).toEqual(['cell', 'cell', '', '', '', '']);
+    // abroad and overseas, libphonenumber's full metadata tells; a North American number could be either, so is a plain line
+    expect(['+32470123456', '+3225551212', '+447911123456', '+262692123456', '+262262123456', '+12025550123'].map(kinds)).toEqual(['cell', '', 'cell', 'cell', '', '']);
   });
 
   it('folds at 75 octets with a leading space', () => {
@@ -269,8 +278,7 @@ describe('kinds as labels', () => {
     const text = writeVCard({
       lastName: 'Martin',
       emails: [{ value: 'p1@example.fr' }, { value: 'p2@example.fr', kinds: ['work'] }, { value: 'p3@example.fr', kinds: ['home', 'other'] }],
-      mobile: '+33611111111',
-      phones: [{ value: '+33122222222', kinds: ['home'] }, { value: '+33133333333' }],
+      phones: [{ value: '+33611111111', kinds: ['cell'] }, { value: '+33122222222', kinds: ['home'] }, { value: '+33133333333' }],
     });
     expect(text.split('\r\n').filter((l) => /^(EMAIL|TEL)/.test(l))).toEqual([
       'EMAIL;PREF=1:p1@example.fr',
