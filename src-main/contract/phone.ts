@@ -23,3 +23,13 @@ export const formatPhone = (e164: string, homeCountry: CountryCode = 'FR'): stri
   if (!parsed) return e164;
   return parsed.country === homeCountry ? parsed.formatNational() : parsed.formatInternational();
 };
+
+/**
+ * Whether a stored number can receive a text message. A French number can
+ * when it is a mobile (06, 07: ARCEP's plan; every stored number was
+ * validated on the way in); a landline cannot, and an SMS campaign must not
+ * count it. A foreign number keeps the benefit of the doubt: the bundled
+ * metadata cannot tell its kind, and the consent filter's SQL
+ * (`textableSql` of domain/consent/sql.ts) must decide the same way on its own.
+ */
+export const isTextable = (e164: string): boolean => !e164.startsWith('+33') || e164[3] === '6' || e164[3] === '7';

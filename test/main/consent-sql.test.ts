@@ -30,7 +30,8 @@ const person = fc.record({
   business: fc.boolean(),
   status: fc.constantFrom<ContactStatus>('prospect', 'customer', 'former'),
   email: fc.boolean(),
-  phone: fc.boolean(),
+  // a landline has no SMS; a foreign number may (the filter cannot tell its kind)
+  phone: fc.constantFrom('none', 'mobile', 'landline', 'foreign'),
   address: fc.constantFrom('full', 'no_city', 'none'),
   events: fc.array(
     fc.record({
@@ -42,6 +43,8 @@ const person = fc.record({
     { maxLength: 6 },
   ),
 });
+
+const PHONES = { mobile: '06 12 34 56', landline: '01 42 34 56', foreign: '+32 470 12 34' } as const;
 
 type Person = typeof person extends fc.Arbitrary<infer T> ? T : never;
 
@@ -55,7 +58,7 @@ const fill = (store: Store, people: readonly Person[]): number[] =>
           lastName: `Nom${i}`,
           status: p.status,
           email: p.email ? `p${i}@example.fr` : null,
-          phone: p.phone ? `06 12 34 56 ${String(i % 100).padStart(2, '0')}` : null,
+          phone: p.phone === 'none' ? null : `${PHONES[p.phone]} ${String(i % 100).padStart(2, '0')}`,
           addressLine1: p.address === 'none' ? null : `${i} rue de la Paix`,
           city: p.address === 'full' ? 'Lyon' : null,
           companyId: p.business ? company : null,
@@ -144,15 +147,41 @@ describe('contactable: SQL = rule engine', () => {
   it('the list shows the segment size on its first page', () => {
     const store = openStore();
     const ids = fill(store, [
-      { business: false, status: 'customer', email: true, phone: false, address: 'none', events: [{ channel: 'email', purpose: 'offers', event: 'granted', day: 1 }] },
-      { business: false, status: 'customer', email: true, phone: false, address: 'none', events: [{ channel: 'email', purpose: 'offers', event: 'informed', day: 1 }] },
-      { business: true, status: 'prospect', email: true, phone: false, address: 'none', events: [] },
-      { business: false, status: 'prospect', email: true, phone: false, address: 'none', events: [] },
-      { business: false, status: 'customer', email: false, phone: false, address: 'none', events: [{ channel: 'email', purpose: 'offers', event: 'granted', day: 1 }] },
+      { business: false, status: 'customer', email: true, phone: 'none', address: 'none', events: [{ channel: 'email', purpose: 'offers', event: 'granted', day: 1 }] },
+      { business: false, status: 'customer', email: true, phone: 'none', address: 'none', events: [{ channel: 'email', purpose: 'offers', event: 'informed', day: 1 }] },
+      { business: true, status: 'prospect', email: true, phone: 'none', address: 'none', events: [] },
+      { business: false, status: 'prospect', email: true, phone: 'none', address: 'none', events: [] },
+      { business: false, status: 'customer', email: false, phone: 'none', address: 'none', events: [{ channel: 'email', purpose: 'offers', event: 'granted', day: 1 }] },
     ]);
     const page = listContacts(store, contactListInput.parse({ contactable: { channel: 'email', purpose: 'offers' }, limit: 2 }));
     expect(page.total).toBe(3);
     expect(listAll(store, { contactable: { channel: 'email', purpose: 'offers' } }, {}).ids.sort((a, b) => a - b)).toEqual(ids.slice(0, 3));
+  });
+
+  it('texts only mobiles: a French landline is no SMS address, though it takes calls', () => {
+    const store = openStore();
+    const granted = (channel: ConsentChannel) => ({ channel, purpose: 'offers' as const, event: 'granted' as const, day: 1 });
+    const ids = fill(
+      store,
+      (['landline', 'mobile', 'foreign'] as const).map((phone) => ({
+        business: false,
+        status: 'customer' as const,
+        email: false,
+        phone,
+        address: 'none' as const,
+        events: [granted('sms'), granted('phone')],
+      })),
+    );
+    const today = localDate();
+    const decision = (id: number, channel: ConsentChannel) => consentStatus(store, id, today).cells.find((c) => c.channel === channel && c.purpose === 'offers')?.decision;
+    expect(ids.map((id) => decision(id, 'sms'))).toEqual([
+      { allowed: false, reason: 'no_address' },
+      { allowed: true, reason: 'opt_in' },
+      { allowed: true, reason: 'opt_in' },
+    ]);
+    expect(ids.map((id) => decision(id, 'phone')?.allowed)).toEqual([true, true, true]);
+    expect(countContactable(store, { channel: 'sms', purpose: 'offers' }, today, ['prospect', 'customer', 'former'])).toBe(2);
+    expect(listAll(store, { contactable: { channel: 'sms', purpose: 'offers' } }, {}).ids.sort((a, b) => a - b)).toEqual(ids.slice(1));
   });
 });
 

@@ -21,7 +21,8 @@ const slices: Slice[] = [
   { channel: 'email', purpose: 'loyalty', event: 'granted', where: `${H} BETWEEN 650 AND 699 AND c.email IS NOT NULL` },
   { channel: 'email', purpose: 'offers', event: 'informed', where: `${H} BETWEEN 300 AND 649 AND c.status = 'customer'` },
   { channel: 'sms', purpose: 'offers', event: 'informed', where: `${H} BETWEEN 300 AND 649 AND c.status = 'customer'` },
-  { channel: 'sms', purpose: 'offers', event: 'granted', where: `${H} < 80 AND c.phone IS NOT NULL` },
+  // a text goes to a mobile: those who gave a landline were not asked
+  { channel: 'sms', purpose: 'offers', event: 'granted', where: `${H} < 80 AND substr(c.phone, 1, 4) IN ('+336', '+337')` },
   // changed their mind a month later
   { channel: 'email', purpose: 'newsletter', event: 'withdrawn', where: `${H} < 15`, later: true },
   { channel: 'email', purpose: 'offers', event: 'withdrawn', where: `${H} BETWEEN 300 AND 309 AND c.status = 'customer'`, later: true },

@@ -1,4 +1,4 @@
-import type { ConsentChannel, ConsentDecision, ConsentPurpose, ConsentState } from '../../contract';
+import { isTextable, type ConsentChannel, type ConsentDecision, type ConsentPurpose, type ConsentState } from '../../contract';
 
 /**
  * The one rule engine (DESIGN §5, CNIL). The SQL filter in `sql.ts` states the
@@ -13,7 +13,7 @@ export type DecideInput = {
   state: ConsentState;
   informed: boolean;
   isCustomer: boolean;
-  /** An address for this channel is on file (e-mail, phone, or a postal address for post). */
+  /** An address for this channel is on file (e-mail, a number — a mobile for SMS — or a postal address for post). */
   hasAddress: boolean;
   /** The calendar day the message goes out (`YYYY-MM-DD`). */
   on: string;
@@ -55,6 +55,7 @@ export const hasAddressFor = (contact: AddressFields, channel: ConsentChannel): 
     case 'email':
       return contact.email !== null;
     case 'sms':
+      return contact.phone !== null && isTextable(contact.phone);
     case 'phone':
       return contact.phone !== null;
     case 'post':

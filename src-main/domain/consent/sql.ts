@@ -30,12 +30,16 @@ export const regimeOf = (channel: ConsentChannel, purpose: ConsentPurpose, on: s
   };
 };
 
+/** `isTextable` of the contract, on a column holding an E.164 number. */
+const textableSql = (column: string): string => `(substr(${column}, 1, 3) <> '+33' OR substr(${column}, 4, 1) IN ('6', '7'))`;
+
 /** `hasAddressFor` of rules.ts, on a contacts alias. */
 export const addressSql = (alias: string, channel: ConsentChannel): string => {
   switch (channel) {
     case 'email':
       return `${alias}.email IS NOT NULL`;
     case 'sms':
+      return `${alias}.phone IS NOT NULL AND ${textableSql(`${alias}.phone`)}`;
     case 'phone':
       return `${alias}.phone IS NOT NULL`;
     case 'post':

@@ -25,7 +25,7 @@ import { notifyError, notifySuccess } from '../../app/notify';
 import { plainName } from '../contacts/names';
 import { ConsentHistory } from './ConsentHistory';
 import { consentChanged } from './events';
-import { methodOptions, type UserMethod } from './labels';
+import { methodOptions, reasonLabel, type UserMethod } from './labels';
 import { RecordConsentForm } from './RecordConsentForm';
 import { useConsentStatus } from './use-consent';
 
@@ -50,7 +50,7 @@ const Cell = ({ cell, busy, onWithdraw }: CellProps) => {
         channel,
         purpose,
         verdict: allowed ? t('consent.allowed') : t('consent.refused'),
-        reason: t(`consent.reason.${reason}`),
+        reason: reasonLabel(t, reason, cell.channel),
       })}
     >
       <Group gap={4} wrap="nowrap">
@@ -62,7 +62,7 @@ const Cell = ({ cell, busy, onWithdraw }: CellProps) => {
         </Text>
       </Group>
       <Text size="xs" lh={1.3} data-testid="consent-cell-reason">
-        {t(`consent.reason.${reason}`)}
+        {reasonLabel(t, reason, cell.channel)}
       </Text>
       <Text size="xs" c="dimmed" lh={1.3}>
         {cell.since === null || cell.state === 'unknown' ? state : t('consent.stateSince', { state, date: fmt.date(cell.since) })}

@@ -1,9 +1,9 @@
 import { Alert, Checkbox, List, NativeSelect, Stack } from '@mantine/core';
 import { IconFilterCheck } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { consentReasons, type ConsentReason } from '@contract';
+import { consentReasons, type ConsentChannel, type ConsentReason } from '@contract';
 import { useFormatters } from '../../app/format';
-import { targetOptions, targetValue } from './labels';
+import { reasonLabel, targetOptions, targetValue } from './labels';
 
 export type MarketingOptionProps = {
   /** "email:offers", or '' for an export that is not meant for marketing. */
@@ -39,7 +39,7 @@ export const MarketingOption = ({ value, onChange }: MarketingOptionProps) => {
 };
 
 /** How many were left out of a marketing export, and why, in the rules' own words. */
-export const ExcludedCounts = ({ excluded }: { excluded: Partial<Record<ConsentReason, number>> }) => {
+export const ExcludedCounts = ({ excluded, channel }: { excluded: Partial<Record<ConsentReason, number>>; channel: ConsentChannel | null }) => {
   const { t } = useTranslation();
   const fmt = useFormatters();
   const rows = consentReasons.filter((r) => (excluded[r] ?? 0) > 0).map((r) => ({ reason: r, n: excluded[r] ?? 0 }));
@@ -62,7 +62,7 @@ export const ExcludedCounts = ({ excluded }: { excluded: Partial<Record<ConsentR
       <List size="sm" spacing={2}>
         {rows.map((r) => (
           <List.Item key={r.reason} data-testid="export-excluded-reason" data-reason={r.reason} data-count={r.n}>
-            {t('consent.export.excludedItem', { reason: t(`consent.reason.${r.reason}`), n: fmt.number(r.n) })}
+            {t('consent.export.excludedItem', { reason: reasonLabel(t, r.reason, channel), n: fmt.number(r.n) })}
           </List.Item>
         ))}
       </List>

@@ -5,6 +5,7 @@ import {
   type ConsentChannel,
   type ConsentMethod,
   type ConsentPurpose,
+  type ConsentReason,
   type ConsentTarget,
   type ConsentWording,
 } from '@contract';
@@ -55,3 +56,7 @@ export const currentWordings = (wordings: readonly ConsentWording[]): Partial<Re
   }
   return out;
 };
+
+/** Why a message may or may not go; on SMS, a missing address is a missing mobile (a landline takes no text). */
+export const reasonLabel = (t: TFunction, reason: ConsentReason, channel: ConsentChannel | null): string =>
+  t(reason === 'no_address' && channel === 'sms' ? 'consent.reason.no_mobile' : `consent.reason.${reason}`);

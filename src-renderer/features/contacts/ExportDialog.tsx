@@ -146,7 +146,7 @@ const ExportBody = (props: BodyProps) => {
         <Alert color="teal" icon={<IconCheck size={18} />} data-testid="export-result">
           {t('export.done', { count: done.rows, n: fmt.number(done.rows) })}
         </Alert>
-        {done.excluded !== undefined && <ExcludedCounts excluded={done.excluded} />}
+        {done.excluded !== undefined && <ExcludedCounts excluded={done.excluded} channel={parseTarget(marketing)?.channel ?? null} />}
         {done.unrepresentable > 0 && (
           <Alert color="yellow" icon={<IconAlertTriangle size={18} />} data-testid="export-unrepresentable">
             {t('export.unrepresentable', { count: done.unrepresentable, n: fmt.number(done.unrepresentable) })}
