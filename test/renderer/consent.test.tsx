@@ -188,7 +188,7 @@ describe('consent on the contact page', () => {
   it('says a landline takes no SMS, while calls stay possible', async () => {
     await openPage({ firstName: 'Paul', lastName: 'Fixe', phone: '01 42 34 56 78' });
     expect(verdict('sms', 'offers').reason).toBe('no_address');
-    expect(within(cell('sms', 'offers')).getByTestId('consent-cell-reason').textContent).toBe('Pas de numéro de mobile : un SMS ne part pas vers un fixe');
+    expect(within(cell('sms', 'offers')).getByTestId('consent-cell-reason').textContent).toBe('Pas de numéro de mobile');
     // a consumer's phone canvassing needs consent from 11 August 2026 on: the number itself is enough
     expect(verdict('phone', 'offers').reason).not.toBe('no_address');
     expect(within(cell('email', 'offers')).getByTestId('consent-cell-reason').textContent).toBe('Aucune coordonnée pour ce canal');
