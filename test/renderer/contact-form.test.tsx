@@ -65,6 +65,20 @@ describe('ContactForm (capture)', () => {
     expect(input('field-phone').value).toBe('06 12 34 56 78');
   });
 
+  it('says under a French landline that it takes no texts, and not under a mobile', async () => {
+    await renderWithStore(<ContactForm onSaved={() => {}} onCancel={() => {}} />);
+    const user = userEvent.setup();
+    const hint = 'Numéro fixe : il ne recevra pas de SMS.';
+    await user.type(input('field-phone'), '01 42 34 56');
+    // not yet a number: nothing said while typing
+    expect(screen.queryByText(hint)).toBeNull();
+    await user.type(input('field-phone'), ' 78');
+    expect(screen.getByText(hint)).toBeTruthy();
+    await user.clear(input('field-phone'));
+    await user.type(input('field-phone'), '06 12 34 56 78');
+    expect(screen.queryByText(hint)).toBeNull();
+  });
+
   it('shows a translated error for an invalid email and writes nothing', async () => {
     const onSaved = vi.fn();
     const { store } = await renderWithStore(<ContactForm onSaved={onSaved} onCancel={() => {}} />);

@@ -11,6 +11,7 @@ import { CompanyDialog } from './CompanyDialog';
 import {
   CompanyField,
   ExtraRow,
+  landlineHint,
   SegmentField,
   SelectField,
   TagsField,
@@ -346,6 +347,7 @@ export const ContactForm = ({ contact, onSaved, onCancel }: ContactFormProps) =>
               type="tel"
               inputMode="tel"
               tidy={tidyPhone}
+              hint={landlineHint}
             />
           </Group>
           <TextField field="addressLine1" value={values.addressLine1} error={errors.addressLine1} ops={ops} />

@@ -2,7 +2,7 @@ import { memo } from 'react';
 import { ActionIcon, Group, Input, NativeSelect, SegmentedControl, TagsInput, TextInput } from '@mantine/core';
 import { IconX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { fold, formatPhone, TAGS_PER_CONTACT_MAX, toE164 } from '@contract';
+import { fold, formatPhone, isTextable, TAGS_PER_CONTACT_MAX, toE164 } from '@contract';
 import { validationMessage } from '../../app/errors';
 import { CompanyPicker } from './CompanyPicker';
 import { dayFromInput, dayToInput } from './day-input';
@@ -35,6 +35,12 @@ export const tidyPhone = (typed: string): string => {
   return e164 === null ? typed : formatPhone(e164);
 };
 
+/** Said under a complete French landline, at capture: the counter can ask for the mobile there and then. */
+export const landlineHint = (typed: string): string | null => {
+  const e164 = toE164(typed);
+  return e164 !== null && !isTextable(e164) ? 'contacts.form.landline' : null;
+};
+
 /** A typed day shown as dd/mm/yyyy once understood ("14071985" → "14/07/1985"). */
 export const tidyDay = (typed: string): string => {
   const iso = dayFromInput(typed);
@@ -61,14 +67,17 @@ export type TextFieldProps = {
   autoFocus?: boolean;
   /** Rewrites the value when the user leaves the field (module-level function: keeps the memo). */
   tidy?: (typed: string) => string;
+  /** A line under the field about its value, as a locale key (module-level function too). */
+  hint?: (typed: string) => string | null;
   w?: number;
   flex?: number;
 };
 
 export const TextField = memo(function TextField(props: TextFieldProps) {
-  const { field, value, error, ops, type, inputMode, placeholder, autoFocus, tidy, w, flex } = props;
+  const { field, value, error, ops, type, inputMode, placeholder, autoFocus, tidy, hint, w, flex } = props;
   const { t } = useTranslation();
   const message = useError(error);
+  const hintKey = hint?.(value) ?? null;
   return (
     <TextInput
       label={t(`contacts.fields.${field}`)}
@@ -82,6 +91,9 @@ export const TextField = memo(function TextField(props: TextFieldProps) {
         })
       }
       error={message}
+      description={hintKey === null ? undefined : t(hintKey)}
+      // under the field, so the field does not move when the hint comes
+      inputWrapperOrder={['label', 'input', 'description', 'error']}
       ref={ops.register(field)}
       data-testid={`field-${field}`}
       autoComplete="off"
