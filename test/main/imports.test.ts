@@ -682,18 +682,44 @@ describe('contact export', () => {
   });
 
   it.each([
-    ['fr', ';Pays;Date de naissance;Statut;Origine;Détail origine;', [';France;;Ancien client;Site web;;', ';France;;Prospect;Autre;Marché de Noël;', ';Belgique;1985-03-05;Client;Service après-vente;;'], ';0;0,00;'],
-    ['en', ';Country;Birth date;Status;Source;Source detail;', [';France;;Former customer;Website;;', ';France;;Prospect;Other;Marché de Noël;', ';Belgium;1985-03-05;Customer;After-sales service;;'], ';0;0.00;'],
-  ] as const)('writes headers, words and amounts in its language (%s), which import back as the same values, detail included', async (language, header, rows, figures) => {
+    [
+      'fr',
+      ';Société;SIRET;Fonction;E-mail;Autres e-mails;Téléphone;Autres téléphones;',
+      ';Pays;Date de naissance;Langue;Statut;Origine;Détail origine;',
+      [';France;;Anglais;Ancien client;Site web;;', ';France;;;Prospect;Autre;Marché de Noël;', ';Belgique;1985-03-05;;Client;Service après-vente;;'],
+      ';0;0,00;',
+    ],
+    [
+      'en',
+      ';Company;SIRET;Job title;Email;Other emails;Phone;Other phones;',
+      ';Country;Birth date;Language;Status;Source;Source detail;',
+      [';France;;English;Former customer;Website;;', ';France;;;Prospect;Other;Marché de Noël;', ';Belgium;1985-03-05;;Customer;After-sales service;;'],
+      ';0;0.00;',
+    ],
+  ] as const)('writes headers, words and amounts in its language (%s), which import back as the same values, detail included', async (language, details, header, rows, figures) => {
     const dir = tempDir();
     const source = await openClient(dir, 'a.sqlite');
-    await source.api.call('contacts.create', { lastName: 'Arnaud', status: 'former', source: 'website', phone: '06 12 34 56 78' });
-    await source.api.call('contacts.create', { lastName: 'Bastide', source: 'other', sourceDetail: 'Marché de Noël', postcode: '01000' });
+    await source.api.call('contacts.create', { lastName: 'Arnaud', status: 'former', source: 'website', phone: '06 12 34 56 78', language: 'en' });
+    const company = await source.api.call('companies.create', { name: 'Bastide SARL', siret: '732 829 320 00074' });
+    await source.api.call('contacts.create', {
+      lastName: 'Bastide',
+      source: 'other',
+      sourceDetail: 'Marché de Noël',
+      postcode: '01000',
+      companyId: company.id,
+      email: 'b1@bastide.fr',
+      emails: [{ email: 'b2@bastide.fr', label: null }, { email: 'b3@bastide.fr', label: null }],
+      phone: '01 22 33 44 55',
+      phones: [{ phone: '06 11 22 33 44', label: null }, { phone: '+32 470 12 34 56', label: null }],
+    });
     await source.api.call('contacts.create', { lastName: 'Colin', status: 'customer', source: 'after_sales', birthDate: '1985-03-05', country: 'BE' });
     const out = path.join(dir, 'export.csv');
     await source.api.call('contacts.export', { path: out, format: 'csv', encoding: 'windows-1252', delimiter: ';', language });
     const lines = iconv.decode(fs.readFileSync(out), 'win1252').split('\r\n');
+    expect(lines[0]).toContain(details);
     expect(lines[0]).toContain(header);
+    // the other addresses and numbers in one cell each, as Google Contacts writes them
+    expect(lines[2]).toContain(';Bastide SARL;73282932000074;;b1@bastide.fr;b2@bastide.fr ::: b3@bastide.fr;01 22 33 44 55;06 11 22 33 44 ::: +32 470 12 34 56;');
     rows.forEach((row, i) => expect(lines[i + 1]).toContain(row));
     // purchases, total spent (with the language's decimal mark), no last purchase
     rows.forEach((_, i) => expect(lines[i + 1]?.endsWith(figures)).toBe(true));
@@ -702,21 +728,22 @@ describe('contact export', () => {
     const preview = await target.api.call('imports.preview', { kind: 'contacts', path: out });
     // every column lands where it came from; the figures written for reading (created on, purchases, spent, last purchase) are not imported
     expect(preview.mapping).toEqual([
-      'code', 'civility', 'firstName', 'lastName', 'company', 'jobTitle', 'email', 'phone', 'addressLine1', 'addressLine2',
-      'postcode', 'city', 'country', 'birthDate', 'status', 'source', 'sourceDetail', 'tags', null, null, null, null,
+      'code', 'civility', 'firstName', 'lastName', 'company', 'siret', 'jobTitle', 'email', 'email2', 'phone', 'phone2', 'addressLine1', 'addressLine2',
+      'postcode', 'city', 'country', 'birthDate', 'language', 'status', 'source', 'sourceDetail', 'tags', null, null, null, null,
     ]);
     expect(report(await importFile(target.client, out))).toMatchObject({ created: 3, errors: [] });
     const origins = async (api: typeof source.api) =>
       Promise.all(
         (await api.call('contacts.list', { sort: 'name' })).rows.map(async ({ id }) => {
           const c = await api.call('contacts.get', { id });
-          return [c.lastName, c.status, c.source, c.sourceDetail, c.phone, c.postcode, c.birthDate, c.country];
+          const siret = c.companyId === null ? null : (await api.call('companies.get', { id: c.companyId })).siret;
+          return [c.lastName, c.status, c.source, c.sourceDetail, c.phone, c.postcode, c.birthDate, c.country, c.language, siret, c.emails.map((e) => e.email), c.phones.map((p) => p.phone)];
         }),
       );
     expect(await origins(target.api)).toEqual([
-      ['Arnaud', 'former', 'website', null, '+33612345678', null, null, 'FR'],
-      ['Bastide', 'prospect', 'other', 'Marché de Noël', null, '01000', null, 'FR'],
-      ['Colin', 'customer', 'after_sales', null, null, null, '1985-03-05', 'BE'],
+      ['Arnaud', 'former', 'website', null, '+33612345678', null, null, 'FR', 'en', null, [], []],
+      ['Bastide', 'prospect', 'other', 'Marché de Noël', '+33122334455', '01000', null, 'FR', null, '73282932000074', ['b2@bastide.fr', 'b3@bastide.fr'], ['+33611223344', '+32470123456']],
+      ['Colin', 'customer', 'after_sales', null, null, null, '1985-03-05', 'BE', null, null, [], []],
     ]);
     expect(await origins(target.api)).toEqual(await origins(source.api));
   });

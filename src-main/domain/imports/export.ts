@@ -22,15 +22,19 @@ const HEADERS: Record<Language, readonly string[]> = {
     'Prénom',
     'Nom',
     'Société',
+    'SIRET',
     'Fonction',
     'E-mail',
+    'Autres e-mails',
     'Téléphone',
+    'Autres téléphones',
     'Adresse',
     "Complément d'adresse",
     'Code postal',
     'Ville',
     'Pays',
     'Date de naissance',
+    'Langue',
     'Statut',
     'Origine',
     'Détail origine',
@@ -46,15 +50,19 @@ const HEADERS: Record<Language, readonly string[]> = {
     'First name',
     'Last name',
     'Company',
+    'SIRET',
     'Job title',
     'Email',
+    'Other emails',
     'Phone',
+    'Other phones',
     'Address',
     'Address line 2',
     'Postcode',
     'City',
     'Country',
     'Birth date',
+    'Language',
     'Status',
     'Source',
     'Source detail',
@@ -109,15 +117,22 @@ type ExportRow = {
   first_name: string | null;
   last_name: string | null;
   company: string | null;
+  /** The company's SIRET, else its SIREN. */
+  company_number: string | null;
   job_title: string | null;
   email: string | null;
+  /** The other addresses, in the order they were added, `VALUES_SEPARATOR` between them. */
+  emails: string | null;
   phone: string | null;
+  /** The other numbers (E.164), likewise. */
+  phones: string | null;
   address_line1: string | null;
   address_line2: string | null;
   postcode: string | null;
   city: string | null;
   country: string;
   birth_date: string | null;
+  language: string | null;
   status: ContactStatus;
   source: ContactSource;
   source_detail: string | null;
@@ -128,8 +143,13 @@ type ExportRow = {
   last_purchase_at: string | null;
 };
 
-const SELECT = `SELECT c.id, c.code, c.civility, c.first_name, c.last_name, co.name AS company, c.job_title, c.email, c.phone,
-  c.address_line1, c.address_line2, c.postcode, c.city, c.country, c.birth_date, c.status, c.source, c.source_detail,
+/** Between a record's other e-mails or numbers, within one cell (an e-mail or a number never holds it). */
+const VALUES_SEPARATOR = '\n';
+
+const SELECT = `SELECT c.id, c.code, c.civility, c.first_name, c.last_name, co.name AS company, coalesce(co.siret, co.siren) AS company_number,
+  c.job_title, c.email, (SELECT group_concat(e.email, char(10)) FROM (SELECT email FROM contact_emails WHERE contact_id = c.id ORDER BY id) e) AS emails,
+  c.phone, (SELECT group_concat(p.phone, char(10)) FROM (SELECT phone FROM contact_phones WHERE contact_id = c.id ORDER BY id) p) AS phones,
+  c.address_line1, c.address_line2, c.postcode, c.city, c.country, c.birth_date, c.language, c.status, c.source, c.source_detail,
   (SELECT group_concat(t.name, ', ') FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id) AS tags,
   c.created_at, c.purchase_count, c.total_cents, c.last_purchase_at
   FROM contacts c LEFT JOIN companies co ON co.id = c.company_id`;
@@ -147,15 +167,19 @@ type ExportCells = [
   ExportRow['first_name'],
   ExportRow['last_name'],
   ExportRow['company'],
+  ExportRow['company_number'],
   ExportRow['job_title'],
   ExportRow['email'],
+  ExportRow['emails'],
   ExportRow['phone'],
+  ExportRow['phones'],
   ExportRow['address_line1'],
   ExportRow['address_line2'],
   ExportRow['postcode'],
   ExportRow['city'],
   ExportRow['country'],
   ExportRow['birth_date'],
+  ExportRow['language'],
   ExportRow['status'],
   ExportRow['source'],
   ExportRow['source_detail'],
@@ -173,23 +197,27 @@ const exportRow = (r: ExportCells): ExportRow => ({
   first_name: r[3],
   last_name: r[4],
   company: r[5],
-  job_title: r[6],
-  email: r[7],
-  phone: r[8],
-  address_line1: r[9],
-  address_line2: r[10],
-  postcode: r[11],
-  city: r[12],
-  country: r[13],
-  birth_date: r[14],
-  status: r[15],
-  source: r[16],
-  source_detail: r[17],
-  tags: r[18],
-  created_at: r[19],
-  purchase_count: r[20],
-  total_cents: r[21],
-  last_purchase_at: r[22],
+  company_number: r[6],
+  job_title: r[7],
+  email: r[8],
+  emails: r[9],
+  phone: r[10],
+  phones: r[11],
+  address_line1: r[12],
+  address_line2: r[13],
+  postcode: r[14],
+  city: r[15],
+  country: r[16],
+  birth_date: r[17],
+  language: r[18],
+  status: r[19],
+  source: r[20],
+  source_detail: r[21],
+  tags: r[22],
+  created_at: r[23],
+  purchase_count: r[24],
+  total_cents: r[25],
+  last_purchase_at: r[26],
 });
 
 /** Euros with the decimal mark of the file's language ("12,50" in French, "12.50" in English), no grouping. */
@@ -222,21 +250,45 @@ export const shopDays = (): ((iso: string) => string) => {
   };
 };
 
+/**
+ * Between the other e-mails or numbers in their cell: Google Contacts' own
+ * separator, which the importer splits (a second address, a home and a work
+ * number), where a comma or a semicolon would be the file's delimiter.
+ */
+const OTHER_VALUES = ' ::: ';
+
+const languageNames = new Map<Language, Intl.DisplayNames>();
+
+/** « Français », « English »: the language's name in the file's language, which the importer reads back. */
+const languageName = (code: string, language: Language): string => {
+  let names = languageNames.get(language);
+  if (names === undefined) {
+    names = new Intl.DisplayNames([language], { type: 'language' });
+    languageNames.set(language, names);
+  }
+  const name = names.of(code) ?? code;
+  return name.charAt(0).toLocaleUpperCase(language) + name.slice(1);
+};
+
 const cells = (r: ExportRow, language: Language, dayOf: (iso: string) => string): string[] => [
   r.code ?? '',
   r.civility === 'mme' ? 'Mme' : r.civility === 'm' ? 'M.' : '',
   r.first_name ?? '',
   r.last_name ?? '',
   r.company ?? '',
+  r.company_number ?? '',
   r.job_title ?? '',
   r.email ?? '',
+  r.emails === null ? '' : r.emails.split(VALUES_SEPARATOR).join(OTHER_VALUES),
   r.phone ? formatPhone(r.phone) : '',
+  r.phones === null ? '' : r.phones.split(VALUES_SEPARATOR).map((p) => formatPhone(p)).join(OTHER_VALUES),
   r.address_line1 ?? '',
   r.address_line2 ?? '',
   r.postcode ?? '',
   r.city ?? '',
   countryLabel(r.country, language),
   r.birth_date ?? '',
+  r.language === null ? '' : languageName(r.language, language),
   STATUS_LABELS[language][r.status],
   SOURCE_LABELS[language][r.source],
   r.source_detail ?? '',
@@ -359,6 +411,7 @@ export const exportContacts = async (store: Store, input: ExportInput & { path: 
             city: r.city,
             country: countryLabel(r.country, language),
             birthDate: r.birth_date,
+            language: r.language,
             tags: r.tags ? r.tags.split(', ') : [],
           });
           if (!stream.write(card)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
