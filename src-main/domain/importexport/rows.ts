@@ -12,6 +12,17 @@ export const MAX_COLUMNS = 500;
 /** Long notes are fine; a million characters is an unclosed quote eating the file. */
 export const MAX_CELL_CHARS = 1_000_000;
 
+/**
+ * A copy of a cell's text that keeps nothing else alive, for what an import
+ * keeps from row to row (a company's key, a SIRET seen). V8 makes a
+ * substring of 13 characters or more a view into the string it was cut
+ * from, here a decoded chunk of half a megabyte: a Set of the file's SIRETs
+ * held every chunk, and 1M contacts with 30,000 of them peaked at 826 MB
+ * instead of 412 MB. Joined to a space, the text is copied whole, and the
+ * slice off that copy holds only it.
+ */
+export const detached = (text: string): string => (text.length < 13 ? text : ` ${text}`.slice(1));
+
 export const isBlankRow = (cells: readonly string[]): boolean => cells.every((c) => c.trim() === '');
 
 /**

@@ -30,6 +30,7 @@ import {
   writeUpdate,
 } from '../contacts/service';
 import { ensureTag } from '../contacts/tags';
+import { detached } from '../importexport';
 import { createFastNormaliser, isCleanPatch, validateContact } from './contact-fast';
 import { normaliseContact, type CompanyNumber } from './contacts';
 import { createKeyDirectory, createKeySet, type KeyDirectory, type KeySet } from './key-set';
@@ -861,7 +862,7 @@ export const importContactRows = async (
       const found = companyFor(store, name, number);
       if (found === null) return null;
       id = found;
-      companies.set(key, id);
+      companies.set(detached(key), id);
     }
     return id;
   };
@@ -877,7 +878,7 @@ export const importContactRows = async (
     if (number === null) return null;
     const key = `${number.kind}:${number.digits}`;
     if (name !== null) {
-      numbersInFile.add(key);
+      numbersInFile.add(detached(key));
       return null;
     }
     if (numbersInFile.has(key) || companyNumberKnown(store, number)) return null;
@@ -889,7 +890,7 @@ export const importContactRows = async (
     let id = tags.get(key);
     if (id === undefined) {
       id = ensureTag(store, name);
-      tags.set(key, id);
+      tags.set(detached(key), id);
     }
     return id;
   };
