@@ -28,6 +28,7 @@ import {
   splitFullName,
   splitTags,
   unneutralise,
+  detached,
   type ContactTarget,
   type Parsed,
 } from '../importexport';
@@ -151,7 +152,8 @@ const memo = <T>(parse: (value: string) => T): ((value: string) => T) => {
     if (out === undefined) {
       out = parse(value);
       if (cache.size >= 50_000) cache.clear();
-      cache.set(value, out);
+      // a key cut from the file would keep its whole chunk: 22,000 birth dates « 1985-03-05 00:00:00 » held most of a 1M-row file
+      cache.set(detached(value), out);
     }
     return out;
   };

@@ -29,6 +29,7 @@ import { reportTo, type JobContext } from '../../host/registry';
 import { prepared, type Store } from '../../store/db';
 import { bulkJournal, withDiskSorts } from '../../store/open';
 import {
+  detached,
   guessDateOrder,
   guessMapping,
   layoutKey,
@@ -110,7 +111,8 @@ const cached = <K, T>(compute: (key: K) => T): ((key: K) => T) => {
     if (v === undefined) {
       if (cache.size >= CACHE_LIMIT) cache.clear();
       v = compute(key);
-      cache.set(key, v);
+      // a text cut from the file would keep its whole chunk alive (see `detached`)
+      cache.set(typeof key === 'string' ? (detached(key) as K) : key, v);
     }
     return v;
   };
